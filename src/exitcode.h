@@ -1,0 +1,25 @@
+/*
+ * The process exit statuses, defined once: --help prints this table and a
+ * test checks that mlops-tui(1) EXIT STATUS says the same.
+ */
+#ifndef MT_EXITCODE_H
+#define MT_EXITCODE_H
+
+#define EXIT_STATUS_LIST(X)                                               \
+	X(MT_EXIT_OK, 0, "success")                                       \
+	X(MT_EXIT_STEP_FAILED, 1, "a step of the setup failed")           \
+	X(MT_EXIT_USAGE, 2, "the command line is wrong")                  \
+	X(MT_EXIT_STATE, 3, "the state file is missing, unreadable, "     \
+	    "corrupt, from a newer mlops-tui, or locked by another one")  \
+	X(MT_EXIT_DATA, 4, "mlops-tui's own data files are missing or "   \
+	    "invalid")                                                    \
+	X(MT_EXIT_UNAVAILABLE, 5, "the command is not available in this " \
+	    "version yet")
+
+enum mt_exit {
+#define X(name, code, meaning) name = code,
+	EXIT_STATUS_LIST(X)
+#undef X
+};
+
+#endif

@@ -1,0 +1,138 @@
+/* mlops-tui: command line parsing and dispatch to the commands. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-status.h"
+#include "exitcode.h"
+
+struct options {
+	const char *state_path;
+	bool no_color;
+	bool json;
+	const char *command;   /* NULL: the wizard */
+};
+
+/* Commands that later versions bring; they refuse to pretend. */
+static const char *const planned[] = { "plan", "apply", "doctor", "sim" };
+
+static void
+usage(FILE *out)
+{
+	fputs(
+"Usage: mlops-tui [--state FILE] [--no-color]\n"
+"       mlops-tui [--state FILE] status [--json]\n"
+"       mlops-tui --help | --version\n"
+"\n"
+"Sets up Microsoft's MLOps V2 accelerator on Azure DevOps, step by step,\n"
+"as its deployment guide describes, and remembers how far it got.\n"
+"\n"
+"Commands:\n"
+"  (none)      the interactive wizard (not available yet)\n"
+"  status      print the checklist of a setup, grouped by the guide's\n"
+"              sections; with no saved setup, every step pending\n"
+"  plan, apply, doctor, sim\n"
+"              not available yet\n"
+"\n"
+"Options:\n"
+"  -s, --state FILE  the state file of the setup (default: one file per\n"
+"                    setup in $XDG_STATE_HOME/mlops-tui)\n"
+"      --no-color    no colours (also when NO_COLOR is set)\n"
+"      --json        status: machine-readable output\n"
+"  -h, --help        this help\n"
+"  -V, --version     the version\n"
+"\n"
+"Exit status:\n", out);
+#define X(name, code, meaning) fprintf(out, "  %d  %s\n", code, meaning);
+	EXIT_STATUS_LIST(X)
+#undef X
+	fputs("\nSee mlops-tui(1) and mlops-tui(5).\n", out);
+}
+
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mlops-tui: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'mlops-tui --help'.\n", stderr);
+	return MT_EXIT_USAGE;
+}
+
+/* Parse argv into opt; returns -1 to go on, else an exit status. */
+static int
+parse_options(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': opt->state_path = optarg; break;
+		case 'C': opt->no_color = true; break;
+		case 'j': opt->json = true; break;
+		case 'h': usage(stdout); return MT_EXIT_OK;
+		case 'V': printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return MT_EXIT_OK;
+		case ':': return usage_error("option '%s' needs a value",
+			    argv[optind - 1]);
+		default: return usage_error("unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		opt->command = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (opt->json && (opt->command == NULL ||
+	    strcmp(opt->command, "status") != 0))
+		return usage_error("--json goes with the status command");
+	return -1;
+}
+
+static int
+not_available(const char *what)
+{
+	fprintf(stderr, "mlops-tui: %s is not available yet in version %s; "
+	    "'mlops-tui status' shows the checklist.\n", what, PACKAGE_VERSION);
+	return MT_EXIT_UNAVAILABLE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt = { 0 };
+	int rc = parse_options(argc, argv, &opt);
+
+	if (rc >= 0)
+		return rc;
+	if (opt.no_color || getenv("NO_COLOR") != NULL)
+		opt.no_color = true; /* no command draws colour yet */
+	if (opt.command == NULL)
+		return not_available("the wizard");
+	if (strcmp(opt.command, "status") == 0)
+		return cmd_status(opt.state_path, opt.json);
+	for (size_t i = 0; i < sizeof planned / sizeof planned[0]; i++)
+		if (strcmp(opt.command, planned[i]) == 0)
+			return not_available(opt.command);
+	return usage_error("unknown command '%s'", opt.command);
+}

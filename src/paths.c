@@ -1,0 +1,177 @@
+/* State directory, state file names and the templates directory. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "xalloc.h"
+
+char *
+paths_state_dir(char **cause)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/mlops-tui", xdg);
+	if (home != NULL && home[0] == '/')
+		return xasprintf("%s/.local/state/mlops-tui", home);
+	set_cause(cause, "cannot tell where to keep the state: neither "
+	    "XDG_STATE_HOME nor HOME is an absolute path (use --state FILE)");
+	return NULL;
+}
+
+static int
+make_one_dir(const char *dir, char **cause)
+{
+	struct stat sb;
+
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno != EEXIST) {
+		set_cause(cause, "%s: cannot create: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		set_cause(cause, "%s: exists and is not a directory", dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+paths_ensure_private_dir(const char *dir, char **cause)
+{
+	char *copy = xstrdup(dir);
+	struct stat sb;
+	char *p;
+	int rc = -1;
+
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (make_one_dir(copy, cause) == -1)
+			goto out;
+		*p = '/';
+	}
+	if (make_one_dir(copy, cause) == -1)
+		goto out;
+	if (stat(dir, &sb) == 0 && (sb.st_mode & 077) != 0 &&
+	    chmod(dir, 0700) == -1) {
+		set_cause(cause, "%s: cannot make it private (0700): %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+/* s lowercased, with every byte outside [a-z0-9._-] as %XX; caller frees. */
+static char *
+key_part(const char *s)
+{
+	char *out = xmalloc(3 * strlen(s) + 1);
+	size_t len = 0;
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)tolower((unsigned char)*s);
+		if (isalnum(c) || c == '.' || c == '-' || c == '_')
+			out[len++] = (char)c;
+		else
+			len += (size_t)sprintf(out + len, "%%%02X", c);
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* "https://dev.azure.com/Contoso/" -> "dev.azure.com/Contoso" */
+static char *
+organization_key(const char *url)
+{
+	const char *p = strstr(url, "://");
+	size_t len;
+
+	p = p != NULL ? p + 3 : url;
+	len = strlen(p);
+	while (len > 0 && p[len - 1] == '/')
+		len--;
+	return xstrndup(p, len);
+}
+
+char *
+paths_state_file(const char *dir, const char *organization_url,
+    const char *project, const char *repository)
+{
+	char *org = organization_key(organization_url);
+	char *parts[3] = { key_part(org), key_part(project),
+	    key_part(repository) };
+	/* '+' is always encoded inside a part, so as a separator it is unique. */
+	char *path = xasprintf("%s/%s+%s+%s.json", dir, parts[0], parts[1],
+	    parts[2]);
+
+	for (size_t i = 0; i < 3; i++)
+		free(parts[i]);
+	free(org);
+	return path;
+}
+
+static char *
+own_executable_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash == NULL)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(buf);
+}
+
+static int
+has_catalogue(const char *dir)
+{
+	char *path = xasprintf("%s/steps.yml", dir);
+	int found = access(path, R_OK) == 0;
+
+	free(path);
+	return found;
+}
+
+char *
+paths_templates_dir(void)
+{
+	const char *forced = getenv("MLOPS_TUI_TEMPLATES");
+	char *exe_dir, *dir;
+
+	if (forced != NULL && forced[0] != '\0')
+		return xstrdup(forced);
+	exe_dir = own_executable_dir();
+	if (exe_dir != NULL) {
+		if (strcmp(exe_dir, MT_BUILDDIR) == 0) {
+			free(exe_dir);
+			return xstrdup(MT_SRCDIR "/templates");
+		}
+		dir = xasprintf("%s/../share/mlops-tui/templates", exe_dir);
+		free(exe_dir);
+		if (has_catalogue(dir))
+			return dir;
+		free(dir);
+	}
+	return xstrdup(MT_PKGDATADIR "/templates");
+}

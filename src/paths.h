@@ -1,0 +1,36 @@
+/* Where mlops-tui keeps its files and finds its data. */
+#ifndef MT_PATHS_H
+#define MT_PATHS_H
+
+/*
+ * The state directory: $XDG_STATE_HOME/mlops-tui, or
+ * ~/.local/state/mlops-tui. A relative XDG_STATE_HOME is ignored, as the
+ * XDG base directory specification requires. Owned by the caller; NULL with
+ * *cause set when neither variable gives an absolute path.
+ */
+char *paths_state_dir(char **cause);
+
+/*
+ * Create dir and its missing parents with mode 0700, and narrow dir itself
+ * to 0700 if it is wider. Returns 0 or -1 with *cause set.
+ */
+int paths_ensure_private_dir(const char *dir, char **cause);
+
+/*
+ * The state file of one setup, keyed by organization + project + ML
+ * repository: DIR/<host+organization>+<project>+<repository>.json, each part
+ * lowercased (Azure DevOps names are case-insensitive) and percent-encoded so
+ * that distinct setups never share a file. Owned by the caller.
+ */
+char *paths_state_file(const char *dir, const char *organization_url,
+    const char *project, const char *repository);
+
+/*
+ * The templates directory: the source tree's when this binary runs from its
+ * build directory, else <prefix>/share/mlops-tui/templates next to the
+ * binary, else the configured one. MLOPS_TUI_TEMPLATES overrides all three.
+ * Owned by the caller.
+ */
+char *paths_templates_dir(void);
+
+#endif

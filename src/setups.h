@@ -1,0 +1,35 @@
+/*
+ * The setups saved in the state directory: what `status` lists when there
+ * are several and what the wizard will offer to resume.
+ */
+#ifndef MT_SETUPS_H
+#define MT_SETUPS_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct setup_summary {
+	char *path;
+	char *organization;   /* NULL when unknown */
+	char *project;
+	char *repository;
+	unsigned long serial;
+	time_t updated;
+	size_t steps_done;    /* done or done by hand */
+	char *error;          /* NULL, or why the file cannot be read */
+};
+
+struct setup_list {
+	struct setup_summary *items;
+	size_t count;
+};
+
+/*
+ * The state files (*.json) in dir, sorted by path, each summarised; a file
+ * that cannot be read is listed with its error. A missing dir is an empty
+ * list. Owned by the caller; free with setups_free.
+ */
+struct setup_list *setups_scan(const char *dir);
+void setups_free(struct setup_list *list);
+
+#endif

@@ -1,0 +1,31 @@
+/* ISO 8601 UTC timestamps. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "timefmt.h"
+
+char *
+timefmt_iso8601(time_t t, char buf[TIMEFMT_LEN])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, TIMEFMT_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+bool
+timefmt_parse(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0' || strlen(s) != TIMEFMT_LEN - 1)
+		return false;
+	*out = timegm(&tm);
+	return *out != (time_t)-1;
+}

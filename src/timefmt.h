@@ -1,0 +1,15 @@
+/* Timestamps as the state file writes them: ISO 8601, UTC, whole seconds. */
+#ifndef MT_TIMEFMT_H
+#define MT_TIMEFMT_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#define TIMEFMT_LEN 21 /* "2026-11-27T03:40:00Z" plus the terminating NUL */
+
+/* Format t into buf; returns buf. */
+char *timefmt_iso8601(time_t t, char buf[TIMEFMT_LEN]);
+/* Parse "YYYY-MM-DDTHH:MM:SSZ"; false when s is not exactly that. */
+bool timefmt_parse(const char *s, time_t *out);
+
+#endif

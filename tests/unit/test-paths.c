@@ -1,0 +1,119 @@
+/* State directory, state file names, private directories. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "paths.h"
+#include "tap.h"
+#include "xalloc.h"
+
+static void
+test_state_dir(void)
+{
+	char *dir, *cause = NULL;
+
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	setenv("HOME", "/home/op", 1);
+	dir = paths_state_dir(&cause);
+	tap_is_str(dir, "/xdg/state/mlops-tui", "XDG_STATE_HOME is used");
+	free(dir);
+	setenv("XDG_STATE_HOME", "relative/state", 1);
+	dir = paths_state_dir(&cause);
+	tap_is_str(dir, "/home/op/.local/state/mlops-tui",
+	    "a relative XDG_STATE_HOME is ignored");
+	free(dir);
+	unsetenv("XDG_STATE_HOME");
+	dir = paths_state_dir(&cause);
+	tap_is_str(dir, "/home/op/.local/state/mlops-tui",
+	    "default ~/.local/state");
+	free(dir);
+	unsetenv("HOME");
+	dir = paths_state_dir(&cause);
+	tap_ok(dir == NULL, "no HOME and no XDG_STATE_HOME: an error");
+	tap_contains(cause, "--state FILE", "which suggests --state");
+	free(cause);
+}
+
+static void
+test_state_file(void)
+{
+	char *a = paths_state_file("/s", "https://dev.azure.com/Contoso/",
+	    "mlops-v2", "taxi-fare-regression");
+	char *b = paths_state_file("/s", "https://dev.azure.com/contoso",
+	    "MLOPS-V2", "Taxi-Fare-Regression");
+	char *c = paths_state_file("/s", "https://dev.azure.com/contoso",
+	    "my project", "a+b");
+	char *d = paths_state_file("/s", "https://dev.azure.com/contoso",
+	    "my project+a", "b");
+	char *e = paths_state_file("/s", "http://127.0.0.1:8080/sandbox",
+	    "mlops-v2", "taxi-fare-regression");
+
+	tap_is_str(a, "/s/dev.azure.com%2Fcontoso+mlops-v2+"
+	    "taxi-fare-regression.json", "one file per org + project + repo");
+	tap_is_str(a, b, "names are case-insensitive, like Azure DevOps's");
+	tap_is_str(c, "/s/dev.azure.com%2Fcontoso+my%20project+a%2Bb.json",
+	    "spaces and separators are encoded");
+	tap_ok(strcmp(c, d) != 0, "distinct setups never share a file");
+	tap_is_str(e, "/s/127.0.0.1%3A8080%2Fsandbox+mlops-v2+"
+	    "taxi-fare-regression.json", "a sandbox keeps its host and port");
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	free(e);
+}
+
+static void
+test_private_dir(void)
+{
+	char *base = tap_tmpdir("paths");
+	char *deep = xasprintf("%s/a/b/mlops-tui", base);
+	char *cause = NULL;
+	struct stat sb;
+
+	tap_ok(paths_ensure_private_dir(deep, &cause) == 0,
+	    "creates missing parents");
+	tap_ok(stat(deep, &sb) == 0 && (sb.st_mode & 0777) == 0700,
+	    "the directory is 0700");
+	chmod(deep, 0755);
+	tap_ok(paths_ensure_private_dir(deep, &cause) == 0 &&
+	    stat(deep, &sb) == 0 && (sb.st_mode & 0777) == 0700,
+	    "a wider existing directory is narrowed to 0700");
+	free(deep);
+	deep = xasprintf("%s/file", base);
+	free(tap_write_file(base, "file", "x"));
+	tap_ok(paths_ensure_private_dir(deep, &cause) == -1,
+	    "a file in the way is an error");
+	tap_contains(cause, "is not a directory", "which says so");
+	free(cause);
+	free(deep);
+	free(base);
+}
+
+static void
+test_templates_dir(void)
+{
+	char *dir;
+
+	setenv("MLOPS_TUI_TEMPLATES", "/opt/t", 1);
+	dir = paths_templates_dir();
+	tap_is_str(dir, "/opt/t", "MLOPS_TUI_TEMPLATES overrides");
+	free(dir);
+	unsetenv("MLOPS_TUI_TEMPLATES");
+	dir = paths_templates_dir();
+	tap_is_str(dir, MT_PKGDATADIR "/templates",
+	    "a test binary outside the build root uses the installed data");
+	free(dir);
+}
+
+int
+main(void)
+{
+	test_state_dir();
+	test_state_file();
+	test_private_dir();
+	test_templates_dir();
+	return tap_done();
+}
