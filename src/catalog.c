@@ -276,13 +276,15 @@ struct section_spec {
 	const struct field *fields;
 	size_t nfields;
 	size_t elem_size;
+	size_t line_offset;
 	size_t array_offset;
 	size_t count_offset;
 };
 
 #define SPEC(key, what, fields, type, array, count)                      \
 	{ key, what, fields, NFIELDS(fields), sizeof(type),               \
-	  offsetof(struct catalog, array), offsetof(struct catalog, count) }
+	  offsetof(type, line), offsetof(struct catalog, array),           \
+	  offsetof(struct catalog, count) }
 static const struct section_spec top_lists[] = {
 	SPEC("roles", "role", role_fields, struct catalog_entry, roles,
 	    nroles),
@@ -315,13 +317,8 @@ decode_top_list(struct loader *l, const struct section_spec *spec,
 		elem = (char *)*array + *count * spec->elem_size;
 		memset(elem, 0, spec->elem_size);
 		(*count)++;
-		/* Both element types keep their line right after the strings. */
-		if (spec->elem_size == sizeof(struct catalog_step))
-			((struct catalog_step *)elem)->line =
-			    (int)child->start_mark.line + 1;
-		else
-			((struct catalog_entry *)elem)->line =
-			    (int)child->start_mark.line + 1;
+		*(int *)(void *)(elem + spec->line_offset) =
+		    (int)child->start_mark.line + 1;
 		if (decode_mapping(l, child, spec->what, spec->fields,
 		    spec->nfields, elem) == -1)
 			return -1;
