@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "secret.h"
 #include "state.h"
 #include "xalloc.h"
 
@@ -116,36 +117,11 @@ state_free(struct state *st)
 	free(st);
 }
 
-bool
-state_key_is_secret(const char *key)
-{
-	static const char *const words[] = { "pat", "password", "secret",
-		"token", "credential" };
-	char *lower = xstrdup(key);
-	bool found = false;
-
-	for (char *p = lower; *p != '\0'; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		/* Whole words only: "pat" in "path" is not a secret. */
-		size_t n = strlen(words[i]);
-		for (char *p = strstr(lower, words[i]); p != NULL;
-		    p = strstr(p + 1, words[i])) {
-			bool starts = p == lower || p[-1] == '_' || p[-1] == '-';
-			bool ends = p[n] == '\0' || p[n] == '_' || p[n] == '-';
-			if (starts && ends)
-				found = true;
-		}
-	}
-	free(lower);
-	return found;
-}
-
 int
 state_set_answer(struct state *st, const char *key, const char *value,
     char **cause)
 {
-	if (state_key_is_secret(key)) {
+	if (secret_is_secret_name(key)) {
 		set_cause(cause, "answer '%s' would hold a secret; secrets are "
 		    "never written to the state file", key);
 		return -1;

@@ -134,7 +134,6 @@ void state_map_set(struct state_map *map, const char *key, const char *value);
  */
 int state_set_answer(struct state *st, const char *key, const char *value,
     char **cause);
-bool state_key_is_secret(const char *key);
 
 /* The environment named name, created empty when missing. */
 struct state_environment *state_environment(struct state *st,

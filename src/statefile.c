@@ -16,6 +16,7 @@
 #include "atomicfile.h"
 #include "lockfile.h"
 #include "paths.h"
+#include "secret.h"
 #include "state.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -111,7 +112,7 @@ decode_map(struct decoder *d, const json_t *v, const char *where,
 		snprintf(sub, sizeof sub, "%s.%s", where, key);
 		if (!json_is_string(value))
 			return wrong_type(d, sub, "a string", value);
-		if (refuse_secrets && state_key_is_secret(key)) {
+		if (refuse_secrets && secret_is_secret_name(key)) {
 			set_cause(d->cause, "%s: %s: looks like a secret; "
 			    "secrets never belong in the state file: remove "
 			    "it", d->name, sub);

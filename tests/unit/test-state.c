@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "secret.h"
 #include "state.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -348,9 +349,9 @@ test_secrets(void)
 	tap_is_int(state_set_answer(st, "pat", "x", &cause), -1,
 	    "an answer named pat is refused");
 	tap_contains(cause, "never written", "with the reason");
-	tap_ok(state_key_is_secret("client_secret") &&
-	    state_key_is_secret("refresh-token") &&
-	    !state_key_is_secret("path") && !state_key_is_secret("key_vault"),
+	tap_ok(secret_is_secret_name("client_secret") &&
+	    secret_is_secret_name("refresh-token") &&
+	    !secret_is_secret_name("path") && !secret_is_secret_name("key_vault"),
 	    "secret names are words, not substrings");
 	free(cause);
 	state_free(st);

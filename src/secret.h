@@ -1,0 +1,13 @@
+/*
+ * Secrets (PATs, client secrets, tokens) never reach the state file, logs
+ * or the screen. This names them: a key is secret when one of its words
+ * ('_' or '-' separated) is pat, password, secret, token or credential.
+ */
+#ifndef MT_SECRET_H
+#define MT_SECRET_H
+
+#include <stdbool.h>
+
+bool secret_is_secret_name(const char *key);
+
+#endif
