@@ -14,7 +14,8 @@
 	X(MT_EXIT_DATA, 4, "mlops-tui's own data files are missing or "   \
 	    "invalid")                                                    \
 	X(MT_EXIT_UNAVAILABLE, 5, "the command is not available in this " \
-	    "version yet")
+	    "version yet")                                                \
+	X(MT_EXIT_SANDBOX, 6, "the sandbox could not start")
 
 enum mt_exit {
 #define X(name, code, meaning) name = code,

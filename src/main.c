@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-sim.h"
 #include "cmd-status.h"
 #include "exitcode.h"
 
@@ -16,10 +17,12 @@ struct options {
 	bool no_color;
 	bool json;
 	const char *command;   /* NULL: the wizard */
+	struct sim_options sim;
+	bool sim_option_given; /* an option that only sim takes */
 };
 
 /* Commands that later versions bring; they refuse to pretend. */
-static const char *const planned[] = { "plan", "apply", "doctor", "sim" };
+static const char *const planned[] = { "plan", "apply", "doctor" };
 
 static void
 usage(FILE *out)
@@ -27,6 +30,8 @@ usage(FILE *out)
 	fputs(
 "Usage: mlops-tui [--state FILE] [--no-color]\n"
 "       mlops-tui [--state FILE] status [--json]\n"
+"       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
+"                     [--org NAME] [--time-scale F] [--log FILE]\n"
 "       mlops-tui --help | --version\n"
 "\n"
 "Sets up Microsoft's MLOps V2 accelerator on Azure DevOps, step by step,\n"
@@ -36,7 +41,9 @@ usage(FILE *out)
 "  (none)      the interactive wizard (not available yet)\n"
 "  status      print the checklist of a setup, grouped by the guide's\n"
 "              sections; with no saved setup, every step pending\n"
-"  plan, apply, doctor, sim\n"
+"  sim         run the sandbox: a local Azure DevOps on loopback that\n"
+"              speaks the same REST contract; prints its URL and PAT\n"
+"  plan, apply, doctor\n"
 "              not available yet\n"
 "\n"
 "Options:\n"
@@ -44,6 +51,15 @@ usage(FILE *out)
 "                    setup in $XDG_STATE_HOME/mlops-tui)\n"
 "      --no-color    no colours (also when NO_COLOR is set)\n"
 "      --json        status: machine-readable output\n"
+"      --listen HOST:PORT\n"
+"                    sim: where to listen, loopback only (default\n"
+"                    127.0.0.1:0, any free port)\n"
+"      --world FILE  sim: the world file (default in the state dir)\n"
+"      --reset       sim: start from a new world\n"
+"      --org NAME    sim: the organization of a new world (sandbox)\n"
+"      --time-scale F\n"
+"                    sim: multiply simulated durations by F (0: instant)\n"
+"      --log FILE    sim: log each request as a JSON line\n"
 "  -h, --help        this help\n"
 "  -V, --version     the version\n"
 "\n"
@@ -70,6 +86,39 @@ usage_error(const char *fmt, ...)
 	return MT_EXIT_USAGE;
 }
 
+static int
+parse_sim_option(int c, const char *arg, struct sim_options *sim)
+{
+	char *host = NULL, *cause = NULL, *end;
+	unsigned port;
+
+	switch (c) {
+	case 'L':
+		if (sim_parse_listen(arg, &host, &port, &cause) == -1) {
+			usage_error("%s", cause);
+			free(cause);
+			return -1;
+		}
+		free(host);
+		sim->listen = arg;
+		break;
+	case 'W': sim->world_path = arg; break;
+	case 'R': sim->reset = true; break;
+	case 'O': sim->organization = arg; break;
+	case 'G': sim->log_path = arg; break;
+	case 'T':
+		sim->time_scale = strtod(arg, &end);
+		if (*end != '\0' || arg[0] == '\0' || sim->time_scale < 0 ||
+		    sim->time_scale > 100) {
+			usage_error("--time-scale %s: expected a number from "
+			    "0 to 100", arg);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
 /* Parse argv into opt; returns -1 to go on, else an exit status. */
 static int
 parse_options(int argc, char **argv, struct options *opt)
@@ -78,6 +127,12 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "state", required_argument, NULL, 's' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "listen", required_argument, NULL, 'L' },
+		{ "world", required_argument, NULL, 'W' },
+		{ "reset", no_argument, NULL, 'R' },
+		{ "org", required_argument, NULL, 'O' },
+		{ "time-scale", required_argument, NULL, 'T' },
+		{ "log", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -90,6 +145,11 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 's': opt->state_path = optarg; break;
 		case 'C': opt->no_color = true; break;
 		case 'j': opt->json = true; break;
+		case 'L': case 'W': case 'R': case 'O': case 'T': case 'G':
+			if (parse_sim_option(c, optarg, &opt->sim) == -1)
+				return MT_EXIT_USAGE;
+			opt->sim_option_given = true;
+			break;
 		case 'h': usage(stdout); return MT_EXIT_OK;
 		case 'V': printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			return MT_EXIT_OK;
@@ -106,6 +166,10 @@ parse_options(int argc, char **argv, struct options *opt)
 	if (opt->json && (opt->command == NULL ||
 	    strcmp(opt->command, "status") != 0))
 		return usage_error("--json goes with the status command");
+	if (opt->sim_option_given && (opt->command == NULL ||
+	    strcmp(opt->command, "sim") != 0))
+		return usage_error("--listen, --world, --reset, --org, "
+		    "--time-scale and --log go with the sim command");
 	return -1;
 }
 
@@ -120,7 +184,8 @@ not_available(const char *what)
 int
 main(int argc, char **argv)
 {
-	struct options opt = { 0 };
+	struct options opt = { .sim = { .listen = "127.0.0.1:0",
+	    .organization = "sandbox", .time_scale = -1 } };
 	int rc = parse_options(argc, argv, &opt);
 
 	if (rc >= 0)
@@ -131,6 +196,8 @@ main(int argc, char **argv)
 		return not_available("the wizard");
 	if (strcmp(opt.command, "status") == 0)
 		return cmd_status(opt.state_path, opt.json);
+	if (strcmp(opt.command, "sim") == 0)
+		return cmd_sim(&opt.sim);
 	for (size_t i = 0; i < sizeof planned / sizeof planned[0]; i++)
 		if (strcmp(opt.command, planned[i]) == 0)
 			return not_available(opt.command);

@@ -1,33 +1,53 @@
 /* Recognising names that hold secrets, so that their values stay out. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "secret.h"
 #include "xalloc.h"
 
+/* Words that make a name secret wherever they stand in it. */
+static const char *const secret_words[] = { "pat", "password", "secret",
+	"token", "credential", "credentials" };
+
+/* Whole names the services use for secrets that hold none of those words. */
+static const char *const secret_names[] = { "serviceprincipalkey",
+	"secrettext", "accesstoken", "refreshtoken", "idtoken", "authorization",
+	"clientassertion", "devicecode" };
+
+static bool
+is_secret_word(const char *word, size_t len)
+{
+	for (size_t i = 0; i < sizeof secret_words / sizeof *secret_words; i++)
+		if (strlen(secret_words[i]) == len &&
+		    strncasecmp(secret_words[i], word, len) == 0)
+			return true;
+	return false;
+}
+
 bool
 secret_is_secret_name(const char *key)
 {
-	static const char *const words[] = { "pat", "password", "secret",
-		"token", "credential" };
-	char *lower = xstrdup(key);
-	bool found = false;
+	const char *start = key, *p;
 
-	for (char *p = lower; *p != '\0'; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		/* Whole words only: "pat" in "path" is not a secret. */
-		size_t n = strlen(words[i]);
-		for (char *p = strstr(lower, words[i]); p != NULL;
-		    p = strstr(p + 1, words[i])) {
-			bool starts = p == lower || p[-1] == '_' || p[-1] == '-';
-			bool ends = p[n] == '\0' || p[n] == '_' || p[n] == '-';
-			if (starts && ends)
-				found = true;
-		}
+	for (size_t i = 0; i < sizeof secret_names / sizeof *secret_names; i++)
+		if (strcasecmp(key, secret_names[i]) == 0)
+			return true;
+	/* Words are split at '_', '-', '.' and before an upper-case letter
+	 * that follows a lower-case one (clientSecret). */
+	for (p = key;; p++) {
+		bool boundary = *p == '\0' || *p == '_' || *p == '-' ||
+		    *p == '.' || (p > key && isupper((unsigned char)*p) &&
+		    islower((unsigned char)p[-1]));
+		if (!boundary)
+			continue;
+		if (is_secret_word(start, (size_t)(p - start)))
+			return true;
+		if (*p == '\0')
+			return false;
+		start = isupper((unsigned char)*p) ? p : p + 1;
 	}
-	free(lower);
-	return found;
 }

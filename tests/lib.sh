@@ -62,3 +62,51 @@ tap_tmp=$(mktemp -d "$top_builddir/tests/tmp/sh.XXXXXX")
 # Each test gets its own empty state directory.
 export XDG_STATE_HOME="$tap_tmp/state"
 export HOME="$tap_tmp/home"
+
+# sim_start [ARGS...]: run `mlops-tui sim` on a free loopback port with a
+# world in the test's directory; sets $SIM_URL, $SIM_PAT, $SIM_LOG and a
+# curl config ($SIM_CURL) that carries the PAT, so that it never appears in
+# a command line. The server is stopped when the test exits.
+sim_start() {
+	SIM_LOG="$tap_tmp/requests.log"
+	"$MLOPS_TUI" sim --world "$tap_tmp/world.json" --time-scale 0.02 \
+	    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
+	SIM_PID=$!
+	trap 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null' EXIT
+	for _ in $(seq 1 500); do
+		grep -q '^Stop with' "$tap_tmp/sim.out" 2>/dev/null && break
+		kill -0 "$SIM_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	SIM_URL=$(sed -n 's/^Sandbox Azure DevOps at //p' "$tap_tmp/sim.out")
+	SIM_PAT=$(sed -n 's/^PAT: //p' "$tap_tmp/sim.out")
+	if [ -z "$SIM_URL" ]; then
+		echo "Bail out! the sandbox did not start: $(cat "$tap_tmp/sim.err")"
+		exit 1
+	fi
+	SIM_CURL="$tap_tmp/curl.conf"
+	printf 'user = ":%s"\nheader = "X-TFS-FedAuthRedirect: Suppress"\n' \
+	    "$SIM_PAT" > "$SIM_CURL"
+	chmod 600 "$SIM_CURL"
+}
+
+# api METHOD PATH [JSON]: call the sandbox as a signed-in client; sets
+# $status and $body.
+api() {
+	_data=""
+	[ $# -ge 3 ] && _data=$3
+	body=$(curl -s -K "$SIM_CURL" -X "$1" -H 'Content-Type: application/json' \
+	    ${_data:+--data-binary "$_data"} -w '\n%{http_code}' "$SIM_URL/$2")
+	status=$(printf '%s' "$body" | tail -n 1)
+	body=$(printf '%s' "$body" | sed '$d')
+}
+
+# wait_for SECONDS COMMAND...: retry COMMAND until it succeeds.
+wait_for() {
+	_limit=$(( $1 * 20 )); shift
+	for _ in $(seq 1 "$_limit"); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}

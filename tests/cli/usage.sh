@@ -31,7 +31,7 @@ is "$rc" 2 "an extra argument is a usage error"
 run --json
 is "$rc" 2 "--json without status is a usage error"
 
-for cmd in plan apply doctor sim; do
+for cmd in plan apply doctor; do
 	run "$cmd"
 	is "$rc" 5 "$cmd: not available yet, with a non-zero status"
 	contains "$err" "$cmd is not available yet" "$cmd: says so"

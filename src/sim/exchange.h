@@ -1,0 +1,61 @@
+/*
+ * One request and its answer, as the sandbox's handlers see them: the
+ * server parses the request (path below the organization, query, api
+ * version, JSON body) and writes out whatever the handler put in the reply.
+ */
+#ifndef MT_SIM_EXCHANGE_H
+#define MT_SIM_EXCHANGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "sim/world.h"
+
+#define EXCHANGE_MAX_PARAMS 4
+
+struct api_version {
+	bool given;
+	int major, minor;
+	bool preview;
+	int preview_number;      /* 0 when not given */
+	char text[32];
+};
+
+struct exchange {
+	/* the request */
+	const char *method;
+	const char *path;        /* below /{org}/, without the query */
+	const char *base_url;    /* http://host:port/org */
+	char *params[EXCHANGE_MAX_PARAMS]; /* {captures} of the route */
+	struct api_version version;
+	json_t *body;            /* parsed JSON body, or NULL */
+	const char *raw_body;
+	size_t raw_len;
+	void *connection;        /* for query lookups */
+	struct world *world;
+
+	/* the reply */
+	int status;
+	char *content_type;      /* NULL: application/json */
+	char *reply;             /* owned */
+	char *header_name, *header_value; /* one extra header, optional */
+};
+
+/* A query parameter, case-insensitively; NULL when absent. */
+const char *exchange_query(struct exchange *x, const char *name);
+
+/* Reply with JSON (stolen) and a status. */
+void exchange_json(struct exchange *x, int status, json_t *body);
+/* Reply {"count": N, "value": list} (list stolen). */
+void exchange_collection(struct exchange *x, json_t *list);
+
+/*
+ * Reply with Azure DevOps's error body: $id, innerException, message,
+ * typeName, typeKey, errorCode, eventId.
+ */
+void exchange_error(struct exchange *x, int status, const char *type_key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

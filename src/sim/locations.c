@@ -1,0 +1,176 @@
+/* Location discovery, routing and api-version checks for the sandbox. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/locations.h"
+#include "xalloc.h"
+
+static const struct location table[] = {
+	{ "Location", "ResourceAreas", "e81700f7-3be2-46de-8624-2eb35882fcaa",
+	    "_apis/ResourceAreas/{areaId}", "3.2", "7.2", "0.0", 1,
+	    handle_resource_areas },
+	{ "Location", "ConnectionData", "00d9565f-ed9c-4a06-9a50-00e7896ccab4",
+	    "_apis/ConnectionData", "1.0", "7.2", "0.0", 1,
+	    handle_connection_data },
+	{ "core", "projects", "603fe2ac-9723-48b9-88ad-09305aa6c6e1",
+	    "_apis/projects/{*projectId}", "1.0", "7.2", "7.1", 4,
+	    handle_projects },
+	{ "core", "processes", "93878975-88c5-4e6a-8abb-7ddd77a8a7d8",
+	    "_apis/process/processes/{*processId}", "1.0", "7.2", "7.1", 1,
+	    handle_processes },
+	{ "operations", "operations", "9a1b74b4-2ca8-4a9f-8470-c2f2e6fdc949",
+	    "_apis/operations/{operationId}", "2.0", "7.2", "7.1", 1,
+	    handle_operations },
+};
+#define NLOCATIONS (sizeof table / sizeof table[0])
+
+/* Match one template against path; captures go to params. */
+static bool
+template_matches(const char *template, const char *path,
+    char *params[EXCHANGE_MAX_PARAMS])
+{
+	const char *t = template, *p = path;
+	size_t np = 0, tlen, plen;
+
+	for (;;) {
+		tlen = strcspn(t, "/");
+		plen = strcspn(p, "/");
+		if (*t == '\0')
+			return *p == '\0';
+		if (t[0] == '{') {
+			if (t[1] == '*') {  /* catch-all: the rest, maybe none */
+				if (*p != '\0' && np < EXCHANGE_MAX_PARAMS)
+					params[np++] = xstrdup(p);
+				return true;
+			}
+			if (*p == '\0')     /* a trailing value may be left out */
+				return strchr(t, '/') == NULL;
+			if (np < EXCHANGE_MAX_PARAMS)
+				params[np++] = xstrndup(p, plen);
+		} else if (tlen != plen || strncasecmp(t, p, tlen) != 0)
+			return false;
+		t += tlen + (t[tlen] == '/');
+		p += plen + (p[plen] == '/');
+	}
+}
+
+static void
+clear_params(char *params[EXCHANGE_MAX_PARAMS])
+{
+	for (size_t i = 0; i < EXCHANGE_MAX_PARAMS; i++) {
+		free(params[i]);
+		params[i] = NULL;
+	}
+}
+
+const struct location *
+locations_route(struct exchange *x)
+{
+	for (size_t i = 0; i < NLOCATIONS; i++) {
+		if (template_matches(table[i].template, x->path, x->params))
+			return &table[i];
+		clear_params(x->params);
+	}
+	return NULL;
+}
+
+static json_t *
+location_json(const struct location *loc)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s}",
+	    "id", loc->id, "area", loc->area, "resourceName", loc->resource,
+	    "routeTemplate", loc->template,
+	    "resourceVersion", loc->resource_version,
+	    "minVersion", loc->min_version, "maxVersion", loc->max_version,
+	    "releasedVersion", loc->released);
+}
+
+void
+locations_options(struct exchange *x, const char *area)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < NLOCATIONS; i++)
+		if (area == NULL || strcasecmp(area, table[i].area) == 0)
+			json_array_append_new(list, location_json(&table[i]));
+	if (area != NULL && json_array_size(list) == 0) {
+		json_decref(list);
+		exchange_error(x, 404, "VssResourceAreaNotFoundException",
+		    "The resource area '%s' was not found.", area);
+		return;
+	}
+	exchange_collection(x, list);
+}
+
+bool
+locations_parse_version(const char *text, struct api_version *out)
+{
+	char rest[32] = "";
+	int n = 0;
+
+	memset(out, 0, sizeof *out);
+	if (sscanf(text, "%d.%d%n", &out->major, &out->minor, &n) != 2)
+		return false;
+	snprintf(rest, sizeof rest, "%s", text + n);
+	if (strncasecmp(rest, "-preview", 8) == 0) {
+		out->preview = true;
+		if (rest[8] == '.' && sscanf(rest + 9, "%d", &out->preview_number)
+		    != 1)
+			return false;
+		else if (rest[8] != '.' && rest[8] != '\0')
+			return false;
+	} else if (rest[0] != '\0')
+		return false;
+	out->given = true;
+	snprintf(out->text, sizeof out->text, "%d.%d", out->major, out->minor);
+	return true;
+}
+
+static int
+version_compare(const struct api_version *v, const char *text)
+{
+	int major = 0, minor = 0;
+
+	sscanf(text, "%d.%d", &major, &minor);
+	if (v->major != major)
+		return v->major < major ? -1 : 1;
+	return v->minor < minor ? -1 : v->minor > minor;
+}
+
+int
+locations_check_version(const struct location *loc, struct exchange *x)
+{
+	const struct api_version *v = &x->version;
+
+	if (!v->given) {
+		if (strcmp(x->method, "GET") == 0)
+			return 0; /* the service serves its default version */
+		exchange_error(x, 400, "VssVersionNotSpecifiedException",
+		    "No api-version was supplied for the %s request. The "
+		    "version must be supplied either as part of the Accept "
+		    "header (e.g. \"application/json; api-version=1.0\") or as "
+		    "a query parameter (e.g. \"?api-version=1.0\").", x->method);
+		return -1;
+	}
+	if (version_compare(v, loc->max_version) > 0 ||
+	    version_compare(v, loc->min_version) < 0) {
+		exchange_error(x, 400, "VssVersionOutOfRangeException",
+		    "The requested REST API version of %s is out of range for "
+		    "this server. The latest REST API version for this server "
+		    "is %s.", v->text, loc->max_version);
+		return -1;
+	}
+	if (!v->preview && version_compare(v, loc->released) > 0) {
+		exchange_error(x, 400, "VssInvalidPreviewVersionException",
+		    "The requested version \"%s\" of the resource is under "
+		    "preview. The -preview flag must be supplied in the "
+		    "api-version for such requests. For example: \"%s-preview\"",
+		    v->text, v->text);
+		return -1;
+	}
+	return 0;
+}

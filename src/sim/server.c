@@ -1,0 +1,613 @@
+/*
+ * The sandbox's HTTP server (libmicrohttpd, loopback only): reads each
+ * request, checks the PAT as Azure DevOps does, answers location discovery,
+ * routes to the handlers, and logs every exchange with secrets redacted.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "secret.h"
+#include "sim/exchange.h"
+#include "sim/locations.h"
+#include "sim/sim.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define SIM_MAX_BODY (8u << 20)
+
+struct sim {
+	struct MHD_Daemon *daemon;
+	struct world *world;
+	char *url;           /* http://host:port/org */
+	FILE *log;
+	pthread_mutex_t log_lock;
+};
+
+/* What MHD keeps for us between the calls of one request. */
+struct pending {
+	char *body;
+	size_t len;
+	bool too_large;
+	long long started_ms;
+};
+
+/* ---- replies -------------------------------------------------------- */
+
+const char *
+exchange_query(struct exchange *x, const char *name)
+{
+	return MHD_lookup_connection_value(x->connection, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+static void
+reply(struct exchange *x, int status, const char *type, char *body)
+{
+	free(x->reply);
+	free(x->content_type);
+	x->status = status;
+	x->content_type = type ? xstrdup(type) : NULL;
+	x->reply = body;
+}
+
+void
+exchange_json(struct exchange *x, int status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	reply(x, status, NULL, text);
+}
+
+void
+exchange_collection(struct exchange *x, json_t *list)
+{
+	exchange_json(x, 200, json_pack("{s:I, s:o}", "count",
+	    (json_int_t)json_array_size(list), "value", list));
+}
+
+void
+exchange_error(struct exchange *x, int status, const char *type_key,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *message, *type_name;
+
+	va_start(ap, fmt);
+	message = xvasprintf(fmt, ap);
+	va_end(ap);
+	type_name = xasprintf("Microsoft.TeamFoundation.Framework.Server.%s, "
+	    "Microsoft.TeamFoundation.Framework.Server", type_key);
+	exchange_json(x, status, json_pack("{s:s, s:n, s:s, s:s, s:s, s:i, "
+	    "s:i}", "$id", "1", "innerException", "message", message,
+	    "typeName", type_name, "typeKey", type_key, "errorCode", 0,
+	    "eventId", 3000));
+	free(type_name);
+	free(message);
+}
+
+/* ---- authentication ------------------------------------------------- */
+
+static int
+base64_value(char c)
+{
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = c != '\0' ? strchr(digits, c) : NULL;
+
+	return p != NULL ? (int)(p - digits) : -1;
+}
+
+/* Decode base64 text; NULL when malformed. Owned by the caller. */
+static char *
+base64_decode(const char *text)
+{
+	size_t len = strlen(text), n = 0;
+	char *out = xmalloc(len + 1);
+	unsigned bits = 0;
+	int nbits = 0, v;
+
+	for (const char *p = text; *p != '\0' && *p != '='; p++) {
+		if ((v = base64_value(*p)) < 0) {
+			free(out);
+			return NULL;
+		}
+		bits = (bits << 6) | (unsigned)v;
+		nbits += 6;
+		if (nbits >= 8) {
+			nbits -= 8;
+			out[n++] = (char)((bits >> nbits) & 0xff);
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Whether the request carries the sandbox's PAT as Basic credentials. */
+static bool
+authorized(struct exchange *x)
+{
+	const char *auth = MHD_lookup_connection_value(x->connection,
+	    MHD_HEADER_KIND, "Authorization");
+	char *decoded, *colon;
+	bool ok;
+
+	if (auth == NULL || strncasecmp(auth, "Basic ", 6) != 0)
+		return false;
+	decoded = base64_decode(auth + 6);
+	if (decoded == NULL)
+		return false;
+	colon = strchr(decoded, ':');  /* the user name is ignored */
+	ok = colon != NULL && strcmp(colon + 1, world_pat(x->world)) == 0;
+	free(decoded);
+	return ok;
+}
+
+/*
+ * A client that asked not to be redirected (X-TFS-FedAuthRedirect:
+ * Suppress) gets 401 with TF400813; any other gets what a browser would:
+ * 203 with an HTML sign-in page.
+ */
+static void
+refuse_credentials(struct exchange *x)
+{
+	const char *suppress = MHD_lookup_connection_value(x->connection,
+	    MHD_HEADER_KIND, "X-TFS-FedAuthRedirect");
+
+	if (suppress != NULL && strcasecmp(suppress, "Suppress") == 0) {
+		exchange_error(x, 401, "UnauthorizedRequestException",
+		    "TF400813: The user '' is not authorized to access this "
+		    "resource.");
+		x->header_name = xstrdup("WWW-Authenticate");
+		x->header_value = xasprintf("Basic realm=\"%s\"", x->base_url);
+		return;
+	}
+	reply(x, 203, "text/html; charset=utf-8", xstrdup(
+	    "<!DOCTYPE html>\n<html><head><title>Azure DevOps Services | "
+	    "Sign In</title></head>\n<body><form id=\"signin\" method=\"post\">"
+	    "<p>Sign in to your account</p></form></body></html>\n"));
+}
+
+/* ---- routing -------------------------------------------------------- */
+
+/* api-version from the query, else from the Accept header. */
+static int
+read_version(struct exchange *x)
+{
+	const char *v = exchange_query(x, "api-version");
+	const char *accept, *at;
+	char buf[32];
+
+	if (v == NULL) {
+		accept = MHD_lookup_connection_value(x->connection,
+		    MHD_HEADER_KIND, "Accept");
+		at = accept ? strcasestr(accept, "api-version=") : NULL;
+		if (at == NULL)
+			return 0;
+		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(at + 12, ";, "),
+		    at + 12);
+		v = buf;
+	}
+	if (locations_parse_version(v, &x->version))
+		return 0;
+	exchange_error(x, 400, "VssInvalidApiVersionException",
+	    "The api-version '%s' is not valid.", v);
+	return -1;
+}
+
+static int
+read_body(struct exchange *x)
+{
+	json_error_t error;
+
+	if (x->raw_len == 0)
+		return 0;
+	x->body = json_loadb(x->raw_body, x->raw_len, 0, &error);
+	if (x->body != NULL)
+		return 0;
+	exchange_error(x, 400, "VssRequestContentException",
+	    "The request body is not valid JSON: %s (line %d, column %d)",
+	    error.text, error.line, error.column);
+	return -1;
+}
+
+static void
+not_found(struct exchange *x, const char *url)
+{
+	reply(x, 404, "text/plain; charset=utf-8", xasprintf("The controller "
+	    "for path '%s' was not found or does not implement IController.",
+	    url));
+}
+
+static void
+dispatch(struct exchange *x, const char *url)
+{
+	const struct location *loc;
+
+	if (!authorized(x)) {
+		refuse_credentials(x);
+		return;
+	}
+	if (read_version(x) == -1)
+		return;
+	if (strcmp(x->method, "OPTIONS") == 0 &&
+	    strncasecmp(x->path, "_apis", 5) == 0 &&
+	    (x->path[5] == '\0' || (x->path[5] == '/' &&
+	    strchr(x->path + 6, '/') == NULL))) {
+		locations_options(x, x->path[5] == '/' && x->path[6] != '\0' ?
+		    x->path + 6 : NULL);
+		return;
+	}
+	loc = locations_route(x);
+	if (loc == NULL) {
+		not_found(x, url);
+		return;
+	}
+	if (locations_check_version(loc, x) == -1 || read_body(x) == -1)
+		return;
+	loc->handler(x);
+}
+
+/* ---- the request log ------------------------------------------------ */
+
+static void
+redact(json_t *value)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_object(value)) {
+		json_object_foreach(value, key, v) {
+			if (secret_is_secret_name(key) && !json_is_object(v))
+				json_object_set_new(value, key,
+				    json_string("(redacted)"));
+			else
+				redact(v);
+		}
+	} else if (json_is_array(value))
+		json_array_foreach(value, i, v)
+			redact(v);
+}
+
+static enum MHD_Result
+add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	(void)kind;
+	json_object_set_new(cls, key, value ? json_string(value) : json_null());
+	return MHD_YES;
+}
+
+static void
+log_exchange(struct sim *sim, struct exchange *x, const char *url,
+    long long started_ms)
+{
+	char when[TIMEFMT_LEN], *line;
+	json_t *query = json_object(), *body = json_deep_copy(x->body), *record;
+
+	if (sim->log == NULL) {
+		json_decref(query);
+		json_decref(body);
+		return;
+	}
+	MHD_get_connection_values(x->connection, MHD_GET_ARGUMENT_KIND,
+	    add_query_arg, query);
+	redact(query);
+	redact(body);
+	record = json_pack("{s:s, s:s, s:s, s:o, s:i, s:I, s:o}",
+	    "time", timefmt_iso8601(time(NULL), when), "method", x->method,
+	    "path", url, "query", query, "status", x->status,
+	    "duration_ms", (json_int_t)(world_now_ms() - started_ms),
+	    "body", body ? body : json_null());
+	line = json_dumps(record, JSON_COMPACT);
+	json_decref(record);
+	pthread_mutex_lock(&sim->log_lock);
+	fprintf(sim->log, "%s\n", line);
+	fflush(sim->log);
+	pthread_mutex_unlock(&sim->log_lock);
+	free(line);
+}
+
+/* ---- the server ----------------------------------------------------- */
+
+static enum MHD_Result
+send_reply(struct MHD_Connection *connection, struct exchange *x)
+{
+	struct MHD_Response *response;
+	const char *body = x->reply ? x->reply : "";
+	char *type;
+	enum MHD_Result rc;
+
+	response = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (x->content_type != NULL)
+		type = xstrdup(x->content_type);
+	else if (x->version.given)
+		type = xasprintf("application/json; charset=utf-8; "
+		    "api-version=%s%s", x->version.text, x->version.preview ?
+		    "-preview" : "");
+	else
+		type = xstrdup("application/json; charset=utf-8");
+	MHD_add_response_header(response, "Content-Type", type);
+	if (x->header_name != NULL)
+		MHD_add_response_header(response, x->header_name,
+		    x->header_value);
+	rc = MHD_queue_response(connection, (unsigned)x->status, response);
+	MHD_destroy_response(response);
+	free(type);
+	return rc;
+}
+
+static void
+exchange_clear(struct exchange *x)
+{
+	for (size_t i = 0; i < EXCHANGE_MAX_PARAMS; i++)
+		free(x->params[i]);
+	json_decref(x->body);
+	free(x->reply);
+	free(x->content_type);
+	free(x->header_name);
+	free(x->header_value);
+}
+
+/* The part of url below /{org}/, or NULL when it is not the org's. */
+static const char *
+below_organization(const char *url, const char *org)
+{
+	size_t n = strlen(org);
+
+	if (url[0] != '/' || strncasecmp(url + 1, org, n) != 0)
+		return NULL;
+	if (url[n + 1] == '\0')
+		return "";
+	return url[n + 1] == '/' ? url + n + 2 : NULL;
+}
+
+static enum MHD_Result
+answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
+    const char *method, struct pending *p)
+{
+	struct exchange x;
+	enum MHD_Result rc;
+
+	memset(&x, 0, sizeof x);
+	x.method = method;
+	x.base_url = sim->url;
+	x.connection = connection;
+	x.world = sim->world;
+	x.raw_body = p->body;
+	x.raw_len = p->len;
+	x.path = below_organization(url, world_organization(sim->world));
+	if (p->too_large)
+		exchange_error(&x, 413, "RequestEntityTooLargeException",
+		    "The request body is larger than %u bytes.", SIM_MAX_BODY);
+	else if (x.path == NULL)
+		not_found(&x, url);
+	else
+		dispatch(&x, url);
+	log_exchange(sim, &x, url, p->started_ms);
+	rc = send_reply(connection, &x);
+	exchange_clear(&x);
+	return rc;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *connection, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct pending *p = *con_cls;
+
+	(void)version;
+	if (p == NULL) {
+		p = xcalloc(1, sizeof *p);
+		p->started_ms = world_now_ms();
+		*con_cls = p;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (p->len + *upload_data_size > SIM_MAX_BODY)
+			p->too_large = true;
+		else {
+			p->body = xrealloc(p->body, p->len + *upload_data_size
+			    + 1);
+			memcpy(p->body + p->len, upload_data, *upload_data_size);
+			p->len += *upload_data_size;
+			p->body[p->len] = '\0';
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return answer(cls, connection, url, method, p);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct pending *p = *con_cls;
+
+	(void)cls;
+	(void)connection;
+	(void)toe;
+	if (p != NULL) {
+		free(p->body);
+		free(p);
+		*con_cls = NULL;
+	}
+}
+
+int
+sim_parse_listen(const char *listen, char **host, unsigned *port,
+    char **cause)
+{
+	const char *colon = strrchr(listen, ':');
+	struct in_addr a4;
+	struct in6_addr a6;
+	char *end, *h;
+	unsigned long p;
+
+	if (colon == NULL)
+		goto bad;
+	p = strtoul(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || p > 65535)
+		goto bad;
+	h = xstrndup(listen, (size_t)(colon - listen));
+	if (h[0] == '[' && h[strlen(h) - 1] == ']') {
+		memmove(h, h + 1, strlen(h));
+		h[strlen(h) - 1] = '\0';
+	}
+	if (strcmp(h, "localhost") == 0) {
+		free(h);
+		h = xstrdup("127.0.0.1");
+	}
+	if (!((inet_pton(AF_INET, h, &a4) == 1 &&
+	    (ntohl(a4.s_addr) >> 24) == 127) ||
+	    (inet_pton(AF_INET6, h, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6)))) {
+		set_cause(cause, "--listen %s: the sandbox listens on loopback "
+		    "only (127.0.0.0/8, [::1] or localhost)", listen);
+		free(h);
+		return -1;
+	}
+	*host = h;
+	*port = (unsigned)p;
+	return 0;
+bad:
+	set_cause(cause, "--listen %s: expected HOST:PORT, such as "
+	    "127.0.0.1:8080 (port 0 picks a free one)", listen);
+	return -1;
+}
+
+static struct MHD_Daemon *
+start_daemon(struct sim *sim, const char *host, unsigned port)
+{
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+	struct sockaddr *addr;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION;
+
+	memset(&in4, 0, sizeof in4);
+	memset(&in6, 0, sizeof in6);
+	if (inet_pton(AF_INET, host, &in4.sin_addr) == 1) {
+		in4.sin_family = AF_INET;
+		in4.sin_port = htons((uint16_t)port);
+		addr = (struct sockaddr *)&in4;
+	} else {
+		inet_pton(AF_INET6, host, &in6.sin6_addr);
+		in6.sin6_family = AF_INET6;
+		in6.sin6_port = htons((uint16_t)port);
+		addr = (struct sockaddr *)&in6;
+		flags |= MHD_USE_IPv6;
+	}
+	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request,
+	    sim, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, sim, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	    MHD_OPTION_END);
+}
+
+static int
+open_log(struct sim *sim, const char *path, char **cause)
+{
+	int fd;
+
+	if (path == NULL)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd == -1 || (sim->log = fdopen(fd, "a")) == NULL) {
+		set_cause(cause, "%s: cannot open the request log: %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+apply_time_scale(struct sim *sim, double scale)
+{
+	json_t *root;
+
+	if (scale < 0)
+		return;
+	root = world_lock(sim->world);
+	json_object_set_new(json_object_get(root, "settings"), "time_scale",
+	    json_real(scale));
+	world_unlock(sim->world, true);
+}
+
+int
+sim_start(struct sim **out, const struct sim_options *opt, char **cause)
+{
+	struct sim *sim = xcalloc(1, sizeof *sim);
+	const union MHD_DaemonInfo *info;
+	char *host = NULL;
+	unsigned port;
+
+	pthread_mutex_init(&sim->log_lock, NULL);
+	if (sim_parse_listen(opt->listen, &host, &port, cause) == -1 ||
+	    world_open(&sim->world, opt->world_path, opt->organization,
+	    opt->reset, cause) == -1 || open_log(sim, opt->log_path, cause)
+	    == -1)
+		goto fail;
+	apply_time_scale(sim, opt->time_scale);
+	sim->daemon = start_daemon(sim, host, port);
+	if (sim->daemon == NULL) {
+		set_cause(cause, "cannot listen on %s (in use?)", opt->listen);
+		goto fail;
+	}
+	info = MHD_get_daemon_info(sim->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	sim->url = xasprintf(strchr(host, ':') ? "http://[%s]:%u/%s" :
+	    "http://%s:%u/%s", host, info ? info->port : port,
+	    world_organization(sim->world));
+	free(host);
+	*out = sim;
+	return 0;
+fail:
+	free(host);
+	sim_stop(sim);
+	return -1;
+}
+
+void
+sim_stop(struct sim *sim)
+{
+	if (sim == NULL)
+		return;
+	if (sim->daemon != NULL)
+		MHD_stop_daemon(sim->daemon);
+	world_close(sim->world);
+	if (sim->log != NULL)
+		fclose(sim->log);
+	pthread_mutex_destroy(&sim->log_lock);
+	free(sim->url);
+	free(sim);
+}
+
+const char *
+sim_url(const struct sim *sim)
+{
+	return sim->url;
+}
+
+const char *
+sim_pat(const struct sim *sim)
+{
+	return world_pat(sim->world);
+}

@@ -1,0 +1,248 @@
+/* The sandbox world: a JSON tree, a mutex, atomic saves. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "sim/world.h"
+#include "xalloc.h"
+
+#define WORLD_FORMAT 1
+#define WORLD_MAX_BYTES (64u << 20)
+
+struct world {
+	pthread_mutex_t lock;
+	json_t *root;
+	char *path;          /* NULL: not saved */
+	char *organization;
+	char *pat;
+};
+
+long long
+world_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void
+random_bytes(unsigned char *buf, size_t len)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1 || read(fd, buf, len) != (ssize_t)len) {
+		fprintf(stderr, "mlops-tui: cannot read /dev/urandom\n");
+		abort();
+	}
+	close(fd);
+}
+
+char *
+world_new_guid(void)
+{
+	unsigned char b[16];
+
+	random_bytes(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 1 */
+	return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* A PAT shaped like Azure DevOps's: 52 characters of lowercase base32. */
+static char *
+new_pat(void)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	unsigned char b[52];
+	char *pat = xmalloc(sizeof b + 1);
+
+	random_bytes(b, sizeof b);
+	for (size_t i = 0; i < sizeof b; i++)
+		pat[i] = alphabet[b[i] & 31];
+	pat[sizeof b] = '\0';
+	return pat;
+}
+
+/* The system processes every organization has (ids are the real ones). */
+static json_t *
+system_processes(void)
+{
+	static const struct {
+		const char *id, *name, *description;
+		int is_default;
+	} p[] = {
+		{ "adcc42ab-9882-485e-a3ed-7678f01f66bc", "Agile",
+		    "This template is flexible and will work great for most "
+		    "teams using Agile planning methods.", 1 },
+		{ "b8a3a935-7e91-48b8-a94c-606d37c3e9f2", "Basic",
+		    "This template is the simplest to start with.", 0 },
+		{ "6b724908-ef14-45cf-84f8-768b5384da45", "Scrum",
+		    "This template is for teams who follow the Scrum "
+		    "framework.", 0 },
+		{ "27450541-8e31-4150-9947-dc59f998fc01", "CMMI",
+		    "This template is for more formal projects requiring a "
+		    "framework for process improvement.", 0 },
+	};
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b, "
+		    "s:s}", "id", p[i].id, "name", p[i].name, "description",
+		    p[i].description, "isDefault", p[i].is_default, "type",
+		    "system"));
+	return list;
+}
+
+static json_t *
+new_world(const char *org)
+{
+	char *instance = world_new_guid(), *user = world_new_guid();
+	char *pat = new_pat();
+	json_t *root;
+
+	root = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:[], "
+	    "s:[], s:{s:f}}",
+	    "format", WORLD_FORMAT,
+	    "organization", org,
+	    "instance_id", instance,
+	    "pat", pat,
+	    "user", "id", user, "displayName", "Sandbox Operator",
+	    "uniqueName", "operator@sandbox.example",
+	    "processes", system_processes(),
+	    "projects", "operations",
+	    "settings", "time_scale", 1.0);
+	free(instance);
+	free(user);
+	free(pat);
+	return root;
+}
+
+static int
+load_world(json_t **out, const char *path, char **cause)
+{
+	json_error_t error;
+	char *text = NULL;
+	size_t len;
+	int rc = atomicfile_read(path, WORLD_MAX_BYTES, &text, &len, cause);
+
+	if (rc != 0)
+		return rc;
+	*out = json_loadb(text, len, 0, &error);
+	free(text);
+	if (*out == NULL || !json_is_object(*out) ||
+	    json_integer_value(json_object_get(*out, "format")) !=
+	    WORLD_FORMAT || !json_is_string(json_object_get(*out, "pat"))) {
+		set_cause(cause, "%s: not a sandbox world this version reads "
+		    "(%s); it was left as it is: start with --reset to "
+		    "replace it, or name another --world", path,
+		    *out == NULL ? error.text : "wrong format");
+		json_decref(*out);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+save_world(struct world *w, char **cause)
+{
+	char *text;
+	int rc;
+
+	if (w->path == NULL)
+		return 0;
+	text = json_dumps(w->root, JSON_INDENT(1));
+	rc = atomicfile_write(w->path, text, strlen(text), 0600, 1, cause);
+	free(text);
+	return rc;
+}
+
+int
+world_open(struct world **out, const char *path, const char *org,
+    bool reset, char **cause)
+{
+	struct world *w = xcalloc(1, sizeof *w);
+	int rc = ATOMICFILE_ENOENT;
+
+	if (path != NULL && !reset)
+		rc = load_world(&w->root, path, cause);
+	if (rc == -1) {
+		free(w);
+		return -1;
+	}
+	if (rc == ATOMICFILE_ENOENT)
+		w->root = new_world(org);
+	w->path = xstrdup_or_null(path);
+	w->organization = xstrdup(json_string_value(
+	    json_object_get(w->root, "organization")));
+	w->pat = xstrdup(json_string_value(json_object_get(w->root, "pat")));
+	pthread_mutex_init(&w->lock, NULL);
+	if (rc == ATOMICFILE_ENOENT && save_world(w, cause) == -1) {
+		world_close(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+void
+world_close(struct world *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_destroy(&w->lock);
+	json_decref(w->root);
+	free(w->path);
+	free(w->organization);
+	free(w->pat);
+	free(w);
+}
+
+json_t *
+world_lock(struct world *w)
+{
+	pthread_mutex_lock(&w->lock);
+	return w->root;
+}
+
+void
+world_unlock(struct world *w, bool changed)
+{
+	char *cause = NULL;
+
+	if (changed && save_world(w, &cause) == -1) {
+		fprintf(stderr, "mlops-tui sim: %s\n", cause);
+		free(cause);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+const char *
+world_organization(const struct world *w)
+{
+	return w->organization;
+}
+
+const char *
+world_pat(const struct world *w)
+{
+	return w->pat;
+}
+
+long long
+world_scaled_ms(json_t *root, long long ms)
+{
+	double scale = json_number_value(json_object_get(
+	    json_object_get(root, "settings"), "time_scale"));
+
+	return (long long)((double)ms * (scale < 0 ? 0 : scale));
+}

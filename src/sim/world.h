@@ -1,0 +1,48 @@
+/*
+ * The sandbox's world: everything the simulated Azure DevOps knows
+ * (organization, PAT, processes, projects, operations, ...), held as one
+ * JSON tree behind a mutex and saved atomically after every change.
+ *
+ * Handlers take the lock with world_lock(), read or change the tree they
+ * get, and release it with world_unlock(changed): a change is saved before
+ * the lock is released, so concurrent clients never see a half-made one.
+ */
+#ifndef MT_SIM_WORLD_H
+#define MT_SIM_WORLD_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+struct world;
+
+/*
+ * Open the world saved at path (NULL: in memory only), or make a new one
+ * for organization org when the file does not exist or reset is set.
+ * Returns 0 or -1 with *cause set; a damaged file is reported, not replaced.
+ */
+int world_open(struct world **out, const char *path, const char *org,
+    bool reset, char **cause);
+void world_close(struct world *w);
+
+/* Lock and return the tree (borrowed until world_unlock). */
+json_t *world_lock(struct world *w);
+/* Unlock; save first when changed. A failed save is reported on stderr. */
+void world_unlock(struct world *w, bool changed);
+
+/* Values fixed at creation; borrowed, valid until world_close. */
+const char *world_organization(const struct world *w);
+const char *world_pat(const struct world *w);
+
+/* Milliseconds of wall-clock time, the clock of every timed transition. */
+long long world_now_ms(void);
+/* A new random GUID in its usual text form; owned by the caller. */
+char *world_new_guid(void);
+
+/*
+ * How long a simulated wait of ms milliseconds takes in this world: ms
+ * times the world's time scale (settings.time_scale; 0 makes it instant).
+ */
+long long world_scaled_ms(json_t *root, long long ms);
+
+#endif
