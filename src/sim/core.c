@@ -129,22 +129,6 @@ handle_resource_areas(struct exchange *x)
 
 /* ---- operations ----------------------------------------------------- */
 
-static json_t *
-find_by(json_t *list, const char *key, const char *value, bool nocase)
-{
-	size_t i;
-	json_t *item;
-	const char *v;
-
-	json_array_foreach(list, i, item) {
-		v = json_string_value(json_object_get(item, key));
-		if (v != NULL && (nocase ? strcasecmp(v, value) :
-		    strcmp(v, value)) == 0)
-			return item;
-	}
-	return NULL;
-}
-
 /* The status of an operation now: notSet, inProgress, then succeeded. */
 static const char *
 operation_status(json_t *root, json_t *op)
@@ -184,8 +168,8 @@ handle_operations(struct exchange *x)
 		return;
 	}
 	root = world_lock(x->world);
-	op = x->params[0] ? find_by(json_object_get(root, "operations"), "id",
-	    x->params[0], true) : NULL;
+	op = x->params[0] ? world_find(json_object_get(root, "operations"), "id",
+	    x->params[0]) : NULL;
 	if (op != NULL)
 		exchange_json(x, 200, operation_json(x, root, op));
 	else
@@ -221,7 +205,7 @@ handle_processes(struct exchange *x)
 		exchange_collection(x, list);
 		return;
 	}
-	p = find_by(list, "id", x->params[0], true);
+	p = world_find(list, "id", x->params[0]);
 	if (p != NULL)
 		exchange_json(x, 200, json_incref(p));
 	else
@@ -236,8 +220,8 @@ handle_processes(struct exchange *x)
 static const char *
 project_state(json_t *root, json_t *project)
 {
-	json_t *op = find_by(json_object_get(root, "operations"), "id",
-	    json_string_value(json_object_get(project, "operation")), false);
+	json_t *op = world_find(json_object_get(root, "operations"), "id",
+	    json_string_value(json_object_get(project, "operation")));
 
 	if (op == NULL || strcmp(operation_status(root, op), "succeeded") == 0)
 		return "wellFormed";
@@ -277,6 +261,20 @@ project_json(struct exchange *x, json_t *root, json_t *p, bool full)
 	return j;
 }
 
+json_t *
+core_project_reference(struct exchange *x, json_t *root, json_t *p)
+{
+	const char *id = json_string_value(json_object_get(p, "id"));
+	char *url = xasprintf("%s/_apis/projects/%s", x->base_url, id);
+	json_t *j = json_pack("{s:s, s:O, s:s, s:s, s:i, s:O}", "id", id,
+	    "name", json_object_get(p, "name"), "url", url,
+	    "state", project_state(root, p), "revision", 1,
+	    "visibility", json_object_get(p, "visibility"));
+
+	free(url);
+	return j;
+}
+
 static void
 list_projects(struct exchange *x, json_t *root)
 {
@@ -299,11 +297,8 @@ list_projects(struct exchange *x, json_t *root)
 static void
 get_project(struct exchange *x, json_t *root)
 {
-	json_t *projects = json_object_get(root, "projects");
-	json_t *p = find_by(projects, "id", x->params[0], true);
+	json_t *p = world_project(root, x->params[0]);
 
-	if (p == NULL)
-		p = find_by(projects, "name", x->params[0], true);
 	if (p == NULL) {
 		exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
 		    "TF200016: The following project does not exist: %s. "
@@ -327,7 +322,7 @@ chosen_process(struct exchange *x, json_t *root)
 	size_t i;
 
 	if (id != NULL)
-		return find_by(processes, "id", id, true);
+		return world_find(processes, "id", id);
 	json_array_foreach(processes, i, p)
 		if (json_is_true(json_object_get(p, "isDefault")))
 			return p;
@@ -352,7 +347,7 @@ check_new_project(struct exchange *x, json_t *root, const char *name)
 	}
 	/* The status is not documented; a conflict is what ADO gives for
 	 * other names already taken. */
-	if (find_by(json_object_get(root, "projects"), "name", name, true)) {
+	if (world_find(json_object_get(root, "projects"), "name", name)) {
 		exchange_error(x, 409, "ProjectAlreadyExistsException",
 		    "TF200019: The following project already exists on the "
 		    "Azure DevOps Server: %s. You cannot create a new project "
@@ -394,8 +389,16 @@ create_project(struct exchange *x, json_t *root, bool *changed)
 	    "process_name", json_object_get(process, "name"),
 	    "created_ms", (json_int_t)now, "operation", op_id));
 	*changed = true;
-	exchange_json(x, 202, operation_json(x, root, find_by(
-	    json_object_get(root, "operations"), "id", op_id, false)));
+	/* Like the real service, a new project has an empty repository
+	 * named after it. */
+	if (git_create_repository(x, root, world_project(root, project_id),
+	    name) == NULL) {
+		exchange_error(x, 500, "GitRepositoryCreateException",
+		    "The project's repository could not be created.");
+		return;
+	}
+	exchange_json(x, 202, operation_json(x, root, world_find(
+	    json_object_get(root, "operations"), "id", op_id)));
 	free(project_id);
 	free(op_id);
 }

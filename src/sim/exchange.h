@@ -40,6 +40,7 @@ struct exchange {
 	int status;
 	char *content_type;      /* NULL: application/json */
 	char *reply;             /* owned */
+	size_t reply_len;        /* 0: strlen(reply) */
 	char *header_name, *header_value; /* one extra header, optional */
 };
 
@@ -48,6 +49,17 @@ const char *exchange_query(struct exchange *x, const char *name);
 
 /* Reply with JSON (stolen) and a status. */
 void exchange_json(struct exchange *x, int status, json_t *body);
+/* Decode base64 (NUL-terminated too); NULL when malformed. Caller frees. */
+char *exchange_base64_decode(const char *text, size_t *len);
+
+/* Reply 204 No Content. */
+void exchange_no_content(struct exchange *x);
+/* Reply with bytes as they are. */
+void exchange_raw(struct exchange *x, int status, const char *type,
+    const void *data, size_t len);
+/* A request header, or NULL. */
+const char *exchange_header(struct exchange *x, const char *name);
+
 /* Reply {"count": N, "value": list} (list stolen). */
 void exchange_collection(struct exchange *x, json_t *list);
 

@@ -2,6 +2,8 @@
 #ifndef MT_SIM_HANDLERS_H
 #define MT_SIM_HANDLERS_H
 
+#include <stdbool.h>
+
 #include "sim/exchange.h"
 
 typedef void (*handler_fn)(struct exchange *x);
@@ -13,5 +15,21 @@ void handle_resource_areas(struct exchange *x);
 void handle_projects(struct exchange *x);
 void handle_processes(struct exchange *x);
 void handle_operations(struct exchange *x);
+/* git area (git.c) */
+void handle_repositories(struct exchange *x);
+void handle_import_requests(struct exchange *x);
+void handle_refs(struct exchange *x);
+void handle_items(struct exchange *x);
+void handle_pushes(struct exchange *x);
+/* git over smart HTTP (githttp.c): {project}/_git/{repository}/... */
+bool githttp_handles(const char *path);
+void handle_git_http(struct exchange *x);
+
+/* Shared between areas. */
+json_t *core_project_reference(struct exchange *x, json_t *root,
+    json_t *project);
+/* Make an empty repository in project; borrowed record, NULL on failure. */
+json_t *git_create_repository(struct exchange *x, json_t *root,
+    json_t *project, const char *name);
 
 #endif

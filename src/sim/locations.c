@@ -25,6 +25,22 @@ static const struct location table[] = {
 	{ "operations", "operations", "9a1b74b4-2ca8-4a9f-8470-c2f2e6fdc949",
 	    "_apis/operations/{operationId}", "2.0", "7.2", "7.1", 1,
 	    handle_operations },
+	{ "git", "repositories", "225f7195-f9c7-4d14-ab28-a83f7ff77e1f",
+	    "{project}/_apis/git/repositories/{repositoryId}", "1.0", "7.2",
+	    "7.1", 1, handle_repositories },
+	{ "git", "importRequests", "01828ddc-3600-4a41-8633-99b3a73a0eb3",
+	    "{project}/_apis/git/repositories/{repositoryId}/importRequests/"
+	    "{importRequestId}", "3.0", "7.2", "7.1", 1,
+	    handle_import_requests },
+	{ "git", "refs", "2d874a60-a811-4f62-9c9f-963a6ea0a55b",
+	    "{project}/_apis/git/repositories/{repositoryId}/refs/{*filter}",
+	    "1.0", "7.2", "7.1", 2, handle_refs },
+	{ "git", "pushes", "ea98d07b-3c87-4971-8ede-a613694ffb55",
+	    "{project}/_apis/git/repositories/{repositoryId}/pushes/{pushId}",
+	    "1.0", "7.2", "7.1", 3, handle_pushes },
+	{ "git", "items", "fb93c0db-47ed-4a31-8c20-47552878fb44",
+	    "{project}/_apis/git/repositories/{repositoryId}/items/{*path}",
+	    "1.0", "7.2", "7.1", 1, handle_items },
 };
 #define NLOCATIONS (sizeof table / sizeof table[0])
 

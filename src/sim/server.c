@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <git2.h>
 #include <microhttpd.h>
 
 #include "secret.h"
@@ -27,7 +28,7 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-#define SIM_MAX_BODY (8u << 20)
+#define SIM_MAX_BODY (64u << 20) /* git pushes come whole */
 
 struct sim {
 	struct MHD_Daemon *daemon;
@@ -62,6 +63,32 @@ reply(struct exchange *x, int status, const char *type, char *body)
 	x->status = status;
 	x->content_type = type ? xstrdup(type) : NULL;
 	x->reply = body;
+	x->reply_len = 0;
+}
+
+const char *
+exchange_header(struct exchange *x, const char *name)
+{
+	return MHD_lookup_connection_value(x->connection, MHD_HEADER_KIND,
+	    name);
+}
+
+void
+exchange_no_content(struct exchange *x)
+{
+	reply(x, 204, NULL, NULL);
+}
+
+void
+exchange_raw(struct exchange *x, int status, const char *type,
+    const void *data, size_t len)
+{
+	char *copy = xmalloc(len + 1);
+
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	reply(x, status, type, copy);
+	x->reply_len = len;
 }
 
 void
@@ -80,6 +107,26 @@ exchange_collection(struct exchange *x, json_t *list)
 	    (json_int_t)json_array_size(list), "value", list));
 }
 
+/* The .NET assembly an exception of that kind comes from, as typeName says. */
+static const char *
+error_assembly(const char *type_key)
+{
+	static const struct {
+		const char *prefix, *assembly;
+	} table[] = {
+		{ "Git", "Microsoft.TeamFoundation.Git.Server" },
+		{ "Project", "Microsoft.TeamFoundation.Core.WebApi" },
+		{ "Vss", "Microsoft.VisualStudio.Services.WebApi" },
+		{ "Operation", "Microsoft.VisualStudio.Services.Operations" },
+	};
+
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strncmp(type_key, table[i].prefix,
+		    strlen(table[i].prefix)) == 0)
+			return table[i].assembly;
+	return "Microsoft.TeamFoundation.Framework.Server";
+}
+
 void
 exchange_error(struct exchange *x, int status, const char *type_key,
     const char *fmt, ...)
@@ -90,8 +137,8 @@ exchange_error(struct exchange *x, int status, const char *type_key,
 	va_start(ap, fmt);
 	message = xvasprintf(fmt, ap);
 	va_end(ap);
-	type_name = xasprintf("Microsoft.TeamFoundation.Framework.Server.%s, "
-	    "Microsoft.TeamFoundation.Framework.Server", type_key);
+	type_name = xasprintf("%s.%s, %s", error_assembly(type_key), type_key,
+	    error_assembly(type_key));
 	exchange_json(x, status, json_pack("{s:s, s:n, s:s, s:s, s:s, s:i, "
 	    "s:i}", "$id", "1", "innerException", "message", message,
 	    "typeName", type_name, "typeKey", type_key, "errorCode", 0,
@@ -112,9 +159,8 @@ base64_value(char c)
 	return p != NULL ? (int)(p - digits) : -1;
 }
 
-/* Decode base64 text; NULL when malformed. Owned by the caller. */
-static char *
-base64_decode(const char *text)
+char *
+exchange_base64_decode(const char *text, size_t *len_out)
 {
 	size_t len = strlen(text), n = 0;
 	char *out = xmalloc(len + 1);
@@ -134,6 +180,8 @@ base64_decode(const char *text)
 		}
 	}
 	out[n] = '\0';
+	if (len_out != NULL)
+		*len_out = n;
 	return out;
 }
 
@@ -148,7 +196,7 @@ authorized(struct exchange *x)
 
 	if (auth == NULL || strncasecmp(auth, "Basic ", 6) != 0)
 		return false;
-	decoded = base64_decode(auth + 6);
+	decoded = exchange_base64_decode(auth + 6, NULL);
 	if (decoded == NULL)
 		return false;
 	colon = strchr(decoded, ':');  /* the user name is ignored */
@@ -238,6 +286,19 @@ dispatch(struct exchange *x, const char *url)
 {
 	const struct location *loc;
 
+	if (githttp_handles(x->path)) {
+		/* git asks for credentials only after a 401 challenge. */
+		if (!authorized(x)) {
+			exchange_error(x, 401, "UnauthorizedRequestException",
+			    "TF400813: The user '' is not authorized to access "
+			    "this resource.");
+			x->header_name = xstrdup("WWW-Authenticate");
+			x->header_value = xasprintf("Basic realm=\"%s\"",
+			    x->base_url);
+		} else
+			handle_git_http(x);
+		return;
+	}
 	if (!authorized(x)) {
 		refuse_credentials(x);
 		return;
@@ -330,10 +391,11 @@ send_reply(struct MHD_Connection *connection, struct exchange *x)
 {
 	struct MHD_Response *response;
 	const char *body = x->reply ? x->reply : "";
+	size_t len = x->reply_len ? x->reply_len : strlen(body);
 	char *type;
 	enum MHD_Result rc;
 
-	response = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	response = MHD_create_response_from_buffer(len, (void *)body,
 	    MHD_RESPMEM_MUST_COPY);
 	if (x->content_type != NULL)
 		type = xstrdup(x->content_type);
@@ -561,6 +623,7 @@ sim_start(struct sim **out, const struct sim_options *opt, char **cause)
 	unsigned port;
 
 	pthread_mutex_init(&sim->log_lock, NULL);
+	git_libgit2_init();
 	if (sim_parse_listen(opt->listen, &host, &port, cause) == -1 ||
 	    world_open(&sim->world, opt->world_path, opt->organization,
 	    opt->reset, cause) == -1 || open_log(sim, opt->log_path, cause)
@@ -596,6 +659,7 @@ sim_stop(struct sim *sim)
 	if (sim->log != NULL)
 		fclose(sim->log);
 	pthread_mutex_destroy(&sim->log_lock);
+	git_libgit2_shutdown();
 	free(sim->url);
 	free(sim);
 }

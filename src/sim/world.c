@@ -1,11 +1,15 @@
 /* The sandbox world: a JSON tree, a mutex, atomic saves. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -22,6 +26,8 @@ struct world {
 	char *path;          /* NULL: not saved */
 	char *organization;
 	char *pat;
+	char *repos_dir;
+	bool repos_temporary; /* removed at close */
 };
 
 long long
@@ -110,17 +116,22 @@ new_world(const char *org)
 	char *pat = new_pat();
 	json_t *root;
 
-	root = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:[], "
-	    "s:[], s:{s:f}}",
+	root = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o}",
 	    "format", WORLD_FORMAT,
 	    "organization", org,
 	    "instance_id", instance,
 	    "pat", pat,
 	    "user", "id", user, "displayName", "Sandbox Operator",
 	    "uniqueName", "operator@sandbox.example",
-	    "processes", system_processes(),
-	    "projects", "operations",
-	    "settings", "time_scale", 1.0);
+	    "processes", system_processes());
+	json_object_set_new(root, "projects", json_array());
+	json_object_set_new(root, "operations", json_array());
+	json_object_set_new(root, "repositories", json_array());
+	json_object_set_new(root, "imports", json_array());
+	json_object_set_new(root, "counters", json_pack("{s:i, s:i}",
+	    "import", 1, "push", 1));
+	json_object_set_new(root, "settings", json_pack("{s:f, s:s}",
+	    "time_scale", 1.0, "import_default_branch", "main"));
 	free(instance);
 	free(user);
 	free(pat);
@@ -166,6 +177,42 @@ save_world(struct world *w, char **cause)
 	return rc;
 }
 
+static int
+remove_entry(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void
+world_remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+make_repos_dir(struct world *w, bool reset, char **cause)
+{
+	if (w->path == NULL) {
+		w->repos_dir = xstrdup("/tmp/mlops-tui-sandbox.XXXXXX");
+		w->repos_temporary = true;
+		if (mkdtemp(w->repos_dir) != NULL)
+			return 0;
+	} else {
+		w->repos_dir = xasprintf("%s.repos", w->path);
+		if (reset)
+			world_remove_tree(w->repos_dir);
+		if (mkdir(w->repos_dir, 0700) == 0 || errno == EEXIST)
+			return 0;
+	}
+	set_cause(cause, "%s: cannot create: %s", w->repos_dir,
+	    strerror(errno));
+	return -1;
+}
+
 int
 world_open(struct world **out, const char *path, const char *org,
     bool reset, char **cause)
@@ -186,7 +233,8 @@ world_open(struct world **out, const char *path, const char *org,
 	    json_object_get(w->root, "organization")));
 	w->pat = xstrdup(json_string_value(json_object_get(w->root, "pat")));
 	pthread_mutex_init(&w->lock, NULL);
-	if (rc == ATOMICFILE_ENOENT && save_world(w, cause) == -1) {
+	if (make_repos_dir(w, reset, cause) == -1 ||
+	    (rc == ATOMICFILE_ENOENT && save_world(w, cause) == -1)) {
 		world_close(w);
 		return -1;
 	}
@@ -201,6 +249,9 @@ world_close(struct world *w)
 		return;
 	pthread_mutex_destroy(&w->lock);
 	json_decref(w->root);
+	if (w->repos_temporary)
+		world_remove_tree(w->repos_dir);
+	free(w->repos_dir);
 	free(w->path);
 	free(w->organization);
 	free(w->pat);
@@ -233,6 +284,12 @@ world_organization(const struct world *w)
 }
 
 const char *
+world_repos_dir(const struct world *w)
+{
+	return w->repos_dir;
+}
+
+const char *
 world_pat(const struct world *w)
 {
 	return w->pat;
@@ -245,4 +302,40 @@ world_scaled_ms(json_t *root, long long ms)
 	    json_object_get(root, "settings"), "time_scale"));
 
 	return (long long)((double)ms * (scale < 0 ? 0 : scale));
+}
+
+json_t *
+world_find(json_t *list, const char *key, const char *value)
+{
+	const char *v;
+	json_t *item;
+	size_t i;
+
+	if (value == NULL)
+		return NULL;
+	json_array_foreach(list, i, item) {
+		v = json_string_value(json_object_get(item, key));
+		if (v != NULL && strcasecmp(v, value) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+json_t *
+world_project(json_t *root, const char *name_or_id)
+{
+	json_t *projects = json_object_get(root, "projects");
+	json_t *p = world_find(projects, "id", name_or_id);
+
+	return p != NULL ? p : world_find(projects, "name", name_or_id);
+}
+
+long long
+world_next(json_t *root, const char *counter)
+{
+	json_t *counters = json_object_get(root, "counters");
+	long long n = json_integer_value(json_object_get(counters, counter));
+
+	json_object_set_new(counters, counter, json_integer(n + 1));
+	return n;
 }

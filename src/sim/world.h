@@ -34,6 +34,23 @@ void world_unlock(struct world *w, bool changed);
 const char *world_organization(const struct world *w);
 const char *world_pat(const struct world *w);
 
+/*
+ * The directory that holds the world's git repositories (one bare
+ * repository per id): beside the world file, or a temporary directory that
+ * world_close removes when the world lives in memory. Borrowed.
+ */
+const char *world_repos_dir(const struct world *w);
+
+/* The item of list whose key equals value, case-insensitively; borrowed. */
+json_t *world_find(json_t *list, const char *key, const char *value);
+/* The project named or identified by name_or_id; borrowed, or NULL. */
+json_t *world_project(json_t *root, const char *name_or_id);
+/* Take the next number of the named counter ("import", "push"). */
+long long world_next(json_t *root, const char *counter);
+
+/* Remove dir and everything below it; a missing dir is fine. */
+void world_remove_tree(const char *dir);
+
 /* Milliseconds of wall-clock time, the clock of every timed transition. */
 long long world_now_ms(void);
 /* A new random GUID in its usual text form; owned by the caller. */

@@ -1,0 +1,18 @@
+// Sandbox stand-in (mlops-tui), written from public facts; not the upstream file.
+param baseName string
+param location string
+param tags object
+
+resource cr 'Microsoft.ContainerRegistry/registries@2023-01-01-preview' = {
+  name: 'cr${baseName}'
+  location: location
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    adminUserEnabled: true
+  }
+  tags: tags
+}
+
+output crOut string = cr.id

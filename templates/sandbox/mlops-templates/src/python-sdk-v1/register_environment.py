@@ -1,0 +1,17 @@
+# Sandbox stand-in for mlops-templates src/python-sdk-v1/register_environment.py (mlops-tui),
+# written from public facts; not the upstream file. Register an environment.
+import argparse
+
+
+def main():
+    p = argparse.ArgumentParser(description="Register an environment.")
+    p.add_argument("--resource_group")
+    p.add_argument("--workspace_name")
+    p.add_argument("--environment_name")
+    p.add_argument("--environment_file")
+    args, _ = p.parse_known_args()
+    print("sandbox stand-in:", vars(args))
+
+
+if __name__ == "__main__":
+    main()
