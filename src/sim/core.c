@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sim/handlers.h"
+#include "sim/security.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -389,6 +390,7 @@ create_project(struct exchange *x, json_t *root, bool *changed)
 	    "process_name", json_object_get(process, "name"),
 	    "created_ms", (json_int_t)now, "operation", op_id));
 	*changed = true;
+	security_new_project(root, world_project(root, project_id));
 	/* Like the real service, a new project has an empty repository
 	 * named after it. */
 	if (git_create_repository(x, root, world_project(root, project_id),

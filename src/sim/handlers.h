@@ -21,6 +21,12 @@ void handle_import_requests(struct exchange *x);
 void handle_refs(struct exchange *x);
 void handle_items(struct exchange *x);
 void handle_pushes(struct exchange *x);
+/* Security and IMS areas, build general settings (security.c) */
+void handle_security_namespaces(struct exchange *x);
+void handle_access_control_entries(struct exchange *x);
+void handle_access_control_lists(struct exchange *x);
+void handle_identities(struct exchange *x);
+void handle_general_settings(struct exchange *x);
 /* git over smart HTTP (githttp.c): {project}/_git/{repository}/... */
 bool githttp_handles(const char *path);
 void handle_git_http(struct exchange *x);

@@ -41,6 +41,23 @@ static const struct location table[] = {
 	{ "git", "items", "fb93c0db-47ed-4a31-8c20-47552878fb44",
 	    "{project}/_apis/git/repositories/{repositoryId}/items/{*path}",
 	    "1.0", "7.2", "7.1", 1, handle_items },
+	{ "Security", "SecurityNamespaces", "ce7b9f95-fde9-4be8-a86d-83b366f0b87a",
+	    "_apis/SecurityNamespaces/{securityNamespaceId}", "1.0", "7.2",
+	    "7.1", 1, handle_security_namespaces },
+	{ "Security", "AccessControlEntries",
+	    "ac08c8ff-4323-4b08-af90-bcd018d380ce",
+	    "_apis/AccessControlEntries/{securityNamespaceId}", "1.0", "7.2",
+	    "7.1", 1, handle_access_control_entries },
+	{ "Security", "AccessControlLists",
+	    "18a2ad18-7571-46ae-bec7-0c7da1495885",
+	    "_apis/AccessControlLists/{securityNamespaceId}", "1.0", "7.2",
+	    "7.1", 1, handle_access_control_lists },
+	{ "IMS", "Identities", "28010c54-d0c0-4c89-a5b0-1c9e188b9fb7",
+	    "_apis/Identities/{identityId}", "1.0", "7.2", "7.1", 1,
+	    handle_identities },
+	{ "build", "generalSettings", "c4aefd19-30ff-405b-80ad-aca021e7242a",
+	    "{project}/_apis/build/generalsettings", "6.0", "7.2", "7.1", 1,
+	    handle_general_settings },
 };
 #define NLOCATIONS (sizeof table / sizeof table[0])
 

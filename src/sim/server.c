@@ -94,7 +94,7 @@ exchange_raw(struct exchange *x, int status, const char *type,
 void
 exchange_json(struct exchange *x, int status, json_t *body)
 {
-	char *text = json_dumps(body, JSON_COMPACT);
+	char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
 
 	json_decref(body);
 	reply(x, status, NULL, text);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "sim/security.h"
 #include "sim/world.h"
 #include "xalloc.h"
 
@@ -132,6 +133,7 @@ new_world(const char *org)
 	    "import", 1, "push", 1));
 	json_object_set_new(root, "settings", json_pack("{s:f, s:s}",
 	    "time_scale", 1.0, "import_default_branch", "main"));
+	security_new_world(root);
 	free(instance);
 	free(user);
 	free(pat);

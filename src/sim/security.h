@@ -1,0 +1,28 @@
+/* The sandbox's security model, shared by the areas that check it. */
+#ifndef MT_SIM_SECURITY_H
+#define MT_SIM_SECURITY_H
+
+#include <jansson.h>
+
+#define SECURITY_GIT "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87"
+#define SECURITY_BUILD "33344d9c-fc72-4d6f-aba5-fa317101a7e9"
+
+#define GIT_GENERIC_CONTRIBUTE 4u
+#define GIT_CREATE_BRANCH 16u
+#define BUILD_EDIT_DEFINITION 2048u
+#define BUILD_CREATE_DEFINITION 32768u
+
+/* Add the identities and ACLs of a new world. */
+void security_new_world(json_t *root);
+/* Add a new project's build service and general settings. */
+void security_new_project(json_t *root, json_t *project);
+/* The build identity that jobs of project run as (borrowed). */
+json_t *security_job_identity(json_t *root, json_t *project);
+/*
+ * Effective permission bits of an identity descriptor at token in the
+ * namespace ns_id; *inherited (may be NULL) gets what the parents give.
+ */
+unsigned security_effective(json_t *root, const char *ns_id,
+    const char *token, const char *descriptor, unsigned *inherited);
+
+#endif
