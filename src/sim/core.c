@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sim/handlers.h"
+#include "sim/resources.h"
 #include "sim/security.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -103,6 +104,8 @@ handle_resource_areas(struct exchange *x)
 		{ "8a3d49b8-91f0-46ef-b33d-dda338c25db3", "IMS" },
 		{ "a81a0441-de52-4000-aa15-ff0e07bfbbaa",
 		    "pipelinePermissions" },
+		{ "6c2b0933-3600-42ae-bf8b-93d4f7e83594",
+		    "ExtensionManagement" },
 	};
 	char *url = xasprintf("%s/", x->base_url);
 	json_t *list = json_array();
@@ -391,6 +394,7 @@ create_project(struct exchange *x, json_t *root, bool *changed)
 	    "created_ms", (json_int_t)now, "operation", op_id));
 	*changed = true;
 	security_new_project(root, world_project(root, project_id));
+	resources_new_project(root, world_project(root, project_id));
 	/* Like the real service, a new project has an empty repository
 	 * named after it. */
 	if (git_create_repository(x, root, world_project(root, project_id),

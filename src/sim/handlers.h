@@ -27,6 +27,14 @@ void handle_access_control_entries(struct exchange *x);
 void handle_access_control_lists(struct exchange *x);
 void handle_identities(struct exchange *x);
 void handle_general_settings(struct exchange *x);
+/* distributedtask and extensions (resources.c) */
+void handle_queues(struct exchange *x);
+void handle_environments(struct exchange *x);
+void handle_installed_extensions(struct exchange *x);
+void handle_pipeline_permissions(struct exchange *x);
+/* serviceendpoint area (endpoints.c) */
+void handle_endpoints_org(struct exchange *x);
+void handle_endpoints_project(struct exchange *x);
 /* git over smart HTTP (githttp.c): {project}/_git/{repository}/... */
 bool githttp_handles(const char *path);
 void handle_git_http(struct exchange *x);

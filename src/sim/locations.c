@@ -9,6 +9,8 @@
 #include "sim/locations.h"
 #include "xalloc.h"
 
+/* Routes are tried in this order: keep a longer literal route before a
+ * template that would capture its literal segment as a value. */
 static const struct location table[] = {
 	{ "Location", "ResourceAreas", "e81700f7-3be2-46de-8624-2eb35882fcaa",
 	    "_apis/ResourceAreas/{areaId}", "3.2", "7.2", "0.0", 1,
@@ -58,8 +60,41 @@ static const struct location table[] = {
 	{ "build", "generalSettings", "c4aefd19-30ff-405b-80ad-aca021e7242a",
 	    "{project}/_apis/build/generalsettings", "6.0", "7.2", "7.1", 1,
 	    handle_general_settings },
+	{ "distributedtask", "queues", "900fa995-c559-4923-aae7-f8424fe4fbea",
+	    "{project}/_apis/distributedtask/queues/{queueId}", "2.0", "7.2",
+	    "7.1", 1, handle_queues },
+	{ "distributedtask", "environments",
+	    "8572b1fc-2482-47fa-8f74-7e3ed53ee54b",
+	    "{project}/_apis/distributedtask/environments/{environmentId}",
+	    "5.0", "7.2", "7.1", 1, handle_environments },
+	{ "pipelinePermissions", "pipelinePermissions",
+	    "b5b9a4a4-e6cd-4096-853c-ab7d8b0c4eb2",
+	    "{project}/_apis/pipelines/pipelinePermissions/{resourceType}/"
+	    "{resourceId}", "5.1", "7.2", "0.0", 1,
+	    handle_pipeline_permissions },
+	{ "serviceendpoint", "endpoints", "14e48fdc-2c8b-41ce-a0c3-e26f6cc55bd0",
+	    "_apis/serviceendpoint/endpoints/{endpointId}", "5.2", "7.2",
+	    "7.1", 4, handle_endpoints_org },
+	{ "serviceendpoint", "endpoints", "e85f1c62-adfc-4b74-b618-11a150fb195e",
+	    "{project}/_apis/serviceendpoint/endpoints/{endpointId}", "4.1",
+	    "7.2", "7.1", 4, handle_endpoints_project },
+	{ "ExtensionManagement", "InstalledExtensionsByName",
+	    "fb0da285-f23e-4b56-8b53-3ef5f9f6de66",
+	    "_apis/ExtensionManagement/InstalledExtensionsByName/"
+	    "{publisherName}/{extensionName}/{version}", "3.0", "7.2", "0.0", 1,
+	    handle_installed_extensions },
 };
 #define NLOCATIONS (sizeof table / sizeof table[0])
+
+/* Whether every segment left in template t is a {value}. */
+static bool
+only_values(const char *t)
+{
+	for (; *t != '\0'; t += strcspn(t, "/"), t += *t == '/')
+		if (*t != '{')
+			return false;
+	return true;
+}
 
 /* Match one template against path; captures go to params. */
 static bool
@@ -80,8 +115,8 @@ template_matches(const char *template, const char *path,
 					params[np++] = xstrdup(p);
 				return true;
 			}
-			if (*p == '\0')     /* a trailing value may be left out */
-				return strchr(t, '/') == NULL;
+			if (*p == '\0')     /* trailing values may be left out */
+				return only_values(t);
 			if (np < EXCHANGE_MAX_PARAMS)
 				params[np++] = xstrndup(p, plen);
 		} else if (tlen != plen || strncasecmp(t, p, tlen) != 0)

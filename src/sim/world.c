@@ -129,10 +129,17 @@ new_world(const char *org)
 	json_object_set_new(root, "operations", json_array());
 	json_object_set_new(root, "repositories", json_array());
 	json_object_set_new(root, "imports", json_array());
-	json_object_set_new(root, "counters", json_pack("{s:i, s:i}",
-	    "import", 1, "push", 1));
-	json_object_set_new(root, "settings", json_pack("{s:f, s:s}",
-	    "time_scale", 1.0, "import_default_branch", "main"));
+	json_object_set_new(root, "queues", json_array());
+	json_object_set_new(root, "environments", json_array());
+	json_object_set_new(root, "endpoints", json_array());
+	json_object_set_new(root, "permits", json_object());
+	json_object_set_new(root, "counters", json_pack("{s:i, s:i, s:i, s:i}",
+	    "import", 1, "push", 1, "queue", 1, "environment", 1));
+	/* What a new organization has: hosted parallelism granted, no
+	 * extension installed; tests and pitfalls change these. */
+	json_object_set_new(root, "settings", json_pack("{s:f, s:s, s:b, s:[]}",
+	    "time_scale", 1.0, "import_default_branch", "main",
+	    "hosted_parallelism", 1, "installed_extensions"));
 	security_new_world(root);
 	free(instance);
 	free(user);

@@ -1,7 +1,9 @@
 # The sandbox over loopback HTTP: sign-in, discovery, versions, projects.
 . "$top_srcdir/tests/lib.sh"
 command -v curl >/dev/null || { echo "Bail out! curl is needed"; exit 1; }
-sim_start
+# Slow enough that a poll sees every state of the project's operation
+# (notSet for 0.5 s, inProgress until 2 s) even on a loaded machine.
+sim_start --time-scale 0.5
 
 # --- the server --------------------------------------------------------------
 contains "$SIM_URL" "http://127.0.0.1:" "it serves on loopback"
