@@ -537,7 +537,7 @@ void
 handle_repositories(struct exchange *x)
 {
 	json_t *root = world_lock(x->world), *project, *repo;
-	bool changed = settle_imports(x, root);
+	bool changed = false;
 
 	if (strcmp(x->method, "GET") == 0 && x->params[1] == NULL)
 		list_repositories(x, root);
@@ -622,7 +622,7 @@ void
 handle_import_requests(struct exchange *x)
 {
 	json_t *root = world_lock(x->world), *project, *repo, *imp = NULL;
-	bool changed = settle_imports(x, root);
+	bool changed = false;
 	json_t *item;
 	size_t i;
 
@@ -671,7 +671,7 @@ void
 handle_refs(struct exchange *x)
 {
 	json_t *root = world_lock(x->world), *project, *repo, *list;
-	bool changed = settle_imports(x, root);
+	bool changed = false;
 	const char *filter = exchange_query(x, "filter");
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
@@ -817,7 +817,7 @@ void
 handle_items(struct exchange *x)
 {
 	json_t *root = world_lock(x->world), *project, *repo;
-	bool changed = settle_imports(x, root);
+	bool changed = false;
 	git_repository *r = NULL;
 
 	repo = find_repository(x, root, &project);
@@ -1080,7 +1080,7 @@ void
 handle_pushes(struct exchange *x)
 {
 	json_t *root = world_lock(x->world), *project, *repo;
-	bool changed = settle_imports(x, root);
+	bool changed = false;
 	git_repository *r = NULL;
 
 	repo = find_repository(x, root, &project);
@@ -1092,4 +1092,86 @@ handle_pushes(struct exchange *x)
 		create_push(x, root, repo, r, &changed);
 	git_repository_free(r);
 	world_unlock(x->world, changed);
+}
+
+/* ---- for the pipeline runs ------------------------------------------ */
+
+/* The tree of ref ("refs/heads/main") in repo; NULL when there is none. */
+static git_tree *
+tree_at(git_repository *r, const char *ref)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+
+	if (git_reference_name_to_id(&oid, r, ref) == 0 &&
+	    git_commit_lookup(&commit, r, &oid) == 0)
+		git_commit_tree(&tree, commit);
+	git_commit_free(commit);
+	return tree;
+}
+
+char *
+git_read_file(struct exchange *x, json_t *repo, const char *ref,
+    const char *path, size_t *len)
+{
+	git_repository *r = open_repo(x, repo);
+	git_tree *tree = r ? tree_at(r, ref) : NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	char *out = NULL;
+
+	path += path[0] == '/';
+	if (tree != NULL && git_tree_entry_bypath(&entry, tree, path) == 0 &&
+	    git_tree_entry_type(entry) == GIT_OBJECT_BLOB &&
+	    git_blob_lookup(&blob, r, git_tree_entry_id(entry)) == 0) {
+		*len = (size_t)git_blob_rawsize(blob);
+		out = xmalloc(*len + 1);
+		memcpy(out, git_blob_rawcontent(blob), *len);
+		out[*len] = '\0';
+	}
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_repository_free(r);
+	return out;
+}
+
+int
+git_path_kind(struct exchange *x, json_t *repo, const char *ref,
+    const char *path)
+{
+	git_repository *r = open_repo(x, repo);
+	git_tree *tree = r ? tree_at(r, ref) : NULL;
+	git_tree_entry *entry = NULL;
+	int kind = 0;
+
+	path += path[0] == '/';
+	if (tree != NULL && path[0] == '\0')
+		kind = 2;
+	else if (tree != NULL && git_tree_entry_bypath(&entry, tree, path) == 0)
+		kind = git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 2 : 1;
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_repository_free(r);
+	return kind;
+}
+
+char *
+git_repo_path(struct exchange *x, json_t *repo)
+{
+	return repo_path(x, repo);
+}
+
+void
+git_note_default_branch(struct exchange *x, json_t *repo, const char *ref)
+{
+	if (!json_is_string(json_object_get(repo, "default_branch")))
+		set_default_branch(x, repo, ref);
+}
+
+bool
+git_settle(struct exchange *x, json_t *root)
+{
+	return settle_imports(x, root);
 }

@@ -35,13 +35,40 @@ void handle_pipeline_permissions(struct exchange *x);
 /* serviceendpoint area (endpoints.c) */
 void handle_endpoints_org(struct exchange *x);
 void handle_endpoints_project(struct exchange *x);
+/* build and pipelines (pipelines.c, runs.c) */
+void handle_pipelines(struct exchange *x);
+void handle_definitions(struct exchange *x);
+void handle_folders(struct exchange *x);
+void handle_runs(struct exchange *x);
+void handle_run_logs(struct exchange *x);
+void handle_builds(struct exchange *x);
+void handle_timeline(struct exchange *x);
+void handle_build_logs(struct exchange *x);
 /* git over smart HTTP (githttp.c): {project}/_git/{repository}/... */
 bool githttp_handles(const char *path);
 void handle_git_http(struct exchange *x);
 
+/*
+ * Move the world's timed processes (imports, pipeline runs) on to now;
+ * the server calls these before every request. True when they changed it.
+ */
+bool git_settle(struct exchange *x, json_t *root);
+bool runs_settle(struct exchange *x, json_t *root);
+
 /* Shared between areas. */
 json_t *core_project_reference(struct exchange *x, json_t *root,
     json_t *project);
+/* The content of path at ref in repo (caller frees), or NULL. */
+char *git_read_file(struct exchange *x, json_t *repo, const char *ref,
+    const char *path, size_t *len);
+/* 0: path is not at ref; 1: a file; 2: a directory. */
+int git_path_kind(struct exchange *x, json_t *repo, const char *ref,
+    const char *path);
+/* The bare repository's directory (caller frees). */
+char *git_repo_path(struct exchange *x, json_t *repo);
+/* After a push by a run: an empty repository's first branch is default. */
+void git_note_default_branch(struct exchange *x, json_t *repo,
+    const char *ref);
 /* Make an empty repository in project; borrowed record, NULL on failure. */
 json_t *git_create_repository(struct exchange *x, json_t *root,
     json_t *project, const char *name);

@@ -52,12 +52,24 @@ resources_new_project(json_t *root, json_t *project)
 {
 	static const char *const names[] = { "Azure Pipelines", "Default" };
 
-	for (size_t i = 0; i < 2; i++)
+	json_int_t id;
+	char *key;
+
+	for (size_t i = 0; i < 2; i++) {
+		id = (json_int_t)world_next(root, "queue");
 		json_array_append_new(json_object_get(root, "queues"),
-		    json_pack("{s:I, s:O, s:s, s:{s:i, s:s, s:b}}", "id",
-		    (json_int_t)world_next(root, "queue"), "project_id",
-		    json_object_get(project, "id"), "name", names[i], "pool",
-		    "id", (int)i + 1, "name", names[i], "isHosted", i == 0));
+		    json_pack("{s:I, s:O, s:s, s:{s:i, s:s, s:b}}", "id", id,
+		    "project_id", json_object_get(project, "id"), "name",
+		    names[i], "pool", "id", (int)i + 1, "name", names[i],
+		    "isHosted", i == 0));
+		/* A new project's queues are open to all its pipelines. */
+		key = xasprintf("%s/queue/%lld", json_string_value(
+		    json_object_get(project, "id")), (long long)id);
+		json_object_set_new(json_object_get(root, "permits"), key,
+		    json_pack("{s:{s:b}, s:[]}", "allPipelines", "authorized", 1,
+		    "pipelines"));
+		free(key);
+	}
 }
 
 static json_t *

@@ -197,7 +197,7 @@ security_new_project(json_t *root, json_t *project)
 	json_object_set_new(project, "general_settings", json_pack("{s:b, s:b,"
 	    " s:b, s:b, s:b, s:b}", "enforceJobAuthScope", 1,
 	    "enforceJobAuthScopeForReleases", 0,
-	    "enforceReferencedRepoScopedToken", 0, "enforceSettableVar", 1,
+	    "enforceReferencedRepoScopedToken", 1, "enforceSettableVar", 1,
 	    "publishPipelineMetadata", 0, "statusBadgesArePrivate", 1));
 	free(name);
 }

@@ -23,6 +23,7 @@
 
 #include "secret.h"
 #include "sim/exchange.h"
+#include "sim/handlers.h"
 #include "sim/locations.h"
 #include "sim/sim.h"
 #include "timefmt.h"
@@ -281,6 +282,17 @@ not_found(struct exchange *x, const char *url)
 	    url));
 }
 
+/* Bring the world's timed processes up to now before answering. */
+static void
+settle(struct exchange *x)
+{
+	json_t *root = world_lock(x->world);
+	bool changed = git_settle(x, root);
+
+	changed |= runs_settle(x, root);
+	world_unlock(x->world, changed);
+}
+
 static void
 dispatch(struct exchange *x, const char *url)
 {
@@ -295,8 +307,10 @@ dispatch(struct exchange *x, const char *url)
 			x->header_name = xstrdup("WWW-Authenticate");
 			x->header_value = xasprintf("Basic realm=\"%s\"",
 			    x->base_url);
-		} else
+		} else {
+			settle(x);
 			handle_git_http(x);
+		}
 		return;
 	}
 	if (!authorized(x)) {
@@ -320,6 +334,7 @@ dispatch(struct exchange *x, const char *url)
 	}
 	if (locations_check_version(loc, x) == -1 || read_body(x) == -1)
 		return;
+	settle(x);
 	loc->handler(x);
 }
 

@@ -133,13 +133,19 @@ new_world(const char *org)
 	json_object_set_new(root, "environments", json_array());
 	json_object_set_new(root, "endpoints", json_array());
 	json_object_set_new(root, "permits", json_object());
-	json_object_set_new(root, "counters", json_pack("{s:i, s:i, s:i, s:i}",
-	    "import", 1, "push", 1, "queue", 1, "environment", 1));
+	json_object_set_new(root, "definitions", json_array());
+	json_object_set_new(root, "folders", json_array());
+	json_object_set_new(root, "builds", json_array());
+	json_object_set_new(root, "azure", json_object());
+	json_object_set_new(root, "counters", json_pack("{s:i, s:i, s:i, s:i, "
+	    "s:i, s:i}", "import", 1, "push", 1, "queue", 1, "environment", 1,
+	    "definition", 1, "build", 1));
 	/* What a new organization has: hosted parallelism granted, no
 	 * extension installed; tests and pitfalls change these. */
-	json_object_set_new(root, "settings", json_pack("{s:f, s:s, s:b, s:[]}",
-	    "time_scale", 1.0, "import_default_branch", "main",
-	    "hosted_parallelism", 1, "installed_extensions"));
+	json_object_set_new(root, "settings", json_pack("{s:f, s:s, s:b, s:[], "
+	    "s:[s], s:[]}", "time_scale", 1.0, "import_default_branch", "main",
+	    "hosted_parallelism", 1, "installed_extensions", "retired_images",
+	    "ubuntu-20.04", "taken_names"));
 	security_new_world(root);
 	free(instance);
 	free(user);

@@ -1,0 +1,369 @@
+/*
+ * What the accelerator's initialise-project pipeline does, as the sandbox
+ * plays it: checks the permissions its scripts need, composes the new
+ * repository from the template repository for the chosen project type,
+ * interface and provider (with the script's flattening and its "green but
+ * empty" outcome for a combination that does not exist), commits and
+ * pushes it as the build identity, and creates the project's pipelines.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <git2.h>
+
+#include "sim/handlers.h"
+#include "sim/pipelines.h"
+#include "sim/runs.h"
+#include "sim/security.h"
+#include "xalloc.h"
+
+#define COPY_TASK "Copy template files"
+#define CREATE_TASK "Create the project pipelines"
+
+static json_t *
+repo_named(struct run_context *c, const char *name)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->root, "repositories"), i, r)
+		if (json_equal(json_object_get(r, "project_id"),
+		    json_object_get(c->project, "id")) && name != NULL &&
+		    strcasecmp(json_string_value(json_object_get(r, "name")),
+		    name) == 0)
+			return r;
+	return NULL;
+}
+
+/* The folder of the chosen combination in the template repository. */
+static char *
+variant_path(struct run_context *c)
+{
+	return xasprintf("%s/%s", runs_parameter(c, "projectType"),
+	    runs_parameter(c, "mlopsVersion"));
+}
+
+static bool
+pipelines_exist(struct run_context *c, const char *repo)
+{
+	char *prefix = xasprintf("\\%s", repo);
+	json_t *d;
+	size_t i;
+	bool found = false;
+
+	json_array_foreach(json_object_get(c->root, "definitions"), i, d)
+		if (json_equal(json_object_get(d, "project_id"),
+		    json_object_get(c->project, "id")) && strncasecmp(
+		    json_string_value(json_object_get(d, "path")), prefix,
+		    strlen(prefix)) == 0)
+			found = true;
+	free(prefix);
+	return found;
+}
+
+static bool
+has_permissions(struct run_context *c, const char *ns, const char *token,
+    json_t *identity, unsigned want)
+{
+	return (security_effective(c->root, ns, token, json_string_value(
+	    json_object_get(identity, "descriptor")), NULL) & want) == want;
+}
+
+/* Where the scripts of the run fail, if they do. */
+void
+initialise_decide(struct run_context *c)
+{
+	const char *repo_name = runs_parameter(c, "repoName");
+	const char *mlops = runs_parameter(c, "mlopsRepoName");
+	json_t *target = repo_named(c, repo_name);
+	json_t *tmpl = repo_named(c, runs_parameter(c,
+	    "mlOpsProjectRepoName"));
+	json_t *identity = security_job_identity(c->root, c->project);
+	const char *who = json_string_value(json_object_get(identity,
+	    "providerDisplayName"));
+	char *variant = variant_path(c), *token;
+	bool has_main;
+
+	if (mlops == NULL || strcasecmp(mlops, json_string_value(
+	    json_object_get(c->repo, "name"))) != 0)
+		runs_fail_at(c, COPY_TASK, "Not found filePath: /home/vsts/work/"
+		    "1/s/%s/.azuredevops/scripts/initialise_repo.sh",
+		    mlops ? mlops : "");
+	if (git_path_kind(c->x, target, "refs/heads/main", "") == 0 &&
+	    json_object_get(target, "default_branch") == NULL)
+		runs_fail_at(c, "Checkout git://", "fatal: couldn't find remote "
+		    "ref refs/heads/main: the repository %s is empty; it needs "
+		    "a first commit", repo_name);
+	if (tmpl == NULL || git_path_kind(c->x, tmpl, "refs/heads/main",
+	    variant) != 2) {
+		/* No set -e in the script: cp fails, the step stays green. */
+		runs_log(c, COPY_TASK, "cp: cannot stat '%s': No such file or "
+		    "directory", variant);
+		runs_log(c, COPY_TASK, "mv: cannot stat '%s/data-science': No "
+		    "such file or directory", variant);
+		json_object_set_new(c->run, "empty_variant", json_true());
+	}
+	has_main = git_path_kind(c->x, target, "refs/heads/main", "") == 2;
+	token = xasprintf("repoV2/%s/%s", json_string_value(json_object_get(
+	    c->project, "id")), json_string_value(json_object_get(target,
+	    "id")));
+	if (!has_permissions(c, SECURITY_GIT, token, identity,
+	    GIT_GENERIC_CONTRIBUTE | (has_main ? 0 : GIT_CREATE_BRANCH)))
+		runs_fail_at(c, COPY_TASK, "remote: TF401027: You need the Git "
+		    "'GenericContribute' permission to perform this action. "
+		    "Details: identity '%s', scope 'repository'. fatal: unable "
+		    "to access the repository: The requested URL returned error: "
+		    "403", who);
+	free(token);
+	if (pipelines_exist(c, repo_name))
+		runs_fail_at(c, CREATE_TASK, "ERROR: A pipeline with name "
+		    "deploy-model-training-pipeline already exists in folder "
+		    "\\%s\\mlops.", repo_name);
+	if (!has_permissions(c, SECURITY_BUILD, json_string_value(
+	    json_object_get(c->project, "id")), identity,
+	    BUILD_EDIT_DEFINITION | BUILD_CREATE_DEFINITION))
+		runs_fail_at(c, CREATE_TASK, "ERROR: TF215106: Access denied. %s "
+		    "needs Edit build pipeline permissions for the pipelines in "
+		    "team project %s to perform the action.", who,
+		    json_string_value(json_object_get(c->project, "name")));
+	free(variant);
+}
+
+/* ---- composing the new repository ----------------------------------- */
+
+/* Copy tree src (in repository from) into repository to; *out its id. */
+static int
+copy_tree(git_repository *from, const git_tree *src, git_repository *to,
+    const char *skip, git_oid *out)
+{
+	git_treebuilder *tb = NULL;
+	size_t n = git_tree_entrycount(src);
+	int rc = git_treebuilder_new(&tb, to, NULL);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(src, i);
+		git_oid oid;
+		if (skip != NULL && strcmp(git_tree_entry_name(e), skip) == 0)
+			continue;
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			git_tree *sub = NULL;
+			rc = git_tree_lookup(&sub, from, git_tree_entry_id(e));
+			if (rc == 0)
+				rc = copy_tree(from, sub, to, NULL, &oid);
+			git_tree_free(sub);
+		} else {
+			git_blob *blob = NULL;
+			rc = git_blob_lookup(&blob, from, git_tree_entry_id(e));
+			if (rc == 0)
+				rc = git_blob_create_from_buffer(&oid, to,
+				    git_blob_rawcontent(blob),
+				    (size_t)git_blob_rawsize(blob));
+			git_blob_free(blob);
+		}
+		if (rc == 0)
+			rc = git_treebuilder_insert(NULL, tb,
+			    git_tree_entry_name(e), &oid,
+			    git_tree_entry_filemode(e));
+	}
+	if (rc == 0)
+		rc = git_treebuilder_write(out, tb);
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+/* Put path of the template tree, copied, at name of the new tree. */
+static int
+place(git_repository *from, git_tree *root, const char *path,
+    git_repository *to, git_treebuilder *tb, const char *name,
+    const char *skip)
+{
+	git_tree_entry *e = NULL;
+	git_tree *sub = NULL;
+	git_blob *blob = NULL;
+	git_oid oid;
+	int rc;
+
+	if (git_tree_entry_bypath(&e, root, path) != 0)
+		return 0; /* cp: cannot stat - the script goes on */
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		rc = git_tree_lookup(&sub, from, git_tree_entry_id(e));
+		if (rc == 0)
+			rc = copy_tree(from, sub, to, skip, &oid);
+	} else {
+		rc = git_blob_lookup(&blob, from, git_tree_entry_id(e));
+		if (rc == 0)
+			rc = git_blob_create_from_buffer(&oid, to,
+			    git_blob_rawcontent(blob),
+			    (size_t)git_blob_rawsize(blob));
+	}
+	if (rc == 0)
+		rc = git_treebuilder_insert(NULL, tb, name, &oid,
+		    git_tree_entry_filemode(e));
+	git_blob_free(blob);
+	git_tree_free(sub);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+static git_tree *
+main_tree(git_repository *r)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+
+	if (git_reference_name_to_id(&oid, r, "refs/heads/main") == 0 &&
+	    git_commit_lookup(&commit, r, &oid) == 0)
+		git_commit_tree(&tree, commit);
+	git_commit_free(commit);
+	return tree;
+}
+
+/*
+ * The new repository's tree: the config files, infrastructure/<provider>
+ * as infrastructure/, and <type>/<interface>/{data,data-science,mlops} at
+ * the top (mlops without github-actions); the target's hidden files stay.
+ */
+static int
+compose(struct run_context *c, git_repository *from, git_repository *to,
+    git_tree *old, git_oid *out)
+{
+	git_tree *tmpl = main_tree(from);
+	git_treebuilder *tb = NULL;
+	char *variant = variant_path(c), *path;
+	char *infra = xasprintf("infrastructure/%s", runs_parameter(c,
+	    "infrastructure_version"));
+	static const char *const parts[] = { "data", "data-science", "mlops" };
+	int rc = tmpl ? git_treebuilder_new(&tb, to, NULL) : -1;
+
+	for (size_t i = 0; rc == 0 && old && i < git_tree_entrycount(old); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(old, i);
+		if (git_tree_entry_name(e)[0] == '.')
+			rc = git_treebuilder_insert(NULL, tb,
+			    git_tree_entry_name(e), git_tree_entry_id(e),
+			    git_tree_entry_filemode(e));
+	}
+	if (rc == 0)
+		rc = place(from, tmpl, "config-infra-dev.yml", to, tb,
+		    "config-infra-dev.yml", NULL);
+	if (rc == 0)
+		rc = place(from, tmpl, "config-infra-prod.yml", to, tb,
+		    "config-infra-prod.yml", NULL);
+	if (rc == 0)
+		rc = place(from, tmpl, infra, to, tb, "infrastructure", NULL);
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
+		path = xasprintf("%s/%s", variant, parts[i]);
+		rc = place(from, tmpl, path, to, tb, parts[i], i == 2 ?
+		    "github-actions" : NULL);
+		free(path);
+	}
+	if (rc == 0)
+		rc = git_treebuilder_write(out, tb);
+	git_treebuilder_free(tb);
+	git_tree_free(tmpl);
+	free(infra);
+	free(variant);
+	return rc;
+}
+
+static int
+commit_and_push(struct run_context *c, json_t *target, json_t *tmpl)
+{
+	char *tpath = git_repo_path(c->x, target), *spath =
+	    git_repo_path(c->x, tmpl);
+	git_repository *to = NULL, *from = NULL;
+	git_commit *parent = NULL;
+	git_tree *old = NULL, *tree = NULL;
+	git_signature *sig = NULL;
+	git_reference *ref = NULL;
+	git_oid tip, tree_id, commit_id;
+	int rc;
+
+	rc = git_repository_open_bare(&to, tpath);
+	if (rc == 0)
+		rc = git_repository_open_bare(&from, spath);
+	if (rc == 0 && git_reference_name_to_id(&tip, to, "refs/heads/main")
+	    == 0 && git_commit_lookup(&parent, to, &tip) == 0)
+		git_commit_tree(&old, parent);
+	if (rc == 0)
+		rc = compose(c, from, to, old, &tree_id);
+	if (rc == 0)
+		rc = git_tree_lookup(&tree, to, &tree_id);
+	if (rc == 0)
+		rc = git_signature_now(&sig, "Azure Pipeline",
+		    "hosted.agent@dev.azure.com");
+	if (rc == 0)
+		rc = git_commit_create(&commit_id, to, NULL, sig, sig, NULL,
+		    "initial commit", tree, parent ? 1 : 0,
+		    (const git_commit **)&parent);
+	if (rc == 0)
+		rc = git_reference_create(&ref, to, "refs/heads/main",
+		    &commit_id, 1, "push");
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(old);
+	git_commit_free(parent);
+	git_repository_free(from);
+	git_repository_free(to);
+	free(spath);
+	free(tpath);
+	if (rc == 0)
+		git_note_default_branch(c->x, target, "refs/heads/main");
+	return rc;
+}
+
+/* One pipeline per YAML file of dir, in folder \repo\sub. */
+static void
+create_pipelines(struct run_context *c, json_t *target, const char *dir,
+    const char *sub)
+{
+	char *tpath = git_repo_path(c->x, target);
+	char *folder = xasprintf("%s/%s", json_string_value(json_object_get(
+	    target, "name")), sub);
+	git_repository *r = NULL;
+	git_tree *tree = NULL, *listing = NULL;
+	git_tree_entry *e = NULL;
+
+	if (git_repository_open_bare(&r, tpath) == 0 &&
+	    (tree = main_tree(r)) != NULL &&
+	    git_tree_entry_bypath(&e, tree, dir) == 0 &&
+	    git_tree_lookup(&listing, r, git_tree_entry_id(e)) == 0) {
+		for (size_t i = 0; i < git_tree_entrycount(listing); i++) {
+			const char *file = git_tree_entry_name(
+			    git_tree_entry_byindex(listing, i));
+			char *name = xstrndup(file, strcspn(file, "."));
+			char *yaml = xasprintf("/%s/%s", dir, file);
+			/* The script names pipelines after every file it
+			 * finds, even those that are not pipelines. */
+			pipelines_create(NULL, c->root, c->project, name, folder,
+			    target, yaml);
+			free(yaml);
+			free(name);
+		}
+	}
+	git_tree_free(listing);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_repository_free(r);
+	free(folder);
+	free(tpath);
+}
+
+void
+initialise_apply(struct run_context *c)
+{
+	json_t *target = repo_named(c, runs_parameter(c, "repoName"));
+	json_t *tmpl = repo_named(c, runs_parameter(c, "mlOpsProjectRepoName"));
+
+	if (target == NULL || tmpl == NULL ||
+	    commit_and_push(c, target, tmpl) != 0)
+		return;
+	create_pipelines(c, target, "mlops/devops-pipelines", "mlops");
+	create_pipelines(c, target, "infrastructure/pipelines",
+	    "infrastructure");
+}

@@ -1,0 +1,270 @@
+/*
+ * What the ML project's pipelines do in the sandbox: the infrastructure
+ * pipeline (bicep or terraform) creates the resource group, workspace and
+ * their companions; training registers the model; the endpoint pipelines
+ * deploy it. Each fails where the real one does: Azure's name rules and
+ * names already taken, the snapshot's known defects (terraform working
+ * directory and client_secret, the install-az-cli typo), and missing
+ * prerequisites.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/handlers.h"
+#include "sim/runs.h"
+#include "xalloc.h"
+
+struct names {
+	char *rg, *workspace, *key_vault, *storage, *tf_storage, *endpoint;
+};
+
+static bool
+lower_alnum(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static void
+derive_names(struct run_context *c, struct names *n)
+{
+	const char *ns = runs_variable(c, "namespace");
+	const char *pf = runs_variable(c, "postfix");
+	const char *env = runs_variable(c, "environment");
+	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+
+	ns = ns ? ns : "";
+	pf = pf ? pf : "";
+	env = env ? env : "";
+	n->rg = xasprintf("rg-%s-%s%s", ns, pf, env);
+	n->workspace = xasprintf("mlw-%s-%s%s", ns, pf, env);
+	n->key_vault = xasprintf("kv-%s-%s%s", ns, pf, env);
+	n->storage = xasprintf("st%s%s%s", ns, pf, env);
+	n->tf_storage = xasprintf("st%s%s%stf", ns, pf, env);
+	n->endpoint = xasprintf("taxi-%s-%s%s%s", strcmp(kind, "batch") == 0 ?
+	    "batch" : "online", ns, pf, env);
+}
+
+static void
+free_names(struct names *n)
+{
+	free(n->rg);
+	free(n->workspace);
+	free(n->key_vault);
+	free(n->storage);
+	free(n->tf_storage);
+	free(n->endpoint);
+}
+
+static bool
+taken(struct run_context *c, const char *name)
+{
+	json_t *t;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(c->root,
+	    "settings"), "taken_names"), i, t)
+		if (strcasecmp(json_string_value(t), name) == 0)
+			return true;
+	return false;
+}
+
+static json_t *
+azure_list(struct run_context *c, const char *kind)
+{
+	json_t *azure = json_object_get(c->root, "azure"), *list;
+
+	if (azure == NULL) {
+		azure = json_object();
+		json_object_set_new(c->root, "azure", azure);
+	}
+	list = json_object_get(azure, kind);
+	if (list == NULL) {
+		list = json_array();
+		json_object_set_new(azure, kind, list);
+	}
+	return list;
+}
+
+static bool
+azure_has(struct run_context *c, const char *kind, const char *name)
+{
+	return world_find(azure_list(c, kind), "name", name) != NULL;
+}
+
+static void
+azure_add(struct run_context *c, const char *kind, const char *name,
+    const char *parent)
+{
+	if (azure_has(c, kind, name))
+		return;
+	json_array_append_new(azure_list(c, kind), json_pack("{s:s, s:s*, "
+	    "s:s*}", "name", name, "parent", parent, "location",
+	    runs_variable(c, "location")));
+}
+
+static json_t *
+project_repo(struct run_context *c, const char *name)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->root, "repositories"), i, r)
+		if (json_equal(json_object_get(r, "project_id"),
+		    json_object_get(c->project, "id")) && strcasecmp(
+		    json_string_value(json_object_get(r, "name")), name) == 0)
+			return r;
+	return NULL;
+}
+
+static bool
+file_contains(struct run_context *c, json_t *repo, const char *path,
+    const char *text)
+{
+	size_t len;
+	char *content = repo ? git_read_file(c->x, repo, "refs/heads/main",
+	    path, &len) : NULL;
+	bool found = content != NULL && strstr(content, text) != NULL;
+
+	free(content);
+	return found;
+}
+
+static void
+decide_terraform(struct run_context *c, struct names *n)
+{
+	const char *dir = runs_variable(c, "terraform_workingdir");
+	const char *branch = json_string_value(json_object_get(c->run,
+	    "branch"));
+
+	if (strlen(n->tf_storage) > 24 || !lower_alnum(n->tf_storage))
+		runs_fail_at(c, "create-storage-account", "(AccountNameInvalid) "
+		    "%s is not a valid storage account name. Storage account "
+		    "name must be between 3 and 24 characters in length and use "
+		    "numbers and lower-case letters only.", n->tf_storage);
+	if (taken(c, n->tf_storage))
+		runs_fail_at(c, "create-storage-account",
+		    "(StorageAccountAlreadyTaken) The storage account named %s "
+		    "is already taken.", n->tf_storage);
+	if (dir == NULL || git_path_kind(c->x, c->repo, branch, dir) != 2)
+		runs_fail_at(c, "run-terraform-init", "Terraform initialized in "
+		    "an empty directory! The directory %s has no Terraform "
+		    "configuration files.", dir ? dir : "(none)");
+	if (!file_contains(c, c->repo, "infrastructure/variables.tf",
+	    "variable \"client_secret\"") && !file_contains(c, c->repo,
+	    "infrastructure/terraform/variables.tf",
+	    "variable \"client_secret\""))
+		runs_fail_at(c, "run-terraform-plan", "Error: Value for "
+		    "undeclared variable. A variable named \"client_secret\" was "
+		    "assigned on the command line, but the root module does not "
+		    "declare a variable of that name.");
+}
+
+static void
+decide_infra(struct run_context *c, struct names *n)
+{
+	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+	const char *deploy = strcmp(kind, "infra-bicep") == 0 ? "Deployment" :
+	    "run-terraform-apply";
+
+	if (strcmp(kind, "infra-terraform") == 0)
+		decide_terraform(c, n);
+	if (strlen(n->key_vault) > 24)
+		runs_fail_at(c, deploy, "(VaultNameNotValid) The vault name "
+		    "'%s' is invalid. A vault's name must be between 3-24 "
+		    "alphanumeric characters. The name must begin with a letter, "
+		    "end with a letter or digit, and not contain consecutive "
+		    "hyphens.", n->key_vault);
+	if (taken(c, n->key_vault))
+		runs_fail_at(c, deploy, "(VaultAlreadyExists) The vault name "
+		    "'%s' is already in use. Vault names are globally unique so "
+		    "it is possible that the name is already taken.",
+		    n->key_vault);
+	if (strlen(n->workspace) > 33)
+		runs_fail_at(c, deploy, "(ValidationError) The workspace name "
+		    "'%s' is too long: at most 33 characters.", n->workspace);
+}
+
+static void
+decide_training(struct run_context *c, struct names *n)
+{
+	json_t *templates = project_repo(c, "mlops-templates");
+
+	if (file_contains(c, templates,
+	    "templates/aml-cli-v2/install-az-cli.yml", "pip pip install"))
+		runs_fail_at(c, "install-az-cli", "ERROR: Could not find a "
+		    "version that satisfies the requirement install (from "
+		    "versions: none) ERROR: No matching distribution found for "
+		    "install");
+	if (!azure_has(c, "workspaces", n->workspace))
+		runs_fail_at(c, "connect-to-workspace", "ERROR: (ResourceNotFound)"
+		    " The Resource 'Microsoft.MachineLearningServices/workspaces/"
+		    "%s' under resource group '%s' was not found.", n->workspace,
+		    n->rg);
+}
+
+static void
+decide_endpoint(struct run_context *c, struct names *n)
+{
+	if (!azure_has(c, "workspaces", n->workspace))
+		runs_fail_at(c, "connect-to-workspace", "ERROR: (ResourceNotFound)"
+		    " The Resource 'Microsoft.MachineLearningServices/workspaces/"
+		    "%s' under resource group '%s' was not found.", n->workspace,
+		    n->rg);
+	if (strlen(n->endpoint) > 32)
+		runs_fail_at(c, "create-endpoint", "(ValidationError) Endpoint "
+		    "name '%s' is too long: an endpoint name has 3 to 32 "
+		    "characters.", n->endpoint);
+	if (taken(c, n->endpoint))
+		runs_fail_at(c, "create-endpoint", "There is already an endpoint "
+		    "with this name, Endpoint name needs to be unique within a "
+		    "region: %s", n->endpoint);
+	if (!azure_has(c, "models", "taxi-model"))
+		runs_fail_at(c, "create-deployment", "ERROR: (UserError) Model "
+		    "taxi-model@latest was not found in workspace %s.",
+		    n->workspace);
+}
+
+void
+mlpipelines_decide(struct run_context *c)
+{
+	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+	struct names n;
+
+	derive_names(c, &n);
+	if (strncmp(kind, "infra-", 6) == 0)
+		decide_infra(c, &n);
+	else if (strcmp(kind, "training") == 0)
+		decide_training(c, &n);
+	else
+		decide_endpoint(c, &n);
+	free_names(&n);
+}
+
+void
+mlpipelines_apply(struct run_context *c)
+{
+	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+	struct names n;
+
+	derive_names(c, &n);
+	if (strncmp(kind, "infra-", 6) == 0) {
+		azure_add(c, "resource_groups", n.rg, NULL);
+		azure_add(c, "workspaces", n.workspace, n.rg);
+		azure_add(c, "key_vaults", n.key_vault, n.rg);
+		azure_add(c, "storage_accounts", n.storage, n.rg);
+		azure_add(c, "compute_clusters", "cpu-cluster", n.workspace);
+	} else if (strcmp(kind, "training") == 0)
+		azure_add(c, "models", "taxi-model", n.workspace);
+	else
+		azure_add(c, strcmp(kind, "batch") == 0 ? "batch_endpoints" :
+		    "online_endpoints", n.endpoint, n.workspace);
+	free_names(&n);
+}

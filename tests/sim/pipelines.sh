@@ -1,0 +1,210 @@
+# The deployment guide walked through the sandbox with curl: the accelerator
+# imported, permissions granted, initialise-project run with its Permit
+# gate, the project's pipelines run, failing where the real ones fail and
+# succeeding once the cause is fixed.
+. "$top_srcdir/tests/lib.sh"
+sim_start
+
+V="api-version=7.1"
+P="api-version=7.1-preview.1"
+api POST "_apis/projects?$V" '{"name":"mlops-v2"}'
+op=$(echo "$body" | jq -r .id)
+op_done() { api GET "_apis/operations/$op?$V"; [ "$(echo "$body" | jq -r .status)" = succeeded ]; }
+wait_for 10 op_done
+api GET "_apis/projects/mlops-v2?$V"
+project=$(echo "$body" | jq -r .id)
+R="mlops-v2/_apis/git/repositories"
+
+repo_id() { api GET "$R/$1?$V"; echo "$body" | jq -r .id; }
+import() {
+	api POST "$R/$1/importRequests?$V" "{\"parameters\":{\"gitSource\":{\"url\":\"https://github.com/Azure/$1\"}}}"
+	imp=$(echo "$body" | jq -r .importRequestId)
+	done_importing() { api GET "$R/$1/importRequests/$imp?$V"; [ "$(echo "$body" | jq -r .status)" = completed ]; }
+	wait_for 10 done_importing "$1"
+}
+api POST "$R?$V" '{"name":"mlops-project-template"}'
+api POST "$R?$V" '{"name":"mlops-templates"}'
+api POST "$R?$V" '{"name":"taxi-fare-regression"}'
+for r in mlops-v2 mlops-project-template mlops-templates; do import $r; done
+zero=0000000000000000000000000000000000000000
+api POST "$R/taxi-fare-regression/pushes?$V" "{\"refUpdates\":[{\"name\":\"refs/heads/main\",\"oldObjectId\":\"$zero\"}],\"commits\":[{\"comment\":\"README\",\"changes\":[{\"changeType\":\"add\",\"item\":{\"path\":\"/README.md\"},\"newContent\":{\"content\":\"# taxi\",\"contentType\":\"rawtext\"}}]}]}"
+taxi=$(repo_id taxi-fare-regression)
+tmpl=$(repo_id mlops-project-template)
+templates=$(repo_id mlops-templates)
+
+# edit_file REPO PATH SED: change a file on main with a push, as a person would.
+edit_file() {
+	api GET "$R/$1/refs?filter=heads/main&$V"
+	tip=$(echo "$body" | jq -r '.value[0].objectId')
+	api GET "$R/$1/items?path=$2&\$format=text&$V"
+	content=$(printf '%s' "$body" | sed "$3" | jq -Rs .)
+	api POST "$R/$1/pushes?$V" "{\"refUpdates\":[{\"name\":\"refs/heads/main\",\"oldObjectId\":\"$tip\"}],\"commits\":[{\"comment\":\"edit $2\",\"changes\":[{\"changeType\":\"edit\",\"item\":{\"path\":\"$2\"},\"newContent\":{\"content\":$content,\"contentType\":\"rawtext\"}}]}]}"
+}
+
+# --- permissions for the Build Service (guide steps 4 and 2) ---------------------
+org=$(basename "$SIM_URL")
+enc=$(jq -rn --arg v "mlops-v2 Build Service ($org)" '$v|@uri')
+api GET "_apis/identities?searchFilter=General&filterValue=$enc&$V"
+builder=$(echo "$body" | jq -r '.value[0].descriptor')
+grant() { # NAMESPACE TOKEN BITS
+	api POST "_apis/accesscontrolentries/$1?$V" "{\"token\":\"$2\",\"merge\":true,\"accessControlEntries\":[{\"descriptor\":\"$builder\",\"allow\":$3,\"deny\":0}]}"
+}
+grant 33344d9c-fc72-4d6f-aba5-fa317101a7e9 "$project" 34816
+grant 2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87 "repoV2/$project/$taxi" 20
+
+# --- initialise-project ---------------------------------------------------------------
+mlops=$(repo_id mlops-v2)
+api POST "mlops-v2/_apis/pipelines?$V" "{\"name\":\"initialise-project\",\"folder\":\"\\\\\",\"configuration\":{\"type\":\"yaml\",\"path\":\"/.azuredevops/initialise-project.yml\",\"repository\":{\"id\":\"$mlops\",\"type\":\"azureReposGit\"}}}"
+is "$status" 200 "create the initialise-project pipeline"
+init=$(echo "$body" | jq -r .id)
+api POST "mlops-v2/_apis/pipelines?$V" "{\"name\":\"initialise-project\",\"configuration\":{\"type\":\"yaml\",\"path\":\"/.azuredevops/initialise-project.yml\",\"repository\":{\"id\":\"$mlops\",\"type\":\"azureReposGit\"}}}"
+is "$status" 409 "a second pipeline of the same name in the folder: refused"
+api POST "mlops-v2/_apis/pipelines?$V" "{\"name\":\"x\",\"configuration\":{\"type\":\"yaml\",\"repository\":{\"id\":\"$mlops\"}}}"
+contains "$(echo "$body" | jq -r .message)" "Parameter name: Path" "without a path: the real error"
+
+run_init() { # PARAMS-JSON
+	api POST "mlops-v2/_apis/pipelines/$init/runs?$V" "{\"resources\":{\"repositories\":{\"self\":{\"refName\":\"refs/heads/main\"}}},\"templateParameters\":$1}"
+}
+params='{"adoProjectName":"mlops-v2","repoName":"taxi-fare-regression","projectType":"classical","mlopsVersion":"aml-cli-v2","infrastructure_version":"bicep"}'
+run_init '{"adoProjectName":"mlops-v2","repoName":"taxi-fare-regression","colour":"blue"}'
+is "$status" 400 "an unknown template parameter: 400"
+is "$(echo "$body" | jq -r .message)" "Unexpected parameter 'colour'" "the real message"
+run_init '{"adoProjectName":"mlops-v2","repoName":"taxi-fare-regression","projectType":"tabular"}'
+contains "$(echo "$body" | jq -r .message)" "'projectType' parameter value 'tabular' is not a valid value" \
+    "a value outside the allowed list: 400"
+run_init '{"repoName":"taxi-fare-regression"}'
+contains "$(echo "$body" | jq -r .message)" "A value for the 'adoProjectName' parameter must be provided" \
+    "a required parameter left out: 400"
+
+run_init "$params"
+is "$status" 200 "run initialise-project"
+run=$(echo "$body" | jq -r .id)
+is "$(echo "$body" | jq -r .state)" inProgress "it is in progress"
+timeline() { api GET "mlops-v2/_apis/build/builds/$run/timeline?$V"; }
+timeline
+is "$(echo "$body" | jq -r '[.records[] | select(.type == "Checkpoint.Authorization")] | length')" 1 \
+    "it waits at a Checkpoint.Authorization for its Permit"
+sleep 0.3
+api GET "mlops-v2/_apis/pipelines/$init/runs/$run?$V"
+is "$(echo "$body" | jq -r .state)" inProgress "and keeps waiting"
+PP="mlops-v2/_apis/pipelines/pipelinepermissions"
+for r in "$tmpl" "$taxi"; do
+	api PATCH "$PP/repository/$project.$r?$P" "{\"pipelines\":[{\"id\":$init,\"authorized\":true}]}"
+done
+run_over() { api GET "mlops-v2/_apis/pipelines/$1/runs/$2?$V"; [ "$(echo "$body" | jq -r .state)" = completed ]; }
+wait_for 20 run_over "$init" "$run"
+is "$(echo "$body" | jq -r .result)" succeeded "after the Permit, initialise-project succeeds"
+timeline
+is "$(echo "$body" | jq -r '[.records[].type] | unique | sort | join(",")')" "Job,Phase,Stage,Task" \
+    "its timeline has Stage, Phase, Job and Task records"
+api GET "$R/taxi-fare-regression/items?path=/config-infra-prod.yml&\$format=text&$V"
+contains "$body" "namespace: mlopsv2" "the ML repository now has config-infra-prod.yml"
+api GET "$R/taxi-fare-regression/items?path=/mlops/devops-pipelines/deploy-model-training-pipeline.yml&$V"
+is "$status" 200 "and the classical aml-cli-v2 pipelines, flattened"
+api GET "$R/taxi-fare-regression/items?path=/infrastructure/main.bicep&$V"
+is "$status" 200 "and the bicep infrastructure under infrastructure/"
+api GET "$R/taxi-fare-regression/items?path=/README.md&$V"
+is "$status" 404 "the README is gone, as the script deletes it"
+api GET "mlops-v2/_apis/build/definitions?path=%5Ctaxi-fare-regression%5Cmlops&$V"
+is "$(echo "$body" | jq -r '[.value[].name] | sort | join(",")')" \
+    "deploy-batch-endpoint-pipeline,deploy-model-training-pipeline,deploy-online-endpoint-pipeline" \
+    "the script created the three ML pipelines in their folder"
+api GET "mlops-v2/_apis/build/definitions?name=bicep-ado-deploy-infra&$V"
+infra=$(echo "$body" | jq -r '.value[0].id')
+contains "$(echo "$body" | jq -r '.value[0].path')" 'taxi-fare-regression\infrastructure' \
+    "and the bicep infrastructure pipeline"
+
+run_init "$params"
+run2=$(echo "$body" | jq -r .id)
+wait_for 20 run_over "$init" "$run2"
+is "$(echo "$body" | jq -r .result)" failed "a second initialise run fails, as the real one does"
+api GET "mlops-v2/_apis/build/builds/$run2/logs?$V"
+last=$(echo "$body" | jq -r '.value[-1].id')
+code=$(curl -s -K "$SIM_CURL" -o "$tap_tmp/log" -w '%{http_code}' -H 'Accept: text/plain' \
+    "$SIM_URL/mlops-v2/_apis/build/builds/$run2/logs/$last?$V")
+contains "$(cat "$tap_tmp/log")" "already exists" "its log says the pipelines already exist"
+
+# Without Contribute on the new repository: TF401027.
+api POST "$R?$V" '{"name":"other"}'
+api POST "$R/other/pushes?$V" "{\"refUpdates\":[{\"name\":\"refs/heads/main\",\"oldObjectId\":\"$zero\"}],\"commits\":[{\"comment\":\"README\",\"changes\":[{\"changeType\":\"add\",\"item\":{\"path\":\"/README.md\"},\"newContent\":{\"content\":\"x\",\"contentType\":\"rawtext\"}}]}]}"
+api PATCH "$PP/repository/$project.$(repo_id other)?$P" '{"allPipelines":{"authorized":true}}'
+run_init '{"adoProjectName":"mlops-v2","repoName":"other"}'
+run3=$(echo "$body" | jq -r .id)
+wait_for 20 run_over "$init" "$run3"
+is "$(echo "$body" | jq -r .result)" failed "without Contribute on the repository the run fails"
+timeline
+api GET "mlops-v2/_apis/build/builds/$run3/timeline?$V"
+contains "$(echo "$body" | jq -r '.records[].issues[].message')" "TF401027" \
+    "with TF401027 in the failed task's issue"
+
+# --- infrastructure ---------------------------------------------------------------------
+queue_infra() { api POST "mlops-v2/_apis/build/builds?$V" "{\"definition\":{\"id\":$infra},\"sourceBranch\":\"refs/heads/main\"}"; }
+queue_infra
+is "$status" 400 "the infra pipeline without the service connection is refused"
+contains "$(echo "$body" | jq -r .message)" "references service connection Azure-ARM-Prod which could not be found" \
+    "with the real message"
+api POST "_apis/serviceendpoint/endpoints?$V" "{\"name\":\"Azure-ARM-Prod\",\"type\":\"azurerm\",\"url\":\"https://management.azure.com/\",\"authorization\":{\"scheme\":\"ServicePrincipal\",\"parameters\":{\"tenantid\":\"t\",\"serviceprincipalid\":\"a\",\"authenticationType\":\"spnKey\",\"serviceprincipalkey\":\"k\"}},\"data\":{\"subscriptionId\":\"s\"},\"serviceEndpointProjectReferences\":[{\"projectReference\":{\"id\":\"$project\",\"name\":\"mlops-v2\"},\"name\":\"Azure-ARM-Prod\"}]}"
+endpoint=$(echo "$body" | jq -r .id)
+api PATCH "$PP/endpoint/$endpoint?$P" '{"allPipelines":{"authorized":true}}'
+queue_infra
+contains "$(echo "$body" | jq -r .message)" "Environment prod could not be found" \
+    "then without the prod environment: refused"
+api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"prod"}'
+envid=$(echo "$body" | jq -r .id)
+edit_file taxi-fare-regression /config-infra-prod.yml 's/namespace: mlopsv2/namespace: contosoverylongname/'
+queue_infra
+build=$(echo "$body" | jq -r .id)
+is "$(echo "$body" | jq -r .status)" inProgress "now it is queued"
+build_over() { api GET "mlops-v2/_apis/build/builds/$1?$V"; [ "$(echo "$body" | jq -r .status)" = completed ]; }
+sleep 0.3
+api GET "mlops-v2/_apis/build/builds/$build?$V"
+is "$(echo "$body" | jq -r .status)" inProgress "it waits for the environment's Permit"
+api PATCH "$PP/environment/$envid?$P" "{\"pipelines\":[{\"id\":$infra,\"authorized\":true}]}"
+wait_for 20 build_over "$build"
+is "$(echo "$body" | jq -r .result)" failed "a namespace too long for the key vault fails the deployment"
+api GET "mlops-v2/_apis/build/builds/$build/timeline?$V"
+contains "$(echo "$body" | jq -r '.records[].issues[].message')" "VaultNameNotValid" \
+    "with the vault name error"
+edit_file taxi-fare-regression /config-infra-prod.yml 's/namespace: contosoverylongname/namespace: contoso/; s/postfix: 0001/postfix: 4711/'
+queue_infra
+build=$(echo "$body" | jq -r .id)
+wait_for 20 build_over "$build"
+is "$(echo "$body" | jq -r .result)" succeeded "with valid names the infrastructure deploys"
+
+# --- training and the online endpoint -----------------------------------------------------
+api GET "mlops-v2/_apis/build/definitions?name=deploy-model-training-pipeline&$V"
+training=$(echo "$body" | jq -r '.value[0].id')
+api PATCH "$PP/repository/$project.$templates?$P" '{"allPipelines":{"authorized":true}}'
+queue_training() { api POST "mlops-v2/_apis/build/builds?$V" "{\"definition\":{\"id\":$training},\"sourceBranch\":\"refs/heads/main\"}"; build=$(echo "$body" | jq -r .id); }
+queue_training
+wait_for 20 build_over "$build"
+is "$(echo "$body" | jq -r .result)" failed "training on the retired ubuntu-20.04 image fails"
+api GET "mlops-v2/_apis/build/builds/$build/timeline?$V"
+contains "$(echo "$body" | jq -r '.records[].issues[].message')" "No image label found to route agent pool" \
+    "with the real message"
+edit_file taxi-fare-regression /mlops/devops-pipelines/deploy-model-training-pipeline.yml 's/vmImage: ubuntu-20.04/vmImage: ubuntu-latest/'
+queue_training
+wait_for 20 build_over "$build"
+is "$(echo "$body" | jq -r .result)" failed "then the install-az-cli defect of mlops-templates fails it"
+api GET "mlops-v2/_apis/build/builds/$build/timeline?$V"
+contains "$(echo "$body" | jq -r '.records[].issues[].message')" "satisfies the requirement install" \
+    "with pip's message"
+edit_file mlops-templates /templates/aml-cli-v2/install-az-cli.yml 's/pip pip install/pip install/'
+queue_training
+wait_for 30 build_over "$build"
+is "$(echo "$body" | jq -r .result)" succeeded "with both fixed, training succeeds"
+
+api GET "mlops-v2/_apis/build/definitions?name=deploy-online-endpoint-pipeline&$V"
+online=$(echo "$body" | jq -r '.value[0].id')
+edit_file taxi-fare-regression /mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml 's/vmImage: ubuntu-20.04/vmImage: ubuntu-latest/'
+api POST "mlops-v2/_apis/build/builds?$V" "{\"definition\":{\"id\":$online},\"sourceBranch\":\"refs/heads/main\"}"
+build=$(echo "$body" | jq -r .id)
+wait_for 30 build_over "$build"
+is "$(echo "$body" | jq -r .result)" succeeded "the online endpoint deploys"
+
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+is "$(jq -r '.azure.online_endpoints[0].name' "$tap_tmp/world.json")" taxi-online-contoso4711prod \
+    "the world holds the endpoint with the guide's naming"
+is "$(jq -r '.azure.workspaces[0].name' "$tap_tmp/world.json")" mlw-contoso-4711prod "and the workspace"
+
+done_testing
