@@ -32,7 +32,7 @@ default_world(char **cause)
 int
 cmd_sim(struct sim_options *opt)
 {
-	char *world = NULL, *cause = NULL;
+	char *world = NULL, *cause = NULL, *urls;
 	struct sim *sim = NULL;
 	sigset_t stop;
 	int sig;
@@ -54,6 +54,9 @@ cmd_sim(struct sim_options *opt)
 		goto fail;
 	printf("Sandbox Azure DevOps at %s\n", sim_url(sim));
 	printf("PAT: %s\n", sim_pat(sim));
+	urls = sim_cloud_urls(sim);
+	fputs(urls, stdout);
+	free(urls);
 	printf("World: %s\n", opt->world_path);
 	printf("Stop with Ctrl-C.\n");
 	fflush(stdout);

@@ -51,3 +51,30 @@ secret_is_secret_name(const char *key)
 		start = isupper((unsigned char)*p) ? p : p + 1;
 	}
 }
+
+char *
+secret_digest(const char *secret)
+{
+	unsigned long long h = 14695981039346656037ULL;
+
+	for (const unsigned char *p = (const unsigned char *)secret; *p != '\0';
+	    p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	return xasprintf("fnv1a64:%016llx", h);
+}
+
+bool
+secret_matches(const char *digest, const char *secret)
+{
+	char *mine;
+	bool same;
+
+	if (digest == NULL || secret == NULL)
+		return false;
+	mine = secret_digest(secret);
+	same = strcmp(mine, digest) == 0;
+	free(mine);
+	return same;
+}

@@ -12,4 +12,14 @@
 
 bool secret_is_secret_name(const char *key);
 
+/*
+ * A digest of a secret, for the sandbox to keep instead of the secret
+ * itself: "fnv1a64:" and 16 hex digits. Not cryptographic - the sandbox
+ * only needs to recognise a secret it was given, without storing it.
+ * Owned by the caller.
+ */
+char *secret_digest(const char *secret);
+/* Whether secret has that digest. */
+bool secret_matches(const char *digest, const char *secret);
+
 #endif

@@ -110,3 +110,39 @@ wait_for() {
 	done
 	return 1
 }
+
+# sim_tokens: sign in to the sandbox's Entra ID with the device code flow
+# (approved after two polls) and set $ARM_TOKEN and $GRAPH_TOKEN.
+sim_tokens() {
+	_host="${SIM_URL%/*}"
+	SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
+	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
+	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":0}'
+	_code=$(curl -s -X POST --data "client_id=cli&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access" \
+	    "$_host/_entra/$SIM_TENANT/oauth2/v2.0/devicecode" | jq -r .device_code)
+	for _ in 1 2; do
+		_tok=$(curl -s -X POST --data "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&client_id=cli&device_code=$_code" \
+		    "$_host/_entra/$SIM_TENANT/oauth2/v2.0/token")
+	done
+	ARM_TOKEN=$(echo "$_tok" | jq -r .access_token)
+	GRAPH_TOKEN=$(curl -s -X POST --data "grant_type=refresh_token&client_id=cli&refresh_token=$(echo "$_tok" | jq -r .refresh_token)&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default" \
+	    "$_host/_entra/$SIM_TENANT/oauth2/v2.0/token" | jq -r .access_token)
+}
+
+# sim_principal NAME: a service principal with a secret and Contributor on
+# the sandbox's subscription, made through Graph and ARM as the guide's
+# az ad sp create-for-rbac does; sets $SP_APP_ID and $SP_SECRET.
+sim_principal() {
+	_host="${SIM_URL%/*}"
+	[ -n "${GRAPH_TOKEN:-}" ] || sim_tokens
+	_app=$(curl -s -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' \
+	    --data "{\"displayName\":\"$1\"}" "$_host/_graph/v1.0/applications")
+	SP_APP_ID=$(echo "$_app" | jq -r .appId)
+	SP_SECRET=$(curl -s -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' \
+	    --data '{}' "$_host/_graph/v1.0/applications/$(echo "$_app" | jq -r .id)/addPassword" | jq -r .secretText)
+	_sp=$(curl -s -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' \
+	    --data "{\"appId\":\"$SP_APP_ID\"}" "$_host/_graph/v1.0/servicePrincipals" | jq -r .id)
+	curl -s -o /dev/null -X PUT -H "Authorization: Bearer $ARM_TOKEN" -H 'Content-Type: application/json' \
+	    --data "{\"properties\":{\"roleDefinitionId\":\"/subscriptions/$SIM_SUB/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c\",\"principalId\":\"$_sp\",\"principalType\":\"ServicePrincipal\"}}" \
+	    "$_host/_arm/subscriptions/$SIM_SUB/providers/Microsoft.Authorization/roleAssignments/$(cat /proc/sys/kernel/random/uuid)?api-version=2022-04-01"
+}

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "secret.h"
+#include "sim/cloud.h"
 #include "sim/handlers.h"
 #include "xalloc.h"
 
@@ -52,9 +53,12 @@ endpoint_json(json_t *endpoint)
 
 	params = json_object_get(json_object_get(j, "authorization"),
 	    "parameters");
+	json_object_del(params, "serviceprincipalkey_digest");
 	json_object_foreach(params, key, value)
 		if (secret_is_secret_name(key))
 			json_object_set_new(params, key, json_null());
+	if (json_object_get(params, "authenticationType") != NULL)
+		json_object_set_new(params, "serviceprincipalkey", json_null());
 	return j;
 }
 
@@ -104,6 +108,23 @@ add_federation(json_t *root, json_t *endpoint)
 	    json_string_value(json_object_get(endpoint, "id"))));
 	free(app);
 	free(t);
+}
+
+/* Keep only a digest of the principal's secret, never the secret. */
+static void
+keep_digest(json_t *params)
+{
+	const char *key = json_string_value(json_object_get(params,
+	    "serviceprincipalkey"));
+	char *digest;
+
+	if (key != NULL) {
+		digest = secret_digest(key);
+		json_object_set_new(params, "serviceprincipalkey_digest",
+		    json_string(digest));
+		free(digest);
+	}
+	json_object_del(params, "serviceprincipalkey");
 }
 
 static json_t *
@@ -184,6 +205,8 @@ stored_endpoint(struct exchange *x, json_t *root, const char *id)
 	if (scheme != NULL && strcasecmp(scheme, "WorkloadIdentityFederation")
 	    == 0)
 		add_federation(root, e);
+	keep_digest(json_object_get(json_object_get(e, "authorization"),
+	    "parameters"));
 	return e;
 }
 
@@ -345,5 +368,50 @@ handle_endpoints_project(struct exchange *x)
 		}
 		exchange_collection(x, list);
 	}
+	world_unlock(x->world, false);
+}
+
+/*
+ * endpointproxy TestConnection: checks the principal, its secret or
+ * federation, and its role on the subscription against the sandbox's Entra
+ * ID and ARM. The outcome is in the body; the HTTP status is 200.
+ */
+void
+handle_endpoint_proxy(struct exchange *x)
+{
+	json_t *root = world_lock(x->world), *e, *given, *copy, *params;
+	const char *id = exchange_query(x, "endpointId"), *status;
+	char *problem, *activity = world_new_guid();
+
+	e = id ? find_endpoint(root, id) : NULL;
+	given = json_object_get(json_object_get(x->body,
+	    "serviceEndpointDetails"), "authorization");
+	if (strcmp(x->method, "POST") != 0)
+		method_not_allowed(x);
+	else if (e == NULL)
+		exchange_error(x, 404, "ServiceEndpointNotFoundException",
+		    "Service connection with id %s was not found.", id ? id : "");
+	else {
+		copy = json_deep_copy(e);
+		/* A secret sent with the request is the one tested. */
+		params = json_object_get(given, "parameters");
+		if (json_is_string(json_object_get(params,
+		    "serviceprincipalkey"))) {
+			json_t *mine = json_object_get(json_object_get(copy,
+			    "authorization"), "parameters");
+			json_object_set(mine, "serviceprincipalkey",
+			    json_object_get(params, "serviceprincipalkey"));
+			keep_digest(mine);
+		}
+		problem = cloud_endpoint_problem(root, copy, &status);
+		exchange_json(x, 200, json_pack("{s:o, s:s, s:s, s:s}", "result",
+		    problem ? json_array() : json_pack("[O]", json_object_get(
+		    json_object_get(e, "data"), "subscriptionName")),
+		    "statusCode", status, "errorMessage", problem ? problem : "",
+		    "activityId", activity));
+		free(problem);
+		json_decref(copy);
+	}
+	free(activity);
 	world_unlock(x->world, false);
 }

@@ -13,7 +13,7 @@
 
 #include "sim/world.h"
 
-#define EXCHANGE_MAX_PARAMS 4
+#define EXCHANGE_MAX_PARAMS 6
 
 struct api_version {
 	bool given;
@@ -49,6 +49,19 @@ const char *exchange_query(struct exchange *x, const char *name);
 
 /* Reply with JSON (stolen) and a status. */
 void exchange_json(struct exchange *x, int status, json_t *body);
+/* A field of a form-encoded body (percent-decoded; caller frees), or NULL. */
+char *exchange_form(struct exchange *x, const char *name);
+
+/*
+ * Reply with the error shape of Microsoft Graph or ARM:
+ * {"error": {"code", "message", ...}}.
+ */
+void exchange_cloud_error(struct exchange *x, int status, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The bearer token of the request, or NULL. Borrowed. */
+const char *exchange_bearer(struct exchange *x);
+
 /* Decode base64 (NUL-terminated too); NULL when malformed. Caller frees. */
 char *exchange_base64_decode(const char *text, size_t *len);
 

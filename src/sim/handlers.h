@@ -35,6 +35,7 @@ void handle_pipeline_permissions(struct exchange *x);
 /* serviceendpoint area (endpoints.c) */
 void handle_endpoints_org(struct exchange *x);
 void handle_endpoints_project(struct exchange *x);
+void handle_endpoint_proxy(struct exchange *x);
 /* build and pipelines (pipelines.c, runs.c) */
 void handle_pipelines(struct exchange *x);
 void handle_definitions(struct exchange *x);

@@ -99,6 +99,10 @@ static const struct location table[] = {
 	{ "serviceendpoint", "endpoints", "14e48fdc-2c8b-41ce-a0c3-e26f6cc55bd0",
 	    "_apis/serviceendpoint/endpoints/{endpointId}", "5.2", "7.2",
 	    "7.1", 4, handle_endpoints_org },
+	{ "serviceendpoint", "endpointproxy",
+	    "cc63bb57-2a5f-4a7a-b79c-c142d308657e",
+	    "{project}/_apis/serviceendpoint/endpointproxy", "4.1", "7.2", "7.1",
+	    1, handle_endpoint_proxy },
 	{ "serviceendpoint", "endpoints", "e85f1c62-adfc-4b74-b618-11a150fb195e",
 	    "{project}/_apis/serviceendpoint/endpoints/{endpointId}", "4.1",
 	    "7.2", "7.1", 4, handle_endpoints_project },
@@ -157,6 +161,20 @@ clear_params(char *params[EXCHANGE_MAX_PARAMS])
 		free(params[i]);
 		params[i] = NULL;
 	}
+}
+
+bool
+locations_match(const char *template, const char *path,
+    char *params[EXCHANGE_MAX_PARAMS])
+{
+	for (size_t i = 0; i < EXCHANGE_MAX_PARAMS; i++) {
+		free(params[i]);
+		params[i] = NULL;
+	}
+	if (template_matches(template, path, params))
+		return true;
+	clear_params(params);
+	return false;
 }
 
 const struct location *

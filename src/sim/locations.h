@@ -28,6 +28,14 @@ struct location {
 const struct location *locations_route(struct exchange *x);
 
 /*
+ * Whether path matches a route template (segments compared
+ * case-insensitively, {value} captured, {*rest} the rest, trailing values
+ * optional); params get the captures (freed and reset first).
+ */
+bool locations_match(const char *template, const char *path,
+    char *params[EXCHANGE_MAX_PARAMS]);
+
+/*
  * Answer OPTIONS _apis (area NULL) or OPTIONS _apis/{area} with
  * {count, value: [ApiResourceLocation]}; an unknown area is a 404.
  */

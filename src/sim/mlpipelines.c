@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/cloud.h"
 #include "sim/handlers.h"
 #include "sim/runs.h"
 #include "xalloc.h"
@@ -167,12 +168,32 @@ decide_terraform(struct run_context *c, struct names *n)
 		    "declare a variable of that name.");
 }
 
+static bool
+provider_registered(struct run_context *c, const char *ns)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(c->root, "settings"),
+	    "registered_providers"), i, p)
+		if (strcasecmp(json_string_value(p), ns) == 0)
+			return true;
+	return false;
+}
+
 static void
 decide_infra(struct run_context *c, struct names *n)
 {
 	const char *kind = json_string_value(json_object_get(c->run, "kind"));
 	const char *deploy = strcmp(kind, "infra-bicep") == 0 ? "Deployment" :
 	    "run-terraform-apply";
+
+	if (!provider_registered(c, "Microsoft.MachineLearningServices"))
+		runs_fail_at(c, deploy, "(MissingSubscriptionRegistration) The "
+		    "subscription is not registered to use namespace "
+		    "'Microsoft.MachineLearningServices'. See "
+		    "https://aka.ms/rps-not-found for how to register "
+		    "subscriptions.");
 
 	if (strcmp(kind, "infra-terraform") == 0)
 		decide_terraform(c, n);
@@ -232,12 +253,42 @@ decide_endpoint(struct run_context *c, struct names *n)
 		    n->workspace);
 }
 
+/* The pipeline's Azure login fails as the connection's principal would. */
+static void
+decide_connection(struct run_context *c)
+{
+	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+	const char *task = strcmp(kind, "infra-bicep") == 0 ? "Preflight" :
+	    strcmp(kind, "infra-terraform") == 0 ? "create-resource-group" :
+	    "connect-to-workspace";
+	const char *name = runs_variable(c, "ado_service_connection_rg");
+	json_t *e, *ref, *endpoint = NULL;
+	const char *status;
+	char *problem;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(c->root, "endpoints"), i, e)
+		json_array_foreach(json_object_get(e,
+		    "serviceEndpointProjectReferences"), j, ref)
+			if (name && strcasecmp(json_string_value(json_object_get(
+			    e, "name")), name) == 0 && json_equal(json_object_get(
+			    json_object_get(ref, "projectReference"), "id"),
+			    json_object_get(c->project, "id")))
+				endpoint = e;
+	problem = endpoint ? cloud_endpoint_problem(c->root, endpoint,
+	    &status) : NULL;
+	if (problem != NULL)
+		runs_fail_at(c, task, "ERROR: %s", problem);
+	free(problem);
+}
+
 void
 mlpipelines_decide(struct run_context *c)
 {
 	const char *kind = json_string_value(json_object_get(c->run, "kind"));
 	struct names n;
 
+	decide_connection(c);
 	derive_names(c, &n);
 	if (strncmp(kind, "infra-", 6) == 0)
 		decide_infra(c, &n);

@@ -22,6 +22,7 @@
 #include <microhttpd.h>
 
 #include "secret.h"
+#include "sim/cloud.h"
 #include "sim/exchange.h"
 #include "sim/handlers.h"
 #include "sim/locations.h"
@@ -148,6 +149,75 @@ exchange_error(struct exchange *x, int status, const char *type_key,
 	free(message);
 }
 
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+exchange_form(struct exchange *x, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = x->raw_body, *end = p ? p + x->raw_len : NULL;
+
+	while (p != NULL && p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if ((size_t)(stop - p) > n && strncmp(p, name, n) == 0 &&
+		    p[n] == '=') {
+			char *out = xmalloc((size_t)(stop - p)), *o = out;
+			for (const char *q = p + n + 1; q < stop; q++) {
+				if (*q == '+')
+					*o++ = ' ';
+				else if (*q == '%' && q + 2 < stop &&
+				    hex_value(q[1]) >= 0 && hex_value(q[2]) >= 0) {
+					*o++ = (char)(hex_value(q[1]) * 16 +
+					    hex_value(q[2]));
+					q += 2;
+				} else
+					*o++ = *q;
+			}
+			*o = '\0';
+			return out;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
+void
+exchange_cloud_error(struct exchange *x, int status, const char *code,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *message;
+
+	va_start(ap, fmt);
+	message = xvasprintf(fmt, ap);
+	va_end(ap);
+	exchange_json(x, status, json_pack("{s:{s:s, s:s}}", "error", "code",
+	    code, "message", message));
+	free(message);
+}
+
+const char *
+exchange_bearer(struct exchange *x)
+{
+	const char *auth = MHD_lookup_connection_value(x->connection,
+	    MHD_HEADER_KIND, "Authorization");
+
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+		return NULL;
+	return auth + 7;
+}
+
 /* ---- authentication ------------------------------------------------- */
 
 static int
@@ -195,6 +265,13 @@ authorized(struct exchange *x)
 	char *decoded, *colon;
 	bool ok;
 
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+		/* An Entra token for Azure DevOps is as good as the PAT. */
+		json_t *root = world_lock(x->world);
+		ok = entra_token(root, auth + 7, AUD_ADO) != NULL;
+		world_unlock(x->world, false);
+		return ok;
+	}
 	if (auth == NULL || strncasecmp(auth, "Basic ", 6) != 0)
 		return false;
 	decoded = exchange_base64_decode(auth + 6, NULL);
@@ -282,6 +359,42 @@ not_found(struct exchange *x, const char *url)
 	    url));
 }
 
+/*
+ * The sandbox's own control: GET shows the world's settings, PATCH merges
+ * new values (switching a known problem on or off). Not an Azure DevOps
+ * route; it takes the same PAT.
+ */
+static void
+sandbox_settings(struct exchange *x)
+{
+	json_t *root, *settings, *value;
+	const char *key;
+	bool changed = false;
+
+	if (strcmp(x->method, "PATCH") == 0 && read_body(x) == -1)
+		return;
+	root = world_lock(x->world);
+	settings = json_object_get(root, "settings");
+	if (strcmp(x->method, "PATCH") == 0 && json_is_object(x->body)) {
+		json_object_foreach(x->body, key, value) {
+			if (json_object_get(settings, key) == NULL) {
+				exchange_cloud_error(x, 400, "UnknownSetting",
+				    "'%s' is not a sandbox setting.", key);
+				world_unlock(x->world, false);
+				return;
+			}
+		}
+		json_object_update(settings, x->body);
+		changed = true;
+	}
+	if (strcmp(x->method, "GET") == 0 || changed)
+		exchange_json(x, 200, json_deep_copy(settings));
+	else
+		exchange_cloud_error(x, 405, "MethodNotAllowed", "GET or PATCH "
+		    "a JSON object of settings.");
+	world_unlock(x->world, changed);
+}
+
 /* Bring the world's timed processes up to now before answering. */
 static void
 settle(struct exchange *x)
@@ -325,6 +438,10 @@ dispatch(struct exchange *x, const char *url)
 	    strchr(x->path + 6, '/') == NULL))) {
 		locations_options(x, x->path[5] == '/' && x->path[6] != '\0' ?
 		    x->path + 6 : NULL);
+		return;
+	}
+	if (strcasecmp(x->path, "_sandbox/settings") == 0) {
+		sandbox_settings(x);
 		return;
 	}
 	loc = locations_route(x);
@@ -473,6 +590,8 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 	if (p->too_large)
 		exchange_error(&x, 413, "RequestEntityTooLargeException",
 		    "The request body is larger than %u bytes.", SIM_MAX_BODY);
+	else if (cloud_handles(url))
+		cloud_dispatch(&x, url);
 	else if (x.path == NULL)
 		not_found(&x, url);
 	else
@@ -683,6 +802,23 @@ const char *
 sim_url(const struct sim *sim)
 {
 	return sim->url;
+}
+
+char *
+sim_cloud_urls(const struct sim *sim)
+{
+	json_t *root = world_lock(sim->world);
+	size_t host = (size_t)(strrchr(sim->url, '/') - sim->url);
+	char *text = xasprintf("Entra ID at %.*s/_entra (tenant %s)\n"
+	    "Graph at %.*s/_graph/v1.0\n"
+	    "ARM at %.*s/_arm (subscription %s)\n", (int)host, sim->url,
+	    json_string_value(json_object_get(root, "tenant_id")), (int)host,
+	    sim->url, (int)host, sim->url, json_string_value(json_object_get(
+	    json_array_get(json_object_get(root, "subscriptions"), 0),
+	    "subscriptionId")));
+
+	world_unlock(sim->world, false);
+	return text;
 }
 
 const char *

@@ -26,6 +26,8 @@ void sim_stop(struct sim *sim);
 
 /* "http://127.0.0.1:PORT/ORG"; borrowed. */
 const char *sim_url(const struct sim *sim);
+/* Where the sandbox's Entra ID, Graph and ARM are; caller frees. */
+char *sim_cloud_urls(const struct sim *sim);
 /* The PAT the sandbox accepts; borrowed. */
 const char *sim_pat(const struct sim *sim);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "sim/cloud.h"
 #include "sim/security.h"
 #include "sim/world.h"
 #include "xalloc.h"
@@ -143,10 +144,12 @@ new_world(const char *org)
 	/* What a new organization has: hosted parallelism granted, no
 	 * extension installed; tests and pitfalls change these. */
 	json_object_set_new(root, "settings", json_pack("{s:f, s:s, s:b, s:[], "
-	    "s:[s], s:[]}", "time_scale", 1.0, "import_default_branch", "main",
-	    "hosted_parallelism", 1, "installed_extensions", "retired_images",
-	    "ubuntu-20.04", "taken_names"));
+	    "s:[s], s:[], s:b}", "time_scale", 1.0, "import_default_branch",
+	    "main", "hosted_parallelism", 1, "installed_extensions",
+	    "retired_images", "ubuntu-20.04", "taken_names", "secrets_expired",
+	    0));
 	security_new_world(root);
+	cloud_new_world(root);
 	free(instance);
 	free(user);
 	free(pat);
