@@ -10,6 +10,7 @@
 
 #include "cmd-sim.h"
 #include "cmd-status.h"
+#include "sim/faults.h"
 #include "exitcode.h"
 
 struct options {
@@ -32,6 +33,7 @@ usage(FILE *out)
 "       mlops-tui [--state FILE] status [--json]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
+"                     [--faults SPEC]\n"
 "       mlops-tui --help | --version\n"
 "\n"
 "Sets up Microsoft's MLOps V2 accelerator on Azure DevOps, step by step,\n"
@@ -60,6 +62,8 @@ usage(FILE *out)
 "      --time-scale F\n"
 "                    sim: multiply simulated durations by F (0: instant)\n"
 "      --log FILE    sim: log each request as a JSON line\n"
+"      --faults SPEC sim: inject latency and failures, e.g.\n"
+"                    seed=7,latency=100+50,429=0.1,500=0.05,drop=0.02\n"
 "  -h, --help        this help\n"
 "  -V, --version     the version\n"
 "\n"
@@ -90,6 +94,7 @@ static int
 parse_sim_option(int c, const char *arg, struct sim_options *sim)
 {
 	char *host = NULL, *cause = NULL, *end;
+	struct faults *faults = NULL;
 	unsigned port;
 
 	switch (c) {
@@ -106,6 +111,15 @@ parse_sim_option(int c, const char *arg, struct sim_options *sim)
 	case 'R': sim->reset = true; break;
 	case 'O': sim->organization = arg; break;
 	case 'G': sim->log_path = arg; break;
+	case 'F':
+		if (faults_parse(&faults, arg, &cause) == -1) {
+			usage_error("%s", cause);
+			free(cause);
+			return -1;
+		}
+		faults_free(faults);
+		sim->faults = arg;
+		break;
 	case 'T':
 		sim->time_scale = strtod(arg, &end);
 		if (*end != '\0' || arg[0] == '\0' || sim->time_scale < 0 ||
@@ -133,6 +147,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "org", required_argument, NULL, 'O' },
 		{ "time-scale", required_argument, NULL, 'T' },
 		{ "log", required_argument, NULL, 'G' },
+		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -146,6 +161,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'C': opt->no_color = true; break;
 		case 'j': opt->json = true; break;
 		case 'L': case 'W': case 'R': case 'O': case 'T': case 'G':
+		case 'F':
 			if (parse_sim_option(c, optarg, &opt->sim) == -1)
 				return MT_EXIT_USAGE;
 			opt->sim_option_given = true;
@@ -169,7 +185,8 @@ parse_options(int argc, char **argv, struct options *opt)
 	if (opt->sim_option_given && (opt->command == NULL ||
 	    strcmp(opt->command, "sim") != 0))
 		return usage_error("--listen, --world, --reset, --org, "
-		    "--time-scale and --log go with the sim command");
+		    "--time-scale, --log and --faults go with the sim "
+		    "command");
 	return -1;
 }
 

@@ -41,7 +41,9 @@ struct exchange {
 	char *content_type;      /* NULL: application/json */
 	char *reply;             /* owned */
 	size_t reply_len;        /* 0: strlen(reply) */
-	char *header_name, *header_value; /* one extra header, optional */
+	char *header_names[8];   /* extra headers of the reply */
+	char *header_values[8];
+	size_t nheaders;
 };
 
 /* A query parameter, case-insensitively; NULL when absent. */
@@ -64,6 +66,10 @@ const char *exchange_bearer(struct exchange *x);
 
 /* Decode base64 (NUL-terminated too); NULL when malformed. Caller frees. */
 char *exchange_base64_decode(const char *text, size_t *len);
+
+/* Add a header to the reply (at most 8). */
+void exchange_add_header(struct exchange *x, const char *name,
+    const char *value);
 
 /* Reply 204 No Content. */
 void exchange_no_content(struct exchange *x);

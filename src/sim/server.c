@@ -24,6 +24,7 @@
 #include "secret.h"
 #include "sim/cloud.h"
 #include "sim/exchange.h"
+#include "sim/faults.h"
 #include "sim/handlers.h"
 #include "sim/locations.h"
 #include "sim/sim.h"
@@ -34,6 +35,8 @@
 
 struct sim {
 	struct MHD_Daemon *daemon;
+	struct faults *faults;
+	volatile bool stopping; /* ends stalls early when the server stops */
 	struct world *world;
 	char *url;           /* http://host:port/org */
 	FILE *log;
@@ -66,6 +69,15 @@ reply(struct exchange *x, int status, const char *type, char *body)
 	x->content_type = type ? xstrdup(type) : NULL;
 	x->reply = body;
 	x->reply_len = 0;
+}
+
+void
+exchange_add_header(struct exchange *x, const char *name, const char *value)
+{
+	if (x->nheaders == 8)
+		return;
+	x->header_names[x->nheaders] = xstrdup(name);
+	x->header_values[x->nheaders++] = xstrdup(value);
 }
 
 const char *
@@ -298,8 +310,9 @@ refuse_credentials(struct exchange *x)
 		exchange_error(x, 401, "UnauthorizedRequestException",
 		    "TF400813: The user '' is not authorized to access this "
 		    "resource.");
-		x->header_name = xstrdup("WWW-Authenticate");
-		x->header_value = xasprintf("Basic realm=\"%s\"", x->base_url);
+		char *realm = xasprintf("Basic realm=\"%s\"", x->base_url);
+		exchange_add_header(x, "WWW-Authenticate", realm);
+		free(realm);
 		return;
 	}
 	reply(x, 203, "text/html; charset=utf-8", xstrdup(
@@ -417,9 +430,10 @@ dispatch(struct exchange *x, const char *url)
 			exchange_error(x, 401, "UnauthorizedRequestException",
 			    "TF400813: The user '' is not authorized to access "
 			    "this resource.");
-			x->header_name = xstrdup("WWW-Authenticate");
-			x->header_value = xasprintf("Basic realm=\"%s\"",
+			char *realm = xasprintf("Basic realm=\"%s\"",
 			    x->base_url);
+			exchange_add_header(x, "WWW-Authenticate", realm);
+			free(realm);
 		} else {
 			settle(x);
 			handle_git_http(x);
@@ -488,7 +502,7 @@ add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 
 static void
 log_exchange(struct sim *sim, struct exchange *x, const char *url,
-    long long started_ms)
+    long long started_ms, enum fault fault)
 {
 	char when[TIMEFMT_LEN], *line;
 	json_t *query = json_object(), *body = json_deep_copy(x->body), *record;
@@ -507,6 +521,9 @@ log_exchange(struct sim *sim, struct exchange *x, const char *url,
 	    "path", url, "query", query, "status", x->status,
 	    "duration_ms", (json_int_t)(world_now_ms() - started_ms),
 	    "body", body ? body : json_null());
+	if (fault != FAULT_NONE)
+		json_object_set_new(record, "fault", json_string(fault_name(
+		    fault)));
 	line = json_dumps(record, JSON_COMPACT);
 	json_decref(record);
 	pthread_mutex_lock(&sim->log_lock);
@@ -538,9 +555,9 @@ send_reply(struct MHD_Connection *connection, struct exchange *x)
 	else
 		type = xstrdup("application/json; charset=utf-8");
 	MHD_add_response_header(response, "Content-Type", type);
-	if (x->header_name != NULL)
-		MHD_add_response_header(response, x->header_name,
-		    x->header_value);
+	for (size_t i = 0; i < x->nheaders; i++)
+		MHD_add_response_header(response, x->header_names[i],
+		    x->header_values[i]);
 	rc = MHD_queue_response(connection, (unsigned)x->status, response);
 	MHD_destroy_response(response);
 	free(type);
@@ -555,8 +572,10 @@ exchange_clear(struct exchange *x)
 	json_decref(x->body);
 	free(x->reply);
 	free(x->content_type);
-	free(x->header_name);
-	free(x->header_value);
+	for (size_t i = 0; i < x->nheaders; i++) {
+		free(x->header_names[i]);
+		free(x->header_values[i]);
+	}
 }
 
 /* The part of url below /{org}/, or NULL when it is not the org's. */
@@ -572,12 +591,66 @@ below_organization(const char *url, const char *org)
 	return url[n + 1] == '/' ? url + n + 2 : NULL;
 }
 
+/* Sleep ms, in short naps so that a stopping server is not held up. */
+static void
+pause_ms(struct sim *sim, unsigned ms)
+{
+	while (ms > 0 && !sim->stopping) {
+		unsigned nap = ms < 50 ? ms : 50;
+		usleep(nap * 1000);
+		ms -= nap;
+	}
+}
+
+/* The answers of an overloaded or failing service. */
+static void
+inject_fault(struct sim *sim, struct exchange *x, enum fault fault)
+{
+	char *text;
+
+	switch (fault) {
+	case FAULT_429:
+		exchange_error(x, 429, "RequestBlockedException", "TF400733: The "
+		    "request has been canceled: Request was blocked due to "
+		    "exceeding usage of resource 'Requests' in namespace 'User'.");
+		text = xasprintf("%u", faults_retry_after(sim->faults));
+		exchange_add_header(x, "Retry-After", text);
+		exchange_add_header(x, "X-RateLimit-Resource", "Requests");
+		exchange_add_header(x, "X-RateLimit-Delay", text);
+		exchange_add_header(x, "X-RateLimit-Remaining", "0");
+		free(text);
+		break;
+	case FAULT_500:
+		exchange_error(x, 500, "VssServiceException", "TF400898: An "
+		    "Internal Error Occurred.");
+		break;
+	default:
+		/* A 503 as the service sends it: JSON after a byte order mark. */
+		exchange_error(x, 503, "VssServiceUnavailableException", "The "
+		    "service is temporarily unavailable; try again later.");
+		text = xasprintf("\xEF\xBB\xBF%s", x->reply);
+		exchange_raw(x, 503, "application/json; charset=utf-8", text,
+		    strlen(text));
+		free(text);
+		break;
+	}
+}
+
+static bool
+is_control(const char *url)
+{
+	return strstr(url, "/_sandbox/") != NULL || strcmp(url,
+	    "/_entra/approve") == 0 || strcmp(url, "/_entra/decline") == 0;
+}
+
 static enum MHD_Result
 answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
     const char *method, struct pending *p)
 {
 	struct exchange x;
 	enum MHD_Result rc;
+	enum fault fault = FAULT_NONE;
+	unsigned delay = 0;
 
 	memset(&x, 0, sizeof x);
 	x.method = method;
@@ -587,7 +660,19 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 	x.raw_body = p->body;
 	x.raw_len = p->len;
 	x.path = below_organization(url, world_organization(sim->world));
-	if (p->too_large)
+	if (!is_control(url))
+		fault = faults_decide(sim->faults, url, &delay);
+	pause_ms(sim, delay);
+	if (fault == FAULT_DROP || fault == FAULT_STALL) {
+		if (fault == FAULT_STALL)
+			pause_ms(sim, faults_stall_ms(sim->faults));
+		log_exchange(sim, &x, url, p->started_ms, fault);
+		exchange_clear(&x);
+		return MHD_NO; /* the connection closes without an answer */
+	}
+	if (fault != FAULT_NONE)
+		inject_fault(sim, &x, fault);
+	else if (p->too_large)
 		exchange_error(&x, 413, "RequestEntityTooLargeException",
 		    "The request body is larger than %u bytes.", SIM_MAX_BODY);
 	else if (cloud_handles(url))
@@ -596,7 +681,7 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 		not_found(&x, url);
 	else
 		dispatch(&x, url);
-	log_exchange(sim, &x, url, p->started_ms);
+	log_exchange(sim, &x, url, p->started_ms, fault);
 	rc = send_reply(connection, &x);
 	exchange_clear(&x);
 	return rc;
@@ -759,6 +844,7 @@ sim_start(struct sim **out, const struct sim_options *opt, char **cause)
 	pthread_mutex_init(&sim->log_lock, NULL);
 	git_libgit2_init();
 	if (sim_parse_listen(opt->listen, &host, &port, cause) == -1 ||
+	    faults_parse(&sim->faults, opt->faults, cause) == -1 ||
 	    world_open(&sim->world, opt->world_path, opt->organization,
 	    opt->reset, cause) == -1 || open_log(sim, opt->log_path, cause)
 	    == -1)
@@ -787,8 +873,10 @@ sim_stop(struct sim *sim)
 {
 	if (sim == NULL)
 		return;
+	sim->stopping = true;
 	if (sim->daemon != NULL)
 		MHD_stop_daemon(sim->daemon);
+	faults_free(sim->faults);
 	world_close(sim->world);
 	if (sim->log != NULL)
 		fclose(sim->log);

@@ -15,6 +15,7 @@ struct sim_options {
 	const char *world_path;   /* NULL: the world lives in memory only */
 	const char *organization; /* for a new world */
 	const char *log_path;     /* NULL: no request log */
+	const char *faults;       /* NULL: none; see sim/faults.h */
 	double time_scale;        /* < 0: keep the world's */
 	bool reset;               /* start from a new world */
 };

@@ -137,8 +137,8 @@ clone(git_repository **out, const char *url, const char *dir, int *asked)
 int
 main(void)
 {
-	struct sim_options opt = { "127.0.0.1:0", NULL, "sandbox", NULL, 0,
-		false };
+	struct sim_options opt = { .listen = "127.0.0.1:0",
+		.organization = "sandbox", .time_scale = 0 };
 	struct sim *sim = NULL;
 	git_repository *r = NULL, *again = NULL;
 	char *cause = NULL, *tmp = tap_tmpdir("libgit2"), *url, *repo_url;
