@@ -833,14 +833,32 @@ handle_items(struct exchange *x)
 
 /* ---- pushes --------------------------------------------------------- */
 
+/*
+ * An enum as the service accepts it: its name, or its number as clients
+ * built from the service's own interfaces send it.
+ */
+static const char *
+enum_name(json_t *value, const char *const *names, const int *numbers,
+    size_t n)
+{
+	if (json_is_string(value))
+		return json_string_value(value);
+	for (size_t i = 0; json_is_integer(value) && i < n; i++)
+		if (json_integer_value(value) == numbers[i])
+			return names[i];
+	return NULL;
+}
+
 /* Decode one change's new content (rawtext or base64encoded). */
 static char *
 change_content(json_t *change, size_t *len)
 {
+	static const char *const names[] = { "rawtext", "base64encoded" };
+	static const int numbers[] = { 0, 1 };
 	json_t *nc = json_object_get(change, "newContent");
 	const char *text = json_string_value(json_object_get(nc, "content"));
-	const char *type = json_string_value(json_object_get(nc,
-	    "contentType"));
+	const char *type = enum_name(json_object_get(nc, "contentType"),
+	    names, numbers, 2);
 
 	if (text == NULL)
 		text = "";
@@ -865,9 +883,11 @@ apply_changes(struct exchange *x, git_repository *r, git_tree *baseline,
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
+		static const char *const kinds[] = { "add", "edit", "delete" };
+		static const int bits[] = { 1, 2, 16 };
 		json_t *c = json_array_get(changes, i);
-		const char *type = json_string_value(json_object_get(c,
-		    "changeType"));
+		const char *type = enum_name(json_object_get(c, "changeType"),
+		    kinds, bits, 3);
 		const char *path = json_string_value(json_object_get(
 		    json_object_get(c, "item"), "path"));
 		bool exists;
