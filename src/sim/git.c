@@ -20,6 +20,7 @@
 #include "atomicfile.h"
 #include "paths.h"
 #include "sim/handlers.h"
+#include "sim/security.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -667,6 +668,69 @@ ref_json(struct exchange *x, json_t *repo, const char *name,
 	return j;
 }
 
+/*
+ * POST refs: create, move or delete refs. Each update succeeds only when
+ * its oldObjectId is the ref's current value (zeros: the ref is new).
+ */
+static void
+update_refs(struct exchange *x, json_t *root, json_t *repo,
+    git_repository *r, bool *changed)
+{
+	json_t *u, *results = json_array();
+	git_reference *ref;
+	git_oid tip, target;
+	size_t i;
+
+	json_array_foreach(x->body, i, u) {
+		const char *name = json_string_value(json_object_get(u, "name"));
+		const char *old = json_string_value(json_object_get(u,
+		    "oldObjectId"));
+		const char *new = json_string_value(json_object_get(u,
+		    "newObjectId"));
+		char hex[GIT_OID_HEXSZ + 1] = ZERO_OID;
+		const char *status = "succeeded";
+		bool deleting = new != NULL && strcmp(new, ZERO_OID) == 0;
+		char *denial;
+
+		if (name == NULL || old == NULL || new == NULL) {
+			status = "invalidRefName";
+			goto record;
+		}
+		if (git_reference_name_to_id(&tip, r, name) == 0)
+			git_oid_tostr(hex, sizeof hex, &tip);
+		else
+			memset(&tip, 0, sizeof tip);
+		denial = security_git_denial(root, security_operator(root),
+		    json_string_value(json_object_get(repo, "project_id")),
+		    json_string_value(json_object_get(repo, "id")),
+		    git_oid_is_zero(&tip) ? GIT_CREATE_BRANCH : deleting ?
+		    GIT_FORCE_PUSH : GIT_GENERIC_CONTRIBUTE);
+		if (denial != NULL)
+			status = "forcePushRequired";
+		else if (strcasecmp(old, hex) != 0)
+			status = "staleOldObjectId";
+		else if (deleting)
+			git_reference_remove(r, name);
+		else if (git_oid_fromstr(&target, new) != 0 ||
+		    git_reference_create(&ref, r, name, &target, 1,
+		    "refs update") != 0)
+			status = "invalidRefName";
+		else {
+			git_reference_free(ref);
+			git_note_default_branch(x, repo, name);
+		}
+		free(denial);
+		*changed |= strcmp(status, "succeeded") == 0;
+record:
+		json_array_append_new(results, json_pack("{s:s*, s:s*, s:s*, "
+		    "s:O, s:b, s:s}", "name", name, "oldObjectId", old,
+		    "newObjectId", new, "repositoryId", json_object_get(repo,
+		    "id"), "success", strcmp(status, "succeeded") == 0,
+		    "updateStatus", status));
+	}
+	exchange_collection(x, results);
+}
+
 void
 handle_refs(struct exchange *x)
 {
@@ -678,11 +742,18 @@ handle_refs(struct exchange *x)
 	git_repository *r = NULL;
 
 	repo = find_repository(x, root, &project);
-	if (repo != NULL && strcmp(x->method, "GET") != 0)
+	if (repo != NULL && strcmp(x->method, "GET") != 0 &&
+	    strcmp(x->method, "POST") != 0)
 		method_not_allowed(x);
 	else if (repo != NULL && (r = open_repo(x, repo)) == NULL)
 		git_failed(x, "cannot open the repository");
-	else if (repo != NULL) {
+	else if (repo != NULL && strcmp(x->method, "POST") == 0) {
+		if (json_is_array(x->body))
+			update_refs(x, root, repo, r, &changed);
+		else
+			exchange_error(x, 400, "InvalidArgumentValueException",
+			    "Expected a list of ref updates.");
+	} else if (repo != NULL) {
 		list = json_array();
 		/* The filter is a prefix of the name without "refs/". */
 		if (filter == NULL)
@@ -1057,7 +1128,7 @@ create_push(struct exchange *x, json_t *root, json_t *repo,
 	const char *ref = json_string_value(json_object_get(update, "name"));
 	const char *old = json_string_value(json_object_get(update,
 	    "oldObjectId"));
-	char oldhex[GIT_OID_HEXSZ + 1], newhex[GIT_OID_HEXSZ + 1];
+	char oldhex[GIT_OID_HEXSZ + 1], newhex[GIT_OID_HEXSZ + 1], *denial;
 	git_reference *out = NULL;
 	git_oid tip;
 
@@ -1070,6 +1141,17 @@ create_push(struct exchange *x, json_t *root, json_t *repo,
 	}
 	if (check_tip(x, r, ref, old, &tip) == -1)
 		return;
+	denial = security_git_denial(root, security_operator(root),
+	    json_string_value(json_object_get(repo, "project_id")),
+	    json_string_value(json_object_get(repo, "id")),
+	    GIT_GENERIC_CONTRIBUTE | (git_oid_is_zero(&tip) ?
+	    GIT_CREATE_BRANCH : 0));
+	if (denial != NULL) {
+		exchange_error(x, 403, "GitNeedsPermissionException", "%s",
+		    denial);
+		free(denial);
+		return;
+	}
 	git_oid_tostr(oldhex, sizeof oldhex, &tip);
 	made = json_array();
 	if (make_commits(x, root, r, commits, &tip, made) == -1 ||

@@ -18,6 +18,7 @@
 #include <git2.h>
 
 #include "sim/handlers.h"
+#include "sim/security.h"
 #include "xalloc.h"
 
 #define CGI_MAX_OUTPUT (256u << 20)
@@ -259,10 +260,48 @@ note_default_branch(struct exchange *x, const char *project,
 	world_unlock(x->world, changed);
 }
 
+/*
+ * The Git Repositories permissions a request needs: reading for a fetch;
+ * for a push, per ref update in the pkt-lines at the start of the body,
+ * Contribute, Create branch for a new ref, Force push to delete one.
+ */
+static unsigned
+needed_bits(struct exchange *x, const char *rest)
+{
+	static const char zero[] = "0000000000000000000000000000000000000000";
+	const char *service = exchange_query(x, "service");
+	const char *p = x->raw_body, *end = p ? p + x->raw_len : NULL;
+	unsigned bits = 0;
+	char len_text[5];
+
+	if (strcmp(rest, "/git-receive-pack") != 0 && (service == NULL ||
+	    strcmp(service, "git-receive-pack") != 0))
+		return GIT_GENERIC_READ;
+	if (service != NULL)
+		return GIT_GENERIC_READ; /* the ref advertisement */
+	while (p != NULL && end - p >= 4) {
+		memcpy(len_text, p, 4);
+		len_text[4] = '\0';
+		long len = strtol(len_text, NULL, 16);
+		if (len < 4 || len > end - p)
+			break; /* 0000 ends the commands */
+		if (len >= 4 + 82) {
+			bits |= GIT_GENERIC_CONTRIBUTE;
+			if (memcmp(p + 4, zero, 40) == 0)
+				bits |= GIT_CREATE_BRANCH;
+			if (memcmp(p + 45, zero, 40) == 0)
+				bits |= GIT_FORCE_PUSH;
+		}
+		p += len;
+	}
+	return bits ? bits : GIT_GENERIC_CONTRIBUTE;
+}
+
 void
 handle_git_http(struct exchange *x)
 {
 	char *project = NULL, *name = NULL, *out = NULL, **env, *id = NULL;
+	char *denial = NULL;
 	const char *rest;
 	size_t len = 0;
 	json_t *root, *repo;
@@ -275,10 +314,19 @@ handle_git_http(struct exchange *x)
 	}
 	root = world_lock(x->world);
 	repo = find(root, project, name);
-	if (repo != NULL)
+	if (repo != NULL) {
 		id = xstrdup(json_string_value(json_object_get(repo, "id")));
+		denial = security_git_denial(root, security_operator(root),
+		    json_string_value(json_object_get(repo, "project_id")), id,
+		    needed_bits(x, rest));
+	}
 	world_unlock(x->world, false);
-	if (id == NULL) {
+	if (denial != NULL) {
+		char *text = xasprintf("%s\n", denial);
+		exchange_raw(x, 403, "text/plain; charset=utf-8", text,
+		    strlen(text));
+		free(text);
+	} else if (id == NULL) {
 		exchange_error(x, 404, "GitRepositoryNotFoundException",
 		    "TF401019: The Git repository with name or identifier %s "
 		    "does not exist or you do not have permissions for the "
@@ -298,6 +346,7 @@ handle_git_http(struct exchange *x)
 		if (strcmp(rest, "/git-receive-pack") == 0)
 			note_default_branch(x, project, name);
 	}
+	free(denial);
 	free(out);
 	free(id);
 	free(name);

@@ -64,17 +64,25 @@ free_names(struct names *n)
 	free(n->endpoint);
 }
 
+/* Whether the world setting list holds name. */
 static bool
-taken(struct run_context *c, const char *name)
+listed(struct run_context *c, const char *list, const char *name)
 {
 	json_t *t;
 	size_t i;
 
 	json_array_foreach(json_object_get(json_object_get(c->root,
-	    "settings"), "taken_names"), i, t)
+	    "settings"), list), i, t)
 		if (strcasecmp(json_string_value(t), name) == 0)
 			return true;
 	return false;
+}
+
+/* Names other Azure customers already use (global or per region). */
+static bool
+taken(struct run_context *c, const char *name)
+{
+	return listed(c, "taken_names", name);
 }
 
 static json_t *
@@ -203,6 +211,24 @@ decide_infra(struct run_context *c, struct names *n)
 		    "alphanumeric characters. The name must begin with a letter, "
 		    "end with a letter or digit, and not contain consecutive "
 		    "hyphens.", n->key_vault);
+	if (listed(c, "soft_deleted_names", n->key_vault))
+		runs_fail_at(c, deploy, "(ConflictError) A vault with the same "
+		    "name already exists in deleted state. You need to either "
+		    "recover or purge existing key vault. Follow this link "
+		    "https://go.microsoft.com/fwlink/?linkid=2149745 for more "
+		    "information on soft delete.");
+	if (listed(c, "soft_deleted_names", n->workspace))
+		runs_fail_at(c, deploy, "(ValidationError) Soft-deleted "
+		    "workspace exists. Please purge or recover it. %s",
+		    n->workspace);
+	if (json_is_true(json_object_get(json_object_get(c->root, "settings"),
+	    "quota_exhausted")))
+		runs_fail_at(c, deploy, "(OperationNotAllowed) Not enough quota "
+		    "available for Standard_DS3_v2 in SubscriptionId %s. Current "
+		    "usage/limit: 0/0. Additional needed: 4.",
+		    json_string_value(json_object_get(json_array_get(
+		    json_object_get(c->root, "subscriptions"), 0),
+		    "subscriptionId")));
 	if (taken(c, n->key_vault))
 		runs_fail_at(c, deploy, "(VaultAlreadyExists) The vault name "
 		    "'%s' is already in use. Vault names are globally unique so "

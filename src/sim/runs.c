@@ -63,6 +63,13 @@ kind_for_path(const char *yaml)
 	return "generic";
 }
 
+/* The text of a string value, "" for anything else. */
+static const char *
+text_of(json_t *value)
+{
+	return json_is_string(value) ? json_string_value(value) : "";
+}
+
 /* ---- variables and expressions -------------------------------------- */
 
 /* Expand $(name) from vars and ${{ parameters.name }} from params. */
@@ -378,7 +385,9 @@ add_repository_needs(json_t *root, json_t *project, json_t *self,
 
 	json_array_foreach(json_object_get(json_object_get(yaml, "resources"),
 	    "repositories"), i, r)
-		json_array_append(list, json_object_get(r, "name"));
+		if (strcasecmp(text_of(json_object_get(r, "type")), "github")
+		    != 0)
+			json_array_append(list, json_object_get(r, "name"));
 	json_array_foreach(plan, i, task) {
 		const char *n = json_string_value(json_object_get(task, "name"));
 		if (strncmp(n, "Checkout git://", 15) == 0 && strchr(n + 15, '/'))
@@ -401,6 +410,112 @@ add_repository_needs(json_t *root, json_t *project, json_t *self,
 	return missing;
 }
 
+/* Every step of the YAML, wherever it stands (stages, jobs, deployments). */
+static void
+collect_steps(json_t *node, json_t *out)
+{
+	const char *key;
+	json_t *value;
+	size_t i;
+
+	if (json_is_array(node)) {
+		json_array_foreach(node, i, value)
+			collect_steps(value, out);
+		return;
+	}
+	if (!json_is_object(node))
+		return;
+	json_object_foreach(node, key, value) {
+		if (strcmp(key, "steps") == 0 && json_is_array(value))
+			json_array_extend(out, value);
+		else if (json_is_array(value) || json_is_object(value))
+			collect_steps(value, out);
+	}
+}
+
+/*
+ * A step template from another repository must exist there and declare
+ * every parameter it is given, or the pipeline does not compile.
+ */
+static char *
+check_templates(struct run_context *c, json_t *yaml)
+{
+	json_t *steps = json_array(), *step, *aliases, *r, *declared, *d;
+	json_t *repo, *doc;
+	const char *key;
+	json_t *value;
+	char *error = NULL, *text;
+	size_t i, j, len;
+
+	aliases = json_object_get(json_object_get(yaml, "resources"),
+	    "repositories");
+	collect_steps(json_object_get(yaml, "stages"), steps);
+	collect_steps(json_object_get(yaml, "jobs"), steps);
+	json_array_extend(steps, json_object_get(yaml, "steps"));
+	json_array_foreach(steps, i, step) {
+		const char *tmpl = json_string_value(json_object_get(step,
+		    "template")), *at = tmpl ? strchr(tmpl, '@') : NULL;
+		char *path, *alias;
+		if (at == NULL || error != NULL)
+			continue;
+		path = xstrndup(tmpl, (size_t)(at - tmpl));
+		alias = xstrdup(at + 1);
+		repo = NULL;
+		json_array_foreach(aliases, j, r)
+			if (strcmp(text_of(json_object_get(r, "repository")),
+			    alias) == 0)
+				repo = repo_by_name(c->root, c->project,
+				    json_string_value(json_object_get(r, "name")));
+		text = repo ? git_read_file(c->x, repo, "refs/heads/main", path,
+		    &len) : NULL;
+		if (repo != NULL && text == NULL)
+			error = xasprintf("File /%s not found in repository %s "
+			    "branch refs/heads/main.", path, json_string_value(
+			    json_object_get(repo, "name")));
+		doc = text ? yamljson_parse(text, len, NULL) : NULL;
+		declared = json_object_get(doc, "parameters");
+		json_object_foreach(json_object_get(step, "parameters"), key,
+		    value) {
+			bool known = false;
+			json_array_foreach(declared, j, d)
+				if (strcmp(text_of(json_object_get(d, "name")), key)
+				    == 0)
+					known = true;
+			if (!known && error == NULL && doc != NULL)
+				error = xasprintf("/%s@%s (Line: 1, Col: 1): "
+				    "Unexpected parameter '%s'", path, alias, key);
+		}
+		json_decref(doc);
+		free(text);
+		free(alias);
+		free(path);
+	}
+	json_decref(steps);
+	return error;
+}
+
+/* A repository on GitHub needs its service connection (known problem 21). */
+static char *
+check_github_endpoints(struct run_context *c, json_t *yaml)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(yaml, "resources"),
+	    "repositories"), i, r) {
+		const char *type = json_string_value(json_object_get(r, "type"));
+		const char *ep = json_string_value(json_object_get(r,
+		    "endpoint"));
+		if (type == NULL || strcasecmp(type, "github") != 0 ||
+		    ep == NULL || endpoint_by_name(c->root, c->project, ep))
+			continue;
+		return xasprintf("Repository %s references endpoint %s which "
+		    "does not exist or is not authorized for use", json_string_value(
+		    json_object_get(r, "repository")), ep);
+	}
+	return NULL;
+}
+
 /*
  * The errors the service finds before a run starts (compile time), and the
  * resources the run needs permits for. Returns the error text or NULL.
@@ -419,6 +534,9 @@ check_compile(struct run_context *c, json_t *yaml, json_t *plan,
 	size_t i;
 	bool installed = false;
 
+	if ((missing = check_github_endpoints(c, yaml)) != NULL ||
+	    (missing = check_templates(c, yaml)) != NULL)
+		return missing;
 	missing = add_repository_needs(c->root, c->project, c->repo, yaml,
 	    plan, needs);
 	if (missing != NULL) {

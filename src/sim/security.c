@@ -177,10 +177,56 @@ security_new_world(json_t *root)
 	    "instance_id"));
 	char *name = xasprintf("Project Collection Build Service (%s)", org);
 
+	json_t *user = json_object_get(root, "user");
+	const char *unique = json_string_value(json_object_get(user,
+	    "uniqueName"));
+	char *descriptor = xasprintf("Microsoft.IdentityModel.Claims."
+	    "ClaimsIdentity;sandbox\\%s", unique);
+	char *subject = subject_descriptor("aad.", unique);
+
 	json_object_set_new(root, "identities", json_array());
 	json_object_set_new(root, "acls", json_object());
 	add_build_identity(root, instance, name, "collection-build");
+	/* The signed-in operator, a Project Collection Administrator. */
+	json_array_append_new(json_object_get(root, "identities"), json_pack(
+	    "{s:O, s:s, s:s, s:O, s:s, s:s, s:s}", "id", json_object_get(user,
+	    "id"), "descriptor", descriptor, "subjectDescriptor", subject,
+	    "providerDisplayName", json_object_get(user, "displayName"),
+	    "kind", "user", "scope", "", "domain", "AzureAD"));
+	free(subject);
+	free(descriptor);
 	free(name);
+}
+
+json_t *
+security_operator(json_t *root)
+{
+	return world_find(json_object_get(root, "identities"), "kind", "user");
+}
+
+char *
+security_git_denial(json_t *root, json_t *identity, const char *project_id,
+    const char *repo_id, unsigned bits)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} wanted[] = { { 2, "GenericRead" }, { 4, "GenericContribute" },
+		{ 8, "ForcePush" }, { 16, "CreateBranch" } };
+	char *token = xasprintf("repoV2/%s/%s", project_id, repo_id);
+	unsigned have = security_effective(root, SECURITY_GIT, token,
+	    json_string_value(json_object_get(identity, "descriptor")), NULL);
+	char *why = NULL;
+
+	for (size_t i = 0; i < 4 && why == NULL; i++)
+		if ((bits & wanted[i].bit) && !(have & wanted[i].bit))
+			why = xasprintf("TF401027: You need the Git '%s' "
+			    "permission to perform this action. Details: "
+			    "identity '%s', scope 'repository'.", wanted[i].name,
+			    json_string_value(json_object_get(identity,
+			    "providerDisplayName")));
+	free(token);
+	return why;
 }
 
 void
@@ -395,6 +441,9 @@ security_effective(json_t *root, const char *ns_id, const char *token,
 	    strcmp(json_string_value(json_object_get(identity, "domain")),
 	    "Build") == 0)
 		effective = ns->build_default;
+	else if (ns != NULL && identity != NULL)
+		for (size_t i = 0; i < ns->nactions; i++)
+			effective |= ns->actions[i].bit; /* an administrator */
 	for (size_t end = 0; end <= len; end++) {
 		if (token[end] != '\0' && token[end] != (ns ? ns->separator :
 		    '/'))

@@ -7,7 +7,9 @@
 #define SECURITY_GIT "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87"
 #define SECURITY_BUILD "33344d9c-fc72-4d6f-aba5-fa317101a7e9"
 
+#define GIT_GENERIC_READ 2u
 #define GIT_GENERIC_CONTRIBUTE 4u
+#define GIT_FORCE_PUSH 8u
 #define GIT_CREATE_BRANCH 16u
 #define BUILD_EDIT_DEFINITION 2048u
 #define BUILD_CREATE_DEFINITION 32768u
@@ -18,6 +20,16 @@ void security_new_world(json_t *root);
 void security_new_project(json_t *root, json_t *project);
 /* The build identity that jobs of project run as (borrowed). */
 json_t *security_job_identity(json_t *root, json_t *project);
+/* The signed-in operator's identity (borrowed). */
+json_t *security_operator(json_t *root);
+
+/*
+ * Why identity may not do what bits (Git Repositories bits) need on the
+ * repository, as TF401027 says it, or NULL when it may. Caller frees.
+ */
+char *security_git_denial(json_t *root, json_t *identity,
+    const char *project_id, const char *repo_id, unsigned bits);
+
 /*
  * Effective permission bits of an identity descriptor at token in the
  * namespace ns_id; *inherited (may be NULL) gets what the parents give.

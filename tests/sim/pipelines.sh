@@ -5,55 +5,10 @@
 . "$top_srcdir/tests/lib.sh"
 sim_start
 
-V="api-version=7.1"
-P="api-version=7.1-preview.1"
-api POST "_apis/projects?$V" '{"name":"mlops-v2"}'
-op=$(echo "$body" | jq -r .id)
-op_done() { api GET "_apis/operations/$op?$V"; [ "$(echo "$body" | jq -r .status)" = succeeded ]; }
-wait_for 10 op_done
-api GET "_apis/projects/mlops-v2?$V"
-project=$(echo "$body" | jq -r .id)
-R="mlops-v2/_apis/git/repositories"
-
-repo_id() { api GET "$R/$1?$V"; echo "$body" | jq -r .id; }
-import() {
-	api POST "$R/$1/importRequests?$V" "{\"parameters\":{\"gitSource\":{\"url\":\"https://github.com/Azure/$1\"}}}"
-	imp=$(echo "$body" | jq -r .importRequestId)
-	done_importing() { api GET "$R/$1/importRequests/$imp?$V"; [ "$(echo "$body" | jq -r .status)" = completed ]; }
-	wait_for 10 done_importing "$1"
-}
-api POST "$R?$V" '{"name":"mlops-project-template"}'
-api POST "$R?$V" '{"name":"mlops-templates"}'
-api POST "$R?$V" '{"name":"taxi-fare-regression"}'
-for r in mlops-v2 mlops-project-template mlops-templates; do import $r; done
-zero=0000000000000000000000000000000000000000
-api POST "$R/taxi-fare-regression/pushes?$V" "{\"refUpdates\":[{\"name\":\"refs/heads/main\",\"oldObjectId\":\"$zero\"}],\"commits\":[{\"comment\":\"README\",\"changes\":[{\"changeType\":\"add\",\"item\":{\"path\":\"/README.md\"},\"newContent\":{\"content\":\"# taxi\",\"contentType\":\"rawtext\"}}]}]}"
-taxi=$(repo_id taxi-fare-regression)
-tmpl=$(repo_id mlops-project-template)
-templates=$(repo_id mlops-templates)
-
-# edit_file REPO PATH SED: change a file on main with a push, as a person would.
-edit_file() {
-	api GET "$R/$1/refs?filter=heads/main&$V"
-	tip=$(echo "$body" | jq -r '.value[0].objectId')
-	api GET "$R/$1/items?path=$2&\$format=text&$V"
-	content=$(printf '%s' "$body" | sed "$3" | jq -Rs .)
-	api POST "$R/$1/pushes?$V" "{\"refUpdates\":[{\"name\":\"refs/heads/main\",\"oldObjectId\":\"$tip\"}],\"commits\":[{\"comment\":\"edit $2\",\"changes\":[{\"changeType\":\"edit\",\"item\":{\"path\":\"$2\"},\"newContent\":{\"content\":$content,\"contentType\":\"rawtext\"}}]}]}"
-}
-
-# --- permissions for the Build Service (guide steps 4 and 2) ---------------------
-org=$(basename "$SIM_URL")
-enc=$(jq -rn --arg v "mlops-v2 Build Service ($org)" '$v|@uri')
-api GET "_apis/identities?searchFilter=General&filterValue=$enc&$V"
-builder=$(echo "$body" | jq -r '.value[0].descriptor')
-grant() { # NAMESPACE TOKEN BITS
-	api POST "_apis/accesscontrolentries/$1?$V" "{\"token\":\"$2\",\"merge\":true,\"accessControlEntries\":[{\"descriptor\":\"$builder\",\"allow\":$3,\"deny\":0}]}"
-}
-grant 33344d9c-fc72-4d6f-aba5-fa317101a7e9 "$project" 34816
-grant 2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87 "repoV2/$project/$taxi" 20
+. "$top_srcdir/tests/guide.sh"
+guide_setup
 
 # --- initialise-project ---------------------------------------------------------------
-mlops=$(repo_id mlops-v2)
 api POST "mlops-v2/_apis/pipelines?$V" "{\"name\":\"initialise-project\",\"folder\":\"\\\\\",\"configuration\":{\"type\":\"yaml\",\"path\":\"/.azuredevops/initialise-project.yml\",\"repository\":{\"id\":\"$mlops\",\"type\":\"azureReposGit\"}}}"
 is "$status" 200 "create the initialise-project pipeline"
 init=$(echo "$body" | jq -r .id)
@@ -87,7 +42,6 @@ is "$(echo "$body" | jq -r '[.records[] | select(.type == "Checkpoint.Authorizat
 sleep 0.3
 api GET "mlops-v2/_apis/pipelines/$init/runs/$run?$V"
 is "$(echo "$body" | jq -r .state)" inProgress "and keeps waiting"
-PP="mlops-v2/_apis/pipelines/pipelinepermissions"
 for r in "$tmpl" "$taxi"; do
 	api PATCH "$PP/repository/$project.$r?$P" "{\"pipelines\":[{\"id\":$init,\"authorized\":true}]}"
 done
