@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 #include "timefmt.h"
 
 char *
@@ -28,4 +30,14 @@ timefmt_parse(const char *s, time_t *out)
 		return false;
 	*out = timegm(&tm);
 	return *out != (time_t)-1;
+}
+
+char *
+timefmt_iso8601_ms(long long ms)
+{
+	char buf[TIMEFMT_LEN];
+
+	timefmt_iso8601((time_t)(ms / 1000), buf);
+	buf[19] = '\0'; /* drop the Z, to add the milliseconds */
+	return xasprintf("%s.%03lldZ", buf, ms % 1000);
 }

@@ -9,6 +9,8 @@
 
 /* Format t into buf; returns buf. */
 char *timefmt_iso8601(time_t t, char buf[TIMEFMT_LEN]);
+/* "2026-11-27T03:40:00.123Z" for milliseconds since the epoch; caller frees. */
+char *timefmt_iso8601_ms(long long ms);
 /* Parse "YYYY-MM-DDTHH:MM:SSZ"; false when s is not exactly that. */
 bool timefmt_parse(const char *s, time_t *out);
 

@@ -26,24 +26,6 @@ is_get(const struct exchange *x)
 	return strcmp(x->method, "GET") == 0;
 }
 
-static void
-method_not_allowed(struct exchange *x)
-{
-	exchange_error(x, 405, "HttpMethodNotAllowedException",
-	    "The requested resource does not support http method '%s'.",
-	    x->method);
-}
-
-static char *
-iso_time_ms(long long ms)
-{
-	char buf[TIMEFMT_LEN];
-
-	timefmt_iso8601((time_t)(ms / 1000), buf);
-	buf[19] = '\0'; /* drop the Z to add milliseconds */
-	return xasprintf("%s.%03lldZ", buf, ms % 1000);
-}
-
 /* ---- Location ------------------------------------------------------- */
 
 static json_t *
@@ -70,7 +52,7 @@ handle_connection_data(struct exchange *x)
 	json_t *root, *user;
 
 	if (!is_get(x)) {
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 		return;
 	}
 	root = world_lock(x->world);
@@ -168,7 +150,7 @@ handle_operations(struct exchange *x)
 	json_t *root, *op;
 
 	if (!is_get(x)) {
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 		return;
 	}
 	root = world_lock(x->world);
@@ -193,7 +175,7 @@ handle_processes(struct exchange *x)
 	size_t i;
 
 	if (!is_get(x)) {
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 		return;
 	}
 	root = world_lock(x->world);
@@ -237,7 +219,7 @@ project_json(struct exchange *x, json_t *root, json_t *p, bool full)
 {
 	const char *id = json_string_value(json_object_get(p, "id"));
 	char *url = xasprintf("%s/_apis/projects/%s", x->base_url, id);
-	char *when = iso_time_ms(json_integer_value(json_object_get(p,
+	char *when = timefmt_iso8601_ms(json_integer_value(json_object_get(p,
 	    "created_ms")));
 	json_t *j = json_pack("{s:s, s:O, s:O, s:s, s:s, s:i, s:O, s:s}",
 	    "id", id, "name", json_object_get(p, "name"),
@@ -298,20 +280,32 @@ list_projects(struct exchange *x, json_t *root)
 	exchange_collection(x, list);
 }
 
+void
+core_project_not_found(struct exchange *x, const char *name)
+{
+	exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
+	    "TF200016: The following project does not exist: %s. Verify that "
+	    "the name of the project is correct and that the project exists "
+	    "on the specified Azure DevOps Server.", name ? name : "");
+}
+
+json_t *
+core_project_or_reply(struct exchange *x, json_t *root, const char *name)
+{
+	json_t *project = world_project(root, name);
+
+	if (project == NULL)
+		core_project_not_found(x, name);
+	return project;
+}
+
 static void
 get_project(struct exchange *x, json_t *root)
 {
-	json_t *p = world_project(root, x->params[0]);
+	json_t *p = core_project_or_reply(x, root, x->params[0]);
 
-	if (p == NULL) {
-		exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
-		    "TF200016: The following project does not exist: %s. "
-		    "Verify that the name of the project is correct and that "
-		    "the project exists on the specified Azure DevOps Server.",
-		    x->params[0]);
-		return;
-	}
-	exchange_json(x, 200, project_json(x, root, p, true));
+	if (p != NULL)
+		exchange_json(x, 200, project_json(x, root, p, true));
 }
 
 static json_t *
@@ -422,6 +416,6 @@ handle_projects(struct exchange *x)
 	else if (strcmp(x->method, "POST") == 0 && x->params[0] == NULL)
 		create_project(x, root, &changed);
 	else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }

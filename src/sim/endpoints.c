@@ -19,14 +19,6 @@
 /* The Azure DevOps application, the audience of federated tokens. */
 #define ADO_APP_ID "499b84ac-1321-427f-aa17-267ca6975798"
 
-static void
-method_not_allowed(struct exchange *x)
-{
-	exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
-	    "requested resource does not support http method '%s'.",
-	    x->method);
-}
-
 /* Whether the endpoint is shared with the project (by id). */
 static bool
 in_project(json_t *endpoint, const char *project_id)
@@ -62,30 +54,6 @@ endpoint_json(json_t *endpoint)
 	return j;
 }
 
-/* base64url of text, without padding, as federation subjects use it. */
-static char *
-b64url(const char *text)
-{
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr"
-	    "stuvwxyz0123456789-_";
-	size_t len = strlen(text), n = 0;
-	char *out = xmalloc(len * 4 / 3 + 4);
-	const unsigned char *p = (const unsigned char *)text;
-
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < len ?
-		    (unsigned)p[i + 1] << 8 : 0) | (i + 2 < len ? p[i + 2] : 0);
-		out[n++] = a[v >> 18 & 63];
-		out[n++] = a[v >> 12 & 63];
-		if (i + 1 < len)
-			out[n++] = a[v >> 6 & 63];
-		if (i + 2 < len)
-			out[n++] = a[v & 63];
-	}
-	out[n] = '\0';
-	return out;
-}
-
 /*
  * A workload identity federation connection gets the issuer and subject of
  * the format new connections have had since 2025; clients read them back.
@@ -97,7 +65,8 @@ add_federation(json_t *root, json_t *endpoint)
 	    "authorization"), "parameters");
 	const char *tenant = json_string_value(json_object_get(params,
 	    "tenantid"));
-	char *t = b64url(tenant ? tenant : ""), *app = b64url(ADO_APP_ID);
+	char *t = exchange_base64url(tenant ? tenant : "");
+	char *app = exchange_base64url(ADO_APP_ID);
 
 	json_object_set_new(params, "workloadIdentityFederationIssuer",
 	    json_sprintf("https://login.microsoftonline.com/%s/v2.0",
@@ -158,10 +127,7 @@ check_body(struct exchange *x, json_t *root, const char *self_id)
 		const char *pid = json_string_value(json_object_get(
 		    json_object_get(ref, "projectReference"), "id"));
 		if (pid == NULL || world_project(root, pid) == NULL) {
-			exchange_error(x, 404,
-			    "ProjectDoesNotExistWithNameException", "TF200016: "
-			    "The following project does not exist: %s.",
-			    pid ? pid : "");
+			core_project_not_found(x, pid);
 			return -1;
 		}
 		json_array_foreach(json_object_get(root, "endpoints"), j, e) {
@@ -309,7 +275,7 @@ handle_endpoints_org(struct exchange *x)
 	else if (e != NULL && strcmp(x->method, "GET") == 0)
 		exchange_json(x, 200, endpoint_json(e));
 	else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }
 
@@ -336,11 +302,8 @@ handle_endpoints_project(struct exchange *x)
 	const char *pid;
 	size_t i;
 
-	project = world_project(root, x->params[0]);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project == NULL) {
-		exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
-		    "TF200016: The following project does not exist: %s.",
-		    x->params[0]);
 		world_unlock(x->world, false);
 		return;
 	}
@@ -387,7 +350,7 @@ handle_endpoint_proxy(struct exchange *x)
 	given = json_object_get(json_object_get(x->body,
 	    "serviceEndpointDetails"), "authorization");
 	if (strcmp(x->method, "POST") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (e == NULL)
 		exchange_error(x, 404, "ServiceEndpointNotFoundException",
 		    "Service connection with id %s was not found.", id ? id : "");

@@ -218,7 +218,7 @@ poll_device_code(struct exchange *x, json_t *root, bool *changed)
 	}
 	*changed = true;
 	if (now - json_integer_value(json_object_get(d, "created_ms")) >
-	    DEVICE_CODE_LIFETIME_S * 1000LL) {
+	    world_scaled_ms(root, DEVICE_CODE_LIFETIME_S * 1000LL)) {
 		oauth_error(x, 400, "expired_token", 70020, "The provided value "
 		    "for the input parameter 'device_code' is not valid. This "
 		    "device code has expired.");

@@ -64,8 +64,13 @@ void exchange_cloud_error(struct exchange *x, int status, const char *code,
 /* The bearer token of the request, or NULL. Borrowed. */
 const char *exchange_bearer(struct exchange *x);
 
+/* text in base64url without padding, as descriptors use it. Caller frees. */
+char *exchange_base64url(const char *text);
 /* Decode base64 (NUL-terminated too); NULL when malformed. Caller frees. */
 char *exchange_base64_decode(const char *text, size_t *len);
+
+/* Reply 405: the route does not take this method. */
+void exchange_method_not_allowed(struct exchange *x);
 
 /* Add a header to the reply (at most 8). */
 void exchange_add_header(struct exchange *x, const char *name,

@@ -68,23 +68,6 @@ not_found_repository(struct exchange *x, const char *name)
 	    "attempting.", name);
 }
 
-static void
-not_found_project(struct exchange *x, const char *name)
-{
-	exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
-	    "TF200016: The following project does not exist: %s. Verify that "
-	    "the name of the project is correct and that the project exists "
-	    "on the specified Azure DevOps Server.", name);
-}
-
-static void
-method_not_allowed(struct exchange *x)
-{
-	exchange_error(x, 405, "HttpMethodNotAllowedException",
-	    "The requested resource does not support http method '%s'.",
-	    x->method);
-}
-
 /* The repository {repositoryId} of project {project}; replies when not. */
 static json_t *
 find_repository(struct exchange *x, json_t *root, json_t **project)
@@ -95,7 +78,7 @@ find_repository(struct exchange *x, json_t *root, json_t **project)
 
 	*project = world_project(root, x->params[0]);
 	if (*project == NULL) {
-		not_found_project(x, x->params[0]);
+		core_project_not_found(x, x->params[0]);
 		return NULL;
 	}
 	project_id = json_string_value(json_object_get(*project, "id"));
@@ -435,7 +418,7 @@ list_repositories(struct exchange *x, json_t *root)
 	project = world_project(root, x->params[0]);
 	if (project == NULL) {
 		json_decref(list);
-		not_found_project(x, x->params[0]);
+		core_project_not_found(x, x->params[0]);
 		return;
 	}
 	pid = json_string_value(json_object_get(project, "id"));
@@ -462,7 +445,7 @@ create_repository(struct exchange *x, json_t *root, bool *changed)
 	size_t i;
 
 	if (project == NULL) {
-		not_found_project(x, x->params[0]);
+		core_project_not_found(x, x->params[0]);
 		return;
 	}
 	if (!valid_repository_name(name)) {
@@ -545,7 +528,7 @@ handle_repositories(struct exchange *x)
 	else if (strcmp(x->method, "POST") == 0 && x->params[1] == NULL)
 		create_repository(x, root, &changed);
 	else if (x->params[1] == NULL)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if ((repo = find_repository(x, root, &project)) == NULL)
 		;
 	else if (strcmp(x->method, "GET") == 0)
@@ -555,7 +538,7 @@ handle_repositories(struct exchange *x)
 	else if (strcmp(x->method, "DELETE") == 0)
 		delete_repository(x, root, repo, &changed);
 	else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }
 
@@ -645,7 +628,7 @@ handle_import_requests(struct exchange *x)
 			    "The import request %s was not found.",
 			    x->params[2]);
 	} else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }
 
@@ -744,7 +727,7 @@ handle_refs(struct exchange *x)
 	repo = find_repository(x, root, &project);
 	if (repo != NULL && strcmp(x->method, "GET") != 0 &&
 	    strcmp(x->method, "POST") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (repo != NULL && (r = open_repo(x, repo)) == NULL)
 		git_failed(x, "cannot open the repository");
 	else if (repo != NULL && strcmp(x->method, "POST") == 0) {
@@ -893,7 +876,7 @@ handle_items(struct exchange *x)
 
 	repo = find_repository(x, root, &project);
 	if (repo != NULL && strcmp(x->method, "GET") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (repo != NULL && (r = open_repo(x, repo)) == NULL)
 		git_failed(x, "cannot open the repository");
 	else if (repo != NULL)
@@ -1187,7 +1170,7 @@ handle_pushes(struct exchange *x)
 
 	repo = find_repository(x, root, &project);
 	if (repo != NULL && strcmp(x->method, "POST") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (repo != NULL && (r = open_repo(x, repo)) == NULL)
 		git_failed(x, "cannot open the repository");
 	else if (repo != NULL)
@@ -1197,6 +1180,20 @@ handle_pushes(struct exchange *x)
 }
 
 /* ---- for the pipeline runs ------------------------------------------ */
+
+json_t *
+git_repository_named(json_t *root, json_t *project, const char *name)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "repositories"), i, r)
+		if (name != NULL && json_equal(json_object_get(r, "project_id"),
+		    json_object_get(project, "id")) && strcasecmp(
+		    json_string_value(json_object_get(r, "name")), name) == 0)
+			return r;
+	return NULL;
+}
 
 /* The tree of ref ("refs/heads/main") in repo; NULL when there is none. */
 static git_tree *

@@ -57,8 +57,16 @@ bool git_settle(struct exchange *x, json_t *root);
 bool runs_settle(struct exchange *x, json_t *root);
 
 /* Shared between areas. */
+/* Reply 404 TF200016 for the project name. */
+void core_project_not_found(struct exchange *x, const char *name);
+/* The project named or identified by name; NULL after replying 404. */
+json_t *core_project_or_reply(struct exchange *x, json_t *root,
+    const char *name);
 json_t *core_project_reference(struct exchange *x, json_t *root,
     json_t *project);
+/* The repository of project with that name (borrowed), or NULL. */
+json_t *git_repository_named(json_t *root, json_t *project,
+    const char *name);
 /* The content of path at ref in repo (caller frees), or NULL. */
 char *git_read_file(struct exchange *x, json_t *repo, const char *ref,
     const char *path, size_t *len);

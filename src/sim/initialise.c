@@ -24,21 +24,6 @@
 #define COPY_TASK "Copy template files"
 #define CREATE_TASK "Create the project pipelines"
 
-static json_t *
-repo_named(struct run_context *c, const char *name)
-{
-	json_t *r;
-	size_t i;
-
-	json_array_foreach(json_object_get(c->root, "repositories"), i, r)
-		if (json_equal(json_object_get(r, "project_id"),
-		    json_object_get(c->project, "id")) && name != NULL &&
-		    strcasecmp(json_string_value(json_object_get(r, "name")),
-		    name) == 0)
-			return r;
-	return NULL;
-}
-
 /* The folder of the chosen combination in the template repository. */
 static char *
 variant_path(struct run_context *c)
@@ -79,8 +64,8 @@ initialise_decide(struct run_context *c)
 {
 	const char *repo_name = runs_parameter(c, "repoName");
 	const char *mlops = runs_parameter(c, "mlopsRepoName");
-	json_t *target = repo_named(c, repo_name);
-	json_t *tmpl = repo_named(c, runs_parameter(c,
+	json_t *target = git_repository_named(c->root, c->project, repo_name);
+	json_t *tmpl = git_repository_named(c->root, c->project, runs_parameter(c,
 	    "mlOpsProjectRepoName"));
 	json_t *identity = security_job_identity(c->root, c->project);
 	const char *who = json_string_value(json_object_get(identity,
@@ -357,8 +342,8 @@ create_pipelines(struct run_context *c, json_t *target, const char *dir,
 void
 initialise_apply(struct run_context *c)
 {
-	json_t *target = repo_named(c, runs_parameter(c, "repoName"));
-	json_t *tmpl = repo_named(c, runs_parameter(c, "mlOpsProjectRepoName"));
+	json_t *target = git_repository_named(c->root, c->project, runs_parameter(c, "repoName"));
+	json_t *tmpl = git_repository_named(c->root, c->project, runs_parameter(c, "mlOpsProjectRepoName"));
 
 	if (target == NULL || tmpl == NULL ||
 	    commit_and_push(c, target, tmpl) != 0)

@@ -119,20 +119,6 @@ azure_add(struct run_context *c, const char *kind, const char *name,
 	    runs_variable(c, "location")));
 }
 
-static json_t *
-project_repo(struct run_context *c, const char *name)
-{
-	json_t *r;
-	size_t i;
-
-	json_array_foreach(json_object_get(c->root, "repositories"), i, r)
-		if (json_equal(json_object_get(r, "project_id"),
-		    json_object_get(c->project, "id")) && strcasecmp(
-		    json_string_value(json_object_get(r, "name")), name) == 0)
-			return r;
-	return NULL;
-}
-
 static bool
 file_contains(struct run_context *c, json_t *repo, const char *path,
     const char *text)
@@ -242,7 +228,7 @@ decide_infra(struct run_context *c, struct names *n)
 static void
 decide_training(struct run_context *c, struct names *n)
 {
-	json_t *templates = project_repo(c, "mlops-templates");
+	json_t *templates = git_repository_named(c->root, c->project, "mlops-templates");
 
 	if (file_contains(c, templates,
 	    "templates/aml-cli-v2/install-az-cli.yml", "pip pip install"))

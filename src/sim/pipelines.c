@@ -14,28 +14,6 @@
 #include "sim/pipelines.h"
 #include "xalloc.h"
 
-static void
-method_not_allowed(struct exchange *x)
-{
-	exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
-	    "requested resource does not support http method '%s'.",
-	    x->method);
-}
-
-json_t *
-pipelines_project_or_reply(struct exchange *x, json_t *root)
-{
-	json_t *project = world_project(root, x->params[0]);
-
-	if (project == NULL)
-		exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
-		    "TF200016: The following project does not exist: %s. "
-		    "Verify that the name of the project is correct and that "
-		    "the project exists on the specified Azure DevOps Server.",
-		    x->params[0]);
-	return project;
-}
-
 /* "\a\b", from "a/b", "\a\b\", "/a/b" or "" (the root is "\"). */
 char *
 pipelines_folder_path(const char *path)
@@ -225,13 +203,13 @@ handle_pipelines(struct exchange *x)
 	bool changed = false;
 	size_t i;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project == NULL)
 		;
 	else if (x->params[1] == NULL && strcmp(x->method, "POST") == 0)
 		create_pipeline(x, root, project, &changed);
 	else if (strcmp(x->method, "GET") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (x->params[1] != NULL) {
 		d = pipelines_find(root, project, atoll(x->params[1]));
 		if (d != NULL)
@@ -343,13 +321,13 @@ handle_definitions(struct exchange *x)
 	json_t *root = world_lock(x->world), *project, *d;
 	bool changed = false;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project == NULL)
 		;
 	else if (x->params[1] == NULL && strcmp(x->method, "POST") == 0)
 		create_definition(x, root, project, &changed);
 	else if (strcmp(x->method, "GET") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (x->params[1] == NULL)
 		list_definitions(x, root, project);
 	else if ((d = pipelines_find(root, project, atoll(x->params[1])))
@@ -369,7 +347,7 @@ handle_folders(struct exchange *x)
 	char *path;
 	size_t i;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project == NULL) {
 		world_unlock(x->world, false);
 		return;
@@ -405,7 +383,7 @@ handle_folders(struct exchange *x)
 				    "path", json_object_get(f, "path")));
 		exchange_collection(x, list);
 	} else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	free(path);
 	world_unlock(x->world, changed);
 }

@@ -6,8 +6,6 @@
 
 #include "sim/exchange.h"
 
-/* The project {project} of the route; NULL after replying 404. */
-json_t *pipelines_project_or_reply(struct exchange *x, json_t *root);
 /* The definition id of project (borrowed), or NULL. */
 json_t *pipelines_find(json_t *root, json_t *project, json_int_t id);
 /* A folder path in the service's form, "\a\b" ("\" is the root). */

@@ -15,28 +15,6 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-static void
-method_not_allowed(struct exchange *x)
-{
-	exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
-	    "requested resource does not support http method '%s'.",
-	    x->method);
-}
-
-static json_t *
-project_or_reply(struct exchange *x, json_t *root)
-{
-	json_t *project = world_project(root, x->params[0]);
-
-	if (project == NULL)
-		exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
-		    "TF200016: The following project does not exist: %s. "
-		    "Verify that the name of the project is correct and that "
-		    "the project exists on the specified Azure DevOps Server.",
-		    x->params[0]);
-	return project;
-}
-
 static char *
 now_text(void)
 {
@@ -108,9 +86,9 @@ handle_queues(struct exchange *x)
 	const char *many = exchange_query(x, "queueNames");
 	size_t i;
 
-	project = project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project != NULL && strcmp(x->method, "GET") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (project != NULL) {
 		list = json_array();
 		json_array_foreach(json_object_get(root, "queues"), i, q) {
@@ -204,13 +182,13 @@ handle_environments(struct exchange *x)
 	bool changed = false;
 	size_t i;
 
-	project = project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project == NULL)
 		;
 	else if (strcmp(x->method, "POST") == 0 && x->params[1] == NULL)
 		create_environment(x, root, project, &changed);
 	else if (strcmp(x->method, "GET") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else {
 		list = json_array();
 		json_array_foreach(json_object_get(root, "environments"), i,
@@ -274,7 +252,7 @@ handle_installed_extensions(struct exchange *x)
 		    "The extension '%s' is not installed in this organization.",
 		    id);
 	else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	free(id);
 	world_unlock(x->world, changed);
 }
@@ -402,7 +380,7 @@ handle_pipeline_permissions(struct exchange *x)
 	bool changed = false;
 	size_t i;
 
-	project = project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project == NULL)
 		;
 	else if (type != NULL && strcmp(x->method, "GET") == 0)
@@ -433,6 +411,6 @@ handle_pipeline_permissions(struct exchange *x)
 		else
 			json_decref(list);
 	} else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }

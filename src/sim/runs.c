@@ -318,20 +318,6 @@ resolve_parameters(struct exchange *x, json_t *yaml, json_t *given)
 }
 
 static json_t *
-repo_by_name(json_t *root, json_t *project, const char *name)
-{
-	json_t *r;
-	size_t i;
-
-	json_array_foreach(json_object_get(root, "repositories"), i, r)
-		if (json_equal(json_object_get(r, "project_id"),
-		    json_object_get(project, "id")) && strcasecmp(
-		    json_string_value(json_object_get(r, "name")), name) == 0)
-			return r;
-	return NULL;
-}
-
-static json_t *
 by_name_in_project(json_t *list, json_t *project, const char *name)
 {
 	json_t *e;
@@ -395,7 +381,7 @@ add_repository_needs(json_t *root, json_t *project, json_t *self,
 			    '/') + 1));
 	}
 	json_array_foreach(list, i, r) {
-		repo = repo_by_name(root, project, json_string_value(r));
+		repo = git_repository_named(root, project, json_string_value(r));
 		if (repo == NULL && missing == NULL)
 			missing = xstrdup(json_string_value(r));
 		if (repo == NULL || repo == self)
@@ -464,7 +450,7 @@ check_templates(struct run_context *c, json_t *yaml)
 		json_array_foreach(aliases, j, r)
 			if (strcmp(text_of(json_object_get(r, "repository")),
 			    alias) == 0)
-				repo = repo_by_name(c->root, c->project,
+				repo = git_repository_named(c->root, c->project,
 				    json_string_value(json_object_get(r, "name")));
 		text = repo ? git_read_file(c->x, repo, "refs/heads/main", path,
 		    &len) : NULL;
@@ -879,20 +865,10 @@ settle_all(struct exchange *x, json_t *root)
 
 /* ---- what clients see -------------------------------------------------- */
 
-static char *
-iso_ms(long long ms)
-{
-	char buf[TIMEFMT_LEN];
-
-	timefmt_iso8601((time_t)(ms / 1000), buf);
-	buf[19] = '\0';
-	return xasprintf("%s.%03lldZ", buf, ms % 1000);
-}
-
 static void
 set_time(json_t *obj, const char *key, long long ms)
 {
-	char *t = iso_ms(ms);
+	char *t = timefmt_iso8601_ms(ms);
 
 	json_object_set_new(obj, key, json_string(t));
 	free(t);
@@ -1204,14 +1180,6 @@ log_text(json_t *run, size_t index)
 
 /* ---- handlers ---------------------------------------------------------- */
 
-static void
-method_not_allowed(struct exchange *x)
-{
-	exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
-	    "requested resource does not support http method '%s'.",
-	    x->method);
-}
-
 static json_t *
 find_run(json_t *root, json_t *project, json_int_t id)
 {
@@ -1254,7 +1222,7 @@ handle_runs(struct exchange *x)
 	char *branch;
 	size_t i;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project != NULL && (d = pipelines_find(root, project,
 	    atoll(x->params[1] ? x->params[1] : "0"))) == NULL)
 		exchange_error(x, 404, "PipelineNotFoundException", "Pipeline "
@@ -1277,7 +1245,7 @@ handle_runs(struct exchange *x)
 		}
 		free(branch);
 	} else if (strcmp(x->method, "GET") != 0)
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	else if (x->params[2] != NULL) {
 		run = find_run(root, project, atoll(x->params[2]));
 		if (run != NULL && json_equal(json_object_get(run,
@@ -1347,7 +1315,7 @@ handle_run_logs(struct exchange *x)
 	json_t *root = world_lock(x->world), *project, *run = NULL, *logs, *l;
 	size_t i;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project != NULL && x->params[2] != NULL)
 		run = find_run(root, project, atoll(x->params[2]));
 	if (project != NULL && run == NULL)
@@ -1424,7 +1392,7 @@ handle_builds(struct exchange *x)
 	bool changed = false;
 	size_t i;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project == NULL)
 		;
 	else if (x->params[1] == NULL && strcmp(x->method, "POST") == 0)
@@ -1451,7 +1419,7 @@ handle_builds(struct exchange *x)
 	else if (strcmp(x->method, "PATCH") == 0)
 		cancel_build(x, root, run, &changed);
 	else
-		method_not_allowed(x);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }
 
@@ -1462,7 +1430,7 @@ handle_timeline(struct exchange *x)
 	struct run_context c;
 	char *id, *url;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project != NULL && (run = find_run(root, project,
 	    atoll(x->params[1]))) == NULL)
 		no_such_build(x, x->params[1]);
@@ -1486,7 +1454,7 @@ handle_build_logs(struct exchange *x)
 	json_int_t n;
 	char *text;
 
-	project = pipelines_project_or_reply(x, root);
+	project = core_project_or_reply(x, root, x->params[0]);
 	if (project != NULL && (run = find_run(root, project,
 	    atoll(x->params[1]))) == NULL)
 		no_such_build(x, x->params[1]);

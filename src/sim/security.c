@@ -115,31 +115,14 @@ namespace_find(const char *id)
 
 /* ---- identities ----------------------------------------------------- */
 
-/* "svc." + base64url without padding, the Graph subject descriptor. */
+/* prefix + base64url of text: the Graph subject descriptor ("svc.", "aad."). */
 static char *
 subject_descriptor(const char *prefix, const char *text)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-	    "qrstuvwxyz0123456789-_";
-	size_t len = strlen(text), n = 0;
-	char *out = xmalloc(strlen(prefix) + len * 4 / 3 + 5);
-	const unsigned char *p = (const unsigned char *)text;
+	char *b64 = exchange_base64url(text), *out = xasprintf("%s%s", prefix,
+	    b64);
 
-	n = (size_t)sprintf(out, "%s", prefix);
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < len)
-			v |= p[i + 2];
-		out[n++] = b64[(v >> 18) & 63];
-		out[n++] = b64[(v >> 12) & 63];
-		if (i + 1 < len)
-			out[n++] = b64[(v >> 6) & 63];
-		if (i + 2 < len)
-			out[n++] = b64[v & 63];
-	}
-	out[n] = '\0';
+	free(b64);
 	return out;
 }
 
@@ -361,9 +344,7 @@ handle_security_namespaces(struct exchange *x)
 	json_t *list;
 
 	if (strcmp(x->method, "GET") != 0) {
-		exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
-		    "requested resource does not support http method '%s'.",
-		    x->method);
+		exchange_method_not_allowed(x);
 		return;
 	}
 	list = json_array();
@@ -549,9 +530,7 @@ handle_access_control_entries(struct exchange *x)
 		remove_entries(x, root, namespace_find(x->params[0])->id,
 		    &changed);
 	else
-		exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
-		    "requested resource does not support http method '%s'.",
-		    x->method);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }
 
@@ -647,14 +626,10 @@ handle_general_settings(struct exchange *x)
 	bool changed = false;
 	const char *key;
 
-	project = world_project(root, x->params[0]);
+	project = core_project_or_reply(x, root, x->params[0]);
 	settings = json_object_get(project, "general_settings");
 	if (project == NULL)
-		exchange_error(x, 404, "ProjectDoesNotExistWithNameException",
-		    "TF200016: The following project does not exist: %s. "
-		    "Verify that the name of the project is correct and that "
-		    "the project exists on the specified Azure DevOps Server.",
-		    x->params[0]);
+		;
 	else if (strcmp(x->method, "GET") == 0)
 		exchange_json(x, 200, json_incref(settings));
 	else if (strcmp(x->method, "PATCH") == 0) {
@@ -664,8 +639,6 @@ handle_general_settings(struct exchange *x)
 		changed = true;
 		exchange_json(x, 200, json_incref(settings));
 	} else
-		exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
-		    "requested resource does not support http method '%s'.",
-		    x->method);
+		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);
 }

@@ -142,6 +142,14 @@ error_assembly(const char *type_key)
 }
 
 void
+exchange_method_not_allowed(struct exchange *x)
+{
+	exchange_error(x, 405, "HttpMethodNotAllowedException", "The "
+	    "requested resource does not support http method '%s'.",
+	    x->method);
+}
+
+void
 exchange_error(struct exchange *x, int status, const char *type_key,
     const char *fmt, ...)
 {
@@ -240,6 +248,29 @@ base64_value(char c)
 	const char *p = c != '\0' ? strchr(digits, c) : NULL;
 
 	return p != NULL ? (int)(p - digits) : -1;
+}
+
+char *
+exchange_base64url(const char *text)
+{
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t len = strlen(text), n = 0;
+	const unsigned char *p = (const unsigned char *)text;
+	char *out = xmalloc(len * 4 / 3 + 4);
+
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < len ?
+		    (unsigned)p[i + 1] << 8 : 0) | (i + 2 < len ? p[i + 2] : 0);
+		out[n++] = digits[v >> 18 & 63];
+		out[n++] = digits[v >> 12 & 63];
+		if (i + 1 < len)
+			out[n++] = digits[v >> 6 & 63];
+		if (i + 2 < len)
+			out[n++] = digits[v & 63];
+	}
+	out[n] = '\0';
+	return out;
 }
 
 char *

@@ -132,6 +132,19 @@ is "$status" 201 "an edit on the live tip: 201"
 api GET "$T/items?path=/README.md&\$format=text&$V"
 is "$body" "# taxi fare" "the item has the new content, raw"
 
+# --- many clients at once ----------------------------------------------------------
+for i in $(seq 1 24); do
+	curl -s -K "$SIM_CURL" -o /dev/null -X POST -H 'Content-Type: application/json' \
+	    --data "{\"name\":\"parallel-$i\"}" "$SIM_URL/$R?$V" &
+done
+wait_clients() { for job in $(jobs -p); do [ "$job" = "$SIM_PID" ] || wait "$job"; done; }
+wait_clients
+api GET "$R?$V"
+is "$(echo "$body" | jq -r '[.value[].name | select(startswith("parallel-"))] | length')" 24 \
+    "24 concurrent creations: every repository exists once"
+jq -e . "$tap_tmp/world.json" >/dev/null
+tap_result $? "and the world file is whole"
+
 # --- git over smart HTTP -------------------------------------------------------------
 # The PAT goes in a config file, never on a command line.
 auth=$(printf ':%s' "$SIM_PAT" | base64 -w0)
