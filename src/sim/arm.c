@@ -255,6 +255,19 @@ resources(struct exchange *x, json_t *root, char **p, int n)
 	json_t *r, *list, *e;
 	size_t i;
 
+	if (n == 1 || (n == 2 && p[1] == NULL)) {
+		list = json_array();
+		json_array_foreach(json_object_get(json_object_get(root, "azure"),
+		    "resource_groups"), i, e) {
+			id = xasprintf("/subscriptions/%s/resourceGroups/%s", p[0],
+			    json_string_value(json_object_get(e, "name")));
+			json_array_append_new(list, resource_view(id,
+			    "Microsoft.Resources/resourceGroups", e));
+			free(id);
+		}
+		exchange_json(x, 200, value_list(list));
+		return;
+	}
 	if (n == 2) {
 		r = created(root, "resource_groups", p[1]);
 		id = xasprintf("/subscriptions/%s/resourceGroups/%s", p[0], p[1]);
@@ -265,6 +278,24 @@ resources(struct exchange *x, json_t *root, char **p, int n)
 			exchange_json(x, 200, resource_view(id,
 			    "Microsoft.Resources/resourceGroups", r));
 		free(id);
+		return;
+	}
+	if (p[2] == NULL) {     /* the workspaces of a resource group */
+		list = json_array();
+		json_array_foreach(json_object_get(json_object_get(root, "azure"),
+		    "workspaces"), i, e) {
+			if (strcasecmp(json_string_value(json_object_get(e,
+			    "parent")), p[1]) != 0)
+				continue;
+			id = xasprintf("/subscriptions/%s/resourceGroups/%s/"
+			    "providers/Microsoft.MachineLearningServices/"
+			    "workspaces/%s", p[0], p[1], json_string_value(
+			    json_object_get(e, "name")));
+			json_array_append_new(list, resource_view(id,
+			    "Microsoft.MachineLearningServices/workspaces", e));
+			free(id);
+		}
+		exchange_json(x, 200, value_list(list));
 		return;
 	}
 	r = created(root, "workspaces", p[2]);
@@ -345,6 +376,9 @@ route(struct exchange *x, json_t *root, const char *path, bool *changed)
 		provider(x, root, p[1], false, changed);
 	else if (MATCH("subscriptions/{sub}/resourcegroups/{rg}"))
 		resources(x, root, p, 2);
+	else if (MATCH("subscriptions/{sub}/resourceGroups/{rg}/providers/"
+	    "Microsoft.MachineLearningServices/workspaces"))
+		resources(x, root, p, 3);
 	else if (MATCH("subscriptions/{sub}/resourceGroups/{rg}/providers/"
 	    "Microsoft.MachineLearningServices/workspaces/{ws}"))
 		resources(x, root, p, 3);

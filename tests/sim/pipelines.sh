@@ -160,6 +160,13 @@ is "$(echo "$body" | jq -r .result)" succeeded "the online endpoint deploys"
 arm() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ARM_TOKEN" "${SIM_URL%/*}/_arm/$1"; }
 ws="subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4711prod"
 is "$(arm "$ws?api-version=2024-04-01")" 200 "ARM shows the workspace with the guide's naming"
+list() { curl -s -H "Authorization: Bearer $ARM_TOKEN" "${SIM_URL%/*}/_arm/$1" | jq -r '[.value[].name] | join(",")'; }
+is "$(list "subscriptions/$SIM_SUB/resourcegroups?api-version=2024-03-01")" rg-contoso-4711prod \
+    "ARM lists the resource group"
+is "$(list "subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces?api-version=2024-04-01")" \
+    mlw-contoso-4711prod "and the workspaces in it"
+is "$(list "${ws}/onlineEndpoints?api-version=2024-04-01")" taxi-online-contoso4711prod \
+    "and the workspace's online endpoints"
 is "$(arm "$ws/onlineEndpoints/taxi-online-contoso4711prod?api-version=2024-04-01")" 200 \
     "and the online endpoint"
 is "$(arm "$ws/batchEndpoints/taxi-batch-contoso4711prod?api-version=2024-04-01")" 404 \
