@@ -31,7 +31,7 @@ struct faults {
 };
 
 static const char *const names[] = { "none", "429", "500", "503", "drop",
-	"stall" };
+	"stall", "lose" };
 
 const char *
 fault_name(enum fault fault)
@@ -108,7 +108,7 @@ parse_item(struct faults *f, char *item, char **cause)
 		if (*end != '\0' || *value < '0' || *value > '9')
 			goto bad_value;
 	} else {
-		for (int k = FAULT_429; k <= FAULT_STALL; k++)
+		for (int k = FAULT_429; k <= FAULT_LOSE; k++)
 			if (strcmp(item, names[k]) == 0)
 				r->fault = (enum fault)k;
 		if (r->fault == FAULT_NONE)
@@ -128,7 +128,7 @@ bad_value:
 	return -1;
 bad:
 	set_cause(cause, "--faults: '%s' is not a fault (seed, latency, 429, "
-	    "500, 503, drop, stall, retry-after, stall-ms)", item);
+	    "500, 503, drop, stall, lose, retry-after, stall-ms)", item);
 	return -1;
 }
 

@@ -8,8 +8,9 @@
  * SPEC is a comma-separated list of:
  *   seed=N                      the random seed (default 1)
  *   latency=MS[+JITTER][@GLOB]  delay every request MS (+ up to JITTER) ms
- *   429=F[@GLOB] 500=F 503=F drop=F stall=F
- *                               answer a fraction F (0 to 1) so
+ *   429=F[@GLOB] 500=F 503=F drop=F stall=F lose=F
+ *                               answer a fraction F (0 to 1) so; lose
+ *                               does the work and drops the answer
  *   retry-after=S               the Retry-After of a 429 (default 1 s)
  *   stall-ms=MS                 how long a stall lasts (default 60000)
  * GLOB is an fnmatch(3) pattern over the request path.
@@ -26,6 +27,7 @@ enum fault {
 	FAULT_503,
 	FAULT_DROP,
 	FAULT_STALL,
+	FAULT_LOSE,   /* do the work, then drop the answer */
 };
 
 /* Parse spec; NULL or "" gives no faults. Returns 0 or -1 with *cause. */

@@ -701,7 +701,7 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 		exchange_clear(&x);
 		return MHD_NO; /* the connection closes without an answer */
 	}
-	if (fault != FAULT_NONE)
+	if (fault != FAULT_NONE && fault != FAULT_LOSE)
 		inject_fault(sim, &x, fault);
 	else if (p->too_large)
 		exchange_error(&x, 413, "RequestEntityTooLargeException",
@@ -713,7 +713,8 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 	else
 		dispatch(&x, url);
 	log_exchange(sim, &x, url, p->started_ms, fault);
-	rc = send_reply(connection, &x);
+	/* A lost answer: the work is done, the client never hears of it. */
+	rc = fault == FAULT_LOSE ? MHD_NO : send_reply(connection, &x);
 	exchange_clear(&x);
 	return rc;
 }

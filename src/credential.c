@@ -1,0 +1,177 @@
+/* PATs and tokens: where they come from, and keeping them out of sight. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "credential.h"
+#include "xalloc.h"
+
+#define PAT_MAX 1024
+
+struct credential *
+credential_new(enum credential_kind kind, const char *secret)
+{
+	struct credential *c = xcalloc(1, sizeof *c);
+
+	c->kind = kind;
+	c->secret = xstrdup(secret);
+	return c;
+}
+
+void
+credential_wipe(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+void
+credential_free(struct credential *c)
+{
+	if (c == NULL)
+		return;
+	credential_wipe(c->secret);
+	free(c);
+}
+
+static char *
+base64(const unsigned char *p, size_t len)
+{
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = xmalloc(len * 4 / 3 + 5);
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < len ?
+		    (unsigned)p[i + 1] << 8 : 0) | (i + 2 < len ? p[i + 2] : 0);
+		out[n++] = digits[v >> 18 & 63];
+		out[n++] = digits[v >> 12 & 63];
+		out[n++] = i + 1 < len ? digits[v >> 6 & 63] : '=';
+		out[n++] = i + 2 < len ? digits[v & 63] : '=';
+	}
+	out[n] = '\0';
+	return out;
+}
+
+char *
+credential_header(const struct credential *c)
+{
+	char *pair, *encoded, *line;
+
+	if (c->kind == CREDENTIAL_BEARER)
+		return xasprintf("Authorization: Bearer %s", c->secret);
+	/* Azure DevOps ignores the user name of Basic authentication. */
+	pair = xasprintf(":%s", c->secret);
+	encoded = base64((const unsigned char *)pair, strlen(pair));
+	line = xasprintf("Authorization: Basic %s", encoded);
+	credential_wipe(encoded);
+	credential_wipe(pair);
+	return line;
+}
+
+/* Strip the line end a file or a prompt leaves. */
+static void
+chomp(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' ||
+	    s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+static struct credential *
+pat_from_file(const char *path, char **cause)
+{
+	char buf[PAT_MAX + 2];
+	struct stat sb;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1) {
+		set_cause(cause, "%s: cannot read the PAT file: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0)
+		fprintf(stderr, "mlops-tui: warning: %s can be read by other "
+		    "users; chmod 600 it\n", path);
+	n = read(fd, buf, PAT_MAX + 1);
+	close(fd);
+	if (n <= 0 || n > PAT_MAX) {
+		explicit_bzero(buf, sizeof buf);
+		set_cause(cause, "%s: expected a PAT of at most %d characters",
+		    path, PAT_MAX);
+		return NULL;
+	}
+	buf[n] = '\0';
+	chomp(buf);
+	struct credential *c = buf[0] ? credential_new(CREDENTIAL_PAT, buf) :
+	    NULL;
+	explicit_bzero(buf, sizeof buf);
+	if (c == NULL)
+		set_cause(cause, "%s: the file is empty", path);
+	return c;
+}
+
+/* Ask on the terminal with echo off. */
+static struct credential *
+pat_from_prompt(char **cause)
+{
+	char buf[PAT_MAX + 2] = "";
+	struct termios old, quiet;
+	struct credential *c = NULL;
+	FILE *tty = fopen("/dev/tty", "r+");
+
+	if (tty == NULL) {
+		set_cause(cause, "no PAT: set AZURE_DEVOPS_EXT_PAT or use "
+		    "--pat-file FILE (there is no terminal to ask on)");
+		return NULL;
+	}
+	fputs("Azure DevOps personal access token (not shown): ", tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= (tcflag_t)~ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	if (fgets(buf, sizeof buf, tty) != NULL) {
+		chomp(buf);
+		if (buf[0] != '\0')
+			c = credential_new(CREDENTIAL_PAT, buf);
+	}
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	explicit_bzero(buf, sizeof buf);
+	if (c == NULL)
+		set_cause(cause, "no PAT was typed");
+	return c;
+}
+
+struct credential *
+credential_pat(const char *path, char **cause)
+{
+	const char *env = getenv("AZURE_DEVOPS_EXT_PAT");
+
+	struct credential *c;
+
+	if (env != NULL && env[0] != '\0') {
+		c = credential_new(CREDENTIAL_PAT, env);
+		/* No child process of ours inherits it from here on. */
+		unsetenv("AZURE_DEVOPS_EXT_PAT");
+		return c;
+	}
+	if (path != NULL)
+		return pat_from_file(path, cause);
+	return pat_from_prompt(cause);
+}

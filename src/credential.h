@@ -1,0 +1,34 @@
+/*
+ * Credentials for the services: an Azure DevOps PAT or a bearer token.
+ * They live in memory only, are wiped when freed, and are read from the
+ * environment, a file or a masked prompt - never from the command line.
+ */
+#ifndef MT_CREDENTIAL_H
+#define MT_CREDENTIAL_H
+
+enum credential_kind { CREDENTIAL_PAT, CREDENTIAL_BEARER };
+
+struct credential {
+	enum credential_kind kind;
+	char *secret;
+};
+
+/* A credential holding a copy of secret; owned by the caller. */
+struct credential *credential_new(enum credential_kind kind,
+    const char *secret);
+/* Wipe and free; NULL is allowed. */
+void credential_free(struct credential *c);
+
+/*
+ * The PAT from AZURE_DEVOPS_EXT_PAT, else from path (if not NULL), else
+ * from a masked prompt on the terminal (when there is one). Returns NULL
+ * with *cause saying where it looked.
+ */
+struct credential *credential_pat(const char *path, char **cause);
+
+/* The Authorization header line for c; wipe and free it after use. */
+char *credential_header(const struct credential *c);
+/* Wipe a string that held a secret, then free it. */
+void credential_wipe(char *s);
+
+#endif

@@ -1,0 +1,493 @@
+/* The HTTP engine: curl multi, retries, lost creates, policy, log. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "secret.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define MAX_BODY (64u << 20)
+
+struct transfer {
+	struct http *h;
+	CURL *easy;
+	struct curl_slist *headers;
+	struct http_request req;         /* strings below are owned copies */
+	char *url, *body, *content_type, *accept, *lookup_url;
+	struct http_response resp;
+	long long started_ms;
+	long long due_ms;                /* when a waiting retry starts */
+	bool looking_up;                 /* this attempt is the lookup */
+	bool waiting;                    /* not in the multi handle */
+	struct transfer *next;
+};
+
+struct http {
+	CURLM *multi;
+	struct transfer *list;
+	FILE *log;
+	long timeout_ms;
+	unsigned max_attempts, base_backoff_ms, max_backoff_ms;
+	unsigned long long rng;
+};
+
+static long long
+now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* ---- policy --------------------------------------------------------- */
+
+static bool
+loopback_host(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0
+	    || strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+}
+
+bool
+http_url_allowed(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	bool ok = false;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		ok = strcasecmp(scheme, "https") == 0 || (strcasecmp(scheme,
+		    "http") == 0 && loopback_host(host));
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/* ---- the log ----------------------------------------------------------- */
+
+/* url with the values of secret-named query parameters redacted. */
+static char *
+redacted_url(const char *url)
+{
+	char *out = xstrdup(url), *q = strchr(out, '?'), *next, *eq;
+
+	for (char *p = q; p != NULL; p = next) {
+		p++;
+		next = strchr(p, '&');
+		eq = strchr(p, '=');
+		if (eq == NULL || (next != NULL && eq > next))
+			continue;
+		char *key = xstrndup(p, (size_t)(eq - p));
+		if (secret_is_secret_name(key)) {
+			size_t end = next ? (size_t)(next - out) : strlen(out);
+			char *fixed = xasprintf("%.*s(redacted)%s",
+			    (int)(eq + 1 - out), out, out + end);
+			next = strchr(fixed + (eq + 1 - out), '&');
+			free(out);
+			out = fixed;
+		}
+		free(key);
+	}
+	return out;
+}
+
+static void
+log_transfer(struct transfer *t)
+{
+	char when[TIMEFMT_LEN], *url;
+
+	if (t->h->log == NULL)
+		return;
+	url = redacted_url(t->looking_up ? t->lookup_url : t->url);
+	fprintf(t->h->log, "%s %s %s %ld %lldms attempt %u%s\n",
+	    timefmt_iso8601(time(NULL), when), t->looking_up ? "GET" :
+	    t->req.method, url, t->resp.status, now_ms() - t->started_ms,
+	    t->resp.attempts, t->looking_up ? " (lookup)" : "");
+	fflush(t->h->log);
+	free(url);
+}
+
+/* ---- transfers ------------------------------------------------------- */
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+
+	if (t->resp.len + len > MAX_BODY)
+		return 0; /* too large: curl fails the transfer */
+	t->resp.body = xrealloc(t->resp.body, t->resp.len + len + 1);
+	memcpy(t->resp.body + t->resp.len, data, len);
+	t->resp.len += len;
+	t->resp.body[t->resp.len] = '\0';
+	return len;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+	static const char token[] = "x-ms-continuationtoken:";
+	static const char retry[] = "retry-after:";
+	static const char delay[] = "x-ratelimit-delay:";
+
+	if (len > sizeof token && strncasecmp(data, token, sizeof token - 1)
+	    == 0) {
+		free(t->resp.continuation);
+		t->resp.continuation = xstrndup(data + sizeof token, len -
+		    sizeof token);
+		t->resp.continuation[strcspn(t->resp.continuation, "\r\n")] =
+		    '\0';
+	} else if (len > sizeof retry && strncasecmp(data, retry,
+	    sizeof retry - 1) == 0)
+		t->due_ms = (long long)(atof(data + sizeof retry - 1) * 1000);
+	else if (len > sizeof delay && strncasecmp(data, delay,
+	    sizeof delay - 1) == 0 && t->due_ms == 0)
+		t->due_ms = (long long)(atof(data + sizeof delay - 1) * 1000);
+	return len;
+}
+
+static void
+reset_response(struct transfer *t)
+{
+	free(t->resp.body);
+	free(t->resp.content_type);
+	free(t->resp.continuation);
+	t->resp.body = NULL;
+	t->resp.len = 0;
+	t->resp.content_type = NULL;
+	t->resp.continuation = NULL;
+	t->resp.status = 0;
+	t->due_ms = 0;
+}
+
+/* Put the transfer (or its lookup) into the multi handle. */
+static void
+start(struct transfer *t)
+{
+	const char *method = t->looking_up ? "GET" : t->req.method;
+	char *line;
+
+	reset_response(t);
+	curl_slist_free_all(t->headers);
+	t->headers = NULL;
+	if (t->easy != NULL)
+		curl_easy_cleanup(t->easy);
+	t->easy = curl_easy_init();
+	t->resp.attempts++;
+	t->started_ms = now_ms();
+	line = xasprintf("Accept: %s", t->accept ? t->accept :
+	    "application/json");
+	t->headers = curl_slist_append(t->headers, line);
+	free(line);
+	/* Ask Azure DevOps for a 401 rather than its sign-in page. */
+	t->headers = curl_slist_append(t->headers,
+	    "X-TFS-FedAuthRedirect: Suppress");
+	if (t->req.auth != NULL) {
+		line = credential_header(t->req.auth);
+		t->headers = curl_slist_append(t->headers, line);
+		credential_wipe(line);
+	}
+	if (!t->looking_up && t->body != NULL) {
+		line = xasprintf("Content-Type: %s", t->content_type ?
+		    t->content_type : "application/json");
+		t->headers = curl_slist_append(t->headers, line);
+		free(line);
+		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->body);
+	}
+	curl_easy_setopt(t->easy, CURLOPT_URL, t->looking_up ? t->lookup_url :
+	    t->url);
+	curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "GET") == 0)
+		curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, t->h->timeout_ms);
+	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, PACKAGE_NAME "/"
+	    PACKAGE_VERSION);
+	t->waiting = false;
+	curl_multi_add_handle(t->h->multi, t->easy);
+}
+
+static void
+finish(struct transfer *t)
+{
+	struct http *h = t->h;
+	struct transfer **p;
+
+	for (p = &h->list; *p != NULL; p = &(*p)->next)
+		if (*p == t) {
+			*p = t->next;
+			break;
+		}
+	if (t->req.done != NULL)
+		t->req.done(&t->resp, t->req.arg);
+	reset_response(t);
+	api_error_clear(&t->resp.error);
+	curl_slist_free_all(t->headers);
+	if (t->easy != NULL)
+		curl_easy_cleanup(t->easy);
+	free(t->url);
+	free(t->body);
+	free(t->content_type);
+	free(t->accept);
+	free(t->lookup_url);
+	free(t);
+}
+
+/* splitmix64, for the jitter of back-offs */
+static double
+jitter(struct http *h)
+{
+	unsigned long long x = (h->rng += 0x9e3779b97f4a7c15ULL);
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return (double)((x ^ (x >> 31)) >> 11) / 9007199254740992.0;
+}
+
+/* Wait before the next attempt: Retry-After, or capped back-off. */
+static void
+schedule_retry(struct transfer *t)
+{
+	struct http *h = t->h;
+	long long wait = t->due_ms; /* from Retry-After, if any */
+	unsigned n = t->resp.attempts > 16 ? 16 : t->resp.attempts;
+	long long backoff = (long long)h->base_backoff_ms << (n - 1);
+
+	if (backoff > h->max_backoff_ms)
+		backoff = h->max_backoff_ms;
+	backoff = (long long)((double)backoff * (0.5 + jitter(h) / 2));
+	if (wait < backoff && t->resp.status != 429)
+		wait = backoff;
+	if (wait == 0)
+		wait = backoff;
+	t->due_ms = now_ms() + wait;
+	t->waiting = true;
+}
+
+static bool
+retryable(const struct transfer *t, CURLcode code)
+{
+	long s = t->resp.status;
+
+	return code != CURLE_OK || s == 429 || s == 500 || s == 502 ||
+	    s == 503 || s == 504;
+}
+
+/* A create whose answer was lost may have happened: look before resending. */
+static bool
+outcome_unknown(const struct transfer *t, CURLcode code)
+{
+	return t->req.creates && t->lookup_url != NULL && t->resp.status !=
+	    429 && (code != CURLE_OK || t->resp.status >= 500);
+}
+
+static void
+decode(struct transfer *t, CURLcode code)
+{
+	char *type = NULL;
+
+	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &type);
+	t->resp.content_type = xstrdup_or_null(type);
+	if (code != CURLE_OK) {
+		char *message = xasprintf("no answer from the service: %s",
+		    curl_easy_strerror(code));
+		api_error_set(&t->resp.error, API_NETWORK, message);
+		free(message);
+		return;
+	}
+	api_error_decode(&t->resp.error, t->resp.status, t->resp.content_type,
+	    t->resp.body, t->resp.len);
+}
+
+static bool
+lookup_found(struct transfer *t)
+{
+	if (t->resp.status < 200 || t->resp.status >= 300)
+		return false;
+	return t->req.found == NULL || t->req.found(&t->resp, t->req.arg);
+}
+
+static void
+completed(struct transfer *t, CURLcode code)
+{
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->resp.status);
+	curl_multi_remove_handle(t->h->multi, t->easy);
+	log_transfer(t);
+	decode(t, code);
+	if (t->looking_up) {
+		if (lookup_found(t)) {
+			t->resp.recovered = true;
+			finish(t);
+		} else if (code == CURLE_OK && t->resp.status == 404) {
+			t->looking_up = false;
+			start(t);            /* not created: send it again */
+		} else if (t->resp.attempts < t->h->max_attempts)
+			schedule_retry(t);   /* look again later */
+		else
+			finish(t);
+		return;
+	}
+	if (retryable(t, code) && t->resp.attempts < t->h->max_attempts) {
+		if (outcome_unknown(t, code))
+			t->looking_up = true;
+		schedule_retry(t);
+		return;
+	}
+	finish(t);
+}
+
+/* ---- the engine --------------------------------------------------------- */
+
+int
+http_new(struct http **out, const struct http_options *opt, char **cause)
+{
+	struct http *h = xcalloc(1, sizeof *h);
+	int fd;
+
+	h->multi = curl_multi_init();
+	h->timeout_ms = opt && opt->timeout_ms ? opt->timeout_ms : 30000;
+	h->max_attempts = opt && opt->max_attempts ? opt->max_attempts : 6;
+	h->base_backoff_ms = opt && opt->base_backoff_ms ?
+	    opt->base_backoff_ms : 500;
+	h->max_backoff_ms = opt && opt->max_backoff_ms ? opt->max_backoff_ms :
+	    30000;
+	h->rng = (unsigned long long)now_ms() ^ (unsigned long long)getpid();
+	if (opt != NULL && opt->log_path != NULL) {
+		fd = open(opt->log_path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC, 0600);
+		h->log = fd == -1 ? NULL : fdopen(fd, "a");
+		if (h->log == NULL) {
+			set_cause(cause, "%s: cannot open the log", opt->log_path);
+			if (fd != -1)
+				close(fd);
+			http_free(h);
+			return -1;
+		}
+	}
+	*out = h;
+	return 0;
+}
+
+void
+http_free(struct http *h)
+{
+	struct transfer *t, *next;
+
+	if (h == NULL)
+		return;
+	for (t = h->list; t != NULL; t = next) {
+		next = t->next;
+		t->req.done = NULL;
+		if (!t->waiting && t->easy != NULL)
+			curl_multi_remove_handle(h->multi, t->easy);
+		finish(t);
+	}
+	curl_multi_cleanup(h->multi);
+	if (h->log != NULL)
+		fclose(h->log);
+	free(h);
+}
+
+int
+http_submit(struct http *h, const struct http_request *req, char **cause)
+{
+	struct transfer *t;
+
+	if (!http_url_allowed(req->url) || (req->lookup_url != NULL &&
+	    !http_url_allowed(req->lookup_url))) {
+		set_cause(cause, "%s: refused: plain HTTP is only used with "
+		    "this machine (loopback); other hosts need HTTPS",
+		    req->url);
+		return -1;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->h = h;
+	t->req = *req;
+	t->url = xstrdup(req->url);
+	t->body = xstrdup_or_null(req->body);
+	t->content_type = xstrdup_or_null(req->content_type);
+	t->accept = xstrdup_or_null(req->accept);
+	t->lookup_url = xstrdup_or_null(req->lookup_url);
+	t->next = h->list;
+	h->list = t;
+	start(t);
+	return 0;
+}
+
+long
+http_next_timeout(struct http *h)
+{
+	long curl_ms = -1, wait;
+	long long now = now_ms();
+
+	curl_multi_timeout(h->multi, &curl_ms);
+	for (struct transfer *t = h->list; t != NULL; t = t->next) {
+		if (!t->waiting)
+			continue;
+		wait = t->due_ms > now ? (long)(t->due_ms - now) : 0;
+		if (curl_ms < 0 || wait < curl_ms)
+			curl_ms = wait;
+	}
+	return curl_ms;
+}
+
+int
+http_step(struct http *h, struct curl_waitfd *extra, unsigned nextra,
+    int timeout_ms)
+{
+	long next = http_next_timeout(h);
+	int running = 0, left, active = 0;
+	struct transfer *t, *following;
+	CURLMsg *msg;
+	long long now;
+
+	if (next >= 0 && next < timeout_ms)
+		timeout_ms = (int)next;
+	curl_multi_poll(h->multi, extra, nextra, timeout_ms, NULL);
+	curl_multi_perform(h->multi, &running);
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+		completed(t, msg->data.result);
+	}
+	now = now_ms();
+	for (t = h->list; t != NULL; t = following) {
+		following = t->next;
+		if (t->waiting && t->due_ms <= now)
+			start(t);
+		active++;
+	}
+	return active;
+}
+
+void
+http_run(struct http *h)
+{
+	while (http_step(h, NULL, 0, 1000) > 0)
+		;
+}
