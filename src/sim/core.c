@@ -261,12 +261,21 @@ core_project_reference(struct exchange *x, json_t *root, json_t *p)
 	return j;
 }
 
+/*
+ * The projects, a page at a time when $top is given: the rest is behind
+ * the x-ms-continuationtoken header, as the real service pages them.
+ */
 static void
 list_projects(struct exchange *x, json_t *root)
 {
 	const char *filter = exchange_query(x, "stateFilter");
+	const char *top = exchange_query(x, "$top");
+	const char *from = exchange_query(x, "continuationToken");
+	size_t skip = from ? (size_t)atol(from) : 0, limit = top ?
+	    (size_t)atol(top) : (size_t)-1, seen = 0;
 	json_t *list = json_array(), *p;
 	const char *state;
+	char next[24];
 	size_t i;
 
 	json_array_foreach(json_object_get(root, "projects"), i, p) {
@@ -274,6 +283,13 @@ list_projects(struct exchange *x, json_t *root)
 		if (filter == NULL || strcasecmp(filter, "all") != 0) {
 			if (strcasecmp(filter ? filter : "wellFormed", state))
 				continue;
+		}
+		if (seen++ < skip)
+			continue;
+		if (json_array_size(list) == limit) {
+			snprintf(next, sizeof next, "%zu", seen - 1);
+			exchange_add_header(x, "x-ms-continuationtoken", next);
+			break;
 		}
 		json_array_append_new(list, project_json(x, root, p, false));
 	}

@@ -1,0 +1,228 @@
+/* Calls: a request, its pages, and the decoded answer. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "xalloc.h"
+
+struct api_call {
+	struct api *api;
+	struct api_call_spec spec;
+	char *lookup_name;             /* owned copy of spec.lookup_name */
+	bool done;
+	bool recovered;
+	struct api_error error;
+	json_t *result;
+};
+
+char *
+api_escape(const char *s)
+{
+	char *out = xmalloc(3 * strlen(s) + 1), *o = out;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "%%%02X", *p);
+	}
+	*o = '\0';
+	return out;
+}
+
+char *
+api_url(struct api *api, const char *version, const char *fmt, ...)
+{
+	va_list ap;
+	char *path, *url;
+
+	va_start(ap, fmt);
+	path = xvasprintf(fmt, ap);
+	va_end(ap);
+	url = xasprintf("%s/%s%sapi-version=%s", api->org_url, path,
+	    strchr(path, '?') ? "&" : "?", version);
+	free(path);
+	return url;
+}
+
+struct api_call;
+static void submit(struct api_call *call, const char *url);
+
+/* Whether a lookup's answer is the object the lost create was to make. */
+static bool
+shows_name(const struct http_response *r, void *arg)
+{
+	struct api_call *call = arg;
+	json_t *doc = api_json(r->body, r->len);
+	const char *name = json_string_value(json_object_get(doc, "name"));
+	bool same = name != NULL && strcasecmp(name, call->lookup_name) == 0;
+
+	json_decref(doc);
+	return same;
+}
+
+/* The URL of the next page, or NULL. */
+static char *
+next_page(struct api_call *call, const struct http_response *r,
+    json_t *doc)
+{
+	const char *link = json_string_value(json_object_get(doc,
+	    "@odata.nextLink"));
+	const char *next = json_string_value(json_object_get(doc, "nextLink"));
+	char *token;
+
+	if (link != NULL || next != NULL)
+		return xstrdup(link ? link : next);
+	if (r->continuation == NULL || r->continuation[0] == '\0')
+		return NULL;
+	token = api_escape(r->continuation);
+	char *url = xasprintf("%s%scontinuationToken=%s", call->spec.url,
+	    strchr(call->spec.url, '?') ? "&" : "?", token);
+	free(token);
+	return url;
+}
+
+static void
+on_done(const struct http_response *r, void *arg)
+{
+	struct api_call *call = arg;
+	json_t *doc, *value;
+	char *next;
+
+	call->recovered |= r->recovered;
+	if (r->error.kind != API_OK) {
+		api_error_set(&call->error, r->error.kind, r->error.message);
+		call->error.status = r->status;
+		call->error.code = xstrdup_or_null(r->error.code);
+		call->done = true;
+		return;
+	}
+	doc = api_json(r->body, r->len);
+	if (!call->spec.collection) {
+		call->result = doc ? doc : json_object();
+		call->done = true;
+		return;
+	}
+	value = json_object_get(doc, "value");
+	if (call->result == NULL)
+		call->result = json_array();
+	if (json_is_array(value))
+		json_array_extend(call->result, value);
+	next = next_page(call, r, doc);
+	json_decref(doc);
+	if (next != NULL)
+		submit(call, next);
+	else
+		call->done = true;
+	free(next);
+}
+
+static void
+submit(struct api_call *call, const char *url)
+{
+	struct http_request req = {
+		.method = call->spec.method, .url = url, .body = call->spec.body,
+		.auth = call->spec.auth ? call->spec.auth : call->api->ado,
+		.creates = call->spec.creates,
+		.lookup_url = call->spec.lookup_url,
+		.found = call->spec.lookup_name ? shows_name : NULL,
+		.done = on_done, .arg = call,
+	};
+	char *cause = NULL;
+
+	if (http_submit(call->api->http, &req, &cause) != 0) {
+		api_error_set(&call->error, API_POLICY, cause);
+		call->done = true;
+	}
+	free(cause);
+}
+
+struct api_call *
+api_call_start(struct api *api, struct api_call_spec *spec)
+{
+	struct api_call *call = xcalloc(1, sizeof *call);
+
+	call->api = api;
+	call->spec = *spec;
+	call->lookup_name = xstrdup_or_null(spec->lookup_name);
+	call->spec.lookup_name = call->lookup_name;
+	memset(spec, 0, sizeof *spec);
+	submit(call, call->spec.url);
+	return call;
+}
+
+bool
+api_call_done(const struct api_call *call)
+{
+	return call->done;
+}
+
+const struct api_error *
+api_call_error(const struct api_call *call)
+{
+	return &call->error;
+}
+
+json_t *
+api_call_result(const struct api_call *call)
+{
+	return call->result;
+}
+
+bool
+api_call_recovered(const struct api_call *call)
+{
+	return call->recovered;
+}
+
+void
+api_call_free(struct api_call *call)
+{
+	if (call == NULL)
+		return;
+	free(call->spec.url);
+	free(call->spec.body);
+	free(call->spec.lookup_url);
+	free(call->lookup_name);
+	api_error_clear(&call->error);
+	json_decref(call->result);
+	free(call);
+}
+
+void
+api_wait(struct api *api, struct api_call *call)
+{
+	while (!call->done)
+		http_step(api->http, NULL, 0, 1000);
+}
+
+const char *
+api_field(json_t *object, const char *path)
+{
+	char *copy = xstrdup(path), *save = NULL;
+	json_t *v = object;
+
+	for (char *part = strtok_r(copy, ".", &save); part != NULL && v;
+	    part = strtok_r(NULL, ".", &save))
+		v = json_object_get(v, part);
+	free(copy);
+	return json_string_value(v);
+}
+
+size_t
+api_count(const struct api_call *call)
+{
+	return json_is_array(call->result) ? json_array_size(call->result) : 0;
+}
+
+json_t *
+api_item(const struct api_call *call, size_t i)
+{
+	return json_array_get(call->result, i);
+}
