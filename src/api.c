@@ -59,10 +59,16 @@ static bool
 shows_name(const struct http_response *r, void *arg)
 {
 	struct api_call *call = arg;
-	json_t *doc = api_json(r->body, r->len);
+	json_t *doc = api_json(r->body, r->len), *item;
 	const char *name = json_string_value(json_object_get(doc, "name"));
 	bool same = name != NULL && strcasecmp(name, call->lookup_name) == 0;
+	size_t i;
 
+	/* A lookup may also be a list filtered by name. */
+	json_array_foreach(json_object_get(doc, "value"), i, item) {
+		name = json_string_value(json_object_get(item, "name"));
+		same |= name != NULL && strcasecmp(name, call->lookup_name) == 0;
+	}
 	json_decref(doc);
 	return same;
 }

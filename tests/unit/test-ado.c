@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ado_build.h"
 #include "ado_core.h"
 #include "ado_git.h"
+#include "ado_security.h"
 #include "sim/sim.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -160,6 +162,130 @@ test_git(void)
 	free(tip);
 }
 
+static char *
+field_copy(struct api_call *call, const char *path)
+{
+	char *v = xstrdup_or_null(api_field(api_call_result(call), path));
+
+	api_call_free(call);
+	return v;
+}
+
+static void
+import_into(const char *repo, const char *source)
+{
+	char *url = xasprintf("https://github.com/Azure/%s", source);
+
+	done(run(ado_create_import(&api, "mlops-v2", repo, url)));
+	free(url);
+}
+
+static void
+test_security_and_build(void)
+{
+	struct api_call *c;
+	char *builder, *project, *taxi, *mlops, *tmpl, *token, *res;
+	json_t *params;
+	long pipeline, build;
+	bool granted;
+
+	c = run(ado_find_identity(&api, "mlops-v2 Build Service (sandbox)"));
+	tap_is_int((long long)api_count(c), 1, "the project's Build Service "
+	    "by name");
+	builder = xstrdup(api_field(api_item(c, 0), "descriptor"));
+	done(c);
+	c = run(ado_general_settings(&api, "mlops-v2"));
+	tap_ok(json_is_true(json_object_get(api_call_result(c),
+	    "enforceJobAuthScope")), "jobs run as the project's Build Service");
+	done(c);
+	c = run(ado_security_namespace(&api, ADO_NS_GIT));
+	granted = false;
+	for (size_t i = 0; i < json_array_size(json_object_get(api_item(c, 0),
+	    "actions")); i++) {
+		json_t *a = json_array_get(json_object_get(api_item(c, 0),
+		    "actions"), i);
+		granted |= strcmp(api_field(a, "name"), "GenericContribute") ==
+		    0 && json_integer_value(json_object_get(a, "bit")) == 4;
+	}
+	tap_ok(granted, "the Git namespace's Contribute bit is 4");
+	done(c);
+	project = field_copy(run(ado_get_project(&api, "mlops-v2")), "id");
+	taxi = field_copy(run(ado_get_repository(&api, "mlops-v2", "taxi")),
+	    "id");
+	token = xasprintf("repoV2/%s/%s", project, taxi);
+	c = run(ado_allow(&api, ADO_NS_GIT, token, builder, 20));
+	tap_is_int(json_integer_value(json_object_get(api_item(c, 0),
+	    "allow")), 20, "allow Contribute and Create branch");
+	done(c);
+	c = run(ado_acl(&api, ADO_NS_GIT, token, builder));
+	tap_is_int(ado_acl_effective(c, builder), 22, "effective: read, "
+	    "contribute, create branch");
+	done(c);
+	done(run(ado_allow(&api, ADO_NS_BUILD, project, builder, 34816)));
+	free(token);
+
+	done(run(ado_create_repository(&api, "mlops-v2",
+	    "mlops-project-template")));
+	import_into("mlops-v2", "mlops-v2");
+	import_into("mlops-project-template", "mlops-project-template");
+	mlops = field_copy(run(ado_get_repository(&api, "mlops-v2",
+	    "mlops-v2")), "id");
+	tmpl = field_copy(run(ado_get_repository(&api, "mlops-v2",
+	    "mlops-project-template")), "id");
+	c = run(ado_create_pipeline(&api, "mlops-v2", "initialise-project",
+	    NULL, mlops, "/.azuredevops/initialise-project.yml"));
+	tap_ok(kind(c) == API_OK, "create the initialise-project pipeline");
+	pipeline = (long)json_integer_value(json_object_get(api_call_result(c),
+	    "id"));
+	done(c);
+	c = run(ado_find_pipelines(&api, "mlops-v2", "initialise-project",
+	    "\\"));
+	tap_is_int((long long)api_count(c), 1, "found by name and folder");
+	done(c);
+	params = json_pack("{s:s, s:s, s:s}", "adoProjectName", "mlops-v2",
+	    "repoName", "taxi", "colour", "blue");
+	c = run(ado_run_pipeline(&api, "mlops-v2", pipeline, "main", params));
+	tap_ok(kind(c) == API_INVALID && strstr(api_call_error(c)->message,
+	    "Unexpected parameter 'colour'"), "an unknown parameter: refused");
+	done(c);
+	json_object_del(params, "colour");
+	c = run(ado_run_pipeline(&api, "mlops-v2", pipeline, "main", params));
+	tap_is_str(api_field(api_call_result(c), "state"), "inProgress",
+	    "run initialise-project");
+	build = (long)json_integer_value(json_object_get(api_call_result(c),
+	    "id"));
+	done(c);
+	json_decref(params);
+	for (int i = 0; i < 2; i++) {
+		res = xasprintf("%s.%s", project, i ? taxi : tmpl);
+		done(run(ado_permit(&api, "mlops-v2", "repository", res,
+		    pipeline)));
+		free(res);
+	}
+	for (int i = 0; i < 100; i++) {
+		c = run(ado_get_build(&api, "mlops-v2", build));
+		granted = strcmp(api_field(api_call_result(c), "status"),
+		    "completed") == 0;
+		if (granted) {
+			tap_is_str(api_field(api_call_result(c), "result"),
+			    "succeeded", "after the permits the run succeeds");
+			done(c);
+			break;
+		}
+		done(c);
+	}
+	tap_ok(granted, "the run completed");
+	c = run(ado_get_timeline(&api, "mlops-v2", build));
+	tap_ok(json_array_size(json_object_get(api_call_result(c),
+	    "records")) > 3, "its timeline");
+	done(c);
+	free(tmpl);
+	free(mlops);
+	free(taxi);
+	free(project);
+	free(builder);
+}
+
 static void
 test_lost_create(void)
 {
@@ -218,6 +344,7 @@ main(void)
 	test_core();
 	test_paging();
 	test_git();
+	test_security_and_build();
 	test_lost_create();
 	http_free(api.http);
 	free(api.org_url);

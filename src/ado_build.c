@@ -1,0 +1,122 @@
+/* Azure DevOps build, pipelines and pipeline permissions. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ado_build.h"
+#include "xalloc.h"
+
+static struct api_call *
+call(struct api *api, const char *method, char *url, json_t *body,
+    bool collection)
+{
+	struct api_call_spec spec = { .method = method, .url = url,
+		.collection = collection };
+
+	if (body != NULL) {
+		spec.body = json_dumps(body, JSON_COMPACT);
+		json_decref(body);
+	}
+	return api_call_start(api, &spec);
+}
+
+struct api_call *
+ado_find_pipelines(struct api *api, const char *project, const char *name,
+    const char *folder)
+{
+	char *p = api_escape(project), *n = api_escape(name);
+	char *f = folder ? api_escape(folder) : NULL;
+	struct api_call *c = call(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/build/definitions?name=%s%s%s", p, n, f ? "&path=" : "",
+	    f ? f : ""), NULL, true);
+
+	free(f);
+	free(n);
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_create_pipeline(struct api *api, const char *project, const char *name,
+    const char *folder, const char *repo_id, const char *yaml_path)
+{
+	char *p = api_escape(project), *n = api_escape(name);
+	char *f = api_escape(folder ? folder : "\\");
+	json_t *body = json_pack("{s:s, s:s, s:{s:s, s:s, s:{s:s, s:s}}}",
+	    "name", name, "folder", folder ? folder : "\\", "configuration",
+	    "type", "yaml", "path", yaml_path, "repository", "id", repo_id,
+	    "type", "azureReposGit");
+	struct api_call_spec spec = { .method = "POST", .creates = true,
+		.url = api_url(api, "7.1", "%s/_apis/pipelines", p),
+		/* Looked for through the Build API, which filters by name. */
+		.lookup_url = api_url(api, "7.1", "%s/_apis/build/definitions?"
+		    "name=%s&path=%s", p, n, f), .lookup_name = name };
+
+	spec.body = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	free(f);
+	free(n);
+	free(p);
+	return api_call_start(api, &spec);
+}
+
+struct api_call *
+ado_run_pipeline(struct api *api, const char *project, long id,
+    const char *branch, json_t *parameters)
+{
+	char *p = api_escape(project);
+	char *ref = strncmp(branch, "refs/", 5) == 0 ? xstrdup(branch) :
+	    xasprintf("refs/heads/%s", branch);
+	json_t *body = json_pack("{s:{s:{s:{s:s}}}}", "resources",
+	    "repositories", "self", "refName", ref);
+	struct api_call *c;
+
+	if (parameters != NULL)
+		json_object_set(body, "templateParameters", parameters);
+	c = call(api, "POST", api_url(api, "7.1", "%s/_apis/pipelines/%ld/runs",
+	    p, id), body, false);
+	free(ref);
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_get_build(struct api *api, const char *project, long build)
+{
+	char *p = api_escape(project);
+	struct api_call *c = call(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/build/builds/%ld", p, build), NULL, false);
+
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_get_timeline(struct api *api, const char *project, long build)
+{
+	char *p = api_escape(project);
+	struct api_call *c = call(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/build/builds/%ld/timeline", p, build), NULL, false);
+
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_permit(struct api *api, const char *project, const char *type,
+    const char *id, long pipeline)
+{
+	char *p = api_escape(project), *i = api_escape(id);
+	json_t *body = pipeline == 0 ? json_pack("{s:{s:b}}", "allPipelines",
+	    "authorized", 1) : json_pack("{s:[{s:I, s:b}]}", "pipelines", "id",
+	    (json_int_t)pipeline, "authorized", 1);
+	/* pipelinePermissions has no released version: preview it is. */
+	struct api_call *c = call(api, "PATCH", api_url(api, "7.1-preview.1",
+	    "%s/_apis/pipelines/pipelinepermissions/%s/%s", p, type, i), body,
+	    false);
+
+	free(i);
+	free(p);
+	return c;
+}

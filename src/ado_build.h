@@ -1,0 +1,32 @@
+/*
+ * Azure DevOps build and pipelines: definitions (pipelines) found by name
+ * and folder or created from a YAML file, runs with template parameters,
+ * their state, timeline and logs, and the pipeline permissions ("Permit").
+ */
+#ifndef MT_ADO_BUILD_H
+#define MT_ADO_BUILD_H
+
+#include "api.h"
+
+/* Pipelines named name in folder ("\a\b"; NULL: any). */
+struct api_call *ado_find_pipelines(struct api *api, const char *project,
+    const char *name, const char *folder);
+/* Create a YAML pipeline; a lost answer is found by name. */
+struct api_call *ado_create_pipeline(struct api *api, const char *project,
+    const char *name, const char *folder, const char *repo_id,
+    const char *yaml_path);
+/* Run pipeline id on branch with template parameters (NULL: none). */
+struct api_call *ado_run_pipeline(struct api *api, const char *project,
+    long id, const char *branch, json_t *parameters);
+/* A build (run): status, result. */
+struct api_call *ado_get_build(struct api *api, const char *project,
+    long build);
+/* A build's timeline: records {type, name, state, result, issues}. */
+struct api_call *ado_get_timeline(struct api *api, const char *project,
+    long build);
+/* Authorise a resource ("repository", "{project}.{repo}") for pipeline
+ * id, or for all pipelines when id is 0. */
+struct api_call *ado_permit(struct api *api, const char *project,
+    const char *type, const char *id, long pipeline);
+
+#endif

@@ -1,0 +1,86 @@
+/* Azure DevOps security: identities, namespaces, ACEs, ACLs, job scope. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "ado_security.h"
+#include "xalloc.h"
+
+static struct api_call *
+get(struct api *api, char *url, bool collection)
+{
+	struct api_call_spec spec = { .method = "GET", .url = url,
+		.collection = collection };
+
+	return api_call_start(api, &spec);
+}
+
+struct api_call *
+ado_find_identity(struct api *api, const char *name)
+{
+	char *n = api_escape(name);
+	struct api_call *call = get(api, api_url(api, "7.1", "_apis/identities?"
+	    "searchFilter=General&filterValue=%s&queryMembership=None", n),
+	    true);
+
+	free(n);
+	return call;
+}
+
+struct api_call *
+ado_general_settings(struct api *api, const char *project)
+{
+	char *p = api_escape(project);
+	struct api_call *call = get(api, api_url(api, "7.1",
+	    "%s/_apis/build/generalsettings", p), false);
+
+	free(p);
+	return call;
+}
+
+struct api_call *
+ado_security_namespace(struct api *api, const char *ns)
+{
+	return get(api, api_url(api, "7.1", "_apis/securitynamespaces/%s", ns),
+	    true);
+}
+
+struct api_call *
+ado_allow(struct api *api, const char *ns, const char *token,
+    const char *descriptor, unsigned bits)
+{
+	json_t *body = json_pack("{s:s, s:b, s:[{s:s, s:i, s:i}]}", "token",
+	    token, "merge", 1, "accessControlEntries", "descriptor",
+	    descriptor, "allow", (int)bits, "deny", 0);
+	struct api_call_spec spec = { .method = "POST", .collection = true,
+		.url = api_url(api, "7.1", "_apis/accesscontrolentries/%s", ns),
+		.body = json_dumps(body, JSON_COMPACT) };
+
+	json_decref(body);
+	return api_call_start(api, &spec);
+}
+
+struct api_call *
+ado_acl(struct api *api, const char *ns, const char *token,
+    const char *descriptor)
+{
+	char *t = api_escape(token), *d = api_escape(descriptor);
+	struct api_call *call = get(api, api_url(api, "7.1",
+	    "_apis/accesscontrollists/%s?token=%s&descriptors=%s&"
+	    "includeExtendedInfo=true&recurse=false", ns, t, d), true);
+
+	free(d);
+	free(t);
+	return call;
+}
+
+unsigned
+ado_acl_effective(const struct api_call *call, const char *descriptor)
+{
+	json_t *ace = json_object_get(json_object_get(api_item(call, 0),
+	    "acesDictionary"), descriptor);
+
+	/* An empty extendedInfo means nothing is effective. */
+	return (unsigned)json_integer_value(json_object_get(json_object_get(ace,
+	    "extendedInfo"), "effectiveAllow"));
+}

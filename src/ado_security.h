@@ -1,0 +1,29 @@
+/* Azure DevOps security and identities: who jobs run as, and their rights. */
+#ifndef MT_ADO_SECURITY_H
+#define MT_ADO_SECURITY_H
+
+#include "api.h"
+
+#define ADO_NS_GIT "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87"
+#define ADO_NS_BUILD "33344d9c-fc72-4d6f-aba5-fa317101a7e9"
+
+/* Identities whose display name is name (the General search filter). */
+struct api_call *ado_find_identity(struct api *api, const char *name);
+/* The project's build settings, enforceJobAuthScope among them. */
+struct api_call *ado_general_settings(struct api *api, const char *project);
+/* A security namespace with its actions {name, bit}. */
+struct api_call *ado_security_namespace(struct api *api, const char *ns);
+/*
+ * Allow bits for the identity descriptor at token (merged into what it
+ * has); the answer echoes the resulting entry.
+ */
+struct api_call *ado_allow(struct api *api, const char *ns,
+    const char *token, const char *descriptor, unsigned bits);
+/* The access control list of token for descriptor, with effective bits. */
+struct api_call *ado_acl(struct api *api, const char *ns, const char *token,
+    const char *descriptor);
+/* The effective allowed bits in an ado_acl answer for descriptor. */
+unsigned ado_acl_effective(const struct api_call *call,
+    const char *descriptor);
+
+#endif
