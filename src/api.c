@@ -64,9 +64,13 @@ shows_name(const struct http_response *r, void *arg)
 	bool same = name != NULL && strcasecmp(name, call->lookup_name) == 0;
 	size_t i;
 
-	/* A lookup may also be a list filtered by name. */
+	/* A lookup may also be a list filtered by name; Graph says
+	 * displayName. */
 	json_array_foreach(json_object_get(doc, "value"), i, item) {
 		name = json_string_value(json_object_get(item, "name"));
+		if (name == NULL)
+			name = json_string_value(json_object_get(item,
+			    "displayName"));
 		same |= name != NULL && strcasecmp(name, call->lookup_name) == 0;
 	}
 	json_decref(doc);
@@ -134,7 +138,9 @@ submit(struct api_call *call, const char *url)
 {
 	struct http_request req = {
 		.method = call->spec.method, .url = url, .body = call->spec.body,
-		.auth = call->spec.auth ? call->spec.auth : call->api->ado,
+		.content_type = call->spec.content_type,
+		.auth = call->spec.no_auth ? NULL : call->spec.auth ?
+		    call->spec.auth : call->api->ado,
 		.creates = call->spec.creates,
 		.lookup_url = call->spec.lookup_url,
 		.found = call->spec.lookup_name ? shows_name : NULL,
@@ -193,7 +199,7 @@ api_call_free(struct api_call *call)
 	if (call == NULL)
 		return;
 	free(call->spec.url);
-	free(call->spec.body);
+	credential_wipe(call->spec.body); /* it may carry a secret */
 	free(call->spec.lookup_url);
 	free(call->lookup_name);
 	api_error_clear(&call->error);

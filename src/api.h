@@ -24,6 +24,11 @@ struct api {
 	struct http *http;
 	char *org_url;                 /* https://dev.azure.com/contoso */
 	const struct credential *ado;  /* PAT or Entra token; borrowed */
+	char *entra_url;               /* https://login.microsoftonline.com */
+	char *graph_url;               /* https://graph.microsoft.com/v1.0 */
+	char *arm_url;                 /* https://management.azure.com */
+	const struct credential *graph; /* bearer tokens; borrowed */
+	const struct credential *arm;
 };
 
 struct api_call;
@@ -37,7 +42,9 @@ struct api_call_spec {
 	char *lookup_url;              /* for creates; owned */
 	const char *lookup_name;       /* the lookup must show this name */
 	bool collection;               /* {count, value} or {value}: pages */
-	const struct credential *auth;
+	const struct credential *auth; /* NULL: api->ado */
+	const char *content_type;      /* NULL: application/json */
+	bool no_auth;                  /* send no Authorization header */
 };
 
 /* Start a call; its spec's strings are taken over. */

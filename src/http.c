@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "credential.h"
 #include "http.h"
 #include "secret.h"
 #include "timefmt.h"
@@ -250,7 +251,7 @@ finish(struct transfer *t)
 	if (t->easy != NULL)
 		curl_easy_cleanup(t->easy);
 	free(t->url);
-	free(t->body);
+	credential_wipe(t->body); /* it may carry a secret */
 	free(t->content_type);
 	free(t->accept);
 	free(t->lookup_url);

@@ -213,14 +213,14 @@ is "$(echo "$body" | jq -r .error.code)" ResourceGroupNotFound "a missing resour
 lacks "$(cat "$SIM_LOG" "$tap_tmp/world.json")" "$secret" \
     "the principal's secret is in neither the request log nor the world file"
 
-# A device code expires (900 s, here scaled to 0.9 s).
+# A device code expires (900 s, here scaled down to the 2 s floor).
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 sim_start --time-scale 0.001
 HOST="${SIM_URL%/*}"
 api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":0}'
 form "$tenant/oauth2/v2.0/devicecode" "client_id=$cli" "scope=https://graph.microsoft.com/.default"
 code=$(echo "$body" | jq -r .device_code)
-sleep 1.2
+sleep 2.2
 poll "$code"
 is "$(echo "$body" | jq -r .error)" expired_token "a device code past its lifetime: expired_token"
 

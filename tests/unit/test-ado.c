@@ -8,6 +8,7 @@
 #include "ado_build.h"
 #include "ado_core.h"
 #include "ado_git.h"
+#include "ado_resources.h"
 #include "ado_security.h"
 #include "sim/sim.h"
 #include "tap.h"
@@ -287,6 +288,52 @@ test_security_and_build(void)
 }
 
 static void
+test_resources(void)
+{
+	struct credential *secret = credential_new(CREDENTIAL_PAT, "s3cr3t");
+	char *project = field_copy(run(ado_get_project(&api, "mlops-v2")),
+	    "id"), *id;
+	struct ado_arm_connection conn = { .name = "Azure-ARM-Prod",
+		.project_id = project, .project_name = "mlops-v2",
+		.tenant_id = "t", .subscription_id = "s", .app_id = "a",
+		.secret = secret };
+	struct api_call *c;
+
+	c = run(ado_find_endpoints(&api, "mlops-v2", "Azure-ARM-Prod"));
+	tap_is_int((long long)api_count(c), 0, "no service connection yet");
+	done(c);
+	c = run(ado_create_arm_endpoint(&api, &conn));
+	tap_ok(kind(c) == API_OK && json_is_null(json_object_get(
+	    json_object_get(json_object_get(api_call_result(c),
+	    "authorization"), "parameters"), "serviceprincipalkey")),
+	    "create a service connection; its secret is not returned");
+	id = xstrdup(api_field(api_call_result(c), "id"));
+	done(c);
+	c = run(ado_find_endpoints(&api, "mlops-v2", "Azure-ARM-Prod"));
+	tap_is_int((long long)api_count(c), 1, "found by name");
+	done(c);
+	c = run(ado_test_endpoint(&api, "mlops-v2", id, &conn));
+	tap_ok(kind(c) == API_OK && strcmp(api_field(api_call_result(c),
+	    "statusCode"), "unauthorized") == 0 && strstr(api_field(
+	    api_call_result(c), "errorMessage"), "AADSTS700016"),
+	    "TestConnection reports an unknown principal in its body");
+	done(c);
+	c = run(ado_create_environment(&api, "mlops-v2", "prod"));
+	tap_ok(kind(c) == API_OK, "create the prod environment");
+	done(c);
+	c = run(ado_find_environments(&api, "mlops-v2", "prod"));
+	tap_is_int((long long)api_count(c), 1, "found by name");
+	done(c);
+	c = run(ado_get_extension(&api, "ms-devlabs", "custom-terraform-tasks"));
+	tap_ok(kind(c) == API_NOT_FOUND, "the Terraform extension is not "
+	    "installed");
+	done(c);
+	free(id);
+	free(project);
+	credential_free(secret);
+}
+
+static void
 test_lost_create(void)
 {
 	struct sim_options opt = { .listen = "127.0.0.1:0", .organization =
@@ -345,6 +392,7 @@ main(void)
 	test_paging();
 	test_git();
 	test_security_and_build();
+	test_resources();
 	test_lost_create();
 	http_free(api.http);
 	free(api.org_url);

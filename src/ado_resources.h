@@ -1,0 +1,45 @@
+/*
+ * Azure DevOps pipeline resources: service connections (created at the
+ * organization level, found by name, tested), environments, and installed
+ * extensions.
+ */
+#ifndef MT_ADO_RESOURCES_H
+#define MT_ADO_RESOURCES_H
+
+#include "api.h"
+
+/* What an Azure Resource Manager service connection connects with. */
+struct ado_arm_connection {
+	const char *name;              /* Azure-ARM-Prod */
+	const char *project_id;
+	const char *project_name;
+	const char *tenant_id;
+	const char *subscription_id;
+	const char *subscription_name;
+	const char *app_id;            /* the service principal's appId */
+	const struct credential *secret; /* NULL: workload identity federation */
+};
+
+/* Service connections of project named name: a list. */
+struct api_call *ado_find_endpoints(struct api *api, const char *project,
+    const char *name);
+/* Create one; a lost answer is found by name. */
+struct api_call *ado_create_arm_endpoint(struct api *api,
+    const struct ado_arm_connection *c);
+/*
+ * TestConnection of endpoint id: {statusCode ("ok", ...), errorMessage}.
+ * The secret, when given, is sent with it: the service never returns it.
+ */
+struct api_call *ado_test_endpoint(struct api *api, const char *project,
+    const char *id, const struct ado_arm_connection *c);
+/* Environments of project named name: a list. */
+struct api_call *ado_find_environments(struct api *api, const char *project,
+    const char *name);
+/* Create an environment; a lost answer is found by name. */
+struct api_call *ado_create_environment(struct api *api,
+    const char *project, const char *name);
+/* An installed extension ("ms-devlabs", "custom-terraform-tasks"). */
+struct api_call *ado_get_extension(struct api *api, const char *publisher,
+    const char *extension);
+
+#endif

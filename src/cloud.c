@@ -1,0 +1,251 @@
+/* Entra ID, Graph and ARM typed calls. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cloud.h"
+#include "xalloc.h"
+
+/* ---- Entra ID ----------------------------------------------------------- */
+
+static struct api_call *
+token_request(struct api *api, const char *tenant, const char *path,
+    char *form)
+{
+	char *t = api_escape(tenant);
+	struct api_call_spec spec = { .method = "POST",
+		.url = xasprintf("%s/%s/oauth2/v2.0/%s", api->entra_url, t, path),
+		.body = form, .content_type = "application/x-www-form-urlencoded",
+		.auth = NULL };
+	struct api_call *call;
+
+	/* The form is the credential: no Authorization header. */
+	spec.no_auth = true;
+	call = api_call_start(api, &spec);
+	free(t);
+	return call;
+}
+
+static char *
+form(const char *first, ...)
+{
+	va_list ap;
+	char *out = xstrdup(""), *next, *value;
+	const char *key = first;
+
+	va_start(ap, first);
+	while (key != NULL) {
+		value = api_escape(va_arg(ap, const char *));
+		next = xasprintf("%s%s%s=%s", out, out[0] ? "&" : "", key,
+		    value);
+		credential_wipe(value);
+		credential_wipe(out);
+		out = next;
+		key = va_arg(ap, const char *);
+	}
+	va_end(ap);
+	return out;
+}
+
+struct api_call *
+entra_devicecode(struct api *api, const char *tenant, const char *client_id,
+    const char *scope)
+{
+	char *scopes = xasprintf("%s offline_access", scope);
+	struct api_call *c = token_request(api, tenant, "devicecode",
+	    form("client_id", client_id, "scope", scopes, NULL));
+
+	free(scopes);
+	return c;
+}
+
+struct api_call *
+entra_poll_token(struct api *api, const char *tenant, const char *client_id,
+    const char *device_code)
+{
+	return token_request(api, tenant, "token", form("grant_type",
+	    "urn:ietf:params:oauth:grant-type:device_code", "client_id",
+	    client_id, "device_code", device_code, NULL));
+}
+
+struct api_call *
+entra_refresh(struct api *api, const char *tenant, const char *client_id,
+    const char *refresh_token, const char *scope)
+{
+	return token_request(api, tenant, "token", form("grant_type",
+	    "refresh_token", "client_id", client_id, "refresh_token",
+	    refresh_token, "scope", scope, NULL));
+}
+
+/* ---- Graph ---------------------------------------------------------------- */
+
+static struct api_call *
+graph(struct api *api, const char *method, char *path, json_t *body,
+    bool collection)
+{
+	struct api_call_spec spec = { .method = method, .collection =
+		collection, .auth = api->graph,
+		.url = xasprintf("%s/%s", api->graph_url, path) };
+
+	free(path);
+	if (body != NULL) {
+		spec.body = json_dumps(body, JSON_COMPACT);
+		json_decref(body);
+	}
+	return api_call_start(api, &spec);
+}
+
+static char *
+filter_eq(const char *field, const char *value)
+{
+	char *clause = xasprintf("%s eq '%s'", field, value);
+	char *escaped = api_escape(clause);
+
+	free(clause);
+	return escaped;
+}
+
+struct api_call *
+graph_find_applications(struct api *api, const char *name)
+{
+	char *f = filter_eq("displayName", name);
+	struct api_call *c = graph(api, "GET", xasprintf("applications?"
+	    "$filter=%s", f), NULL, true);
+
+	free(f);
+	return c;
+}
+
+struct api_call *
+graph_create_application(struct api *api, const char *name)
+{
+	char *f = filter_eq("displayName", name);
+	json_t *body = json_pack("{s:s}", "displayName", name);
+	struct api_call_spec spec = { .method = "POST", .creates = true,
+		.auth = api->graph,
+		.url = xasprintf("%s/applications", api->graph_url),
+		.lookup_url = xasprintf("%s/applications?$filter=%s",
+		    api->graph_url, f), .lookup_name = name,
+		.body = json_dumps(body, JSON_COMPACT) };
+
+	json_decref(body);
+	free(f);
+	return api_call_start(api, &spec);
+}
+
+struct api_call *
+graph_add_password(struct api *api, const char *app,
+    const char *display_name)
+{
+	return graph(api, "POST", xasprintf("applications/%s/addPassword", app),
+	    json_pack("{s:{s:s}}", "passwordCredential", "displayName",
+	    display_name), false);
+}
+
+struct api_call *
+graph_create_principal(struct api *api, const char *app_id)
+{
+	return graph(api, "POST", xstrdup("servicePrincipals"), json_pack(
+	    "{s:s, s:b}", "appId", app_id, "accountEnabled", 1), false);
+}
+
+struct api_call *
+graph_find_principals(struct api *api, const char *app_id)
+{
+	char *f = filter_eq("appId", app_id);
+	struct api_call *c = graph(api, "GET", xasprintf("servicePrincipals?"
+	    "$filter=%s", f), NULL, true);
+
+	free(f);
+	return c;
+}
+
+struct api_call *
+graph_add_federated_credential(struct api *api, const char *app,
+    const char *name, const char *issuer, const char *subject)
+{
+	return graph(api, "POST", xasprintf("applications/%s/"
+	    "federatedIdentityCredentials", app), json_pack("{s:s, s:s, s:s, "
+	    "s:[s]}", "name", name, "issuer", issuer, "subject", subject,
+	    "audiences", "api://AzureADTokenExchange"), false);
+}
+
+/* ---- ARM ------------------------------------------------------------------ */
+
+static struct api_call *
+arm(struct api *api, const char *method, const char *version, char *path,
+    json_t *body, bool collection)
+{
+	struct api_call_spec spec = { .method = method, .collection =
+		collection, .auth = api->arm, .url = xasprintf("%s/%s%s"
+		"api-version=%s", api->arm_url, path, strchr(path, '?') ? "&" :
+		"?", version) };
+
+	free(path);
+	if (body != NULL) {
+		spec.body = json_dumps(body, JSON_COMPACT);
+		json_decref(body);
+	}
+	return api_call_start(api, &spec);
+}
+
+struct api_call *
+arm_list_subscriptions(struct api *api)
+{
+	return arm(api, "GET", "2022-12-01", xstrdup("subscriptions"), NULL,
+	    true);
+}
+
+struct api_call *
+arm_get_subscription(struct api *api, const char *sub)
+{
+	return arm(api, "GET", "2022-12-01", xasprintf("subscriptions/%s", sub),
+	    NULL, false);
+}
+
+struct api_call *
+arm_assign_contributor(struct api *api, const char *sub, const char *name,
+    const char *principal)
+{
+	char *role = xasprintf("/subscriptions/%s/providers/Microsoft."
+	    "Authorization/roleDefinitions/%s", sub, CLOUD_ROLE_CONTRIBUTOR);
+	/* principalType lets ARM take a principal still replicating. */
+	struct api_call *c = arm(api, "PUT", "2022-04-01", xasprintf(
+	    "subscriptions/%s/providers/Microsoft.Authorization/"
+	    "roleAssignments/%s", sub, name), json_pack("{s:{s:s, s:s, s:s}}",
+	    "properties", "roleDefinitionId", role, "principalId", principal,
+	    "principalType", "ServicePrincipal"), false);
+
+	free(role);
+	return c;
+}
+
+struct api_call *
+arm_list_assignments(struct api *api, const char *sub, const char *principal)
+{
+	char *f = filter_eq("principalId", principal);
+	struct api_call *c = arm(api, "GET", "2022-04-01", xasprintf(
+	    "subscriptions/%s/providers/Microsoft.Authorization/"
+	    "roleAssignments?$filter=%s", sub, f), NULL, true);
+
+	free(f);
+	return c;
+}
+
+struct api_call *
+arm_get_provider(struct api *api, const char *sub, const char *ns)
+{
+	return arm(api, "GET", "2024-03-01", xasprintf("subscriptions/%s/"
+	    "providers/%s", sub, ns), NULL, false);
+}
+
+struct api_call *
+arm_get_workspace(struct api *api, const char *sub, const char *rg,
+    const char *workspace)
+{
+	return arm(api, "GET", "2024-04-01", xasprintf("subscriptions/%s/"
+	    "resourceGroups/%s/providers/Microsoft.MachineLearningServices/"
+	    "workspaces/%s", sub, rg, workspace), NULL, false);
+}

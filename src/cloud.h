@@ -1,0 +1,59 @@
+/*
+ * Entra ID, Microsoft Graph and Azure Resource Manager, as typed calls:
+ * the device code sign-in and its tokens; applications, service
+ * principals, passwords and federated credentials; subscriptions, role
+ * assignments, resource providers and what the pipelines created.
+ */
+#ifndef MT_CLOUD_H
+#define MT_CLOUD_H
+
+#include "api.h"
+
+/* The public client id the Azure CLI signs in with. */
+#define CLOUD_CLI_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+#define CLOUD_SCOPE_ARM "https://management.azure.com//.default"
+#define CLOUD_SCOPE_GRAPH "https://graph.microsoft.com/.default"
+#define CLOUD_SCOPE_ADO "499b84ac-1321-427f-aa17-267ca6975798/.default"
+#define CLOUD_ROLE_CONTRIBUTOR "b24988ac-6180-42a0-ab88-20f7382dd24c"
+
+/* Start a device code sign-in: {device_code, user_code, verification_uri,
+ * interval, message}. */
+struct api_call *entra_devicecode(struct api *api, const char *tenant,
+    const char *client_id, const char *scope);
+/* Poll for its tokens: an error with code authorization_pending,
+ * slow_down, ... until the user has signed in. */
+struct api_call *entra_poll_token(struct api *api, const char *tenant,
+    const char *client_id, const char *device_code);
+/* A token for another resource from a refresh token. */
+struct api_call *entra_refresh(struct api *api, const char *tenant,
+    const char *client_id, const char *refresh_token, const char *scope);
+
+/* Applications whose displayName is name. */
+struct api_call *graph_find_applications(struct api *api, const char *name);
+/* Create an application; a lost answer is found by displayName. */
+struct api_call *graph_create_application(struct api *api, const char *name);
+/* A new password of the application (object id): secretText, once. */
+struct api_call *graph_add_password(struct api *api, const char *app,
+    const char *display_name);
+/* The service principal of an application id. */
+struct api_call *graph_create_principal(struct api *api, const char *app_id);
+struct api_call *graph_find_principals(struct api *api, const char *app_id);
+/* A federated credential (issuer, subject) on the application. */
+struct api_call *graph_add_federated_credential(struct api *api,
+    const char *app, const char *name, const char *issuer,
+    const char *subject);
+
+struct api_call *arm_list_subscriptions(struct api *api);
+struct api_call *arm_get_subscription(struct api *api, const char *sub);
+/* Give principal (object id) Contributor on the subscription; the
+ * assignment is named by name (a GUID). */
+struct api_call *arm_assign_contributor(struct api *api, const char *sub,
+    const char *name, const char *principal);
+struct api_call *arm_list_assignments(struct api *api, const char *sub,
+    const char *principal);
+struct api_call *arm_get_provider(struct api *api, const char *sub,
+    const char *ns);
+struct api_call *arm_get_workspace(struct api *api, const char *sub,
+    const char *rg, const char *workspace);
+
+#endif
