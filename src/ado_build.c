@@ -120,3 +120,17 @@ ado_permit(struct api *api, const char *project, const char *type,
 	free(p);
 	return c;
 }
+
+struct api_call *
+ado_get_permits(struct api *api, const char *project, const char *type,
+    const char *id)
+{
+	char *p = api_escape(project), *i = api_escape(id);
+	struct api_call *c = call(api, "GET", api_url(api, "7.1-preview.1",
+	    "%s/_apis/pipelines/pipelinepermissions/%s/%s", p, type, i), NULL,
+	    false);
+
+	free(i);
+	free(p);
+	return c;
+}

@@ -28,5 +28,8 @@ struct api_call *ado_get_timeline(struct api *api, const char *project,
  * id, or for all pipelines when id is 0. */
 struct api_call *ado_permit(struct api *api, const char *project,
     const char *type, const char *id, long pipeline);
+/* Who may use a resource: {allPipelines: {authorized}, pipelines: [...]}. */
+struct api_call *ado_get_permits(struct api *api, const char *project,
+    const char *type, const char *id);
 
 #endif

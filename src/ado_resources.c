@@ -98,6 +98,29 @@ ado_test_endpoint(struct api *api, const char *project, const char *id,
 }
 
 struct api_call *
+ado_test_stored_endpoint(struct api *api, const char *project,
+    json_t *endpoint)
+{
+	char *p = api_escape(project), *i = api_escape(json_string_value(
+	    json_object_get(endpoint, "id")));
+	json_t *body = json_pack("{s:{s:s}, s:{}, s:{s:O?, s:O?, s:O?, s:O?}}",
+	    "dataSourceDetails", "dataSourceName", "TestConnection",
+	    "resultTransformationDetails", "serviceEndpointDetails", "type",
+	    json_object_get(endpoint, "type"), "url", json_object_get(endpoint,
+	    "url"), "data", json_object_get(endpoint, "data"), "authorization",
+	    json_object_get(endpoint, "authorization"));
+	struct api_call_spec spec = { .method = "POST",
+		.url = api_url(api, "7.1", "%s/_apis/serviceendpoint/"
+		    "endpointproxy?endpointId=%s", p, i),
+		.body = json_dumps(body, JSON_COMPACT) };
+
+	json_decref(body);
+	free(i);
+	free(p);
+	return api_call_start(api, &spec);
+}
+
+struct api_call *
 ado_find_environments(struct api *api, const char *project,
     const char *name)
 {

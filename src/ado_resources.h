@@ -32,6 +32,12 @@ struct api_call *ado_create_arm_endpoint(struct api *api,
  */
 struct api_call *ado_test_endpoint(struct api *api, const char *project,
     const char *id, const struct ado_arm_connection *c);
+/*
+ * TestConnection of a service connection as read (ado_find_endpoints):
+ * with the credentials the service holds, which it never returns.
+ */
+struct api_call *ado_test_stored_endpoint(struct api *api,
+    const char *project, json_t *endpoint);
 /* Environments of project named name: a list. */
 struct api_call *ado_find_environments(struct api *api, const char *project,
     const char *name);

@@ -15,7 +15,8 @@
 	    "invalid")                                                    \
 	X(MT_EXIT_UNAVAILABLE, 5, "the command is not available in this " \
 	    "version yet")                                                \
-	X(MT_EXIT_SANDBOX, 6, "the sandbox could not start")
+	X(MT_EXIT_SANDBOX, 6, "the sandbox could not start")              \
+	X(MT_EXIT_PROBLEM, 7, "doctor found a problem")
 
 enum mt_exit {
 #define X(name, code, meaning) name = code,

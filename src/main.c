@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-doctor.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
 #include "sim/faults.h"
 #include "exitcode.h"
+#include "http.h"
 
 struct options {
 	const char *state_path;
@@ -20,10 +22,19 @@ struct options {
 	const char *command;   /* NULL: the wizard */
 	struct sim_options sim;
 	bool sim_option_given; /* an option that only sim takes */
+	struct doctor_options doctor;
+	bool doctor_option_given;
+	const char *log_path;  /* --log: sim's or doctor's */
+	const char *org;       /* --org: sim's name, doctor's URL */
+};
+
+enum doctor_option {
+	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
+	DOCTOR_POSTFIX, DOCTOR_PAT_FILE,
 };
 
 /* Commands that later versions bring; they refuse to pretend. */
-static const char *const planned[] = { "plan", "apply", "doctor" };
+static const char *const planned[] = { "plan", "apply" };
 
 static void
 usage(FILE *out)
@@ -31,6 +42,10 @@ usage(FILE *out)
 	fputs(
 "Usage: mlops-tui [--state FILE] [--no-color]\n"
 "       mlops-tui [--state FILE] status [--json]\n"
+"       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
+"                        [--infrastructure bicep|terraform]\n"
+"                        [--namespace NS] [--postfix PF]\n"
+"                        [--pat-file FILE] [--log FILE] [--json]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
 "                     [--faults SPEC]\n"
@@ -43,16 +58,31 @@ usage(FILE *out)
 "  (none)      the interactive wizard (not available yet)\n"
 "  status      print the checklist of a setup, grouped by the guide's\n"
 "              sections; with no saved setup, every step pending\n"
+"  doctor      read-only preflight: one line per check of the\n"
+"              organization (ok, problem with its fix, or cannot tell);\n"
+"              changes nothing. The PAT comes from AZURE_DEVOPS_EXT_PAT,\n"
+"              --pat-file or a masked prompt\n"
 "  sim         run the sandbox: a local Azure DevOps on loopback that\n"
 "              speaks the same REST contract; prints its URL and PAT\n"
-"  plan, apply, doctor\n"
+"  plan, apply\n"
 "              not available yet\n"
 "\n"
 "Options:\n"
 "  -s, --state FILE  the state file of the setup (default: one file per\n"
 "                    setup in $XDG_STATE_HOME/mlops-tui)\n"
 "      --no-color    no colours (also when NO_COLOR is set)\n"
-"      --json        status: machine-readable output\n"
+"      --json        status, doctor: machine-readable output\n"
+"      --org URL     doctor: the organization, https://dev.azure.com/ORG\n"
+"      --project NAME\n"
+"                    doctor: the project (default mlops-v2)\n"
+"      --repo NAME   doctor: the ML project repository\n"
+"      --infrastructure bicep|terraform\n"
+"                    doctor: the infrastructure provider (default bicep)\n"
+"      --namespace NS, --postfix PF\n"
+"                    doctor: check these instead of the repository's\n"
+"                    config-infra-prod.yml\n"
+"      --pat-file FILE\n"
+"                    doctor: read the PAT from FILE (never from argv)\n"
 "      --listen HOST:PORT\n"
 "                    sim: where to listen, loopback only (default\n"
 "                    127.0.0.1:0, any free port)\n"
@@ -61,7 +91,9 @@ usage(FILE *out)
 "      --org NAME    sim: the organization of a new world (sandbox)\n"
 "      --time-scale F\n"
 "                    sim: multiply simulated durations by F (0: instant)\n"
-"      --log FILE    sim: log each request as a JSON line\n"
+"      --log FILE    sim: log each request it serves as a JSON line;\n"
+"                    doctor: log each request it makes (secrets\n"
+"                    redacted)\n"
 "      --faults SPEC sim: inject latency and failures, e.g.\n"
 "                    seed=7,latency=100+50,429=0.1,500=0.05,drop=0.02\n"
 "  -h, --help        this help\n"
@@ -91,6 +123,46 @@ usage_error(const char *fmt, ...)
 }
 
 static int
+parse_doctor_option(int c, const char *arg, struct doctor_options *d)
+{
+	switch (c) {
+	case DOCTOR_PROJECT: d->project = arg; break;
+	case DOCTOR_REPO: d->repository = arg; break;
+	case DOCTOR_NAMESPACE: d->namespace = arg; break;
+	case DOCTOR_POSTFIX: d->postfix = arg; break;
+	case DOCTOR_PAT_FILE: d->pat_file = arg; break;
+	case DOCTOR_INFRA:
+		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
+			usage_error("--infrastructure %s: expected bicep or "
+			    "terraform", arg);
+			return -1;
+		}
+		d->infrastructure = arg;
+		break;
+	}
+	return 0;
+}
+
+static int
+check_doctor_options(const struct doctor_options *d)
+{
+	if (d->org_url == NULL)
+		return usage_error("doctor needs --org URL, e.g. "
+		    "--org https://dev.azure.com/contoso");
+	if (strncmp(d->org_url, "https://", 8) != 0 &&
+	    strncmp(d->org_url, "http://", 7) != 0)
+		return usage_error("--org %s: expected an https:// URL, e.g. "
+		    "https://dev.azure.com/contoso", d->org_url);
+	if (!http_url_allowed(d->org_url))
+		return usage_error("--org %s: plain http is only for loopback "
+		    "addresses (the sandbox); use https://", d->org_url);
+	if (d->repository == NULL)
+		return usage_error("doctor needs --repo NAME, the ML project "
+		    "repository");
+	return -1;
+}
+
+static int
 parse_sim_option(int c, const char *arg, struct sim_options *sim)
 {
 	char *host = NULL, *cause = NULL, *end;
@@ -109,8 +181,6 @@ parse_sim_option(int c, const char *arg, struct sim_options *sim)
 		break;
 	case 'W': sim->world_path = arg; break;
 	case 'R': sim->reset = true; break;
-	case 'O': sim->organization = arg; break;
-	case 'G': sim->log_path = arg; break;
 	case 'F':
 		if (faults_parse(&faults, arg, &cause) == -1) {
 			usage_error("%s", cause);
@@ -133,6 +203,45 @@ parse_sim_option(int c, const char *arg, struct sim_options *sim)
 	return 0;
 }
 
+static bool
+is_command(const struct options *opt, const char *name)
+{
+	return opt->command != NULL && strcmp(opt->command, name) == 0;
+}
+
+/* Options that belong to one command go to it, and only with it. */
+static int
+check_command_options(struct options *opt)
+{
+	if (opt->json && !is_command(opt, "status") &&
+	    !is_command(opt, "doctor"))
+		return usage_error("--json goes with the status and doctor "
+		    "commands");
+	if (opt->sim_option_given && !is_command(opt, "sim"))
+		return usage_error("--listen, --world, --reset, --time-scale "
+		    "and --faults go with the sim command");
+	if (opt->doctor_option_given && !is_command(opt, "doctor"))
+		return usage_error("--project, --repo, --infrastructure, "
+		    "--namespace, --postfix and --pat-file go with the doctor "
+		    "command");
+	if ((opt->org != NULL || opt->log_path != NULL) &&
+	    !is_command(opt, "sim") && !is_command(opt, "doctor"))
+		return usage_error("--org and --log go with the sim and doctor "
+		    "commands");
+	if (is_command(opt, "sim")) {
+		opt->sim.log_path = opt->log_path;
+		if (opt->org != NULL)
+			opt->sim.organization = opt->org;
+	}
+	if (is_command(opt, "doctor")) {
+		opt->doctor.org_url = opt->org;
+		opt->doctor.log_path = opt->log_path;
+		opt->doctor.json = opt->json;
+		return check_doctor_options(&opt->doctor);
+	}
+	return -1;
+}
+
 /* Parse argv into opt; returns -1 to go on, else an exit status. */
 static int
 parse_options(int argc, char **argv, struct options *opt)
@@ -147,6 +256,12 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "org", required_argument, NULL, 'O' },
 		{ "time-scale", required_argument, NULL, 'T' },
 		{ "log", required_argument, NULL, 'G' },
+		{ "project", required_argument, NULL, DOCTOR_PROJECT },
+		{ "repo", required_argument, NULL, DOCTOR_REPO },
+		{ "infrastructure", required_argument, NULL, DOCTOR_INFRA },
+		{ "namespace", required_argument, NULL, DOCTOR_NAMESPACE },
+		{ "postfix", required_argument, NULL, DOCTOR_POSTFIX },
+		{ "pat-file", required_argument, NULL, DOCTOR_PAT_FILE },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -160,8 +275,16 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 's': opt->state_path = optarg; break;
 		case 'C': opt->no_color = true; break;
 		case 'j': opt->json = true; break;
-		case 'L': case 'W': case 'R': case 'O': case 'T': case 'G':
-		case 'F':
+		case 'G': opt->log_path = optarg; break;
+		case 'O': opt->org = optarg; break;
+		case DOCTOR_PROJECT: case DOCTOR_REPO:
+		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
+		case DOCTOR_PAT_FILE:
+			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
+				return MT_EXIT_USAGE;
+			opt->doctor_option_given = true;
+			break;
+		case 'L': case 'W': case 'R': case 'T': case 'F':
 			if (parse_sim_option(c, optarg, &opt->sim) == -1)
 				return MT_EXIT_USAGE;
 			opt->sim_option_given = true;
@@ -179,15 +302,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		opt->command = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (opt->json && (opt->command == NULL ||
-	    strcmp(opt->command, "status") != 0))
-		return usage_error("--json goes with the status command");
-	if (opt->sim_option_given && (opt->command == NULL ||
-	    strcmp(opt->command, "sim") != 0))
-		return usage_error("--listen, --world, --reset, --org, "
-		    "--time-scale, --log and --faults go with the sim "
-		    "command");
-	return -1;
+	return check_command_options(opt);
 }
 
 static int
@@ -215,6 +330,8 @@ main(int argc, char **argv)
 		return cmd_status(opt.state_path, opt.json);
 	if (strcmp(opt.command, "sim") == 0)
 		return cmd_sim(&opt.sim);
+	if (strcmp(opt.command, "doctor") == 0)
+		return cmd_doctor(&opt.doctor);
 	for (size_t i = 0; i < sizeof planned / sizeof planned[0]; i++)
 		if (strcmp(opt.command, planned[i]) == 0)
 			return not_available(opt.command);

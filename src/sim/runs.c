@@ -17,7 +17,7 @@
 #include "sim/pipelines.h"
 #include "sim/resources.h"
 #include "sim/runs.h"
-#include "sim/yamljson.h"
+#include "yamljson.h"
 #include "timefmt.h"
 #include "xalloc.h"
 

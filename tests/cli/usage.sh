@@ -31,7 +31,25 @@ is "$rc" 2 "an extra argument is a usage error"
 run --json
 is "$rc" 2 "--json without status is a usage error"
 
-for cmd in plan apply doctor; do
+run status --repo x
+is "$rc" 2 "a doctor option with another command is a usage error"
+run doctor --repo x
+is "$rc" 2 "doctor without --org is a usage error"
+contains "$err" "doctor needs --org URL" "and says what it needs"
+run doctor --org https://dev.azure.com/contoso
+is "$rc" 2 "doctor without --repo is a usage error"
+run doctor --org http://dev.azure.com/contoso --repo x
+is "$rc" 2 "plain http to a host that is not loopback is refused"
+contains "$err" "plain http is only for loopback" "saying why"
+run doctor --org https://dev.azure.com/contoso --repo x --infrastructure arm
+is "$rc" 2 "an unknown infrastructure provider is a usage error"
+contains "$err" "expected bicep or terraform" "naming what is allowed"
+run doctor --org https://dev.azure.com/contoso --repo x --pat-file /nonexistent/pat
+is "$rc" 2 "a PAT file that cannot be read: a usage error"
+contains "$err" "/nonexistent/pat" "naming the file"
+is "$out" "" "before any request is made"
+
+for cmd in plan apply; do
 	run "$cmd"
 	is "$rc" 5 "$cmd: not available yet, with a non-zero status"
 	contains "$err" "$cmd is not available yet" "$cmd: says so"

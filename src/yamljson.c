@@ -6,7 +6,7 @@
 
 #include <yaml.h>
 
-#include "sim/yamljson.h"
+#include "yamljson.h"
 #include "xalloc.h"
 
 static json_t *

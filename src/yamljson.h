@@ -1,9 +1,9 @@
 /*
- * YAML read as JSON, for the sandbox's look at pipeline and config files:
+ * YAML read as JSON, for looking at pipeline and config files (the sandbox, doctor):
  * mappings become objects, sequences arrays, and every scalar a string.
  */
-#ifndef MT_SIM_YAMLJSON_H
-#define MT_SIM_YAMLJSON_H
+#ifndef MT_YAMLJSON_H
+#define MT_YAMLJSON_H
 
 #include <stddef.h>
 

@@ -1,0 +1,674 @@
+/* The read-only checks of a setup: what each guide step should have left. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ado_build.h"
+#include "ado_core.h"
+#include "ado_git.h"
+#include "ado_resources.h"
+#include "ado_security.h"
+#include "checks.h"
+#include "names.h"
+#include "xalloc.h"
+#include "yamljson.h"
+
+/* The bits the guide grants the Build Service (security namespaces). */
+#define BUILD_EDIT_PIPELINE   2048u
+#define BUILD_CREATE_PIPELINE 32768u
+#define GIT_CONTRIBUTE        4u
+#define GIT_CREATE_BRANCH     16u
+
+static const char *const accelerator_repos[] = {
+	"mlops-v2", "mlops-project-template", "mlops-templates",
+};
+
+/* ---- results -------------------------------------------------------- */
+
+static void set_result(struct check_result *r, enum verdict v,
+    const char *error_id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+set_result(struct check_result *r, enum verdict v, const char *error_id,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	free(r->detail);
+	va_start(ap, fmt);
+	r->detail = xvasprintf(fmt, ap);
+	va_end(ap);
+	r->verdict = v;
+	r->error_id = error_id;
+}
+
+/* What r needs does not exist; see check_result.missing_error. */
+static void missing(struct check_result *r, const char *error_id,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+missing(struct check_result *r, const char *error_id, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(r->detail);
+	va_start(ap, fmt);
+	r->detail = xvasprintf(fmt, ap);
+	va_end(ap);
+	r->verdict = VERDICT_UNKNOWN;
+	r->error_id = NULL;
+	r->missing_error = error_id;
+}
+
+/* The check whose subject (error_id) is missing reports it as its problem. */
+static void
+own_missing(struct check_result *r, const char *error_id)
+{
+	if (r->missing_error == NULL || strcmp(r->missing_error, error_id) != 0)
+		return;
+	r->verdict = VERDICT_PROBLEM;
+	r->error_id = r->missing_error;
+}
+
+/*
+ * When call failed, say so in r: the credentials refused or the service
+ * unreachable leave the check unable to tell. Returns whether it failed.
+ */
+static bool
+call_failed(struct check_result *r, struct api_call *call, const char *what)
+{
+	const struct api_error *e = api_call_error(call);
+
+	if (e->kind == API_OK)
+		return false;
+	set_result(r, VERDICT_UNKNOWN, e->kind == API_AUTH ? "ado-credentials-rejected" :
+	    NULL, "could not read %s: %s%s%s", what,
+	    api_error_kind_name(e->kind), e->message ? ": " : "",
+	    e->message ? e->message : "");
+	return true;
+}
+
+static struct api_call *
+fetch(struct probe *p, struct api_call *call)
+{
+	api_wait(p->api, call);
+	return call;
+}
+
+/* ---- what checks share ---------------------------------------------- */
+
+static bool
+need_sign_in(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+
+	if (p->signed_in)
+		return true;
+	c = fetch(p, ado_connection_data(p->api));
+	if (!call_failed(r, c, "who is signed in")) {
+		p->signed_in = true;
+		p->user = xstrdup(api_field(api_call_result(c),
+		    "authenticatedUser.providerDisplayName"));
+	}
+	api_call_free(c);
+	return p->signed_in;
+}
+
+static json_t *
+need_project(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+
+	if (p->project != NULL || !need_sign_in(p, r))
+		return p->project;
+	c = fetch(p, ado_get_project(p->api, p->target->project));
+	if (api_call_error(c)->kind == API_NOT_FOUND)
+		missing(r, "ado-project-not-found", "there is no project '%s'",
+		    p->target->project);
+	else if (!call_failed(r, c, "the project"))
+		p->project = json_incref(api_call_result(c));
+	api_call_free(c);
+	return p->project;
+}
+
+static const char *
+project_id(struct probe *p)
+{
+	return api_field(p->project, "id");
+}
+
+/* The repository named name, or NULL (with r set when unreadable). */
+static json_t *
+need_repository(struct probe *p, struct check_result *r, const char *name)
+{
+	struct api_call *c;
+	json_t *repo;
+	size_t i;
+
+	if (p->repositories == NULL) {
+		if (need_project(p, r) == NULL)
+			return NULL;
+		c = fetch(p, ado_list_repositories(p->api, project_id(p)));
+		if (!call_failed(r, c, "the repositories"))
+			p->repositories = json_incref(api_call_result(c));
+		api_call_free(c);
+		if (p->repositories == NULL)
+			return NULL;
+	}
+	json_array_foreach(p->repositories, i, repo) {
+		if (strcasecmp(api_field(repo, "name"), name) == 0)
+			return repo;
+	}
+	missing(r, "ado-repository-not-found", "there is no repository '%s' "
+	    "in %s", name, p->target->project);
+	return NULL;
+}
+
+/*
+ * The identity jobs run as: the project's Build Service when the job
+ * authorization scope is limited to the project, else the collection's.
+ */
+static bool
+need_identity(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	bool project_scope;
+
+	if (p->identity_descriptor != NULL)
+		return true;
+	if (need_project(p, r) == NULL)
+		return false;
+	c = fetch(p, ado_general_settings(p->api, project_id(p)));
+	if (call_failed(r, c, "the build settings")) {
+		api_call_free(c);
+		return false;
+	}
+	project_scope = json_is_true(json_object_get(api_call_result(c),
+	    "enforceJobAuthScope"));
+	api_call_free(c);
+	free(p->identity_name);
+	p->identity_name = project_scope ? xasprintf("%s Build Service (%s)",
+	    api_field(p->project, "name"), p->target->organization) :
+	    xasprintf("Project Collection Build Service (%s)",
+	    p->target->organization);
+	c = fetch(p, ado_find_identity(p->api, p->identity_name));
+	if (!call_failed(r, c, "the identities")) {
+		if (api_count(c) == 0)
+			set_result(r, VERDICT_UNKNOWN, NULL, "no identity '%s' "
+			    "was found", p->identity_name);
+		else
+			p->identity_descriptor = xstrdup(api_field(api_item(c,
+			    0), "descriptor"));
+	}
+	api_call_free(c);
+	return p->identity_descriptor != NULL;
+}
+
+/* The effective bits of the identity jobs run as, at token; -1: unknown. */
+static long
+identity_bits(struct probe *p, struct check_result *r, const char *ns,
+    const char *token)
+{
+	struct api_call *c = fetch(p, ado_acl(p->api, ns, token,
+	    p->identity_descriptor));
+	long bits = -1;
+
+	if (!call_failed(r, c, "the permissions"))
+		bits = ado_acl_effective(c, p->identity_descriptor);
+	api_call_free(c);
+	return bits;
+}
+
+/* ---- the checks ----------------------------------------------------- */
+
+static void
+check_pat(struct probe *p, struct check_result *r)
+{
+	if (need_sign_in(p, r))
+		set_result(r, VERDICT_OK, NULL, "signed in to %s as %s",
+		    p->target->organization, p->user ? p->user : "(unnamed)");
+}
+
+static void
+check_project(struct probe *p, struct check_result *r)
+{
+	const char *state;
+
+	if (need_project(p, r) == NULL) {
+		own_missing(r, "ado-project-not-found");
+		return;
+	}
+	state = api_field(p->project, "state");
+	if (state != NULL && strcmp(state, "wellFormed") == 0)
+		set_result(r, VERDICT_OK, NULL, "%s exists",
+		    p->target->project);
+	else
+		set_result(r, VERDICT_PROBLEM, NULL,
+		    "%s is %s, not yet ready", p->target->project,
+		    state ? state : "in an unknown state");
+}
+
+static void
+check_accelerator_repo(struct probe *p, struct check_result *r,
+    const char *name)
+{
+	json_t *repo = need_repository(p, r, name);
+	const char *branch;
+
+	if (repo == NULL) {
+		own_missing(r, "ado-repository-not-found");
+		return;
+	}
+	branch = api_field(repo, "defaultBranch");
+	if (branch == NULL || json_integer_value(json_object_get(repo,
+	    "size")) == 0)
+		set_result(r, VERDICT_PROBLEM, "repository-has-no-main",
+		    "%s is empty: it was created but not imported", name);
+	else if (strcmp(branch, "refs/heads/main") != 0)
+		set_result(r, VERDICT_PROBLEM, "repository-has-no-main",
+		    "%s defaults to %s, not main", name, branch + (strncmp(
+		    branch, "refs/heads/", 11) == 0 ? 11 : 0));
+	else
+		set_result(r, VERDICT_OK, NULL, "%s is imported and defaults "
+		    "to main", name);
+}
+
+static void
+check_repo_mlops_v2(struct probe *p, struct check_result *r)
+{
+	check_accelerator_repo(p, r, accelerator_repos[0]);
+}
+
+static void
+check_repo_project_template(struct probe *p, struct check_result *r)
+{
+	check_accelerator_repo(p, r, accelerator_repos[1]);
+}
+
+static void
+check_repo_templates(struct probe *p, struct check_result *r)
+{
+	check_accelerator_repo(p, r, accelerator_repos[2]);
+}
+
+static void
+check_job_identity(struct probe *p, struct check_result *r)
+{
+	if (need_identity(p, r))
+		set_result(r, VERDICT_OK, NULL, "jobs run as %s",
+		    p->identity_name);
+}
+
+static void
+check_pipeline_rights(struct probe *p, struct check_result *r)
+{
+	const unsigned want = BUILD_EDIT_PIPELINE | BUILD_CREATE_PIPELINE;
+	long bits;
+
+	if (!need_identity(p, r))
+		return;
+	bits = identity_bits(p, r, ADO_NS_BUILD, project_id(p));
+	if (bits < 0)
+		return;
+	if (((unsigned long)bits & want) == want)
+		set_result(r, VERDICT_OK, NULL, "%s may create and edit build "
+		    "pipelines", p->identity_name);
+	else
+		set_result(r, VERDICT_PROBLEM, "build-pipeline-permissions",
+		    "%s may not "
+		    "%s build pipelines", p->identity_name, (bits &
+		    BUILD_CREATE_PIPELINE) ? "edit" : (bits &
+		    BUILD_EDIT_PIPELINE) ? "create" : "create or edit");
+}
+
+static void
+check_ml_repo(struct probe *p, struct check_result *r)
+{
+	json_t *repo = need_repository(p, r, p->target->repository);
+
+	if (repo == NULL) {
+		own_missing(r, "ado-repository-not-found");
+		return;
+	}
+	if (api_field(repo, "defaultBranch") == NULL)
+		set_result(r, VERDICT_PROBLEM, "ml-repository-empty",
+		    "%s has no commit yet", p->target->repository);
+	else
+		set_result(r, VERDICT_OK, NULL, "%s exists with a first "
+		    "commit", p->target->repository);
+}
+
+static void
+check_ml_repo_rights(struct probe *p, struct check_result *r)
+{
+	const unsigned want = GIT_CONTRIBUTE | GIT_CREATE_BRANCH;
+	json_t *repo;
+	char *token;
+	long bits;
+
+	if (!need_identity(p, r))
+		return;
+	repo = need_repository(p, r, p->target->repository);
+	if (repo == NULL)
+		return;
+	token = xasprintf("repoV2/%s/%s", project_id(p), api_field(repo,
+	    "id"));
+	bits = identity_bits(p, r, ADO_NS_GIT, token);
+	free(token);
+	if (bits < 0)
+		return;
+	if (((unsigned long)bits & want) == want)
+		set_result(r, VERDICT_OK, NULL, "%s may contribute to %s and "
+		    "create branches", p->identity_name,
+		    p->target->repository);
+	else
+		set_result(r, VERDICT_PROBLEM, "push-permission-denied", "%s lacks "
+		    "%s on %s", p->identity_name, (bits & GIT_CONTRIBUTE) ?
+		    "Create branch" : (bits & GIT_CREATE_BRANCH) ?
+		    "Contribute" : "Contribute and Create branch",
+		    p->target->repository);
+}
+
+static void
+check_parallelism(struct probe *p, struct check_result *r)
+{
+	(void)p;
+	/* The parallel jobs page reads an API Microsoft does not document;
+	 * a guess is worse than saying so. */
+	set_result(r, VERDICT_UNKNOWN, "hosted-parallelism", "Azure DevOps "
+	    "has no documented API for parallel jobs: see Organization "
+	    "settings, Parallel jobs");
+}
+
+static void
+check_terraform_extension(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+
+	if (strcmp(p->target->infrastructure, "terraform") != 0) {
+		set_result(r, VERDICT_OK, NULL, "not needed with %s",
+		    p->target->infrastructure);
+		return;
+	}
+	if (!need_sign_in(p, r))
+		return;
+	c = fetch(p, ado_get_extension(p->api, "ms-devlabs",
+	    "custom-terraform-tasks"));
+	if (api_call_error(c)->kind == API_NOT_FOUND)
+		set_result(r, VERDICT_PROBLEM, "terraform-extension-missing",
+		    "the Terraform extension (ms-devlabs.custom-terraform-"
+		    "tasks) is not installed");
+	else if (!call_failed(r, c, "the installed extensions"))
+		set_result(r, VERDICT_OK, NULL, "the Terraform extension is "
+		    "installed");
+	api_call_free(c);
+}
+
+/* Whether every pipeline may use the endpoint; -1 when unreadable. */
+static int
+open_to_all_pipelines(struct probe *p, struct check_result *r,
+    const char *type, const char *id)
+{
+	struct api_call *c = fetch(p, ado_get_permits(p->api, project_id(p),
+	    type, id));
+	int open = -1;
+
+	if (!call_failed(r, c, "the pipeline permissions"))
+		open = json_is_true(json_object_get(json_object_get(
+		    api_call_result(c), "allPipelines"), "authorized"));
+	api_call_free(c);
+	return open;
+}
+
+static void
+test_connection(struct probe *p, struct check_result *r, json_t *endpoint)
+{
+	struct api_call *c = fetch(p, ado_test_stored_endpoint(p->api,
+	    project_id(p), endpoint));
+	const char *status, *message;
+
+	if (!call_failed(r, c, "the connection test")) {
+		status = api_field(api_call_result(c), "statusCode");
+		message = api_field(api_call_result(c), "errorMessage");
+		if (status != NULL && strcasecmp(status, "ok") == 0)
+			set_result(r, VERDICT_OK, NULL, "%s is open to all "
+			    "pipelines and connects", p->target->connection);
+		else
+			set_result(r, VERDICT_PROBLEM, NULL,
+			    "%s does not connect: %s", p->target->connection,
+			    message && *message ? message : status);
+	}
+	api_call_free(c);
+}
+
+static void
+check_connection(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	json_t *endpoint;
+	int open;
+
+	if (need_project(p, r) == NULL)
+		return;
+	c = fetch(p, ado_find_endpoints(p->api, project_id(p),
+	    p->target->connection));
+	if (call_failed(r, c, "the service connections")) {
+		api_call_free(c);
+		return;
+	}
+	endpoint = api_item(c, 0);
+	if (endpoint == NULL)
+		set_result(r, VERDICT_PROBLEM, "service-connection-missing", "there is "
+		    "no service connection '%s'", p->target->connection);
+	else if ((open = open_to_all_pipelines(p, r, "endpoint",
+	    api_field(endpoint, "id"))) == 0)
+		set_result(r, VERDICT_PROBLEM, "waiting-for-permit",
+		    "%s is not open to all pipelines", p->target->connection);
+	else if (open == 1)
+		test_connection(p, r, endpoint);
+	api_call_free(c);
+}
+
+static void
+check_environment(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+
+	if (need_project(p, r) == NULL)
+		return;
+	c = fetch(p, ado_find_environments(p->api, project_id(p),
+	    p->target->environment));
+	if (!call_failed(r, c, "the environments")) {
+		if (api_count(c) == 0)
+			set_result(r, VERDICT_PROBLEM, "environment-missing",
+			    "there is no environment '%s'",
+			    p->target->environment);
+		else
+			set_result(r, VERDICT_OK, NULL, "the environment %s "
+			    "exists", p->target->environment);
+	}
+	api_call_free(c);
+}
+
+/* config-infra-prod.yml of the ML repository, read as JSON; NULL if not. */
+static json_t *
+read_config(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	const char *text;
+	json_t *config = NULL;
+	char *cause = NULL;
+
+	if (need_repository(p, r, p->target->repository) == NULL)
+		return NULL;
+	c = fetch(p, ado_get_item(p->api, project_id(p),
+	    p->target->repository, "/config-infra-prod.yml", "main"));
+	if (api_call_error(c)->kind == API_NOT_FOUND)
+		set_result(r, VERDICT_UNKNOWN, NULL, "%s has no "
+		    "config-infra-prod.yml yet: give --namespace and --postfix",
+		    p->target->repository);
+	else if (!call_failed(r, c, "config-infra-prod.yml")) {
+		text = api_field(api_call_result(c), "content");
+		config = yamljson_parse(text ? text : "", text ? strlen(text) :
+		    0, &cause);
+		if (config == NULL)
+			set_result(r, VERDICT_PROBLEM, NULL,
+			    "config-infra-prod.yml is not YAML: %s", cause);
+		free(cause);
+	}
+	api_call_free(c);
+	return config;
+}
+
+static void
+report_names(struct check_result *r, const struct names_input *in)
+{
+	struct name_problem *problems;
+	size_t count, serious = names_check(in, &problems, &count);
+	char *text = xstrdup("");
+
+	for (size_t i = 0; i < count; i++) {
+		char *more = xasprintf("%s%s%s", text, i ? "; " : "",
+		    problems[i].message);
+		free(text);
+		text = more;
+	}
+	if (serious > 0)
+		set_result(r, VERDICT_PROBLEM, "resource-name-invalid", "%s", text);
+	else
+		set_result(r, VERDICT_OK, NULL, "namespace %s and postfix %s "
+		    "give valid names%s%s", in->namespace, in->postfix,
+		    count ? "; " : "", text);
+	free(text);
+	names_free_problems(problems, count);
+}
+
+static void
+check_names(struct probe *p, struct check_result *r)
+{
+	struct names_input in = { p->target->namespace, p->target->postfix,
+		p->target->environment, p->target->infrastructure, NULL };
+	json_t *config = NULL, *vars;
+
+	if (in.namespace == NULL || in.postfix == NULL) {
+		config = read_config(p, r);
+		if (config == NULL)
+			return;
+		vars = json_object_get(config, "variables");
+		if (in.namespace == NULL)
+			in.namespace = api_field(vars, "namespace");
+		if (in.postfix == NULL)
+			in.postfix = api_field(vars, "postfix");
+	}
+	report_names(r, &in);
+	json_decref(config);
+}
+
+static void
+check_azure(struct probe *p, struct check_result *r)
+{
+	(void)p;
+	set_result(r, VERDICT_UNKNOWN, NULL, "needs an Azure sign-in, which "
+	    "doctor does not do yet in version %s", PACKAGE_VERSION);
+}
+
+static const struct check all_checks[] = {
+	{ "pat", "The PAT signs in", check_pat },
+	{ "project", "The project exists", check_project },
+	{ "repo-mlops-v2", "mlops-v2 is imported, on main",
+	    check_repo_mlops_v2 },
+	{ "repo-mlops-project-template", "mlops-project-template is "
+	    "imported, on main", check_repo_project_template },
+	{ "repo-mlops-templates", "mlops-templates is imported, on main",
+	    check_repo_templates },
+	{ "job-identity", "The identity jobs run as", check_job_identity },
+	{ "pipeline-rights", "It may create and edit pipelines",
+	    check_pipeline_rights },
+	{ "ml-repo", "The ML repository has a first commit", check_ml_repo },
+	{ "ml-repo-rights", "It may contribute and create branches there",
+	    check_ml_repo_rights },
+	{ "parallelism", "Hosted parallel jobs", check_parallelism },
+	{ "terraform-extension", "The Terraform extension",
+	    check_terraform_extension },
+	{ "connection", "The service connection", check_connection },
+	{ "environment", "The environment", check_environment },
+	{ "names", "The names from namespace and postfix", check_names },
+	{ "azure", "Subscription, Contributor role, resource providers",
+	    check_azure },
+};
+
+const struct check *
+checks_all(size_t *count)
+{
+	*count = sizeof all_checks / sizeof all_checks[0];
+	return all_checks;
+}
+
+const struct check *
+checks_find(const char *id)
+{
+	for (size_t i = 0; i < sizeof all_checks / sizeof all_checks[0]; i++)
+		if (strcmp(all_checks[i].id, id) == 0)
+			return &all_checks[i];
+	return NULL;
+}
+
+/* ---- probes --------------------------------------------------------- */
+
+struct probe *
+probe_new(struct api *api, const struct check_target *target)
+{
+	struct probe *p = xcalloc(1, sizeof *p);
+
+	p->api = api;
+	p->target = target;
+	return p;
+}
+
+void
+probe_free(struct probe *p)
+{
+	if (p == NULL)
+		return;
+	free(p->user);
+	json_decref(p->project);
+	json_decref(p->repositories);
+	free(p->identity_name);
+	free(p->identity_descriptor);
+	free(p);
+}
+
+void
+probe_run(struct probe *p, const struct check *c, struct check_result *out)
+{
+	out->verdict = VERDICT_UNKNOWN;
+	out->detail = NULL;
+	out->error_id = NULL;
+	out->missing_error = NULL;
+	c->run(p, out);
+	if (out->detail == NULL)
+		set_result(out, VERDICT_UNKNOWN, NULL, "the check said nothing");
+}
+
+void
+check_result_clear(struct check_result *r)
+{
+	free(r->detail);
+	r->detail = NULL;
+}
+
+const char *
+verdict_word(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_OK: return "ok";
+	case VERDICT_PROBLEM: return "problem";
+	case VERDICT_UNKNOWN: break;
+	}
+	return "cannot tell";
+}

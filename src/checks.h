@@ -1,0 +1,77 @@
+/*
+ * The read-only checks of a setup, one function per check: `doctor` runs
+ * them all, and the engine's step probes run the one that tells whether a
+ * step is done. A check only reads; it never changes the organization.
+ *
+ * Checks share what they learn (the project's id, the identity jobs run
+ * as) through the probe, so each can run alone or after the others
+ * without asking twice.
+ */
+#ifndef MT_CHECKS_H
+#define MT_CHECKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "api.h"
+
+/* What is checked: the setup as the operator describes it. */
+struct check_target {
+	const char *organization;      /* the organization's name */
+	const char *project;           /* mlops-v2 */
+	const char *repository;        /* the ML project repository */
+	const char *infrastructure;    /* bicep, terraform */
+	const char *namespace;         /* NULL: read from the repository */
+	const char *postfix;
+	const char *connection;        /* Azure-ARM-Prod */
+	const char *environment;       /* prod */
+};
+
+enum verdict { VERDICT_OK, VERDICT_PROBLEM, VERDICT_UNKNOWN };
+
+/* One check's outcome; the detail is owned by it. */
+struct check_result {
+	enum verdict verdict;
+	char *detail;                  /* what was found, or why not */
+	const char *error_id;          /* a problem's entry in errors.yml */
+	/* A thing this check needs is missing: its own check reports that
+	 * problem (missing_error); others only cannot tell. */
+	const char *missing_error;
+};
+
+/* A run of checks against one organization; see probe_new. */
+struct probe {
+	struct api *api;
+	const struct check_target *target;
+	bool signed_in;                /* connectionData answered */
+	char *user;
+	json_t *project;               /* the project, once found */
+	json_t *repositories;          /* the project's repositories */
+	char *identity_name;           /* the identity jobs run as */
+	char *identity_descriptor;
+};
+
+struct check {
+	const char *id;                /* "pat", "project", ... */
+	const char *title;
+	void (*run)(struct probe *, struct check_result *);
+};
+
+/* The checks, in the guide's order; *count gets how many. */
+const struct check *checks_all(size_t *count);
+/* A check by id, or NULL. */
+const struct check *checks_find(const char *id);
+
+/* A probe on api (borrowed) for target (borrowed). */
+struct probe *probe_new(struct api *api, const struct check_target *target);
+void probe_free(struct probe *p);
+/* Run check c; *out is set (free its detail with check_result_clear). */
+void probe_run(struct probe *p, const struct check *c,
+    struct check_result *out);
+void check_result_clear(struct check_result *r);
+
+const char *verdict_word(enum verdict v);
+
+#endif

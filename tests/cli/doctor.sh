@@ -1,0 +1,145 @@
+# `mlops-tui doctor` against the sandbox: a healthy setup is all ok, and
+# each known problem switched on is reported, alone, with its fix.
+. "$top_srcdir/tests/lib.sh"
+sim_start
+. "$top_srcdir/tests/guide.sh"
+
+ADO_NS_BUILD=33344d9c-fc72-4d6f-aba5-fa317101a7e9
+ADO_NS_GIT=2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87
+out="$tap_tmp/doctor.out"
+log="$tap_tmp/doctor.log"
+doctor() { # ARGS...: run doctor on the ML repository; sets $rc
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" doctor --org "$SIM_URL" \
+	    --repo taxi-fare-regression --log "$log" "$@" >"$out" 2>&1 </dev/null
+	rc=$?
+}
+problems() { # ARGS...: the ids of the checks that report a problem
+	doctor --json "$@"
+	jq -r '[.checks[] | select(.verdict == "problem") | .id] | join(" ")' "$out"
+}
+verdict() { jq -r --arg id "$1" '.checks[] | select(.id == $id) | .verdict' "$out"; }
+fix_of() { jq -r --arg id "$1" '.checks[] | select(.id == $id) | .known_error.id' "$out"; }
+
+# No project yet: the PAT works, everything after it is a problem or
+# cannot be told, and nothing is created by looking.
+doctor
+is "$rc" 7 "a missing project: exit status 7"
+contains "$(cat "$out")" "ok           The PAT signs in: signed in to sandbox as Sandbox Operator" "the signed-in user and the organization"
+contains "$(cat "$out")" "problem      The project exists: there is no project 'mlops-v2'" "the project is missing"
+contains "$(cat "$out")" "fix  1." "with the numbered fix from errors.yml"
+contains "$(cat "$out")" "Nothing was changed." "and says it changed nothing"
+is "$(problems)" "project" "the project is the one problem; what needs it cannot be told"
+api GET "_apis/projects/mlops-v2?$V"
+is "$status" 404 "doctor created no project"
+
+guide_setup
+sim_principal Azure-ARM-Prod-mlops-v2
+edit_config() { # NAMESPACE: config-infra-prod.yml on main of the ML repository
+	api GET "$R/taxi-fare-regression/refs?filter=heads/main&$V"
+	_tip=$(echo "$body" | jq -r '.value[0].objectId')
+	_content=$(printf 'variables:\n  namespace: %s\n  postfix: 0001\n  location: eastus\n' "$1" | jq -Rs .)
+	_change=add
+	api GET "$R/taxi-fare-regression/items?path=/config-infra-prod.yml&$V"
+	[ "$status" = 200 ] && _change=edit
+	api POST "$R/taxi-fare-regression/pushes?$V" "{\"refUpdates\":[{\"name\":\"refs/heads/main\",\"oldObjectId\":\"$_tip\"}],\"commits\":[{\"comment\":\"config\",\"changes\":[{\"changeType\":\"$_change\",\"item\":{\"path\":\"/config-infra-prod.yml\"},\"newContent\":{\"content\":$_content,\"contentType\":\"rawtext\"}}]}]}"
+}
+edit_config mlopsv2
+
+# Sections 1 and 2 done; no service connection, no environment.
+is "$(problems)" "connection environment" "before section 3: the connection and the environment are missing"
+is "$(fix_of connection)" service-connection-missing "the connection's fix"
+is "$(fix_of environment)" environment-missing "the environment's fix"
+
+connection() { # SECRET: the guide's Azure-ARM-Prod as JSON
+	printf '{"name":"Azure-ARM-Prod","type":"azurerm","url":"https://management.azure.com/","authorization":{"scheme":"ServicePrincipal","parameters":{"tenantid":"%s","serviceprincipalid":"%s","authenticationType":"spnKey","serviceprincipalkey":"%s"}},"data":{"subscriptionId":"%s","subscriptionName":"sandbox"},"serviceEndpointProjectReferences":[{"projectReference":{"id":"%s"},"name":"Azure-ARM-Prod"}]}' \
+	    "$SIM_TENANT" "$SP_APP_ID" "$1" "$SIM_SUB" "$project"
+}
+api POST "_apis/serviceendpoint/endpoints?$V" "$(connection "$SP_SECRET")"
+endpoint=$(echo "$body" | jq -r .id)
+is "$(problems)" "connection environment" "a connection not granted to all pipelines is still a problem"
+is "$(fix_of connection)" waiting-for-permit "whose fix is to permit it"
+permit endpoint "$endpoint"
+api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"prod"}'
+
+# Healthy: everything ok but what no documented API tells.
+doctor
+is "$rc" 0 "a healthy setup: exit status 0"
+doctor --json
+is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism azure" "all ok but parallelism and Azure, which doctor cannot tell"
+is "$(jq -r .changed "$out")" false "the JSON says nothing changed"
+is "$(verdict names)" ok "the names from config-infra-prod.yml fit"
+contains "$(jq -r '.checks[] | select(.id == "job-identity") | .detail' "$out")" "mlops-v2 Build Service (sandbox)" "jobs run as the project's Build Service"
+is "$(jq -r '.checks[] | select(.id == "parallelism") | .known_error.fix' "$out" | head -1)" "1. Check Organization settings > Pipelines > Parallel jobs: the Microsoft-hosted count" "cannot tell parallelism, but says where to look"
+
+# Each known problem alone.
+api PATCH "mlops-v2/_apis/build/generalsettings?$V" '{"enforceJobAuthScope":false}'
+is "$(problems)" "pipeline-rights ml-repo-rights" "3: jobs run as the collection's identity, which has neither right"
+contains "$(jq -r '.checks[] | select(.id == "pipeline-rights") | .detail' "$out")" "Project Collection Build Service (sandbox)" "3: naming that identity"
+api PATCH "mlops-v2/_apis/build/generalsettings?$V" '{"enforceJobAuthScope":true}'
+
+api POST "_apis/accesscontrolentries/$ADO_NS_BUILD?$V" "{\"token\":\"$project\",\"merge\":false,\"accessControlEntries\":[{\"descriptor\":\"$builder\",\"allow\":32768,\"deny\":0}]}"
+sleep 0.1 # past the sandbox's read lag of new permissions, as the real one
+is "$(problems)" "pipeline-rights" "4: without Edit build pipeline"
+is "$(fix_of pipeline-rights)" build-pipeline-permissions "4: its fix"
+contains "$(jq -r '.checks[] | select(.id == "pipeline-rights") | .detail' "$out")" "may not edit build pipelines" "4: naming the missing right"
+grant "$ADO_NS_BUILD" "$project" 34816
+sleep 0.1
+
+api POST "_apis/accesscontrolentries/$ADO_NS_GIT?$V" "{\"token\":\"repoV2/$project/$taxi\",\"merge\":false,\"accessControlEntries\":[{\"descriptor\":\"$builder\",\"allow\":4,\"deny\":0}]}"
+sleep 0.1
+is "$(problems)" "ml-repo-rights" "without Create branch on the ML repository"
+is "$(fix_of ml-repo-rights)" push-permission-denied "its fix"
+contains "$(jq -r '.checks[] | select(.id == "ml-repo-rights") | .detail' "$out")" "lacks Create branch on taxi-fare-regression" "naming the missing right"
+grant "$ADO_NS_GIT" "repoV2/$project/$taxi" 20
+sleep 0.1
+
+api GET "$R/mlops-templates/refs?filter=heads/main&$V"
+api POST "$R/mlops-templates/refs?$V" "[{\"name\":\"refs/heads/other\",\"oldObjectId\":\"$zero\",\"newObjectId\":\"$(echo "$body" | jq -r '.value[0].objectId')\"}]"
+api PATCH "$R/mlops-templates?$V" '{"defaultBranch":"refs/heads/other"}'
+is "$(problems)" "repo-mlops-templates" "1: an accelerator repository that defaults to another branch"
+contains "$(jq -r '.checks[] | select(.id == "repo-mlops-templates") | .detail' "$out")" "defaults to other, not main" "1: naming the branch"
+api PATCH "$R/mlops-templates?$V" '{"defaultBranch":"refs/heads/main"}'
+
+is "$(problems --infrastructure terraform)" "terraform-extension" "12: terraform without the extension"
+is "$(fix_of terraform-extension)" terraform-extension-missing "12: its fix"
+api POST "_apis/extensionmanagement/installedextensionsbyname/ms-devlabs/custom-terraform-tasks/0.1.0?$P"
+is "$(problems --infrastructure terraform)" "" "12: with it installed, terraform is fine"
+
+api PATCH "$PP/endpoint/$endpoint?$P" '{"allPipelines":{"authorized":false}}'
+is "$(problems)" "connection" "9: a connection not open to all pipelines"
+permit endpoint "$endpoint"
+
+api PUT "_apis/serviceendpoint/endpoints/$endpoint?$V" "$(connection not-the-secret)"
+is "$(problems)" "connection" "a connection whose secret is wrong fails TestConnection"
+contains "$(jq -r '.checks[] | select(.id == "connection") | .detail' "$out")" "AADSTS7000215" "with Entra's error"
+is "$(fix_of connection)" client-secret-wrong "matched to its fix by the error text"
+api PUT "_apis/serviceendpoint/endpoints/$endpoint?$V" "$(connection "$SP_SECRET")"
+
+is "$(problems --namespace averyverylongnamespace)" "names" "13: a namespace too long for the storage account"
+is "$(fix_of names)" resource-name-invalid "13: its fix"
+edit_config "Bad-NS"
+is "$(problems)" "names" "13: the repository's config-infra-prod.yml is read too"
+edit_config mlopsv2
+is "$(problems)" "" "every problem fixed: none left"
+
+# A refused PAT: said once, the rest cannot be told.
+AZURE_DEVOPS_EXT_PAT=not-a-pat "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression --json >"$out" 2>&1 </dev/null
+is "$(jq -r '.checks[0].verdict + " " + .checks[0].known_error.id' "$out")" "unknown ado-credentials-rejected" "a refused PAT: the fix for bad credentials"
+is "$(jq -r '[.checks[] | select(.verdict == "ok") | .id] | join(" ")' "$out")" "terraform-extension" "nothing that needs the PAT is ok"
+
+# The PAT from a file, and none at all.
+printf '%s\n' "$SIM_PAT" > "$tap_tmp/pat"
+chmod 600 "$tap_tmp/pat"
+env -u AZURE_DEVOPS_EXT_PAT "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression --pat-file "$tap_tmp/pat" >"$out" 2>&1 </dev/null
+is "$?" 0 "--pat-file: the PAT from a file"
+env -u AZURE_DEVOPS_EXT_PAT "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression >"$out" 2>&1 </dev/null
+is "$?" 2 "no PAT anywhere: a usage error"
+contains "$(cat "$out")" "no Azure DevOps PAT" "saying so"
+
+# Read-only: every request doctor made reads, but TestConnection's proxy.
+is "$(awk '$2 != "GET" && $3 !~ /_apis\/serviceendpoint\/endpointproxy/' "$log" | wc -l)" 0 "doctor sent nothing but reads"
+contains "$(cat "$log")" " GET $SIM_URL/_apis/connectionData" "its log names each request"
+for s in "$SIM_PAT" "$SP_SECRET"; do
+	lacks "$(cat "$out" "$log" "$tap_tmp"/doctor.* 2>/dev/null)" "$s" "no secret in doctor's output or log"
+done
+done_testing
