@@ -103,16 +103,13 @@ ado_get_timeline(struct api *api, const char *project, long build)
 	return c;
 }
 
-struct api_call *
-ado_permit(struct api *api, const char *project, const char *type,
-    const char *id, long pipeline)
+/* pipelinePermissions of a resource; it has no released version. */
+static struct api_call *
+permits(struct api *api, const char *method, const char *project,
+    const char *type, const char *id, json_t *body)
 {
 	char *p = api_escape(project), *i = api_escape(id);
-	json_t *body = pipeline == 0 ? json_pack("{s:{s:b}}", "allPipelines",
-	    "authorized", 1) : json_pack("{s:[{s:I, s:b}]}", "pipelines", "id",
-	    (json_int_t)pipeline, "authorized", 1);
-	/* pipelinePermissions has no released version: preview it is. */
-	struct api_call *c = call(api, "PATCH", api_url(api, "7.1-preview.1",
+	struct api_call *c = call(api, method, api_url(api, "7.1-preview.1",
 	    "%s/_apis/pipelines/pipelinepermissions/%s/%s", p, type, i), body,
 	    false);
 
@@ -122,15 +119,18 @@ ado_permit(struct api *api, const char *project, const char *type,
 }
 
 struct api_call *
+ado_permit(struct api *api, const char *project, const char *type,
+    const char *id, long pipeline)
+{
+	return permits(api, "PATCH", project, type, id, pipeline == 0 ?
+	    json_pack("{s:{s:b}}", "allPipelines", "authorized", 1) :
+	    json_pack("{s:[{s:I, s:b}]}", "pipelines", "id",
+	    (json_int_t)pipeline, "authorized", 1));
+}
+
+struct api_call *
 ado_get_permits(struct api *api, const char *project, const char *type,
     const char *id)
 {
-	char *p = api_escape(project), *i = api_escape(id);
-	struct api_call *c = call(api, "GET", api_url(api, "7.1-preview.1",
-	    "%s/_apis/pipelines/pipelinepermissions/%s/%s", p, type, i), NULL,
-	    false);
-
-	free(i);
-	free(p);
-	return c;
+	return permits(api, "GET", project, type, id, NULL);
 }

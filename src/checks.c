@@ -29,6 +29,20 @@ static const char *const accelerator_repos[] = {
 
 /* ---- results -------------------------------------------------------- */
 
+static void
+vset_result(struct check_result *r, enum verdict v, const char *error_id,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void
+vset_result(struct check_result *r, enum verdict v, const char *error_id,
+    const char *fmt, va_list ap)
+{
+	free(r->detail);
+	r->detail = xvasprintf(fmt, ap);
+	r->verdict = v;
+	r->error_id = error_id;
+}
+
 static void set_result(struct check_result *r, enum verdict v,
     const char *error_id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -39,12 +53,9 @@ set_result(struct check_result *r, enum verdict v, const char *error_id,
 {
 	va_list ap;
 
-	free(r->detail);
 	va_start(ap, fmt);
-	r->detail = xvasprintf(fmt, ap);
+	vset_result(r, v, error_id, fmt, ap);
 	va_end(ap);
-	r->verdict = v;
-	r->error_id = error_id;
 }
 
 /* What r needs does not exist; see check_result.missing_error. */
@@ -56,12 +67,9 @@ missing(struct check_result *r, const char *error_id, const char *fmt, ...)
 {
 	va_list ap;
 
-	free(r->detail);
 	va_start(ap, fmt);
-	r->detail = xvasprintf(fmt, ap);
+	vset_result(r, VERDICT_UNKNOWN, NULL, fmt, ap);
 	va_end(ap);
-	r->verdict = VERDICT_UNKNOWN;
-	r->error_id = NULL;
 	r->missing_error = error_id;
 }
 

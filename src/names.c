@@ -160,3 +160,11 @@ names_free_problems(struct name_problem *p, size_t count)
 		free(p[i].message);
 	free(p);
 }
+
+bool
+names_storage_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 3 && n <= 24 && lower_alnum(name);
+}

@@ -7,6 +7,7 @@
 #ifndef MT_NAMES_H
 #define MT_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct names_input {
@@ -46,5 +47,8 @@ void names_free(struct names *n);
 size_t names_check(const struct names_input *in, struct name_problem **out,
     size_t *count);
 void names_free_problems(struct name_problem *p, size_t count);
+
+/* Azure's storage account rule: 3 to 24 lowercase letters and digits. */
+bool names_storage_valid(const char *name);
 
 #endif

@@ -9,59 +9,37 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "names.h"
 #include "sim/cloud.h"
 #include "sim/handlers.h"
 #include "sim/runs.h"
 #include "xalloc.h"
 
-struct names {
-	char *rg, *workspace, *key_vault, *storage, *tf_storage, *endpoint;
-};
-
-static bool
-lower_alnum(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
+/* The names a run's pipeline derives from its config's variables. */
 static void
 derive_names(struct run_context *c, struct names *n)
 {
-	const char *ns = runs_variable(c, "namespace");
-	const char *pf = runs_variable(c, "postfix");
-	const char *env = runs_variable(c, "environment");
-	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+	struct names_input in = { runs_variable(c, "namespace"),
+		runs_variable(c, "postfix"), runs_variable(c, "environment"),
+		NULL, NULL };
 
-	ns = ns ? ns : "";
-	pf = pf ? pf : "";
-	env = env ? env : "";
-	n->rg = xasprintf("rg-%s-%s%s", ns, pf, env);
-	n->workspace = xasprintf("mlw-%s-%s%s", ns, pf, env);
-	n->key_vault = xasprintf("kv-%s-%s%s", ns, pf, env);
-	n->storage = xasprintf("st%s%s%s", ns, pf, env);
-	n->tf_storage = xasprintf("st%s%s%stf", ns, pf, env);
-	n->endpoint = xasprintf("taxi-%s-%s%s%s", strcmp(kind, "batch") == 0 ?
-	    "batch" : "online", ns, pf, env);
+	in.environment = in.environment ? in.environment : "";
+	names_derive(n, &in);
 }
 
-static void
-free_names(struct names *n)
+/* The endpoint a deployment run creates. */
+static const char *
+run_endpoint(struct run_context *c, const struct names *n)
 {
-	free(n->rg);
-	free(n->workspace);
-	free(n->key_vault);
-	free(n->storage);
-	free(n->tf_storage);
-	free(n->endpoint);
+	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+
+	return strcmp(kind, "batch") == 0 ? n->batch_endpoint :
+	    n->online_endpoint;
 }
 
 /* Whether the world setting list holds name. */
@@ -139,15 +117,15 @@ decide_terraform(struct run_context *c, struct names *n)
 	const char *branch = json_string_value(json_object_get(c->run,
 	    "branch"));
 
-	if (strlen(n->tf_storage) > 24 || !lower_alnum(n->tf_storage))
+	if (!names_storage_valid(n->state_storage))
 		runs_fail_at(c, "create-storage-account", "(AccountNameInvalid) "
 		    "%s is not a valid storage account name. Storage account "
 		    "name must be between 3 and 24 characters in length and use "
-		    "numbers and lower-case letters only.", n->tf_storage);
-	if (taken(c, n->tf_storage))
+		    "numbers and lower-case letters only.", n->state_storage);
+	if (taken(c, n->state_storage))
 		runs_fail_at(c, "create-storage-account",
 		    "(StorageAccountAlreadyTaken) The storage account named %s "
-		    "is already taken.", n->tf_storage);
+		    "is already taken.", n->state_storage);
 	if (dir == NULL || git_path_kind(c->x, c->repo, branch, dir) != 2)
 		runs_fail_at(c, "run-terraform-init", "Terraform initialized in "
 		    "an empty directory! The directory %s has no Terraform "
@@ -240,25 +218,27 @@ decide_training(struct run_context *c, struct names *n)
 		runs_fail_at(c, "connect-to-workspace", "ERROR: (ResourceNotFound)"
 		    " The Resource 'Microsoft.MachineLearningServices/workspaces/"
 		    "%s' under resource group '%s' was not found.", n->workspace,
-		    n->rg);
+		    n->resource_group);
 }
 
 static void
 decide_endpoint(struct run_context *c, struct names *n)
 {
+	const char *endpoint = run_endpoint(c, n);
+
 	if (!azure_has(c, "workspaces", n->workspace))
 		runs_fail_at(c, "connect-to-workspace", "ERROR: (ResourceNotFound)"
 		    " The Resource 'Microsoft.MachineLearningServices/workspaces/"
 		    "%s' under resource group '%s' was not found.", n->workspace,
-		    n->rg);
-	if (strlen(n->endpoint) > 32)
+		    n->resource_group);
+	if (strlen(endpoint) > 32)
 		runs_fail_at(c, "create-endpoint", "(ValidationError) Endpoint "
 		    "name '%s' is too long: an endpoint name has 3 to 32 "
-		    "characters.", n->endpoint);
-	if (taken(c, n->endpoint))
+		    "characters.", endpoint);
+	if (taken(c, endpoint))
 		runs_fail_at(c, "create-endpoint", "There is already an endpoint "
 		    "with this name, Endpoint name needs to be unique within a "
-		    "region: %s", n->endpoint);
+		    "region: %s", endpoint);
 	if (!azure_has(c, "models", "taxi-model"))
 		runs_fail_at(c, "create-deployment", "ERROR: (UserError) Model "
 		    "taxi-model@latest was not found in workspace %s.",
@@ -308,7 +288,7 @@ mlpipelines_decide(struct run_context *c)
 		decide_training(c, &n);
 	else
 		decide_endpoint(c, &n);
-	free_names(&n);
+	names_free(&n);
 }
 
 void
@@ -319,15 +299,15 @@ mlpipelines_apply(struct run_context *c)
 
 	derive_names(c, &n);
 	if (strncmp(kind, "infra-", 6) == 0) {
-		azure_add(c, "resource_groups", n.rg, NULL);
-		azure_add(c, "workspaces", n.workspace, n.rg);
-		azure_add(c, "key_vaults", n.key_vault, n.rg);
-		azure_add(c, "storage_accounts", n.storage, n.rg);
+		azure_add(c, "resource_groups", n.resource_group, NULL);
+		azure_add(c, "workspaces", n.workspace, n.resource_group);
+		azure_add(c, "key_vaults", n.key_vault, n.resource_group);
+		azure_add(c, "storage_accounts", n.storage, n.resource_group);
 		azure_add(c, "compute_clusters", "cpu-cluster", n.workspace);
 	} else if (strcmp(kind, "training") == 0)
 		azure_add(c, "models", "taxi-model", n.workspace);
 	else
 		azure_add(c, strcmp(kind, "batch") == 0 ? "batch_endpoints" :
-		    "online_endpoints", n.endpoint, n.workspace);
-	free_names(&n);
+		    "online_endpoints", run_endpoint(c, &n), n.workspace);
+	names_free(&n);
 }
