@@ -13,6 +13,7 @@
 #include "ado_resources.h"
 #include "ado_security.h"
 #include "checks.h"
+#include "cloud.h"
 #include "names.h"
 #include "xalloc.h"
 #include "yamljson.h"
@@ -577,12 +578,183 @@ check_names(struct probe *p, struct check_result *r)
 	json_decref(config);
 }
 
-static void
-check_azure(struct probe *p, struct check_result *r)
+/* ---- Azure ----------------------------------------------------------- */
+
+static const char *const providers[] = {
+	"Microsoft.MachineLearningServices", "Microsoft.Storage",
+	"Microsoft.KeyVault", "Microsoft.ContainerRegistry",
+	"Microsoft.Insights",
+};
+
+/* Signed in to Azure with fresh tokens, and a subscription to check. */
+static bool
+need_azure(struct probe *p, struct check_result *r)
 {
-	(void)p;
-	set_result(r, VERDICT_UNKNOWN, NULL, "needs an Azure sign-in, which "
-	    "doctor does not do yet in version %s", PACKAGE_VERSION);
+	char *cause = NULL;
+
+	if (p->target->subscription == NULL) {
+		set_result(r, VERDICT_UNKNOWN, NULL, "give --subscription to "
+		    "check Azure");
+		return false;
+	}
+	if (p->azure == NULL) {
+		set_result(r, VERDICT_UNKNOWN, NULL, "not signed in to Azure%s%s",
+		    p->azure_error ? ": " : "", p->azure_error ?
+		    p->azure_error : "");
+		return false;
+	}
+	if (signin_fresh(p->azure, &cause) == -1) {
+		set_result(r, VERDICT_UNKNOWN, NULL, "%s", cause);
+		free(cause);
+		return false;
+	}
+	return true;
+}
+
+static void
+check_subscription(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	const char *state;
+
+	if (!need_azure(p, r))
+		return;
+	c = fetch(p, arm_get_subscription(p->api, p->target->subscription));
+	if (api_call_error(c)->kind == API_NOT_FOUND ||
+	    api_call_error(c)->kind == API_FORBIDDEN)
+		set_result(r, VERDICT_PROBLEM, "subscription-not-usable",
+		    "subscription %s cannot be seen: %s",
+		    p->target->subscription, api_call_error(c)->message);
+	else if (!call_failed(r, c, "the subscription")) {
+		state = api_field(api_call_result(c), "state");
+		if (state != NULL && strcmp(state, "Enabled") == 0)
+			set_result(r, VERDICT_OK, NULL, "%s is enabled",
+			    api_field(api_call_result(c), "displayName"));
+		else
+			set_result(r, VERDICT_PROBLEM,
+			    "subscription-not-usable", "subscription %s is %s",
+			    p->target->subscription, state ? state : "unknown");
+	}
+	api_call_free(c);
+}
+
+/* The object id of the service connection's principal. */
+static bool
+need_principal(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	const char *app;
+
+	if (p->principal_id != NULL)
+		return true;
+	if (need_project(p, r) == NULL)
+		return false;
+	c = fetch(p, ado_find_endpoints(p->api, project_id(p),
+	    p->target->connection));
+	app = call_failed(r, c, "the service connections") ? NULL :
+	    api_field(api_item(c, 0), "authorization.parameters."
+	    "serviceprincipalid");
+	if (app == NULL && r->detail == NULL)
+		missing(r, "service-connection-missing", "there is no service "
+		    "connection '%s' to name a principal",
+		    p->target->connection);
+	if (app != NULL) {
+		struct api_call *sp = fetch(p, graph_find_principals(p->api,
+		    app));
+
+		if (!call_failed(r, sp, "the service principal")) {
+			if (api_count(sp) == 0)
+				set_result(r, VERDICT_PROBLEM,
+				    "service-principal-missing", "no service "
+				    "principal has the application id %s", app);
+			else
+				p->principal_id = xstrdup(api_field(api_item(
+				    sp, 0), "id"));
+		}
+		api_call_free(sp);
+	}
+	api_call_free(c);
+	return p->principal_id != NULL;
+}
+
+static bool
+is_contributor_on(json_t *assignment, const char *subscription)
+{
+	const char *role = api_field(assignment, "properties.roleDefinitionId");
+	const char *scope = api_field(assignment, "properties.scope");
+	char *want = xasprintf("/subscriptions/%s", subscription);
+	bool yes = role != NULL && scope != NULL && strcasecmp(scope, want) ==
+	    0 && strlen(role) >= strlen(CLOUD_ROLE_CONTRIBUTOR) &&
+	    strcasecmp(role + strlen(role) - strlen(CLOUD_ROLE_CONTRIBUTOR),
+	    CLOUD_ROLE_CONTRIBUTOR) == 0;
+
+	free(want);
+	return yes;
+}
+
+static void
+check_contributor(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	bool found = false;
+
+	if (!need_azure(p, r) || !need_principal(p, r))
+		return;
+	c = fetch(p, arm_list_assignments(p->api, p->target->subscription,
+	    p->principal_id));
+	if (!call_failed(r, c, "the role assignments")) {
+		for (size_t i = 0; i < api_count(c); i++)
+			found |= is_contributor_on(api_item(c, i),
+			    p->target->subscription);
+		if (found)
+			set_result(r, VERDICT_OK, NULL, "the principal of %s is "
+			    "Contributor on the subscription",
+			    p->target->connection);
+		else
+			set_result(r, VERDICT_PROBLEM, "principal-lacks-role",
+			    "the principal of %s is not Contributor on "
+			    "subscription %s", p->target->connection,
+			    p->target->subscription);
+	}
+	api_call_free(c);
+}
+
+static void
+check_providers(struct probe *p, struct check_result *r)
+{
+	char *unregistered = xstrdup("");
+
+	if (!need_azure(p, r)) {
+		free(unregistered);
+		return;
+	}
+	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
+		struct api_call *c = fetch(p, arm_get_provider(p->api,
+		    p->target->subscription, providers[i]));
+		const char *state = api_field(api_call_result(c),
+		    "registrationState");
+		bool failed = call_failed(r, c, providers[i]);
+		bool registered = state != NULL && strcmp(state,
+		    "Registered") == 0;
+
+		api_call_free(c);
+		if (failed)
+			break;
+		if (!registered) {
+			char *more = xasprintf("%s%s%s", unregistered,
+			    *unregistered ? ", " : "", providers[i]);
+
+			free(unregistered);
+			unregistered = more;
+		}
+	}
+	if (r->detail == NULL && *unregistered != '\0')
+		set_result(r, VERDICT_PROBLEM, "provider-not-registered",
+		    "not registered: %s", unregistered);
+	else if (r->detail == NULL)
+		set_result(r, VERDICT_OK, NULL, "the resource providers are "
+		    "registered");
+	free(unregistered);
 }
 
 static const struct check all_checks[] = {
@@ -606,8 +778,10 @@ static const struct check all_checks[] = {
 	{ "connection", "The service connection", check_connection },
 	{ "environment", "The environment", check_environment },
 	{ "names", "The names from namespace and postfix", check_names },
-	{ "azure", "Subscription, Contributor role, resource providers",
-	    check_azure },
+	{ "subscription", "The subscription", check_subscription },
+	{ "contributor", "The principal's Contributor role",
+	    check_contributor },
+	{ "providers", "The resource providers", check_providers },
 };
 
 const struct check *
@@ -648,6 +822,7 @@ probe_free(struct probe *p)
 	json_decref(p->repositories);
 	free(p->identity_name);
 	free(p->identity_descriptor);
+	free(p->principal_id);
 	free(p);
 }
 

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "signin.h"
 
 /* What is checked: the setup as the operator describes it. */
 struct check_target {
@@ -27,6 +28,7 @@ struct check_target {
 	const char *postfix;
 	const char *connection;        /* Azure-ARM-Prod */
 	const char *environment;       /* prod */
+	const char *subscription;      /* NULL: the Azure checks cannot tell */
 };
 
 enum verdict { VERDICT_OK, VERDICT_PROBLEM, VERDICT_UNKNOWN };
@@ -51,6 +53,9 @@ struct probe {
 	json_t *repositories;          /* the project's repositories */
 	char *identity_name;           /* the identity jobs run as */
 	char *identity_descriptor;
+	struct signin *azure;          /* borrowed; NULL: not signed in */
+	const char *azure_error;       /* why not, when it was tried */
+	char *principal_id;            /* the connection's principal */
 };
 
 struct check {

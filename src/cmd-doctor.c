@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -15,6 +16,7 @@
 #include "errors.h"
 #include "exitcode.h"
 #include "paths.h"
+#include "signin.h"
 #include "xalloc.h"
 
 struct doctor {
@@ -23,6 +25,9 @@ struct doctor {
 	struct errors *errors;
 	struct api api;
 	struct credential *pat;
+	struct signin azure;
+	bool signed_in_azure;
+	char *azure_error;
 	char *organization;
 	size_t counts[3];              /* by verdict */
 };
@@ -84,6 +89,27 @@ sign_in(struct doctor *d)
 	return 0;
 }
 
+/* Entra, Graph and ARM: the sandbox's beside a loopback organization. */
+static void
+set_cloud_urls(struct api *api)
+{
+	const char *host = strstr(api->org_url, "://") + 3;
+	size_t len = strcspn(host, "/");
+	char *origin = xstrndup(api->org_url, (size_t)(host - api->org_url) +
+	    len);
+
+	if (http_url_is_loopback(api->org_url)) {
+		api->entra_url = xasprintf("%s/_entra", origin);
+		api->graph_url = xasprintf("%s/_graph/v1.0", origin);
+		api->arm_url = xasprintf("%s/_arm", origin);
+	} else {
+		api->entra_url = xstrdup("https://login.microsoftonline.com");
+		api->graph_url = xstrdup("https://graph.microsoft.com/v1.0");
+		api->arm_url = xstrdup("https://management.azure.com");
+	}
+	free(origin);
+}
+
 static int
 open_api(struct doctor *d)
 {
@@ -97,7 +123,55 @@ open_api(struct doctor *d)
 	}
 	d->api.org_url = xstrdup(d->opt->org_url);
 	d->api.ado = d->pat;
+	set_cloud_urls(&d->api);
 	return 0;
+}
+
+/* ---- Azure sign-in ---------------------------------------------------- */
+
+static void
+tell_device_code(const char *message, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", message ? message : "Sign in to Azure.");
+}
+
+/* Whether program is on PATH. */
+static bool
+on_path(const char *program)
+{
+	const char *path = getenv("PATH"), *end;
+	bool found = false;
+
+	for (; path != NULL && *path != '\0' && !found; path = *end ? end + 1 :
+	    end) {
+		char *file;
+
+		end = path + strcspn(path, ":");
+		file = xasprintf("%.*s/%s", (int)(end - path), path, program);
+		found = access(file, X_OK) == 0;
+		free(file);
+	}
+	return found;
+}
+
+static void
+sign_in_azure(struct doctor *d)
+{
+	const char *how = d->opt->azure_sign_in;
+	int rc;
+
+	if (d->opt->subscription == NULL)
+		return;
+	if (how == NULL)
+		how = on_path("az") ? "az" : "device";
+	signin_init(&d->azure, &d->api, d->opt->tenant, d->opt->client_id);
+	if (strcmp(how, "az") == 0)
+		rc = signin_az_cli(&d->azure, "az", &d->azure_error);
+	else
+		rc = signin_device_code(&d->azure, tell_device_code, NULL,
+		    &d->azure_error);
+	d->signed_in_azure = rc == 0;
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -190,6 +264,9 @@ run_checks(struct doctor *d, json_t *list)
 {
 	struct probe *p = probe_new(&d->api, &d->target);
 	const struct check *all;
+
+	p->azure = d->signed_in_azure ? &d->azure : NULL;
+	p->azure_error = d->azure_error;
 	size_t n;
 
 	all = checks_all(&n);
@@ -246,7 +323,8 @@ doctor_init(struct doctor *d, const struct doctor_options *opt)
 	d->target = (struct check_target){ d->organization,
 		opt->project ? opt->project : "mlops-v2", opt->repository,
 		opt->infrastructure ? opt->infrastructure : "bicep",
-		opt->namespace, opt->postfix, "Azure-ARM-Prod", "prod" };
+		opt->namespace, opt->postfix, "Azure-ARM-Prod", "prod",
+		opt->subscription };
 }
 
 int
@@ -259,13 +337,19 @@ cmd_doctor(const struct doctor_options *opt)
 	if (load_known_errors(&d) == 0) {
 		rc = MT_EXIT_USAGE;
 		if (sign_in(&d) == 0 && open_api(&d) == 0) {
+			sign_in_azure(&d);
 			report(&d);
 			rc = d.counts[VERDICT_PROBLEM] ? MT_EXIT_PROBLEM :
 			    MT_EXIT_OK;
 		}
 	}
+	signin_clear(&d.azure);
+	free(d.azure_error);
 	http_free(d.api.http);
 	free(d.api.org_url);
+	free(d.api.entra_url);
+	free(d.api.graph_url);
+	free(d.api.arm_url);
 	credential_free(d.pat);
 	errors_free(d.errors);
 	free(d.organization);

@@ -12,6 +12,10 @@ struct doctor_options {
 	const char *namespace;         /* NULL: from config-infra-prod.yml */
 	const char *postfix;
 	const char *pat_file;          /* NULL: environment or prompt */
+	const char *subscription;      /* NULL: no Azure checks */
+	const char *tenant;            /* NULL: organizations */
+	const char *client_id;         /* NULL: the Azure CLI's */
+	const char *azure_sign_in;     /* "device", "az"; NULL: az if found */
 	const char *log_path;
 	bool json;
 };

@@ -59,21 +59,40 @@ loopback_host(const char *host)
 	    || strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
 }
 
+/* The scheme and host of url (curl frees them), or false. */
+static bool
+url_parts(const char *url, char **scheme, char **host)
+{
+	CURLU *u = curl_url();
+	bool ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK;
+
+	curl_url_cleanup(u);
+	return ok;
+}
+
 bool
 http_url_allowed(const char *url)
 {
-	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL;
-	bool ok = false;
+	bool ok = url_parts(url, &scheme, &host) && (strcasecmp(scheme,
+	    "https") == 0 || (strcasecmp(scheme, "http") == 0 &&
+	    loopback_host(host)));
 
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		ok = strcasecmp(scheme, "https") == 0 || (strcasecmp(scheme,
-		    "http") == 0 && loopback_host(host));
 	curl_free(scheme);
 	curl_free(host);
-	curl_url_cleanup(u);
+	return ok;
+}
+
+bool
+http_url_is_loopback(const char *url)
+{
+	char *scheme = NULL, *host = NULL;
+	bool ok = url_parts(url, &scheme, &host) && loopback_host(host);
+
+	curl_free(scheme);
+	curl_free(host);
 	return ok;
 }
 

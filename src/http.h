@@ -91,6 +91,8 @@ long http_next_timeout(struct http *h);
 /* Step until nothing is active (for the command line, never the UI). */
 void http_run(struct http *h);
 
+/* Whether url's host is this machine (the sandbox). */
+bool http_url_is_loopback(const char *url);
 /* Whether url may be used: https, or http to a loopback host. */
 bool http_url_allowed(const char *url);
 

@@ -30,7 +30,8 @@ struct options {
 
 enum doctor_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
-	DOCTOR_POSTFIX, DOCTOR_PAT_FILE,
+	DOCTOR_POSTFIX, DOCTOR_PAT_FILE, DOCTOR_SUBSCRIPTION, DOCTOR_TENANT,
+	DOCTOR_CLIENT_ID, DOCTOR_SIGN_IN,
 };
 
 /* Commands that later versions bring; they refuse to pretend. */
@@ -45,7 +46,9 @@ usage(FILE *out)
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
 "                        [--namespace NS] [--postfix PF]\n"
-"                        [--pat-file FILE] [--log FILE] [--json]\n"
+"                        [--pat-file FILE] [--subscription ID]\n"
+"                        [--tenant ID] [--client-id ID]\n"
+"                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
 "                     [--faults SPEC]\n"
@@ -83,6 +86,17 @@ usage(FILE *out)
 "                    config-infra-prod.yml\n"
 "      --pat-file FILE\n"
 "                    doctor: read the PAT from FILE (never from argv)\n"
+"      --subscription ID\n"
+"                    doctor: check this subscription, the connection's\n"
+"                    principal's Contributor role and the providers\n"
+"      --tenant ID   doctor: the Entra tenant (default organizations)\n"
+"      --client-id ID\n"
+"                    doctor: the client to sign in with (default the\n"
+"                    Azure CLI's public client)\n"
+"      --azure-sign-in device|az\n"
+"                    doctor: sign in with a device code, or take the\n"
+"                    tokens of a signed-in Azure CLI (default: az when\n"
+"                    it is installed)\n"
 "      --listen HOST:PORT\n"
 "                    sim: where to listen, loopback only (default\n"
 "                    127.0.0.1:0, any free port)\n"
@@ -131,6 +145,17 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 	case DOCTOR_NAMESPACE: d->namespace = arg; break;
 	case DOCTOR_POSTFIX: d->postfix = arg; break;
 	case DOCTOR_PAT_FILE: d->pat_file = arg; break;
+	case DOCTOR_SUBSCRIPTION: d->subscription = arg; break;
+	case DOCTOR_TENANT: d->tenant = arg; break;
+	case DOCTOR_CLIENT_ID: d->client_id = arg; break;
+	case DOCTOR_SIGN_IN:
+		if (strcmp(arg, "device") != 0 && strcmp(arg, "az") != 0) {
+			usage_error("--azure-sign-in %s: expected device or az",
+			    arg);
+			return -1;
+		}
+		d->azure_sign_in = arg;
+		break;
 	case DOCTOR_INFRA:
 		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
 			usage_error("--infrastructure %s: expected bicep or "
@@ -222,8 +247,9 @@ check_command_options(struct options *opt)
 		    "and --faults go with the sim command");
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix and --pat-file go with the doctor "
-		    "command");
+		    "--namespace, --postfix, --pat-file, --subscription, "
+		    "--tenant, --client-id and --azure-sign-in go with the "
+		    "doctor command");
 	if ((opt->org != NULL || opt->log_path != NULL) &&
 	    !is_command(opt, "sim") && !is_command(opt, "doctor"))
 		return usage_error("--org and --log go with the sim and doctor "
@@ -262,6 +288,10 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "namespace", required_argument, NULL, DOCTOR_NAMESPACE },
 		{ "postfix", required_argument, NULL, DOCTOR_POSTFIX },
 		{ "pat-file", required_argument, NULL, DOCTOR_PAT_FILE },
+		{ "subscription", required_argument, NULL, DOCTOR_SUBSCRIPTION },
+		{ "tenant", required_argument, NULL, DOCTOR_TENANT },
+		{ "client-id", required_argument, NULL, DOCTOR_CLIENT_ID },
+		{ "azure-sign-in", required_argument, NULL, DOCTOR_SIGN_IN },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -279,7 +309,8 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'O': opt->org = optarg; break;
 		case DOCTOR_PROJECT: case DOCTOR_REPO:
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
-		case DOCTOR_PAT_FILE:
+		case DOCTOR_PAT_FILE: case DOCTOR_SUBSCRIPTION:
+		case DOCTOR_TENANT: case DOCTOR_CLIENT_ID: case DOCTOR_SIGN_IN:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;

@@ -7,11 +7,13 @@ sim_start
 ADO_NS_BUILD=33344d9c-fc72-4d6f-aba5-fa317101a7e9
 ADO_NS_GIT=2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87
 out="$tap_tmp/doctor.out"
+err="$tap_tmp/doctor.err"
 log="$tap_tmp/doctor.log"
 doctor() { # ARGS...: run doctor on the ML repository; sets $rc
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" doctor --org "$SIM_URL" \
-	    --repo taxi-fare-regression --log "$log" "$@" >"$out" 2>&1 </dev/null
+	    --repo taxi-fare-regression --log "$log" "$@" >"$out" 2>"$err" </dev/null
 	rc=$?
+	cat "$out" "$err" >> "$tap_tmp/all-output"
 }
 problems() { # ARGS...: the ids of the checks that report a problem
 	doctor --json "$@"
@@ -65,7 +67,7 @@ api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"prod"}'
 doctor
 is "$rc" 0 "a healthy setup: exit status 0"
 doctor --json
-is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism azure" "all ok but parallelism and Azure, which doctor cannot tell"
+is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism subscription contributor providers" "all ok but parallelism, and Azure without --subscription"
 is "$(jq -r .changed "$out")" false "the JSON says nothing changed"
 is "$(verdict names)" ok "the names from config-infra-prod.yml fit"
 contains "$(jq -r '.checks[] | select(.id == "job-identity") | .detail' "$out")" "mlops-v2 Build Service (sandbox)" "jobs run as the project's Build Service"
@@ -122,8 +124,65 @@ is "$(problems)" "names" "13: the repository's config-infra-prod.yml is read too
 edit_config mlopsv2
 is "$(problems)" "" "every problem fixed: none left"
 
+# Azure, signed in with a device code (the sandbox approves it after two
+# polls), with tokens so short-lived that each Azure check renews them.
+api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"token_lifetime_s":60}'
+before=$(wc -l < "$log")
+is "$(problems --subscription "$SIM_SUB" --tenant "$SIM_TENANT" --azure-sign-in device)" "" "Azure: subscription, Contributor and providers ok"
+is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism" "only parallelism left untold"
+contains "$(jq -r '.checks[] | select(.id == "contributor") | .detail' "$out")" "is Contributor on the subscription" "the connection's principal holds Contributor"
+contains "$(cat "$err")" "enter the code" "the device code is shown to the operator"
+# Two polls and the Graph token at sign-in, then both tokens again before
+# each of the three Azure checks.
+is "$(tail -n +$((before + 1)) "$log" | grep -c '/oauth2/v2.0/token ')" 9 "tokens about to expire are renewed before each Azure check"
+api PATCH _sandbox/settings '{"token_lifetime_s":3599}'
+
+api PATCH _sandbox/settings '{"registered_providers":["Microsoft.MachineLearningServices","Microsoft.Storage","Microsoft.ContainerRegistry","Microsoft.Insights"]}'
+is "$(problems --subscription "$SIM_SUB" --azure-sign-in device)" "providers" "19: an unregistered resource provider"
+is "$(jq -r '.checks[] | select(.id == "providers") | .detail' "$out")" "not registered: Microsoft.KeyVault" "19: naming it"
+is "$(fix_of providers)" provider-not-registered "19: its fix"
+api PATCH _sandbox/settings '{"registered_providers":["Microsoft.MachineLearningServices","Microsoft.KeyVault","Microsoft.Storage","Microsoft.ContainerRegistry","Microsoft.Insights"]}'
+
+is "$(problems --subscription 00000000-0000-0000-0000-000000000000 --azure-sign-in device)" "subscription" "a subscription that cannot be seen: that is the problem"
+is "$(fix_of subscription)" subscription-not-usable "its fix"
+
+# A principal without a role: the connection's test fails, and why.
+_host="${SIM_URL%/*}"
+_app=$(curl -s -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' --data '{"displayName":"no-role"}' "$_host/_graph/v1.0/applications")
+_secret=$(curl -s -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' --data '{}' "$_host/_graph/v1.0/applications/$(echo "$_app" | jq -r .id)/addPassword" | jq -r .secretText)
+curl -s -o /dev/null -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' --data "{\"appId\":\"$(echo "$_app" | jq -r .appId)\"}" "$_host/_graph/v1.0/servicePrincipals"
+_saved_app=$SP_APP_ID
+SP_APP_ID=$(echo "$_app" | jq -r .appId)
+api PUT "_apis/serviceendpoint/endpoints/$endpoint?$V" "$(connection "$_secret")"
+is "$(problems --subscription "$SIM_SUB" --azure-sign-in device)" "connection contributor" "7: a principal without Contributor: no connection, no role"
+is "$(fix_of contributor)" principal-lacks-role "7: the role's fix"
+SP_APP_ID=$_saved_app
+api PUT "_apis/serviceendpoint/endpoints/$endpoint?$V" "$(connection "$SP_SECRET")"
+
+# The Azure CLI's tokens instead: an az on PATH that hands out the
+# sandbox's tokens and notes the environment it was given.
+mkdir -p "$tap_tmp/bin"
+printf '%s' "$ARM_TOKEN" > "$tap_tmp/arm.token"
+printf '%s' "$GRAPH_TOKEN" > "$tap_tmp/graph.token"
+cat > "$tap_tmp/bin/az" <<AZ
+#!/bin/sh
+env > "$tap_tmp/az.env"
+case "\$*" in
+*ms-graph*) t=\$(cat "$tap_tmp/graph.token") ;;
+*) t=\$(cat "$tap_tmp/arm.token") ;;
+esac
+printf '{"accessToken":"%s","expires_on":%s,"tokenType":"Bearer"}\n' "\$t" "\$(( \$(date +%s) + 3600 ))"
+AZ
+chmod +x "$tap_tmp/bin/az"
+is "$(PATH="$tap_tmp/bin:$PATH" problems --subscription "$SIM_SUB")" "" "with az installed, its tokens are used"
+is "$(jq -r '.checks[] | select(.id == "subscription") | .verdict' "$out")" ok "and the subscription is checked with them"
+lacks "$(cat "$tap_tmp/az.env")" "$SIM_PAT" "the PAT is not in the environment of az"
+printf '#!/bin/sh\necho "Please run az login" >&2\nexit 1\n' > "$tap_tmp/bin/az"
+is "$(PATH="$tap_tmp/bin:$PATH" problems --subscription "$SIM_SUB")" "" "az not signed in: no problem claimed"
+contains "$(jq -r '.checks[] | select(.id == "subscription") | .detail' "$out")" "run 'az login'" "but the Azure checks say why they cannot tell"
+
 # A refused PAT: said once, the rest cannot be told.
-AZURE_DEVOPS_EXT_PAT=not-a-pat "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression --json >"$out" 2>&1 </dev/null
+AZURE_DEVOPS_EXT_PAT=not-a-pat "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression --json >"$out" 2>"$err" </dev/null
 is "$(jq -r '.checks[0].verdict + " " + .checks[0].known_error.id' "$out")" "unknown ado-credentials-rejected" "a refused PAT: the fix for bad credentials"
 is "$(jq -r '[.checks[] | select(.verdict == "ok") | .id] | join(" ")' "$out")" "terraform-extension" "nothing that needs the PAT is ok"
 
@@ -136,10 +195,11 @@ env -u AZURE_DEVOPS_EXT_PAT "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-far
 is "$?" 2 "no PAT anywhere: a usage error"
 contains "$(cat "$out")" "no Azure DevOps PAT" "saying so"
 
-# Read-only: every request doctor made reads, but TestConnection's proxy.
-is "$(awk '$2 != "GET" && $3 !~ /_apis\/serviceendpoint\/endpointproxy/' "$log" | wc -l)" 0 "doctor sent nothing but reads"
+# Read-only: every request doctor made reads, but TestConnection's proxy
+# and the sign-in's token requests.
+is "$(awk '$2 != "GET" && $3 !~ /_apis\/serviceendpoint\/endpointproxy|\/oauth2\/v2.0\/(token|devicecode)$/' "$log" | wc -l)" 0 "doctor sent nothing but reads"
 contains "$(cat "$log")" " GET $SIM_URL/_apis/connectionData" "its log names each request"
-for s in "$SIM_PAT" "$SP_SECRET"; do
-	lacks "$(cat "$out" "$log" "$tap_tmp"/doctor.* 2>/dev/null)" "$s" "no secret in doctor's output or log"
+for s in "$SIM_PAT" "$SP_SECRET" "$ARM_TOKEN" "$GRAPH_TOKEN" "$_secret"; do
+	lacks "$(cat "$tap_tmp/all-output" "$out" "$err" "$log")" "$s" "no secret in doctor's output or log"
 done
 done_testing
