@@ -89,16 +89,39 @@ own_missing(struct check_result *r, const char *error_id)
  * unreachable leave the check unable to tell. Returns whether it failed.
  */
 static bool
-call_failed(struct check_result *r, struct api_call *call, const char *what)
+azure_failed(struct check_result *r, struct api_call *call, const char *what)
 {
 	const struct api_error *e = api_call_error(call);
 
 	if (e->kind == API_OK)
 		return false;
-	set_result(r, VERDICT_UNKNOWN, e->kind == API_AUTH ? "ado-credentials-rejected" :
-	    NULL, "could not read %s: %s%s%s", what,
+	set_result(r, VERDICT_UNKNOWN, NULL, "could not read %s: %s%s%s", what,
 	    api_error_kind_name(e->kind), e->message ? ": " : "",
 	    e->message ? e->message : "");
+	return true;
+}
+
+/* As azure_failed, for Azure DevOps, where the PAT's scopes matter. */
+static bool
+call_failed(struct probe *p, struct check_result *r, struct api_call *call,
+    const char *what)
+{
+	if (api_call_error(call)->kind != API_AUTH)
+		return azure_failed(r, call, what);
+	if (p->signed_in && json_object_get(p->refused, what) != NULL)
+		set_result(r, VERDICT_UNKNOWN, NULL, "the PAT may not read %s "
+		    "(see above)", what);
+	else if (p->signed_in) {
+		/* Signed in, then refused: the PAT lacks this area's scope;
+		 * one problem, however many checks need the area. */
+		json_object_set_new(p->refused, what, json_true());
+		set_result(r, VERDICT_PROBLEM, "pat-scope-missing", "the PAT "
+		    "signs in but may not read %s: it lacks the scope for it",
+		    what);
+	} else
+		set_result(r, VERDICT_UNKNOWN, "ado-credentials-rejected",
+		    "could not read %s: %s", what, api_error_kind_name(
+		    API_AUTH));
 	return true;
 }
 
@@ -119,7 +142,7 @@ need_sign_in(struct probe *p, struct check_result *r)
 	if (p->signed_in)
 		return true;
 	c = fetch(p, ado_connection_data(p->api));
-	if (!call_failed(r, c, "who is signed in")) {
+	if (!call_failed(p, r, c, "who is signed in")) {
 		p->signed_in = true;
 		p->user = xstrdup(api_field(api_call_result(c),
 		    "authenticatedUser.providerDisplayName"));
@@ -139,7 +162,7 @@ need_project(struct probe *p, struct check_result *r)
 	if (api_call_error(c)->kind == API_NOT_FOUND)
 		missing(r, "ado-project-not-found", "there is no project '%s'",
 		    p->target->project);
-	else if (!call_failed(r, c, "the project"))
+	else if (!call_failed(p, r, c, "the project"))
 		p->project = json_incref(api_call_result(c));
 	api_call_free(c);
 	return p->project;
@@ -163,7 +186,7 @@ need_repository(struct probe *p, struct check_result *r, const char *name)
 		if (need_project(p, r) == NULL)
 			return NULL;
 		c = fetch(p, ado_list_repositories(p->api, project_id(p)));
-		if (!call_failed(r, c, "the repositories"))
+		if (!call_failed(p, r, c, "the repositories"))
 			p->repositories = json_incref(api_call_result(c));
 		api_call_free(c);
 		if (p->repositories == NULL)
@@ -193,7 +216,7 @@ need_identity(struct probe *p, struct check_result *r)
 	if (need_project(p, r) == NULL)
 		return false;
 	c = fetch(p, ado_general_settings(p->api, project_id(p)));
-	if (call_failed(r, c, "the build settings")) {
+	if (call_failed(p, r, c, "the build settings")) {
 		api_call_free(c);
 		return false;
 	}
@@ -206,7 +229,7 @@ need_identity(struct probe *p, struct check_result *r)
 	    xasprintf("Project Collection Build Service (%s)",
 	    p->target->organization);
 	c = fetch(p, ado_find_identity(p->api, p->identity_name));
-	if (!call_failed(r, c, "the identities")) {
+	if (!call_failed(p, r, c, "the identities")) {
 		if (api_count(c) == 0)
 			set_result(r, VERDICT_UNKNOWN, NULL, "no identity '%s' "
 			    "was found", p->identity_name);
@@ -227,7 +250,7 @@ identity_bits(struct probe *p, struct check_result *r, const char *ns,
 	    p->identity_descriptor));
 	long bits = -1;
 
-	if (!call_failed(r, c, "the permissions"))
+	if (!call_failed(p, r, c, "the permissions"))
 		bits = ado_acl_effective(c, p->identity_descriptor);
 	api_call_free(c);
 	return bits;
@@ -238,6 +261,13 @@ identity_bits(struct probe *p, struct check_result *r, const char *ns,
 static void
 check_pat(struct probe *p, struct check_result *r)
 {
+	if (!need_sign_in(p, r)) {
+		/* Here a refused PAT is the problem, not a reason. */
+		if (r->error_id != NULL && strcmp(r->error_id,
+		    "ado-credentials-rejected") == 0)
+			r->verdict = VERDICT_PROBLEM;
+		return;
+	}
 	if (need_sign_in(p, r))
 		set_result(r, VERDICT_OK, NULL, "signed in to %s as %s",
 		    p->target->organization, p->user ? p->user : "(unnamed)");
@@ -412,7 +442,7 @@ check_terraform_extension(struct probe *p, struct check_result *r)
 		set_result(r, VERDICT_PROBLEM, "terraform-extension-missing",
 		    "the Terraform extension (ms-devlabs.custom-terraform-"
 		    "tasks) is not installed");
-	else if (!call_failed(r, c, "the installed extensions"))
+	else if (!call_failed(p, r, c, "the installed extensions"))
 		set_result(r, VERDICT_OK, NULL, "the Terraform extension is "
 		    "installed");
 	api_call_free(c);
@@ -427,7 +457,7 @@ open_to_all_pipelines(struct probe *p, struct check_result *r,
 	    type, id));
 	int open = -1;
 
-	if (!call_failed(r, c, "the pipeline permissions"))
+	if (!call_failed(p, r, c, "the pipeline permissions"))
 		open = json_is_true(json_object_get(json_object_get(
 		    api_call_result(c), "allPipelines"), "authorized"));
 	api_call_free(c);
@@ -441,7 +471,7 @@ test_connection(struct probe *p, struct check_result *r, json_t *endpoint)
 	    project_id(p), endpoint));
 	const char *status, *message;
 
-	if (!call_failed(r, c, "the connection test")) {
+	if (!call_failed(p, r, c, "the connection test")) {
 		status = api_field(api_call_result(c), "statusCode");
 		message = api_field(api_call_result(c), "errorMessage");
 		if (status != NULL && strcasecmp(status, "ok") == 0)
@@ -466,7 +496,7 @@ check_connection(struct probe *p, struct check_result *r)
 		return;
 	c = fetch(p, ado_find_endpoints(p->api, project_id(p),
 	    p->target->connection));
-	if (call_failed(r, c, "the service connections")) {
+	if (call_failed(p, r, c, "the service connections")) {
 		api_call_free(c);
 		return;
 	}
@@ -492,7 +522,7 @@ check_environment(struct probe *p, struct check_result *r)
 		return;
 	c = fetch(p, ado_find_environments(p->api, project_id(p),
 	    p->target->environment));
-	if (!call_failed(r, c, "the environments")) {
+	if (!call_failed(p, r, c, "the environments")) {
 		if (api_count(c) == 0)
 			set_result(r, VERDICT_PROBLEM, "environment-missing",
 			    "there is no environment '%s'",
@@ -521,7 +551,7 @@ read_config(struct probe *p, struct check_result *r)
 		set_result(r, VERDICT_UNKNOWN, NULL, "%s has no "
 		    "config-infra-prod.yml yet: give --namespace and --postfix",
 		    p->target->repository);
-	else if (!call_failed(r, c, "config-infra-prod.yml")) {
+	else if (!call_failed(p, r, c, "config-infra-prod.yml")) {
 		text = api_field(api_call_result(c), "content");
 		config = yamljson_parse(text ? text : "", text ? strlen(text) :
 		    0, &cause);
@@ -625,7 +655,7 @@ check_subscription(struct probe *p, struct check_result *r)
 		set_result(r, VERDICT_PROBLEM, "subscription-not-usable",
 		    "subscription %s cannot be seen: %s",
 		    p->target->subscription, api_call_error(c)->message);
-	else if (!call_failed(r, c, "the subscription")) {
+	else if (!azure_failed(r, c, "the subscription")) {
 		state = api_field(api_call_result(c), "state");
 		if (state != NULL && strcmp(state, "Enabled") == 0)
 			set_result(r, VERDICT_OK, NULL, "%s is enabled",
@@ -651,7 +681,7 @@ need_principal(struct probe *p, struct check_result *r)
 		return false;
 	c = fetch(p, ado_find_endpoints(p->api, project_id(p),
 	    p->target->connection));
-	app = call_failed(r, c, "the service connections") ? NULL :
+	app = call_failed(p, r, c, "the service connections") ? NULL :
 	    api_field(api_item(c, 0), "authorization.parameters."
 	    "serviceprincipalid");
 	if (app == NULL && r->detail == NULL)
@@ -662,7 +692,7 @@ need_principal(struct probe *p, struct check_result *r)
 		struct api_call *sp = fetch(p, graph_find_principals(p->api,
 		    app));
 
-		if (!call_failed(r, sp, "the service principal")) {
+		if (!azure_failed(r, sp, "the service principal")) {
 			if (api_count(sp) == 0)
 				set_result(r, VERDICT_PROBLEM,
 				    "service-principal-missing", "no service "
@@ -702,7 +732,7 @@ check_contributor(struct probe *p, struct check_result *r)
 		return;
 	c = fetch(p, arm_list_assignments(p->api, p->target->subscription,
 	    p->principal_id));
-	if (!call_failed(r, c, "the role assignments")) {
+	if (!azure_failed(r, c, "the role assignments")) {
 		for (size_t i = 0; i < api_count(c); i++)
 			found |= is_contributor_on(api_item(c, i),
 			    p->target->subscription);
@@ -733,7 +763,7 @@ check_providers(struct probe *p, struct check_result *r)
 		    p->target->subscription, providers[i]));
 		const char *state = api_field(api_call_result(c),
 		    "registrationState");
-		bool failed = call_failed(r, c, providers[i]);
+		bool failed = azure_failed(r, c, providers[i]);
 		bool registered = state != NULL && strcmp(state,
 		    "Registered") == 0;
 
@@ -809,6 +839,7 @@ probe_new(struct api *api, const struct check_target *target)
 
 	p->api = api;
 	p->target = target;
+	p->refused = json_object();
 	return p;
 }
 
@@ -823,6 +854,7 @@ probe_free(struct probe *p)
 	free(p->identity_name);
 	free(p->identity_descriptor);
 	free(p->principal_id);
+	json_decref(p->refused);
 	free(p);
 }
 

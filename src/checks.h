@@ -56,6 +56,7 @@ struct probe {
 	struct signin *azure;          /* borrowed; NULL: not signed in */
 	const char *azure_error;       /* why not, when it was tried */
 	char *principal_id;            /* the connection's principal */
+	json_t *refused;               /* what the PAT's scopes kept back */
 };
 
 struct check {

@@ -450,6 +450,64 @@ settle(struct exchange *x)
 	world_unlock(x->world, changed);
 }
 
+/*
+ * The PAT scope an area needs, from the spec's security blocks; NULL
+ * where none is listed (location, security and identity reads).
+ */
+static const char *
+needed_scope(const struct location *loc)
+{
+	static const struct { const char *area, *resource, *scope; } map[] = {
+		{ "core", NULL, "vso.project" },
+		{ "operations", NULL, "vso.project" },
+		{ "git", NULL, "vso.code" },
+		{ "build", NULL, "vso.build" },
+		{ "pipelines", NULL, "vso.build" },
+		{ "pipelinePermissions", NULL, "vso.pipelineresources" },
+		{ "distributedtask", "environments", "vso.environment" },
+		{ "distributedtask", "queues", "vso.agentpools" },
+		{ "ExtensionManagement", NULL, "vso.extension" },
+		{ "serviceendpoint", NULL, "vso.serviceendpoint" },
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i].area, loc->area) == 0 && (map[i].resource ==
+		    NULL || strcmp(map[i].resource, loc->resource) == 0))
+			return map[i].scope;
+	return NULL;
+}
+
+/*
+ * Whether the PAT's scopes (settings.pat_scopes; absent: full access)
+ * cover loc: "vso.code_write" covers "vso.code". A missing scope is a 401,
+ * as on the real service. Entra tokens are not scoped here.
+ */
+static bool
+scope_allows(struct exchange *x, const struct location *loc)
+{
+	const char *auth = MHD_lookup_connection_value(x->connection,
+	    MHD_HEADER_KIND, "Authorization"), *want = needed_scope(loc);
+	json_t *root, *granted, *g;
+	bool ok;
+	size_t i, n;
+
+	if (want == NULL || strncasecmp(auth, "Bearer ", 7) == 0)
+		return true;
+	root = world_lock(x->world);
+	granted = json_object_get(json_object_get(root, "settings"),
+	    "pat_scopes");
+	ok = !json_is_array(granted);
+	n = strlen(want);
+	json_array_foreach(granted, i, g) {
+		const char *s = json_string_value(g);
+
+		ok |= s != NULL && strncmp(s, want, n) == 0 && (s[n] == '\0' ||
+		    s[n] == '_');
+	}
+	world_unlock(x->world, false);
+	return ok;
+}
+
 static void
 dispatch(struct exchange *x, const char *url)
 {
@@ -492,6 +550,12 @@ dispatch(struct exchange *x, const char *url)
 	loc = locations_route(x);
 	if (loc == NULL) {
 		not_found(x, url);
+		return;
+	}
+	if (!scope_allows(x, loc)) {
+		exchange_error(x, 401, "UnauthorizedRequestException",
+		    "TF400813: The user '' is not authorized to access this "
+		    "resource.");
 		return;
 	}
 	if (locations_check_version(loc, x) == -1 || read_body(x) == -1)

@@ -183,8 +183,18 @@ contains "$(jq -r '.checks[] | select(.id == "subscription") | .detail' "$out")"
 
 # A refused PAT: said once, the rest cannot be told.
 AZURE_DEVOPS_EXT_PAT=not-a-pat "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression --json >"$out" 2>"$err" </dev/null
-is "$(jq -r '.checks[0].verdict + " " + .checks[0].known_error.id' "$out")" "unknown ado-credentials-rejected" "a refused PAT: the fix for bad credentials"
+is "$(jq -r '.checks[0].verdict + " " + .checks[0].known_error.id' "$out")" "problem ado-credentials-rejected" "a refused PAT: the problem, with the fix for bad credentials"
+is "$(jq -r '[.checks[] | select(.verdict == "problem") | .id] | join(" ")' "$out")" "pat" "said once: what needs it cannot tell"
+
 is "$(jq -r '[.checks[] | select(.verdict == "ok") | .id] | join(" ")' "$out")" "terraform-extension" "nothing that needs the PAT is ok"
+
+# A PAT whose custom scopes leave out Build: signed in, but refused there.
+api PATCH _sandbox/settings '{"pat_scopes":["vso.project_manage","vso.code_full","vso.environment_manage","vso.serviceendpoint_manage","vso.pipelineresources_manage","vso.extension"]}'
+is "$(problems)" "job-identity" "a PAT without the Build scope: said once, by the first check that reads build settings"
+is "$(verdict ml-repo-rights)" unknown "the others that need them cannot tell"
+is "$(fix_of job-identity)" pat-scope-missing "with the fix that names the scopes"
+contains "$(jq -r '.checks[] | select(.id == "job-identity") | .detail' "$out")" "may not read the build settings" "naming what it could not read"
+api PATCH _sandbox/settings '{"pat_scopes":null}'
 
 # The PAT from a file, and none at all.
 printf '%s\n' "$SIM_PAT" > "$tap_tmp/pat"

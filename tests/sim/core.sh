@@ -145,4 +145,18 @@ is "$(head -n 1 "$SIM_LOG" | jq -r 'has("time") and has("method") and has("path"
     true "as JSON lines with time, method, path, status and duration"
 lacks "$(cat "$SIM_LOG")" "$SIM_PAT" "the log never holds the PAT"
 
+# A PAT with custom scopes: an area it leaves out answers 401 TF400813,
+# as the real service does; "vso.code_write" covers the code area.
+api PATCH _sandbox/settings '{"pat_scopes":["vso.code_write"]}'
+api GET "_apis/projects?api-version=7.1"
+is "$status" 401 "a PAT without the project scope: 401 for projects"
+contains "$body" "TF400813" "with TF400813"
+api GET "_apis/connectionData"
+is "$status" 200 "connectionData needs no scope"
+api GET "_apis/securitynamespaces?api-version=7.1"
+is "$status" 200 "nor do security reads"
+api PATCH _sandbox/settings '{"pat_scopes":null}'
+api GET "_apis/projects?api-version=7.1"
+is "$status" 200 "a full-access PAT again: 200"
+
 done_testing
