@@ -20,21 +20,6 @@ static const char *const entry_keys[] = {
 	"id", "pitfall", "step", "match", "explanation", "fix", "retry",
 };
 
-static int fail(char **cause, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-fail(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	free(*cause);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static bool
 valid_id(const char *id)
 {
@@ -59,7 +44,8 @@ check_keys(json_t *entry, const char *where, char **cause)
 			if (strcmp(key, entry_keys[i]) == 0)
 				break;
 		if (i == sizeof entry_keys / sizeof entry_keys[0])
-			return fail(cause, "%s: unknown key '%s' (allowed: id, "
+			return cause_error(cause,
+			    "%s: unknown key '%s' (allowed: id, "
 			    "pitfall, step, match, explanation, fix, retry)",
 			    where, key);
 	}
@@ -74,7 +60,8 @@ take_text(json_t *entry, const char *key, const char *where, char **out,
 	const char *s = json_string_value(json_object_get(entry, key));
 
 	if (s == NULL || *s == '\0')
-		return fail(cause, "%s: '%s' is missing or not text", where, key);
+		return cause_error(cause,
+		    "%s: '%s' is missing or not text", where, key);
 	*out = xstrdup(s);
 	return 0;
 }
@@ -87,12 +74,14 @@ take_match(json_t *entry, const char *where, struct known_error *k,
 	size_t i;
 
 	if (!json_is_array(list) || json_array_size(list) == 0)
-		return fail(cause, "%s: 'match' must be a non-empty list of "
+		return cause_error(cause,
+		    "%s: 'match' must be a non-empty list of "
 		    "texts", where);
 	k->match = xcalloc(json_array_size(list), sizeof *k->match);
 	json_array_foreach(list, i, item) {
 		if (!json_is_string(item) || json_string_length(item) == 0)
-			return fail(cause, "%s: match %zu is not text", where,
+			return cause_error(cause,
+			    "%s: match %zu is not text", where,
 			    i + 1);
 		k->match[k->nmatch++] = xstrdup(json_string_value(item));
 	}
@@ -112,13 +101,15 @@ take_options(json_t *entry, const char *where, struct known_error *k,
 		k->pitfall = pitfall ? (int)strtol(pitfall, &end, 10) : 0;
 		if (pitfall == NULL || *end != '\0' || k->pitfall < 1 ||
 		    k->pitfall > CATALOG_PITFALLS)
-			return fail(cause, "%s: pitfall must be a number from "
+			return cause_error(cause,
+			    "%s: pitfall must be a number from "
 			    "1 to %d", where, CATALOG_PITFALLS);
 	}
 	if (json_object_get(entry, "retry") != NULL) {
 		if (retry == NULL || (strcmp(retry, "true") != 0 &&
 		    strcmp(retry, "false") != 0))
-			return fail(cause, "%s: retry must be true or false",
+			return cause_error(cause,
+			    "%s: retry must be true or false",
 			    where);
 		k->retry = strcmp(retry, "true") == 0;
 	}
@@ -133,13 +124,14 @@ decode_entry(json_t *entry, const char *name, size_t index,
 	int rc = -1;
 
 	if (!json_is_object(entry))
-		fail(cause, "%s: expected a mapping", where);
+		cause_error(cause, "%s: expected a mapping", where);
 	else if (check_keys(entry, where, cause) == 0 &&
 	    take_text(entry, "id", where, &k->id, cause) == 0) {
 		free(where);
 		where = xasprintf("%s: error '%s'", name, k->id);
 		if (!valid_id(k->id))
-			fail(cause, "%s: an id takes lowercase letters, digits "
+			cause_error(cause,
+			    "%s: an id takes lowercase letters, digits "
 			    "and '-'", where);
 		else if (take_text(entry, "step", where, &k->step, cause) ==
 		    0 && take_text(entry, "explanation", where,
@@ -149,7 +141,7 @@ decode_entry(json_t *entry, const char *name, size_t index,
 			rc = 0;
 		if (rc == 0 && cat != NULL && catalog_step_find(cat,
 		    k->step) == NULL)
-			rc = fail(cause, "%s: step '%s' is not in the "
+			rc = cause_error(cause, "%s: step '%s' is not in the "
 			    "catalogue", where, k->step);
 	}
 	free(where);
@@ -166,10 +158,12 @@ decode_all(json_t *root, const char *name, struct errors *e,
 
 	if (!json_is_object(root) || json_object_size(root) != 2 ||
 	    !json_is_array(list) || format == NULL)
-		return fail(cause, "%s: expected exactly the keys format and "
+		return cause_error(cause,
+		    "%s: expected exactly the keys format and "
 		    "errors", name);
 	if (strcmp(format, "1") != 0)
-		return fail(cause, "%s: format %s: this mlops-tui reads format "
+		return cause_error(cause,
+		    "%s: format %s: this mlops-tui reads format "
 		    "%d only", name, format, ERRORS_FORMAT);
 	e->list = xcalloc(json_array_size(list) + 1, sizeof *e->list);
 	json_array_foreach(list, i, entry) {
@@ -177,7 +171,8 @@ decode_all(json_t *root, const char *name, struct errors *e,
 		if (decode_entry(entry, name, i, &e->list[i], cat, cause) == -1)
 			return -1;
 		if (errors_find(e, e->list[i].id) != &e->list[i])
-			return fail(cause, "%s: error '%s' appears twice", name,
+			return cause_error(cause,
+			    "%s: error '%s' appears twice", name,
 			    e->list[i].id);
 	}
 	return 0;
@@ -193,7 +188,7 @@ errors_parse(struct errors **out, const char *name, const char *text,
 	int rc;
 
 	if (root == NULL)
-		rc = fail(cause, "%s: not valid YAML: %s", name, why);
+		rc = cause_error(cause, "%s: not valid YAML: %s", name, why);
 	else
 		rc = decode_all(root, name, e, cat, cause);
 	free(why);
@@ -215,7 +210,8 @@ errors_load(struct errors **out, const char *path,
 	int rc = atomicfile_read(path, ERRORS_MAX_BYTES, &text, &len, cause);
 
 	if (rc == ATOMICFILE_ENOENT)
-		return fail(cause, "%s: the known failures are missing (is "
+		return cause_error(cause,
+		    "%s: the known failures are missing (is "
 		    "mlops-tui installed completely?)", path);
 	if (rc == 0)
 		rc = errors_parse(out, path, text, len, cat, cause);

@@ -21,21 +21,6 @@ extern char **environ;
 
 #define AZ_OUTPUT_MAX (64u * 1024)
 
-static int fail(char **cause, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-fail(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	free(*cause);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 void
 signin_init(struct signin *s, struct api *api, const char *tenant,
     const char *client_id)
@@ -71,7 +56,8 @@ call_error(struct api_call *c, const char *what, char **cause)
 {
 	const struct api_error *e = api_call_error(c);
 
-	return fail(cause, "%s: %s%s%s", what, api_error_kind_name(e->kind),
+	return cause_error(cause,
+	    "%s: %s%s%s", what, api_error_kind_name(e->kind),
 	    e->message ? ": " : "", e->message ? e->message : "");
 }
 
@@ -196,7 +182,7 @@ run_az(const char *az, char *const argv[], char **cause)
 	char *text;
 
 	if (pipe(out) == -1)
-		return fail(cause, "pipe: %s", strerror(errno)), NULL;
+		return cause_error(cause, "pipe: %s", strerror(errno)), NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
@@ -207,7 +193,7 @@ run_az(const char *az, char *const argv[], char **cause)
 	close(out[1]);
 	if (status != 0) {
 		close(out[0]);
-		return fail(cause, "%s: cannot run it: %s", az,
+		return cause_error(cause, "%s: cannot run it: %s", az,
 		    strerror(status)), NULL;
 	}
 	text = read_all(out[0]);
@@ -217,7 +203,8 @@ run_az(const char *az, char *const argv[], char **cause)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return text;
 	credential_wipe(text);
-	return fail(cause, "%s account get-access-token failed (is the Azure "
+	return cause_error(cause,
+	    "%s account get-access-token failed (is the Azure "
 	    "CLI signed in? run 'az login')", az), NULL;
 }
 
@@ -239,7 +226,8 @@ az_token(const char *az, const char *resource_flag, const char *resource,
 	token = json_string_value(json_object_get(answer, "accessToken"));
 	if (token == NULL) {
 		json_decref(answer);
-		return fail(cause, "%s account get-access-token: no accessToken "
+		return cause_error(cause,
+		    "%s account get-access-token: no accessToken "
 		    "in its answer", az);
 	}
 	credential_free(*slot);
@@ -270,7 +258,7 @@ signin_fresh(struct signin *s, char **cause)
 	time_t soon = time(NULL) + SIGNIN_REFRESH_MARGIN_S;
 
 	if (s->arm == NULL || s->graph == NULL)
-		return fail(cause, "not signed in to Azure");
+		return cause_error(cause, "not signed in to Azure");
 	if (s->refresh == NULL)
 		return 0; /* the Azure CLI renews its own */
 	if (s->arm_expires < soon && redeem(s, CLOUD_SCOPE_ARM, &s->arm,

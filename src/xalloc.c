@@ -104,15 +104,32 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
+static void
+vset_cause(char **cause, const char *fmt, va_list ap)
+{
+	if (cause == NULL)
+		return;
+	free(*cause);
+	*cause = xvasprintf(fmt, ap);
+}
+
 void
 set_cause(char **cause, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cause == NULL)
-		return;
-	free(*cause);
 	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
+	vset_cause(cause, fmt, ap);
 	va_end(ap);
+}
+
+int
+cause_error(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset_cause(cause, fmt, ap);
+	va_end(ap);
+	return -1;
 }

@@ -23,5 +23,7 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 
 /* Replace *dst (freed) by a formatted message; for char **cause outputs. */
 void set_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* set_cause, then -1: for `return cause_error(cause, ...)`. */
+int cause_error(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
