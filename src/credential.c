@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,12 +126,55 @@ pat_from_file(const char *path, char **cause)
 	return c;
 }
 
+/* The terminal's settings while echo is off, for the signal handler. */
+static struct termios prompt_saved;
+static volatile sig_atomic_t prompt_fd = -1;
+
+/* Interrupted at the prompt: give the terminal its echo back, then die
+ * of the signal as we would have. */
+static void
+restore_echo_and_die(int sig)
+{
+	if (prompt_fd != -1)
+		tcsetattr(prompt_fd, TCSAFLUSH, &prompt_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Turn echo off on tty (or back on), catching the signals that would
+ * leave it off. */
+static void
+set_echo(FILE *tty, bool on)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	static struct sigaction before[4];
+	struct sigaction sa;
+	struct termios quiet;
+
+	if (on) {
+		tcsetattr(fileno(tty), TCSAFLUSH, &prompt_saved);
+		prompt_fd = -1;
+		for (size_t i = 0; i < 4; i++)
+			sigaction(signals[i], &before[i], NULL);
+		return;
+	}
+	tcgetattr(fileno(tty), &prompt_saved);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = restore_echo_and_die;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < 4; i++)
+		sigaction(signals[i], &sa, &before[i]);
+	prompt_fd = fileno(tty);
+	quiet = prompt_saved;
+	quiet.c_lflag &= (tcflag_t)~ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+}
+
 /* Ask on the terminal with echo off. */
 static struct credential *
 pat_from_prompt(char **cause)
 {
 	char buf[PAT_MAX + 2] = "";
-	struct termios old, quiet;
 	struct credential *c = NULL;
 	FILE *tty = fopen("/dev/tty", "r+");
 
@@ -140,16 +185,13 @@ pat_from_prompt(char **cause)
 	}
 	fputs("Azure DevOps personal access token (not shown): ", tty);
 	fflush(tty);
-	tcgetattr(fileno(tty), &old);
-	quiet = old;
-	quiet.c_lflag &= (tcflag_t)~ECHO;
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	set_echo(tty, false);
 	if (fgets(buf, sizeof buf, tty) != NULL) {
 		chomp(buf);
 		if (buf[0] != '\0')
 			c = credential_new(CREDENTIAL_PAT, buf);
 	}
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	set_echo(tty, true);
 	fputc('\n', tty);
 	fclose(tty);
 	explicit_bzero(buf, sizeof buf);

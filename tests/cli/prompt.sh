@@ -1,0 +1,35 @@
+# The PAT typed at the masked prompt, in a real terminal (tmux): it is
+# never shown, it signs in, and an interrupted prompt gives the terminal
+# its echo back.
+. "$top_srcdir/tests/lib.sh"
+sim_start
+
+sock="mt-prompt-$$"
+pane() { tmux -L "$sock" capture-pane -p -t t; }
+shows() { pane | grep -q "$1"; }
+trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null' EXIT
+unset TMUX
+env -u AZURE_DEVOPS_EXT_PAT tmux -L "$sock" -f /dev/null new-session -d -s t -x 120 -y 30 sh
+tmux -L "$sock" send-keys -t t "PS1='$ '; '$MLOPS_TUI' doctor --org '$SIM_URL' --repo taxi --json > '$tap_tmp/out'; echo \"exit:\"\$?" Enter
+wait_for 10 shows "personal access token (not shown)"
+tap_result $? "doctor asks for the PAT on the terminal"
+
+# Typed through a tmux buffer, so the PAT is on no command line.
+printf '%s' "$SIM_PAT" > "$tap_tmp/pat"
+tmux -L "$sock" load-buffer -b pat "$tap_tmp/pat"
+rm "$tap_tmp/pat"
+tmux -L "$sock" paste-buffer -d -b pat -t t
+tmux -L "$sock" send-keys -t t Enter
+wait_for 20 shows "^exit:[0-9]"
+is "$(pane | grep -o '^exit:[0-9]*')" "exit:7" "it runs the checks (the project is missing: 7)"
+is "$(jq -r '.checks[0].verdict' "$tap_tmp/out")" ok "signed in with the typed PAT"
+lacks "$(pane)" "$SIM_PAT" "the PAT never shows on the screen"
+
+# Ctrl-C at the prompt: the terminal echoes again.
+tmux -L "$sock" send-keys -t t "clear; '$MLOPS_TUI' doctor --org '$SIM_URL' --repo taxi" Enter
+wait_for 10 shows "personal access token (not shown)"
+tmux -L "$sock" send-keys -t t C-c
+tmux -L "$sock" send-keys -t t "stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo > '$tap_tmp/echo'" Enter
+wait_for 10 test -s "$tap_tmp/echo"
+is "$(cat "$tap_tmp/echo")" echo "after Ctrl-C at the prompt, echo is on again"
+done_testing
