@@ -788,7 +788,7 @@ check_providers(struct probe *p, struct check_result *r)
 }
 
 static const struct check all_checks[] = {
-	{ "pat", "The PAT signs in", check_pat },
+	{ "sign-in", "Azure DevOps sign-in", check_pat },
 	{ "project", "The project exists", check_project },
 	{ "repo-mlops-v2", "mlops-v2 is imported, on main",
 	    check_repo_mlops_v2 },

@@ -155,23 +155,34 @@ on_path(const char *program)
 	return found;
 }
 
+static bool
+entra_for_ado(const struct doctor_options *opt)
+{
+	return opt->ado_auth != NULL && strcmp(opt->ado_auth, "entra") == 0;
+}
+
 static void
 sign_in_azure(struct doctor *d)
 {
-	const char *how = d->opt->azure_sign_in;
+	const char *how = d->opt->azure_sign_in, *az = "az";
 	int rc;
 
-	if (d->opt->subscription == NULL)
+	if (d->opt->subscription == NULL && !entra_for_ado(d->opt))
 		return;
 	if (how == NULL)
-		how = on_path("az") ? "az" : "device";
+		how = on_path(az) ? "az" : "device";
 	signin_init(&d->azure, &d->api, d->opt->tenant, d->opt->client_id);
 	if (strcmp(how, "az") == 0)
-		rc = signin_az_cli(&d->azure, "az", &d->azure_error);
+		rc = signin_az_cli(&d->azure, az, &d->azure_error);
 	else
 		rc = signin_device_code(&d->azure, tell_device_code, NULL,
 		    &d->azure_error);
+	if (rc == 0 && entra_for_ado(d->opt))
+		rc = signin_ado(&d->azure, az, &d->azure_error);
 	d->signed_in_azure = rc == 0;
+	if (rc != 0 && entra_for_ado(d->opt))
+		fprintf(stderr, "mlops-tui: signing in to Azure DevOps with "
+		    "Entra ID: %s\n", d->azure_error);
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -273,6 +284,9 @@ run_checks(struct doctor *d, json_t *list)
 	for (size_t i = 0; i < n; i++) {
 		struct check_result r;
 
+		if (d->azure.ado != NULL)
+			/* A failure shows in the checks as refused calls. */
+			(void)signin_fresh(&d->azure, &d->azure_error);
 		probe_run(p, &all[i], &r);
 		d->counts[r.verdict]++;
 		if (list != NULL)
@@ -336,7 +350,8 @@ cmd_doctor(const struct doctor_options *opt)
 	doctor_init(&d, opt);
 	if (load_known_errors(&d) == 0) {
 		rc = MT_EXIT_USAGE;
-		if (sign_in(&d) == 0 && open_api(&d) == 0) {
+		if ((entra_for_ado(opt) || sign_in(&d) == 0) &&
+		    open_api(&d) == 0) {
 			sign_in_azure(&d);
 			report(&d);
 			rc = d.counts[VERDICT_PROBLEM] ? MT_EXIT_PROBLEM :

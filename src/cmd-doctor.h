@@ -12,6 +12,7 @@ struct doctor_options {
 	const char *namespace;         /* NULL: from config-infra-prod.yml */
 	const char *postfix;
 	const char *pat_file;          /* NULL: environment or prompt */
+	const char *ado_auth;          /* "pat" (NULL) or "entra" */
 	const char *subscription;      /* NULL: no Azure checks */
 	const char *tenant;            /* NULL: organizations */
 	const char *client_id;         /* NULL: the Azure CLI's */

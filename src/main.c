@@ -31,7 +31,7 @@ struct options {
 enum doctor_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
 	DOCTOR_POSTFIX, DOCTOR_PAT_FILE, DOCTOR_SUBSCRIPTION, DOCTOR_TENANT,
-	DOCTOR_CLIENT_ID, DOCTOR_SIGN_IN,
+	DOCTOR_CLIENT_ID, DOCTOR_SIGN_IN, DOCTOR_ADO_AUTH,
 };
 
 /* Commands that later versions bring; they refuse to pretend. */
@@ -46,7 +46,8 @@ usage(FILE *out)
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
 "                        [--namespace NS] [--postfix PF]\n"
-"                        [--pat-file FILE] [--subscription ID]\n"
+"                        [--pat-file FILE | --ado-auth pat|entra]\n"
+"                        [--subscription ID]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
@@ -86,6 +87,9 @@ usage(FILE *out)
 "                    config-infra-prod.yml\n"
 "      --pat-file FILE\n"
 "                    doctor: read the PAT from FILE (never from argv)\n"
+"      --ado-auth pat|entra\n"
+"                    doctor: sign in to Azure DevOps with a PAT (the\n"
+"                    default) or with the Entra ID sign-in\n"
 "      --subscription ID\n"
 "                    doctor: check this subscription, the connection's\n"
 "                    principal's Contributor role and the providers\n"
@@ -155,6 +159,13 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 			return -1;
 		}
 		d->azure_sign_in = arg;
+		break;
+	case DOCTOR_ADO_AUTH:
+		if (strcmp(arg, "pat") != 0 && strcmp(arg, "entra") != 0) {
+			usage_error("--ado-auth %s: expected pat or entra", arg);
+			return -1;
+		}
+		d->ado_auth = arg;
 		break;
 	case DOCTOR_INFRA:
 		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
@@ -247,9 +258,9 @@ check_command_options(struct options *opt)
 		    "and --faults go with the sim command");
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix, --pat-file, --subscription, "
-		    "--tenant, --client-id and --azure-sign-in go with the "
-		    "doctor command");
+		    "--namespace, --postfix, --pat-file, --ado-auth, "
+		    "--subscription, --tenant, --client-id and --azure-sign-in "
+		    "go with the doctor command");
 	if ((opt->org != NULL || opt->log_path != NULL) &&
 	    !is_command(opt, "sim") && !is_command(opt, "doctor"))
 		return usage_error("--org and --log go with the sim and doctor "
@@ -292,6 +303,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "tenant", required_argument, NULL, DOCTOR_TENANT },
 		{ "client-id", required_argument, NULL, DOCTOR_CLIENT_ID },
 		{ "azure-sign-in", required_argument, NULL, DOCTOR_SIGN_IN },
+		{ "ado-auth", required_argument, NULL, DOCTOR_ADO_AUTH },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -311,6 +323,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
 		case DOCTOR_PAT_FILE: case DOCTOR_SUBSCRIPTION:
 		case DOCTOR_TENANT: case DOCTOR_CLIENT_ID: case DOCTOR_SIGN_IN:
+		case DOCTOR_ADO_AUTH:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;

@@ -37,6 +37,8 @@ publish(struct signin *s, int rc)
 {
 	s->api->arm = s->arm;
 	s->api->graph = s->graph;
+	if (s->ado != NULL)
+		s->api->ado = s->ado;
 	return rc;
 }
 
@@ -250,6 +252,19 @@ signin_az_cli(struct signin *s, const char *az, char **cause)
 	    &s->graph, &s->graph_expires, cause));
 }
 
+int
+signin_ado(struct signin *s, const char *az, char **cause)
+{
+	/* The Azure DevOps resource, as `az account get-access-token
+	 * --resource` and the v2 scope name it. */
+	if (s->refresh == NULL)
+		return publish(s, az_token(az, "--resource",
+		    "499b84ac-1321-427f-aa17-267ca6975798", &s->ado,
+		    &s->ado_expires, cause));
+	return publish(s, redeem(s, CLOUD_SCOPE_ADO, &s->ado,
+	    &s->ado_expires, cause));
+}
+
 /* ---- keeping tokens fresh --------------------------------------------- */
 
 int
@@ -267,6 +282,9 @@ signin_fresh(struct signin *s, char **cause)
 	if (s->graph_expires < soon && redeem(s, CLOUD_SCOPE_GRAPH,
 	    &s->graph, &s->graph_expires, cause) == -1)
 		return publish(s, -1);
+	if (s->ado != NULL && s->ado_expires < soon && redeem(s,
+	    CLOUD_SCOPE_ADO, &s->ado, &s->ado_expires, cause) == -1)
+		return publish(s, -1);
 	return publish(s, 0);
 }
 
@@ -276,10 +294,13 @@ signin_clear(struct signin *s)
 	if (s->api != NULL) {
 		s->api->arm = NULL;
 		s->api->graph = NULL;
+		if (s->ado != NULL)
+			s->api->ado = NULL;
 	}
 	credential_free(s->refresh);
 	credential_free(s->arm);
 	credential_free(s->graph);
+	credential_free(s->ado);
 	free(s->tenant);
 	free(s->client_id);
 	memset(s, 0, sizeof *s);

@@ -22,8 +22,10 @@ struct signin {
 	struct credential *refresh;    /* NULL: from the Azure CLI */
 	struct credential *arm;
 	struct credential *graph;
+	struct credential *ado;        /* NULL: Azure DevOps uses a PAT */
 	time_t arm_expires;
 	time_t graph_expires;
+	time_t ado_expires;
 	unsigned refreshes;            /* how many tokens were renewed */
 };
 
@@ -37,7 +39,9 @@ int signin_device_code(struct signin *s, signin_tell_cb tell, void *arg,
     char **cause);
 /* Tokens from `az account get-access-token` (az: the program to run). */
 int signin_az_cli(struct signin *s, const char *az, char **cause);
-/* Renew the tokens that are about to expire; 0 when both are usable. */
+/* A token for Azure DevOps too, used by the api instead of a PAT. */
+int signin_ado(struct signin *s, const char *az, char **cause);
+/* Renew the tokens that are about to expire; 0 when all are usable. */
 int signin_fresh(struct signin *s, char **cause);
 /* Wipe and free the tokens. */
 void signin_clear(struct signin *s);

@@ -26,7 +26,7 @@ fix_of() { jq -r --arg id "$1" '.checks[] | select(.id == $id) | .known_error.id
 # cannot be told, and nothing is created by looking.
 doctor
 is "$rc" 7 "a missing project: exit status 7"
-contains "$(cat "$out")" "ok           The PAT signs in: signed in to sandbox as Sandbox Operator" "the signed-in user and the organization"
+contains "$(cat "$out")" "ok           Azure DevOps sign-in: signed in to sandbox as Sandbox Operator" "the signed-in user and the organization"
 contains "$(cat "$out")" "problem      The project exists: there is no project 'mlops-v2'" "the project is missing"
 contains "$(cat "$out")" "fix  1." "with the numbered fix from errors.yml"
 contains "$(cat "$out")" "Nothing was changed." "and says it changed nothing"
@@ -159,6 +159,15 @@ is "$(fix_of contributor)" principal-lacks-role "7: the role's fix"
 SP_APP_ID=$_saved_app
 api PUT "_apis/serviceendpoint/endpoints/$endpoint?$V" "$(connection "$SP_SECRET")"
 
+# Azure DevOps through the Entra sign-in: no PAT at all.
+before=$(wc -l < "$log")
+env -u AZURE_DEVOPS_EXT_PAT "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression \
+    --ado-auth entra --azure-sign-in device --tenant "$SIM_TENANT" --json --log "$log" >"$out" 2>"$err" </dev/null
+is "$?" 0 "--ado-auth entra: no PAT needed"
+is "$(jq -r '.checks[0].verdict' "$out")" ok "signed in to Azure DevOps with an Entra token"
+is "$(tail -n +$((before + 1)) "$log" | grep -c '/oauth2/v2.0/token ')" 4 "two polls, then Graph's and Azure DevOps's tokens from the refresh token"
+cat "$out" "$err" >> "$tap_tmp/all-output"
+
 # The Azure CLI's tokens instead: an az on PATH that hands out the
 # sandbox's tokens and notes the environment it was given.
 mkdir -p "$tap_tmp/bin"
@@ -184,7 +193,7 @@ contains "$(jq -r '.checks[] | select(.id == "subscription") | .detail' "$out")"
 # A refused PAT: said once, the rest cannot be told.
 AZURE_DEVOPS_EXT_PAT=not-a-pat "$MLOPS_TUI" doctor --org "$SIM_URL" --repo taxi-fare-regression --json >"$out" 2>"$err" </dev/null
 is "$(jq -r '.checks[0].verdict + " " + .checks[0].known_error.id' "$out")" "problem ado-credentials-rejected" "a refused PAT: the problem, with the fix for bad credentials"
-is "$(jq -r '[.checks[] | select(.verdict == "problem") | .id] | join(" ")' "$out")" "pat" "said once: what needs it cannot tell"
+is "$(jq -r '[.checks[] | select(.verdict == "problem") | .id] | join(" ")' "$out")" "sign-in" "said once: what needs it cannot tell"
 
 is "$(jq -r '[.checks[] | select(.verdict == "ok") | .id] | join(" ")' "$out")" "terraform-extension" "nothing that needs the PAT is ok"
 
