@@ -268,9 +268,8 @@ check_pat(struct probe *p, struct check_result *r)
 			r->verdict = VERDICT_PROBLEM;
 		return;
 	}
-	if (need_sign_in(p, r))
-		set_result(r, VERDICT_OK, NULL, "signed in to %s as %s",
-		    p->target->organization, p->user ? p->user : "(unnamed)");
+	set_result(r, VERDICT_OK, NULL, "signed in to %s as %s",
+	    p->target->organization, p->user ? p->user : "(unnamed)");
 }
 
 static void
