@@ -7,27 +7,13 @@
 #include "ado_build.h"
 #include "xalloc.h"
 
-static struct api_call *
-call(struct api *api, const char *method, char *url, json_t *body,
-    bool collection)
-{
-	struct api_call_spec spec = { .method = method, .url = url,
-		.collection = collection };
-
-	if (body != NULL) {
-		spec.body = json_dumps(body, JSON_COMPACT);
-		json_decref(body);
-	}
-	return api_call_start(api, &spec);
-}
-
 struct api_call *
 ado_find_pipelines(struct api *api, const char *project, const char *name,
     const char *folder)
 {
 	char *p = api_escape(project), *n = api_escape(name);
 	char *f = folder ? api_escape(folder) : NULL;
-	struct api_call *c = call(api, "GET", api_url(api, "7.1",
+	struct api_call *c = api_request(api, "GET", api_url(api, "7.1",
 	    "%s/_apis/build/definitions?name=%s%s%s", p, n, f ? "&path=" : "",
 	    f ? f : ""), NULL, true);
 
@@ -48,13 +34,12 @@ ado_create_pipeline(struct api *api, const char *project, const char *name,
 	    "type", "yaml", "path", yaml_path, "repository", "id", repo_id,
 	    "type", "azureReposGit");
 	struct api_call_spec spec = { .method = "POST", .creates = true,
+		.json = body,
 		.url = api_url(api, "7.1", "%s/_apis/pipelines", p),
 		/* Looked for through the Build API, which filters by name. */
 		.lookup_url = api_url(api, "7.1", "%s/_apis/build/definitions?"
 		    "name=%s&path=%s", p, n, f), .lookup_name = name };
 
-	spec.body = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
 	free(f);
 	free(n);
 	free(p);
@@ -74,8 +59,8 @@ ado_run_pipeline(struct api *api, const char *project, long id,
 
 	if (parameters != NULL)
 		json_object_set(body, "templateParameters", parameters);
-	c = call(api, "POST", api_url(api, "7.1", "%s/_apis/pipelines/%ld/runs",
-	    p, id), body, false);
+	c = api_request(api, "POST", api_url(api, "7.1",
+	    "%s/_apis/pipelines/%ld/runs", p, id), body, false);
 	free(ref);
 	free(p);
 	return c;
@@ -85,7 +70,7 @@ struct api_call *
 ado_get_build(struct api *api, const char *project, long build)
 {
 	char *p = api_escape(project);
-	struct api_call *c = call(api, "GET", api_url(api, "7.1",
+	struct api_call *c = api_request(api, "GET", api_url(api, "7.1",
 	    "%s/_apis/build/builds/%ld", p, build), NULL, false);
 
 	free(p);
@@ -96,7 +81,7 @@ struct api_call *
 ado_get_timeline(struct api *api, const char *project, long build)
 {
 	char *p = api_escape(project);
-	struct api_call *c = call(api, "GET", api_url(api, "7.1",
+	struct api_call *c = api_request(api, "GET", api_url(api, "7.1",
 	    "%s/_apis/build/builds/%ld/timeline", p, build), NULL, false);
 
 	free(p);
@@ -109,9 +94,9 @@ permits(struct api *api, const char *method, const char *project,
     const char *type, const char *id, json_t *body)
 {
 	char *p = api_escape(project), *i = api_escape(id);
-	struct api_call *c = call(api, method, api_url(api, "7.1-preview.1",
-	    "%s/_apis/pipelines/pipelinepermissions/%s/%s", p, type, i), body,
-	    false);
+	struct api_call *c = api_request(api, method, api_url(api,
+	    "7.1-preview.1", "%s/_apis/pipelines/pipelinepermissions/%s/%s",
+	    p, type, i), body, false);
 
 	free(i);
 	free(p);

@@ -46,14 +46,12 @@ ado_create_project(struct api *api, const char *name, const char *process_id)
 	struct api_call_spec spec = { .method = "POST", .creates = true,
 		.url = api_url(api, "7.1", "_apis/projects"),
 		.lookup_url = api_url(api, "7.1", "_apis/projects/%s", n),
-		.lookup_name = name };
+		.lookup_name = name, .json = body };
 
 	if (process_id != NULL)
 		json_object_set_new(json_object_get(body, "capabilities"),
 		    "processTemplate", json_pack("{s:s}", "templateTypeId",
 		    process_id));
-	spec.body = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
 	free(n);
 	return api_call_start(api, &spec);
 }

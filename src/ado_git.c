@@ -23,31 +23,17 @@ repo_url(struct api *api, const char *project, const char *repo,
 	return url;
 }
 
-static struct api_call *
-start_json(struct api *api, const char *method, char *url, json_t *body,
-    bool collection)
-{
-	struct api_call_spec spec = { .method = method, .url = url,
-		.collection = collection };
-
-	if (body != NULL) {
-		spec.body = json_dumps(body, JSON_COMPACT);
-		json_decref(body);
-	}
-	return api_call_start(api, &spec);
-}
-
 struct api_call *
 ado_list_repositories(struct api *api, const char *project)
 {
-	return start_json(api, "GET", repo_url(api, project, NULL, NULL), NULL,
+	return api_request(api, "GET", repo_url(api, project, NULL, NULL), NULL,
 	    true);
 }
 
 struct api_call *
 ado_get_repository(struct api *api, const char *project, const char *repo)
 {
-	return start_json(api, "GET", repo_url(api, project, repo, NULL), NULL,
+	return api_request(api, "GET", repo_url(api, project, repo, NULL), NULL,
 	    false);
 }
 
@@ -59,10 +45,8 @@ ado_create_repository(struct api *api, const char *project,
 	struct api_call_spec spec = { .method = "POST", .creates = true,
 		.url = repo_url(api, project, NULL, NULL),
 		.lookup_url = repo_url(api, project, name, NULL),
-		.lookup_name = name };
+		.lookup_name = name, .json = body };
 
-	spec.body = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
 	return api_call_start(api, &spec);
 }
 
@@ -72,7 +56,7 @@ ado_set_default_branch(struct api *api, const char *project,
 {
 	char *ref = strncmp(branch, "refs/", 5) == 0 ? xstrdup(branch) :
 	    xasprintf("refs/heads/%s", branch);
-	struct api_call *call = start_json(api, "PATCH", repo_url(api, project,
+	struct api_call *call = api_request(api, "PATCH", repo_url(api, project,
 	    repo_id, NULL), json_pack("{s:s}", "defaultBranch", ref), false);
 
 	free(ref);
@@ -83,7 +67,7 @@ struct api_call *
 ado_create_import(struct api *api, const char *project, const char *repo,
     const char *url)
 {
-	return start_json(api, "POST", repo_url(api, project, repo,
+	return api_request(api, "POST", repo_url(api, project, repo,
 	    "/importRequests"), json_pack("{s:{s:{s:s, s:b}}}", "parameters",
 	    "gitSource", "url", url, "overwrite", 0), false);
 }
@@ -93,7 +77,7 @@ ado_get_import(struct api *api, const char *project, const char *repo,
     long id)
 {
 	char *rest = xasprintf("/importRequests/%ld", id);
-	struct api_call *call = start_json(api, "GET", repo_url(api, project,
+	struct api_call *call = api_request(api, "GET", repo_url(api, project,
 	    repo, rest), NULL, false);
 
 	free(rest);
@@ -105,7 +89,7 @@ ado_list_refs(struct api *api, const char *project, const char *repo,
     const char *filter)
 {
 	char *f = api_escape(filter), *rest = xasprintf("/refs?filter=%s", f);
-	struct api_call *call = start_json(api, "GET", repo_url(api, project,
+	struct api_call *call = api_request(api, "GET", repo_url(api, project,
 	    repo, rest), NULL, true);
 
 	free(rest);
@@ -120,7 +104,7 @@ ado_get_item(struct api *api, const char *project, const char *repo,
 	char *p = api_escape(path), *b = api_escape(branch);
 	char *rest = xasprintf("/items?path=%s&versionDescriptor.version=%s&"
 	    "versionDescriptor.versionType=branch&includeContent=true", p, b);
-	struct api_call *call = start_json(api, "GET", repo_url(api, project,
+	struct api_call *call = api_request(api, "GET", repo_url(api, project,
 	    repo, rest), NULL, false);
 
 	free(rest);
@@ -143,6 +127,6 @@ ado_push_file(struct api *api, const char *project, const char *repo,
 	    "rawtext");
 
 	free(ref);
-	return start_json(api, "POST", repo_url(api, project, repo, "/pushes"),
+	return api_request(api, "POST", repo_url(api, project, repo, "/pushes"),
 	    body, false);
 }

@@ -29,16 +29,6 @@ data(const struct ado_arm_connection *c)
 	    "Manual");
 }
 
-/* JSON text of body, wiped from memory once the call has its copy. */
-static char *
-secret_text(json_t *body)
-{
-	char *text = json_dumps(body, JSON_COMPACT);
-
-	json_decref(body);
-	return text;
-}
-
 struct api_call *
 ado_find_endpoints(struct api *api, const char *project, const char *name)
 {
@@ -69,7 +59,7 @@ ado_create_arm_endpoint(struct api *api, const struct ado_arm_connection *c)
 		.url = api_url(api, "7.1", "_apis/serviceendpoint/endpoints"),
 		.lookup_url = api_url(api, "7.1", "%s/_apis/serviceendpoint/"
 		    "endpoints?endpointNames=%s", p, n), .lookup_name = c->name,
-		.body = secret_text(body) };
+		.json = body };
 	struct api_call *call = api_call_start(api, &spec);
 
 	free(n);
@@ -90,7 +80,7 @@ ado_test_endpoint(struct api *api, const char *project, const char *id,
 	struct api_call_spec spec = { .method = "POST",
 		.url = api_url(api, "7.1", "%s/_apis/serviceendpoint/"
 		    "endpointproxy?endpointId=%s", p, i),
-		.body = secret_text(body) };
+		.json = body };
 
 	free(i);
 	free(p);
@@ -112,9 +102,8 @@ ado_test_stored_endpoint(struct api *api, const char *project,
 	struct api_call_spec spec = { .method = "POST",
 		.url = api_url(api, "7.1", "%s/_apis/serviceendpoint/"
 		    "endpointproxy?endpointId=%s", p, i),
-		.body = json_dumps(body, JSON_COMPACT) };
+		.json = body };
 
-	json_decref(body);
 	free(i);
 	free(p);
 	return api_call_start(api, &spec);
@@ -146,9 +135,8 @@ ado_create_environment(struct api *api, const char *project,
 		    "environments", p),
 		.lookup_url = api_url(api, "7.1", "%s/_apis/distributedtask/"
 		    "environments?name=%s", p, n), .lookup_name = name,
-		.body = json_dumps(body, JSON_COMPACT) };
+		.json = body };
 
-	json_decref(body);
 	free(n);
 	free(p);
 	return api_call_start(api, &spec);

@@ -6,22 +6,13 @@
 #include "ado_security.h"
 #include "xalloc.h"
 
-static struct api_call *
-get(struct api *api, char *url, bool collection)
-{
-	struct api_call_spec spec = { .method = "GET", .url = url,
-		.collection = collection };
-
-	return api_call_start(api, &spec);
-}
-
 struct api_call *
 ado_find_identity(struct api *api, const char *name)
 {
 	char *n = api_escape(name);
-	struct api_call *call = get(api, api_url(api, "7.1", "_apis/identities?"
-	    "searchFilter=General&filterValue=%s&queryMembership=None", n),
-	    true);
+	struct api_call *call = api_request(api, "GET", api_url(api, "7.1",
+	    "_apis/identities?searchFilter=General&filterValue=%s&"
+	    "queryMembership=None", n), NULL, true);
 
 	free(n);
 	return call;
@@ -31,8 +22,8 @@ struct api_call *
 ado_general_settings(struct api *api, const char *project)
 {
 	char *p = api_escape(project);
-	struct api_call *call = get(api, api_url(api, "7.1",
-	    "%s/_apis/build/generalsettings", p), false);
+	struct api_call *call = api_request(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/build/generalsettings", p), NULL, false);
 
 	free(p);
 	return call;
@@ -41,8 +32,8 @@ ado_general_settings(struct api *api, const char *project)
 struct api_call *
 ado_security_namespace(struct api *api, const char *ns)
 {
-	return get(api, api_url(api, "7.1", "_apis/securitynamespaces/%s", ns),
-	    true);
+	return api_request(api, "GET", api_url(api, "7.1",
+	    "_apis/securitynamespaces/%s", ns), NULL, true);
 }
 
 struct api_call *
@@ -54,9 +45,8 @@ ado_allow(struct api *api, const char *ns, const char *token,
 	    descriptor, "allow", (int)bits, "deny", 0);
 	struct api_call_spec spec = { .method = "POST", .collection = true,
 		.url = api_url(api, "7.1", "_apis/accesscontrolentries/%s", ns),
-		.body = json_dumps(body, JSON_COMPACT) };
+		.json = body };
 
-	json_decref(body);
 	return api_call_start(api, &spec);
 }
 
@@ -65,9 +55,9 @@ ado_acl(struct api *api, const char *ns, const char *token,
     const char *descriptor)
 {
 	char *t = api_escape(token), *d = api_escape(descriptor);
-	struct api_call *call = get(api, api_url(api, "7.1",
+	struct api_call *call = api_request(api, "GET", api_url(api, "7.1",
 	    "_apis/accesscontrollists/%s?token=%s&descriptors=%s&"
-	    "includeExtendedInfo=true&recurse=false", ns, t, d), true);
+	    "includeExtendedInfo=true&recurse=false", ns, t, d), NULL, true);
 
 	free(d);
 	free(t);

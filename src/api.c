@@ -162,11 +162,26 @@ api_call_start(struct api *api, struct api_call_spec *spec)
 
 	call->api = api;
 	call->spec = *spec;
+	if (spec->json != NULL) {
+		call->spec.body = json_dumps(spec->json, JSON_COMPACT);
+		json_decref(spec->json);
+		call->spec.json = NULL;
+	}
 	call->lookup_name = xstrdup_or_null(spec->lookup_name);
 	call->spec.lookup_name = call->lookup_name;
 	memset(spec, 0, sizeof *spec);
 	submit(call, call->spec.url);
 	return call;
+}
+
+struct api_call *
+api_request(struct api *api, const char *method, char *url, json_t *body,
+    bool collection)
+{
+	struct api_call_spec spec = { .method = method, .url = url,
+		.json = body, .collection = collection };
+
+	return api_call_start(api, &spec);
 }
 
 bool

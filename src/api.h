@@ -38,6 +38,7 @@ struct api_call_spec {
 	const char *method;
 	char *url;                     /* owned by the spec until started */
 	char *body;                    /* JSON text, owned; NULL: none */
+	json_t *json;                  /* or a JSON body, taken over */
 	bool creates;
 	char *lookup_url;              /* for creates; owned */
 	const char *lookup_name;       /* the lookup must show this name */
@@ -49,6 +50,10 @@ struct api_call_spec {
 
 /* Start a call; its spec's strings are taken over. */
 struct api_call *api_call_start(struct api *api, struct api_call_spec *spec);
+/* A call that is a method, a URL and a JSON body (NULL: none), all taken
+ * over, with the Azure DevOps credential. */
+struct api_call *api_request(struct api *api, const char *method, char *url,
+    json_t *body, bool collection);
 bool api_call_done(const struct api_call *call);
 /* API_OK, or what went wrong (also for a refused start). */
 const struct api_error *api_call_error(const struct api_call *call);

@@ -5,7 +5,8 @@
  *
  * Checks share what they learn (the project's id, the identity jobs run
  * as) through the probe, so each can run alone or after the others
- * without asking twice.
+ * without asking twice. A check waits for its calls (api_wait): the UI
+ * must run checks off its loop, or they must become resumable first.
  */
 #ifndef MT_CHECKS_H
 #define MT_CHECKS_H

@@ -87,13 +87,9 @@ graph(struct api *api, const char *method, char *path, json_t *body,
 {
 	struct api_call_spec spec = { .method = method, .collection =
 		collection, .auth = api->graph,
-		.url = xasprintf("%s/%s", api->graph_url, path) };
+		.url = xasprintf("%s/%s", api->graph_url, path), .json = body };
 
 	free(path);
-	if (body != NULL) {
-		spec.body = json_dumps(body, JSON_COMPACT);
-		json_decref(body);
-	}
 	return api_call_start(api, &spec);
 }
 
@@ -128,9 +124,8 @@ graph_create_application(struct api *api, const char *name)
 		.url = xasprintf("%s/applications", api->graph_url),
 		.lookup_url = xasprintf("%s/applications?$filter=%s",
 		    api->graph_url, f), .lookup_name = name,
-		.body = json_dumps(body, JSON_COMPACT) };
+		.json = body };
 
-	json_decref(body);
 	free(f);
 	return api_call_start(api, &spec);
 }
@@ -181,13 +176,9 @@ arm(struct api *api, const char *method, const char *version, char *path,
 	struct api_call_spec spec = { .method = method, .collection =
 		collection, .auth = api->arm, .url = xasprintf("%s/%s%s"
 		"api-version=%s", api->arm_url, path, strchr(path, '?') ? "&" :
-		"?", version) };
+		"?", version), .json = body };
 
 	free(path);
-	if (body != NULL) {
-		spec.body = json_dumps(body, JSON_COMPACT);
-		json_decref(body);
-	}
 	return api_call_start(api, &spec);
 }
 

@@ -3,6 +3,9 @@
  * with the Azure CLI's public client id by default, or the tokens of a
  * signed-in Azure CLI. Tokens stay in memory, are wiped when freed and
  * are refreshed before they expire.
+ *
+ * These run the engine to completion (api_wait, and sleep between
+ * device code polls): for the command line, never the UI's loop.
  */
 #ifndef MT_SIGNIN_H
 #define MT_SIGNIN_H
