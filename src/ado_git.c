@@ -73,6 +73,13 @@ ado_create_import(struct api *api, const char *project, const char *repo,
 }
 
 struct api_call *
+ado_list_imports(struct api *api, const char *project, const char *repo)
+{
+	return api_request(api, "GET", repo_url(api, project, repo,
+	    "/importRequests"), NULL, true);
+}
+
+struct api_call *
 ado_get_import(struct api *api, const char *project, const char *repo,
     long id)
 {

@@ -18,6 +18,9 @@ struct api_call *ado_set_default_branch(struct api *api,
 /* Import url into the empty repository: {importRequestId, status}. */
 struct api_call *ado_create_import(struct api *api, const char *project,
     const char *repo, const char *url);
+/* The repository's import requests (not abandoned): a list. */
+struct api_call *ado_list_imports(struct api *api, const char *project,
+    const char *repo);
 /* An import request: status queued, inProgress, completed, failed. */
 struct api_call *ado_get_import(struct api *api, const char *project,
     const char *repo, long id);

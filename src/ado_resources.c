@@ -142,16 +142,29 @@ ado_create_environment(struct api *api, const char *project,
 	return api_call_start(api, &spec);
 }
 
+static struct api_call *
+extension_call(struct api *api, const char *method, const char *publisher,
+    const char *extension)
+{
+	char *p = api_escape(publisher), *e = api_escape(extension);
+	char *url = api_url(api, "7.1-preview.1", "_apis/extensionmanagement/"
+	    "installedextensionsbyname/%s/%s", p, e);
+
+	free(e);
+	free(p);
+	return api_request(api, method, url, NULL, false);
+}
+
 struct api_call *
 ado_get_extension(struct api *api, const char *publisher,
     const char *extension)
 {
-	char *p = api_escape(publisher), *e = api_escape(extension);
-	struct api_call_spec spec = { .method = "GET",
-		.url = api_url(api, "7.1-preview.1", "_apis/extensionmanagement/"
-		    "installedextensionsbyname/%s/%s", p, e) };
+	return extension_call(api, "GET", publisher, extension);
+}
 
-	free(e);
-	free(p);
-	return api_call_start(api, &spec);
+struct api_call *
+ado_install_extension(struct api *api, const char *publisher,
+    const char *extension)
+{
+	return extension_call(api, "POST", publisher, extension);
 }

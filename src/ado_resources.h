@@ -47,5 +47,8 @@ struct api_call *ado_create_environment(struct api *api,
 /* An installed extension ("ms-devlabs", "custom-terraform-tasks"). */
 struct api_call *ado_get_extension(struct api *api, const char *publisher,
     const char *extension);
+/* Install an extension's latest version (an organization admin's right). */
+struct api_call *ado_install_extension(struct api *api,
+    const char *publisher, const char *extension);
 
 #endif

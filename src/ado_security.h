@@ -7,6 +7,12 @@
 #define ADO_NS_GIT "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87"
 #define ADO_NS_BUILD "33344d9c-fc72-4d6f-aba5-fa317101a7e9"
 
+/* The bits the guide grants the Build Service in those namespaces. */
+#define BUILD_EDIT_PIPELINE   2048u
+#define BUILD_CREATE_PIPELINE 32768u
+#define GIT_CONTRIBUTE        4u
+#define GIT_CREATE_BRANCH     16u
+
 /* Identities whose display name is name (the General search filter). */
 struct api_call *ado_find_identity(struct api *api, const char *name);
 /* The project's build settings, enforceJobAuthScope among them. */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "api.h"
+#include "fiber.h"
 #include "xalloc.h"
 
 struct api_call {
@@ -222,9 +223,21 @@ api_call_free(struct api_call *call)
 	free(call);
 }
 
+static bool
+call_is_done(void *call)
+{
+	return ((struct api_call *)call)->done;
+}
+
 void
 api_wait(struct api *api, struct api_call *call)
 {
+	/* In a fiber the loop steps the engine; wait for our turn. */
+	if (fiber_self() != NULL) {
+		if (!call->done)
+			fiber_wait(call_is_done, call);
+		return;
+	}
 	while (!call->done)
 		http_step(api->http, NULL, 0, 1000);
 }

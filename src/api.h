@@ -72,7 +72,8 @@ const char *api_field(json_t *object, const char *path);
 size_t api_count(const struct api_call *call);
 json_t *api_item(const struct api_call *call, size_t i);
 
-/* Step the engine until call is done (the command line; never the UI). */
+/* Wait until call is done: in a fiber, give the turn back until it is;
+ * elsewhere (the command line, never the UI) step the engine. */
 void api_wait(struct api *api, struct api_call *call);
 
 /* "{org}/{path}?api-version={version}" with the parts URL-encoded. */

@@ -18,12 +18,6 @@
 #include "xalloc.h"
 #include "yamljson.h"
 
-/* The bits the guide grants the Build Service (security namespaces). */
-#define BUILD_EDIT_PIPELINE   2048u
-#define BUILD_CREATE_PIPELINE 32768u
-#define GIT_CONTRIBUTE        4u
-#define GIT_CREATE_BRANCH     16u
-
 static const char *const accelerator_repos[] = {
 	"mlops-v2", "mlops-project-template", "mlops-templates",
 };
@@ -151,8 +145,8 @@ need_sign_in(struct probe *p, struct check_result *r)
 	return p->signed_in;
 }
 
-static json_t *
-need_project(struct probe *p, struct check_result *r)
+json_t *
+probe_project(struct probe *p, struct check_result *r)
 {
 	struct api_call *c;
 
@@ -175,15 +169,15 @@ project_id(struct probe *p)
 }
 
 /* The repository named name, or NULL (with r set when unreadable). */
-static json_t *
-need_repository(struct probe *p, struct check_result *r, const char *name)
+json_t *
+probe_repository(struct probe *p, struct check_result *r, const char *name)
 {
 	struct api_call *c;
 	json_t *repo;
 	size_t i;
 
 	if (p->repositories == NULL) {
-		if (need_project(p, r) == NULL)
+		if (probe_project(p, r) == NULL)
 			return NULL;
 		c = fetch(p, ado_list_repositories(p->api, project_id(p)));
 		if (!call_failed(p, r, c, "the repositories"))
@@ -205,16 +199,17 @@ need_repository(struct probe *p, struct check_result *r, const char *name)
  * The identity jobs run as: the project's Build Service when the job
  * authorization scope is limited to the project, else the collection's.
  */
-static bool
-need_identity(struct probe *p, struct check_result *r)
+bool
+probe_identity(struct probe *p, struct check_result *r)
 {
 	struct api_call *c;
 	bool project_scope;
 
+	/* The project too: callers use its id (probe_forget drops it). */
+	if (probe_project(p, r) == NULL)
+		return false;
 	if (p->identity_descriptor != NULL)
 		return true;
-	if (need_project(p, r) == NULL)
-		return false;
 	c = fetch(p, ado_general_settings(p->api, project_id(p)));
 	if (call_failed(p, r, c, "the build settings")) {
 		api_call_free(c);
@@ -277,7 +272,7 @@ check_project(struct probe *p, struct check_result *r)
 {
 	const char *state;
 
-	if (need_project(p, r) == NULL) {
+	if (probe_project(p, r) == NULL) {
 		own_missing(r, "ado-project-not-found");
 		return;
 	}
@@ -295,7 +290,7 @@ static void
 check_accelerator_repo(struct probe *p, struct check_result *r,
     const char *name)
 {
-	json_t *repo = need_repository(p, r, name);
+	json_t *repo = probe_repository(p, r, name);
 	const char *branch;
 
 	if (repo == NULL) {
@@ -337,7 +332,7 @@ check_repo_templates(struct probe *p, struct check_result *r)
 static void
 check_job_identity(struct probe *p, struct check_result *r)
 {
-	if (need_identity(p, r))
+	if (probe_identity(p, r))
 		set_result(r, VERDICT_OK, NULL, "jobs run as %s",
 		    p->identity_name);
 }
@@ -348,7 +343,7 @@ check_pipeline_rights(struct probe *p, struct check_result *r)
 	const unsigned want = BUILD_EDIT_PIPELINE | BUILD_CREATE_PIPELINE;
 	long bits;
 
-	if (!need_identity(p, r))
+	if (!probe_identity(p, r))
 		return;
 	bits = identity_bits(p, r, ADO_NS_BUILD, project_id(p));
 	if (bits < 0)
@@ -367,7 +362,7 @@ check_pipeline_rights(struct probe *p, struct check_result *r)
 static void
 check_ml_repo(struct probe *p, struct check_result *r)
 {
-	json_t *repo = need_repository(p, r, p->target->repository);
+	json_t *repo = probe_repository(p, r, p->target->repository);
 
 	if (repo == NULL) {
 		own_missing(r, "ado-repository-not-found");
@@ -389,9 +384,9 @@ check_ml_repo_rights(struct probe *p, struct check_result *r)
 	char *token;
 	long bits;
 
-	if (!need_identity(p, r))
+	if (!probe_identity(p, r))
 		return;
-	repo = need_repository(p, r, p->target->repository);
+	repo = probe_repository(p, r, p->target->repository);
 	if (repo == NULL)
 		return;
 	token = xasprintf("repoV2/%s/%s", project_id(p), api_field(repo,
@@ -491,7 +486,7 @@ check_connection(struct probe *p, struct check_result *r)
 	json_t *endpoint;
 	int open;
 
-	if (need_project(p, r) == NULL)
+	if (probe_project(p, r) == NULL)
 		return;
 	c = fetch(p, ado_find_endpoints(p->api, project_id(p),
 	    p->target->connection));
@@ -517,7 +512,7 @@ check_environment(struct probe *p, struct check_result *r)
 {
 	struct api_call *c;
 
-	if (need_project(p, r) == NULL)
+	if (probe_project(p, r) == NULL)
 		return;
 	c = fetch(p, ado_find_environments(p->api, project_id(p),
 	    p->target->environment));
@@ -542,7 +537,7 @@ read_config(struct probe *p, struct check_result *r)
 	json_t *config = NULL;
 	char *cause = NULL;
 
-	if (need_repository(p, r, p->target->repository) == NULL)
+	if (probe_repository(p, r, p->target->repository) == NULL)
 		return NULL;
 	c = fetch(p, ado_get_item(p->api, project_id(p),
 	    p->target->repository, "/config-infra-prod.yml", "main"));
@@ -676,7 +671,7 @@ need_principal(struct probe *p, struct check_result *r)
 
 	if (p->principal_id != NULL)
 		return true;
-	if (need_project(p, r) == NULL)
+	if (probe_project(p, r) == NULL)
 		return false;
 	c = fetch(p, ado_find_endpoints(p->api, project_id(p),
 	    p->target->connection));
@@ -855,6 +850,17 @@ probe_free(struct probe *p)
 	free(p->principal_id);
 	json_decref(p->refused);
 	free(p);
+}
+
+void
+probe_forget(struct probe *p)
+{
+	json_decref(p->project);
+	p->project = NULL;
+	json_decref(p->repositories);
+	p->repositories = NULL;
+	free(p->principal_id);
+	p->principal_id = NULL;
 }
 
 void

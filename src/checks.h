@@ -78,7 +78,21 @@ void probe_free(struct probe *p);
 void probe_run(struct probe *p, const struct check *c,
     struct check_result *out);
 void check_result_clear(struct check_result *r);
+/* Forget what may have changed (the project, its repositories, the
+ * principal), so that the next checks read them again. */
+void probe_forget(struct probe *p);
 
 const char *verdict_word(enum verdict v);
+
+/*
+ * What the checks share, for the engine's steps: the project, a
+ * repository of it by name (from one listing), and the identity jobs run
+ * as (p->identity_*). NULL or false when missing or unreadable, with r
+ * saying which (missing_error set when missing).
+ */
+json_t *probe_project(struct probe *p, struct check_result *r);
+json_t *probe_repository(struct probe *p, struct check_result *r,
+    const char *name);
+bool probe_identity(struct probe *p, struct check_result *r);
 
 #endif

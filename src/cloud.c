@@ -233,6 +233,13 @@ arm_get_provider(struct api *api, const char *sub, const char *ns)
 }
 
 struct api_call *
+arm_register_provider(struct api *api, const char *sub, const char *ns)
+{
+	return arm(api, "POST", "2024-03-01", xasprintf("subscriptions/%s/"
+	    "providers/%s/register", sub, ns), NULL, false);
+}
+
+struct api_call *
 arm_get_workspace(struct api *api, const char *sub, const char *rg,
     const char *workspace)
 {

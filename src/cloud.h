@@ -53,6 +53,10 @@ struct api_call *arm_list_assignments(struct api *api, const char *sub,
     const char *principal);
 struct api_call *arm_get_provider(struct api *api, const char *sub,
     const char *ns);
+/* Register a resource provider (asynchronous: registrationState
+ * goes Registering, then Registered). */
+struct api_call *arm_register_provider(struct api *api, const char *sub,
+    const char *ns);
 struct api_call *arm_get_workspace(struct api *api, const char *sub,
     const char *rg, const char *workspace);
 

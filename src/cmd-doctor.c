@@ -12,178 +12,25 @@
 #include "catalog.h"
 #include "checks.h"
 #include "cmd-doctor.h"
+#include "connection.h"
 #include "credential.h"
 #include "errors.h"
 #include "exitcode.h"
 #include "paths.h"
 #include "signin.h"
+#include "templates.h"
+#include "textout.h"
 #include "xalloc.h"
 
 struct doctor {
 	const struct doctor_options *opt;
 	struct check_target target;
 	struct errors *errors;
-	struct api api;
-	struct credential *pat;
-	struct signin azure;
-	bool signed_in_azure;
-	char *azure_error;
-	char *organization;
+	struct connection conn;
 	size_t counts[3];              /* by verdict */
 };
 
 /* ---- set-up ---------------------------------------------------------- */
-
-/* The organization's name: dev.azure.com/{org}, {org}.visualstudio.com. */
-static char *
-organization_name(const char *url)
-{
-	const char *host = strstr(url, "://"), *end, *slash;
-	size_t len;
-
-	host = host ? host + 3 : url;
-	end = strchr(host, '/');
-	len = end ? (size_t)(end - host) : strlen(host);
-	if (len > 17 && strncmp(host + len - 17, ".visualstudio.com", 17) == 0)
-		return xstrndup(host, strcspn(host, "."));
-	len = strlen(url);
-	while (len > 0 && url[len - 1] == '/')
-		len--;
-	for (slash = url + len; slash > host && slash[-1] != '/'; slash--)
-		;
-	return xstrndup(slash, (size_t)(url + len - slash));
-}
-
-static int
-load_known_errors(struct doctor *d)
-{
-	char *dir = paths_templates_dir(), *cause = NULL;
-	char *steps = xasprintf("%s/steps.yml", dir);
-	char *errors = xasprintf("%s/errors.yml", dir);
-	struct catalog *cat = NULL;
-	int rc = catalog_load(&cat, steps, &cause);
-
-	if (rc == 0)
-		rc = errors_load(&d->errors, errors, cat, &cause);
-	if (rc != 0)
-		fprintf(stderr, "mlops-tui: %s\n", cause);
-	catalog_free(cat);
-	free(cause);
-	free(errors);
-	free(steps);
-	free(dir);
-	return rc == 0 ? 0 : -1;
-}
-
-static int
-sign_in(struct doctor *d)
-{
-	char *cause = NULL;
-
-	d->pat = credential_pat(d->opt->pat_file, &cause);
-	if (d->pat == NULL) {
-		fprintf(stderr, "mlops-tui: no Azure DevOps PAT: %s\n", cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
-}
-
-/* Entra, Graph and ARM: the sandbox's beside a loopback organization. */
-static void
-set_cloud_urls(struct api *api)
-{
-	const char *host = strstr(api->org_url, "://") + 3;
-	size_t len = strcspn(host, "/");
-	char *origin = xstrndup(api->org_url, (size_t)(host - api->org_url) +
-	    len);
-
-	if (http_url_is_loopback(api->org_url)) {
-		api->entra_url = xasprintf("%s/_entra", origin);
-		api->graph_url = xasprintf("%s/_graph/v1.0", origin);
-		api->arm_url = xasprintf("%s/_arm", origin);
-	} else {
-		api->entra_url = xstrdup("https://login.microsoftonline.com");
-		api->graph_url = xstrdup("https://graph.microsoft.com/v1.0");
-		api->arm_url = xstrdup("https://management.azure.com");
-	}
-	free(origin);
-}
-
-static int
-open_api(struct doctor *d)
-{
-	struct http_options hopt = { .log_path = d->opt->log_path };
-	char *cause = NULL;
-
-	if (http_new(&d->api.http, &hopt, &cause) == -1) {
-		fprintf(stderr, "mlops-tui: %s\n", cause);
-		free(cause);
-		return -1;
-	}
-	d->api.org_url = xstrdup(d->opt->org_url);
-	d->api.ado = d->pat;
-	set_cloud_urls(&d->api);
-	return 0;
-}
-
-/* ---- Azure sign-in ---------------------------------------------------- */
-
-static void
-tell_device_code(const char *message, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "%s\n", message ? message : "Sign in to Azure.");
-}
-
-/* Whether program is on PATH. */
-static bool
-on_path(const char *program)
-{
-	const char *path = getenv("PATH"), *end;
-	bool found = false;
-
-	for (; path != NULL && *path != '\0' && !found; path = *end ? end + 1 :
-	    end) {
-		char *file;
-
-		end = path + strcspn(path, ":");
-		file = xasprintf("%.*s/%s", (int)(end - path), path, program);
-		found = access(file, X_OK) == 0;
-		free(file);
-	}
-	return found;
-}
-
-static bool
-entra_for_ado(const struct doctor_options *opt)
-{
-	return opt->ado_auth != NULL && strcmp(opt->ado_auth, "entra") == 0;
-}
-
-static void
-sign_in_azure(struct doctor *d)
-{
-	const char *how = d->opt->azure_sign_in, *az = "az";
-	int rc;
-
-	if (d->opt->subscription == NULL && !entra_for_ado(d->opt))
-		return;
-	if (how == NULL)
-		how = on_path(az) ? "az" : "device";
-	signin_init(&d->azure, &d->api, d->opt->tenant, d->opt->client_id);
-	if (strcmp(how, "az") == 0)
-		rc = signin_az_cli(&d->azure, az, &d->azure_error);
-	else
-		rc = signin_device_code(&d->azure, tell_device_code, NULL,
-		    &d->azure_error);
-	if (rc == 0 && entra_for_ado(d->opt))
-		rc = signin_ado(&d->azure, az, &d->azure_error);
-	d->signed_in_azure = rc == 0;
-	if (rc != 0 && entra_for_ado(d->opt))
-		fprintf(stderr, "mlops-tui: signing in to Azure DevOps with "
-		    "Entra ID: %s\n", d->azure_error);
-}
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -203,27 +50,12 @@ fill(const struct doctor *d, const char *text)
 	static const char *const keys[] = { "organization", "project",
 		"repository", "environment", "service_connection", "namespace",
 		"postfix", "branch" };
-	const char *values[] = { d->opt->org_url, d->target.project,
+	const char *values[] = { d->opt->conn.org_url, d->target.project,
 		d->target.repository, d->target.environment,
 		d->target.connection, d->target.namespace, d->target.postfix,
 		"main" };
 
 	return errors_fill(text, keys, values, sizeof keys / sizeof keys[0]);
-}
-
-static void
-print_indented(const char *label, const char *text)
-{
-	const char *line = text, *nl = text;
-
-	for (bool first = true; *line != '\0'; first = false, line = nl) {
-		nl = strchr(line, '\n');
-		nl = nl ? nl + 1 : line + strlen(line);
-		printf("               %-5s%.*s", first ? label : "",
-		    (int)(nl - line), line);
-	}
-	if (nl > text && nl[-1] != '\n')
-		putchar('\n');
 }
 
 static void
@@ -240,8 +72,8 @@ print_text(const struct doctor *d, const struct check *c,
 	why = fill(d, k->explanation);
 	fix = fill(d, k->fix);
 	if (r->verdict == VERDICT_PROBLEM)
-		print_indented("why", why);
-	print_indented("fix", fix);
+		textout_indented(15, "why", why);
+	textout_indented(15, "fix", fix);
 	free(fix);
 	free(why);
 }
@@ -273,20 +105,19 @@ result_json(const struct doctor *d, const struct check *c,
 static void
 run_checks(struct doctor *d, json_t *list)
 {
-	struct probe *p = probe_new(&d->api, &d->target);
+	struct probe *p = probe_new(&d->conn.api, &d->target);
 	const struct check *all;
-
-	p->azure = d->signed_in_azure ? &d->azure : NULL;
-	p->azure_error = d->azure_error;
 	size_t n;
+
+	p->azure = d->conn.signed_in_azure ? &d->conn.azure : NULL;
+	p->azure_error = d->conn.azure_error;
 
 	all = checks_all(&n);
 	for (size_t i = 0; i < n; i++) {
 		struct check_result r;
 
-		if (d->azure.ado != NULL)
-			/* A failure shows in the checks as refused calls. */
-			(void)signin_fresh(&d->azure, &d->azure_error);
+		/* A failure shows in the checks as refused calls. */
+		connection_fresh(&d->conn);
 		probe_run(p, &all[i], &r);
 		d->counts[r.verdict]++;
 		if (list != NULL)
@@ -306,7 +137,7 @@ report(struct doctor *d)
 
 	if (list == NULL)
 		printf("Checking %s, project %s, repository %s (read-only: "
-		    "doctor changes nothing)\n\n", d->opt->org_url,
+		    "doctor changes nothing)\n\n", d->opt->conn.org_url,
 		    d->target.project, d->target.repository);
 	run_checks(d, list);
 	if (list == NULL) {
@@ -317,8 +148,8 @@ report(struct doctor *d)
 		return;
 	}
 	out = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:{s:I, s:I, s:I}}",
-	    "organization", d->opt->org_url, "organization_name",
-	    d->organization, "project", d->target.project, "repository",
+	    "organization", d->opt->conn.org_url, "organization_name",
+	    d->conn.organization, "project", d->target.project, "repository",
 	    d->target.repository, "changed", 0, "checks", list, "summary", "ok",
 	    (json_int_t)d->counts[VERDICT_OK], "problem",
 	    (json_int_t)d->counts[VERDICT_PROBLEM], "unknown",
@@ -333,8 +164,7 @@ doctor_init(struct doctor *d, const struct doctor_options *opt)
 {
 	memset(d, 0, sizeof *d);
 	d->opt = opt;
-	d->organization = organization_name(opt->org_url);
-	d->target = (struct check_target){ d->organization,
+	d->target = (struct check_target){ NULL,
 		opt->project ? opt->project : "mlops-v2", opt->repository,
 		opt->infrastructure ? opt->infrastructure : "bicep",
 		opt->namespace, opt->postfix, "Azure-ARM-Prod", "prod",
@@ -345,28 +175,24 @@ int
 cmd_doctor(const struct doctor_options *opt)
 {
 	struct doctor d;
+	struct catalog *cat = NULL;
 	int rc = MT_EXIT_DATA;
 
 	doctor_init(&d, opt);
-	if (load_known_errors(&d) == 0) {
+	if (templates_load(&cat, &d.errors) == 0) {
+		struct connection_options copt = opt->conn;
+
+		copt.azure = opt->subscription != NULL;
 		rc = MT_EXIT_USAGE;
-		if ((entra_for_ado(opt) || sign_in(&d) == 0) &&
-		    open_api(&d) == 0) {
-			sign_in_azure(&d);
+		if (connection_open(&d.conn, &copt) == 0) {
+			d.target.organization = d.conn.organization;
 			report(&d);
 			rc = d.counts[VERDICT_PROBLEM] ? MT_EXIT_PROBLEM :
 			    MT_EXIT_OK;
 		}
 	}
-	signin_clear(&d.azure);
-	free(d.azure_error);
-	http_free(d.api.http);
-	free(d.api.org_url);
-	free(d.api.entra_url);
-	free(d.api.graph_url);
-	free(d.api.arm_url);
-	credential_free(d.pat);
+	connection_close(&d.conn);
 	errors_free(d.errors);
-	free(d.organization);
+	catalog_free(cat);
 	return rc;
 }

@@ -4,20 +4,16 @@
 
 #include <stdbool.h>
 
+#include "connection.h"
+
 struct doctor_options {
-	const char *org_url;
+	struct connection_options conn; /* azure: set from subscription */
 	const char *project;           /* NULL: mlops-v2 */
 	const char *repository;
 	const char *infrastructure;    /* NULL: bicep */
 	const char *namespace;         /* NULL: from config-infra-prod.yml */
 	const char *postfix;
-	const char *pat_file;          /* NULL: environment or prompt */
-	const char *ado_auth;          /* "pat" (NULL) or "entra" */
 	const char *subscription;      /* NULL: no Azure checks */
-	const char *tenant;            /* NULL: organizations */
-	const char *client_id;         /* NULL: the Azure CLI's */
-	const char *azure_sign_in;     /* "device", "az"; NULL: az if found */
-	const char *log_path;
 	bool json;
 };
 

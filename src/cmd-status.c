@@ -14,6 +14,7 @@
 #include "paths.h"
 #include "setups.h"
 #include "state.h"
+#include "templates.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -272,22 +273,6 @@ print_setups(const struct setup_list *list, bool json)
 
 /* ---- the command ---------------------------------------------------- */
 
-static int
-load_catalogue(struct catalog **cat)
-{
-	char *dir = paths_templates_dir();
-	char *path = xasprintf("%s/steps.yml", dir);
-	char *cause = NULL;
-	int rc = catalog_load(cat, path, &cause);
-
-	if (rc != 0)
-		fprintf(stderr, "mlops-tui: %s\n", cause);
-	free(cause);
-	free(path);
-	free(dir);
-	return rc;
-}
-
 /* Find the state to show; *path NULL and *st NULL means none saved. */
 static int
 pick_state(const char *given, const char *dir, bool json, char **path,
@@ -331,7 +316,7 @@ cmd_status(const char *state_path, bool json)
 	char *dir = NULL, *path = NULL, *cause = NULL;
 	int rc;
 
-	if (load_catalogue(&cat) != 0)
+	if (templates_load(&cat, NULL) != 0)
 		return MT_EXIT_DATA;
 	if (state_path == NULL && (dir = paths_state_dir(&cause)) == NULL) {
 		fprintf(stderr, "mlops-tui: %s\n", cause);

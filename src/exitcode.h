@@ -8,7 +8,7 @@
 #define EXIT_STATUS_LIST(X)                                               \
 	X(MT_EXIT_OK, 0, "success")                                       \
 	X(MT_EXIT_STEP_FAILED, 1, "a step of the setup failed")           \
-	X(MT_EXIT_USAGE, 2, "the command line is wrong")                  \
+	X(MT_EXIT_USAGE, 2, "the command line or the answers are wrong")  \
 	X(MT_EXIT_STATE, 3, "the state file is missing, unreadable, "     \
 	    "corrupt, from a newer mlops-tui, or locked by another one")  \
 	X(MT_EXIT_DATA, 4, "mlops-tui's own data files are missing or "   \
@@ -16,7 +16,9 @@
 	X(MT_EXIT_UNAVAILABLE, 5, "the command is not available in this " \
 	    "version yet")                                                \
 	X(MT_EXIT_SANDBOX, 6, "the sandbox could not start")              \
-	X(MT_EXIT_PROBLEM, 7, "doctor found a problem")
+	X(MT_EXIT_PROBLEM, 7, "doctor found a problem")                  \
+	X(MT_EXIT_INCOMPLETE, 8, "apply left steps to do: by hand, "     \
+	    "blocked, or not checkable")
 
 enum mt_exit {
 #define X(name, code, meaning) name = code,

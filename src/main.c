@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-apply.h"
 #include "cmd-doctor.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
@@ -24,18 +25,20 @@ struct options {
 	bool sim_option_given; /* an option that only sim takes */
 	struct doctor_options doctor;
 	bool doctor_option_given;
-	const char *log_path;  /* --log: sim's or doctor's */
+	struct connection_options conn; /* doctor's, plan's and apply's */
+	bool conn_option_given;
+	struct apply_options apply;
+	bool apply_option_given;
+	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
 };
 
-enum doctor_option {
+enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
-	DOCTOR_POSTFIX, DOCTOR_PAT_FILE, DOCTOR_SUBSCRIPTION, DOCTOR_TENANT,
-	DOCTOR_CLIENT_ID, DOCTOR_SIGN_IN, DOCTOR_ADO_AUTH,
+	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
+	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
+	APPLY_ANSWERS,
 };
-
-/* Commands that later versions bring; they refuse to pretend. */
-static const char *const planned[] = { "plan", "apply" };
 
 static void
 usage(FILE *out)
@@ -50,6 +53,10 @@ usage(FILE *out)
 "                        [--subscription ID]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
+"       mlops-tui [--state FILE] plan|apply [--answers FILE]\n"
+"                        [--pat-file FILE | --ado-auth pat|entra]\n"
+"                        [--tenant ID] [--client-id ID]\n"
+"                        [--azure-sign-in device|az] [--log FILE]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
 "                     [--faults SPEC]\n"
@@ -68,14 +75,20 @@ usage(FILE *out)
 "              --pat-file or a masked prompt\n"
 "  sim         run the sandbox: a local Azure DevOps on loopback that\n"
 "              speaks the same REST contract; prints its URL and PAT\n"
-"  plan, apply\n"
-"              not available yet\n"
+"  plan        probe every step and print what exists and what apply\n"
+"              would do; changes nothing\n"
+"  apply       do the setup, step by step, saving the state after each;\n"
+"              run it again to resume. Steps this version cannot do are\n"
+"              printed with the guide's manual instructions\n"
 "\n"
 "Options:\n"
 "  -s, --state FILE  the state file of the setup (default: one file per\n"
 "                    setup in $XDG_STATE_HOME/mlops-tui)\n"
 "      --no-color    no colours (also when NO_COLOR is set)\n"
 "      --json        status, doctor: machine-readable output\n"
+"      --answers FILE\n"
+"                    plan, apply: the operator's answers (YAML; see\n"
+"                    mlops-tui(5)); needed for a new setup\n"
 "      --org URL     doctor: the organization, https://dev.azure.com/ORG\n"
 "      --project NAME\n"
 "                    doctor: the project (default mlops-v2)\n"
@@ -86,21 +99,23 @@ usage(FILE *out)
 "                    doctor: check these instead of the repository's\n"
 "                    config-infra-prod.yml\n"
 "      --pat-file FILE\n"
-"                    doctor: read the PAT from FILE (never from argv)\n"
+"                    doctor, plan, apply: read the PAT from FILE (never\n"
+"                    from argv)\n"
 "      --ado-auth pat|entra\n"
-"                    doctor: sign in to Azure DevOps with a PAT (the\n"
-"                    default) or with the Entra ID sign-in\n"
+"                    doctor, plan, apply: sign in to Azure DevOps with a\n"
+"                    PAT (the default) or with the Entra ID sign-in\n"
 "      --subscription ID\n"
 "                    doctor: check this subscription, the connection's\n"
 "                    principal's Contributor role and the providers\n"
-"      --tenant ID   doctor: the Entra tenant (default organizations)\n"
+"      --tenant ID   doctor, plan, apply: the Entra tenant (default\n"
+"                    organizations)\n"
 "      --client-id ID\n"
-"                    doctor: the client to sign in with (default the\n"
-"                    Azure CLI's public client)\n"
+"                    doctor, plan, apply: the client to sign in with\n"
+"                    (default the Azure CLI's public client)\n"
 "      --azure-sign-in device|az\n"
-"                    doctor: sign in with a device code, or take the\n"
-"                    tokens of a signed-in Azure CLI (default: az when\n"
-"                    it is installed)\n"
+"                    doctor, plan, apply: sign in with a device code, or\n"
+"                    take the tokens of a signed-in Azure CLI (default:\n"
+"                    az when it is installed)\n"
 "      --listen HOST:PORT\n"
 "                    sim: where to listen, loopback only (default\n"
 "                    127.0.0.1:0, any free port)\n"
@@ -110,8 +125,8 @@ usage(FILE *out)
 "      --time-scale F\n"
 "                    sim: multiply simulated durations by F (0: instant)\n"
 "      --log FILE    sim: log each request it serves as a JSON line;\n"
-"                    doctor: log each request it makes (secrets\n"
-"                    redacted)\n"
+"                    doctor, plan, apply: log each request it makes\n"
+"                    (secrets redacted)\n"
 "      --faults SPEC sim: inject latency and failures, e.g.\n"
 "                    seed=7,latency=100+50,429=0.1,500=0.05,drop=0.02\n"
 "  -h, --help        this help\n"
@@ -148,25 +163,7 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 	case DOCTOR_REPO: d->repository = arg; break;
 	case DOCTOR_NAMESPACE: d->namespace = arg; break;
 	case DOCTOR_POSTFIX: d->postfix = arg; break;
-	case DOCTOR_PAT_FILE: d->pat_file = arg; break;
 	case DOCTOR_SUBSCRIPTION: d->subscription = arg; break;
-	case DOCTOR_TENANT: d->tenant = arg; break;
-	case DOCTOR_CLIENT_ID: d->client_id = arg; break;
-	case DOCTOR_SIGN_IN:
-		if (strcmp(arg, "device") != 0 && strcmp(arg, "az") != 0) {
-			usage_error("--azure-sign-in %s: expected device or az",
-			    arg);
-			return -1;
-		}
-		d->azure_sign_in = arg;
-		break;
-	case DOCTOR_ADO_AUTH:
-		if (strcmp(arg, "pat") != 0 && strcmp(arg, "entra") != 0) {
-			usage_error("--ado-auth %s: expected pat or entra", arg);
-			return -1;
-		}
-		d->ado_auth = arg;
-		break;
 	case DOCTOR_INFRA:
 		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
 			usage_error("--infrastructure %s: expected bicep or "
@@ -180,18 +177,45 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 }
 
 static int
+parse_connection_option(int c, const char *arg, struct connection_options *o)
+{
+	switch (c) {
+	case CONN_PAT_FILE: o->pat_file = arg; break;
+	case CONN_TENANT: o->tenant = arg; break;
+	case CONN_CLIENT_ID: o->client_id = arg; break;
+	case CONN_SIGN_IN:
+		if (strcmp(arg, "device") != 0 && strcmp(arg, "az") != 0) {
+			usage_error("--azure-sign-in %s: expected device or az",
+			    arg);
+			return -1;
+		}
+		o->azure_sign_in = arg;
+		break;
+	case CONN_ADO_AUTH:
+		if (strcmp(arg, "pat") != 0 && strcmp(arg, "entra") != 0) {
+			usage_error("--ado-auth %s: expected pat or entra", arg);
+			return -1;
+		}
+		o->ado_auth = arg;
+		break;
+	}
+	return 0;
+}
+
+static int
 check_doctor_options(const struct doctor_options *d)
 {
-	if (d->org_url == NULL)
+	const char *org = d->conn.org_url;
+
+	if (org == NULL)
 		return usage_error("doctor needs --org URL, e.g. "
 		    "--org https://dev.azure.com/contoso");
-	if (strncmp(d->org_url, "https://", 8) != 0 &&
-	    strncmp(d->org_url, "http://", 7) != 0)
+	if (strncmp(org, "https://", 8) != 0 && strncmp(org, "http://", 7) != 0)
 		return usage_error("--org %s: expected an https:// URL, e.g. "
-		    "https://dev.azure.com/contoso", d->org_url);
-	if (!http_url_allowed(d->org_url))
+		    "https://dev.azure.com/contoso", org);
+	if (!http_url_allowed(org))
 		return usage_error("--org %s: plain http is only for loopback "
-		    "addresses (the sandbox); use https://", d->org_url);
+		    "addresses (the sandbox); use https://", org);
 	if (d->repository == NULL)
 		return usage_error("doctor needs --repo NAME, the ML project "
 		    "repository");
@@ -256,23 +280,43 @@ check_command_options(struct options *opt)
 	if (opt->sim_option_given && !is_command(opt, "sim"))
 		return usage_error("--listen, --world, --reset, --time-scale "
 		    "and --faults go with the sim command");
+	bool applies = is_command(opt, "plan") || is_command(opt, "apply");
+
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix, --pat-file, --ado-auth, "
-		    "--subscription, --tenant, --client-id and --azure-sign-in "
-		    "go with the doctor command");
-	if ((opt->org != NULL || opt->log_path != NULL) &&
-	    !is_command(opt, "sim") && !is_command(opt, "doctor"))
-		return usage_error("--org and --log go with the sim and doctor "
+		    "--namespace, --postfix and --subscription go with the "
+		    "doctor command");
+	if (opt->conn_option_given && !is_command(opt, "doctor") && !applies)
+		return usage_error("--pat-file, --ado-auth, --tenant, "
+		    "--client-id and --azure-sign-in go with the doctor, plan "
+		    "and apply commands");
+	if (opt->apply_option_given && !applies)
+		return usage_error("--answers goes with the plan and apply "
 		    "commands");
+	if (opt->org != NULL && !is_command(opt, "sim") &&
+	    !is_command(opt, "doctor"))
+		return usage_error("--org goes with the sim and doctor "
+		    "commands; plan and apply take it from the answers");
+	if (opt->log_path != NULL && !is_command(opt, "sim") &&
+	    !is_command(opt, "doctor") && !applies)
+		return usage_error("--log goes with the sim, doctor, plan and "
+		    "apply commands");
+	if (applies) {
+		opt->apply.conn = opt->conn;
+		opt->apply.conn.log_path = opt->log_path;
+		opt->apply.state_path = opt->state_path;
+		opt->apply.plan = is_command(opt, "plan");
+		return -1;
+	}
 	if (is_command(opt, "sim")) {
 		opt->sim.log_path = opt->log_path;
 		if (opt->org != NULL)
 			opt->sim.organization = opt->org;
 	}
 	if (is_command(opt, "doctor")) {
-		opt->doctor.org_url = opt->org;
-		opt->doctor.log_path = opt->log_path;
+		opt->doctor.conn = opt->conn;
+		opt->doctor.conn.org_url = opt->org;
+		opt->doctor.conn.log_path = opt->log_path;
 		opt->doctor.json = opt->json;
 		return check_doctor_options(&opt->doctor);
 	}
@@ -298,12 +342,13 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "infrastructure", required_argument, NULL, DOCTOR_INFRA },
 		{ "namespace", required_argument, NULL, DOCTOR_NAMESPACE },
 		{ "postfix", required_argument, NULL, DOCTOR_POSTFIX },
-		{ "pat-file", required_argument, NULL, DOCTOR_PAT_FILE },
+		{ "pat-file", required_argument, NULL, CONN_PAT_FILE },
 		{ "subscription", required_argument, NULL, DOCTOR_SUBSCRIPTION },
-		{ "tenant", required_argument, NULL, DOCTOR_TENANT },
-		{ "client-id", required_argument, NULL, DOCTOR_CLIENT_ID },
-		{ "azure-sign-in", required_argument, NULL, DOCTOR_SIGN_IN },
-		{ "ado-auth", required_argument, NULL, DOCTOR_ADO_AUTH },
+		{ "tenant", required_argument, NULL, CONN_TENANT },
+		{ "client-id", required_argument, NULL, CONN_CLIENT_ID },
+		{ "azure-sign-in", required_argument, NULL, CONN_SIGN_IN },
+		{ "ado-auth", required_argument, NULL, CONN_ADO_AUTH },
+		{ "answers", required_argument, NULL, APPLY_ANSWERS },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -321,12 +366,20 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'O': opt->org = optarg; break;
 		case DOCTOR_PROJECT: case DOCTOR_REPO:
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
-		case DOCTOR_PAT_FILE: case DOCTOR_SUBSCRIPTION:
-		case DOCTOR_TENANT: case DOCTOR_CLIENT_ID: case DOCTOR_SIGN_IN:
-		case DOCTOR_ADO_AUTH:
+		case DOCTOR_SUBSCRIPTION:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;
+			break;
+		case CONN_PAT_FILE: case CONN_TENANT: case CONN_CLIENT_ID:
+		case CONN_SIGN_IN: case CONN_ADO_AUTH:
+			if (parse_connection_option(c, optarg, &opt->conn) == -1)
+				return MT_EXIT_USAGE;
+			opt->conn_option_given = true;
+			break;
+		case APPLY_ANSWERS:
+			opt->apply.answers_path = optarg;
+			opt->apply_option_given = true;
 			break;
 		case 'L': case 'W': case 'R': case 'T': case 'F':
 			if (parse_sim_option(c, optarg, &opt->sim) == -1)
@@ -376,8 +429,8 @@ main(int argc, char **argv)
 		return cmd_sim(&opt.sim);
 	if (strcmp(opt.command, "doctor") == 0)
 		return cmd_doctor(&opt.doctor);
-	for (size_t i = 0; i < sizeof planned / sizeof planned[0]; i++)
-		if (strcmp(opt.command, planned[i]) == 0)
-			return not_available(opt.command);
+	if (strcmp(opt.command, "plan") == 0 ||
+	    strcmp(opt.command, "apply") == 0)
+		return cmd_apply(&opt.apply);
 	return usage_error("unknown command '%s'", opt.command);
 }

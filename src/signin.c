@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "cloud.h"
+#include "fiber.h"
 #include "signin.h"
 #include "xalloc.h"
 
@@ -98,7 +99,7 @@ poll_until_signed_in(struct signin *s, const char *device_code,
 	const char *code;
 
 	for (;;) {
-		sleep((unsigned)interval);
+		fiber_sleep_ms(interval * 1000);
 		c = entra_poll_token(s->api, s->tenant, s->client_id,
 		    device_code);
 		api_wait(s->api, c);

@@ -602,6 +602,25 @@ create_import(struct exchange *x, json_t *root, json_t *repo, bool *changed)
 	exchange_json(x, 201, import_json(x, root, imp, repo));
 }
 
+/* GET without an id: the repository's requests, abandoned ones only
+ * with includeAbandoned=true. */
+static void
+list_imports(struct exchange *x, json_t *root, json_t *repo)
+{
+	const char *all = exchange_query(x, "includeAbandoned");
+	bool abandoned = all != NULL && strcasecmp(all, "true") == 0;
+	json_t *list = json_array(), *item;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "imports"), i, item)
+		if (json_equal(json_object_get(item, "repository_id"),
+		    json_object_get(repo, "id")) && (abandoned || strcmp(
+		    import_status(root, item), "abandoned") != 0))
+			json_array_append_new(list, import_json(x, root, item,
+			    repo));
+	exchange_collection(x, list);
+}
+
 void
 handle_import_requests(struct exchange *x)
 {
@@ -615,6 +634,8 @@ handle_import_requests(struct exchange *x)
 		;
 	else if (strcmp(x->method, "POST") == 0 && x->params[2] == NULL)
 		create_import(x, root, repo, &changed);
+	else if (strcmp(x->method, "GET") == 0 && x->params[2] == NULL)
+		list_imports(x, root, repo);
 	else if (strcmp(x->method, "GET") == 0 && x->params[2] != NULL) {
 		json_array_foreach(json_object_get(root, "imports"), i, item)
 			if (json_integer_value(json_object_get(item, "id")) ==

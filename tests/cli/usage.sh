@@ -51,10 +51,23 @@ is "$out" "" "before any request is made"
 
 for cmd in plan apply; do
 	run "$cmd"
-	is "$rc" 5 "$cmd: not available yet, with a non-zero status"
-	contains "$err" "$cmd is not available yet" "$cmd: says so"
+	is "$rc" 2 "$cmd without --answers or --state: a usage error"
+	contains "$err" "give --answers FILE for a new setup, or --state FILE" "$cmd: says what to give"
 	is "$out" "" "$cmd: prints nothing on stdout"
+	run "$cmd" --org https://dev.azure.com/contoso
+	is "$rc" 2 "$cmd --org: a usage error"
+	contains "$err" "plan and apply take it from the answers" "$cmd: the organization comes from the answers"
+	run "$cmd" --answers /nonexistent/answers.yml
+	is "$rc" 2 "$cmd with an answers file that cannot be read: a usage error"
+	contains "$err" "/nonexistent/answers.yml: cannot read it" "$cmd: naming the file"
+	run "$cmd" --repo x
+	is "$rc" 2 "$cmd --repo: a usage error (doctor's option)"
 done
+run status --answers x.yml
+is "$rc" 2 "--answers with status: a usage error"
+contains "$err" "--answers goes with the plan and apply commands" "naming the commands it goes with"
+run status --pat-file x
+contains "$err" "go with the doctor, plan and apply commands" "--pat-file goes with doctor, plan and apply"
 run
 is "$rc" 5 "the wizard: not available yet"
 contains "$err" "the wizard is not available yet" "the wizard: says so"

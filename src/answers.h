@@ -1,0 +1,35 @@
+/*
+ * The operator's answers: the rule each one keeps, and the answers file
+ * a headless plan or apply reads (mlops-tui(5)). Every field an operator
+ * can type has a rule here, and its message names what is wrong and what
+ * is allowed; the wizard validates with the same rules.
+ */
+#ifndef MT_ANSWERS_H
+#define MT_ANSWERS_H
+
+#include "catalog.h"
+#include "state.h"
+
+/*
+ * Whether value is allowed for answer key: NULL, or a message saying
+ * what is wrong and what is allowed (owned by the caller).
+ */
+char *answers_problem(const char *key, const char *value);
+
+/*
+ * Read the answers file path (YAML: the catalogue's inputs at the top,
+ * per-environment ones under environments.<prod|dev>) and merge it into
+ * st. Every field is checked first: on any error st is left unchanged
+ * and *cause names the field, what is wrong and what is allowed.
+ */
+int answers_load(struct state *st, const char *path,
+    const struct catalog *cat, char **cause);
+
+/*
+ * Whether st's answers make a whole setup: the organization and the
+ * repository given, the project type, interface and provider a
+ * combination the templates have, and each environment's names valid.
+ */
+int answers_complete(const struct state *st, char **cause);
+
+#endif

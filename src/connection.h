@@ -1,0 +1,55 @@
+/*
+ * A connection to the services a setup talks to: the HTTP engine and the
+ * API on it, the Azure DevOps credential (a PAT, or an Entra token), and
+ * the Azure sign-in for Graph and ARM. doctor, plan and apply open one.
+ *
+ * Opening signs in and so may wait (a device code, the Azure CLI): it is
+ * for the command line. Messages for the operator go to stderr.
+ */
+#ifndef MT_CONNECTION_H
+#define MT_CONNECTION_H
+
+#include <stdbool.h>
+
+#include "api.h"
+#include "credential.h"
+#include "signin.h"
+
+struct connection_options {
+	const char *org_url;
+	const char *pat_file;          /* NULL: environment or prompt */
+	const char *ado_auth;          /* "pat" (NULL) or "entra" */
+	const char *tenant;            /* NULL: organizations */
+	const char *client_id;         /* NULL: the Azure CLI's */
+	const char *azure_sign_in;     /* "device", "az"; NULL: az if found */
+	const char *log_path;
+	bool azure;                    /* sign in to Azure (Graph, ARM) */
+};
+
+struct connection {
+	struct api api;
+	struct credential *pat;
+	struct signin azure;
+	bool signed_in_azure;
+	char *azure_error;             /* why not, when it was tried */
+	char *organization;            /* the organization's name */
+};
+
+/*
+ * Open c: the PAT (unless Entra signs in to Azure DevOps), the engine,
+ * and the Azure sign-in when asked for. A failed Azure sign-in leaves
+ * azure_error set and is only fatal for --ado-auth entra. Returns 0, or
+ * -1 after saying why on stderr.
+ */
+int connection_open(struct connection *c,
+    const struct connection_options *opt);
+/* Renew an Entra token for Azure DevOps that is about to expire (a
+ * failure shows later, as refused calls). */
+void connection_fresh(struct connection *c);
+void connection_close(struct connection *c);
+
+/* The organization's name in its URL: dev.azure.com/{org} or
+ * {org}.visualstudio.com; owned by the caller. */
+char *organization_name(const char *url);
+
+#endif

@@ -1,0 +1,548 @@
+/* The engine: jobs from the catalogue, run in fibers, saved as they go. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checklist.h"
+#include "engine.h"
+#include "errors.h"
+#include "fiber.h"
+#include "steps/step.h"
+#include "xalloc.h"
+
+/* Verify polls while a change shows late: from 1 s, doubling, to 8 s. */
+#define SETTLE_FIRST_MS 1000
+#define SETTLE_MAX_MS 8000
+
+struct engine {
+	struct engine_config cfg;
+	struct fibers *fibers;
+	struct engine_job *jobs;
+	size_t njobs;
+	char **environments;
+	size_t nenvironments;
+	bool stopped;
+	char *fatal;
+};
+
+static const struct {
+	const char *word;
+	const char *symbol;
+} outcomes[] = {
+#define X(e, word, symbol) { word, symbol },
+	JOB_OUTCOME_LIST(X)
+#undef X
+};
+
+const char *
+job_outcome_word(enum job_outcome o)
+{
+	return outcomes[o].word;
+}
+
+const char *
+job_outcome_symbol(enum job_outcome o)
+{
+	return outcomes[o].symbol;
+}
+
+/* ---- answers ----------------------------------------------------------- */
+
+static const char *
+job_answer(void *ctx, const char *input)
+{
+	const struct engine_job *j = ctx;
+	const struct state *st = j->engine->cfg.session->state;
+	const struct state_environment *env = j->environment ?
+	    state_environment_find(st, j->environment) : NULL;
+	const struct catalog_entry *entry;
+	const char *v = env ? state_map_get(&env->answers, input) : NULL;
+
+	if (v != NULL)
+		return v;
+	if (j->environment != NULL && strcmp(input, "environment") == 0)
+		return j->environment;
+	if ((v = state_map_get(&st->answers, input)) != NULL)
+		return v;
+	entry = catalog_input_find(j->engine->cfg.catalog, input);
+	return entry ? entry->extra : NULL;
+}
+
+char *
+engine_fill(const struct engine_job *job, const char *text)
+{
+	const struct catalog *cat = job->engine->cfg.catalog;
+	const char **keys = xreallocarray(NULL, cat->ninputs, sizeof *keys);
+	const char **values = xreallocarray(NULL, cat->ninputs,
+	    sizeof *values);
+	char *out;
+
+	for (size_t i = 0; i < cat->ninputs; i++) {
+		keys[i] = cat->inputs[i].id;
+		values[i] = job_answer((void *)job, keys[i]);
+	}
+	out = errors_fill(text, keys, values, cat->ninputs);
+	free(keys);
+	free(values);
+	return out;
+}
+
+/* ---- the state file ----------------------------------------------------- */
+
+static struct state_step *
+job_record(struct engine_job *j)
+{
+	return state_step(j->engine->cfg.session->state, j->step->id,
+	    j->environment);
+}
+
+static void
+save(struct engine *e)
+{
+	char *cause = NULL;
+
+	if (e->fatal != NULL || e->cfg.mode == ENGINE_PLAN)
+		return;
+	if (state_session_save(e->cfg.session, &cause) == -1) {
+		/* Without a state file a crash would lose the run: stop. */
+		e->fatal = cause;
+		e->stopped = true;
+	}
+}
+
+static void
+record_status(struct engine_job *j, enum step_status status,
+    const char *error)
+{
+	struct state_step *rec = job_record(j);
+	time_t now = time(NULL);
+
+	if (status == STEP_RUNNING) {
+		rec->started = now;
+		rec->finished = 0;
+		rec->attempts++;
+	} else if (status == STEP_DONE || status == STEP_FAILED)
+		rec->finished = now;
+	rec->status = status;
+	free(rec->last_error);
+	rec->last_error = error ? xstrdup(error) : NULL;
+	save(j->engine);
+}
+
+/* ---- one job ------------------------------------------------------------ */
+
+static void
+settle(struct engine_job *j, enum job_outcome o, struct step_run *r)
+{
+	j->outcome = o;
+	free(j->detail);
+	j->detail = r->detail ? xstrdup(r->detail) : NULL;
+	free(j->error);
+	j->error = r->error ? xstrdup(r->error) : NULL;
+	j->error_id = r->error_id;
+}
+
+static void
+tell(struct engine_job *j)
+{
+	if (j->engine->cfg.on_event != NULL)
+		j->engine->cfg.on_event(j, j->engine->cfg.arg);
+}
+
+/* The probe again after apply, until it shows or settle_s runs out. */
+static bool
+verify(const struct step_ops *ops, struct step_run *r)
+{
+	long waited = 0, pause = SETTLE_FIRST_MS;
+	char *did = r->detail ? xstrdup(r->detail) : NULL;
+	bool ok;
+
+	probe_forget(r->probe);
+	while (!(ok = step_probe(ops, r) == PROBE_DONE) &&
+	    waited < (long)ops->settle_s * 1000 && run_sleep(r, pause)) {
+		probe_forget(r->probe);
+		waited += pause;
+		pause = pause * 2 > SETTLE_MAX_MS ? SETTLE_MAX_MS : pause * 2;
+	}
+	if (!ok)
+		run_fail(r, r->error_id, "done, but it does not show: %s",
+		    r->detail ? r->detail : "the probe says so");
+	free(r->detail);
+	r->detail = did;            /* what apply did, not what it found */
+	return ok;
+}
+
+static void
+apply_job(struct engine_job *j, const struct step_ops *ops,
+    struct step_run *r)
+{
+	record_status(j, STEP_RUNNING, NULL);
+	settle(j, JOB_RUNNING, r);
+	tell(j);
+	free(r->error);
+	r->error = NULL;
+	if (ops->apply(r) == 0 && verify(ops, r)) {
+		j->changed = true;
+		record_status(j, STEP_DONE, NULL);
+		settle(j, JOB_DONE, r);
+		return;
+	}
+	if (j->engine->stopped) {
+		/* Interrupted, not failed: the state keeps it running. */
+		save(j->engine);
+		settle(j, JOB_FAILED, r);
+		return;
+	}
+	record_status(j, STEP_FAILED, r->error);
+	settle(j, JOB_FAILED, r);
+}
+
+/* A probe that found the step to do, when it cannot be applied. */
+static enum job_outcome
+cannot_apply(struct engine_job *j, struct step_run *r)
+{
+	if (j->step->kind == CATALOG_CHECK) {
+		/* A check that found a problem: the problem is the error. */
+		if (r->error == NULL)
+			run_fail(r, r->error_id, "%s", r->detail);
+		record_status(j, STEP_FAILED, r->error);
+		return JOB_FAILED;
+	}
+	return JOB_BY_HAND;
+}
+
+static void
+found_done(struct engine_job *j)
+{
+	struct state_step *rec = job_record(j);
+
+	if (rec->status != STEP_DONE)
+		record_status(j, STEP_DONE, NULL);
+}
+
+static void
+run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
+{
+	enum step_probe p = step_probe(ops, r);
+	bool apply = j->engine->cfg.mode == ENGINE_APPLY;
+
+	if (p == PROBE_DONE) {
+		if (apply)
+			found_done(j);
+		settle(j, JOB_DONE, r);
+	} else if (p == PROBE_UNKNOWN) {
+		if (r->error == NULL)
+			run_fail(r, r->error_id, "%s", r->detail);
+		settle(j, JOB_UNKNOWN, r);
+	} else if (!apply)
+		settle(j, ops->apply || j->step->kind == CATALOG_CHECK ?
+		    JOB_TODO : JOB_BY_HAND, r);
+	else if (ops->apply == NULL)
+		settle(j, cannot_apply(j, r), r);
+	else
+		apply_job(j, ops, r);
+}
+
+static void
+set_target(struct engine_job *j, struct step_run *r)
+{
+	r->target = (struct check_target){
+		.organization = j->engine->cfg.conn->organization,
+		.project = job_answer(j, "project"),
+		.repository = job_answer(j, "repository"),
+		.infrastructure = job_answer(j, "infrastructure"),
+		.namespace = job_answer(j, "namespace"),
+		.postfix = job_answer(j, "postfix"),
+		.connection = job_answer(j, "service_connection"),
+		.environment = j->environment ? j->environment : "prod",
+		.subscription = job_answer(j, "subscription_id"),
+	};
+}
+
+static void
+job_save(void *ctx)
+{
+	save(((struct engine_job *)ctx)->engine);
+}
+
+static void
+job_main(void *arg)
+{
+	struct engine_job *j = arg;
+	struct engine *e = j->engine;
+	const struct step_ops *ops = step_ops_find(j->step->id);
+	struct step_run r = { .step = j->step, .environment = j->environment,
+		.conn = e->cfg.conn, .api = &e->cfg.conn->api,
+		.answer = job_answer, .answer_ctx = j,
+		.created = &job_record(j)->created, .save = job_save,
+		.save_ctx = j, .cancelled = &e->stopped };
+
+	set_target(j, &r);
+	r.probe = probe_new(r.api, &r.target);
+	r.probe->azure = e->cfg.conn->signed_in_azure ? &e->cfg.conn->azure :
+	    NULL;
+	r.probe->azure_error = e->cfg.conn->azure_error;
+	if (ops == NULL) {
+		run_detail(&r, "mlops-tui cannot do this step yet: do it by "
+		    "hand, then mark it done");
+		settle(j, JOB_BY_HAND, &r);
+	} else
+		run_job(j, ops, &r);
+	probe_free(r.probe);
+	free(r.detail);
+	free(r.error);
+}
+
+/* ---- scheduling --------------------------------------------------------- */
+
+static struct engine_job *
+find_job(struct engine *e, const char *id, const char *env)
+{
+	for (size_t i = 0; i < e->njobs; i++) {
+		struct engine_job *j = &e->jobs[i];
+
+		if (strcmp(j->step->id, id) != 0)
+			continue;
+		if (j->environment == NULL || env == NULL ||
+		    strcmp(j->environment, env) == 0)
+			return j;
+	}
+	return NULL;
+}
+
+static bool
+satisfies(const struct engine_job *need, enum engine_mode mode)
+{
+	switch (need->outcome) {
+	case JOB_DONE:
+	case JOB_OPERATOR:
+	case JOB_NOT_APPLICABLE:
+		return true;
+	case JOB_TODO:
+		return mode == ENGINE_PLAN;
+	case JOB_UNKNOWN:
+		return need->advisory;
+	default:
+		return false;
+	}
+}
+
+static bool
+unsettled(const struct engine_job *j)
+{
+	return j->outcome == JOB_WAITING || j->outcome == JOB_RUNNING;
+}
+
+/* Whether j's needs are settled; blocks j when one cannot be met. */
+static bool
+needs_met(struct engine *e, struct engine_job *j)
+{
+	for (size_t i = 0; i < j->step->needs.count; i++) {
+		const char *id = j->step->needs.items[i];
+		struct engine_job *need = find_job(e, id, j->environment);
+
+		if (need == NULL || satisfies(need, e->cfg.mode))
+			continue;
+		if (unsettled(need))
+			return false;
+		j->outcome = JOB_BLOCKED;
+		free(j->error);
+		j->error = xasprintf("waits for '%s' (%s)", id,
+		    job_outcome_word(need->outcome));
+		tell(j);
+		return false;
+	}
+	return true;
+}
+
+static void
+start_ready(struct engine *e)
+{
+	for (size_t i = 0; i < e->njobs && !e->stopped; i++) {
+		struct engine_job *j = &e->jobs[i];
+		char *cause = NULL;
+
+		if (j->outcome != JOB_WAITING || j->fiber != NULL ||
+		    !needs_met(e, j))
+			continue;
+		j->fiber = fiber_start(e->fibers, job_main, j, &cause);
+		if (j->fiber == NULL) {
+			e->fatal = cause;
+			e->stopped = true;
+		} else
+			j->outcome = JOB_RUNNING;
+	}
+}
+
+static void
+reap(struct engine *e)
+{
+	for (size_t i = 0; i < e->njobs; i++) {
+		struct engine_job *j = &e->jobs[i];
+
+		if (j->fiber == NULL || !fiber_done(j->fiber))
+			continue;
+		fiber_free(j->fiber);
+		j->fiber = NULL;
+		tell(j);
+	}
+}
+
+/* Jobs that never started because the run stopped stay waiting. */
+static bool
+running(const struct engine *e)
+{
+	for (size_t i = 0; i < e->njobs; i++)
+		if (e->jobs[i].fiber != NULL)
+			return true;
+	return false;
+}
+
+bool
+engine_finished(const struct engine *e)
+{
+	if (running(e))
+		return false;
+	if (e->stopped)
+		return true;
+	for (size_t i = 0; i < e->njobs; i++)
+		if (unsettled(&e->jobs[i]))
+			return false;
+	return true;
+}
+
+void
+engine_step(struct engine *e, int timeout_ms)
+{
+	struct curl_waitfd wake = { fibers_fd(e->fibers), CURL_WAIT_POLLIN, 0 };
+	long due;
+
+	start_ready(e);
+	fibers_resume(e->fibers);
+	reap(e);
+	start_ready(e);
+	if (engine_finished(e))
+		return;
+	due = fibers_next_timeout(e->fibers);
+	if (due >= 0 && due < timeout_ms)
+		timeout_ms = (int)due;
+	http_step(e->cfg.conn->api.http, &wake, 1, timeout_ms);
+	fibers_resume(e->fibers);
+	reap(e);
+}
+
+void
+engine_run(struct engine *e)
+{
+	while (!engine_finished(e))
+		engine_step(e, 1000);
+}
+
+void
+engine_stop(struct engine *e)
+{
+	e->stopped = true;
+}
+
+const char *
+engine_fatal(const struct engine *e)
+{
+	return e->fatal;
+}
+
+/* ---- building the jobs -------------------------------------------------- */
+
+static void
+add_job(struct engine *e, const struct checklist_line *line)
+{
+	struct engine_job *j = &e->jobs[e->njobs++];
+	const struct state_step *rec;
+	const struct step_ops *ops = step_ops_find(line->step->id);
+
+	j->engine = e;
+	j->advisory = ops != NULL && ops->advisory;
+	j->step = line->step;
+	j->environment = NULL;
+	for (size_t i = 0; line->environment && i < e->nenvironments; i++)
+		if (strcmp(e->environments[i], line->environment) == 0)
+			j->environment = e->environments[i];
+	if (!line->applies) {
+		j->outcome = JOB_NOT_APPLICABLE;
+		return;
+	}
+	/* Every record exists before a fiber runs: the array of records
+	 * never moves under a running step. */
+	rec = state_step(e->cfg.session->state, j->step->id, j->environment);
+	if (rec->status == STEP_MANUAL || rec->status == STEP_SKIPPED) {
+		j->outcome = JOB_OPERATOR;
+		j->detail = xasprintf("marked %s by the operator",
+		    step_status_word(rec->status));
+	}
+}
+
+int
+engine_new(struct engine **out, const struct engine_config *cfg,
+    char **cause)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+	struct checklist *cl;
+
+	e->cfg = *cfg;
+	if (fibers_new(&e->fibers, cause) == -1) {
+		free(e);
+		return -1;
+	}
+	cl = checklist_build(cfg->catalog, cfg->session->state);
+	e->nenvironments = cl->nenvironments;
+	e->environments = xreallocarray(NULL, cl->nenvironments,
+	    sizeof *e->environments);
+	for (size_t i = 0; i < cl->nenvironments; i++)
+		e->environments[i] = xstrdup(cl->environments[i]);
+	e->jobs = xreallocarray(NULL, cl->count, sizeof *e->jobs);
+	memset(e->jobs, 0, cl->count * sizeof *e->jobs);
+	for (size_t i = 0; i < cl->count; i++)
+		add_job(e, &cl->lines[i]);
+	checklist_free(cl);
+	*out = e;
+	return 0;
+}
+
+void
+engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	for (size_t i = 0; i < e->njobs; i++) {
+		free(e->jobs[i].detail);
+		free(e->jobs[i].error);
+	}
+	free(e->jobs);
+	for (size_t i = 0; i < e->nenvironments; i++)
+		free(e->environments[i]);
+	free(e->environments);
+	fibers_free(e->fibers);
+	free(e->fatal);
+	free(e);
+}
+
+size_t
+engine_count(const struct engine *e)
+{
+	return e->njobs;
+}
+
+const struct engine_job *
+engine_job(const struct engine *e, size_t i)
+{
+	return i < e->njobs ? &e->jobs[i] : NULL;
+}
+
+void
+engine_tally(const struct engine *e, size_t counts[])
+{
+	memset(counts, 0, JOB_OUTCOME_COUNT * sizeof *counts);
+	for (size_t i = 0; i < e->njobs; i++)
+		counts[e->jobs[i].outcome]++;
+}

@@ -1,0 +1,110 @@
+/*
+ * The engine: the only place that knows the guide's order. It crosses
+ * the catalogue with a setup's state into jobs (a step, in an environment
+ * for the per-environment steps), runs each job in a fiber once the jobs
+ * it needs are settled - so independent ones run at once, the three
+ * imports among them - and saves the state file after every transition.
+ *
+ * A job probes first. In plan mode that is all: it says what exists and
+ * what apply would change, and nothing is changed. In apply mode a job
+ * whose result is missing is applied and then verified; one whose result
+ * exists is marked done without a change. So a re-run changes nothing,
+ * and a resume after a crash probes again and notices what happened in
+ * between. Steps the operator marked done by hand or skipped are left so.
+ *
+ * The engine never blocks: engine_step is one pass of an event loop.
+ * Ownership: the engine borrows the catalogue, the session and the
+ * connection, which must outlive it.
+ */
+#ifndef MT_ENGINE_H
+#define MT_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "connection.h"
+#include "state.h"
+
+enum engine_mode { ENGINE_PLAN, ENGINE_APPLY };
+
+/* What a job came to; the words are what plan and apply print. */
+#define JOB_OUTCOME_LIST(X)                                               \
+	X(JOB_WAITING, "waiting", "[ ]")   /* for the jobs it needs */   \
+	X(JOB_RUNNING, "running", "[>]")                                  \
+	X(JOB_DONE, "done", "[x]")         /* there, found or made */    \
+	X(JOB_TODO, "to do", "[+]")        /* plan: apply would do it */ \
+	X(JOB_FAILED, "failed", "[!]")                                    \
+	X(JOB_BLOCKED, "blocked", "[ ]")   /* a job it needs did not */  \
+	X(JOB_BY_HAND, "by hand", "[h]")   /* this version cannot */     \
+	X(JOB_UNKNOWN, "cannot tell", "[?]")                              \
+	X(JOB_OPERATOR, "kept", "[h]")     /* marked manual or skipped */\
+	X(JOB_NOT_APPLICABLE, "n/a", "[.]")
+
+enum job_outcome {
+#define X(e, word, symbol) e,
+	JOB_OUTCOME_LIST(X)
+#undef X
+};
+
+const char *job_outcome_word(enum job_outcome o);
+const char *job_outcome_symbol(enum job_outcome o);
+
+struct engine;
+
+/* One step in one environment; read-only to the engine's users. */
+struct engine_job {
+	const struct catalog_step *step;
+	const char *environment;       /* NULL: not per environment */
+	enum job_outcome outcome;
+	bool changed;                  /* apply changed something */
+	bool advisory;                 /* "cannot tell" blocks nothing */
+	char *detail;                  /* what was found or done */
+	char *error;                   /* why it failed or is blocked */
+	const char *error_id;          /* errors.yml entry, or NULL */
+	struct engine *engine;
+	struct fiber *fiber;           /* while it runs */
+};
+
+/* Called when a job starts to change something, and when it settles. */
+typedef void (*engine_event_fn)(const struct engine_job *job, void *arg);
+
+struct engine_config {
+	const struct catalog *catalog;
+	struct state_session *session;
+	struct connection *conn;
+	enum engine_mode mode;
+	engine_event_fn on_event;
+	void *arg;
+};
+
+/* Build the jobs of the session's setup. -1 with *cause when it cannot. */
+int engine_new(struct engine **out, const struct engine_config *cfg,
+    char **cause);
+/* Free an engine whose jobs are settled (engine_finished). */
+void engine_free(struct engine *e);
+
+/* One pass of the loop: start what can start, wait up to timeout_ms for
+ * the network or a fiber, move everything on. */
+void engine_step(struct engine *e, int timeout_ms);
+/* Step until every job is settled (the command line). */
+void engine_run(struct engine *e);
+bool engine_finished(const struct engine *e);
+/* The operator stops: running jobs end at their next wait, the state
+ * keeps them as running (interrupted), nothing new starts. */
+void engine_stop(struct engine *e);
+/* A failure to save the state: the run stopped; NULL when none. */
+const char *engine_fatal(const struct engine *e);
+
+/* The jobs in the guide's order. */
+size_t engine_count(const struct engine *e);
+const struct engine_job *engine_job(const struct engine *e, size_t i);
+/* How many jobs came to each outcome. */
+void engine_tally(const struct engine *e, size_t counts[]);
+#define JOB_OUTCOME_COUNT (JOB_NOT_APPLICABLE + 1)
+
+/* text with the setup's answers for {input} (the job's environment
+ * first), e.g. a step's manual instructions; caller frees. */
+char *engine_fill(const struct engine_job *job, const char *text);
+
+#endif

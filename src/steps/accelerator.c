@@ -1,0 +1,450 @@
+/*
+ * The guide's first section: the project, the three imported accelerator
+ * repositories on main, the identity jobs run as and its pipeline rights,
+ * hosted parallelism and the Terraform extension.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ado_core.h"
+#include "ado_git.h"
+#include "ado_resources.h"
+#include "ado_security.h"
+#include "steps/step.h"
+#include "xalloc.h"
+
+/* Polls of operations and imports: as often as the portal polls. */
+#define POLL_MS 1000
+#define POLL_LIMIT 900           /* 15 minutes of polls */
+
+static const char *
+or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static const char *
+project_name(struct step_run *r)
+{
+	return r->target.project;
+}
+
+/* ---- the project ---------------------------------------------------- */
+
+/* Poll an operation until it ends; 0 when it succeeded. */
+static int
+follow_operation(struct step_run *r, const char *id)
+{
+	for (int i = 0; i < POLL_LIMIT; i++) {
+		struct api_call *c = ado_get_operation(r->api, id);
+		const char *status;
+
+		if (!run_call(r, c, "reading the project's creation"))
+			return -1;
+		status = api_field(api_call_result(c), "status");
+		status = status ? status : "unknown";
+		if (strcmp(status, "succeeded") == 0) {
+			api_call_free(c);
+			return 0;
+		}
+		if (strcmp(status, "failed") == 0 ||
+		    strcmp(status, "cancelled") == 0) {
+			run_fail(r, NULL, "creating %s %s: %s",
+			    project_name(r), status, or_empty(
+			    api_field(api_call_result(c), "resultMessage")));
+			api_call_free(c);
+			return -1;
+		}
+		api_call_free(c);
+		if (!run_sleep(r, POLL_MS))
+			return run_fail(r, NULL, "stopped");
+	}
+	return run_fail(r, NULL, "creating %s did not finish", project_name(r));
+}
+
+/* A project that exists but is not yet wellFormed: wait for it. */
+static int
+wait_well_formed(struct step_run *r)
+{
+	for (int i = 0; i < POLL_LIMIT; i++) {
+		struct api_call *c = ado_get_project(r->api, project_name(r));
+		const char *state;
+
+		if (!run_call(r, c, "reading the project"))
+			return -1;
+		state = api_field(api_call_result(c), "state");
+		if (state != NULL && strcmp(state, "wellFormed") == 0) {
+			run_record(r, "id", api_field(api_call_result(c), "id"));
+			api_call_free(c);
+			return 0;
+		}
+		api_call_free(c);
+		if (!run_sleep(r, POLL_MS))
+			return run_fail(r, NULL, "stopped");
+	}
+	return run_fail(r, NULL, "%s did not become ready", project_name(r));
+}
+
+static int
+apply_project(struct step_run *r)
+{
+	struct api_call *c;
+	const char *op = run_recorded(r, "operation");
+
+	c = ado_get_project(r->api, project_name(r));
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_OK) {
+		api_call_free(c);       /* being created: never create twice */
+		return wait_well_formed(r);
+	}
+	api_call_free(c);
+	if (op == NULL) {
+		c = ado_create_project(r->api, project_name(r), NULL);
+		if (!run_call(r, c, "creating the project"))
+			return -1;
+		if (api_call_recovered(c)) {
+			api_call_free(c);
+			return wait_well_formed(r);
+		}
+		run_record(r, "operation", api_field(api_call_result(c), "id"));
+		op = run_recorded(r, "operation");
+		api_call_free(c);
+	}
+	if (op == NULL || follow_operation(r, op) == -1)
+		return op == NULL ? run_fail(r, NULL, "the service gave no "
+		    "operation to follow") : -1;
+	run_detail(r, "created the project %s", project_name(r));
+	return wait_well_formed(r);
+}
+
+/* ---- importing the accelerator's repositories ------------------------ */
+
+static const char *
+import_name(struct step_run *r)
+{
+	return r->step->id + strlen("import-");
+}
+
+static bool
+is_imported(json_t *repo)
+{
+	return api_field(repo, "defaultBranch") != NULL &&
+	    json_integer_value(json_object_get(repo, "size")) > 0;
+}
+
+static enum step_probe
+probe_import(struct step_run *r)
+{
+	struct check_result res = { 0 };
+	json_t *repo = probe_repository(r->probe, &res, import_name(r));
+	enum step_probe out = PROBE_TODO;
+
+	if (repo != NULL && is_imported(repo)) {
+		run_detail(r, "%s is imported", import_name(r));
+		out = PROBE_DONE;
+	} else if (repo != NULL)
+		run_detail(r, "import github.com/Azure/%s into the empty "
+		    "repository %s", import_name(r), import_name(r));
+	else if (res.missing_error != NULL)
+		run_detail(r, "create the repository %s and import "
+		    "github.com/Azure/%s into it", import_name(r),
+		    import_name(r));
+	else {
+		run_detail(r, "%s", res.detail);
+		out = PROBE_UNKNOWN;
+	}
+	check_result_clear(&res);
+	return out;
+}
+
+/* Follow import request id to its end; 0 when completed. */
+static int
+follow_import(struct step_run *r, const char *project, const char *repo,
+    long id)
+{
+	for (int i = 0; i < POLL_LIMIT; i++) {
+		struct api_call *c = ado_get_import(r->api, project, repo, id);
+		const char *status;
+
+		if (!run_call(r, c, "reading the import"))
+			return -1;
+		status = api_field(api_call_result(c), "status");
+		status = status ? status : "unknown";
+		if (strcmp(status, "completed") == 0) {
+			api_call_free(c);
+			return 0;
+		}
+		if (strcmp(status, "failed") == 0 ||
+		    strcmp(status, "abandoned") == 0) {
+			run_fail(r, NULL, "the import of %s %s: %s",
+			    import_name(r), status, or_empty(api_field(
+			    api_call_result(c), "detailedStatus.errorMessage")));
+			api_call_free(c);
+			return -1;
+		}
+		api_call_free(c);
+		if (!run_sleep(r, POLL_MS))
+			return run_fail(r, NULL, "stopped");
+	}
+	return run_fail(r, NULL, "the import of %s did not finish",
+	    import_name(r));
+}
+
+static void
+record_import(struct step_run *r, long id)
+{
+	char *text = xasprintf("%ld", id);
+
+	run_record(r, "import", text);
+	free(text);
+}
+
+static int
+start_import(struct step_run *r, const char *project, const char *repo)
+{
+	char *url = xasprintf("https://github.com/Azure/%s", import_name(r));
+	struct api_call *c = ado_create_import(r->api, project, repo, url);
+
+	free(url);
+	if (!run_call(r, c, "starting the import"))
+		return -1;
+	record_import(r, (long)json_integer_value(json_object_get(
+	    api_call_result(c), "importRequestId")));
+	api_call_free(c);
+	return 0;
+}
+
+/* An import already asked for (a crash before its id was saved), so
+ * that it is followed rather than asked for twice; 0 when none. */
+static long
+import_in_flight(struct step_run *r, const char *project, const char *repo)
+{
+	struct api_call *c = ado_list_imports(r->api, project, repo);
+	long id = 0;
+
+	api_wait(r->api, c);
+	for (size_t i = 0; i < api_count(c) && id == 0; i++) {
+		json_t *item = api_item(c, i);
+		const char *status = or_empty(api_field(item, "status"));
+
+		if (strcmp(status, "failed") != 0 &&
+		    strcmp(status, "abandoned") != 0)
+			id = (long)json_integer_value(json_object_get(item,
+			    "importRequestId"));
+	}
+	api_call_free(c);
+	return id;
+}
+
+static int
+apply_import(struct step_run *r)
+{
+	const char *project = run_project_id(r), *import;
+	char *repo;
+	int rc = -1;
+
+	if (project == NULL)
+		return -1;
+	repo = run_repository(r, project, import_name(r));
+	if (repo == NULL)
+		return -1;
+	run_record(r, "id", repo);
+	/* An import this setup started (before a crash) is followed, not
+	 * asked for again. */
+	if (run_recorded(r, "import") == NULL) {
+		long id = import_in_flight(r, project, repo);
+
+		if (id != 0)
+			record_import(r, id);
+	}
+	if (run_recorded(r, "import") != NULL || start_import(r, project,
+	    repo) == 0) {
+		import = run_recorded(r, "import");
+		rc = follow_import(r, project, repo, strtol(import, NULL, 10));
+	}
+	if (rc == 0)
+		run_detail(r, "imported github.com/Azure/%s", import_name(r));
+	free(repo);
+	return rc;
+}
+
+/* ---- main as the default branch --------------------------------------- */
+
+static const char *const accelerator[] = {
+	"mlops-v2", "mlops-project-template", "mlops-templates",
+};
+
+static bool
+on_main(json_t *repo)
+{
+	const char *branch = api_field(repo, "defaultBranch");
+
+	return branch != NULL && strcmp(branch, "refs/heads/main") == 0;
+}
+
+static enum step_probe
+probe_default_branch(struct step_run *r)
+{
+	struct check_result res = { 0 };
+	char *off = xstrdup("");
+
+	for (size_t i = 0; i < 3; i++) {
+		json_t *repo = probe_repository(r->probe, &res, accelerator[i]);
+		char *more;
+
+		if (repo != NULL && on_main(repo))
+			continue;
+		more = xasprintf("%s%s%s", off, *off ? ", " : "",
+		    accelerator[i]);
+		free(off);
+		off = more;
+	}
+	bool all_on_main = *off == '\0';
+
+	check_result_clear(&res);
+	if (all_on_main)
+		run_detail(r, "the three repositories default to main");
+	else
+		run_detail(r, "make main the default branch of %s", off);
+	free(off);
+	return all_on_main ? PROBE_DONE : PROBE_TODO;
+}
+
+static bool
+has_main(struct step_run *r, const char *project, const char *repo)
+{
+	struct api_call *c = ado_list_refs(r->api, project, repo, "heads/main");
+	bool found = false;
+
+	if (!run_call(r, c, "reading the branches"))
+		return false;
+	for (size_t i = 0; i < api_count(c); i++)
+		found |= strcmp(or_empty(api_field(api_item(c, i), "name")),
+		    "refs/heads/main") == 0;
+	api_call_free(c);
+	if (!found)
+		run_fail(r, "repository-has-no-main", "%s has no branch main",
+		    repo);
+	return found;
+}
+
+static int
+set_main(struct step_run *r, const char *project, const char *name)
+{
+	struct api_call *c = ado_get_repository(r->api, project, name);
+	char *id;
+	int rc = -1;
+
+	if (!run_call(r, c, "reading the repository"))
+		return -1;
+	if (on_main(api_call_result(c))) {
+		api_call_free(c);
+		return 0;
+	}
+	id = xstrdup(api_field(api_call_result(c), "id"));
+	api_call_free(c);
+	if (has_main(r, project, id)) {
+		c = ado_set_default_branch(r->api, project, id, "main");
+		if (run_call(r, c, "setting the default branch")) {
+			api_call_free(c);
+			rc = 0;
+		}
+	}
+	free(id);
+	return rc;
+}
+
+static int
+apply_default_branch(struct step_run *r)
+{
+	const char *project = run_project_id(r);
+
+	if (project == NULL)
+		return -1;
+	for (size_t i = 0; i < 3; i++)
+		if (set_main(r, project, accelerator[i]) == -1)
+			return -1;
+	run_detail(r, "main is the default branch of the three repositories");
+	return 0;
+}
+
+/* ---- the identity jobs run as, and its pipeline rights ---------------- */
+
+/* The identity's descriptor, from the run's probe; NULL with the error. */
+static const char *
+need_identity(struct step_run *r)
+{
+	struct check_result res = { 0 };
+	bool found = probe_identity(r->probe, &res);
+
+	if (!found)
+		run_fail(r, res.error_id, "%s", res.detail ? res.detail :
+		    "the identity jobs run as was not found");
+	check_result_clear(&res);
+	return found ? r->probe->identity_descriptor : NULL;
+}
+
+static int
+apply_pipeline_permissions(struct step_run *r)
+{
+	const char *project = run_project_id(r), *who;
+	struct api_call *c;
+
+	if (project == NULL || (who = need_identity(r)) == NULL)
+		return -1;
+	c = ado_allow(r->api, ADO_NS_BUILD, project, who,
+	    BUILD_CREATE_PIPELINE | BUILD_EDIT_PIPELINE);
+	if (!run_call(r, c, "granting Create and Edit build pipeline"))
+		return -1;
+	api_call_free(c);
+	run_record(r, "identity", r->probe->identity_name);
+	run_detail(r, "%s may create and edit build pipelines",
+	    r->probe->identity_name);
+	return 0;
+}
+
+/* ---- the Terraform extension ----------------------------------------- */
+
+static int
+apply_terraform_extension(struct step_run *r)
+{
+	struct api_call *c = ado_install_extension(r->api, "ms-devlabs",
+	    "custom-terraform-tasks");
+	enum api_error_kind kind;
+
+	api_wait(r->api, c);
+	kind = api_call_error(c)->kind;
+	if (!run_call(r, c, "installing the Terraform extension")) {
+		/* Only an organization admin may install: explain how. */
+		if (kind == API_FORBIDDEN || kind == API_AUTH)
+			r->error_id = "terraform-extension-missing";
+		return -1;
+	}
+	api_call_free(c);
+	run_detail(r, "installed the Terraform extension");
+	return 0;
+}
+
+const struct step_ops steps_accelerator[] = {
+	{ .id = "sign-in", .check = "sign-in" },
+	{ .id = "project", .check = "project", .apply = apply_project },
+	{ .id = "import-mlops-v2", .probe = probe_import,
+	    .apply = apply_import },
+	{ .id = "import-mlops-project-template", .probe = probe_import,
+	    .apply = apply_import },
+	{ .id = "import-mlops-templates", .probe = probe_import,
+	    .apply = apply_import },
+	{ .id = "default-branch", .probe = probe_default_branch,
+	    .apply = apply_default_branch },
+	{ .id = "build-identity", .check = "job-identity" },
+	{ .id = "pipeline-permissions", .check = "pipeline-rights",
+	    .apply = apply_pipeline_permissions, .settle_s = 60 },
+	{ .id = "hosted-parallelism", .check = "parallelism",
+	    .advisory = true },
+	{ .id = "terraform-extension", .check = "terraform-extension",
+	    .apply = apply_terraform_extension },
+	{ .id = NULL },
+};

@@ -1,0 +1,162 @@
+/* What every step's code uses: answers, records, calls, failures. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ado_git.h"
+#include "fiber.h"
+#include "steps/step.h"
+#include "xalloc.h"
+
+static const struct step_ops *const sections[] = {
+	steps_accelerator, steps_project_repo, steps_deploy,
+};
+
+const struct step_ops *
+step_ops_find(const char *id)
+{
+	for (size_t s = 0; s < sizeof sections / sizeof *sections; s++)
+		for (const struct step_ops *o = sections[s]; o->id; o++)
+			if (strcmp(o->id, id) == 0)
+				return o;
+	return NULL;
+}
+
+static enum step_probe
+probe_by_check(const struct check *c, struct step_run *r)
+{
+	struct check_result res;
+	enum step_probe out;
+
+	probe_run(r->probe, c, &res);
+	free(r->detail);
+	r->detail = res.detail;
+	res.detail = NULL;
+	r->error_id = res.error_id;
+	if (res.verdict == VERDICT_OK)
+		out = PROBE_DONE;
+	else if (res.verdict == VERDICT_PROBLEM || res.missing_error != NULL)
+		out = PROBE_TODO;
+	else
+		out = PROBE_UNKNOWN;
+	check_result_clear(&res);
+	return out;
+}
+
+enum step_probe
+step_probe(const struct step_ops *ops, struct step_run *r)
+{
+	const struct check *c = ops->check ? checks_find(ops->check) : NULL;
+
+	r->error_id = NULL;
+	if (c != NULL)
+		return probe_by_check(c, r);
+	return ops->probe(r);
+}
+
+const char *
+run_answer(struct step_run *r, const char *input)
+{
+	return r->answer(r->answer_ctx, input);
+}
+
+void
+run_detail(struct step_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(r->detail);
+	va_start(ap, fmt);
+	r->detail = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+int
+run_fail(struct step_run *r, const char *error_id, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(r->error);
+	va_start(ap, fmt);
+	r->error = xvasprintf(fmt, ap);
+	va_end(ap);
+	r->error_id = error_id;
+	return -1;
+}
+
+void
+run_record(struct step_run *r, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	state_map_set(r->created, key, value);
+	if (r->save != NULL)
+		r->save(r->save_ctx);
+}
+
+const char *
+run_recorded(struct step_run *r, const char *key)
+{
+	return state_map_get(r->created, key);
+}
+
+bool
+run_call(struct step_run *r, struct api_call *call, const char *what)
+{
+	const struct api_error *e;
+
+	api_wait(r->api, call);
+	e = api_call_error(call);
+	if (e->kind == API_OK)
+		return true;
+	run_fail(r, NULL, "%s: %s%s%s", what, api_error_kind_name(e->kind),
+	    e->message ? ": " : "", e->message ? e->message : "");
+	api_call_free(call);
+	return false;
+}
+
+bool
+run_sleep(struct step_run *r, long ms)
+{
+	if (*r->cancelled)
+		return false;
+	fiber_sleep_ms(ms);
+	return !*r->cancelled;
+}
+
+/* The project's id, from the run's probe; NULL with the error set. */
+const char *
+run_project_id(struct step_run *r)
+{
+	struct check_result res = { 0 };
+	json_t *project = probe_project(r->probe, &res);
+
+	if (project == NULL)
+		run_fail(r, res.error_id ? res.error_id : res.missing_error,
+		    "%s", res.detail ? res.detail : "no project");
+	check_result_clear(&res);
+	return project ? api_field(project, "id") : NULL;
+}
+
+/* The repository's id, creating it when it does not exist. */
+char *
+run_repository(struct step_run *r, const char *project,
+    const char *name)
+{
+	struct api_call *c = ado_get_repository(r->api, project, name);
+	char *id;
+
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_NOT_FOUND) {
+		api_call_free(c);
+		c = ado_create_repository(r->api, project, name);
+	}
+	if (!run_call(r, c, "creating the repository"))
+		return NULL;
+	id = xstrdup(api_field(api_call_result(c), "id"));
+	api_call_free(c);
+	return id;
+}
+

@@ -1,0 +1,100 @@
+/*
+ * The behaviour of the catalogue's steps. steps.yml says what a step is
+ * (its order, needs, text); the functions here do it:
+ *
+ *   probe   read-only: is the step's result there now? DONE, TODO (with
+ *           what apply would change), or UNKNOWN (could not tell, why)
+ *   apply   make it so, changing only what differs, so that a re-run or a
+ *           resume after a crash never creates anything twice
+ *   verify  the probe again after apply, retried for settle_s seconds
+ *           where the service shows a change late (permissions)
+ *
+ * They run in a fiber (fiber.h), wait for calls with api_wait, and sleep
+ * with fiber_sleep_ms: straight-line code that never blocks the loop.
+ * Where a doctor check tells whether a step is done, the probe runs it:
+ * one piece of code per check.
+ */
+#ifndef MT_STEP_H
+#define MT_STEP_H
+
+#include <stdbool.h>
+
+#include "api.h"
+#include "catalog.h"
+#include "checks.h"
+#include "connection.h"
+#include "state.h"
+
+enum step_probe { PROBE_DONE, PROBE_TODO, PROBE_UNKNOWN };
+
+/* One step (in one environment) being probed or applied. */
+struct step_run {
+	const struct catalog_step *step;
+	const char *environment;       /* NULL: not per environment */
+	struct connection *conn;
+	struct api *api;
+	struct probe *probe;           /* the checks' facts, this run's own */
+	struct check_target target;    /* the setup, for the checks */
+	/* The operator's answer to input (the environment's first, then
+	 * the setup's, then the default); NULL when unanswered. */
+	const char *(*answer)(void *ctx, const char *input);
+	void *answer_ctx;
+	struct state_map *created;     /* what the step made: ids, names */
+	void (*save)(void *ctx);       /* save the state file now */
+	void *save_ctx;
+	bool *cancelled;               /* set when the operator stops */
+	char *detail;                  /* what was found, or done */
+	char *error;                   /* why it failed; NULL: it did not */
+	const char *error_id;          /* its entry in errors.yml */
+};
+
+struct step_ops {
+	const char *id;
+	/* A check whose verdict ok means done (NULL: probe says). */
+	const char *check;
+	enum step_probe (*probe)(struct step_run *);
+	/* 0 done, -1 failed (error set). NULL: a check, nothing to do. */
+	int (*apply)(struct step_run *);
+	unsigned settle_s;
+	/* Its check can never tell (no API): "cannot tell" blocks nothing. */
+	bool advisory;
+};
+
+/* The behaviour of step id; NULL when this version cannot do it yet. */
+const struct step_ops *step_ops_find(const char *id);
+
+/* Probe: the check's verdict when ops->check is set, else ops->probe. */
+enum step_probe step_probe(const struct step_ops *ops, struct step_run *r);
+
+/* ---- for the steps' code --------------------------------------------- */
+
+const char *run_answer(struct step_run *r, const char *input);
+void run_detail(struct step_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Fail with an errors.yml id (or NULL) and a message; returns -1. */
+int run_fail(struct step_run *r, const char *error_id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Record what the step made and save it at once, so that a crash right
+ * after cannot make it again (kept in the state file; never a secret). */
+void run_record(struct step_run *r, const char *key, const char *value);
+const char *run_recorded(struct step_run *r, const char *key);
+/*
+ * Wait for call. On failure set the run's error ("what: why") and
+ * return false; the call is freed either way when it failed.
+ */
+bool run_call(struct step_run *r, struct api_call *call, const char *what);
+/* Sleep ms, unless the operator stopped; false when stopped. */
+bool run_sleep(struct step_run *r, long ms);
+
+/* The project's id (from the run's probe); NULL with the error set. */
+const char *run_project_id(struct step_run *r);
+/* The id of repository name, created when missing; NULL: error set. */
+char *run_repository(struct step_run *r, const char *project,
+    const char *name);
+
+/* The sections' steps (accelerator.c, project-repo.c, deploy.c). */
+extern const struct step_ops steps_accelerator[];
+extern const struct step_ops steps_project_repo[];
+extern const struct step_ops steps_deploy[];
+
+#endif

@@ -1,0 +1,165 @@
+# `mlops-tui plan` and `apply` against the sandbox: plan changes nothing,
+# apply does the guide's steps once, a re-run changes nothing, a resume
+# after a kill or a deletion finishes without making anything twice, and
+# bad answers are refused before anything changes.
+. "$top_srcdir/tests/lib.sh"
+sim_start
+. "$top_srcdir/tests/guide.sh"
+
+answers="$tap_tmp/answers.yml"
+out="$tap_tmp/apply.out"
+log="$tap_tmp/apply.log"
+cat > "$answers" <<EOF
+# The guide's choices; the PAT never goes here.
+organization: $SIM_URL
+repository: taxi-fare-regression
+project_type: classical
+interface: aml-cli-v2
+infrastructure: bicep
+environments:
+  prod:
+    namespace: contoso
+    postfix: "4711"
+    location: westeurope
+EOF
+
+mt() { # COMMAND ARGS...: plan or apply with the sandbox's PAT; sets $rc
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" "$@" --log "$log" \
+	    >"$out" 2>&1 </dev/null
+	rc=$?
+	cat "$out" >> "$tap_tmp/all-output"
+}
+changes() { # the requests that changed something, from the sandbox's log
+	jq -r 'select(.method != "GET") | .method + " " + (.path |
+	    sub("/[0-9a-f-]{36}"; "/ID"; "g"))' "$SIM_LOG" | sort | uniq -c |
+	    sed 's/^ *//'
+}
+line_of() { grep -F "$1" "$out" | head -n 1; }
+state_dir="$XDG_STATE_HOME/mlops-tui"
+state_file() { ls "$state_dir"/*.json 2>/dev/null | head -n 1; }
+status_of() { # STEP [ENV]: its status in the state file
+	jq -r --arg id "$1" --arg env "${2:-}" '.steps[] | select(.id == $id
+	    and ((.environment // "") == $env)) | .status' "$(state_file)"
+}
+
+# ---- plan: says what apply would do, changes nothing, saves nothing ----
+: > "$SIM_LOG"
+mt plan --answers "$answers"
+is "$rc" 0 "plan: exit status 0"
+contains "$(cat "$out")" "[+] Create the mlops-v2 project: there is no project 'mlops-v2'" "plan: the project is to be created"
+contains "$(cat "$out")" "[+] Import the mlops-project-template repository: create the repository mlops-project-template and import github.com/Azure/mlops-project-template into it" "plan: each import says what it would do"
+contains "$(cat "$out")" "[x] Check the sign-in to the organization: signed in to sandbox as Sandbox Operator" "plan: the sign-in is checked for real"
+contains "$(cat "$out")" "[h] Fill the ML repository from the templates" "plan: a step this version cannot do is shown as by hand"
+contains "$(cat "$out")" "Nothing was changed." "plan: says it changed nothing"
+is "$(changes)" "" "plan: not one request that changes anything"
+is "$(state_file)" "" "plan: no state file written"
+
+# ---- apply: the steps it can do, each once ------------------------------
+: > "$SIM_LOG"
+mt apply --answers "$answers"
+is "$rc" 8 "apply: exit status 8 while steps are left to do by hand"
+contains "$(line_of '[x] Create the mlops-v2 project')" "created the project mlops-v2" "apply: the project is created"
+for r in mlops-v2 mlops-project-template mlops-templates; do
+	contains "$(line_of "[x] Import the $r repository")" "imported github.com/Azure/$r" "apply: $r is imported"
+	api GET "$R/$r?$V"
+	is "$(echo "$body" | jq -r .defaultBranch)" refs/heads/main "apply: $r defaults to main"
+done
+contains "$(cat "$out")" "[x] Make main the default branch of the imported repos" "apply: the default branches are checked"
+contains "$(cat "$out")" "[x] Let the build identity create and edit pipelines: mlops-v2 Build Service (sandbox) may create and edit build pipelines" "apply: the pipeline rights are granted and read back"
+contains "$(cat "$out")" "[x] Create the ML project repository: taxi-fare-regression exists with a first commit on main" "apply: the ML repository gets its first commit"
+contains "$(cat "$out")" "[x] Let the build identity push to the ML repository" "apply: Contribute and Create branch are granted"
+contains "$(cat "$out")" "[x] Create the Azure DevOps environment (prod): created the environment prod" "apply: the environment is created"
+contains "$(cat "$out")" "[h] Provide a service principal for the environment (prod)" "apply: the principal is left to do by hand..."
+contains "$(cat "$out")" "az ad sp create-for-rbac" "... with the guide's manual steps"
+contains "$(cat "$out")" "[ ] Create the Azure Resource Manager service connection (prod): waits for 'service-principal' (by hand)" "apply: what needs a by-hand step waits for it"
+first_changes=$(changes)
+is "$(echo "$first_changes" | grep -c ' POST /sandbox/_apis/projects$')" 1 "apply: one project created"
+is "$(echo "$first_changes" | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "apply: three repositories created (mlops-v2 comes with the project)"
+is "$(echo "$first_changes" | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "apply: three imports asked for"
+is "$(echo "$first_changes" | grep 'pushes$' | cut -d' ' -f1)" 1 "apply: one first commit"
+is "$(status_of project)" done "state: project is done"
+is "$(status_of environment prod)" done "state: environment (prod) is done"
+is "$(status_of service-principal prod)" pending "state: the principal is still pending"
+jq -r '.steps[] | select(.id == "import-mlops-templates") | .created.import' "$(state_file)" | grep -Eq '^[0-9]+$'
+tap_result $? "state: the import request id is recorded"
+is "$(stat -c %a "$(state_file)")" 600 "state: the file is 0600"
+"$MLOPS_TUI" status > "$tap_tmp/status.out"
+contains "$(cat "$tap_tmp/status.out")" "[x] done    Create the mlops-v2 project" "status shows what apply did"
+
+# ---- a re-run changes nothing ---------------------------------------------
+: > "$SIM_LOG"
+mt apply --answers "$answers"
+is "$rc" 8 "re-run: the same exit status"
+contains "$(cat "$out")" "(0 changed now)" "re-run: nothing changed now"
+contains "$(cat "$out")" "Nothing needed changing." "re-run: says so"
+is "$(changes)" "" "re-run: not one request that changes anything"
+
+# ---- resume with the state alone; someone deleted things meanwhile -------
+taxi=$(repo_id taxi-fare-regression)
+api DELETE "$R/$taxi?$V"
+is "$status" 204 "someone deletes the ML repository"
+: > "$SIM_LOG"
+mt apply --state "$(state_file)"
+contains "$(line_of '[x] Create the ML project repository')" "taxi-fare-regression exists with a first commit on main" "resume: the deleted repository is made again"
+contains "$(line_of '[x] Let the build identity push to the ML repository')" "may contribute" "resume: and its rights granted again"
+is "$(changes | grep -c 'git/repositories$')" 1 "resume: only that repository is created"
+lacks "$(changes)" "projects" "resume: the project is not created again"
+lacks "$(changes)" "importRequests" "resume: nothing is imported again"
+
+# ---- killed mid-run, then resumed: nothing made twice -------------------
+# A new world with latency, so that the kill lands while imports run.
+rm -f "$state_dir"/*
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+rm -f "$SIM_LOG"
+sim_start --reset --faults 'latency=150'
+sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" >"$tap_tmp/killed.out" 2>&1 </dev/null &
+victim=$!
+started_imports() { grep -q 'importRequests' "$SIM_LOG"; }
+wait_for 30 started_imports
+kill -9 "$victim"; wait "$victim" 2>/dev/null
+is "$(status_of import-mlops-templates)" running "killed: the state keeps the import as running (interrupted)"
+mt apply --answers "$answers"
+is "$rc" 8 "killed, resumed: apply goes on to the by-hand steps"
+contains "$(line_of '[x] Import the mlops-templates repository')" "mlops-templates" "killed, resumed: the imports finish"
+is "$(changes | grep -c ' POST /sandbox/_apis/projects$')" 1 "killed, resumed: one project"
+is "$(changes | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "killed, resumed: each repository created once"
+is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "killed, resumed: each repository imported once"
+is "$(changes | grep 'pushes$' | cut -d' ' -f1)" 1 "killed, resumed: one first commit"
+
+# ---- bad answers are refused before anything changes ------------------------
+bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE
+	printf 'organization: %s\nrepository: taxi-fare-regression\n%s\n' "$SIM_URL" "$2" > "$tap_tmp/bad.yml"
+	: > "$SIM_LOG"
+	mt apply --answers "$tap_tmp/bad.yml"
+	is "$rc" 2 "bad answers ($1): exit status 2"
+	contains "$(cat "$out")" "$3" "bad answers ($1): the message names the field and what is allowed"
+	is "$(changes)" "" "bad answers ($1): nothing changed"
+}
+bad "postfix" 'environments: {prod: {namespace: contoso, postfix: "47_11"}}' "environments.prod.postfix: '47_11' may only contain lowercase letters and digits"
+bad "region" 'environments: {prod: {location: "West Europe"}}' "'West Europe' is not an Azure region name"
+bad "combination" 'project_type: cv
+interface: python-sdk-v2' "cv exists only with aml-cli-v2"
+bad "unknown key" 'colour: blue' "colour: not an answer mlops-tui knows"
+bad "secret" 'client_secret: hunter2' "secrets never go in answers"
+bad "environment" 'environments: {staging: {}}' "'staging' is not allowed; use prod or dev"
+bad "names too long" 'environments: {prod: {namespace: averyveryverylongnamespace, postfix: "4711"}}' "environments.prod:"
+bad "plain http" 'organization: http://dev.azure.com/contoso' "plain http is only for loopback"
+printf 'organization: %s\nrepository: other\n' "$SIM_URL" > "$tap_tmp/other.yml"
+mt apply --answers "$tap_tmp/other.yml" --state "$(state_file)"
+is "$rc" 2 "answers for another setup with this state file: refused"
+contains "$(cat "$out")" "the state file is for repository 'taxi-fare-regression'; the answers say 'other'" "and says why"
+mt apply
+is "$rc" 2 "apply without answers or state: usage error"
+contains "$(cat "$out")" "give --answers FILE" "and says what to give"
+
+# ---- one apply at a time ----------------------------------------------------
+exec 9>"$(state_file).lock"
+flock -n 9 || true
+mt apply --state "$(state_file)"
+is "$rc" 3 "a second apply on a locked state: exit status 3"
+exec 9>&-
+
+# ---- the PAT appears nowhere -------------------------------------------------
+lacks "$(cat "$tap_tmp/all-output" "$log" "$state_dir"/*.json)" "$SIM_PAT" "the PAT is in no output, log or state file"
+done_testing
