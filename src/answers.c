@@ -445,6 +445,14 @@ check_names(const struct state *st, const struct state_environment *env,
 
 	if (in.namespace == NULL || in.postfix == NULL)
 		return 0;
+	if (strcmp(in.namespace, "mlopsv2") == 0 &&
+	    strcmp(in.postfix, "0001") == 0) {
+		/* Key vault and storage names are global: these are taken. */
+		*cause = xasprintf("environments.%s: namespace mlopsv2 with "
+		    "postfix 0001 is the accelerator's default; choose your "
+		    "own, e.g. your team's name and four digits", env->name);
+		return -1;
+	}
 	serious = names_check(&in, &p, &count);
 	for (size_t i = 0; i < count && serious > 0; i++)
 		if (p[i].serious) {

@@ -74,9 +74,8 @@ char *
 engine_fill(const struct engine_job *job, const char *text)
 {
 	const struct catalog *cat = job->engine->cfg.catalog;
-	const char **keys = xreallocarray(NULL, cat->ninputs, sizeof *keys);
-	const char **values = xreallocarray(NULL, cat->ninputs,
-	    sizeof *values);
+	const char **keys = xcalloc(cat->ninputs + 1, sizeof *keys);
+	const char **values = xcalloc(cat->ninputs + 1, sizeof *values);
 	char *out;
 
 	for (size_t i = 0; i < cat->ninputs; i++) {
@@ -496,12 +495,11 @@ engine_new(struct engine **out, const struct engine_config *cfg,
 	}
 	cl = checklist_build(cfg->catalog, cfg->session->state);
 	e->nenvironments = cl->nenvironments;
-	e->environments = xreallocarray(NULL, cl->nenvironments,
+	e->environments = xcalloc(cl->nenvironments + 1,
 	    sizeof *e->environments);
 	for (size_t i = 0; i < cl->nenvironments; i++)
 		e->environments[i] = xstrdup(cl->environments[i]);
-	e->jobs = xreallocarray(NULL, cl->count, sizeof *e->jobs);
-	memset(e->jobs, 0, cl->count * sizeof *e->jobs);
+	e->jobs = xcalloc(cl->count + 1, sizeof *e->jobs);
 	for (size_t i = 0; i < cl->count; i++)
 		add_job(e, &cl->lines[i]);
 	checklist_free(cl);

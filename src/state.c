@@ -71,6 +71,23 @@ state_map_set(struct state_map *map, const char *key, const char *value)
 	map->count++;
 }
 
+void
+state_map_remove(struct state_map *map, const char *key)
+{
+	for (size_t i = 0; i < map->count; i++) {
+		if (strcmp(map->keys[i], key) != 0)
+			continue;
+		free(map->keys[i]);
+		free(map->values[i]);
+		memmove(&map->keys[i], &map->keys[i + 1], (map->count - i - 1) *
+		    sizeof *map->keys);
+		memmove(&map->values[i], &map->values[i + 1], (map->count - i -
+		    1) * sizeof *map->values);
+		map->count--;
+		return;
+	}
+}
+
 static void
 map_clear(struct state_map *map)
 {

@@ -127,6 +127,8 @@ void state_close(struct state_session *session);
 /* Answers. Values are strings; booleans are "true" and "false". */
 const char *state_map_get(const struct state_map *map, const char *key);
 void state_map_set(struct state_map *map, const char *key, const char *value);
+/* Remove key, if it is there. */
+void state_map_remove(struct state_map *map, const char *key);
 
 /*
  * Set an answer, refusing keys that would hold a secret (pat, password,

@@ -848,6 +848,22 @@ send_item(struct exchange *x, json_t *repo, const char *path,
 }
 
 static void
+send_folder(struct exchange *x, json_t *repo, const char *path,
+    const git_oid *commit, const git_oid *tree)
+{
+	char hex[GIT_OID_HEXSZ + 1], chex[GIT_OID_HEXSZ + 1];
+	char *shown = xasprintf("/%s", path);
+
+	git_oid_tostr(hex, sizeof hex, tree);
+	git_oid_tostr(chex, sizeof chex, commit);
+	exchange_json(x, 200, json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}",
+	    "objectId", hex, "gitObjectType", "tree", "commitId", chex,
+	    "isFolder", 1, "path", shown, "url", json_string_value(
+	    json_object_get(repo, "id"))));
+	free(shown);
+}
+
+static void
 get_item(struct exchange *x, json_t *repo, git_repository *r)
 {
 	const char *path = exchange_query(x, "path");
@@ -857,6 +873,7 @@ get_item(struct exchange *x, json_t *repo, git_repository *r)
 	git_tree_entry *entry = NULL;
 	git_blob *blob = NULL;
 	git_oid oid;
+	bool found;
 
 	if (path == NULL)
 		path = x->params[2];
@@ -867,18 +884,21 @@ get_item(struct exchange *x, json_t *repo, git_repository *r)
 		return;
 	}
 	path += path[0] == '/';
-	if (branch == NULL || git_reference_name_to_id(&oid, r, branch) != 0 ||
-	    git_commit_lookup(&commit, r, &oid) != 0 ||
-	    git_commit_tree(&tree, commit) != 0 ||
-	    git_tree_entry_bypath(&entry, tree, path) != 0 ||
-	    git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
-	    git_blob_lookup(&blob, r, git_tree_entry_id(entry)) != 0) {
+	found = branch != NULL && git_reference_name_to_id(&oid, r,
+	    branch) == 0 && git_commit_lookup(&commit, r, &oid) == 0 &&
+	    git_commit_tree(&tree, commit) == 0 &&
+	    git_tree_entry_bypath(&entry, tree, path) == 0;
+	if (found && git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		/* A folder: its metadata, as the service gives it. */
+		send_folder(x, repo, path, &oid, git_tree_entry_id(entry));
+	else if (found && git_tree_entry_type(entry) == GIT_OBJECT_BLOB &&
+	    git_blob_lookup(&blob, r, git_tree_entry_id(entry)) == 0) {
 		char *shown = xasprintf("/%s", path);
-		item_not_found(x, repo, shown, branch);
+		send_item(x, repo, shown, &oid, blob);
 		free(shown);
 	} else {
 		char *shown = xasprintf("/%s", path);
-		send_item(x, repo, shown, &oid, blob);
+		item_not_found(x, repo, shown, branch);
 		free(shown);
 	}
 	git_blob_free(blob);

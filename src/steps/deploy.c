@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ado_git.h"
 #include "ado_resources.h"
 #include "cloud.h"
+#include "infracfg.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
@@ -28,6 +30,181 @@ apply_environment(struct step_run *r)
 	api_call_free(c);
 	run_detail(r, "created the environment %s", r->environment);
 	return 0;
+}
+
+/* ---- config-infra-<env>.yml ---------------------------------------------- */
+
+static char *
+config_path(struct step_run *r)
+{
+	return xasprintf("/config-infra-%s.yml", r->environment);
+}
+
+/* What the file must say: the answers, and the connection's name. */
+static size_t
+wanted_values(struct step_run *r, struct infracfg_set *sets)
+{
+	size_t n = 0;
+
+	sets[n++] = (struct infracfg_set){ "namespace",
+		run_answer(r, "namespace") };
+	sets[n++] = (struct infracfg_set){ "postfix", run_answer(r, "postfix") };
+	sets[n++] = (struct infracfg_set){ "location",
+		run_answer(r, "location") };
+	sets[n++] = (struct infracfg_set){ "ado_service_connection_rg",
+		run_answer(r, "service_connection") };
+	sets[n++] = (struct infracfg_set){ "ado_service_connection_aml_ws",
+		run_answer(r, "service_connection") };
+	/* The shipped value points at a folder initialisation flattens. */
+	if (strcmp(run_answer(r, "infrastructure"), "terraform") == 0)
+		sets[n++] = (struct infracfg_set){ "terraform_workingdir",
+			"infrastructure" };
+	return n;
+}
+
+/* The file's text and the branch tip it was read at; NULL: error set. */
+static char *
+read_config(struct step_run *r, const char *project, char **tip)
+{
+	const char *branch = run_answer(r, "branch");
+	char *path = config_path(r), *text = NULL;
+	struct api_call *c = ado_list_refs(r->api, project,
+	    r->target.repository, "heads/");
+
+	*tip = NULL;
+	if (run_call(r, c, "reading the branches")) {
+		char *ref = xasprintf("refs/heads/%s", branch);
+
+		for (size_t i = 0; i < api_count(c) && *tip == NULL; i++)
+			if (strcmp(api_field(api_item(c, i), "name"), ref) == 0)
+				*tip = xstrdup(api_field(api_item(c, i),
+				    "objectId"));
+		free(ref);
+		api_call_free(c);
+		if (*tip == NULL)
+			run_fail(r, NULL, "%s has no branch %s: create it from "
+			    "main first", r->target.repository, branch);
+	}
+	if (*tip != NULL) {
+		c = ado_get_item(r->api, project, r->target.repository, path,
+		    branch);
+		if (run_call(r, c, path + 1)) {
+			text = xstrdup(api_field(api_call_result(c), "content"));
+			api_call_free(c);
+		}
+	}
+	free(path);
+	return text;
+}
+
+/* Which of the wanted values the file does not say yet, or NULL. */
+static char *
+differences(const char *text, const struct infracfg_set *sets, size_t n)
+{
+	char *list = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		char *cause = NULL, *v = infracfg_get(text, strlen(text),
+		    sets[i].name, &cause);
+		char *more;
+
+		free(cause);
+		if (v != NULL && strcmp(v, sets[i].value) == 0) {
+			free(v);
+			continue;
+		}
+		more = xasprintf("%s%s%s %s (now %s)", list ? list : "",
+		    list ? ", " : "", sets[i].name, sets[i].value, v ? v :
+		    "missing");
+		free(list);
+		free(v);
+		list = more;
+	}
+	return list;
+}
+
+static enum step_probe
+probe_config_infra(struct step_run *r)
+{
+	struct infracfg_set sets[6];
+	size_t n = wanted_values(r, sets);
+	const char *project = run_project_id(r);
+	char *tip, *text, *diff;
+
+	if (sets[0].value == NULL || sets[1].value == NULL) {
+		run_fail(r, NULL, "give namespace and postfix for %s in the "
+		    "answers", r->environment);
+		run_detail(r, "%s", r->error);
+		return PROBE_UNKNOWN;
+	}
+	if (project == NULL || (text = read_config(r, project, &tip)) ==
+	    NULL) {
+		run_detail(r, "set %s, %s and %s in config-infra-%s.yml once "
+		    "it exists", sets[0].value, sets[1].value, sets[2].value,
+		    r->environment);
+		return PROBE_TODO;
+	}
+	diff = differences(text, sets, n);
+	bool same = diff == NULL;
+
+	if (same)
+		run_detail(r, "config-infra-%s.yml says namespace %s, postfix "
+		    "%s, location %s", r->environment, sets[0].value,
+		    sets[1].value, sets[2].value);
+	else
+		run_detail(r, "set %s in config-infra-%s.yml", diff,
+		    r->environment);
+	free(diff);
+	free(text);
+	free(tip);
+	return same ? PROBE_DONE : PROBE_TODO;
+}
+
+static int
+push_config(struct step_run *r, const char *project, const char *tip,
+    const char *text)
+{
+	char *path = config_path(r), *message = xasprintf("Set the names and "
+	    "region of %s (mlops-tui)", r->environment);
+	struct api_call *c = ado_push_file(r->api, project,
+	    r->target.repository, run_answer(r, "branch"), tip, path, text,
+	    false, message);
+	bool ok = run_call(r, c, "pushing the config file");
+
+	free(message);
+	free(path);
+	if (ok)
+		api_call_free(c);
+	return ok ? 0 : -1;
+}
+
+static int
+apply_config_infra(struct step_run *r)
+{
+	struct infracfg_set sets[6];
+	size_t n = wanted_values(r, sets);
+	const char *project = run_project_id(r);
+	char *tip = NULL, *text, *edited = NULL, *cause = NULL;
+	int rc = -1;
+
+	if (project == NULL || (text = read_config(r, project, &tip)) == NULL)
+		return -1;
+	if (infracfg_edit(text, strlen(text), sets, n, &edited, &cause) == -1)
+		run_fail(r, NULL, "config-infra-%s.yml: %s", r->environment,
+		    cause);
+	else if (strcmp(edited, text) == 0)
+		rc = 0;
+	else
+		rc = push_config(r, project, tip, edited);
+	if (rc == 0)
+		run_detail(r, "set namespace %s, postfix %s and location %s in "
+		    "config-infra-%s.yml", sets[0].value, sets[1].value,
+		    sets[2].value, r->environment);
+	free(cause);
+	free(edited);
+	free(text);
+	free(tip);
+	return rc;
 }
 
 /* The resource providers the accelerator's deployments use. */
@@ -65,6 +242,8 @@ const struct step_ops steps_deploy[] = {
 	{ .id = "environment", .check = "environment",
 	    .apply = apply_environment },
 	{ .id = "names", .check = "names" },
+	{ .id = "config-infra", .probe = probe_config_infra,
+	    .apply = apply_config_infra },
 	{ .id = "resource-providers", .check = "providers",
 	    .apply = apply_resource_providers, .settle_s = 120 },
 	{ .id = NULL },

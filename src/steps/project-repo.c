@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ado_build.h"
 #include "ado_git.h"
 #include "ado_security.h"
 #include "scenario.h"
@@ -123,11 +124,180 @@ apply_repository_permissions(struct step_run *r)
 	return 0;
 }
 
+/* ---- filling the ML repository ------------------------------------------ */
+
+/* What the initialisation leaves on main: the scenario's folders and the
+ * config files. Only the config files means it copied nothing. */
+static const char *const initialised[] = { "/mlops", "/data-science",
+	"/config-infra-prod.yml" };
+
+/* How many of initialised[] are on main of the ML repository; -1 when
+ * it cannot be read (error set). */
+static int
+count_initialised(struct step_run *r, const char *project, bool *config)
+{
+	int found = 0;
+
+	*config = false;
+	for (size_t i = 0; i < 3; i++) {
+		struct api_call *c = ado_get_item(r->api, project,
+		    repository_name(r), initialised[i], "main");
+
+		api_wait(r->api, c);
+		if (api_call_error(c)->kind == API_OK) {
+			found++;
+			*config |= i == 2;
+		} else if (api_call_error(c)->kind != API_NOT_FOUND) {
+			run_call(r, c, "reading the ML repository");
+			return -1;
+		}
+		api_call_free(c);
+	}
+	return found;
+}
+
+static enum step_probe
+probe_initialise(struct step_run *r)
+{
+	struct check_result res = { 0 };
+	json_t *repo = probe_repository(r->probe, &res, repository_name(r));
+	const char *project = repo ? api_field(r->probe->project, "id") : NULL;
+	bool config;
+	int found;
+
+	if (repo == NULL) {
+		run_detail(r, "%s", res.detail);
+		check_result_clear(&res);
+		return res.missing_error ? PROBE_TODO : PROBE_UNKNOWN;
+	}
+	check_result_clear(&res);
+	found = count_initialised(r, project, &config);
+	if (found < 0) {
+		run_detail(r, "%s", r->error);
+		return PROBE_UNKNOWN;
+	}
+	if (found == 3) {
+		run_detail(r, "%s holds the ML project (mlops, data-science, "
+		    "config-infra)", repository_name(r));
+		return PROBE_DONE;
+	}
+	if (config)
+		run_detail(r, "%s has the config files but not the project: "
+		    "the initialisation copied nothing", repository_name(r));
+	else
+		run_detail(r, "run initialise-project for %s %s with %s",
+		    run_answer(r, "project_type"), run_answer(r, "interface"),
+		    run_answer(r, "infrastructure"));
+	return PROBE_TODO;
+}
+
+/* The repository id of name, or NULL with the error set. */
+static char *
+repository_id(struct step_run *r, const char *project, const char *name)
+{
+	struct api_call *c = ado_get_repository(r->api, project, name);
+	char *id;
+
+	if (!run_call(r, c, name))
+		return NULL;
+	id = xstrdup(api_field(api_call_result(c), "id"));
+	api_call_free(c);
+	return id;
+}
+
+static json_t *
+initialise_parameters(struct step_run *r)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "adoProjectName", r->target.project, "repoName",
+	    repository_name(r), "mlopsRepoName", "mlops-v2",
+	    "mlOpsProjectRepoName", run_answer(r, "template_repository"),
+	    "projectType", run_answer(r, "project_type"), "mlopsVersion",
+	    run_answer(r, "interface"), "infrastructure_version",
+	    run_answer(r, "infrastructure"));
+}
+
+/* Authorise, for the initialise pipeline, the repositories it checks
+ * out besides its own: the template repository and the ML repository. */
+static int
+permit_checkouts(struct step_run *r, const char *project, long pipeline)
+{
+	const char *names[] = { run_answer(r, "template_repository"),
+		repository_name(r) };
+
+	for (size_t i = 0; i < 2; i++) {
+		char *id = repository_id(r, project, names[i]), *resource;
+		int rc;
+
+		if (id == NULL)
+			return -1;
+		resource = xasprintf("%s.%s", project, id);
+		rc = pipeline_permit(r, project, "repository", resource,
+		    pipeline);
+		free(resource);
+		free(id);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+initialise_by_pipeline(struct step_run *r, const char *project)
+{
+	char *mlops = repository_id(r, project, "mlops-v2"), *text;
+	long pipeline;
+
+	if (mlops == NULL)
+		return -1;
+	pipeline = pipeline_ensure(r, project, "initialise-project", "\\",
+	    mlops, "/.azuredevops/initialise-project.yml");
+	free(mlops);
+	if (pipeline == 0)
+		return -1;
+	text = xasprintf("%ld", pipeline);
+	run_record(r, "pipeline", text);
+	free(text);
+	if (permit_checkouts(r, project, pipeline) == -1)
+		return -1;
+	return pipeline_run(r, project, pipeline, "initialise-project",
+	    initialise_parameters(r));
+}
+
+static int
+apply_initialise(struct step_run *r)
+{
+	const char *project = run_project_id(r);
+	const char *way = run_answer(r, "initialise_way");
+	bool config;
+	int found;
+
+	if (project == NULL)
+		return -1;
+	if (strcmp(way, "pipeline") != 0)
+		return run_fail(r, NULL, "initialise_way %s: this version "
+		    "initialises by the pipeline only; answer pipeline, or do "
+		    "it by hand", way);
+	found = count_initialised(r, project, &config);
+	if (found < 0)
+		return -1;
+	/* A run that copied nothing cannot be repeated over its result. */
+	if (config && found < 3 && run_recorded(r, "run") == NULL)
+		return run_fail(r, "initialise-copied-nothing", "%s has the "
+		    "config files but not the project", repository_name(r));
+	if (initialise_by_pipeline(r, project) == -1)
+		return -1;
+	run_detail(r, "initialise-project filled %s", repository_name(r));
+	return 0;
+}
+
 const struct step_ops steps_project_repo[] = {
 	{ .id = "scenario", .probe = probe_scenario },
 	{ .id = "ml-repository", .check = "ml-repo",
 	    .apply = apply_ml_repository },
 	{ .id = "repository-permissions", .check = "ml-repo-rights",
 	    .apply = apply_repository_permissions, .settle_s = 60 },
+	{ .id = "initialise", .probe = probe_initialise,
+	    .apply = apply_initialise },
 	{ .id = NULL },
 };

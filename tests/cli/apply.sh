@@ -49,7 +49,8 @@ is "$rc" 0 "plan: exit status 0"
 contains "$(cat "$out")" "[+] Create the mlops-v2 project: there is no project 'mlops-v2'" "plan: the project is to be created"
 contains "$(cat "$out")" "[+] Import the mlops-project-template repository: create the repository mlops-project-template and import github.com/Azure/mlops-project-template into it" "plan: each import says what it would do"
 contains "$(cat "$out")" "[x] Check the sign-in to the organization: signed in to sandbox as Sandbox Operator" "plan: the sign-in is checked for real"
-contains "$(cat "$out")" "[h] Fill the ML repository from the templates" "plan: a step this version cannot do is shown as by hand"
+contains "$(cat "$out")" "[+] Fill the ML repository from the templates: there is no project 'mlops-v2'" "plan: the initialisation is to be done"
+contains "$(cat "$out")" "[h] Provide a service principal for the environment (prod)" "plan: a step this version cannot do is shown as by hand"
 contains "$(cat "$out")" "Nothing was changed." "plan: says it changed nothing"
 is "$(changes)" "" "plan: not one request that changes anything"
 is "$(state_file)" "" "plan: no state file written"
@@ -69,6 +70,17 @@ contains "$(cat "$out")" "[x] Let the build identity create and edit pipelines: 
 contains "$(cat "$out")" "[x] Create the ML project repository: taxi-fare-regression exists with a first commit on main" "apply: the ML repository gets its first commit"
 contains "$(cat "$out")" "[x] Let the build identity push to the ML repository" "apply: Contribute and Create branch are granted"
 contains "$(cat "$out")" "[x] Create the Azure DevOps environment (prod): created the environment prod" "apply: the environment is created"
+contains "$(cat "$out")" "[x] Fill the ML repository from the templates: initialise-project filled taxi-fare-regression" "apply: initialise-project fills the ML repository"
+api GET "$R/taxi-fare-regression/items?path=/mlops/devops-pipelines/deploy-model-training-pipeline.yml&$V"
+is "$status" 200 "apply: the ML repository has the scenario's pipelines"
+contains "$(cat "$out")" "[x] Set the names and region in config-infra (prod): set namespace contoso, postfix 4711 and location westeurope in config-infra-prod.yml" "apply: config-infra-prod.yml is set"
+api GET "$R/taxi-fare-regression/items?path=/config-infra-prod.yml&\$format=text&$V"
+printf '%s\n' "$body" > "$tap_tmp/config.got"
+sed -e 's/^  namespace: mlopsv2 /  namespace: contoso /' -e 's/^  postfix: 0001$/  postfix: 4711/' \
+    -e 's/^  location: eastus$/  location: westeurope/' \
+    "$top_srcdir/templates/sandbox/mlops-project-template/config-infra-prod.yml" > "$tap_tmp/config.want"
+cmp -s "$tap_tmp/config.got" "$tap_tmp/config.want"
+tap_result $? "apply: every other byte of config-infra-prod.yml, comments and spacing, is as it was"
 contains "$(cat "$out")" "[h] Provide a service principal for the environment (prod)" "apply: the principal is left to do by hand..."
 contains "$(cat "$out")" "az ad sp create-for-rbac" "... with the guide's manual steps"
 contains "$(cat "$out")" "[ ] Create the Azure Resource Manager service connection (prod): waits for 'service-principal' (by hand)" "apply: what needs a by-hand step waits for it"
@@ -76,7 +88,8 @@ first_changes=$(changes)
 is "$(echo "$first_changes" | grep -c ' POST /sandbox/_apis/projects$')" 1 "apply: one project created"
 is "$(echo "$first_changes" | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "apply: three repositories created (mlops-v2 comes with the project)"
 is "$(echo "$first_changes" | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "apply: three imports asked for"
-is "$(echo "$first_changes" | grep 'pushes$' | cut -d' ' -f1)" 1 "apply: one first commit"
+is "$(echo "$first_changes" | grep 'pushes$' | awk '{n += $1} END {print n}')" 2 "apply: two pushes: the first commit and the config"
+is "$(echo "$first_changes" | grep -c 'pipelines/ID/runs$\|pipelines/[0-9]*/runs$')" 1 "apply: one initialise-project run"
 is "$(status_of project)" done "state: project is done"
 is "$(status_of environment prod)" done "state: environment (prod) is done"
 is "$(status_of service-principal prod)" pending "state: the principal is still pending"
@@ -105,6 +118,10 @@ contains "$(line_of '[x] Let the build identity push to the ML repository')" "ma
 is "$(changes | grep -c 'git/repositories$')" 1 "resume: only that repository is created"
 lacks "$(changes)" "projects" "resume: the project is not created again"
 lacks "$(changes)" "importRequests" "resume: nothing is imported again"
+contains "$(cat "$out")" "[!] Fill the ML repository from the templates: run " "resume: a second initialise run over the first one's pipelines fails, as the real one does"
+contains "$(cat "$out")" "initialise-project was run again after an earlier run" "resume: and is explained from errors.yml"
+contains "$(cat "$out")" "delete the pipelines and the folder \\taxi-fare-regression" "resume: with the fix, filled in"
+is "$rc" 1 "resume: exit status 1, a step failed"
 
 # ---- killed mid-run, then resumed: nothing made twice -------------------
 # A new world with latency, so that the kill lands while imports run.
@@ -125,7 +142,8 @@ contains "$(line_of '[x] Import the mlops-templates repository')" "mlops-templat
 is "$(changes | grep -c ' POST /sandbox/_apis/projects$')" 1 "killed, resumed: one project"
 is "$(changes | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "killed, resumed: each repository created once"
 is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "killed, resumed: each repository imported once"
-is "$(changes | grep 'pushes$' | cut -d' ' -f1)" 1 "killed, resumed: one first commit"
+is "$(changes | grep 'pushes$' | awk '{n += $1} END {print n}')" 2 "killed, resumed: one first commit, one config push"
+is "$(changes | grep '/runs$' | awk '{n += $1} END {print n}')" 1 "killed, resumed: one initialise-project run"
 
 # ---- bad answers are refused before anything changes ------------------------
 bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE
