@@ -701,7 +701,7 @@ need_principal(struct probe *p, struct check_result *r)
 	return p->principal_id != NULL;
 }
 
-static bool
+bool
 is_contributor_on(json_t *assignment, const char *subscription)
 {
 	const char *role = api_field(assignment, "properties.roleDefinitionId");

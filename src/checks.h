@@ -94,5 +94,7 @@ json_t *probe_project(struct probe *p, struct check_result *r);
 json_t *probe_repository(struct probe *p, struct check_result *r,
     const char *name);
 bool probe_identity(struct probe *p, struct check_result *r);
+/* Whether an ARM role assignment gives Contributor on the subscription. */
+bool is_contributor_on(json_t *assignment, const char *subscription);
 
 #endif

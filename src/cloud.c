@@ -115,6 +115,13 @@ graph_find_applications(struct api *api, const char *name)
 }
 
 struct api_call *
+graph_get_application(struct api *api, const char *id)
+{
+	return graph(api, "GET", xasprintf("applications/%s", id), NULL,
+	    false);
+}
+
+struct api_call *
 graph_create_application(struct api *api, const char *name)
 {
 	char *f = filter_eq("displayName", name);
@@ -137,6 +144,13 @@ graph_add_password(struct api *api, const char *app,
 	return graph(api, "POST", xasprintf("applications/%s/addPassword", app),
 	    json_pack("{s:{s:s}}", "passwordCredential", "displayName",
 	    display_name), false);
+}
+
+struct api_call *
+graph_remove_password(struct api *api, const char *app, const char *key_id)
+{
+	return graph(api, "POST", xasprintf("applications/%s/removePassword",
+	    app), json_pack("{s:s}", "keyId", key_id), false);
 }
 
 struct api_call *
@@ -237,6 +251,16 @@ arm_register_provider(struct api *api, const char *sub, const char *ns)
 {
 	return arm(api, "POST", "2024-03-01", xasprintf("subscriptions/%s/"
 	    "providers/%s/register", sub, ns), NULL, false);
+}
+
+struct api_call *
+arm_get_ml(struct api *api, const char *sub, const char *rg,
+    const char *workspace, const char *kind, const char *name)
+{
+	return arm(api, "GET", "2024-04-01", xasprintf("subscriptions/%s/"
+	    "resourceGroups/%s/providers/Microsoft.MachineLearningServices/"
+	    "workspaces/%s/%s%s%s", sub, rg, workspace, kind, name ? "/" : "",
+	    name ? name : ""), NULL, name == NULL);
 }
 
 struct api_call *

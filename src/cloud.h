@@ -30,11 +30,16 @@ struct api_call *entra_refresh(struct api *api, const char *tenant,
 
 /* Applications whose displayName is name. */
 struct api_call *graph_find_applications(struct api *api, const char *name);
+/* One application by its object id (404 while it replicates). */
+struct api_call *graph_get_application(struct api *api, const char *id);
 /* Create an application; a lost answer is found by displayName. */
 struct api_call *graph_create_application(struct api *api, const char *name);
 /* A new password of the application (object id): secretText, once. */
 struct api_call *graph_add_password(struct api *api, const char *app,
     const char *display_name);
+/* Remove the application's password key_id (its keyId). */
+struct api_call *graph_remove_password(struct api *api, const char *app,
+    const char *key_id);
 /* The service principal of an application id. */
 struct api_call *graph_create_principal(struct api *api, const char *app_id);
 struct api_call *graph_find_principals(struct api *api, const char *app_id);
@@ -57,6 +62,10 @@ struct api_call *arm_get_provider(struct api *api, const char *sub,
  * goes Registering, then Registered). */
 struct api_call *arm_register_provider(struct api *api, const char *sub,
     const char *ns);
+/* What a workspace holds: kind "models", "onlineEndpoints",
+ * "batchEndpoints"; one by name, or (name NULL) the list. */
+struct api_call *arm_get_ml(struct api *api, const char *sub, const char *rg,
+    const char *workspace, const char *kind, const char *name);
 struct api_call *arm_get_workspace(struct api *api, const char *sub,
     const char *rg, const char *workspace);
 

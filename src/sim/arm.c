@@ -316,7 +316,15 @@ resources(struct exchange *x, json_t *root, char **p, int n)
 		return;
 	}
 	const char *kind = strcasecmp(p[3], "batchEndpoints") == 0 ?
-	    "batch_endpoints" : "online_endpoints";
+	    "batch_endpoints" : strcasecmp(p[3], "onlineEndpoints") == 0 ?
+	    "online_endpoints" : strcasecmp(p[3], "models") == 0 ? "models" :
+	    NULL;
+	if (kind == NULL) {
+		exchange_cloud_error(x, 404, "InvalidResourceType", "The "
+		    "resource type '%s' could not be found in the namespace "
+		    "'Microsoft.MachineLearningServices'.", p[3]);
+		return;
+	}
 	list = json_array();
 	json_array_foreach(json_object_get(json_object_get(root, "azure"), kind),
 	    i, e) {

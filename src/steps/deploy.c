@@ -238,7 +238,6 @@ apply_resource_providers(struct step_run *r)
 }
 
 const struct step_ops steps_deploy[] = {
-	{ .id = "service-connection", .check = "connection" },
 	{ .id = "environment", .check = "environment",
 	    .apply = apply_environment },
 	{ .id = "names", .check = "names" },

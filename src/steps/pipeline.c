@@ -124,7 +124,7 @@ follow_run(struct step_run *r, const char *project, long run,
 
 int
 pipeline_run(struct step_run *r, const char *project, long pipeline,
-    const char *name, json_t *params)
+    const char *name, const char *branch, json_t *params)
 {
 	const char *recorded = run_recorded(r, "run");
 	struct api_call *c;
@@ -137,7 +137,7 @@ pipeline_run(struct step_run *r, const char *project, long pipeline,
 		json_decref(params);
 		run = strtol(recorded, NULL, 10);
 	} else {
-		c = ado_run_pipeline(r->api, project, pipeline, "main", params);
+		c = ado_run_pipeline(r->api, project, pipeline, branch, params);
 		json_decref(params);
 		if (!run_call(r, c, "starting the run"))
 			return -1;

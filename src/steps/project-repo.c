@@ -191,20 +191,6 @@ probe_initialise(struct step_run *r)
 	return PROBE_TODO;
 }
 
-/* The repository id of name, or NULL with the error set. */
-static char *
-repository_id(struct step_run *r, const char *project, const char *name)
-{
-	struct api_call *c = ado_get_repository(r->api, project, name);
-	char *id;
-
-	if (!run_call(r, c, name))
-		return NULL;
-	id = xstrdup(api_field(api_call_result(c), "id"));
-	api_call_free(c);
-	return id;
-}
-
 static json_t *
 initialise_parameters(struct step_run *r)
 {
@@ -226,7 +212,7 @@ permit_checkouts(struct step_run *r, const char *project, long pipeline)
 		repository_name(r) };
 
 	for (size_t i = 0; i < 2; i++) {
-		char *id = repository_id(r, project, names[i]), *resource;
+		char *id = run_repository_id(r, project, names[i]), *resource;
 		int rc;
 
 		if (id == NULL)
@@ -245,7 +231,7 @@ permit_checkouts(struct step_run *r, const char *project, long pipeline)
 static int
 initialise_by_pipeline(struct step_run *r, const char *project)
 {
-	char *mlops = repository_id(r, project, "mlops-v2"), *text;
+	char *mlops = run_repository_id(r, project, "mlops-v2"), *text;
 	long pipeline;
 
 	if (mlops == NULL)
@@ -260,7 +246,7 @@ initialise_by_pipeline(struct step_run *r, const char *project)
 	free(text);
 	if (permit_checkouts(r, project, pipeline) == -1)
 		return -1;
-	return pipeline_run(r, project, pipeline, "initialise-project",
+	return pipeline_run(r, project, pipeline, "initialise-project", "main",
 	    initialise_parameters(r));
 }
 

@@ -11,7 +11,8 @@
 #include "xalloc.h"
 
 static const struct step_ops *const sections[] = {
-	steps_accelerator, steps_project_repo, steps_deploy,
+	steps_accelerator, steps_project_repo, steps_azure, steps_deploy,
+	steps_deployment,
 };
 
 const struct step_ops *
@@ -160,3 +161,16 @@ run_repository(struct step_run *r, const char *project,
 	return id;
 }
 
+
+char *
+run_repository_id(struct step_run *r, const char *project, const char *name)
+{
+	struct api_call *c = ado_get_repository(r->api, project, name);
+	char *id;
+
+	if (!run_call(r, c, name))
+		return NULL;
+	id = xstrdup(api_field(api_call_result(c), "id"));
+	api_call_free(c);
+	return id;
+}

@@ -92,6 +92,10 @@ const char *run_project_id(struct step_run *r);
 char *run_repository(struct step_run *r, const char *project,
     const char *name);
 
+/* The id of repository name; NULL with the error set. */
+char *run_repository_id(struct step_run *r, const char *project,
+    const char *name);
+
 /* Pipelines (pipeline.c). The id of pipeline name in folder, created
  * from yaml_path in repo_id when missing; 0 with the error set. */
 long pipeline_ensure(struct step_run *r, const char *project,
@@ -102,17 +106,20 @@ long pipeline_ensure(struct step_run *r, const char *project,
 int pipeline_permit(struct step_run *r, const char *project,
     const char *type, const char *id, long pipeline);
 /*
- * Run pipeline on main with template parameters (taken over; NULL: none)
+ * Run pipeline on branch with template parameters (taken over; NULL: none)
  * and follow the run to its end: 0 when it succeeded, else -1 with the
  * timeline's issues as the error. The run is recorded ("run") at once; a
  * recorded run not yet over is followed instead of starting another.
  */
 int pipeline_run(struct step_run *r, const char *project, long pipeline,
-    const char *name, json_t *params);
+    const char *name, const char *branch, json_t *params);
 
-/* The sections' steps (accelerator.c, project-repo.c, deploy.c). */
+/* The steps (accelerator.c, project-repo.c, principal.c, deploy.c,
+ * deployment.c). */
 extern const struct step_ops steps_accelerator[];
 extern const struct step_ops steps_project_repo[];
 extern const struct step_ops steps_deploy[];
+extern const struct step_ops steps_azure[];
+extern const struct step_ops steps_deployment[];
 
 #endif

@@ -1,0 +1,245 @@
+/*
+ * The guide's last steps: the infrastructure, training and endpoint
+ * pipelines of the ML repository, run in order and followed to the end,
+ * and the check that Azure holds what they made. A step is done when
+ * Azure shows its result (the workspace, a registered model, the
+ * endpoint), so a pipeline that already did its work is not run again.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ado_resources.h"
+#include "cloud.h"
+#include "names.h"
+#include "steps/step.h"
+#include "xalloc.h"
+
+/* A pipeline of the ML repository, as initialisation registers it. */
+struct deployment {
+	const char *step;
+	const char *name;
+	const char *folder;           /* under \{repository} */
+	const char *yaml;
+	const char *arm_kind;         /* what it makes in the workspace */
+	bool permit_environment;      /* bicep's deployment job */
+	bool permit_templates;        /* checks out mlops-templates */
+};
+
+static const struct deployment deployments[] = {
+	{ "infra-pipeline", "bicep-ado-deploy-infra", "infrastructure",
+	    "/infrastructure/pipelines/bicep-ado-deploy-infra.yml", NULL,
+	    true, false },
+	{ "infra-pipeline", "tf-ado-deploy-infra", "infrastructure",
+	    "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml", NULL,
+	    false, true },
+	{ "training-pipeline", "deploy-model-training-pipeline", "mlops",
+	    "/mlops/devops-pipelines/deploy-model-training-pipeline.yml",
+	    "models", false, true },
+	{ "online-endpoint", "deploy-online-endpoint-pipeline", "mlops",
+	    "/mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml",
+	    "onlineEndpoints", false, true },
+	{ "batch-endpoint", "deploy-batch-endpoint-pipeline", "mlops",
+	    "/mlops/devops-pipelines/deploy-batch-endpoint-pipeline.yml",
+	    "batchEndpoints", false, true },
+};
+
+/* The pipeline of step (for the infrastructure: the provider's). */
+static const struct deployment *
+deployment_of(struct step_run *r, const char *step)
+{
+	bool terraform = strcmp(run_answer(r, "infrastructure"),
+	    "terraform") == 0;
+
+	for (size_t i = 0; i < sizeof deployments / sizeof *deployments; i++)
+		if (strcmp(deployments[i].step, step) == 0 &&
+		    (strcmp(step, "infra-pipeline") != 0 ||
+		    (strncmp(deployments[i].name, "tf-", 3) == 0) == terraform))
+			return &deployments[i];
+	return NULL;
+}
+
+static void
+derive(struct step_run *r, struct names *n)
+{
+	struct names_input in = { run_answer(r, "namespace"),
+		run_answer(r, "postfix"), r->environment,
+		run_answer(r, "infrastructure"), run_answer(r, "project_type") };
+
+	names_derive(n, &in);
+}
+
+/* Whether Azure holds the result of d: 1, 0, or -1 (error set). */
+static int
+azure_holds(struct step_run *r, const struct deployment *d)
+{
+	const char *sub = run_answer(r, "subscription_id");
+	struct names n;
+	struct api_call *c;
+	const char *name;
+	int found;
+
+	if (sub == NULL || r->probe->azure == NULL)
+		return run_fail(r, NULL, "%s", sub == NULL ? "give "
+		    "subscription_id in the answers to check Azure" :
+		    "not signed in to Azure");
+	derive(r, &n);
+	name = d->arm_kind == NULL ? NULL : strcmp(d->arm_kind,
+	    "onlineEndpoints") == 0 ? n.online_endpoint : strcmp(d->arm_kind,
+	    "batchEndpoints") == 0 ? n.batch_endpoint : NULL;
+	c = d->arm_kind == NULL ? arm_get_workspace(r->api, sub,
+	    n.resource_group, n.workspace) : arm_get_ml(r->api, sub,
+	    n.resource_group, n.workspace, d->arm_kind, name);
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_NOT_FOUND)
+		found = 0;
+	else if (!run_call(r, c, "reading Azure"))
+		found = -1;
+	else
+		found = name != NULL || d->arm_kind == NULL || api_count(c) > 0;
+	if (found >= 0)
+		api_call_free(c);
+	names_free(&n);
+	return found;
+}
+
+static enum step_probe
+probe_deployment(struct step_run *r)
+{
+	const struct deployment *d = deployment_of(r, r->step->id);
+	int held = azure_holds(r, d);
+
+	if (held < 0) {
+		run_detail(r, "%s", r->error);
+		return PROBE_UNKNOWN;
+	}
+	if (held)
+		run_detail(r, "Azure holds what %s makes", d->name);
+	else
+		run_detail(r, "run %s from %s", d->name, run_answer(r,
+		    "branch"));
+	return held ? PROBE_DONE : PROBE_TODO;
+}
+
+/* Authorise what the pipeline uses besides the connection, which the
+ * connection step opened to all pipelines. */
+static int
+permit_resources(struct step_run *r, const struct deployment *d,
+    const char *project, long pipeline)
+{
+	struct api_call *c;
+	char *id = NULL, *resource;
+	int rc;
+
+	if (d->permit_environment) {
+		c = ado_find_environments(r->api, project, r->environment);
+		if (!run_call(r, c, "reading the environments"))
+			return -1;
+		id = api_count(c) ? xasprintf("%" JSON_INTEGER_FORMAT,
+		    json_integer_value(json_object_get(api_item(c, 0), "id"))) :
+		    NULL;
+		api_call_free(c);
+		if (id == NULL)
+			return run_fail(r, "environment-missing", "there is no "
+			    "environment '%s'", r->environment);
+		rc = pipeline_permit(r, project, "environment", id, pipeline);
+		free(id);
+		if (rc == -1)
+			return -1;
+	}
+	if (!d->permit_templates)
+		return 0;
+	if ((id = run_repository_id(r, project, "mlops-templates")) == NULL)
+		return -1;
+	resource = xasprintf("%s.%s", project, id);
+	rc = pipeline_permit(r, project, "repository", resource, pipeline);
+	free(resource);
+	free(id);
+	return rc;
+}
+
+static int
+apply_deployment(struct step_run *r)
+{
+	const struct deployment *d = deployment_of(r, r->step->id);
+	const char *project = run_project_id(r);
+	char *repo, *folder, *text;
+	long pipeline;
+
+	if (project == NULL ||
+	    (repo = run_repository_id(r, project, r->target.repository)) == NULL)
+		return -1;
+	folder = xasprintf("\\%s\\%s", r->target.repository, d->folder);
+	pipeline = pipeline_ensure(r, project, d->name, folder, repo, d->yaml);
+	free(folder);
+	free(repo);
+	if (pipeline == 0)
+		return -1;
+	text = xasprintf("%ld", pipeline);
+	run_record(r, "pipeline", text);
+	free(text);
+	if (permit_resources(r, d, project, pipeline) == -1 ||
+	    pipeline_run(r, project, pipeline, d->name, run_answer(r,
+	    "branch"), NULL) == -1)
+		return -1;
+	run_detail(r, "%s succeeded (run %s)", d->name, run_recorded(r, "run"));
+	return 0;
+}
+
+/* ---- what Azure holds at the end ------------------------------------------ */
+
+static enum step_probe
+probe_verify_azure(struct step_run *r)
+{
+	static const char *const wanted[] = { "infra-pipeline",
+		"training-pipeline", "online-endpoint", "batch-endpoint" };
+	const char *const answers[] = { NULL, NULL, "deploy_online",
+		"deploy_batch" };
+	char *missing = xstrdup("");
+	bool all;
+
+	for (size_t i = 0; i < 4; i++) {
+		const char *on = answers[i] ? run_answer(r, answers[i]) : "true";
+		const struct deployment *d;
+		char *more;
+		int held;
+
+		if (strcmp(on, "true") != 0)
+			continue;
+		d = deployment_of(r, wanted[i]);
+		held = azure_holds(r, d);
+		if (held < 0) {
+			free(missing);
+			run_detail(r, "%s", r->error);
+			return PROBE_UNKNOWN;
+		}
+		if (held)
+			continue;
+		more = xasprintf("%s%s%s", missing, *missing ? ", " : "",
+		    d->arm_kind ? d->arm_kind : "the workspace");
+		free(missing);
+		missing = more;
+	}
+	all = *missing == '\0';
+	if (all)
+		run_detail(r, "Azure holds the workspace, the model and the "
+		    "endpoints chosen");
+	else
+		run_detail(r, "Azure lacks %s", missing);
+	free(missing);
+	return all ? PROBE_DONE : PROBE_TODO;
+}
+
+const struct step_ops steps_deployment[] = {
+	{ .id = "infra-pipeline", .probe = probe_deployment,
+	    .apply = apply_deployment },
+	{ .id = "training-pipeline", .probe = probe_deployment,
+	    .apply = apply_deployment },
+	{ .id = "online-endpoint", .probe = probe_deployment,
+	    .apply = apply_deployment },
+	{ .id = "batch-endpoint", .probe = probe_deployment,
+	    .apply = apply_deployment },
+	{ .id = "verify-azure", .probe = probe_verify_azure },
+	{ .id = NULL },
+};

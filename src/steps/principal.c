@@ -1,0 +1,469 @@
+/*
+ * The identity Azure DevOps deploys with: the service principal of each
+ * environment (an Entra application, its principal, Contributor on the
+ * subscription) and the Azure Resource Manager service connection that
+ * holds its secret.
+ *
+ * The secret lives in memory only, and only inside the connection step:
+ * made, handed to Azure DevOps, wiped. A run that dies in between leaves
+ * a secret nobody holds; the next one removes the secrets mlops-tui made
+ * (named SECRET_NAME) before it makes a new one, so none is orphaned.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ado_build.h"
+#include "ado_resources.h"
+#include "cloud.h"
+#include "credential.h"
+#include "guid.h"
+#include "steps/step.h"
+#include "xalloc.h"
+
+#define SECRET_NAME "mlops-tui"
+/* Entra and ARM see a new object after a replication delay. */
+#define REPLICATION_WAIT_MS 120000
+
+/* The guide's name: the connection's name and the project's. */
+static char *
+principal_name(struct step_run *r)
+{
+	return xasprintf("%s-%s", run_answer(r, "service_connection"),
+	    r->target.project);
+}
+
+static bool
+creates_principal(struct step_run *r)
+{
+	return strcmp(run_answer(r, "principal_way"), "create") == 0;
+}
+
+/* Signed in to Azure with fresh tokens and a subscription; else error. */
+static const char *
+need_azure(struct step_run *r)
+{
+	const char *sub = run_answer(r, "subscription_id");
+	char *cause = NULL;
+
+	if (sub == NULL) {
+		run_fail(r, NULL, "give subscription_id for %s in the answers",
+		    r->environment);
+		return NULL;
+	}
+	if (r->probe->azure == NULL) {
+		run_fail(r, NULL, "not signed in to Azure: %s",
+		    r->conn->azure_error ? r->conn->azure_error : "no sign-in");
+		return NULL;
+	}
+	if (signin_fresh(r->probe->azure, &cause) == -1) {
+		run_fail(r, NULL, "%s", cause);
+		free(cause);
+		return NULL;
+	}
+	return sub;
+}
+
+/* The first item of a list call, a new reference; NULL when none or on
+ * error (then *failed). */
+static json_t *
+first_of(struct step_run *r, struct api_call *c, const char *what,
+    bool *failed)
+{
+	json_t *item;
+
+	*failed = !run_call(r, c, what);
+	if (*failed)
+		return NULL;
+	item = json_incref(api_item(c, 0));
+	api_call_free(c);
+	return item;
+}
+
+/* ---- what exists ----------------------------------------------------------- */
+
+struct principal {
+	json_t *app;           /* {id, appId, passwordCredentials} */
+	json_t *sp;            /* {id, appId} */
+	bool contributor;
+};
+
+static void
+principal_clear(struct principal *p)
+{
+	json_decref(p->app);
+	json_decref(p->sp);
+	memset(p, 0, sizeof *p);
+}
+
+static bool
+has_contributor(struct step_run *r, const char *sub, const char *sp,
+    bool *failed)
+{
+	struct api_call *c = arm_list_assignments(r->api, sub, sp);
+	bool found = false;
+
+	*failed = !run_call(r, c, "reading the role assignments");
+	if (*failed)
+		return false;
+	for (size_t i = 0; i < api_count(c); i++)
+		found |= is_contributor_on(api_item(c, i), sub);
+	api_call_free(c);
+	return found;
+}
+
+/* Find what there is of the principal; -1 on a failed call. */
+static int
+find_principal(struct step_run *r, const char *sub, struct principal *p)
+{
+	char *name = principal_name(r);
+	const char *app_id;
+	bool failed;
+
+	memset(p, 0, sizeof *p);
+	if (creates_principal(r))
+		p->app = first_of(r, graph_find_applications(r->api, name),
+		    "reading the applications", &failed);
+	free(name);
+	if (creates_principal(r) && (failed || p->app == NULL))
+		return failed ? -1 : 0;
+	app_id = p->app ? api_field(p->app, "appId") :
+	    run_answer(r, "client_id");
+	if (app_id == NULL)
+		return run_fail(r, NULL, "give client_id, the existing "
+		    "principal's application id, for %s", r->environment);
+	p->sp = first_of(r, graph_find_principals(r->api, app_id),
+	    "reading the service principals", &failed);
+	if (failed || p->sp == NULL)
+		return failed ? -1 : 0;
+	p->contributor = has_contributor(r, sub, api_field(p->sp, "id"),
+	    &failed);
+	return failed ? -1 : 0;
+}
+
+static enum step_probe
+probe_service_principal(struct step_run *r)
+{
+	const char *sub = need_azure(r);
+	struct principal p;
+	char *name = principal_name(r);
+	enum step_probe out = PROBE_TODO;
+
+	if (sub == NULL || find_principal(r, sub, &p) == -1) {
+		run_detail(r, "%s", r->error);
+		free(name);
+		return PROBE_UNKNOWN;
+	}
+	if (p.contributor) {
+		run_detail(r, "%s is Contributor on subscription %s",
+		    p.app ? name : run_answer(r, "client_id"), sub);
+		out = PROBE_DONE;
+	} else if (p.sp != NULL)
+		run_detail(r, "give %s Contributor on subscription %s",
+		    p.app ? name : run_answer(r, "client_id"), sub);
+	else if (p.app != NULL)
+		run_detail(r, "create the service principal of %s, with "
+		    "Contributor on subscription %s", name, sub);
+	else
+		run_detail(r, "create the application %s, its service "
+		    "principal, and Contributor on subscription %s", name, sub);
+	principal_clear(&p);
+	free(name);
+	return out;
+}
+
+/* ---- making it ------------------------------------------------------------ */
+
+/* The application, created when missing, waited for while it
+ * replicates; a new reference, or NULL with the error set. */
+static json_t *
+ensure_application(struct step_run *r)
+{
+	char *name = principal_name(r);
+	const char *made = run_recorded(r, "application");
+	struct api_call *c;
+	json_t *app = NULL;
+	bool failed;
+
+	for (long waited = 0; made != NULL && app == NULL &&
+	    waited < REPLICATION_WAIT_MS; waited += 2000) {
+		/* Made by this setup before a stop: wait, never make two. */
+		c = graph_get_application(r->api, made);
+		api_wait(r->api, c);
+		if (api_call_error(c)->kind == API_OK)
+			app = json_incref(api_call_result(c));
+		api_call_free(c);
+		if (app == NULL && !run_sleep(r, 2000))
+			break;
+	}
+	if (app == NULL && made == NULL)
+		app = first_of(r, graph_find_applications(r->api, name),
+		    "reading the applications", &failed);
+	if (app == NULL && made == NULL && !failed) {
+		c = graph_create_application(r->api, name);
+		if (run_call(r, c, "creating the application")) {
+			app = json_incref(api_call_result(c));
+			api_call_free(c);
+			run_record(r, "application", api_field(app, "id"));
+			run_record(r, "app_id", api_field(app, "appId"));
+		}
+	}
+	if (app == NULL && r->error == NULL)
+		run_fail(r, "principal-not-replicated", "the application %s "
+		    "did not appear", name);
+	free(name);
+	return app;
+}
+
+/* The principal of app_id, created (retried while the application
+ * replicates); its object id, or NULL with the error set. */
+static char *
+ensure_service_principal(struct step_run *r, const char *app_id)
+{
+	bool failed;
+	json_t *sp = first_of(r, graph_find_principals(r->api, app_id),
+	    "reading the service principals", &failed);
+	char *id = NULL;
+
+	for (long waited = 0; sp == NULL && !failed; waited += 2000) {
+		struct api_call *c = graph_create_principal(r->api, app_id);
+
+		api_wait(r->api, c);
+		if (api_call_error(c)->kind == API_OK)
+			sp = json_incref(api_call_result(c));
+		else if (waited >= REPLICATION_WAIT_MS || !run_sleep(r, 2000)) {
+			run_call(r, c, "creating the service principal");
+			return NULL;
+		}
+		api_call_free(c);
+	}
+	if (sp != NULL) {
+		id = xstrdup(api_field(sp, "id"));
+		run_record(r, "principal", id);
+	}
+	json_decref(sp);
+	return id;
+}
+
+static int
+assign_contributor(struct step_run *r, const char *sub, const char *sp)
+{
+	char *name = guid_new();
+	int rc = -1;
+
+	for (long waited = 0;; waited += 2000) {
+		struct api_call *c = arm_assign_contributor(r->api, sub, name,
+		    sp);
+		const struct api_error *e;
+
+		api_wait(r->api, c);
+		e = api_call_error(c);
+		if (e->kind == API_OK || (e->code != NULL && strcmp(e->code,
+		    "RoleAssignmentExists") == 0)) {
+			api_call_free(c);
+			rc = 0;
+			break;
+		}
+		/* A new principal is not found until it replicates. */
+		if (e->code == NULL || strcmp(e->code, "PrincipalNotFound") != 0 ||
+		    waited >= REPLICATION_WAIT_MS || !run_sleep(r, 2000)) {
+			run_call(r, c, "giving the principal Contributor");
+			break;
+		}
+		api_call_free(c);
+	}
+	free(name);
+	return rc;
+}
+
+static int
+apply_service_principal(struct step_run *r)
+{
+	const char *sub = need_azure(r);
+	json_t *app = NULL;
+	char *sp = NULL;
+	int rc = -1;
+
+	if (sub == NULL)
+		return -1;
+	if (strcmp(run_answer(r, "principal_way"), "federated") == 0)
+		return run_fail(r, NULL, "principal_way federated: not in this "
+		    "version yet; answer create or existing, or do it by hand");
+	if (!creates_principal(r)) {
+		struct principal p;
+
+		if (find_principal(r, sub, &p) == 0 && p.sp == NULL)
+			run_fail(r, "service-principal-missing", "no service "
+			    "principal has the application id %s",
+			    run_answer(r, "client_id"));
+		else if (p.sp != NULL)
+			sp = xstrdup(api_field(p.sp, "id"));
+		principal_clear(&p);
+	} else if ((app = ensure_application(r)) != NULL)
+		sp = ensure_service_principal(r, api_field(app, "appId"));
+	if (sp != NULL)
+		rc = assign_contributor(r, sub, sp);
+	if (rc == 0)
+		run_detail(r, "the principal of %s is Contributor on "
+		    "subscription %s", app ? api_field(app, "displayName") :
+		    run_answer(r, "client_id"), sub);
+	json_decref(app);
+	free(sp);
+	return rc;
+}
+
+/* ---- the service connection ---------------------------------------------- */
+
+/* Remove the secrets an earlier run made and handed to nobody. */
+static int
+remove_our_secrets(struct step_run *r, json_t *app)
+{
+	json_t *cred;
+	size_t i;
+
+	json_array_foreach(json_object_get(app, "passwordCredentials"), i,
+	    cred) {
+		const char *name = api_field(cred, "displayName");
+		struct api_call *c;
+
+		if (name == NULL || strcmp(name, SECRET_NAME) != 0)
+			continue;
+		c = graph_remove_password(r->api, api_field(app, "id"),
+		    api_field(cred, "keyId"));
+		if (!run_call(r, c, "removing an orphaned secret"))
+			return -1;
+		api_call_free(c);
+	}
+	return 0;
+}
+
+/* A new secret of the application, in memory; NULL with the error set. */
+static struct credential *
+new_secret(struct step_run *r, json_t *app)
+{
+	struct api_call *c;
+	struct credential *secret;
+	json_t *text;
+
+	if (remove_our_secrets(r, app) == -1)
+		return NULL;
+	c = graph_add_password(r->api, api_field(app, "id"), SECRET_NAME);
+	if (!run_call(r, c, "making the principal's secret"))
+		return NULL;
+	text = json_object_get(api_call_result(c), "secretText");
+	if (!json_is_string(text)) {
+		api_call_free(c);
+		run_fail(r, NULL, "the new secret came without its text");
+		return NULL;
+	}
+	secret = credential_new(CREDENTIAL_BEARER, json_string_value(text));
+	/* The answer held the secret too: wipe it before it is freed. */
+	explicit_bzero((char *)json_string_value(text),
+	    json_string_length(text));
+	api_call_free(c);
+	return secret;
+}
+
+static const char *
+tenant_of(struct step_run *r, const char *sub, char **owned)
+{
+	const char *tenant = run_answer(r, "tenant_id");
+	struct api_call *c;
+
+	*owned = NULL;
+	if (tenant != NULL)
+		return tenant;
+	c = arm_get_subscription(r->api, sub);
+	if (!run_call(r, c, "reading the subscription"))
+		return NULL;
+	*owned = xstrdup(api_field(api_call_result(c), "tenantId"));
+	api_call_free(c);
+	if (*owned == NULL)
+		run_fail(r, NULL, "give tenant_id for %s", r->environment);
+	return *owned;
+}
+
+/* Create the connection with a new secret; its id, or NULL. */
+static char *
+create_connection(struct step_run *r, const char *project, const char *sub)
+{
+	struct principal p;
+	struct ado_arm_connection conn = { 0 };
+	struct credential *secret = NULL;
+	struct api_call *c;
+	char *tenant_owned, *id = NULL;
+
+	if (!creates_principal(r)) {
+		run_fail(r, NULL, "principal_way %s: this version creates the "
+		    "connection for a principal it created; do it by hand",
+		    run_answer(r, "principal_way"));
+		return NULL;
+	}
+	if (find_principal(r, sub, &p) == -1)
+		return NULL;
+	if (p.app == NULL) {
+		principal_clear(&p);
+		run_fail(r, "service-principal-missing", "the application %s "
+		    "is missing", run_answer(r, "service_connection"));
+		return NULL;
+	}
+	conn = (struct ado_arm_connection){ run_answer(r,
+		"service_connection"), project, r->target.project,
+		tenant_of(r, sub, &tenant_owned), sub, NULL,
+		api_field(p.app, "appId"), NULL };
+	if (conn.tenant_id != NULL && (secret = new_secret(r, p.app)) != NULL) {
+		conn.secret = secret;
+		c = ado_create_arm_endpoint(r->api, &conn);
+		if (run_call(r, c, "creating the service connection")) {
+			id = xstrdup(api_field(api_call_result(c), "id"));
+			api_call_free(c);
+			run_record(r, "id", id);
+		}
+	}
+	credential_free(secret);
+	free(tenant_owned);
+	principal_clear(&p);
+	return id;
+}
+
+static int
+apply_service_connection(struct step_run *r)
+{
+	const char *project = run_project_id(r), *sub = need_azure(r);
+	struct api_call *c;
+	char *id = NULL;
+	bool failed;
+	json_t *endpoint;
+
+	if (project == NULL || sub == NULL)
+		return -1;
+	endpoint = first_of(r, ado_find_endpoints(r->api, project,
+	    run_answer(r, "service_connection")), "reading the service "
+	    "connections", &failed);
+	if (failed)
+		return -1;
+	id = endpoint ? xstrdup(api_field(endpoint, "id")) :
+	    create_connection(r, project, sub);
+	json_decref(endpoint);
+	if (id == NULL)
+		return -1;
+	/* The guide's "Grant access permission to all pipelines". */
+	c = ado_permit(r->api, project, "endpoint", id, 0);
+	free(id);
+	if (!run_call(r, c, "granting the connection to all pipelines"))
+		return -1;
+	api_call_free(c);
+	run_detail(r, "%s connects to subscription %s, open to all "
+	    "pipelines", run_answer(r, "service_connection"), sub);
+	return 0;
+}
+
+const struct step_ops steps_azure[] = {
+	{ .id = "service-principal", .probe = probe_service_principal,
+	    .apply = apply_service_principal, .settle_s = 120 },
+	{ .id = "service-connection", .check = "connection",
+	    .apply = apply_service_connection, .settle_s = 60 },
+	{ .id = NULL },
+};

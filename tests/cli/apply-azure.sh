@@ -1,0 +1,96 @@
+# `mlops-tui apply` through the whole guide on the sandbox, Azure
+# included: the service principal and its connection, config-infra, the
+# infrastructure, training and online endpoint pipelines, and the check of
+# what Azure holds. The accelerator's shipped defects fail the runs as they
+# do for real; each failure is explained, fixed as the operator would, and
+# apply resumed until the setup is whole.
+. "$top_srcdir/tests/lib.sh"
+sim_start
+. "$top_srcdir/tests/guide.sh"
+
+SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
+SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
+api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
+answers="$tap_tmp/answers.yml"
+cat > "$answers" <<EOF
+organization: $SIM_URL
+repository: taxi-fare-regression
+environments:
+  prod:
+    namespace: contoso
+    postfix: "4711"
+    location: westeurope
+    subscription_id: $SIM_SUB
+    tenant_id: $SIM_TENANT
+EOF
+out="$tap_tmp/apply.out"
+mt() { # ARGS...: apply with the sandbox's PAT and an Azure device sign-in
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" \
+	    --tenant "$SIM_TENANT" --azure-sign-in device "$@" >"$out" 2>&1 </dev/null
+	rc=$?
+	cat "$out" >> "$tap_tmp/all-output"
+}
+graph() { curl -s -H "Authorization: Bearer $GRAPH_TOKEN" "${SIM_URL%/*}/_graph/v1.0/$1"; }
+arm() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ARM_TOKEN" "${SIM_URL%/*}/_arm/$1"; }
+ours() { # the passwords mlops-tui made on the principal's application
+	graph "applications?\$filter=displayName%20eq%20'Azure-ARM-Prod-mlops-v2'" |
+	    jq '[.value[0].passwordCredentials[] | select(.displayName == "mlops-tui")] | length'
+}
+changes() { # what changed in Azure DevOps, Graph or ARM (not sign-ins)
+	jq -r 'select(.method != "GET" and (.path | test("/_entra/") | not)) |
+	    .method + " " + .path' "$SIM_LOG"
+}
+
+# ---- first run: everything up to the training pipeline ----------------------
+mt
+is "$rc" 1 "first run: exit status 1, a step failed"
+contains "$(cat "$out")" "enter the code" "the device code is shown to the operator"
+contains "$(cat "$out")" "[x] Provide a service principal for the environment (prod): the principal of Azure-ARM-Prod-mlops-v2 is Contributor on subscription $SIM_SUB" "the principal is created with Contributor"
+contains "$(cat "$out")" "[x] Create the Azure Resource Manager service connection (prod): Azure-ARM-Prod connects to subscription $SIM_SUB, open to all pipelines" "the connection is created, open to all pipelines, and passes its test"
+contains "$(cat "$out")" "[x] Check the subscription, providers and quota (prod)" "the resource providers are registered"
+contains "$(cat "$out")" "[x] Run the infrastructure pipeline (prod): bicep-ado-deploy-infra succeeded" "the infrastructure pipeline runs to success"
+contains "$(cat "$out")" "[!] Run the model training pipeline (prod): run " "training fails on the shipped template..."
+contains "$(cat "$out")" "No image label found to route agent pool" "... with the timeline's message"
+contains "$(cat "$out")" 'change "vmImage: ubuntu-20.04" to' "... and the fix from errors.yml"
+contains "$(cat "$out")" "[ ] Run the online endpoint deployment pipeline (prod): waits for 'training-pipeline' (failed)" "what follows waits"
+sim_tokens
+is "$(ours)" 1 "one secret made, held by the connection"
+ws="subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4711prod"
+is "$(arm "$ws?api-version=2024-04-01")" 200 "Azure holds the workspace, with the answers' names"
+
+# ---- the operator fixes the pipeline file; apply goes on -------------------
+edit_file taxi-fare-regression /mlops/devops-pipelines/deploy-model-training-pipeline.yml 's/vmImage: ubuntu-20.04/vmImage: ubuntu-latest/'
+: > "$SIM_LOG"
+mt
+is "$rc" 1 "second run: the next shipped defect"
+contains "$(cat "$out")" "satisfies the requirement install" "the pip defect of mlops-templates, from the timeline"
+lacks "$(changes)" "bicep" "the infrastructure is not run again: Azure holds it"
+is "$(changes | grep -c '/runs$')" 1 "only the training pipeline runs"
+edit_file mlops-templates /templates/aml-cli-v2/install-az-cli.yml 's/pip pip install/pip install/'
+edit_file taxi-fare-regression /mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml 's/vmImage: ubuntu-20.04/vmImage: ubuntu-latest/'
+mt
+is "$rc" 0 "third run: the setup is whole, exit status 0"
+contains "$(cat "$out")" "[x] Run the model training pipeline (prod): deploy-model-training-pipeline succeeded" "training succeeds"
+contains "$(cat "$out")" "[x] Run the online endpoint deployment pipeline (prod): deploy-online-endpoint-pipeline succeeded" "the online endpoint deploys"
+contains "$(cat "$out")" "[x] Check the deployed resources in Azure (prod): Azure holds the workspace, the model and the endpoints chosen" "and Azure holds all of it"
+is "$(arm "$ws/onlineEndpoints/taxi-online-contoso4711prod?api-version=2024-04-01")" 200 "the endpoint is there"
+
+# ---- a finished setup: a re-run changes nothing ------------------------------
+: > "$SIM_LOG"
+mt
+is "$rc" 0 "re-run of a finished setup: exit status 0"
+contains "$(cat "$out")" "Nothing needed changing." "and nothing needed changing"
+is "$(changes | grep -v 'endpointproxy')" "" "not one request that changes anything (the connection test aside)"
+
+# ---- the connection deleted: made again, and no secret left orphaned ---------
+api GET "_apis/projects/mlops-v2?$V"
+project=$(echo "$body" | jq -r .id)
+api GET "mlops-v2/_apis/serviceendpoint/endpoints?endpointNames=Azure-ARM-Prod&$V"
+api DELETE "_apis/serviceendpoint/endpoints/$(echo "$body" | jq -r '.value[0].id')?projectIds=$project&$V"
+is "$status" 204 "someone deletes the service connection"
+mt
+is "$rc" 0 "apply makes it again"
+contains "$(cat "$out")" "[x] Create the Azure Resource Manager service connection (prod): Azure-ARM-Prod connects" "the connection is back"
+is "$(ours)" 1 "the old secret was removed before a new one was made: none orphaned"
+lacks "$(cat "$tap_tmp/all-output" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SIM_PAT" "the PAT is in no output or state file"
+done_testing
