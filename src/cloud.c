@@ -197,6 +197,18 @@ arm(struct api *api, const char *method, const char *version, char *path,
 }
 
 struct api_call *
+graph_remove_federated_credential(struct api *api, const char *app,
+    const char *name)
+{
+	char *n = api_escape(name);
+	struct api_call *c = graph(api, "DELETE", xasprintf("applications/%s/"
+	    "federatedIdentityCredentials/%s", app, n), NULL, false);
+
+	free(n);
+	return c;
+}
+
+struct api_call *
 arm_list_subscriptions(struct api *api)
 {
 	return arm(api, "GET", "2022-12-01", xstrdup("subscriptions"), NULL,

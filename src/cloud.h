@@ -48,6 +48,9 @@ struct api_call *graph_add_federated_credential(struct api *api,
     const char *app, const char *name, const char *issuer,
     const char *subject);
 
+/* Remove the application's federated credential named name. */
+struct api_call *graph_remove_federated_credential(struct api *api,
+    const char *app, const char *name);
 struct api_call *arm_list_subscriptions(struct api *api);
 struct api_call *arm_get_subscription(struct api *api, const char *sub);
 /* Give principal (object id) Contributor on the subscription; the

@@ -25,6 +25,7 @@ struct applier {
 	struct state_session plan_session;  /* plan: a state never saved */
 	char *state_path;
 	struct connection conn;
+	struct credential *principal_secret;
 	struct engine *engine;
 };
 
@@ -252,6 +253,32 @@ take_answers(struct applier *a)
 	return rc == -1 ? MT_EXIT_USAGE : rc;
 }
 
+/* The existing principal's secret, and its app and tenant as answers
+ * where the answers leave them out. */
+static int
+take_principal(struct applier *a)
+{
+	struct state *st = a->session->state;
+	char *app = NULL, *tenant = NULL, *cause = NULL;
+
+	if (a->opt->principal_file == NULL)
+		return 0;
+	a->principal_secret = credential_principal_file(a->opt->principal_file,
+	    &app, &tenant, &cause);
+	if (a->principal_secret == NULL) {
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+		free(cause);
+		return MT_EXIT_USAGE;
+	}
+	if (state_map_get(&st->answers, "client_id") == NULL)
+		state_map_set(&st->answers, "client_id", app);
+	if (tenant != NULL && state_map_get(&st->answers, "tenant_id") == NULL)
+		state_map_set(&st->answers, "tenant_id", tenant);
+	free(app);
+	free(tenant);
+	return 0;
+}
+
 /* ---- running --------------------------------------------------------------- */
 
 static bool
@@ -308,7 +335,8 @@ static int
 run(struct applier *a)
 {
 	struct engine_config cfg = { a->cat, a->session, &a->conn,
-		a->opt->plan ? ENGINE_PLAN : ENGINE_APPLY, on_event, a };
+		a->principal_secret, a->opt->plan ? ENGINE_PLAN : ENGINE_APPLY,
+		on_event, a };
 	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
 	char *cause = NULL;
 
@@ -353,10 +381,12 @@ cmd_apply(const struct apply_options *opt)
 	    (rc = find_state_path(&a)) == 0 &&
 	    (rc = open_state(&a)) == 0 &&
 	    (rc = take_answers(&a)) == 0 &&
+	    (rc = take_principal(&a)) == 0 &&
 	    (rc = connect_services(&a)) == 0)
 		rc = run(&a);
 	engine_free(a.engine);
 	connection_close(&a.conn);
+	credential_free(a.principal_secret);
 	if (a.session == &a.plan_session)
 		state_free(a.plan_session.state);
 	else

@@ -8,6 +8,7 @@ struct apply_options {
 	struct connection_options conn; /* org_url and azure: from answers */
 	const char *answers_path;       /* NULL: the state's answers */
 	const char *state_path;         /* NULL: from the answers */
+	const char *principal_file;     /* az ad sp create-for-rbac's JSON */
 	bool plan;                      /* probe only, change nothing */
 };
 

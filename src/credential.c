@@ -12,6 +12,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "credential.h"
 #include "xalloc.h"
 
@@ -123,6 +125,75 @@ pat_from_file(const char *path, char **cause)
 	explicit_bzero(buf, sizeof buf);
 	if (c == NULL)
 		set_cause(cause, "%s: the file is empty", path);
+	return c;
+}
+
+/* The JSON az ad sp create-for-rbac prints, read from a file. */
+#define PRINCIPAL_FILE_MAX 8192
+
+static void
+wipe_json_string(json_t *v)
+{
+	if (json_is_string(v))
+		explicit_bzero((char *)json_string_value(v),
+		    json_string_length(v));
+}
+
+static struct credential *
+principal_from_json(json_t *doc, const char *path, char **app_id,
+    char **tenant, char **cause)
+{
+	json_t *password = json_object_get(doc, "password");
+	json_t *app = json_object_get(doc, "appId");
+	struct credential *c = NULL;
+
+	if (!json_is_string(password) || !json_is_string(app) ||
+	    json_string_length(password) == 0)
+		set_cause(cause, "%s: expected the JSON that az ad sp "
+		    "create-for-rbac prints, with appId and password", path);
+	else {
+		c = credential_new(CREDENTIAL_BEARER, json_string_value(
+		    password));
+		*app_id = xstrdup(json_string_value(app));
+		*tenant = xstrdup_or_null(json_string_value(json_object_get(
+		    doc, "tenant")));
+	}
+	wipe_json_string(password);
+	return c;
+}
+
+struct credential *
+credential_principal_file(const char *path, char **app_id, char **tenant,
+    char **cause)
+{
+	char buf[PRINCIPAL_FILE_MAX + 1];
+	struct credential *c = NULL;
+	json_t *doc;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*app_id = *tenant = NULL;
+	if (fd == -1) {
+		set_cause(cause, "%s: cannot read the principal file: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n <= 0 || n > PRINCIPAL_FILE_MAX) {
+		explicit_bzero(buf, sizeof buf);
+		set_cause(cause, "%s: expected at most %d bytes of JSON", path,
+		    PRINCIPAL_FILE_MAX);
+		return NULL;
+	}
+	doc = json_loadb(buf, (size_t)n, 0, NULL);
+	explicit_bzero(buf, sizeof buf);
+	if (doc == NULL)
+		set_cause(cause, "%s: not JSON; expected what az ad sp "
+		    "create-for-rbac prints", path);
+	else
+		c = principal_from_json(doc, path, app_id, tenant, cause);
+	json_decref(doc);
 	return c;
 }
 

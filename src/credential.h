@@ -26,6 +26,14 @@ void credential_free(struct credential *c);
  */
 struct credential *credential_pat(const char *path, char **cause);
 
+/*
+ * An existing service principal's secret from the JSON file that
+ * `az ad sp create-for-rbac` prints; *app_id and *tenant (or NULL) get
+ * its appId and tenant. The file's bytes are wiped once read. NULL with
+ * *cause when the file is not that JSON.
+ */
+struct credential *credential_principal_file(const char *path,
+    char **app_id, char **tenant, char **cause);
 /* The Authorization header line for c; wipe and free it after use. */
 char *credential_header(const struct credential *c);
 /* Wipe a string that held a secret, then free it. */

@@ -275,6 +275,7 @@ job_main(void *arg)
 	struct step_run r = { .step = j->step, .environment = j->environment,
 		.conn = e->cfg.conn, .api = &e->cfg.conn->api,
 		.answer = job_answer, .answer_ctx = j,
+		.secret = e->cfg.principal_secret,
 		.created = &job_record(j)->created, .save = job_save,
 		.save_ctx = j, .cancelled = &e->stopped };
 

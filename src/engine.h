@@ -73,6 +73,7 @@ struct engine_config {
 	const struct catalog *catalog;
 	struct state_session *session;
 	struct connection *conn;
+	const struct credential *principal_secret; /* existing way; NULL */
 	enum engine_mode mode;
 	engine_event_fn on_event;
 	void *arg;

@@ -37,7 +37,7 @@ enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
-	APPLY_ANSWERS,
+	APPLY_ANSWERS, APPLY_PRINCIPAL,
 };
 
 static void
@@ -54,6 +54,7 @@ usage(FILE *out)
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE]\n"
+"                        [--principal-file FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE]\n"
@@ -88,6 +89,10 @@ usage(FILE *out)
 "      --answers FILE\n"
 "                    plan, apply: the operator's answers (YAML; see\n"
 "                    mlops-tui(5)); needed for a new setup\n"
+"      --principal-file FILE\n"
+"                    plan, apply: the JSON az ad sp create-for-rbac\n"
+"                    printed, for principal_way existing (its secret is\n"
+"                    kept in memory only)\n"
 "      --org URL     doctor: the organization, https://dev.azure.com/ORG\n"
 "      --project NAME\n"
 "                    doctor: the project (default mlops-v2)\n"
@@ -290,8 +295,8 @@ check_command_options(struct options *opt)
 		    "--client-id and --azure-sign-in go with the doctor, plan "
 		    "and apply commands");
 	if (opt->apply_option_given && !applies)
-		return usage_error("--answers goes with the plan and apply "
-		    "commands");
+		return usage_error("--answers and --principal-file go with the "
+		    "plan and apply commands");
 	if (opt->org != NULL && !is_command(opt, "sim") &&
 	    !is_command(opt, "doctor"))
 		return usage_error("--org goes with the sim and doctor "
@@ -348,6 +353,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "azure-sign-in", required_argument, NULL, CONN_SIGN_IN },
 		{ "ado-auth", required_argument, NULL, CONN_ADO_AUTH },
 		{ "answers", required_argument, NULL, APPLY_ANSWERS },
+		{ "principal-file", required_argument, NULL, APPLY_PRINCIPAL },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -378,6 +384,10 @@ parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case APPLY_ANSWERS:
 			opt->apply.answers_path = optarg;
+			opt->apply_option_given = true;
+			break;
+		case APPLY_PRINCIPAL:
+			opt->apply.principal_file = optarg;
 			opt->apply_option_given = true;
 			break;
 		case 'L': case 'W': case 'R': case 'T': case 'F':

@@ -35,10 +35,17 @@ principal_name(struct step_run *r)
 	    r->target.project);
 }
 
+/* create and federated make the principal; existing names one. */
 static bool
 creates_principal(struct step_run *r)
 {
-	return strcmp(run_answer(r, "principal_way"), "create") == 0;
+	return strcmp(run_answer(r, "principal_way"), "existing") != 0;
+}
+
+static bool
+federated(struct step_run *r)
+{
+	return strcmp(run_answer(r, "principal_way"), "federated") == 0;
 }
 
 /* Signed in to Azure with fresh tokens and a subscription; else error. */
@@ -288,9 +295,6 @@ apply_service_principal(struct step_run *r)
 
 	if (sub == NULL)
 		return -1;
-	if (strcmp(run_answer(r, "principal_way"), "federated") == 0)
-		return run_fail(r, NULL, "principal_way federated: not in this "
-		    "version yet; answer create or existing, or do it by hand");
 	if (!creates_principal(r)) {
 		struct principal p;
 
@@ -385,41 +389,92 @@ tenant_of(struct step_run *r, const char *sub, char **owned)
 	return *owned;
 }
 
-/* Create the connection with a new secret; its id, or NULL. */
+/* Trust the connection's issuer and subject on the application, so that
+ * it signs in without a secret (workload identity federation). */
+static int
+federate(struct step_run *r, json_t *app, json_t *endpoint)
+{
+	char *name = xasprintf("mlops-tui-%s", run_answer(r,
+	    "service_connection"));
+	const char *issuer = api_field(endpoint, "authorization.parameters."
+	    "workloadIdentityFederationIssuer");
+	const char *subject = api_field(endpoint, "authorization.parameters."
+	    "workloadIdentityFederationSubject");
+	struct api_call *c;
+	int rc = -1;
+
+	if (issuer == NULL || subject == NULL) {
+		free(name);
+		return run_fail(r, "federated-credential-mismatch", "the "
+		    "connection gave no issuer and subject to trust");
+	}
+	/* A credential of an earlier connection names another subject. */
+	c = graph_remove_federated_credential(r->api, api_field(app, "id"),
+	    name);
+	api_wait(r->api, c);
+	api_call_free(c);
+	c = graph_add_federated_credential(r->api, api_field(app, "id"), name,
+	    issuer, subject);
+	if (run_call(r, c, "adding the federated credential")) {
+		api_call_free(c);
+		rc = 0;
+	}
+	free(name);
+	return rc;
+}
+
+/* The secret the connection will hold: a new one of a principal made
+ * here (federated: none), or the operator's for an existing one. */
+static int
+connection_secret(struct step_run *r, json_t *app, struct credential **out)
+{
+	*out = NULL;
+	if (federated(r))
+		return 0;
+	if (creates_principal(r))
+		return (*out = new_secret(r, app)) != NULL ? 0 : -1;
+	if (r->secret == NULL)
+		return run_fail(r, NULL, "the existing principal's secret is "
+		    "needed: give --principal-file with the JSON that az ad sp "
+		    "create-for-rbac printed");
+	*out = credential_new(CREDENTIAL_BEARER, r->secret->secret);
+	return 0;
+}
+
+/* Create the connection; its id, or NULL with the error set. */
 static char *
 create_connection(struct step_run *r, const char *project, const char *sub)
 {
 	struct principal p;
-	struct ado_arm_connection conn = { 0 };
+	struct ado_arm_connection conn;
 	struct credential *secret = NULL;
 	struct api_call *c;
-	char *tenant_owned, *id = NULL;
+	char *tenant_owned = NULL, *id = NULL;
 
-	if (!creates_principal(r)) {
-		run_fail(r, NULL, "principal_way %s: this version creates the "
-		    "connection for a principal it created; do it by hand",
-		    run_answer(r, "principal_way"));
-		return NULL;
-	}
 	if (find_principal(r, sub, &p) == -1)
 		return NULL;
-	if (p.app == NULL) {
+	if (p.sp == NULL) {
 		principal_clear(&p);
-		run_fail(r, "service-principal-missing", "the application %s "
-		    "is missing", run_answer(r, "service_connection"));
+		run_fail(r, "service-principal-missing", "the service principal "
+		    "of %s is missing", run_answer(r, "service_connection"));
 		return NULL;
 	}
 	conn = (struct ado_arm_connection){ run_answer(r,
 		"service_connection"), project, r->target.project,
 		tenant_of(r, sub, &tenant_owned), sub, NULL,
-		api_field(p.app, "appId"), NULL };
-	if (conn.tenant_id != NULL && (secret = new_secret(r, p.app)) != NULL) {
+		api_field(p.sp, "appId"), NULL };
+	if (conn.tenant_id != NULL && connection_secret(r, p.app, &secret) == 0) {
 		conn.secret = secret;
 		c = ado_create_arm_endpoint(r->api, &conn);
 		if (run_call(r, c, "creating the service connection")) {
 			id = xstrdup(api_field(api_call_result(c), "id"));
-			api_call_free(c);
 			run_record(r, "id", id);
+			if (federated(r) && federate(r, p.app,
+			    api_call_result(c)) == -1) {
+				free(id);
+				id = NULL;
+			}
+			api_call_free(c);
 		}
 	}
 	credential_free(secret);

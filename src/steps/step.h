@@ -39,6 +39,8 @@ struct step_run {
 	 * the setup's, then the default); NULL when unanswered. */
 	const char *(*answer)(void *ctx, const char *input);
 	void *answer_ctx;
+	const struct credential *secret; /* the operator's principal secret
+				        * (principal_way existing); NULL */
 	struct state_map *created;     /* what the step made: ids, names */
 	void (*save)(void *ctx);       /* save the state file now */
 	void *save_ctx;

@@ -92,5 +92,49 @@ mt
 is "$rc" 0 "apply makes it again"
 contains "$(cat "$out")" "[x] Create the Azure Resource Manager service connection (prod): Azure-ARM-Prod connects" "the connection is back"
 is "$(ours)" 1 "the old secret was removed before a new one was made: none orphaned"
+
+# ---- the other two ways to a principal, each in a new world -------------------
+new_world() { # PRINCIPAL-WAY: a fresh sandbox and answers for it
+	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+	rm -f "$SIM_LOG" "$XDG_STATE_HOME"/mlops-tui/*
+	sim_start --reset
+	SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
+	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
+	GRAPH_TOKEN=
+	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
+	sed -i -e "s|^organization: .*|organization: $SIM_URL|" -e "/^principal_way:/d" \
+	    -e "s|subscription_id: .*|subscription_id: $SIM_SUB|" \
+	    -e "s|tenant_id: .*|tenant_id: $SIM_TENANT|" "$answers"
+	echo "principal_way: $1" >> "$answers"
+}
+connection_line() { grep -F '] Create the Azure Resource Manager service connection (prod)' "$out" | tail -n 1; }
+
+# Workload identity federation: no secret at all.
+new_world federated
+mt
+contains "$(connection_line)" "[x] Create the Azure Resource Manager service connection (prod): Azure-ARM-Prod connects" "federated: the connection is created and passes its test"
+sim_tokens
+app=$(graph "applications?\$filter=displayName%20eq%20'Azure-ARM-Prod-mlops-v2'" | jq -r '.value[0].id')
+is "$(graph "applications/$app/federatedIdentityCredentials" | jq -r '.value[0].subject' | cut -c1-7)" "/eid1/c" "federated: the application trusts the connection's subject"
+is "$(graph "applications?\$filter=displayName%20eq%20'Azure-ARM-Prod-mlops-v2'" | jq '.value[0].passwordCredentials | length')" 0 "federated: and has no secret"
+
+# An existing principal, from the JSON az ad sp create-for-rbac prints.
+new_world existing
+sim_principal existing-principal
+printf '{"appId":"%s","displayName":"existing-principal","password":"%s","tenant":"%s"}\n' \
+    "$SP_APP_ID" "$SP_SECRET" "$SIM_TENANT" > "$tap_tmp/principal.json"
+chmod 600 "$tap_tmp/principal.json"
+mt --principal-file "$tap_tmp/principal.json"
+contains "$(cat "$out")" "[x] Provide a service principal for the environment (prod): $SP_APP_ID is Contributor" "existing: the principal is found with its role"
+contains "$(connection_line)" "[x] Create the Azure Resource Manager service connection (prod): Azure-ARM-Prod connects" "existing: the connection holds its secret and passes its test"
+jq -r '.answers.client_id' "$XDG_STATE_HOME"/mlops-tui/*.json | grep -qx "$SP_APP_ID"
+tap_result $? "existing: its application id is kept as an answer"
+lacks "$(cat "$out" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SP_SECRET" "existing: its secret is in no output or state file"
+rm -f "$tap_tmp/principal.json"
+printf '{"appId":"x"}' > "$tap_tmp/bad.json"
+mt --principal-file "$tap_tmp/bad.json"
+is "$rc" 2 "a principal file without the secret: refused"
+contains "$(cat "$out")" "expected the JSON that az ad sp create-for-rbac prints" "and says what it wants"
+
 lacks "$(cat "$tap_tmp/all-output" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SIM_PAT" "the PAT is in no output or state file"
 done_testing

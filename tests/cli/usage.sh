@@ -65,7 +65,7 @@ for cmd in plan apply; do
 done
 run status --answers x.yml
 is "$rc" 2 "--answers with status: a usage error"
-contains "$err" "--answers goes with the plan and apply commands" "naming the commands it goes with"
+contains "$err" "--answers and --principal-file go with the plan and apply commands" "naming the commands it goes with"
 run status --pat-file x
 contains "$err" "go with the doctor, plan and apply commands" "--pat-file goes with doctor, plan and apply"
 run
