@@ -304,6 +304,8 @@ fiber_unlock(void)
 {
 	struct fiber *f = current;
 
+	if (f == NULL)
+		return;             /* not a fiber: nothing to hand over */
 	pthread_mutex_lock(&f->set->mu);
 	f->state = FIBER_UNLOCKED;
 	f->turn = false;
@@ -317,6 +319,8 @@ fiber_lock(void)
 	struct fiber *f = current;
 	const char one = 1;
 
+	if (f == NULL)
+		return;
 	pthread_mutex_lock(&f->set->mu);
 	f->state = FIBER_RETURNING;
 	/* The loop may be asleep in poll: wake it to give us a turn. */

@@ -33,4 +33,7 @@ char *paths_state_file(const char *dir, const char *organization_url,
  */
 char *paths_templates_dir(void);
 
+/* Remove dir and everything under it, not following links. */
+void paths_remove_tree(const char *dir);
+
 #endif

@@ -508,7 +508,7 @@ delete_repository(struct exchange *x, json_t *root, json_t *repo,
 	char *path = repo_path(x, repo);
 	size_t i;
 
-	world_remove_tree(path);
+	paths_remove_tree(path);
 	free(path);
 	for (i = 0; i < json_array_size(repos); i++)
 		if (json_array_get(repos, i) == repo)

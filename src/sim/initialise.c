@@ -15,6 +15,7 @@
 
 #include <git2.h>
 
+#include "compose.h"
 #include "sim/handlers.h"
 #include "sim/pipelines.h"
 #include "sim/runs.h"
@@ -118,143 +119,6 @@ initialise_decide(struct run_context *c)
 	free(variant);
 }
 
-/* ---- composing the new repository ----------------------------------- */
-
-/* Copy tree src (in repository from) into repository to; *out its id. */
-static int
-copy_tree(git_repository *from, const git_tree *src, git_repository *to,
-    const char *skip, git_oid *out)
-{
-	git_treebuilder *tb = NULL;
-	size_t n = git_tree_entrycount(src);
-	int rc = git_treebuilder_new(&tb, to, NULL);
-
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(src, i);
-		git_oid oid;
-		if (skip != NULL && strcmp(git_tree_entry_name(e), skip) == 0)
-			continue;
-		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-			git_tree *sub = NULL;
-			rc = git_tree_lookup(&sub, from, git_tree_entry_id(e));
-			if (rc == 0)
-				rc = copy_tree(from, sub, to, NULL, &oid);
-			git_tree_free(sub);
-		} else {
-			git_blob *blob = NULL;
-			rc = git_blob_lookup(&blob, from, git_tree_entry_id(e));
-			if (rc == 0)
-				rc = git_blob_create_from_buffer(&oid, to,
-				    git_blob_rawcontent(blob),
-				    (size_t)git_blob_rawsize(blob));
-			git_blob_free(blob);
-		}
-		if (rc == 0)
-			rc = git_treebuilder_insert(NULL, tb,
-			    git_tree_entry_name(e), &oid,
-			    git_tree_entry_filemode(e));
-	}
-	if (rc == 0)
-		rc = git_treebuilder_write(out, tb);
-	git_treebuilder_free(tb);
-	return rc;
-}
-
-/* Put path of the template tree, copied, at name of the new tree. */
-static int
-place(git_repository *from, git_tree *root, const char *path,
-    git_repository *to, git_treebuilder *tb, const char *name,
-    const char *skip)
-{
-	git_tree_entry *e = NULL;
-	git_tree *sub = NULL;
-	git_blob *blob = NULL;
-	git_oid oid;
-	int rc;
-
-	if (git_tree_entry_bypath(&e, root, path) != 0)
-		return 0; /* cp: cannot stat - the script goes on */
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-		rc = git_tree_lookup(&sub, from, git_tree_entry_id(e));
-		if (rc == 0)
-			rc = copy_tree(from, sub, to, skip, &oid);
-	} else {
-		rc = git_blob_lookup(&blob, from, git_tree_entry_id(e));
-		if (rc == 0)
-			rc = git_blob_create_from_buffer(&oid, to,
-			    git_blob_rawcontent(blob),
-			    (size_t)git_blob_rawsize(blob));
-	}
-	if (rc == 0)
-		rc = git_treebuilder_insert(NULL, tb, name, &oid,
-		    git_tree_entry_filemode(e));
-	git_blob_free(blob);
-	git_tree_free(sub);
-	git_tree_entry_free(e);
-	return rc;
-}
-
-static git_tree *
-main_tree(git_repository *r)
-{
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_oid oid;
-
-	if (git_reference_name_to_id(&oid, r, "refs/heads/main") == 0 &&
-	    git_commit_lookup(&commit, r, &oid) == 0)
-		git_commit_tree(&tree, commit);
-	git_commit_free(commit);
-	return tree;
-}
-
-/*
- * The new repository's tree: the config files, infrastructure/<provider>
- * as infrastructure/, and <type>/<interface>/{data,data-science,mlops} at
- * the top (mlops without github-actions); the target's hidden files stay.
- */
-static int
-compose(struct run_context *c, git_repository *from, git_repository *to,
-    git_tree *old, git_oid *out)
-{
-	git_tree *tmpl = main_tree(from);
-	git_treebuilder *tb = NULL;
-	char *variant = variant_path(c), *path;
-	char *infra = xasprintf("infrastructure/%s", runs_parameter(c,
-	    "infrastructure_version"));
-	static const char *const parts[] = { "data", "data-science", "mlops" };
-	int rc = tmpl ? git_treebuilder_new(&tb, to, NULL) : -1;
-
-	for (size_t i = 0; rc == 0 && old && i < git_tree_entrycount(old); i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(old, i);
-		if (git_tree_entry_name(e)[0] == '.')
-			rc = git_treebuilder_insert(NULL, tb,
-			    git_tree_entry_name(e), git_tree_entry_id(e),
-			    git_tree_entry_filemode(e));
-	}
-	if (rc == 0)
-		rc = place(from, tmpl, "config-infra-dev.yml", to, tb,
-		    "config-infra-dev.yml", NULL);
-	if (rc == 0)
-		rc = place(from, tmpl, "config-infra-prod.yml", to, tb,
-		    "config-infra-prod.yml", NULL);
-	if (rc == 0)
-		rc = place(from, tmpl, infra, to, tb, "infrastructure", NULL);
-	for (size_t i = 0; rc == 0 && i < 3; i++) {
-		path = xasprintf("%s/%s", variant, parts[i]);
-		rc = place(from, tmpl, path, to, tb, parts[i], i == 2 ?
-		    "github-actions" : NULL);
-		free(path);
-	}
-	if (rc == 0)
-		rc = git_treebuilder_write(out, tb);
-	git_treebuilder_free(tb);
-	git_tree_free(tmpl);
-	free(infra);
-	free(variant);
-	return rc;
-}
-
 static int
 commit_and_push(struct run_context *c, json_t *target, json_t *tmpl)
 {
@@ -275,7 +139,9 @@ commit_and_push(struct run_context *c, json_t *target, json_t *tmpl)
 	    == 0 && git_commit_lookup(&parent, to, &tip) == 0)
 		git_commit_tree(&old, parent);
 	if (rc == 0)
-		rc = compose(c, from, to, old, &tree_id);
+		rc = compose_project(from, to, old, runs_parameter(c,
+		    "projectType"), runs_parameter(c, "mlopsVersion"),
+		    runs_parameter(c, "infrastructure_version"), &tree_id);
 	if (rc == 0)
 		rc = git_tree_lookup(&tree, to, &tree_id);
 	if (rc == 0)
@@ -315,7 +181,7 @@ create_pipelines(struct run_context *c, json_t *target, const char *dir,
 	git_tree_entry *e = NULL;
 
 	if (git_repository_open_bare(&r, tpath) == 0 &&
-	    (tree = main_tree(r)) != NULL &&
+	    (tree = compose_main_tree(r)) != NULL &&
 	    git_tree_entry_bypath(&e, tree, dir) == 0 &&
 	    git_tree_lookup(&listing, r, git_tree_entry_id(e)) == 0) {
 		for (size_t i = 0; i < git_tree_entrycount(listing); i++) {

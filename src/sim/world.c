@@ -16,6 +16,7 @@
 #include "atomicfile.h"
 #include "sim/cloud.h"
 #include "sim/security.h"
+#include "paths.h"
 #include "sim/world.h"
 #include "xalloc.h"
 
@@ -198,22 +199,6 @@ save_world(struct world *w, char **cause)
 }
 
 static int
-remove_entry(const char *path, const struct stat *sb, int flag,
-    struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-void
-world_remove_tree(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int
 make_repos_dir(struct world *w, bool reset, char **cause)
 {
 	if (w->path == NULL) {
@@ -224,7 +209,7 @@ make_repos_dir(struct world *w, bool reset, char **cause)
 	} else {
 		w->repos_dir = xasprintf("%s.repos", w->path);
 		if (reset)
-			world_remove_tree(w->repos_dir);
+			paths_remove_tree(w->repos_dir);
 		if (mkdir(w->repos_dir, 0700) == 0 || errno == EEXIST)
 			return 0;
 	}
@@ -270,7 +255,7 @@ world_close(struct world *w)
 	pthread_mutex_destroy(&w->lock);
 	json_decref(w->root);
 	if (w->repos_temporary)
-		world_remove_tree(w->repos_dir);
+		paths_remove_tree(w->repos_dir);
 	free(w->repos_dir);
 	free(w->path);
 	free(w->organization);

@@ -48,8 +48,6 @@ json_t *world_project(json_t *root, const char *name_or_id);
 /* Take the next number of the named counter ("import", "push"). */
 long long world_next(json_t *root, const char *counter);
 
-/* Remove dir and everything below it; a missing dir is fine. */
-void world_remove_tree(const char *dir);
 
 /* Milliseconds of wall-clock time, the clock of every timed transition. */
 long long world_now_ms(void);

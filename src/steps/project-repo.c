@@ -184,6 +184,10 @@ probe_initialise(struct step_run *r)
 	if (config)
 		run_detail(r, "%s has the config files but not the project: "
 		    "the initialisation copied nothing", repository_name(r));
+	else if (strcmp(run_answer(r, "initialise_way"), "local") == 0)
+		run_detail(r, "compose the %s %s project with %s locally and "
+		    "push it", run_answer(r, "project_type"), run_answer(r,
+		    "interface"), run_answer(r, "infrastructure"));
 	else
 		run_detail(r, "run initialise-project for %s %s with %s",
 		    run_answer(r, "project_type"), run_answer(r, "interface"),
@@ -260,10 +264,6 @@ apply_initialise(struct step_run *r)
 
 	if (project == NULL)
 		return -1;
-	if (strcmp(way, "pipeline") != 0)
-		return run_fail(r, NULL, "initialise_way %s: this version "
-		    "initialises by the pipeline only; answer pipeline, or do "
-		    "it by hand", way);
 	found = count_initialised(r, project, &config);
 	if (found < 0)
 		return -1;
@@ -271,6 +271,14 @@ apply_initialise(struct step_run *r)
 	if (config && found < 3 && run_recorded(r, "run") == NULL)
 		return run_fail(r, "initialise-copied-nothing", "%s has the "
 		    "config files but not the project", repository_name(r));
+	if (strcmp(way, "local") == 0) {
+		if (initialise_locally(r, project) == -1)
+			return -1;
+		run_detail(r, "filled %s locally (commit %.12s) and registered "
+		    "its pipelines", repository_name(r), run_recorded(r,
+		    "commit"));
+		return 0;
+	}
 	if (initialise_by_pipeline(r, project) == -1)
 		return -1;
 	run_detail(r, "initialise-project filled %s", repository_name(r));

@@ -116,6 +116,13 @@ int pipeline_permit(struct step_run *r, const char *project,
 int pipeline_run(struct step_run *r, const char *project, long pipeline,
     const char *name, const char *branch, json_t *params);
 
+/*
+ * Fill the ML repository locally (initialise-local.c): clone, compose as
+ * the accelerator's initialisation does, push main, register the
+ * pipelines. 0, or -1 with the error set.
+ */
+int initialise_locally(struct step_run *r, const char *project);
+
 /* The steps (accelerator.c, project-repo.c, principal.c, deploy.c,
  * deployment.c). */
 extern const struct step_ops steps_accelerator[];

@@ -81,6 +81,8 @@ sed -e 's/^  namespace: mlopsv2 /  namespace: contoso /' -e 's/^  postfix: 0001$
     "$top_srcdir/templates/sandbox/mlops-project-template/config-infra-prod.yml" > "$tap_tmp/config.want"
 cmp -s "$tap_tmp/config.got" "$tap_tmp/config.want"
 tap_result $? "apply: every other byte of config-infra-prod.yml, comments and spacing, is as it was"
+tree_of() { api GET "$R/taxi-fare-regression/items?path=$1&$V"; echo "$body" | jq -r .objectId; }
+by_pipeline="$(tree_of /mlops) $(tree_of /data-science) $(tree_of /infrastructure)"
 contains "$(cat "$out")" "[?] Provide a service principal for the environment (prod): give subscription_id for prod in the answers" "apply: without a subscription the principal cannot be made..."
 contains "$(cat "$out")" "[ ] Create the Azure Resource Manager service connection (prod): waits for 'service-principal' (cannot tell)" "... and what needs it waits"
 first_changes=$(changes)
@@ -143,6 +145,27 @@ is "$(changes | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1
 is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "killed, resumed: each repository imported once"
 is "$(changes | grep 'pushes$' | awk '{n += $1} END {print n}')" 2 "killed, resumed: one first commit, one config push"
 is "$(changes | grep '/runs$' | awk '{n += $1} END {print n}')" 1 "killed, resumed: one initialise-project run"
+
+# ---- the local way: the same repository, composed here and pushed ------------
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+rm -f "$SIM_LOG" "$state_dir"/*
+sim_start --reset
+sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
+echo "initialise_way: local" >> "$answers"
+ls -d /tmp/mlops-tui-init.* > "$tap_tmp/tmp.before" 2>/dev/null
+mt apply --answers "$answers"
+is "$rc" 8 "local: apply goes on to the Azure steps"
+contains "$(cat "$out")" "[x] Fill the ML repository from the templates: filled taxi-fare-regression locally (commit " "local: the ML repository is filled and pushed"
+is "$(tree_of /mlops) $(tree_of /data-science) $(tree_of /infrastructure)" "$by_pipeline" "local: the same trees as initialise-project made, to the byte"
+api GET "mlops-v2/_apis/build/definitions?$V"
+is "$(echo "$body" | jq -r '[.value[] | .path + "\\" + .name] | sort | join(" ")')" \
+    '\taxi-fare-regression\infrastructure\bicep-ado-deploy-infra \taxi-fare-regression\mlops\deploy-batch-endpoint-pipeline \taxi-fare-regression\mlops\deploy-model-training-pipeline \taxi-fare-regression\mlops\deploy-online-endpoint-pipeline' \
+    "local: the project's pipelines registered in their folders"
+lacks "$(changes)" "/runs" "local: no pipeline run"
+lacks "$(changes)" "pipelinepermissions" "local: no permit needed"
+ls -d /tmp/mlops-tui-init.* > "$tap_tmp/tmp.after" 2>/dev/null
+is "$(cat "$tap_tmp/tmp.after")" "$(cat "$tap_tmp/tmp.before")" "local: the clones are removed"
+sed -i '/^initialise_way:/d' "$answers"
 
 # ---- bad answers are refused before anything changes ------------------------
 bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE
