@@ -64,6 +64,19 @@ ado_set_default_branch(struct api *api, const char *project,
 }
 
 struct api_call *
+ado_create_branch(struct api *api, const char *project, const char *repo,
+    const char *branch, const char *commit)
+{
+	char *ref = xasprintf("refs/heads/%s", branch);
+	struct api_call *call = api_request(api, "POST", repo_url(api, project,
+	    repo, "/refs"), json_pack("[{s:s, s:s, s:s}]", "name", ref,
+	    "oldObjectId", ZERO_COMMIT, "newObjectId", commit), false);
+
+	free(ref);
+	return call;
+}
+
+struct api_call *
 ado_create_import(struct api *api, const char *project, const char *repo,
     const char *url)
 {

@@ -15,6 +15,10 @@ struct api_call *ado_create_repository(struct api *api, const char *project,
 /* Make branch ("main") the default branch of repo_id. */
 struct api_call *ado_set_default_branch(struct api *api,
     const char *project, const char *repo_id, const char *branch);
+/* Create branch at commit (refs update; the answer's value[0].success
+ * says whether it was made). */
+struct api_call *ado_create_branch(struct api *api, const char *project,
+    const char *repo, const char *branch, const char *commit);
 /* Import url into the empty repository: {importRequestId, status}. */
 struct api_call *ado_create_import(struct api *api, const char *project,
     const char *repo, const char *url);

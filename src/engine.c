@@ -50,6 +50,24 @@ job_outcome_symbol(enum job_outcome o)
 
 /* ---- answers ----------------------------------------------------------- */
 
+/*
+ * The guide's names per environment: Azure-ARM-Prod deploying main, and
+ * for dev Azure-ARM-Dev deploying a branch other than main, since runs
+ * from main read config-infra-prod.yml and runs from any other branch
+ * config-infra-dev.yml. The answers allow prod and dev only.
+ */
+static const char *
+environment_default(const char *env, const char *input)
+{
+	bool dev = strcmp(env, "dev") == 0;
+
+	if (strcmp(input, "service_connection") == 0)
+		return dev ? "Azure-ARM-Dev" : "Azure-ARM-Prod";
+	if (strcmp(input, "branch") == 0)
+		return dev ? "develop" : "main";
+	return NULL;
+}
+
 static const char *
 job_answer(void *ctx, const char *input)
 {
@@ -65,6 +83,9 @@ job_answer(void *ctx, const char *input)
 	if (j->environment != NULL && strcmp(input, "environment") == 0)
 		return j->environment;
 	if ((v = state_map_get(&st->answers, input)) != NULL)
+		return v;
+	if (j->environment != NULL && (v = environment_default(j->environment,
+	    input)) != NULL)
 		return v;
 	entry = catalog_input_find(j->engine->cfg.catalog, input);
 	return entry ? entry->extra : NULL;

@@ -82,8 +82,8 @@ read_config(struct step_run *r, const char *project, char **tip)
 		free(ref);
 		api_call_free(c);
 		if (*tip == NULL)
-			run_fail(r, NULL, "%s has no branch %s: create it from "
-			    "main first", r->target.repository, branch);
+			run_fail(r, NULL, "%s has no branch %s yet",
+			    r->target.repository, branch);
 	}
 	if (*tip != NULL) {
 		c = ado_get_item(r->api, project, r->target.repository, path,
@@ -178,6 +178,45 @@ push_config(struct step_run *r, const char *project, const char *tip,
 	return ok ? 0 : -1;
 }
 
+/* The environment's branch, made from main when it is not there: the
+ * runs of a dev environment come from it. */
+static int
+ensure_branch(struct step_run *r, const char *project)
+{
+	const char *branch = run_answer(r, "branch");
+	struct api_call *c = ado_list_refs(r->api, project,
+	    r->target.repository, "heads/");
+	char *want = xasprintf("refs/heads/%s", branch), *main_tip = NULL;
+	bool found = false;
+
+	if (!run_call(r, c, "reading the branches")) {
+		free(want);
+		return -1;
+	}
+	for (size_t i = 0; i < api_count(c); i++) {
+		const char *name = api_field(api_item(c, i), "name");
+
+		found |= strcmp(name, want) == 0;
+		if (strcmp(name, "refs/heads/main") == 0)
+			main_tip = xstrdup(api_field(api_item(c, i),
+			    "objectId"));
+	}
+	api_call_free(c);
+	free(want);
+	if (!found && main_tip == NULL)
+		run_fail(r, "repository-has-no-main", "%s has no branch main "
+		    "to make %s from", r->target.repository, branch);
+	else if (!found) {
+		c = ado_create_branch(r->api, project, r->target.repository,
+		    branch, main_tip);
+		found = run_call(r, c, "creating the branch");
+		if (found)
+			api_call_free(c);
+	}
+	free(main_tip);
+	return found ? 0 : -1;
+}
+
 static int
 apply_config_infra(struct step_run *r)
 {
@@ -187,7 +226,8 @@ apply_config_infra(struct step_run *r)
 	char *tip = NULL, *text, *edited = NULL, *cause = NULL;
 	int rc = -1;
 
-	if (project == NULL || (text = read_config(r, project, &tip)) == NULL)
+	if (project == NULL || ensure_branch(r, project) == -1 ||
+	    (text = read_config(r, project, &tip)) == NULL)
 		return -1;
 	if (infracfg_edit(text, strlen(text), sets, n, &edited, &cause) == -1)
 		run_fail(r, NULL, "config-infra-%s.yml: %s", r->environment,

@@ -167,6 +167,18 @@ ls -d /tmp/mlops-tui-init.* > "$tap_tmp/tmp.after" 2>/dev/null
 is "$(cat "$tap_tmp/tmp.after")" "$(cat "$tap_tmp/tmp.before")" "local: the clones are removed"
 sed -i '/^initialise_way:/d' "$answers"
 
+# ---- a dev environment beside prod ---------------------------------------------
+printf '  dev:\n    namespace: contoso\n    postfix: "4712"\n' >> "$answers"
+mt apply --answers "$answers"
+contains "$(cat "$out")" "[x] Create the Azure DevOps environment (dev): created the environment dev" "dev: its environment is created"
+contains "$(cat "$out")" "[x] Set the names and region in config-infra (dev): set namespace contoso, postfix 4712 and location eastus in config-infra-dev.yml" "dev: config-infra-dev.yml is set"
+api GET "$R/taxi-fare-regression/refs?filter=heads/develop&$V"
+is "$(echo "$body" | jq -r '.value[0].name')" refs/heads/develop "dev: its branch, develop, is made from main (runs from main read the prod file)"
+api GET "$R/taxi-fare-regression/items?path=/config-infra-dev.yml&versionDescriptor.version=develop&versionDescriptor.versionType=branch&\$format=text&$V"
+contains "$body" "ado_service_connection_rg: Azure-ARM-Dev" "dev: the file names the Azure-ARM-Dev connection"
+contains "$(cat "$out")" "[x] Create the Azure DevOps environment (prod)" "prod is still there"
+contains "$(cat "$out")" "[?] Provide a service principal for the environment (dev): give subscription_id for dev in the answers" "dev: its own principal, once it has a subscription"
+
 # ---- bad answers are refused before anything changes ------------------------
 bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE
 	printf 'organization: %s\nrepository: taxi-fare-regression\n%s\n' "$SIM_URL" "$2" > "$tap_tmp/bad.yml"
