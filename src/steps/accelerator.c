@@ -34,58 +34,48 @@ project_name(struct step_run *r)
 
 /* ---- the project ---------------------------------------------------- */
 
-/* Poll an operation until it ends; 0 when it succeeded. */
+static struct api_call *
+get_operation(struct step_run *r, void *id)
+{
+	return ado_get_operation(r->api, id);
+}
+
+/* Follow the project's creation operation to its end. */
 static int
 follow_operation(struct step_run *r, const char *id)
 {
-	for (int i = 0; i < POLL_LIMIT; i++) {
-		struct api_call *c = ado_get_operation(r->api, id);
-		const char *status;
+	static const char *const done[] = { "succeeded", NULL };
+	static const char *const failed[] = { "failed", "cancelled", NULL };
+	char *what = xasprintf("creating %s", project_name(r));
+	struct poll_spec spec = { what, "status", done, failed,
+		"resultMessage", POLL_MS, POLL_LIMIT };
+	int rc = run_poll(r, &spec, get_operation, (void *)id, NULL);
 
-		if (!run_call(r, c, "reading the project's creation"))
-			return -1;
-		status = api_field(api_call_result(c), "status");
-		status = status ? status : "unknown";
-		if (strcmp(status, "succeeded") == 0) {
-			api_call_free(c);
-			return 0;
-		}
-		if (strcmp(status, "failed") == 0 ||
-		    strcmp(status, "cancelled") == 0) {
-			run_fail(r, NULL, "creating %s %s: %s",
-			    project_name(r), status, or_empty(
-			    api_field(api_call_result(c), "resultMessage")));
-			api_call_free(c);
-			return -1;
-		}
-		api_call_free(c);
-		if (!run_sleep(r, POLL_MS))
-			return run_fail(r, NULL, "stopped");
-	}
-	return run_fail(r, NULL, "creating %s did not finish", project_name(r));
+	free(what);
+	return rc;
+}
+
+static struct api_call *
+get_project(struct step_run *r, void *unused)
+{
+	(void)unused;
+	return ado_get_project(r->api, project_name(r));
 }
 
 /* A project that exists but is not yet wellFormed: wait for it. */
 static int
 wait_well_formed(struct step_run *r)
 {
-	for (int i = 0; i < POLL_LIMIT; i++) {
-		struct api_call *c = ado_get_project(r->api, project_name(r));
-		const char *state;
+	static const char *const done[] = { "wellFormed", NULL };
+	struct poll_spec spec = { "the new project", "state", done, NULL, NULL,
+		POLL_MS, POLL_LIMIT };
+	json_t *project = NULL;
+	int rc = run_poll(r, &spec, get_project, NULL, &project);
 
-		if (!run_call(r, c, "reading the project"))
-			return -1;
-		state = api_field(api_call_result(c), "state");
-		if (state != NULL && strcmp(state, "wellFormed") == 0) {
-			run_record(r, "id", api_field(api_call_result(c), "id"));
-			api_call_free(c);
-			return 0;
-		}
-		api_call_free(c);
-		if (!run_sleep(r, POLL_MS))
-			return run_fail(r, NULL, "stopped");
-	}
-	return run_fail(r, NULL, "%s did not become ready", project_name(r));
+	if (rc == 0)
+		run_record(r, "id", api_field(project, "id"));
+	json_decref(project);
+	return rc;
 }
 
 static int
@@ -160,37 +150,34 @@ probe_import(struct step_run *r)
 	return out;
 }
 
+struct import_ref {
+	const char *project, *repo;
+	long id;
+};
+
+static struct api_call *
+get_import(struct step_run *r, void *ctx)
+{
+	struct import_ref *ref = ctx;
+
+	return ado_get_import(r->api, ref->project, ref->repo, ref->id);
+}
+
 /* Follow import request id to its end; 0 when completed. */
 static int
 follow_import(struct step_run *r, const char *project, const char *repo,
     long id)
 {
-	for (int i = 0; i < POLL_LIMIT; i++) {
-		struct api_call *c = ado_get_import(r->api, project, repo, id);
-		const char *status;
+	static const char *const done[] = { "completed", NULL };
+	static const char *const failed[] = { "failed", "abandoned", NULL };
+	struct import_ref ref = { project, repo, id };
+	char *what = xasprintf("the import of %s", import_name(r));
+	struct poll_spec spec = { what, "status", done, failed,
+		"detailedStatus.errorMessage", POLL_MS, POLL_LIMIT };
+	int rc = run_poll(r, &spec, get_import, &ref, NULL);
 
-		if (!run_call(r, c, "reading the import"))
-			return -1;
-		status = api_field(api_call_result(c), "status");
-		status = status ? status : "unknown";
-		if (strcmp(status, "completed") == 0) {
-			api_call_free(c);
-			return 0;
-		}
-		if (strcmp(status, "failed") == 0 ||
-		    strcmp(status, "abandoned") == 0) {
-			run_fail(r, NULL, "the import of %s %s: %s",
-			    import_name(r), status, or_empty(api_field(
-			    api_call_result(c), "detailedStatus.errorMessage")));
-			api_call_free(c);
-			return -1;
-		}
-		api_call_free(c);
-		if (!run_sleep(r, POLL_MS))
-			return run_fail(r, NULL, "stopped");
-	}
-	return run_fail(r, NULL, "the import of %s did not finish",
-	    import_name(r));
+	free(what);
+	return rc;
 }
 
 static void
@@ -251,7 +238,6 @@ apply_import(struct step_run *r)
 	repo = run_repository(r, project, import_name(r));
 	if (repo == NULL)
 		return -1;
-	run_record(r, "id", repo);
 	/* An import this setup started (before a crash) is followed, not
 	 * asked for again. */
 	if (run_recorded(r, "import") == NULL) {

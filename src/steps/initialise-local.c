@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ado_git.h"
 #include "compose.h"
 #include "fiber.h"
 #include "gitrepo.h"
@@ -154,21 +153,6 @@ compose_and_push(struct local_job *j)
 	return rc;
 }
 
-static char *
-remote_url(struct step_run *r, const char *project, const char *name)
-{
-	struct api_call *c = ado_get_repository(r->api, project, name);
-	char *url;
-
-	if (!run_call(r, c, name))
-		return NULL;
-	url = xstrdup_or_null(api_field(api_call_result(c), "remoteUrl"));
-	api_call_free(c);
-	if (url == NULL)
-		run_fail(r, NULL, "%s has no clone URL", name);
-	return url;
-}
-
 static int
 register_pipelines(struct step_run *r, const char *project,
     const struct local_job *j)
@@ -204,10 +188,10 @@ initialise_locally(struct step_run *r, const char *project)
 	char tmp[] = "/tmp/mlops-tui-init.XXXXXX";
 	int rc = -1;
 
-	j.template_url = remote_url(r, project, run_answer(r,
-	    "template_repository"));
-	j.target_url = j.template_url ? remote_url(r, project,
-	    r->target.repository) : NULL;
+	j.template_url = run_repository_field(r, project, run_answer(r,
+	    "template_repository"), "remoteUrl");
+	j.target_url = j.template_url ? run_repository_field(r, project,
+	    r->target.repository, "remoteUrl") : NULL;
 	if (j.target_url == NULL || mkdtemp(tmp) == NULL) {
 		job_free(&j);
 		return r->error ? -1 : run_fail(r, NULL, "cannot make a "

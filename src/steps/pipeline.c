@@ -90,36 +90,44 @@ failure_text(struct step_run *r, const char *project, long run)
 	return text;
 }
 
+struct run_ref {
+	const char *project;
+	long run;
+};
+
+static struct api_call *
+get_run(struct step_run *r, void *ctx)
+{
+	struct run_ref *ref = ctx;
+
+	return ado_get_build(r->api, ref->project, ref->run);
+}
+
+/* Follow a run to its end; 0 when it succeeded, else the timeline's
+ * issues as the error. */
 static int
 follow_run(struct step_run *r, const char *project, long run,
     const char *name)
 {
-	for (int i = 0; i < RUN_POLL_LIMIT; i++) {
-		struct api_call *c = ado_get_build(r->api, project, run);
-		const char *status, *result;
+	static const char *const done[] = { "completed", NULL };
+	struct run_ref ref = { project, run };
+	char *what = xasprintf("run %ld of %s", run, name), *why;
+	struct poll_spec spec = { what, "status", done, NULL, NULL,
+		RUN_POLL_MS, RUN_POLL_LIMIT };
+	json_t *build = NULL;
+	const char *result;
+	int rc = run_poll(r, &spec, get_run, &ref, &build);
 
-		if (!run_call(r, c, "reading the run"))
-			return -1;
-		status = api_field(api_call_result(c), "status");
-		result = api_field(api_call_result(c), "result");
-		if (status != NULL && strcmp(status, "completed") == 0) {
-			bool ok = result != NULL && strcmp(result,
-			    "succeeded") == 0;
-			char *why = ok ? NULL : failure_text(r, project, run);
-
-			if (!ok)
-				run_fail(r, NULL, "run %ld of %s %s: %s", run,
-				    name, result ? result : "ended", *why ? why :
-				    "the timeline names no issue");
-			free(why);
-			api_call_free(c);
-			return ok ? 0 : -1;
-		}
-		api_call_free(c);
-		if (!run_sleep(r, RUN_POLL_MS))
-			return run_fail(r, NULL, "stopped");
+	result = api_field(build, "result");
+	if (rc == 0 && (result == NULL || strcmp(result, "succeeded") != 0)) {
+		why = failure_text(r, project, run);
+		rc = run_fail(r, NULL, "%s %s: %s", what, result ? result :
+		    "ended", *why ? why : "the timeline names no issue");
+		free(why);
 	}
-	return run_fail(r, NULL, "run %ld of %s did not finish", run, name);
+	json_decref(build);
+	free(what);
+	return rc;
 }
 
 int

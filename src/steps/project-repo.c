@@ -74,7 +74,6 @@ apply_ml_repository(struct step_run *r)
 	repo = run_repository(r, project, repository_name(r));
 	if (repo == NULL)
 		return -1;
-	run_record(r, "id", repo);
 	/* Only an empty repository gets the first commit: never a second. */
 	c = ado_get_repository(r->api, project, repo);
 	if (run_call(r, c, "reading the repository")) {

@@ -158,19 +158,71 @@ run_repository(struct step_run *r, const char *project,
 		return NULL;
 	id = xstrdup(api_field(api_call_result(c), "id"));
 	api_call_free(c);
+	run_record(r, "id", id);
 	return id;
 }
 
+char *
+run_repository_field(struct step_run *r, const char *project,
+    const char *name, const char *field)
+{
+	struct api_call *c = ado_get_repository(r->api, project, name);
+	char *value;
+
+	if (!run_call(r, c, name))
+		return NULL;
+	value = xstrdup_or_null(api_field(api_call_result(c), field));
+	api_call_free(c);
+	if (value == NULL)
+		run_fail(r, NULL, "%s: the service gave no %s", name, field);
+	return value;
+}
 
 char *
 run_repository_id(struct step_run *r, const char *project, const char *name)
 {
-	struct api_call *c = ado_get_repository(r->api, project, name);
-	char *id;
+	return run_repository_field(r, project, name, "id");
+}
 
-	if (!run_call(r, c, name))
-		return NULL;
-	id = xstrdup(api_field(api_call_result(c), "id"));
-	api_call_free(c);
-	return id;
+static bool
+word_in(const char *word, const char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(word, *list) == 0)
+			return true;
+	return false;
+}
+
+int
+run_poll(struct step_run *r, const struct poll_spec *spec,
+    struct api_call *(*get)(struct step_run *r, void *ctx), void *ctx,
+    json_t **last)
+{
+	for (int i = 0; i < spec->limit; i++) {
+		struct api_call *c = get(r, ctx);
+		const char *status;
+		int rc = 1;
+
+		if (!run_call(r, c, spec->what))
+			return -1;
+		status = api_field(api_call_result(c), spec->status_field);
+		status = status ? status : "unknown";
+		if (word_in(status, spec->done))
+			rc = 0;
+		else if (word_in(status, spec->failed)) {
+			const char *why = spec->message_field ? api_field(
+			    api_call_result(c), spec->message_field) : NULL;
+
+			rc = run_fail(r, NULL, "%s %s%s%s", spec->what, status,
+			    why ? ": " : "", why ? why : "");
+		}
+		if (rc <= 0 && last != NULL)
+			*last = json_incref(api_call_result(c));
+		api_call_free(c);
+		if (rc <= 0)
+			return rc;
+		if (!run_sleep(r, spec->interval_ms))
+			return run_fail(r, NULL, "stopped");
+	}
+	return run_fail(r, NULL, "%s did not finish", spec->what);
 }

@@ -88,13 +88,36 @@ bool run_call(struct step_run *r, struct api_call *call, const char *what);
 /* Sleep ms, unless the operator stopped; false when stopped. */
 bool run_sleep(struct step_run *r, long ms);
 
+/*
+ * Poll something slow until its status field says it is over: get(r, ctx)
+ * starts each read; a status in done ends with 0, one in failed with -1
+ * and the error "what status: <message field>". Polls every interval_ms,
+ * giving up after limit polls, or when the operator stops. *last, when
+ * not NULL, gets the final answer (a new reference).
+ */
+struct poll_spec {
+	const char *what;              /* "the import of mlops-v2" */
+	const char *status_field;
+	const char *const *done;       /* NULL-terminated */
+	const char *const *failed;     /* NULL-terminated; NULL: none */
+	const char *message_field;     /* why it failed; NULL: none */
+	long interval_ms;
+	int limit;
+};
+int run_poll(struct step_run *r, const struct poll_spec *spec,
+    struct api_call *(*get)(struct step_run *r, void *ctx), void *ctx,
+    json_t **last);
+
 /* The project's id (from the run's probe); NULL with the error set. */
 const char *run_project_id(struct step_run *r);
-/* The id of repository name, created when missing; NULL: error set. */
+/* The id of repository name, created when missing and recorded as the
+ * step's "id"; NULL with the error set. */
 char *run_repository(struct step_run *r, const char *project,
     const char *name);
 
-/* The id of repository name; NULL with the error set. */
+/* A field ("id", "remoteUrl") of repository name; NULL: error set. */
+char *run_repository_field(struct step_run *r, const char *project,
+    const char *name, const char *field);
 char *run_repository_id(struct step_run *r, const char *project,
     const char *name);
 
