@@ -366,8 +366,11 @@ run(struct applier *a)
 	if (a->opt->plan)
 		print_plan(a);
 	print_summary(a);
-	if (interrupted)
+	if (interrupted) {
 		printf("Stopped; run apply again to go on.\n");
+		return engine_fatal(a->engine) ? exit_status(a) :
+		    MT_EXIT_INTERRUPTED;
+	}
 	return exit_status(a);
 }
 

@@ -18,7 +18,9 @@
 	X(MT_EXIT_SANDBOX, 6, "the sandbox could not start")              \
 	X(MT_EXIT_PROBLEM, 7, "doctor found a problem")                  \
 	X(MT_EXIT_INCOMPLETE, 8, "apply left steps to do: by hand, "     \
-	    "blocked, or not checkable")
+	    "blocked, or not checkable")                                  \
+	X(MT_EXIT_INTERRUPTED, 130, "interrupted by SIGINT or SIGTERM; "  \
+	    "run it again to go on")
 
 enum mt_exit {
 #define X(name, code, meaning) name = code,

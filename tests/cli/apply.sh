@@ -146,6 +146,25 @@ is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "kill
 is "$(changes | grep 'pushes$' | awk '{n += $1} END {print n}')" 2 "killed, resumed: one first commit, one config push"
 is "$(changes | grep '/runs$' | awk '{n += $1} END {print n}')" 1 "killed, resumed: one initialise-project run"
 
+# ---- interrupted: stops at the running steps' next wait, resumes -----------
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+rm -f "$SIM_LOG" "$state_dir"/*
+# Imports that take 600 ms, so that the signal lands while they run.
+sim_start --reset --time-scale 0.1
+sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" >"$out" 2>&1 </dev/null &
+victim=$!
+wait_for 30 started_imports
+kill -INT "$victim"
+wait "$victim"
+is "$?" 130 "SIGINT: exit status 130"
+contains "$(cat "$out")" "Stopped; run apply again to go on." "SIGINT: says how to go on"
+is "$(jq -r '[.steps[] | select(.id | startswith("import-")) | .status] | unique | join(" ")' "$(state_file)")" running \
+    "SIGINT: the interrupted imports stay running in the state"
+mt apply --answers "$answers"
+contains "$(line_of '[x] Import the mlops-templates repository')" "mlops-templates" "SIGINT, resumed: the import finishes"
+is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "SIGINT, resumed: each repository imported once"
+
 # ---- the local way: the same repository, composed here and pushed ------------
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 rm -f "$SIM_LOG" "$state_dir"/*
