@@ -180,9 +180,11 @@ probe_initialise(struct step_run *r)
 		    "config-infra)", repository_name(r));
 		return PROBE_DONE;
 	}
-	if (config)
+	if (config) {
 		run_detail(r, "%s has the config files but not the project: "
 		    "the initialisation copied nothing", repository_name(r));
+		r->error_id = "initialise-copied-nothing";
+	}
 	else if (strcmp(run_answer(r, "initialise_way"), "local") == 0)
 		run_detail(r, "compose the %s %s project with %s locally and "
 		    "push it", run_answer(r, "project_type"), run_answer(r,
