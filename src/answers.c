@@ -241,6 +241,7 @@ static const struct {
 	{ "location", rule_location },
 	{ "deploy_online", rule_boolean },
 	{ "deploy_batch", rule_boolean },
+	{ "fix_defects", rule_boolean },
 };
 
 char *

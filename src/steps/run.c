@@ -12,7 +12,7 @@
 
 static const struct step_ops *const sections[] = {
 	steps_accelerator, steps_project_repo, steps_azure, steps_deploy,
-	steps_deployment,
+	steps_defects, steps_deployment,
 };
 
 const struct step_ops *

@@ -147,11 +147,12 @@ int pipeline_run(struct step_run *r, const char *project, long pipeline,
 int initialise_locally(struct step_run *r, const char *project);
 
 /* The steps (accelerator.c, project-repo.c, principal.c, deploy.c,
- * deployment.c). */
+ * defects.c, deployment.c). */
 extern const struct step_ops steps_accelerator[];
 extern const struct step_ops steps_project_repo[];
 extern const struct step_ops steps_deploy[];
 extern const struct step_ops steps_azure[];
 extern const struct step_ops steps_deployment[];
+extern const struct step_ops steps_defects[];
 
 #endif

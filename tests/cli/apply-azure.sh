@@ -15,6 +15,7 @@ answers="$tap_tmp/answers.yml"
 cat > "$answers" <<EOF
 organization: $SIM_URL
 repository: taxi-fare-regression
+fix_defects: "false"
 environments:
   prod:
     namespace: contoso
@@ -102,16 +103,22 @@ new_world() { # PRINCIPAL-WAY: a fresh sandbox and answers for it
 	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
 	GRAPH_TOKEN=
 	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
-	sed -i -e "s|^organization: .*|organization: $SIM_URL|" -e "/^principal_way:/d" \
+	sed -i -e "s|^organization: .*|organization: $SIM_URL|" -e "/^principal_way:/d" -e "/^fix_defects:/d" \
 	    -e "s|subscription_id: .*|subscription_id: $SIM_SUB|" \
 	    -e "s|tenant_id: .*|tenant_id: $SIM_TENANT|" "$answers"
 	echo "principal_way: $1" >> "$answers"
 }
 connection_line() { grep -F '] Create the Azure Resource Manager service connection (prod)' "$out" | tail -n 1; }
 
-# Workload identity federation: no secret at all.
+# Workload identity federation: no secret at all. And the shipped defects
+# fixed first (the default): the whole guide in one run.
 new_world federated
 mt
+is "$rc" 0 "federated, defects fixed first: the setup is whole in one run"
+contains "$(cat "$out")" "[x] Fix the known defects of the shipped templates: fixed the known defects on main of taxi-fare-regression and mlops-templates" "the shipped defects are fixed on main"
+api GET "$R/mlops-templates/items?path=/templates/aml-cli-v2/install-az-cli.yml&\$format=text&$V"
+contains "$body" "$(printf 'force-reinstall pip\n        pip install azure-cli')" "the pip line is split in two, indentation kept"
+contains "$(cat "$out")" "[x] Check the deployed resources in Azure (prod): Azure holds the workspace, the model and the endpoints chosen" "and Azure holds everything"
 contains "$(connection_line)" "[x] Create the Azure Resource Manager service connection (prod): Azure-ARM-Prod connects" "federated: the connection is created and passes its test"
 sim_tokens
 app=$(graph "applications?\$filter=displayName%20eq%20'Azure-ARM-Prod-mlops-v2'" | jq -r '.value[0].id')

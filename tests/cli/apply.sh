@@ -89,7 +89,7 @@ first_changes=$(changes)
 is "$(echo "$first_changes" | grep -c ' POST /sandbox/_apis/projects$')" 1 "apply: one project created"
 is "$(echo "$first_changes" | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "apply: three repositories created (mlops-v2 comes with the project)"
 is "$(echo "$first_changes" | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "apply: three imports asked for"
-is "$(echo "$first_changes" | grep 'pushes$' | awk '{n += $1} END {print n}')" 2 "apply: two pushes: the first commit and the config"
+is "$(echo "$first_changes" | grep 'pushes$' | awk '{n += $1} END {print n}')" 6 "apply: six pushes: the first commit, four defect fixes, the config"
 is "$(echo "$first_changes" | grep -c 'pipelines/ID/runs$\|pipelines/[0-9]*/runs$')" 1 "apply: one initialise-project run"
 is "$(status_of project)" done "state: project is done"
 is "$(status_of environment prod)" done "state: environment (prod) is done"
@@ -143,7 +143,7 @@ contains "$(line_of '[x] Import the mlops-templates repository')" "mlops-templat
 is "$(changes | grep -c ' POST /sandbox/_apis/projects$')" 1 "killed, resumed: one project"
 is "$(changes | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "killed, resumed: each repository created once"
 is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "killed, resumed: each repository imported once"
-is "$(changes | grep 'pushes$' | awk '{n += $1} END {print n}')" 2 "killed, resumed: one first commit, one config push"
+is "$(changes | grep 'pushes$' | awk '{n += $1} END {print n}')" 6 "killed, resumed: one first commit, four defect fixes, one config push"
 is "$(changes | grep '/runs$' | awk '{n += $1} END {print n}')" 1 "killed, resumed: one initialise-project run"
 
 # ---- interrupted: stops at the running steps' next wait, resumes -----------

@@ -1,0 +1,243 @@
+/*
+ * The accelerator's shipped defects that fail its pipelines, fixed on
+ * main as the known-problems table says (mlops-v2-facts.md section 5,
+ * rows 6 and 15): the retired ubuntu-20.04 agent image, and the pip
+ * command line of mlops-templates that installs a package named
+ * "install". A file without the defect is left alone; one that is
+ * missing (another scenario, another provider) is skipped.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ado_git.h"
+#include "steps/step.h"
+#include "xalloc.h"
+
+/* A defect: where it may be, what shows it, and how a line is fixed. */
+struct defect {
+	bool in_templates;           /* mlops-templates, else the ML repo */
+	const char *path;
+	const char *shows;           /* text of the broken line */
+	/* The fixed text for a line holding shows, indent its indentation. */
+	char *(*fix)(const char *line, size_t indent_len);
+};
+
+static char *
+latest_image(const char *line, size_t indent)
+{
+	const char *at = strstr(line, "ubuntu-20.04");
+
+	(void)indent;
+	return xasprintf("%.*subuntu-latest%s", (int)(at - line), line,
+	    at + strlen("ubuntu-20.04"));
+}
+
+/* "pip install -U --force-reinstall pip pip install X": two commands. */
+static char *
+split_pip(const char *line, size_t indent)
+{
+	const char *at = strstr(line, " pip pip install ");
+
+	return xasprintf("%.*s pip\n%.*spip install %s", (int)(at - line),
+	    line, (int)indent, line, at + strlen(" pip pip install "));
+}
+
+static const struct defect defects[] = {
+	{ false, "/mlops/devops-pipelines/deploy-model-training-pipeline.yml",
+	    "vmImage: ubuntu-20.04", latest_image },
+	{ false, "/mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml",
+	    "vmImage: ubuntu-20.04", latest_image },
+	{ false, "/mlops/devops-pipelines/deploy-batch-endpoint-pipeline.yml",
+	    "vmImage: ubuntu-20.04", latest_image },
+	{ false, "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml",
+	    "vmImage: ubuntu-20.04", latest_image },
+	{ false, "/config-infra-prod.yml", "ap_vm_image: ubuntu-20.04",
+	    latest_image },
+	{ false, "/config-infra-dev.yml", "ap_vm_image: ubuntu-20.04",
+	    latest_image },
+	{ true, "/templates/aml-cli-v2/install-az-cli.yml",
+	    "--force-reinstall pip pip install ", split_pip },
+};
+#define NDEFECTS (sizeof defects / sizeof *defects)
+
+static const char *
+repo_of(struct step_run *r, const struct defect *d)
+{
+	return d->in_templates ? "mlops-templates" : r->target.repository;
+}
+
+/* The file's text on main, NULL when it is not there (or on error, then
+ * *failed). */
+static char *
+read_main(struct step_run *r, const char *project, const struct defect *d,
+    bool *failed)
+{
+	struct api_call *c = ado_get_item(r->api, project, repo_of(r, d),
+	    d->path, "main");
+	char *text = NULL;
+
+	api_wait(r->api, c);
+	*failed = false;
+	if (api_call_error(c)->kind == API_NOT_FOUND)
+		api_call_free(c);
+	else if ((*failed = !run_call(r, c, d->path)) == false) {
+		text = xstrdup(api_field(api_call_result(c), "content"));
+		api_call_free(c);
+	}
+	return text;
+}
+
+/* text with every line that shows d fixed; NULL when none does. */
+static char *
+fixed_text(const struct defect *d, const char *text)
+{
+	char *out = xstrdup(""), *more;
+	bool changed = false;
+
+	for (const char *line = text; *line != '\0';) {
+		size_t len = strcspn(line, "\n");
+		char *copy = xstrndup(line, len), *fixed = NULL;
+
+		if (strstr(copy, d->shows) != NULL) {
+			fixed = d->fix(copy, strspn(copy, " \t"));
+			changed = true;
+		}
+		more = xasprintf("%s%s%s", out, fixed ? fixed : copy,
+		    line[len] == '\n' ? "\n" : "");
+		free(out);
+		out = more;
+		free(fixed);
+		free(copy);
+		line += len + (line[len] == '\n');
+	}
+	if (!changed) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Which defects are still there (present[]); how many, -1 on error. */
+static int
+find_defects(struct step_run *r, const char *project, bool *present)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < NDEFECTS; i++) {
+		bool failed;
+		char *text = read_main(r, project, &defects[i], &failed);
+
+		if (failed)
+			return -1;
+		present[i] = text != NULL && strstr(text, defects[i].shows);
+		found += present[i];
+		free(text);
+	}
+	return found;
+}
+
+static enum step_probe
+probe_defects(struct step_run *r)
+{
+	const char *project = run_project_id(r);
+	bool present[NDEFECTS];
+	char *list = xstrdup("");
+	int found;
+
+	if (project == NULL || (found = find_defects(r, project, present)) < 0) {
+		free(list);
+		run_detail(r, "%s", r->error);
+		return PROBE_UNKNOWN;
+	}
+	for (size_t i = 0; i < NDEFECTS; i++) {
+		char *more;
+
+		if (!present[i])
+			continue;
+		more = xasprintf("%s%s%s%s", list, *list ? ", " : "",
+		    defects[i].in_templates ? "mlops-templates" : "",
+		    defects[i].path);
+		free(list);
+		list = more;
+	}
+	if (found == 0)
+		run_detail(r, "no known defect is left in %s or mlops-templates",
+		    r->target.repository);
+	else
+		run_detail(r, "fix %s", list);
+	free(list);
+	return found == 0 ? PROBE_DONE : PROBE_TODO;
+}
+
+/* The tip of main of repo; NULL with the error set. */
+static char *
+main_tip(struct step_run *r, const char *project, const char *repo)
+{
+	struct api_call *c = ado_list_refs(r->api, project, repo, "heads/main");
+	char *tip = NULL;
+
+	if (!run_call(r, c, "reading main"))
+		return NULL;
+	for (size_t i = 0; i < api_count(c) && tip == NULL; i++)
+		if (strcmp(api_field(api_item(c, i), "name"),
+		    "refs/heads/main") == 0)
+			tip = xstrdup(api_field(api_item(c, i), "objectId"));
+	api_call_free(c);
+	if (tip == NULL)
+		run_fail(r, "repository-has-no-main", "%s has no branch main",
+		    repo);
+	return tip;
+}
+
+static int
+fix_one(struct step_run *r, const char *project, const struct defect *d)
+{
+	bool failed;
+	char *text = read_main(r, project, d, &failed), *fixed, *tip, *message;
+	struct api_call *c;
+	int rc = -1;
+
+	if (text == NULL)
+		return failed ? -1 : 0;
+	fixed = fixed_text(d, text);
+	free(text);
+	if (fixed == NULL)
+		return 0;
+	tip = main_tip(r, project, repo_of(r, d));
+	message = xasprintf("Fix a known defect in %s (mlops-tui)", d->path + 1);
+	if (tip != NULL) {
+		c = ado_push_file(r->api, project, repo_of(r, d), "main", tip,
+		    d->path, fixed, false, message);
+		if (run_call(r, c, "pushing the fix")) {
+			api_call_free(c);
+			rc = 0;
+		}
+	}
+	free(message);
+	free(tip);
+	free(fixed);
+	return rc;
+}
+
+static int
+apply_defects(struct step_run *r)
+{
+	const char *project = run_project_id(r);
+
+	if (project == NULL)
+		return -1;
+	for (size_t i = 0; i < NDEFECTS; i++)
+		if (fix_one(r, project, &defects[i]) == -1)
+			return -1;
+	run_detail(r, "fixed the known defects on main of %s and "
+	    "mlops-templates", r->target.repository);
+	return 0;
+}
+
+const struct step_ops steps_defects[] = {
+	{ .id = "template-defects", .probe = probe_defects,
+	    .apply = apply_defects },
+	{ .id = NULL },
+};
