@@ -2,13 +2,10 @@
 #ifndef MT_CMD_APPLY_H
 #define MT_CMD_APPLY_H
 
-#include "connection.h"
+#include "setup.h"
 
 struct apply_options {
-	struct connection_options conn; /* org_url and azure: from answers */
-	const char *answers_path;       /* NULL: the state's answers */
-	const char *state_path;         /* NULL: from the answers */
-	const char *principal_file;     /* az ad sp create-for-rbac's JSON */
+	struct setup_options setup;
 	bool plan;                      /* probe only, change nothing */
 };
 

@@ -306,10 +306,11 @@ check_command_options(struct options *opt)
 		return usage_error("--log goes with the sim, doctor, plan and "
 		    "apply commands");
 	if (applies) {
-		opt->apply.conn = opt->conn;
-		opt->apply.conn.log_path = opt->log_path;
-		opt->apply.state_path = opt->state_path;
+		opt->apply.setup.conn = opt->conn;
+		opt->apply.setup.conn.log_path = opt->log_path;
+		opt->apply.setup.state_path = opt->state_path;
 		opt->apply.plan = is_command(opt, "plan");
+		opt->apply.setup.read_only = opt->apply.plan;
 		return -1;
 	}
 	if (is_command(opt, "sim")) {
@@ -383,11 +384,11 @@ parse_options(int argc, char **argv, struct options *opt)
 			opt->conn_option_given = true;
 			break;
 		case APPLY_ANSWERS:
-			opt->apply.answers_path = optarg;
+			opt->apply.setup.answers_path = optarg;
 			opt->apply_option_given = true;
 			break;
 		case APPLY_PRINCIPAL:
-			opt->apply.principal_file = optarg;
+			opt->apply.setup.principal_file = optarg;
 			opt->apply_option_given = true;
 			break;
 		case 'L': case 'W': case 'R': case 'T': case 'F':

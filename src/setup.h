@@ -1,0 +1,44 @@
+/*
+ * A setup opened for the engine: the data files, the state file (locked
+ * for apply; read only for plan), the operator's answers merged into it,
+ * an existing principal's secret, and the connection to the services.
+ * plan, apply and the wizard open one.
+ */
+#ifndef MT_SETUP_H
+#define MT_SETUP_H
+
+#include <stdbool.h>
+
+#include "catalog.h"
+#include "connection.h"
+#include "credential.h"
+#include "errors.h"
+#include "state.h"
+
+struct setup_options {
+	struct connection_options conn; /* org_url and azure: from answers */
+	const char *answers_path;       /* NULL: the state's answers */
+	const char *state_path;         /* NULL: from the answers */
+	const char *principal_file;     /* az ad sp create-for-rbac's JSON */
+	bool read_only;                 /* plan: nothing saved, no lock */
+};
+
+struct setup {
+	const struct setup_options *opt;
+	struct catalog *cat;
+	struct errors *errors;
+	struct state_session *session;
+	struct state_session plan_session;  /* read only: a state not saved */
+	char *state_path;
+	struct connection conn;
+	struct credential *principal_secret;
+};
+
+/*
+ * Open s as opt says. Returns 0, or an exit status (exitcode.h) after
+ * saying what is wrong on stderr; setup_close is needed either way.
+ */
+int setup_open(struct setup *s, const struct setup_options *opt);
+void setup_close(struct setup *s);
+
+#endif
