@@ -397,13 +397,24 @@ answers_load(struct state *st, const char *path, const struct catalog *cat,
     char **cause)
 {
 	size_t len;
-	char *text = read_answers_file(path, &len, cause), *why = NULL, *msg;
-	json_t *doc;
+	char *text = read_answers_file(path, &len, cause);
+	int rc;
 
 	if (text == NULL)
 		return -1;
-	doc = yamljson_parse(text, len, &why);
+	rc = answers_parse(st, path, text, len, cat, cause);
 	free(text);
+	return rc;
+}
+
+int
+answers_parse(struct state *st, const char *path, const char *text,
+    size_t len, const struct catalog *cat, char **cause)
+{
+	char *why = NULL, *msg;
+	json_t *doc;
+
+	doc = yamljson_parse(text, len, &why);
 	if (doc == NULL) {
 		*cause = xasprintf("%s: not YAML: %s", path, why);
 		free(why);

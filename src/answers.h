@@ -7,6 +7,8 @@
 #ifndef MT_ANSWERS_H
 #define MT_ANSWERS_H
 
+#include <stddef.h>
+
 #include "catalog.h"
 #include "state.h"
 
@@ -24,6 +26,9 @@ char *answers_problem(const char *key, const char *value);
  */
 int answers_load(struct state *st, const char *path,
     const struct catalog *cat, char **cause);
+/* The same from text in memory; name stands for the file in messages. */
+int answers_parse(struct state *st, const char *name, const char *text,
+    size_t len, const struct catalog *cat, char **cause);
 
 /*
  * Whether st's answers make a whole setup: the organization and the

@@ -151,18 +151,9 @@ exit_status(struct applier *a)
 	engine_tally(a->engine, n);
 	if (n[JOB_FAILED] > 0)
 		return MT_EXIT_STEP_FAILED;
-	if (a->opt->plan)
+	if (a->opt->plan || engine_whole(a->engine))
 		return MT_EXIT_OK;
-	for (size_t i = 0; i < engine_count(a->engine); i++) {
-		const struct engine_job *j = engine_job(a->engine, i);
-
-		if (j->outcome == JOB_UNKNOWN && j->advisory)
-			continue;
-		if (j->outcome != JOB_DONE && j->outcome != JOB_OPERATOR &&
-		    j->outcome != JOB_NOT_APPLICABLE)
-			return MT_EXIT_INCOMPLETE;
-	}
-	return MT_EXIT_OK;
+	return MT_EXIT_INCOMPLETE;
 }
 
 static int

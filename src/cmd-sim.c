@@ -10,9 +10,8 @@
 #include "paths.h"
 #include "xalloc.h"
 
-/* The default world: $XDG_STATE_HOME/mlops-tui/sandbox/world.json. */
-static char *
-default_world(char **cause)
+char *
+sim_default_world(char **cause)
 {
 	char *state = paths_state_dir(cause), *dir, *path;
 
@@ -38,7 +37,7 @@ cmd_sim(struct sim_options *opt)
 	int sig;
 
 	if (opt->world_path == NULL) {
-		world = default_world(&cause);
+		world = sim_default_world(&cause);
 		if (world == NULL)
 			goto fail;
 		opt->world_path = world;

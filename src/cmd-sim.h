@@ -7,4 +7,8 @@
 /* Returns an exit status (exitcode.h). */
 int cmd_sim(struct sim_options *opt);
 
+/* The default world, $XDG_STATE_HOME/mlops-tui/sandbox/world.json, its
+ * directory made; caller frees. NULL with *cause. */
+char *sim_default_world(char **cause);
+
 #endif

@@ -132,7 +132,9 @@ connection_open(struct connection *c, const struct connection_options *opt)
 
 	memset(c, 0, sizeof *c);
 	c->organization = organization_name(opt->org_url);
-	if (!entra_for_ado(opt)) {
+	if (opt->pat != NULL)
+		c->pat = credential_new(CREDENTIAL_PAT, opt->pat);
+	else if (!entra_for_ado(opt)) {
 		c->pat = credential_pat(opt->pat_file, &cause);
 		if (c->pat == NULL) {
 			fprintf(stderr, "mlops-tui: no Azure DevOps PAT: %s\n",

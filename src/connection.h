@@ -18,6 +18,7 @@
 struct connection_options {
 	const char *org_url;
 	const char *pat_file;          /* NULL: environment or prompt */
+	const char *pat;               /* the sandbox's own PAT; NULL */
 	const char *ado_auth;          /* "pat" (NULL) or "entra" */
 	const char *tenant;            /* NULL: organizations */
 	const char *client_id;         /* NULL: the Azure CLI's */

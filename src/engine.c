@@ -437,21 +437,59 @@ engine_finished(const struct engine *e)
 void
 engine_step(struct engine *e, int timeout_ms)
 {
-	struct curl_waitfd wake = { fibers_fd(e->fibers), CURL_WAIT_POLLIN, 0 };
+	engine_step_fds(e, NULL, 0, timeout_ms);
+}
+
+void
+engine_step_fds(struct engine *e, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms)
+{
+	struct curl_waitfd *fds = xcalloc(n + 1, sizeof *fds);
 	long due;
+
+	fds[0] = (struct curl_waitfd){ fibers_fd(e->fibers), CURL_WAIT_POLLIN,
+		0 };
+	for (unsigned i = 0; i < n; i++)
+		fds[i + 1] = extra[i];
 
 	start_ready(e);
 	fibers_resume(e->fibers);
 	reap(e);
 	start_ready(e);
-	if (engine_finished(e))
+	if (engine_finished(e) && n == 0) {
+		free(fds);
 		return;
+	}
 	due = fibers_next_timeout(e->fibers);
 	if (due >= 0 && due < timeout_ms)
 		timeout_ms = (int)due;
-	http_step(e->cfg.conn->api.http, &wake, 1, timeout_ms);
+	http_step(e->cfg.conn->api.http, fds, n + 1, timeout_ms);
+	for (unsigned i = 0; i < n; i++)
+		extra[i].revents = fds[i + 1].revents;
+	free(fds);
 	fibers_resume(e->fibers);
 	reap(e);
+}
+
+void
+engine_retry(struct engine *e, size_t i)
+{
+	struct engine_job *j;
+
+	if (i >= e->njobs)
+		return;
+	j = &e->jobs[i];
+	if (j->fiber != NULL || (j->outcome != JOB_FAILED &&
+	    j->outcome != JOB_UNKNOWN && j->outcome != JOB_BLOCKED))
+		return;
+	e->stopped = false;
+	/* What waited for it is judged again once it settles. */
+	for (size_t k = 0; k < e->njobs; k++)
+		if (e->jobs[k].outcome == JOB_BLOCKED || k == i) {
+			e->jobs[k].outcome = JOB_WAITING;
+			free(e->jobs[k].error);
+			e->jobs[k].error = NULL;
+		}
 }
 
 void
@@ -565,4 +603,19 @@ engine_tally(const struct engine *e, size_t counts[])
 	memset(counts, 0, JOB_OUTCOME_COUNT * sizeof *counts);
 	for (size_t i = 0; i < e->njobs; i++)
 		counts[e->jobs[i].outcome]++;
+}
+
+bool
+engine_whole(const struct engine *e)
+{
+	for (size_t i = 0; i < e->njobs; i++) {
+		const struct engine_job *j = &e->jobs[i];
+
+		if (j->outcome == JOB_UNKNOWN && j->advisory)
+			continue;
+		if (j->outcome != JOB_DONE && j->outcome != JOB_OPERATOR &&
+		    j->outcome != JOB_NOT_APPLICABLE)
+			return false;
+	}
+	return true;
 }

@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <curl/curl.h>
+
 #include "catalog.h"
 #include "connection.h"
 #include "state.h"
@@ -88,6 +90,13 @@ void engine_free(struct engine *e);
 /* One pass of the loop: start what can start, wait up to timeout_ms for
  * the network or a fiber, move everything on. */
 void engine_step(struct engine *e, int timeout_ms);
+/* The same, also waking for extra's descriptors (the UI's terminal);
+ * their revents say which were ready. */
+void engine_step_fds(struct engine *e, struct curl_waitfd *extra,
+    unsigned n, int timeout_ms);
+/* Run job i again when it failed, could not tell or was blocked; the
+ * jobs blocked behind it are judged again. */
+void engine_retry(struct engine *e, size_t i);
 /* Step until every job is settled (the command line). */
 void engine_run(struct engine *e);
 bool engine_finished(const struct engine *e);
@@ -100,6 +109,9 @@ const char *engine_fatal(const struct engine *e);
 /* The jobs in the guide's order. */
 size_t engine_count(const struct engine *e);
 const struct engine_job *engine_job(const struct engine *e, size_t i);
+/* Whether the setup is whole: every job done, kept by the operator, not
+ * applicable, or a check that can never tell. */
+bool engine_whole(const struct engine *e);
 /* How many jobs came to each outcome. */
 void engine_tally(const struct engine *e, size_t counts[]);
 #define JOB_OUTCOME_COUNT (JOB_NOT_APPLICABLE + 1)

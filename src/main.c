@@ -12,6 +12,7 @@
 #include "cmd-doctor.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
+#include "wizard.h"
 #include "sim/faults.h"
 #include "exitcode.h"
 #include "http.h"
@@ -29,6 +30,7 @@ struct options {
 	bool conn_option_given;
 	struct apply_options apply;
 	bool apply_option_given;
+	struct wizard_options wizard;
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
 };
@@ -37,14 +39,14 @@ enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
-	APPLY_ANSWERS, APPLY_PRINCIPAL,
+	APPLY_ANSWERS, APPLY_PRINCIPAL, WIZARD_SANDBOX,
 };
 
 static void
 usage(FILE *out)
 {
 	fputs(
-"Usage: mlops-tui [--state FILE] [--no-color]\n"
+"Usage: mlops-tui [--state FILE] [--no-color] [--sandbox | --answers FILE]\n"
 "       mlops-tui [--state FILE] status [--json]\n"
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
@@ -67,7 +69,10 @@ usage(FILE *out)
 "as its deployment guide describes, and remembers how far it got.\n"
 "\n"
 "Commands:\n"
-"  (none)      the interactive wizard (not available yet)\n"
+"  (none)      the wizard: the setup on a full-screen checklist; with\n"
+"              --sandbox on the embedded sandbox, with --answers or\n"
+"              --state on a real organization (its question screens\n"
+"              are not in this version)\n"
 "  status      print the checklist of a setup, grouped by the guide's\n"
 "              sections; with no saved setup, every step pending\n"
 "  doctor      read-only preflight: one line per check of the\n"
@@ -86,11 +91,13 @@ usage(FILE *out)
 "                    setup in $XDG_STATE_HOME/mlops-tui)\n"
 "      --no-color    no colours (also when NO_COLOR is set)\n"
 "      --json        status, doctor: machine-readable output\n"
+"      --sandbox     the wizard: run on the embedded sandbox\n"
 "      --answers FILE\n"
-"                    plan, apply: the operator's answers (YAML; see\n"
+"                    wizard, plan, apply: the operator's answers (YAML; see\n"
 "                    mlops-tui(5)); needed for a new setup\n"
 "      --principal-file FILE\n"
-"                    plan, apply: the JSON az ad sp create-for-rbac\n"
+"                    wizard, plan, apply: the JSON az ad sp\n"
+"                    create-for-rbac\n"
 "                    printed, for principal_way existing (its secret is\n"
 "                    kept in memory only)\n"
 "      --org URL     doctor: the organization, https://dev.azure.com/ORG\n"
@@ -284,33 +291,40 @@ check_command_options(struct options *opt)
 	if (opt->sim_option_given && !is_command(opt, "sim"))
 		return usage_error("--listen, --world, --reset, --time-scale "
 		    "and --faults go with the sim command");
-	bool applies = is_command(opt, "plan") || is_command(opt, "apply");
+	/* The wizard (no command) takes plan's and apply's options too. */
+	bool applies = is_command(opt, "plan") || is_command(opt, "apply") ||
+	    opt->command == NULL;
 
+	if (opt->wizard.sandbox && opt->command != NULL)
+		return usage_error("--sandbox goes with the wizard (no "
+		    "command); for the sandbox alone, use the sim command");
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
 		    "--namespace, --postfix and --subscription go with the "
 		    "doctor command");
 	if (opt->conn_option_given && !is_command(opt, "doctor") && !applies)
 		return usage_error("--pat-file, --ado-auth, --tenant, "
-		    "--client-id and --azure-sign-in go with the doctor, plan "
-		    "and apply commands");
+		    "--client-id and --azure-sign-in go with the wizard and the "
+		    "doctor, plan and apply commands");
 	if (opt->apply_option_given && !applies)
 		return usage_error("--answers and --principal-file go with the "
-		    "plan and apply commands");
+		    "wizard and the plan and apply commands");
 	if (opt->org != NULL && !is_command(opt, "sim") &&
 	    !is_command(opt, "doctor"))
 		return usage_error("--org goes with the sim and doctor "
 		    "commands; plan and apply take it from the answers");
 	if (opt->log_path != NULL && !is_command(opt, "sim") &&
 	    !is_command(opt, "doctor") && !applies)
-		return usage_error("--log goes with the sim, doctor, plan and "
-		    "apply commands");
+		return usage_error("--log goes with the wizard and the sim, "
+		    "doctor, plan and apply commands");
 	if (applies) {
 		opt->apply.setup.conn = opt->conn;
 		opt->apply.setup.conn.log_path = opt->log_path;
 		opt->apply.setup.state_path = opt->state_path;
 		opt->apply.plan = is_command(opt, "plan");
 		opt->apply.setup.read_only = opt->apply.plan;
+		opt->wizard.setup = opt->apply.setup;
+		opt->wizard.no_color = opt->no_color;
 		return -1;
 	}
 	if (is_command(opt, "sim")) {
@@ -355,6 +369,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "ado-auth", required_argument, NULL, CONN_ADO_AUTH },
 		{ "answers", required_argument, NULL, APPLY_ANSWERS },
 		{ "principal-file", required_argument, NULL, APPLY_PRINCIPAL },
+		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -387,6 +402,9 @@ parse_options(int argc, char **argv, struct options *opt)
 			opt->apply.setup.answers_path = optarg;
 			opt->apply_option_given = true;
 			break;
+		case WIZARD_SANDBOX:
+			opt->wizard.sandbox = true;
+			break;
 		case APPLY_PRINCIPAL:
 			opt->apply.setup.principal_file = optarg;
 			opt->apply_option_given = true;
@@ -412,14 +430,6 @@ parse_options(int argc, char **argv, struct options *opt)
 	return check_command_options(opt);
 }
 
-static int
-not_available(const char *what)
-{
-	fprintf(stderr, "mlops-tui: %s is not available yet in version %s; "
-	    "'mlops-tui status' shows the checklist.\n", what, PACKAGE_VERSION);
-	return MT_EXIT_UNAVAILABLE;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -432,7 +442,7 @@ main(int argc, char **argv)
 	if (opt.no_color || getenv("NO_COLOR") != NULL)
 		opt.no_color = true; /* no command draws colour yet */
 	if (opt.command == NULL)
-		return not_available("the wizard");
+		return cmd_wizard(&opt.wizard);
 	if (strcmp(opt.command, "status") == 0)
 		return cmd_status(opt.state_path, opt.json);
 	if (strcmp(opt.command, "sim") == 0)

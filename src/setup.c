@@ -106,7 +106,11 @@ take_answers(struct setup *a)
 	if (a->opt->answers_path != NULL &&
 	    answers_load(st, a->opt->answers_path, a->cat, &cause) == -1)
 		rc = -1;
-	else if (same_setup(st, before) == -1)
+	else if (a->opt->answers_text != NULL && answers_parse(st, "answers",
+	    a->opt->answers_text, strlen(a->opt->answers_text), a->cat,
+	    &cause) == -1)
+		rc = -1;
+	else if (!a->opt->sandbox && same_setup(st, before) == -1)
 		rc = MT_EXIT_USAGE;
 	else if (answers_complete(st, &cause) == -1)
 		rc = -1;

@@ -18,9 +18,11 @@
 struct setup_options {
 	struct connection_options conn; /* org_url and azure: from answers */
 	const char *answers_path;       /* NULL: the state's answers */
+	const char *answers_text;       /* or answers in memory (sandbox) */
 	const char *state_path;         /* NULL: from the answers */
 	const char *principal_file;     /* az ad sp create-for-rbac's JSON */
 	bool read_only;                 /* plan: nothing saved, no lock */
+	bool sandbox;                   /* the organization may move (port) */
 };
 
 struct setup {

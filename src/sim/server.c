@@ -1005,6 +1005,55 @@ sim_cloud_urls(const struct sim *sim)
 	return text;
 }
 
+char *
+sim_tenant(const struct sim *sim)
+{
+	json_t *root = world_lock(sim->world);
+	char *id = xstrdup(json_string_value(json_object_get(root,
+	    "tenant_id")));
+
+	world_unlock(sim->world, false);
+	return id;
+}
+
+char *
+sim_subscription(const struct sim *sim)
+{
+	json_t *root = world_lock(sim->world);
+	char *id = xstrdup(json_string_value(json_object_get(json_array_get(
+	    json_object_get(root, "subscriptions"), 0), "subscriptionId")));
+
+	world_unlock(sim->world, false);
+	return id;
+}
+
+int
+sim_configure(struct sim *sim, const char *settings, char **cause)
+{
+	json_t *root, *patch = json_loads(settings, 0, NULL), *current;
+	const char *key;
+	json_t *value;
+	int rc = 0;
+
+	if (!json_is_object(patch)) {
+		json_decref(patch);
+		*cause = xstrdup("the settings are not a JSON object");
+		return -1;
+	}
+	root = world_lock(sim->world);
+	current = json_object_get(root, "settings");
+	json_object_foreach(patch, key, value)
+		if (json_object_get(current, key) == NULL) {
+			*cause = xasprintf("'%s' is not a sandbox setting", key);
+			rc = -1;
+		}
+	if (rc == 0)
+		json_object_update(current, patch);
+	world_unlock(sim->world, rc == 0);
+	json_decref(patch);
+	return rc;
+}
+
 const char *
 sim_pat(const struct sim *sim)
 {

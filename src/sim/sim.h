@@ -29,6 +29,11 @@ void sim_stop(struct sim *sim);
 const char *sim_url(const struct sim *sim);
 /* Where the sandbox's Entra ID, Graph and ARM are; caller frees. */
 char *sim_cloud_urls(const struct sim *sim);
+/* The sandbox's tenant and subscription ids; caller frees. */
+char *sim_tenant(const struct sim *sim);
+char *sim_subscription(const struct sim *sim);
+/* Merge settings (a JSON object), as PATCH /_sandbox/settings does. */
+int sim_configure(struct sim *sim, const char *settings, char **cause);
 /* The PAT the sandbox accepts; borrowed. */
 const char *sim_pat(const struct sim *sim);
 

@@ -25,7 +25,7 @@ text5=$(flat "$man5")
 
 run --help
 # Every exit status --help lists is in EXIT STATUS with the same meaning.
-echo "$out" | sed -n 's/^  \([0-9]\)  \(.*\)$/\1 \2/p' > "$tap_tmp/codes"
+echo "$out" | sed -n 's/^  \([0-9][0-9]*\)  \(.*\)$/\1 \2/p' > "$tap_tmp/codes"
 [ -s "$tap_tmp/codes" ]
 tap_result $? "--help lists exit statuses"
 while read -r code meaning; do
@@ -34,6 +34,14 @@ done < "$tap_tmp/codes"
 
 for opt in $(echo "$out" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	contains "$text1" "$opt" "mlops-tui(1) documents $opt"
+done
+# KEY BINDINGS lists every key of the wizard's key table (ui/keys.c).
+keys=$(sed -n 's/^	{ [^,]*, "\([^"]*\)", ACTION_.*/\1/p' "$top_srcdir/ui/keys.c")
+[ -n "$keys" ]
+tap_result $? "the key table is found in ui/keys.c"
+bindings=$(flat "$man1" | sed -n 's/.*KEY BINDINGS\(.*\)COMMANDS.*/\1/p')
+for key in $keys; do
+	contains "$bindings" "$key" "KEY BINDINGS lists $key"
 done
 for cmd in status plan apply doctor sim; do
 	contains "$text1" "$cmd" "mlops-tui(1) mentions $cmd"

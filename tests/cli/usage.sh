@@ -65,11 +65,14 @@ for cmd in plan apply; do
 done
 run status --answers x.yml
 is "$rc" 2 "--answers with status: a usage error"
-contains "$err" "--answers and --principal-file go with the plan and apply commands" "naming the commands it goes with"
+contains "$err" "--answers and --principal-file go with the wizard and the plan and apply commands" "naming the commands it goes with"
 run status --pat-file x
-contains "$err" "go with the doctor, plan and apply commands" "--pat-file goes with doctor, plan and apply"
+contains "$err" "go with the wizard and the doctor, plan and apply commands" "--pat-file goes with the wizard, doctor, plan and apply"
+run status --sandbox
+is "$rc" 2 "--sandbox with a command: a usage error"
+contains "$err" "--sandbox goes with the wizard" "saying it goes with the wizard"
 run
-is "$rc" 5 "the wizard: not available yet"
-contains "$err" "the wizard is not available yet" "the wizard: says so"
+is "$rc" 2 "the wizard without a terminal: exit status 2"
+contains "$err" "use 'mlops-tui plan' and 'mlops-tui apply' instead" "the wizard without a terminal: points to plan and apply"
 
 done_testing

@@ -1,0 +1,89 @@
+# The curses wizard in a real terminal (tmux, a private socket, 80x24):
+# driven by keys, read back as text, waiting for what it should show -
+# never for a fixed time.
+. "$top_srcdir/tests/lib.sh"
+
+sock="mt-wizard-$$"
+unset TMUX
+trap 'tmux -L "$sock" kill-server 2>/dev/null' EXIT
+pane() { tmux -L "$sock" capture-pane -p -t w; }
+shows() { pane | grep -qF -- "$1"; }
+# start ENV...: the wizard on the embedded sandbox, in a new window; its
+# exit status lands in $tap_tmp/status.
+start() {
+	rm -f "$tap_tmp/status"
+	tmux -L "$sock" kill-server 2>/dev/null
+	tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
+	    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' $* '$MLOPS_TUI' --sandbox; echo \$? > '$tap_tmp/status'; sleep 600"
+}
+world() { jq "$1" "$XDG_STATE_HOME/mlops-tui/sandbox/world.json"; }
+
+# ---- the whole guide on the sandbox, to the finish ---------------------------
+start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 20 shows "[x] Create the mlops-v2 project"
+tap_result $? "the checklist shows the project created"
+contains "$(pane | head -n 1)" "SANDBOX" "the SANDBOX badge is on the screen"
+contains "$(pane | sed -n 2p)" "────" "UTF-8 line drawing in a UTF-8 locale"
+tmux -L "$sock" send-keys -t w j
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n 3p | grep -qF '│ Create the mlops-v2 project'"
+tap_result $? "Down selects the next step: its detail is shown beside the list"
+is "$(tmux -L "$sock" display -p -t w '#{cursor_y}')" 3 "the cursor sits on the selected step (for screen readers)"
+tmux -L "$sock" send-keys -t w '?'
+wait_for 5 shows "retry the selected step"
+tap_result $? "? shows the help, with the key table"
+contains "$(pane)" "Ctrl-C" "every key of the table is listed"
+tmux -L "$sock" send-keys -t w Escape
+wait_for 5 shows "Up/Down select"
+tap_result $? "Esc goes back to the checklist"
+tmux -L "$sock" resize-window -t w -x 60 -y 20
+wait_for 5 shows "enlarge the terminal to 80x24"
+tap_result $? "a terminal smaller than 80x24 asks to be enlarged"
+tmux -L "$sock" resize-window -t w -x 80 -y 24
+wait_for 5 shows "Up/Down select"
+tap_result $? "resized back, the screen is redrawn"
+wait_for 60 shows "finished"
+tap_result $? "the whole guide runs to the end"
+contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
+contains "$(pane)" "/mlops-v2/_git/taxi-fare-regression" "with the repository's URL"
+tmux -L "$sock" send-keys -t w q
+wait_for 10 test -s "$tap_tmp/status"
+is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0 for a whole setup"
+is "$(jq -r '[.steps[] | select(.id == "verify-azure") | .status] | join("")' "$XDG_STATE_HOME/mlops-tui/sandbox.json")" done \
+    "the state file says it is done"
+
+# ---- killed mid-run, started again: it resumes, nothing made twice ------------
+rm -rf "$XDG_STATE_HOME/mlops-tui"
+start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 20 shows "[x] Import the mlops-templates"
+pkill -KILL -x -f "$MLOPS_TUI --sandbox"
+wait_for 10 test -s "$tap_tmp/status"
+tap_result $? "SIGKILLed mid-run"
+start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 60 shows "finished"
+tap_result $? "started again, it resumes and runs to the end"
+is "$(world '[.projects[] | select(.name == "mlops-v2")] | length')" 1 "one project"
+is "$(world '[.definitions[] | select(.name == "initialise-project")] | length')" 1 "one initialise-project pipeline"
+is "$(world '(.definitions[] | select(.name == "initialise-project") | .id) as $d | [.builds[] | select(.definition_id == $d)] | length')" 1 "initialise-project run once"
+tmux -L "$sock" send-keys -t w C-c
+wait_for 10 test -s "$tap_tmp/status"
+is "$(cat "$tap_tmp/status")" 0 "Ctrl-C quits as q does"
+
+# ---- ASCII and no colour ----------------------------------------------------------
+start LANG=C LC_ALL=C NO_COLOR=1
+wait_for 20 shows "Up/Down select"
+tap_result $? "it starts in the C locale"
+contains "$(pane | sed -n 2p)" "------" "ASCII line drawing outside a UTF-8 locale"
+lacks "$(tmux -L "$sock" capture-pane -p -e -t w)" "[32m" "NO_COLOR: no colour escapes on the screen"
+tmux -L "$sock" send-keys -t w q
+wait_for 10 test -s "$tap_tmp/status"
+tap_result $? "and quits"
+
+# ---- without a terminal, or without answers ------------------------------------
+run --sandbox </dev/null
+is "$rc" 2 "no terminal: exit status 2"
+contains "$err" "use 'mlops-tui plan' and 'mlops-tui apply' instead" "and a pointer to plan and apply"
+out=$(TERM=dumb script -qec "'$MLOPS_TUI' --sandbox" /dev/null 2>&1) && rc=0 || rc=$?
+contains "$out" "TERM other than dumb" "TERM=dumb: the same message"
+out=$(script -qec "'$MLOPS_TUI'" /dev/null 2>&1)
+contains "$out" "give --answers FILE" "no answers: says what to give, or --sandbox"
+done_testing

@@ -1,0 +1,116 @@
+/* The pieces every screen draws: title bar, rules, wrapped text, hints. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+#include "xalloc.h"
+
+void
+draw_title(struct tui *t, const char *right)
+{
+	const char *badge = " SANDBOX ";
+	int x = 0;
+
+	move(0, 0);
+	clrtoeol();
+	attron(A_BOLD);
+	mvaddstr(0, 0, "mlops-tui");
+	attroff(A_BOLD);
+	x = 10;
+	addstr(" MLOps V2 on Azure DevOps");
+	if (t->sandbox) {
+		x = 36;
+		/* Reversed as well as coloured: it shows without colour too. */
+		attron(A_REVERSE | (t->color ? COLOR_PAIR(TUI_BADGE) : 0));
+		mvaddstr(0, x, badge);
+		attroff(A_REVERSE | (t->color ? COLOR_PAIR(TUI_BADGE) : 0));
+	}
+	if (right != NULL && (int)strlen(right) < COLS - 46)
+		mvaddstr(0, COLS - (int)strlen(right) - 1, right);
+}
+
+void
+draw_rule(struct tui *t, int y, int x, int width)
+{
+	if (t->ascii)
+		mvhline(y, x, '-', width);
+	else
+		mvhline(y, x, ACS_HLINE, width);
+}
+
+void
+draw_hints(struct tui *t, const char *hints)
+{
+	(void)t;
+	move(LINES - 1, 0);
+	clrtoeol();
+	attron(A_REVERSE);
+	mvaddnstr(LINES - 1, 0, hints, COLS - 1);
+	for (int x = (int)strlen(hints); x < COLS - 1; x++)
+		addch(' ');
+	attroff(A_REVERSE);
+}
+
+/* Print the words of text from p that fit in width; returns the end. */
+static const char *
+one_line(int y, int x, int width, const char *p)
+{
+	const char *end = p, *space = NULL;
+
+	while (*end != '\0' && *end != '\n' && end - p < width) {
+		if (*end == ' ')
+			space = end;
+		end++;
+	}
+	if (*end != '\0' && *end != '\n' && space != NULL)
+		end = space;
+	mvaddnstr(y, x, p, (int)(end - p));
+	return end;
+}
+
+int
+draw_wrapped(int y, int x, int width, int rows, const char *text)
+{
+	const char *p = text;
+	int used = 0;
+
+	while (p != NULL && *p != '\0' && used < rows) {
+		p = one_line(y + used, x, width, p);
+		used++;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return used;
+}
+
+bool
+draw_too_small(struct tui *t)
+{
+	const char *msg = "enlarge the terminal to 80x24";
+
+	(void)t;
+	if (COLS >= TUI_MIN_COLS && LINES >= TUI_MIN_LINES)
+		return false;
+	erase();
+	mvaddnstr(LINES / 2, COLS > (int)strlen(msg) ? (COLS - (int)strlen(
+	    msg)) / 2 : 0, msg, COLS);
+	return true;
+}
+
+void
+tui_log(struct tui *t, const char *line)
+{
+	if (t->nlog == TUI_LOG_LINES) {
+		free(t->log[0]);
+		memmove(t->log, t->log + 1, (TUI_LOG_LINES - 1) * sizeof *t->log);
+		t->nlog--;
+	}
+	t->log[t->nlog++] = xstrdup(line);
+	t->dirty = true;
+}

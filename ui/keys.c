@@ -1,0 +1,41 @@
+/* The wizard's key table. */
+#include "config.h"
+
+#include <curses.h>
+
+#include "keys.h"
+
+#define CTRL(c) ((c) & 0x1f)
+
+static const struct key_binding bindings[] = {
+	{ KEY_UP, "Up", ACTION_UP, "select the step above" },
+	{ 'k', "k", ACTION_UP, "select the step above" },
+	{ KEY_DOWN, "Down", ACTION_DOWN, "select the step below" },
+	{ 'j', "j", ACTION_DOWN, "select the step below" },
+	{ KEY_HOME, "Home", ACTION_FIRST, "select the first step" },
+	{ KEY_END, "End", ACTION_LAST, "select the last step" },
+	{ 'r', "r", ACTION_RETRY, "retry the selected step once its cause "
+	    "is fixed (with what waited for it)" },
+	{ '?', "?", ACTION_HELP, "show this help" },
+	{ KEY_F(1), "F1", ACTION_HELP, "show this help" },
+	{ 27, "Esc", ACTION_BACK, "close the help" },
+	{ 'q', "q", ACTION_QUIT, "quit; running steps stop at their next "
+	    "wait and the state is saved, so a new start resumes" },
+	{ CTRL('c'), "Ctrl-C", ACTION_QUIT, "quit, as q" },
+};
+
+const struct key_binding *
+keys_all(size_t *count)
+{
+	*count = sizeof bindings / sizeof *bindings;
+	return bindings;
+}
+
+enum key_action
+keys_action(int key)
+{
+	for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+		if (bindings[i].key == key)
+			return bindings[i].action;
+	return ACTION_NONE;
+}

@@ -1,0 +1,223 @@
+/*
+ * The run screen: the guide as a checklist (one line per step, its status
+ * as a symbol and a word) beside the selected step's detail - what it
+ * does and why, who may do it, what was found or done, and for a failure
+ * its known explanation and fix - above the log tail.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "tui.h"
+#include "xalloc.h"
+
+#define LIST_WIDTH 40
+#define LOG_ROWS 6
+
+static int
+color_of(enum job_outcome o)
+{
+	switch (o) {
+	case JOB_DONE: case JOB_OPERATOR: return TUI_OK;
+	case JOB_FAILED: case JOB_BLOCKED: return TUI_BAD;
+	case JOB_RUNNING: return TUI_BUSY;
+	default: return 0;
+	}
+}
+
+static char *
+job_title(const struct engine_job *j)
+{
+	if (j->environment != NULL)
+		return xasprintf("%s (%s)", j->step->title, j->environment);
+	return xstrdup(j->step->title);
+}
+
+/* The first job shown, so that the selected one is on screen. */
+static size_t
+first_shown(struct tui *t, int rows)
+{
+	size_t n = engine_count(t->engine);
+
+	if (t->selected < (size_t)rows / 2 || n <= (size_t)rows)
+		return 0;
+	if (t->selected + (size_t)rows / 2 >= n)
+		return n - (size_t)rows;
+	return t->selected - (size_t)rows / 2;
+}
+
+/* The checklist; returns the row of the selected line. */
+static int
+draw_list(struct tui *t, int top, int rows)
+{
+	size_t first = first_shown(t, rows), n = engine_count(t->engine);
+	int cursor = top;
+
+	for (int row = 0; row < rows && first + (size_t)row < n; row++) {
+		const struct engine_job *j = engine_job(t->engine, first +
+		    (size_t)row);
+		char *title = job_title(j);
+		int pair = t->color ? color_of(j->outcome) : 0;
+		bool sel = first + (size_t)row == t->selected;
+
+		if (sel) {
+			attron(A_REVERSE);
+			cursor = top + row;
+		}
+		attron(COLOR_PAIR(pair));
+		mvaddstr(top + row, 0, job_outcome_symbol(j->outcome));
+		attroff(COLOR_PAIR(pair));
+		mvaddnstr(top + row, 4, title, LIST_WIDTH - 5);
+		for (int x = 4 + (int)strlen(title); sel && x < LIST_WIDTH - 1;
+		    x++)
+			addch(' ');
+		if (sel)
+			attroff(A_REVERSE);
+		free(title);
+	}
+	return cursor;
+}
+
+/* Label and wrapped text; returns the next free row. */
+static int
+draw_block(int y, int x, int width, int last, const char *label,
+    const char *text)
+{
+	if (text == NULL || *text == '\0' || y > last)
+		return y;
+	attron(A_BOLD);
+	mvaddstr(y, x, label);
+	attroff(A_BOLD);
+	return y + draw_wrapped(y, x + 7, width - 7, last - y + 1, text) + 1;
+}
+
+static void
+draw_known_error(struct tui *t, const struct engine_job *j, int *y, int x,
+    int width, int last)
+{
+	const struct known_error *k = NULL;
+	char *why, *fix;
+
+	if (j->error_id != NULL)
+		k = errors_find(t->setup->errors, j->error_id);
+	if (k == NULL && j->error != NULL)
+		k = errors_match(t->setup->errors, j->error);
+	if (k == NULL)
+		return;
+	why = engine_fill(j, k->explanation);
+	fix = engine_fill(j, k->fix);
+	*y = draw_block(*y, x, width, last, "Why", why);
+	*y = draw_block(*y, x, width, last, "Fix", fix);
+	free(fix);
+	free(why);
+}
+
+static void
+draw_detail(struct tui *t, int top, int last)
+{
+	const struct engine_job *j = engine_job(t->engine, t->selected);
+	int x = LIST_WIDTH + 2, width = COLS - x - 1, y = top;
+	char *title, *what, *status;
+
+	if (j == NULL)
+		return;
+	title = job_title(j);
+	attron(A_BOLD);
+	mvaddnstr(y++, x, title, width);
+	attroff(A_BOLD);
+	status = xasprintf("%s %s", job_outcome_symbol(j->outcome),
+	    job_outcome_word(j->outcome));
+	y = draw_block(y, x, width, last, "Status", status);
+	what = engine_fill(j, j->step->what ? j->step->what : "");
+	y = draw_block(y, x, width, last, "What", what);
+	y = draw_block(y, x, width, last, "Found", j->detail);
+	if (j->outcome != JOB_DONE)
+		y = draw_block(y, x, width, last, "Error", j->error);
+	if (j->outcome == JOB_FAILED || j->outcome == JOB_UNKNOWN ||
+	    j->outcome == JOB_BLOCKED)
+		draw_known_error(t, j, &y, x, width, last);
+	free(what);
+	free(status);
+	free(title);
+}
+
+static void
+draw_log(struct tui *t, int top)
+{
+	size_t first = t->nlog > LOG_ROWS ? t->nlog - LOG_ROWS : 0;
+
+	for (size_t i = first; i < t->nlog; i++)
+		mvaddnstr(top + (int)(i - first), 0, t->log[i], COLS - 1);
+}
+
+static void
+run_draw(struct tui *t)
+{
+	int list_top = 2, log_rule = LINES - LOG_ROWS - 2, cursor;
+	size_t counts[JOB_OUTCOME_COUNT];
+	char right[64];
+	long secs = (long)(time(NULL) - t->started);
+
+	engine_tally(t->engine, counts);
+	snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
+	    counts[JOB_DONE] + counts[JOB_OPERATOR], engine_count(t->engine) -
+	    counts[JOB_NOT_APPLICABLE], engine_finished(t->engine) ?
+	    "finished" : "running", secs / 60, secs % 60);
+	draw_title(t, right);
+	draw_rule(t, 1, 0, COLS);
+	for (int y = list_top; y < log_rule; y++)
+		mvaddch(y, LIST_WIDTH, t->ascii ? '|' : ACS_VLINE);
+	cursor = draw_list(t, list_top, log_rule - list_top);
+	draw_detail(t, list_top, log_rule - 1);
+	draw_rule(t, log_rule, 0, COLS);
+	mvaddstr(log_rule, 2, " Log ");
+	draw_log(t, log_rule + 1);
+	draw_hints(t, engine_finished(t->engine) ? " Up/Down select  r retry"
+	    "  ? help  q quit" : " Up/Down select  r retry  ? help  q quit "
+	    "(the state is saved)");
+	/* The cursor sits on the selected step, for screen readers. */
+	move(cursor, 0);
+}
+
+static bool
+run_act(struct tui *t, int action)
+{
+	size_t n = engine_count(t->engine);
+
+	switch (action) {
+	case ACTION_UP:
+		if (t->selected > 0)
+			t->selected--;
+		return true;
+	case ACTION_DOWN:
+		if (t->selected + 1 < n)
+			t->selected++;
+		return true;
+	case ACTION_FIRST:
+		t->selected = 0;
+		return true;
+	case ACTION_LAST:
+		t->selected = n ? n - 1 : 0;
+		return true;
+	case ACTION_RETRY:
+		engine_retry(t->engine, t->selected);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct screen screen_run = {
+	.name = "run",
+	.help = "The guide as a checklist: each step with its status as a "
+	    "symbol and a word, beside the selected step's detail - what it "
+	    "does and why, what was found or done, and for a failure its "
+	    "explanation and fix - above the log. Steps that do not need each "
+	    "other run at the same time. Fix a failure's cause, then retry it.",
+	.draw = run_draw,
+	.act = run_act,
+};

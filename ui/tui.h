@@ -1,0 +1,65 @@
+/*
+ * The curses wizard's shared types. The wizard reads the engine's jobs
+ * and events and sends it commands (retry, stop); it never calls the
+ * network or libgit2 itself. Each screen is one file with a vtable; the
+ * loop draws the current one when something changed, once per pass.
+ */
+#ifndef MT_UI_TUI_H
+#define MT_UI_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "engine.h"
+#include "setup.h"
+
+#define TUI_MIN_COLS 80
+#define TUI_MIN_LINES 24
+#define TUI_LOG_LINES 64
+
+struct tui;
+
+struct screen {
+	const char *name;
+	const char *help;              /* what the screen shows, for "?" */
+	void (*draw)(struct tui *t);
+	/* Act on an action of the key table; true when it was used. */
+	bool (*act)(struct tui *t, int action);
+};
+
+struct tui {
+	struct setup *setup;
+	struct engine *engine;
+	const struct screen *screen;
+	bool help;                     /* the help overlay is up */
+	bool ascii;                    /* no UTF-8 line drawing */
+	bool color;
+	bool sandbox;                  /* show the SANDBOX badge */
+	bool dirty;                    /* redraw at the next pass */
+	bool quitting;                 /* stop asked; quit once settled */
+	size_t selected;               /* the job the detail pane shows */
+	char *log[TUI_LOG_LINES];      /* the newest lines of the log */
+	size_t nlog;
+	time_t started;
+};
+
+/* Colour pairs; status is never shown by colour alone. */
+enum tui_color { TUI_OK = 1, TUI_BAD, TUI_BUSY, TUI_BADGE };
+
+extern const struct screen screen_run;
+
+/* Draw the help overlay of the current screen (screen-help.c). */
+void help_draw(struct tui *t);
+
+/* draw.c: the pieces every screen uses. */
+void draw_title(struct tui *t, const char *right);
+void draw_hints(struct tui *t, const char *hints);
+void draw_rule(struct tui *t, int y, int x, int width);
+/* Text wrapped into a box; returns the rows used. */
+int draw_wrapped(int y, int x, int width, int rows, const char *text);
+bool draw_too_small(struct tui *t);
+/* Add a line to the log tail (copied). */
+void tui_log(struct tui *t, const char *line);
+
+#endif

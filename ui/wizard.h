@@ -1,0 +1,21 @@
+/* `mlops-tui` with no command: the curses wizard. */
+#ifndef MT_UI_WIZARD_H
+#define MT_UI_WIZARD_H
+
+#include <stdbool.h>
+
+#include "setup.h"
+
+struct wizard_options {
+	struct setup_options setup;
+	bool sandbox;                  /* run the embedded sandbox */
+	bool no_color;
+};
+
+/*
+ * Run the wizard on a terminal; returns an exit status (exitcode.h).
+ * Without a terminal (or with TERM=dumb) it says to use plan and apply.
+ */
+int cmd_wizard(struct wizard_options *opt);
+
+#endif
