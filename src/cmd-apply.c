@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd-apply.h"
 #include "engine.h"
@@ -19,6 +20,7 @@ struct applier {
 	const struct apply_options *opt;
 	struct setup setup;
 	struct engine *engine;
+	bool planning;                  /* this pass only probes */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -72,7 +74,7 @@ print_job(struct applier *a, const struct engine_job *j)
 	if (j->outcome == JOB_FAILED || j->outcome == JOB_UNKNOWN)
 		explain(a, j);
 	if (j->outcome == JOB_BY_HAND && j->step->manual != NULL &&
-	    !a->opt->plan) {
+	    !a->planning) {
 		manual = engine_fill(j, j->step->manual);
 		textout_indented(4, "", manual);
 		free(manual);
@@ -81,15 +83,20 @@ print_job(struct applier *a, const struct engine_job *j)
 	fflush(stdout);
 }
 
-/* apply: each job as it starts to change something and as it settles. */
+/* apply: each job as it starts to change something and as it settles,
+ * and its progress notes. */
 static void
-on_event(const struct engine_job *j, void *arg)
+on_event(const struct engine_job *j, const char *note, void *arg)
 {
 	struct applier *a = arg;
 
-	if (a->opt->plan)
+	if (a->planning)
 		return;
-	print_job(a, j);
+	if (note != NULL) {
+		printf("    %s\n", note);
+		fflush(stdout);
+	} else
+		print_job(a, j);
 }
 
 static void
@@ -119,7 +126,7 @@ print_summary(struct applier *a)
 	for (size_t i = 0; i < engine_count(a->engine); i++)
 		changed += engine_job(a->engine, i)->changed;
 	printf("\n%zu done", n[JOB_DONE]);
-	if (!a->opt->plan)
+	if (!a->planning)
 		printf(" (%zu changed now)", changed);
 	if (n[JOB_TODO])
 		printf(", %zu to do", n[JOB_TODO]);
@@ -129,7 +136,7 @@ print_summary(struct applier *a)
 	if (n[JOB_WAITING])
 		printf(", %zu not started", n[JOB_WAITING]);
 	printf(", %zu not applicable.", n[JOB_NOT_APPLICABLE]);
-	if (a->opt->plan)
+	if (a->planning)
 		printf(" Nothing was changed.");
 	else if (changed == 0 && n[JOB_FAILED] == 0)
 		printf(" Nothing needed changing.");
@@ -151,33 +158,60 @@ exit_status(struct applier *a)
 	engine_tally(a->engine, n);
 	if (n[JOB_FAILED] > 0)
 		return MT_EXIT_STEP_FAILED;
-	if (a->opt->plan || engine_whole(a->engine))
+	if (a->planning || engine_whole(a->engine))
 		return MT_EXIT_OK;
 	return MT_EXIT_INCOMPLETE;
 }
 
+static void
+print_header(struct applier *a)
+{
+	const struct state_map *answers = &a->setup.session->state->answers;
+	const char *project = state_map_get(answers, "project");
+
+	printf("%s %s, project %s, repository %s\n", a->planning ?
+	    "Plan for" : "Applying", a->setup.conn.api.org_url, project ?
+	    project : "mlops-v2", state_map_get(answers, "repository"));
+	printf("State: %s%s\n", a->setup.state_path, a->planning ?
+	    " (read only: plan changes nothing)" : "");
+	fflush(stdout);
+}
+
+static void
+print_not_started(struct applier *a)
+{
+	printf("Stopped at the first failure; not started:\n");
+	for (size_t i = 0; i < engine_count(a->engine); i++) {
+		const struct engine_job *j = engine_job(a->engine, i);
+		char *title;
+
+		if (j->outcome != JOB_WAITING)
+			continue;
+		title = job_title(j);
+		printf("  %s\n", title);
+		free(title);
+	}
+	printf("Fix the failure's cause and run apply again to go on.\n");
+}
+
+/* One pass of the engine over the setup, printed; an exit status. */
 static int
-run(struct applier *a)
+run(struct applier *a, bool planning)
 {
 	struct engine_config cfg = { a->setup.cat, a->setup.session,
-		&a->setup.conn, a->setup.principal_secret, a->opt->plan ?
-		ENGINE_PLAN : ENGINE_APPLY, on_event, a };
+		&a->setup.conn, a->setup.principal_secret, planning ?
+		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true };
 	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
 	char *cause = NULL;
 
+	a->planning = planning;
+	engine_free(a->engine);
 	if (engine_new(&a->engine, &cfg, &cause) == -1) {
 		fprintf(stderr, "mlops-tui: %s\n", cause);
 		free(cause);
 		return MT_EXIT_STATE;
 	}
-	printf("%s %s, project %s, repository %s\n", a->opt->plan ?
-	    "Plan for" : "Applying", a->setup.conn.api.org_url, state_map_get(
-	    &a->setup.session->state->answers, "project") ? state_map_get(
-	    &a->setup.session->state->answers, "project") : "mlops-v2",
-	    state_map_get(&a->setup.session->state->answers, "repository"));
-	printf("State: %s%s\n", a->setup.state_path, a->opt->plan ?
-	    " (read only: plan changes nothing)" : "");
-	fflush(stdout);
+	print_header(a);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	while (!engine_finished(a->engine)) {
@@ -188,9 +222,11 @@ run(struct applier *a)
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	if (a->opt->plan)
+	if (planning)
 		print_plan(a);
 	print_summary(a);
+	if (engine_halted(a->engine))
+		print_not_started(a);
 	if (interrupted) {
 		printf("Stopped; run apply again to go on.\n");
 		return engine_fatal(a->engine) ? exit_status(a) :
@@ -199,14 +235,50 @@ run(struct applier *a)
 	return exit_status(a);
 }
 
+/* Without --yes: the plan, then the operator's word on the terminal. */
+static int
+confirm(struct applier *a)
+{
+	char answer[16] = "";
+	FILE *tty;
+	int rc;
+
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "mlops-tui: apply changes the organization: "
+		    "give --yes when there is no terminal to confirm on (plan "
+		    "shows what it would do)\n");
+		return MT_EXIT_USAGE;
+	}
+	if ((rc = run(a, true)) != MT_EXIT_OK)
+		return rc;
+	tty = fopen("/dev/tty", "r+");
+	if (tty == NULL)
+		return MT_EXIT_USAGE;
+	fputs("\nApply these changes? [y/N] ", tty);
+	fflush(tty);
+	if (fgets(answer, sizeof answer, tty) == NULL ||
+	    (answer[0] != 'y' && answer[0] != 'Y')) {
+		fclose(tty);
+		printf("Nothing was changed.\n");
+		return -1;
+	}
+	fclose(tty);
+	putchar('\n');
+	return MT_EXIT_OK;
+}
+
 int
 cmd_apply(const struct apply_options *opt)
 {
 	struct applier a = { .opt = opt };
 	int rc = setup_open(&a.setup, &opt->setup);
 
+	if (rc == 0 && !opt->plan && !opt->yes)
+		rc = confirm(&a);
 	if (rc == 0)
-		rc = run(&a);
+		rc = run(&a, opt->plan);
+	else if (rc == -1)
+		rc = MT_EXIT_OK;        /* the operator said no */
 	engine_free(a.engine);
 	setup_close(&a.setup);
 	return rc;

@@ -7,6 +7,7 @@
 struct apply_options {
 	struct setup_options setup;
 	bool plan;                      /* probe only, change nothing */
+	bool yes;                       /* apply without asking */
 };
 
 /*

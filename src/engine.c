@@ -24,6 +24,7 @@ struct engine {
 	char **environments;
 	size_t nenvironments;
 	bool stopped;
+	bool halted;                   /* a failure, with halt_on_failure */
 	char *fatal;
 };
 
@@ -168,7 +169,16 @@ static void
 tell(struct engine_job *j)
 {
 	if (j->engine->cfg.on_event != NULL)
-		j->engine->cfg.on_event(j, j->engine->cfg.arg);
+		j->engine->cfg.on_event(j, NULL, j->engine->cfg.arg);
+}
+
+static void
+job_note(void *ctx, const char *note)
+{
+	struct engine_job *j = ctx;
+
+	if (j->engine->cfg.on_event != NULL)
+		j->engine->cfg.on_event(j, note, j->engine->cfg.arg);
 }
 
 /* The probe again after apply, until it shows or settle_s runs out. */
@@ -217,6 +227,7 @@ apply_job(struct engine_job *j, const struct step_ops *ops,
 	}
 	record_status(j, STEP_FAILED, r->error);
 	settle(j, JOB_FAILED, r);
+	j->engine->halted |= j->engine->cfg.halt_on_failure;
 }
 
 /* A probe that found the step to do, when it cannot be applied. */
@@ -298,7 +309,7 @@ job_main(void *arg)
 		.answer = job_answer, .answer_ctx = j,
 		.secret = e->cfg.principal_secret,
 		.created = &job_record(j)->created, .save = job_save,
-		.save_ctx = j, .cancelled = &e->stopped };
+		.save_ctx = j, .note = job_note, .cancelled = &e->stopped };
 
 	set_target(j, &r);
 	r.probe = probe_new(r.api, &r.target);
@@ -381,7 +392,7 @@ needs_met(struct engine *e, struct engine_job *j)
 static void
 start_ready(struct engine *e)
 {
-	for (size_t i = 0; i < e->njobs && !e->stopped; i++) {
+	for (size_t i = 0; i < e->njobs && !e->stopped && !e->halted; i++) {
 		struct engine_job *j = &e->jobs[i];
 		char *cause = NULL;
 
@@ -426,7 +437,7 @@ engine_finished(const struct engine *e)
 {
 	if (running(e))
 		return false;
-	if (e->stopped)
+	if (e->stopped || e->halted)
 		return true;
 	for (size_t i = 0; i < e->njobs; i++)
 		if (unsettled(&e->jobs[i]))
@@ -483,6 +494,7 @@ engine_retry(struct engine *e, size_t i)
 	    j->outcome != JOB_UNKNOWN && j->outcome != JOB_BLOCKED))
 		return;
 	e->stopped = false;
+	e->halted = false;
 	/* What waited for it is judged again once it settles. */
 	for (size_t k = 0; k < e->njobs; k++)
 		if (e->jobs[k].outcome == JOB_BLOCKED || k == i) {
@@ -503,6 +515,12 @@ void
 engine_stop(struct engine *e)
 {
 	e->stopped = true;
+}
+
+bool
+engine_halted(const struct engine *e)
+{
+	return e->halted;
 }
 
 const char *

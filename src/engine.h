@@ -68,8 +68,13 @@ struct engine_job {
 	struct fiber *fiber;           /* while it runs */
 };
 
-/* Called when a job starts to change something, and when it settles. */
-typedef void (*engine_event_fn)(const struct engine_job *job, void *arg);
+/*
+ * Called when a job starts to change something and when it settles (note
+ * NULL), and with a note on its progress while it runs (a run's web
+ * address, how long a wait has lasted).
+ */
+typedef void (*engine_event_fn)(const struct engine_job *job,
+    const char *note, void *arg);
 
 struct engine_config {
 	const struct catalog *catalog;
@@ -79,6 +84,7 @@ struct engine_config {
 	enum engine_mode mode;
 	engine_event_fn on_event;
 	void *arg;
+	bool halt_on_failure;          /* start nothing new after a failure */
 };
 
 /* Build the jobs of the session's setup. -1 with *cause when it cannot. */
@@ -100,6 +106,8 @@ void engine_retry(struct engine *e, size_t i);
 /* Step until every job is settled (the command line). */
 void engine_run(struct engine *e);
 bool engine_finished(const struct engine *e);
+/* Whether a failure stopped the run (halt_on_failure). */
+bool engine_halted(const struct engine *e);
 /* The operator stops: running jobs end at their next wait, the state
  * keeps them as running (interrupted), nothing new starts. */
 void engine_stop(struct engine *e);

@@ -31,6 +31,7 @@ struct options {
 	struct apply_options apply;
 	bool apply_option_given;
 	struct wizard_options wizard;
+	bool yes_given;
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
 };
@@ -39,7 +40,7 @@ enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
-	APPLY_ANSWERS, APPLY_PRINCIPAL, WIZARD_SANDBOX,
+	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_YES, WIZARD_SANDBOX,
 };
 
 static void
@@ -55,7 +56,7 @@ usage(FILE *out)
 "                        [--subscription ID]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
-"       mlops-tui [--state FILE] plan|apply [--answers FILE]\n"
+"       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
 "                        [--principal-file FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
@@ -92,6 +93,7 @@ usage(FILE *out)
 "      --no-color    no colours (also when NO_COLOR is set)\n"
 "      --json        status, doctor: machine-readable output\n"
 "      --sandbox     the wizard: run on the embedded sandbox\n"
+"      --yes         apply: do not ask first (needed without a terminal)\n"
 "      --answers FILE\n"
 "                    wizard, plan, apply: the operator's answers (YAML; see\n"
 "                    mlops-tui(5)); needed for a new setup\n"
@@ -295,6 +297,8 @@ check_command_options(struct options *opt)
 	bool applies = is_command(opt, "plan") || is_command(opt, "apply") ||
 	    opt->command == NULL;
 
+	if (opt->yes_given && !is_command(opt, "apply"))
+		return usage_error("--yes goes with the apply command");
 	if (opt->wizard.sandbox && opt->command != NULL)
 		return usage_error("--sandbox goes with the wizard (no "
 		    "command); for the sandbox alone, use the sim command");
@@ -370,6 +374,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "answers", required_argument, NULL, APPLY_ANSWERS },
 		{ "principal-file", required_argument, NULL, APPLY_PRINCIPAL },
 		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
+		{ "yes", no_argument, NULL, APPLY_YES },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -401,6 +406,10 @@ parse_options(int argc, char **argv, struct options *opt)
 		case APPLY_ANSWERS:
 			opt->apply.setup.answers_path = optarg;
 			opt->apply_option_given = true;
+			break;
+		case APPLY_YES:
+			opt->apply.yes = true;
+			opt->yes_given = true;
 			break;
 		case WIZARD_SANDBOX:
 			opt->wizard.sandbox = true;

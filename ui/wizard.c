@@ -163,11 +163,11 @@ on_key(struct tui *t, int ch)
 /* ---- the engine's events ---------------------------------------------------- */
 
 static void
-on_event(const struct engine_job *j, void *arg)
+on_event(const struct engine_job *j, const char *note, void *arg)
 {
 	struct tui *t = arg;
-	const char *text = j->error && j->outcome != JOB_DONE ? j->error :
-	    j->detail;
+	const char *text = note ? note : j->error && j->outcome != JOB_DONE ?
+	    j->error : j->detail;
 	char *line = xasprintf("%s %s%s%s%s%s", job_outcome_symbol(j->outcome),
 	    j->step->title, j->environment ? " (" : "", j->environment ?
 	    j->environment : "", j->environment ? ")" : "", text ? ": " : "");
@@ -235,7 +235,7 @@ static int
 run_wizard(struct tui *t, struct setup *s, bool no_color)
 {
 	struct engine_config cfg = { s->cat, s->session, &s->conn,
-		s->principal_secret, ENGINE_APPLY, on_event, t };
+		s->principal_secret, ENGINE_APPLY, on_event, t, false };
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	char *cause = NULL;
 	int rc;

@@ -156,6 +156,8 @@ pipeline_run(struct step_run *r, const char *project, long pipeline,
 		state_map_remove(r->created, "run_over");
 		run_record(r, "run", text);
 		free(text);
+		run_note(r, "run %ld of %s: %s/%s/_build/results?buildId=%ld",
+		    run, name, r->api->org_url, r->target.project, run);
 	}
 	if (follow_run(r, project, run, name) == -1) {
 		run_record(r, "run_over", "failed");

@@ -88,6 +88,21 @@ run_fail(struct step_run *r, const char *error_id, const char *fmt, ...)
 }
 
 void
+run_note(struct step_run *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	if (r->note == NULL)
+		return;
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	r->note(r->save_ctx, text);
+	free(text);
+}
+
+void
 run_record(struct step_run *r, const char *key, const char *value)
 {
 	if (value == NULL)
@@ -223,6 +238,14 @@ run_poll(struct step_run *r, const struct poll_spec *spec,
 			return rc;
 		if (!run_sleep(r, spec->interval_ms))
 			return run_fail(r, NULL, "stopped");
+		/* A long wait says it is still waiting, once a minute. */
+		if ((i + 1) * spec->interval_ms / 60000 !=
+		    i * spec->interval_ms / 60000) {
+			long s = (long)(i + 1) * spec->interval_ms / 1000;
+
+			run_note(r, "still waiting for %s (%ld:%02ld)",
+			    spec->what, s / 60, s % 60);
+		}
 	}
 	return run_fail(r, NULL, "%s did not finish", spec->what);
 }

@@ -44,6 +44,7 @@ struct step_run {
 	struct state_map *created;     /* what the step made: ids, names */
 	void (*save)(void *ctx);       /* save the state file now */
 	void *save_ctx;
+	void (*note)(void *ctx, const char *text); /* progress, shown */
 	bool *cancelled;               /* set when the operator stops */
 	char *detail;                  /* what was found, or done */
 	char *error;                   /* why it failed; NULL: it did not */
@@ -76,6 +77,9 @@ void run_detail(struct step_run *r, const char *fmt, ...)
 /* Fail with an errors.yml id (or NULL) and a message; returns -1. */
 int run_fail(struct step_run *r, const char *error_id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Tell the operator how it goes (a run's address, a long wait). */
+void run_note(struct step_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Record what the step made and save it at once, so that a crash right
  * after cannot make it again (kept in the state file; never a secret). */
 void run_record(struct step_run *r, const char *key, const char *value);

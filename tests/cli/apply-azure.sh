@@ -26,7 +26,7 @@ environments:
 EOF
 out="$tap_tmp/apply.out"
 mt() { # ARGS...: apply with the sandbox's PAT and an Azure device sign-in
-	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" \
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
 	    --tenant "$SIM_TENANT" --azure-sign-in device "$@" >"$out" 2>&1 </dev/null
 	rc=$?
 	cat "$out" >> "$tap_tmp/all-output"
@@ -53,7 +53,8 @@ contains "$(cat "$out")" "[x] Run the infrastructure pipeline (prod): bicep-ado-
 contains "$(cat "$out")" "[!] Run the model training pipeline (prod): run " "training fails on the shipped template..."
 contains "$(cat "$out")" "No image label found to route agent pool" "... with the timeline's message"
 contains "$(cat "$out")" 'change "vmImage: ubuntu-20.04" to' "... and the fix from errors.yml"
-contains "$(cat "$out")" "[ ] Run the online endpoint deployment pipeline (prod): waits for 'training-pipeline' (failed)" "what follows waits"
+contains "$(cat "$out")" "$(printf 'Stopped at the first failure; not started:\n  Run the online endpoint deployment pipeline (prod)')" "it stops at the first failure and says what was not started"
+contains "$(cat "$out")" "of deploy-model-training-pipeline: $SIM_URL/mlops-v2/_build/results?buildId=" "each run's web address is shown"
 sim_tokens
 is "$(ours)" 1 "one secret made, held by the connection"
 ws="subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4711prod"

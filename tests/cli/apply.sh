@@ -24,6 +24,7 @@ environments:
 EOF
 
 mt() { # COMMAND ARGS...: plan or apply with the sandbox's PAT; sets $rc
+	[ "$1" = apply ] && set -- "$@" --yes
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" "$@" --log "$log" \
 	    >"$out" 2>&1 </dev/null
 	rc=$?
@@ -54,6 +55,16 @@ contains "$(cat "$out")" "[?] Provide a service principal for the environment (p
 contains "$(cat "$out")" "Nothing was changed." "plan: says it changed nothing"
 is "$(changes)" "" "plan: not one request that changes anything"
 is "$(state_file)" "" "plan: no state file written"
+
+# ---- apply asks first, on a terminal; without one it needs --yes ----------
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" </dev/null >"$out" 2>&1
+is "$?" 2 "apply without --yes and without a terminal: exit status 2"
+contains "$(cat "$out")" "give --yes when there is no terminal to confirm on" "and says why"
+echo n | AZURE_DEVOPS_EXT_PAT="$SIM_PAT" script -qec "'$MLOPS_TUI' apply --answers '$answers'" /dev/null >"$out" 2>&1
+contains "$(cat "$out")" "[+] Create the mlops-v2 project" "on a terminal, apply shows the plan first..."
+contains "$(cat "$out")" "Apply these changes? [y/N]" "... and asks"
+contains "$(cat "$out")" "Nothing was changed." "answered no, it changes nothing"
+is "$(changes)" "" "not one request that changes anything"
 
 # ---- apply: the steps it can do, each once ------------------------------
 : > "$SIM_LOG"
@@ -131,7 +142,7 @@ kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 rm -f "$SIM_LOG"
 sim_start --reset --faults 'latency=150'
 sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" >"$tap_tmp/killed.out" 2>&1 </dev/null &
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" >"$tap_tmp/killed.out" 2>&1 </dev/null &
 victim=$!
 started_imports() { grep -q 'importRequests' "$SIM_LOG"; }
 wait_for 30 started_imports
@@ -152,7 +163,7 @@ rm -f "$SIM_LOG" "$state_dir"/*
 # Imports that take 600 ms, so that the signal lands while they run.
 sim_start --reset --time-scale 0.1
 sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" >"$out" 2>&1 </dev/null &
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" >"$out" 2>&1 </dev/null &
 victim=$!
 wait_for 30 started_imports
 kill -INT "$victim"

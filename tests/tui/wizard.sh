@@ -3,9 +3,10 @@
 # never for a fixed time.
 . "$top_srcdir/tests/lib.sh"
 
-sock="mt-wizard-$$"
+sock="mt-wizard-$$-0"
+starts=0
 unset TMUX
-trap 'tmux -L "$sock" kill-server 2>/dev/null' EXIT
+trap 'for n in $(seq 0 $starts); do tmux -L "mt-wizard-$$-$n" kill-server 2>/dev/null; done' EXIT
 pane() { tmux -L "$sock" capture-pane -p -t w; }
 shows() { pane | grep -qF -- "$1"; }
 # start ENV...: the wizard on the embedded sandbox, in a new window; its
@@ -13,6 +14,9 @@ shows() { pane | grep -qF -- "$1"; }
 start() {
 	rm -f "$tap_tmp/status"
 	tmux -L "$sock" kill-server 2>/dev/null
+	# A new server each time: a dying one may still hold the old socket.
+	starts=$((starts + 1))
+	sock="mt-wizard-$$-$starts"
 	tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
 	    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' $* '$MLOPS_TUI' --sandbox; echo \$? > '$tap_tmp/status'; sleep 600"
 }
@@ -20,7 +24,7 @@ world() { jq "$1" "$XDG_STATE_HOME/mlops-tui/sandbox/world.json"; }
 
 # ---- the whole guide on the sandbox, to the finish ---------------------------
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
-wait_for 20 shows "[x] Create the mlops-v2 project"
+wait_for 60 shows "[x] Create the mlops-v2 project"
 tap_result $? "the checklist shows the project created"
 contains "$(pane | head -n 1)" "SANDBOX" "the SANDBOX badge is on the screen"
 contains "$(pane | sed -n 2p)" "────" "UTF-8 line drawing in a UTF-8 locale"
@@ -41,7 +45,7 @@ tap_result $? "a terminal smaller than 80x24 asks to be enlarged"
 tmux -L "$sock" resize-window -t w -x 80 -y 24
 wait_for 5 shows "Up/Down select"
 tap_result $? "resized back, the screen is redrawn"
-wait_for 60 shows "finished"
+wait_for 120 shows "finished"
 tap_result $? "the whole guide runs to the end"
 contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
 contains "$(pane)" "/mlops-v2/_git/taxi-fare-regression" "with the repository's URL"
@@ -54,12 +58,13 @@ is "$(jq -r '[.steps[] | select(.id == "verify-azure") | .status] | join("")' "$
 # ---- killed mid-run, started again: it resumes, nothing made twice ------------
 rm -rf "$XDG_STATE_HOME/mlops-tui"
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
-wait_for 20 shows "[x] Import the mlops-templates"
-pkill -KILL -x -f "$MLOPS_TUI --sandbox"
-wait_for 10 test -s "$tap_tmp/status"
-tap_result $? "SIGKILLed mid-run"
+wait_for 60 shows "[x] Import the mlops-templates"
+victim=$(pgrep -x -f "$MLOPS_TUI --sandbox")
+kill -KILL $victim
+wait_for 20 test -s "$tap_tmp/status"
+is "$(cat "$tap_tmp/status")" 137 "SIGKILLed mid-run"
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
-wait_for 60 shows "finished"
+wait_for 120 shows "finished"
 tap_result $? "started again, it resumes and runs to the end"
 is "$(world '[.projects[] | select(.name == "mlops-v2")] | length')" 1 "one project"
 is "$(world '[.definitions[] | select(.name == "initialise-project")] | length')" 1 "one initialise-project pipeline"
@@ -70,7 +75,7 @@ is "$(cat "$tap_tmp/status")" 0 "Ctrl-C quits as q does"
 
 # ---- ASCII and no colour ----------------------------------------------------------
 start LANG=C LC_ALL=C NO_COLOR=1
-wait_for 20 shows "Up/Down select"
+wait_for 60 shows "Up/Down select"
 tap_result $? "it starts in the C locale"
 contains "$(pane | sed -n 2p)" "------" "ASCII line drawing outside a UTF-8 locale"
 lacks "$(tmux -L "$sock" capture-pane -p -e -t w)" "[32m" "NO_COLOR: no colour escapes on the screen"
@@ -84,6 +89,6 @@ is "$rc" 2 "no terminal: exit status 2"
 contains "$err" "use 'mlops-tui plan' and 'mlops-tui apply' instead" "and a pointer to plan and apply"
 out=$(TERM=dumb script -qec "'$MLOPS_TUI' --sandbox" /dev/null 2>&1) && rc=0 || rc=$?
 contains "$out" "TERM other than dumb" "TERM=dumb: the same message"
-out=$(script -qec "'$MLOPS_TUI'" /dev/null 2>&1)
+out=$(TERM=xterm script -qec "'$MLOPS_TUI'" /dev/null 2>&1)
 contains "$out" "give --answers FILE" "no answers: says what to give, or --sandbox"
 done_testing
