@@ -407,6 +407,53 @@ answers_load(struct state *st, const char *path, const struct catalog *cat,
 	return rc;
 }
 
+/* Whether line holds key as a mapping key (block or flow style). */
+static bool
+line_has_key(const char *line, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i + klen < len; i++) {
+		if (strncmp(line + i, key, klen) != 0 || line[i + klen] != ':')
+			continue;
+		if (i == 0 || strchr(" \t{,", line[i - 1]) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The line of the field a message is about ("environments.prod.postfix:
+ * ..."): each part of the dotted path looked for after the one before.
+ * 0 when it cannot be found.
+ */
+static int
+field_line(const char *text, const char *msg)
+{
+	char *path = xstrndup(msg, strcspn(msg, ": ")), *save = NULL;
+	const char *line = text;
+	int number = 1, found = 0;
+
+	for (char *part = strtok_r(path, ".", &save); part != NULL;
+	    part = strtok_r(NULL, ".", &save)) {
+		found = 0;
+		for (; *line != '\0' && !found; number++) {
+			size_t len = strcspn(line, "\n");
+
+			if (line[strspn(line, " \t")] != '#' &&
+			    line_has_key(line, len, part))
+				found = number;
+			else
+				line += len + (line[len] == '\n');
+		}
+		if (!found)
+			break;
+		number--;
+	}
+	free(path);
+	return found;
+}
+
 int
 answers_parse(struct state *st, const char *path, const char *text,
     size_t len, const struct catalog *cat, char **cause)
@@ -422,7 +469,10 @@ answers_parse(struct state *st, const char *path, const char *text,
 	}
 	msg = check_document(cat, doc);
 	if (msg != NULL) {
-		*cause = xasprintf("%s: %s", path, msg);
+		int line = field_line(text, msg);
+
+		*cause = line ? xasprintf("%s:%d: %s", path, line, msg) :
+		    xasprintf("%s: %s", path, msg);
 		free(msg);
 		json_decref(doc);
 		return -1;

@@ -1,0 +1,173 @@
+/* The answers: every field's rule, the example file, errors with lines. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "catalog.h"
+#include "state.h"
+#include "tap.h"
+#include "xalloc.h"
+
+/* Each field with a value its rule allows and one it refuses, and what
+ * the refusal must say. */
+static const struct {
+	const char *key, *good, *bad, *says;
+} cases[] = {
+	{ "organization", "https://dev.azure.com/contoso", "ftp://x", "not a URL" },
+	{ "organization", "http://127.0.0.1:8080/sandbox",
+	    "http://dev.azure.com/contoso", "only for loopback" },
+	{ "project", "mlops-v2", "_hidden", "may not start with _" },
+	{ "project", "my project", "a/b", "may not contain '/'" },
+	{ "repository", "taxi-fare-regression", "taxi fare", "spaces" },
+	{ "template_repository", "mlops-project-template", "", "1 to 64" },
+	{ "project_type", "nlp", "tabular", "classical, cv or nlp" },
+	{ "interface", "python-sdk-v2", "python-sdk-v1", "can no longer be" },
+	{ "infrastructure", "terraform", "arm", "bicep or terraform" },
+	{ "initialise_way", "local", "manual", "use pipeline or local" },
+	{ "principal_way", "federated", "borrowed",
+	    "use create, existing or federated" },
+	{ "environments", "prod,dev", "prod,qa", "use prod or dev" },
+	{ "branch", "develop", "my branch", "not a valid branch name" },
+	{ "service_connection", "Azure-ARM-Prod", "", "1 to 256" },
+	{ "subscription_id", "0a1b2c3d-0000-4000-8000-00000000abcd", "1234",
+	    "not an id of the form" },
+	{ "tenant_id", "0a1b2c3d-0000-4000-8000-00000000abcd", "contoso.com",
+	    "not an id of the form" },
+	{ "client_id", "0a1b2c3d-0000-4000-8000-00000000abcd", "x",
+	    "not an id of the form" },
+	{ "namespace", "contoso", "Contoso", "lowercase letters and digits" },
+	{ "postfix", "0042", "00-42", "lowercase letters and digits" },
+	{ "location", "westeurope", "West Europe", "not an Azure region" },
+	{ "deploy_online", "true", "yes", "use true or false" },
+	{ "deploy_batch", "false", "no", "use true or false" },
+	{ "fix_defects", "true", "1", "use true or false" },
+	{ "client_secret", NULL, "hunter2", "secrets never go in answers" },
+	{ "colour", NULL, "blue", "not an answer mlops-tui knows" },
+};
+
+static void
+test_rules(void)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *msg;
+
+		if (cases[i].good != NULL) {
+			msg = answers_problem(cases[i].key, cases[i].good);
+			tap_ok(msg == NULL, "%s: '%s' is allowed", cases[i].key,
+			    cases[i].good);
+			free(msg);
+		}
+		msg = answers_problem(cases[i].key, cases[i].bad);
+		tap_contains(msg, cases[i].says, "%s: '%s' is refused, saying "
+		    "what is allowed", cases[i].key, cases[i].bad);
+		tap_ok(msg != NULL && strncmp(msg, cases[i].key,
+		    strlen(cases[i].key)) == 0, "%s: the message names the "
+		    "field", cases[i].key);
+		free(msg);
+	}
+}
+
+static char *
+parse_error(const struct catalog *cat, const char *text)
+{
+	struct state *st = state_new();
+	char *cause = NULL;
+
+	if (answers_parse(st, "a.yml", text, strlen(text), cat, &cause) == 0)
+		cause = xstrdup("(accepted)");
+	tap_ok(st->answers.count == 0, "a refused file leaves the state "
+	    "unchanged");
+	state_free(st);
+	return cause;
+}
+
+static void
+test_file(const struct catalog *cat, const char *example)
+{
+	struct state *st = state_new();
+	char *cause = NULL;
+
+	tap_ok(answers_load(st, example, cat, &cause) == 0,
+	    "templates/answers.example.yml is valid: %s", cause ? cause : "");
+	tap_is_str(state_map_get(&st->answers, "repository"),
+	    "taxi-fare-regression", "its repository");
+	tap_is_str(state_map_get(&st->environments[0].answers, "postfix"),
+	    "4711", "its prod postfix");
+	tap_is_str(state_map_get(&st->answers, "environments"), "prod",
+	    "the environments answer follows the environments given");
+	tap_ok(answers_complete(st, &cause) == 0, "and it makes a whole setup");
+	state_free(st);
+	free(cause);
+
+	cause = parse_error(cat, "organization: https://dev.azure.com/c\n"
+	    "repository: r\n# a comment\nenvironments:\n  prod:\n"
+	    "    namespace: ok\n    postfix: \"47_11\"\n");
+	tap_contains(cause, "a.yml:7: environments.prod.postfix: '47_11'",
+	    "an error names the file, the line and the field");
+	free(cause);
+	cause = parse_error(cat, "organization: https://dev.azure.com/c\n"
+	    "colour: blue\n");
+	tap_contains(cause, "a.yml:2: colour: not an answer",
+	    "an unknown field: its line");
+	free(cause);
+	cause = parse_error(cat, "environments: {prod: {location: Mars}}\n");
+	tap_contains(cause, "a.yml:1: environments.prod.location",
+	    "a field in flow style: its line");
+	free(cause);
+	cause = parse_error(cat, "environments:\n  prod:\n    project: x\n");
+	tap_contains(cause, "not an answer per environment",
+	    "a setup-wide field inside an environment is refused");
+	free(cause);
+	cause = parse_error(cat, "organization: [a, b\n");
+	tap_contains(cause, "not YAML", "broken YAML is refused");
+	free(cause);
+}
+
+static void
+test_complete(const struct catalog *cat)
+{
+	struct state *st = state_new();
+	char *cause = NULL;
+	const char *defaults = "organization: https://dev.azure.com/c\n"
+	    "repository: r\nenvironments:\n  prod:\n    namespace: mlopsv2\n"
+	    "    postfix: \"0001\"\n";
+
+	tap_ok(answers_complete(st, &cause) == -1, "an empty setup is not "
+	    "whole");
+	tap_contains(cause, "organization: not given", "it names the missing "
+	    "organization");
+	free(cause);
+	cause = NULL;
+	answers_parse(st, "a.yml", defaults, strlen(defaults), cat, &cause);
+	tap_ok(answers_complete(st, &cause) == -1, "the accelerator's default "
+	    "names are refused");
+	tap_contains(cause, "mlopsv2 with postfix 0001 is the accelerator's "
+	    "default", "saying why");
+	free(cause);
+	state_free(st);
+}
+
+int
+main(void)
+{
+	const char *src = getenv("top_srcdir");
+	char *steps = xasprintf("%s/templates/steps.yml", src ? src : ".");
+	char *example = xasprintf("%s/templates/answers.example.yml",
+	    src ? src : ".");
+	struct catalog *cat = NULL;
+	char *cause = NULL;
+
+	if (catalog_load(&cat, steps, &cause) != 0) {
+		tap_diag("%s", cause);
+		return 1;
+	}
+	test_rules();
+	test_file(cat, example);
+	test_complete(cat);
+	catalog_free(cat);
+	free(example);
+	free(steps);
+	return tap_done();
+}
