@@ -78,6 +78,34 @@ shows_name(const struct http_response *r, void *arg)
 	return same;
 }
 
+/*
+ * A lost create found by its lookup: the object itself, as the create
+ * would have answered, rather than the list the lookup gave.
+ */
+static json_t *
+recovered_object(struct api_call *call, json_t *doc)
+{
+	json_t *item, *found = NULL;
+	size_t i;
+
+	if (call->lookup_name == NULL || !json_is_array(json_object_get(doc,
+	    "value")))
+		return doc;
+	json_array_foreach(json_object_get(doc, "value"), i, item) {
+		const char *name = json_string_value(json_object_get(item,
+		    "name"));
+
+		if (name == NULL)
+			name = json_string_value(json_object_get(item,
+			    "displayName"));
+		if (found == NULL && name != NULL &&
+		    strcasecmp(name, call->lookup_name) == 0)
+			found = json_incref(item);
+	}
+	json_decref(doc);
+	return found ? found : json_object();
+}
+
 /* The URL of the next page, or NULL. */
 static char *
 next_page(struct api_call *call, const struct http_response *r,
@@ -115,6 +143,8 @@ on_done(const struct http_response *r, void *arg)
 		return;
 	}
 	doc = api_json(r->body, r->len);
+	if (r->recovered && !call->spec.collection)
+		doc = recovered_object(call, doc);
 	if (!call->spec.collection) {
 		call->result = doc ? doc : json_object();
 		call->done = true;

@@ -28,6 +28,7 @@ struct transfer {
 	long long started_ms;
 	long long due_ms;                /* when a waiting retry starts */
 	bool looking_up;                 /* this attempt is the lookup */
+	unsigned lookups;                /* lookups that did not show it */
 	bool waiting;                    /* not in the multi handle */
 	struct transfer *next;
 };
@@ -235,6 +236,11 @@ start(struct transfer *t)
 	curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "GET") == 0)
 		curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
+	else
+		/* On a reused connection that dies before the answer, libcurl
+		 * sends the request again by itself: a create made twice. A
+		 * fresh connection leaves the retry, and the lookup, to us. */
+		curl_easy_setopt(t->easy, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
@@ -288,6 +294,10 @@ jitter(struct http *h)
 	return (double)((x ^ (x >> 31)) >> 11) / 9007199254740992.0;
 }
 
+/* A list lookup that does not show a lost create this often: resend. */
+#define LOOKUPS_BEFORE_RESEND 2
+#define THROTTLE_FACTOR 4
+
 /* Wait before the next attempt: Retry-After, or capped back-off. */
 static void
 schedule_retry(struct transfer *t)
@@ -306,6 +316,18 @@ schedule_retry(struct transfer *t)
 		wait = backoff;
 	t->due_ms = now_ms() + wait;
 	t->waiting = true;
+}
+
+/*
+ * How many attempts a request gets. Throttling is the service asking for
+ * patience, not a failure: a 429 gets more tries, each after the wait
+ * the service asks for.
+ */
+static unsigned
+max_attempts(const struct transfer *t)
+{
+	return t->resp.status == 429 ? t->h->max_attempts * THROTTLE_FACTOR :
+	    t->h->max_attempts;
 }
 
 static bool
@@ -362,16 +384,19 @@ completed(struct transfer *t, CURLcode code)
 		if (lookup_found(t)) {
 			t->resp.recovered = true;
 			finish(t);
-		} else if (code == CURLE_OK && t->resp.status == 404) {
+		} else if (code == CURLE_OK && (t->resp.status == 404 ||
+		    (t->resp.status < 300 && ++t->lookups >= LOOKUPS_BEFORE_RESEND))) {
+			/* Not there (a list shows it once it is, given a
+			 * moment to settle): it was not created; send again. */
 			t->looking_up = false;
-			start(t);            /* not created: send it again */
-		} else if (t->resp.attempts < t->h->max_attempts)
+			start(t);
+		} else if (t->resp.attempts < max_attempts(t))
 			schedule_retry(t);   /* look again later */
 		else
 			finish(t);
 		return;
 	}
-	if (retryable(t, code) && t->resp.attempts < t->h->max_attempts) {
+	if (retryable(t, code) && t->resp.attempts < max_attempts(t)) {
 		if (outcome_unknown(t, code))
 			t->looking_up = true;
 		schedule_retry(t);

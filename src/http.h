@@ -62,7 +62,7 @@ struct http_response {
 struct http_options {
 	const char *log_path;            /* NULL: no log */
 	long timeout_ms;                 /* per attempt; 0: 30000 */
-	unsigned max_attempts;           /* 0: 6 */
+	unsigned max_attempts;           /* 0: 6 (a 429 gets 4 times as many) */
 	unsigned base_backoff_ms;        /* 0: 500 */
 	unsigned max_backoff_ms;         /* 0: 30000 */
 };

@@ -246,11 +246,20 @@ apply_import(struct step_run *r)
 		if (id != 0)
 			record_import(r, id);
 	}
-	if (run_recorded(r, "import") != NULL || start_import(r, project,
-	    repo) == 0) {
-		import = run_recorded(r, "import");
-		rc = follow_import(r, project, repo, strtol(import, NULL, 10));
+	if (run_recorded(r, "import") == NULL &&
+	    start_import(r, project, repo) == -1) {
+		/* An import request is not a create the engine can look up:
+		 * an answer lost after it started shows as "not empty". */
+		long id = import_in_flight(r, project, repo);
+
+		if (id != 0) {
+			free(r->error);
+			r->error = NULL;
+			record_import(r, id);
+		}
 	}
+	if ((import = run_recorded(r, "import")) != NULL)
+		rc = follow_import(r, project, repo, strtol(import, NULL, 10));
 	if (rc == 0)
 		run_detail(r, "imported github.com/Azure/%s", import_name(r));
 	free(repo);

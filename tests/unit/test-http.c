@@ -176,9 +176,10 @@ test_calls(void)
 static void
 test_retry_after(void)
 {
-	struct sim *sim = sandbox("429=1@*/connectionData,retry-after=2");
+	struct sim *sim = sandbox("429=1@*/connectionData,retry-after=1");
 	struct credential *pat = credential_new(CREDENTIAL_PAT, sim_pat(sim));
-	struct http_options opt = { .max_attempts = 2 };
+	/* Throttling gets four times the attempts of a failure. */
+	struct http_options opt = { .max_attempts = 1 };
 	struct http *h = NULL;
 	struct result r = { 0 };
 	char *cause = NULL, *url = xasprintf("%s/_apis/connectionData",
@@ -188,9 +189,10 @@ test_retry_after(void)
 	http_new(&h, &opt, &cause);
 	get(h, url, pat, &r);
 	took = ms() - start;
-	tap_ok(r.status == 429 && r.kind == API_THROTTLED && r.attempts == 2,
-	    "429 twice: tried twice, then reported as throttled");
-	tap_ok(took >= 2000, "it waited Retry-After (2 s) between the tries "
+	tap_ok(r.status == 429 && r.kind == API_THROTTLED && r.attempts == 4,
+	    "429 every time: tried four times (a throttled request gets four "
+	    "times the attempts), then reported as throttled (%u)", r.attempts);
+	tap_ok(took >= 3000, "it waited Retry-After (1 s) between the tries "
 	    "(%lld ms)", took);
 	free(r.code);
 	free(r.body);
