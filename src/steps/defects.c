@@ -1,10 +1,11 @@
 /*
  * The accelerator's shipped defects that fail its pipelines, fixed on
- * main as the known-problems table says (mlops-v2-facts.md section 5,
- * rows 6 and 15): the retired ubuntu-20.04 agent image, and the pip
- * command line of mlops-templates that installs a package named
- * "install". A file without the defect is left alone; one that is
- * missing (another scenario, another provider) is skipped.
+ * main as the known-problems table says (mlops-v2-facts.md section 5):
+ * the retired ubuntu-20.04 agent image, the pip command line of
+ * mlops-templates that installs a package named "install", and for
+ * terraform the client_secret variable the plan passes but the shipped
+ * variables.tf does not declare. A file without the defect is left
+ * alone; one that is missing (another scenario or provider) is skipped.
  */
 #include "config.h"
 
@@ -15,13 +16,18 @@
 #include "steps/step.h"
 #include "xalloc.h"
 
-/* A defect: where it may be, what shows it, and how a line is fixed. */
+/*
+ * A defect: where it may be, what shows it, and how it is fixed - a line
+ * holding shows rewritten, or (absent) the missing text appended.
+ */
 struct defect {
 	bool in_templates;           /* mlops-templates, else the ML repo */
 	const char *path;
 	const char *shows;           /* text of the broken line */
 	/* The fixed text for a line holding shows, indent its indentation. */
 	char *(*fix)(const char *line, size_t indent_len);
+	bool absent;                 /* the defect is shows missing */
+	const char *append;          /* then this is added at the end */
 };
 
 static char *
@@ -45,20 +51,29 @@ split_pip(const char *line, size_t indent)
 }
 
 static const struct defect defects[] = {
-	{ false, "/mlops/devops-pipelines/deploy-model-training-pipeline.yml",
-	    "vmImage: ubuntu-20.04", latest_image },
-	{ false, "/mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml",
-	    "vmImage: ubuntu-20.04", latest_image },
-	{ false, "/mlops/devops-pipelines/deploy-batch-endpoint-pipeline.yml",
-	    "vmImage: ubuntu-20.04", latest_image },
-	{ false, "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml",
-	    "vmImage: ubuntu-20.04", latest_image },
-	{ false, "/config-infra-prod.yml", "ap_vm_image: ubuntu-20.04",
-	    latest_image },
-	{ false, "/config-infra-dev.yml", "ap_vm_image: ubuntu-20.04",
-	    latest_image },
-	{ true, "/templates/aml-cli-v2/install-az-cli.yml",
-	    "--force-reinstall pip pip install ", split_pip },
+	{ .path = "/mlops/devops-pipelines/deploy-model-training-pipeline.yml",
+	    .shows = "vmImage: ubuntu-20.04", .fix = latest_image },
+	{ .path = "/mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml",
+	    .shows = "vmImage: ubuntu-20.04", .fix = latest_image },
+	{ .path = "/mlops/devops-pipelines/deploy-batch-endpoint-pipeline.yml",
+	    .shows = "vmImage: ubuntu-20.04", .fix = latest_image },
+	{ .path = "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml",
+	    .shows = "vmImage: ubuntu-20.04", .fix = latest_image },
+	{ .path = "/config-infra-prod.yml",
+	    .shows = "ap_vm_image: ubuntu-20.04", .fix = latest_image },
+	{ .path = "/config-infra-dev.yml",
+	    .shows = "ap_vm_image: ubuntu-20.04", .fix = latest_image },
+	{ .in_templates = true,
+	    .path = "/templates/aml-cli-v2/install-az-cli.yml",
+	    .shows = "--force-reinstall pip pip install ", .fix = split_pip },
+	/* mlops-templates' terraform plan and apply pass -var client_secret,
+	 * which the shipped variables.tf no longer declares. */
+	{ .path = "/infrastructure/variables.tf",
+	    .shows = "variable \"client_secret\"", .absent = true,
+	    .append = "\nvariable \"client_secret\" {\n"
+	    "  description = \"The service principal's secret, which the "
+	    "pipeline passes\"\n  type        = string\n"
+	    "  sensitive   = true\n  default     = \"\"\n}\n" },
 };
 #define NDEFECTS (sizeof defects / sizeof *defects)
 
@@ -89,6 +104,16 @@ read_main(struct step_run *r, const char *project, const struct defect *d,
 	return text;
 }
 
+/* Whether text (NULL: no such file) has defect d. */
+static bool
+has_defect(const struct defect *d, const char *text)
+{
+	if (text == NULL)
+		return false;
+	return d->absent ? strstr(text, d->shows) == NULL :
+	    strstr(text, d->shows) != NULL;
+}
+
 /* text with every line that shows d fixed; NULL when none does. */
 static char *
 fixed_text(const struct defect *d, const char *text)
@@ -96,6 +121,11 @@ fixed_text(const struct defect *d, const char *text)
 	char *out = xstrdup(""), *more;
 	bool changed = false;
 
+	if (d->absent) {
+		free(out);
+		return has_defect(d, text) ? xasprintf("%s%s", text, d->append) :
+		    NULL;
+	}
 	for (const char *line = text; *line != '\0';) {
 		size_t len = strcspn(line, "\n");
 		char *copy = xstrndup(line, len), *fixed = NULL;
@@ -131,7 +161,7 @@ find_defects(struct step_run *r, const char *project, bool *present)
 
 		if (failed)
 			return -1;
-		present[i] = text != NULL && strstr(text, defects[i].shows);
+		present[i] = has_defect(&defects[i], text);
 		found += present[i];
 		free(text);
 	}

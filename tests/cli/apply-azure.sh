@@ -104,7 +104,7 @@ new_world() { # PRINCIPAL-WAY: a fresh sandbox and answers for it
 	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
 	GRAPH_TOKEN=
 	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
-	sed -i -e "s|^organization: .*|organization: $SIM_URL|" -e "/^principal_way:/d" -e "/^fix_defects:/d" \
+	sed -i -e "s|^organization: .*|organization: $SIM_URL|" -e "/^principal_way:/d" -e "/^fix_defects:/d" -e "/^infrastructure:/d" \
 	    -e "s|subscription_id: .*|subscription_id: $SIM_SUB|" \
 	    -e "s|tenant_id: .*|tenant_id: $SIM_TENANT|" "$answers"
 	echo "principal_way: $1" >> "$answers"
@@ -143,6 +143,21 @@ printf '{"appId":"x"}' > "$tap_tmp/bad.json"
 mt --principal-file "$tap_tmp/bad.json"
 is "$rc" 2 "a principal file without the secret: refused"
 contains "$(cat "$out")" "expected the JSON that az ad sp create-for-rbac prints" "and says what it wants"
+
+# Terraform: the extension installed, the infrastructure pipeline that
+# initialisation does not register created, its working directory and the
+# shipped variables.tf fixed.
+new_world create
+echo "infrastructure: terraform" >> "$answers"
+mt
+is "$rc" 0 "terraform: the setup is whole in one run"
+contains "$(cat "$out")" "[x] Check that the Terraform extension is installed: installed the Terraform extension" "terraform: the extension is installed"
+api GET "mlops-v2/_apis/build/definitions?name=tf-ado-deploy-infra&$V"
+is "$(echo "$body" | jq -r '.value[0].path')" '\taxi-fare-regression\infrastructure' "terraform: its infrastructure pipeline is created where the others are"
+api GET "$R/taxi-fare-regression/items?path=/infrastructure/variables.tf&\$format=text&$V"
+contains "$body" 'variable "client_secret"' "terraform: variables.tf declares client_secret"
+api GET "$R/taxi-fare-regression/items?path=/config-infra-prod.yml&\$format=text&$V"
+contains "$body" "terraform_workingdir: infrastructure" "terraform: the working directory is the initialised layout's"
 
 lacks "$(cat "$tap_tmp/all-output" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SIM_PAT" "the PAT is in no output or state file"
 done_testing
