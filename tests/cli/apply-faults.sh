@@ -62,4 +62,25 @@ is "$(world_of)" "$clean" "with faults: the same world, every resource exactly o
 faults=$(grep -c '"fault"' "$SIM_LOG" || true)
 [ "$faults" -gt 20 ]
 tap_result $? "the sandbox did fail requests ($faults)"
+
+# SIGKILLed again and again at moments drawn from a seeded sequence, then
+# resumed each time: the same world, and no secret left orphaned.
+setup_world ""
+RANDOM=4242
+kills=0
+for round in $(seq 1 12); do
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
+	    --azure-sign-in device >"$out" 2>&1 </dev/null &
+	victim=$!
+	sleep "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
+	if kill -KILL "$victim" 2>/dev/null; then
+		kills=$((kills + 1))
+	fi
+	wait "$victim" 2>/dev/null
+done
+apply_until_whole
+is "$rc" 0 "after $kills kills at random moments, the setup is whole"
+is "$(world_of)" "$clean" "after the kills: the same world, every resource exactly once"
+[ "$kills" -ge 6 ]
+tap_result $? "at least half the runs were killed mid-way ($kills of 12)"
 done_testing
