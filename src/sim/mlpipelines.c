@@ -86,11 +86,32 @@ azure_has(struct run_context *c, const char *kind, const char *name)
 	return world_find(azure_list(c, kind), "name", name) != NULL;
 }
 
+/* Whether name is there under parent (a model of one workspace is not
+ * the same-named model of another). */
+static bool
+azure_has_in(struct run_context *c, const char *kind, const char *name,
+    const char *parent)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(azure_list(c, kind), i, item) {
+		const char *p = json_string_value(json_object_get(item,
+		    "parent"));
+
+		if (strcmp(json_string_value(json_object_get(item, "name")),
+		    name) == 0 && (parent == NULL || (p != NULL &&
+		    strcmp(p, parent) == 0)))
+			return true;
+	}
+	return false;
+}
+
 static void
 azure_add(struct run_context *c, const char *kind, const char *name,
     const char *parent)
 {
-	if (azure_has(c, kind, name))
+	if (azure_has_in(c, kind, name, parent))
 		return;
 	json_array_append_new(azure_list(c, kind), json_pack("{s:s, s:s*, "
 	    "s:s*}", "name", name, "parent", parent, "location",
@@ -239,7 +260,7 @@ decide_endpoint(struct run_context *c, struct names *n)
 		runs_fail_at(c, "create-endpoint", "There is already an endpoint "
 		    "with this name, Endpoint name needs to be unique within a "
 		    "region: %s", endpoint);
-	if (!azure_has(c, "models", "taxi-model"))
+	if (!azure_has_in(c, "models", "taxi-model", n->workspace))
 		runs_fail_at(c, "create-deployment", "ERROR: (UserError) Model "
 		    "taxi-model@latest was not found in workspace %s.",
 		    n->workspace);

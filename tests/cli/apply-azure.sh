@@ -159,5 +159,35 @@ contains "$body" 'variable "client_secret"' "terraform: variables.tf declares cl
 api GET "$R/taxi-fare-regression/items?path=/config-infra-prod.yml&\$format=text&$V"
 contains "$body" "terraform_workingdir: infrastructure" "terraform: the working directory is the initialised layout's"
 
+# prod and dev: two principals, two connections, two environments, and
+# dev deployed from its own branch with config-infra-dev.yml.
+new_world create
+cat > "$answers" <<EOF
+organization: $SIM_URL
+repository: taxi-fare-regression
+environments:
+  prod:
+    namespace: contoso
+    postfix: "4711"
+    subscription_id: $SIM_SUB
+    tenant_id: $SIM_TENANT
+  dev:
+    namespace: contoso
+    postfix: "4712"
+    subscription_id: $SIM_SUB
+    tenant_id: $SIM_TENANT
+EOF
+mt
+is "$rc" 0 "prod and dev: the setup is whole in one run"
+contains "$(cat "$out")" "[x] Create the Azure Resource Manager service connection (dev): Azure-ARM-Dev connects" "dev: its own connection"
+contains "$(cat "$out")" "[x] Run the online endpoint deployment pipeline (dev)" "dev: its endpoint is deployed"
+sim_tokens
+is "$(arm "subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4712dev/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4712dev?api-version=2024-04-01")" 200 \
+    "dev: its workspace has dev's names (the run read config-infra-dev.yml)"
+is "$(arm "subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4711prod?api-version=2024-04-01")" 200 \
+    "prod: its workspace is there too"
+is "$(graph "applications" | jq '[.value[].displayName] | sort | join(" ")')" '"Azure-ARM-Dev-mlops-v2 Azure-ARM-Prod-mlops-v2"' \
+    "one principal per environment"
+
 lacks "$(cat "$tap_tmp/all-output" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SIM_PAT" "the PAT is in no output or state file"
 done_testing
