@@ -129,6 +129,26 @@ sim_tokens() {
 	    "$_host/_entra/$SIM_TENANT/oauth2/v2.0/token" | jq -r .access_token)
 }
 
+# sim_answers FILE: an answers file for the sandbox's organization, with
+# its Azure subscription and tenant for prod; top-level lines may be
+# appended. Also sets $SIM_SUB and $SIM_TENANT, and makes the sandbox's
+# device sign-ins approve themselves.
+sim_answers() {
+	SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
+	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
+	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
+	cat > "$1" <<EOF
+organization: $SIM_URL
+repository: taxi-fare-regression
+environments:
+  prod:
+    namespace: contoso
+    postfix: "4711"
+    subscription_id: $SIM_SUB
+    tenant_id: $SIM_TENANT
+EOF
+}
+
 # sim_principal NAME: a service principal with a secret and Contributor on
 # the sandbox's subscription, made through Graph and ARM as the guide's
 # az ad sp create-for-rbac does; sets $SP_APP_ID and $SP_SECRET.

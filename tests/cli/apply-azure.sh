@@ -8,22 +8,9 @@
 sim_start
 . "$top_srcdir/tests/guide.sh"
 
-SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
-SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
-api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
 answers="$tap_tmp/answers.yml"
-cat > "$answers" <<EOF
-organization: $SIM_URL
-repository: taxi-fare-regression
-fix_defects: "false"
-environments:
-  prod:
-    namespace: contoso
-    postfix: "4711"
-    location: westeurope
-    subscription_id: $SIM_SUB
-    tenant_id: $SIM_TENANT
-EOF
+sim_answers "$answers"
+echo 'fix_defects: "false"' >> "$answers"
 out="$tap_tmp/apply.out"
 mt() { # ARGS...: apply with the sandbox's PAT and an Azure device sign-in
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
@@ -100,13 +87,8 @@ new_world() { # PRINCIPAL-WAY: a fresh sandbox and answers for it
 	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 	rm -f "$SIM_LOG" "$XDG_STATE_HOME"/mlops-tui/*
 	sim_start --reset
-	SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
-	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
 	GRAPH_TOKEN=
-	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
-	sed -i -e "s|^organization: .*|organization: $SIM_URL|" -e "/^principal_way:/d" -e "/^fix_defects:/d" -e "/^infrastructure:/d" \
-	    -e "s|subscription_id: .*|subscription_id: $SIM_SUB|" \
-	    -e "s|tenant_id: .*|tenant_id: $SIM_TENANT|" "$answers"
+	sim_answers "$answers"
 	echo "principal_way: $1" >> "$answers"
 }
 connection_line() { grep -F '] Create the Azure Resource Manager service connection (prod)' "$out" | tail -n 1; }
@@ -162,21 +144,9 @@ contains "$body" "terraform_workingdir: infrastructure" "terraform: the working 
 # prod and dev: two principals, two connections, two environments, and
 # dev deployed from its own branch with config-infra-dev.yml.
 new_world create
-cat > "$answers" <<EOF
-organization: $SIM_URL
-repository: taxi-fare-regression
-environments:
-  prod:
-    namespace: contoso
-    postfix: "4711"
-    subscription_id: $SIM_SUB
-    tenant_id: $SIM_TENANT
-  dev:
-    namespace: contoso
-    postfix: "4712"
-    subscription_id: $SIM_SUB
-    tenant_id: $SIM_TENANT
-EOF
+sim_answers "$answers"
+printf '  dev:\n    namespace: contoso\n    postfix: "4712"\n    subscription_id: %s\n    tenant_id: %s\n' \
+    "$SIM_SUB" "$SIM_TENANT" >> "$answers"
 mt
 is "$rc" 0 "prod and dev: the setup is whole in one run"
 contains "$(cat "$out")" "[x] Create the Azure Resource Manager service connection (dev): Azure-ARM-Dev connects" "dev: its own connection"

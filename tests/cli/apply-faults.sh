@@ -25,17 +25,7 @@ setup_world() { # FAULTS: a new sandbox and answers for it
 	[ -n "${SIM_PID:-}" ] && { kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; }
 	rm -rf "$XDG_STATE_HOME/mlops-tui" "$tap_tmp/world.json"*
 	sim_start --reset ${1:+--faults "$1"}
-	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
-	cat > "$answers" <<EOF
-organization: $SIM_URL
-repository: taxi-fare-regression
-environments:
-  prod:
-    namespace: contoso
-    postfix: "4711"
-    subscription_id: $(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
-    tenant_id: $(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
-EOF
+	sim_answers "$answers"
 }
 apply_until_whole() { # at most three runs; sets $runs and $rc
 	runs=0

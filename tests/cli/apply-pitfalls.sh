@@ -8,16 +8,7 @@ sim_start
 
 answers="$tap_tmp/answers.yml"
 out="$tap_tmp/apply.out"
-cat > "$answers" <<EOF
-organization: $SIM_URL
-repository: taxi-fare-regression
-environments:
-  prod:
-    namespace: contoso
-    postfix: "4711"
-    subscription_id: $(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
-    tenant_id: $(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
-EOF
+sim_answers "$answers"
 mt() {
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
 	    --azure-sign-in device >"$out" 2>&1 </dev/null
@@ -27,7 +18,7 @@ failed_line() { grep -F '[!]' "$out" | head -n 1; }
 
 # Pitfall 1: the import picks another default branch; pitfall 5: no hosted
 # parallelism (a new organization has none).
-api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000,"import_default_branch":"develop","hosted_parallelism":false}'
+api PATCH _sandbox/settings '{"import_default_branch":"develop","hosted_parallelism":false}'
 mt
 is "$rc" 1 "pitfall 5: apply stops with a failed step"
 for r in mlops-v2 mlops-project-template mlops-templates; do
