@@ -482,6 +482,8 @@ engine_step_fds(struct engine *e, struct curl_waitfd *extra, unsigned n,
 	reap(e);
 }
 
+static void unblock(struct engine *e, size_t i);
+
 void
 engine_retry(struct engine *e, size_t i)
 {
@@ -491,17 +493,46 @@ engine_retry(struct engine *e, size_t i)
 		return;
 	j = &e->jobs[i];
 	if (j->fiber != NULL || (j->outcome != JOB_FAILED &&
-	    j->outcome != JOB_UNKNOWN && j->outcome != JOB_BLOCKED))
+	    j->outcome != JOB_UNKNOWN && j->outcome != JOB_BLOCKED &&
+	    j->outcome != JOB_OPERATOR && j->outcome != JOB_BY_HAND))
 		return;
+	if (j->outcome == JOB_OPERATOR)
+		record_status(j, STEP_PENDING, NULL);  /* the mark is undone */
+	unblock(e, i);
+}
+
+/* Job i and what waited for it are judged again. */
+static void
+unblock(struct engine *e, size_t i)
+{
 	e->stopped = false;
 	e->halted = false;
-	/* What waited for it is judged again once it settles. */
 	for (size_t k = 0; k < e->njobs; k++)
 		if (e->jobs[k].outcome == JOB_BLOCKED || k == i) {
 			e->jobs[k].outcome = JOB_WAITING;
 			free(e->jobs[k].error);
 			e->jobs[k].error = NULL;
 		}
+}
+
+void
+engine_mark(struct engine *e, size_t i, enum step_status status)
+{
+	struct engine_job *j;
+
+	if (i >= e->njobs || (status != STEP_MANUAL && status != STEP_SKIPPED))
+		return;
+	j = &e->jobs[i];
+	if (j->fiber != NULL || j->outcome == JOB_NOT_APPLICABLE ||
+	    j->outcome == JOB_DONE)
+		return;
+	record_status(j, status, NULL);
+	free(j->detail);
+	j->detail = xasprintf("marked %s by the operator",
+	    step_status_word(status));
+	unblock(e, e->njobs);       /* nothing to run again but the blocked */
+	j->outcome = JOB_OPERATOR;
+	tell(j);
 }
 
 void

@@ -100,9 +100,13 @@ void engine_step(struct engine *e, int timeout_ms);
  * their revents say which were ready. */
 void engine_step_fds(struct engine *e, struct curl_waitfd *extra,
     unsigned n, int timeout_ms);
-/* Run job i again when it failed, could not tell or was blocked; the
- * jobs blocked behind it are judged again. */
+/* Run job i again when it failed, could not tell, was blocked, or was
+ * marked by the operator (the mark is undone); the jobs blocked behind
+ * it are judged again. */
 void engine_retry(struct engine *e, size_t i);
+/* The operator's word on job i: done by hand (STEP_MANUAL) or skipped
+ * (STEP_SKIPPED); saved, and what waited for it goes on. */
+void engine_mark(struct engine *e, size_t i, enum step_status status);
 /* Step until every job is settled (the command line). */
 void engine_run(struct engine *e);
 bool engine_finished(const struct engine *e);

@@ -14,13 +14,16 @@ static const struct key_binding bindings[] = {
 	{ 'j', "j", ACTION_DOWN, "select the step below" },
 	{ KEY_HOME, "Home", ACTION_FIRST, "select the first step" },
 	{ KEY_END, "End", ACTION_LAST, "select the last step" },
-	{ 'r', "r", ACTION_RETRY, "retry the selected step once its cause "
-	    "is fixed (with what waited for it)" },
+	{ '\n', "Enter", ACTION_OPEN, "open the selected step: all its detail "
+	    "and manual steps" },
+	{ KEY_ENTER, "Enter", ACTION_OPEN, "open the selected step" },
+	{ 'r', "r", ACTION_RETRY, "retry the selected step, or undo its mark" },
+	{ 'm', "m", ACTION_MANUAL, "mark the selected step done by hand" },
+	{ 's', "s", ACTION_SKIP, "skip the selected step" },
 	{ '?', "?", ACTION_HELP, "show this help" },
 	{ KEY_F(1), "F1", ACTION_HELP, "show this help" },
-	{ 27, "Esc", ACTION_BACK, "close the help" },
-	{ 'q', "q", ACTION_QUIT, "quit; running steps stop at their next "
-	    "wait and the state is saved, so a new start resumes" },
+	{ 27, "Esc", ACTION_BACK, "go back: close the help or the step" },
+	{ 'q', "q", ACTION_QUIT, "quit, the state saved: a new start resumes" },
 	{ CTRL('c'), "Ctrl-C", ACTION_QUIT, "quit, as q" },
 };
 

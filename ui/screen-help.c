@@ -34,9 +34,16 @@ help_draw(struct tui *t)
 		if (!first)
 			continue;
 		move(y, 4);
-		for (size_t k = i; k < n; k++)
-			if (keys[k].action == keys[i].action)
+		for (size_t k = i; k < n; k++) {
+			bool seen = false;
+
+			/* One name once, though two codes may carry it. */
+			for (size_t m = i; m < k; m++)
+				seen |= keys[m].action == keys[i].action &&
+				    strcmp(keys[m].name, keys[k].name) == 0;
+			if (keys[k].action == keys[i].action && !seen)
 				printw("%s%s", k == i ? "" : ", ", keys[k].name);
+		}
 		y += draw_wrapped(y, 20, width - 18, LINES - 2 - y,
 		    keys[i].what);
 	}

@@ -116,6 +116,27 @@ draw_known_error(struct tui *t, const struct engine_job *j, int *y, int x,
 	free(why);
 }
 
+static bool
+in_trouble(const struct engine_job *j)
+{
+	return j->outcome == JOB_FAILED || j->outcome == JOB_UNKNOWN ||
+	    j->outcome == JOB_BLOCKED || j->outcome == JOB_BY_HAND;
+}
+
+/* Why it failed, the fix, and the guide's manual steps, filled in. */
+static int
+draw_trouble(struct tui *t, const struct engine_job *j, int y, int x,
+    int width, int last)
+{
+	char *manual = engine_fill(j, j->step->manual ? j->step->manual : "");
+
+	y = draw_block(y, x, width, last, "Error", j->error);
+	draw_known_error(t, j, &y, x, width, last);
+	y = draw_block(y, x, width, last, "Hand", manual);
+	free(manual);
+	return y;
+}
+
 static void
 draw_detail(struct tui *t, int top, int last)
 {
@@ -133,13 +154,11 @@ draw_detail(struct tui *t, int top, int last)
 	    job_outcome_word(j->outcome));
 	y = draw_block(y, x, width, last, "Status", status);
 	what = engine_fill(j, j->step->what ? j->step->what : "");
-	y = draw_block(y, x, width, last, "What", what);
+	/* In trouble, what to do comes first; what the step is, after. */
+	if (in_trouble(j))
+		y = draw_trouble(t, j, y, x, width, last);
 	y = draw_block(y, x, width, last, "Found", j->detail);
-	if (j->outcome != JOB_DONE)
-		y = draw_block(y, x, width, last, "Error", j->error);
-	if (j->outcome == JOB_FAILED || j->outcome == JOB_UNKNOWN ||
-	    j->outcome == JOB_BLOCKED)
-		draw_known_error(t, j, &y, x, width, last);
+	y = draw_block(y, x, width, last, "What", what);
 	free(what);
 	free(status);
 	free(title);
@@ -176,9 +195,8 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	draw_hints(t, engine_finished(t->engine) ? " Up/Down select  r retry"
-	    "  ? help  q quit" : " Up/Down select  r retry  ? help  q quit "
-	    "(the state is saved)");
+	draw_hints(t, " Up/Down select  Enter open  r retry  m by hand  s skip"
+	    "  ? help  q quit");
 	/* The cursor sits on the selected step, for screen readers. */
 	move(cursor, 0);
 }
@@ -203,8 +221,18 @@ run_act(struct tui *t, int action)
 	case ACTION_LAST:
 		t->selected = n ? n - 1 : 0;
 		return true;
+	case ACTION_OPEN:
+		t->scroll = 0;
+		t->screen = &screen_step;
+		return true;
 	case ACTION_RETRY:
 		engine_retry(t->engine, t->selected);
+		return true;
+	case ACTION_MANUAL:
+		engine_mark(t->engine, t->selected, STEP_MANUAL);
+		return true;
+	case ACTION_SKIP:
+		engine_mark(t->engine, t->selected, STEP_SKIPPED);
 		return true;
 	default:
 		return false;
@@ -213,11 +241,9 @@ run_act(struct tui *t, int action)
 
 const struct screen screen_run = {
 	.name = "run",
-	.help = "The guide as a checklist: each step with its status as a "
-	    "symbol and a word, beside the selected step's detail - what it "
-	    "does and why, what was found or done, and for a failure its "
-	    "explanation and fix - above the log. Steps that do not need each "
-	    "other run at the same time. Fix a failure's cause, then retry it.",
+	.help = "The guide as a checklist, each step's status as a symbol and "
+	    "a word, beside the selected step's detail and above the log. Fix "
+	    "a failure's cause and retry it, or do it by hand and mark it so.",
 	.draw = run_draw,
 	.act = run_act,
 };

@@ -39,6 +39,7 @@ struct tui {
 	bool dirty;                    /* redraw at the next pass */
 	bool quitting;                 /* stop asked; quit once settled */
 	size_t selected;               /* the job the detail pane shows */
+	size_t scroll;                 /* the step screen's first line */
 	char *log[TUI_LOG_LINES];      /* the newest lines of the log */
 	size_t nlog;
 	time_t started;
@@ -48,6 +49,7 @@ struct tui {
 enum tui_color { TUI_OK = 1, TUI_BAD, TUI_BUSY, TUI_BADGE };
 
 extern const struct screen screen_run;
+extern const struct screen screen_step;
 
 /* Draw the help overlay of the current screen (screen-help.c). */
 void help_draw(struct tui *t);

@@ -73,6 +73,57 @@ tmux -L "$sock" send-keys -t w C-c
 wait_for 10 test -s "$tap_tmp/status"
 is "$(cat "$tap_tmp/status")" 0 "Ctrl-C quits as q does"
 
+# ---- a failure, and the manual path ---------------------------------------------
+# A new organization without hosted parallelism (pitfall 5): the
+# initialisation fails; its detail says why, how to fix it, and how to do
+# it by hand; m marks it done by hand.
+tmux -L "$sock" kill-server 2>/dev/null
+rm -rf "$XDG_STATE_HOME/mlops-tui"
+mkdir -p -m 700 "$XDG_STATE_HOME/mlops-tui/sandbox"
+sim_start --world "$XDG_STATE_HOME/mlops-tui/sandbox/world.json"
+api PATCH _sandbox/settings '{"hosted_parallelism":false}'
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 60 shows "[!] Fill the ML repository"
+tap_result $? "the initialisation fails without hosted parallelism"
+select_step() { # TITLE: press Down until the detail pane shows it
+	for _ in $(seq 1 40); do
+		pane | sed -n 3p | grep -qF "│ $1" && return 0
+		tmux -L "$sock" send-keys -t w j
+		sleep 0.05
+	done
+	return 1
+}
+select_step "Fill the ML repository"
+tap_result $? "the failed step can be selected"
+contains "$(pane)" "Why" "its detail explains the failure"
+tmux -L "$sock" send-keys -t w Enter
+wait_for 10 shows "Up/Down scroll"
+tap_result $? "Enter opens the step"
+scrolled_to() {
+	shows "$1" && return 0
+	tmux -L "$sock" send-keys -t w j
+	return 1
+}
+wait_for 10 scrolled_to "Hand    "
+tap_result $? "which shows how to do it by hand, scrolled to"
+wait_for 10 scrolled_to "/.azuredevops/initialise-project.yml"
+tap_result $? "the manual steps, filled in, name the pipeline's file"
+tmux -L "$sock" send-keys -t w Escape
+wait_for 10 shows "Up/Down select"
+tap_result $? "Esc goes back to the checklist"
+tmux -L "$sock" send-keys -t w m
+wait_for 10 shows "[h] Fill the ML repository"
+tap_result $? "m marks it done by hand"
+wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status == \"manual\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
+tap_result $? "and the state file says so"
+tmux -L "$sock" send-keys -t w r
+wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status != \"manual\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
+tap_result $? "r undoes the mark"
+tmux -L "$sock" send-keys -t w q
+wait_for 20 test -s "$tap_tmp/status"
+tap_result $? "and quits"
+
 # ---- ASCII and no colour ----------------------------------------------------------
 start LANG=C LC_ALL=C NO_COLOR=1
 wait_for 60 shows "Up/Down select"

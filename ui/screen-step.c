@@ -1,0 +1,164 @@
+/*
+ * The step screen (Enter on a step): all there is to know about it, to
+ * scroll through - its status, what was found, a failure's error, why and
+ * fix, the guide's manual steps with the setup's answers filled in, and
+ * what the step does and who may do it. The run screen's actions work
+ * here too.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "tui.h"
+#include "xalloc.h"
+
+struct lines {
+	char **text;
+	size_t count;
+};
+
+static void
+add_line(struct lines *l, const char *s, size_t len)
+{
+	l->text = xreallocarray(l->text, l->count, sizeof *l->text);
+	l->text[l->count++] = xstrndup(s, len);
+}
+
+/* text wrapped at width after a label, as lines. */
+static void
+add_block(struct lines *l, const char *label, const char *text, int width)
+{
+	const char *p = text;
+	bool first = true;
+
+	if (text == NULL || *text == '\0')
+		return;
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n"), cut = len;
+		char *line;
+
+		if ((int)len > width - 8) {
+			cut = (size_t)(width - 8);
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)(width - 8);
+		}
+		line = xasprintf("%-7s %.*s", first ? label : "", (int)cut, p);
+		add_line(l, line, strlen(line));
+		free(line);
+		first = false;
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	add_line(l, "", 0);
+}
+
+static void
+add_known_error(struct tui *t, const struct engine_job *j, struct lines *l,
+    int width)
+{
+	const struct known_error *k = NULL;
+	char *text;
+
+	if (j->error_id != NULL)
+		k = errors_find(t->setup->errors, j->error_id);
+	if (k == NULL && j->error != NULL)
+		k = errors_match(t->setup->errors, j->error);
+	if (k == NULL)
+		return;
+	text = engine_fill(j, k->explanation);
+	add_block(l, "Why", text, width);
+	free(text);
+	text = engine_fill(j, k->fix);
+	add_block(l, "Fix", text, width);
+	free(text);
+}
+
+static struct lines
+layout(struct tui *t, const struct engine_job *j, int width)
+{
+	struct lines l = { 0 };
+	char *text;
+
+	text = xasprintf("%s %s", job_outcome_symbol(j->outcome),
+	    job_outcome_word(j->outcome));
+	add_block(&l, "Status", text, width);
+	free(text);
+	add_block(&l, "Found", j->detail, width);
+	if (j->outcome != JOB_DONE) {
+		add_block(&l, "Error", j->error, width);
+		add_known_error(t, j, &l, width);
+	}
+	text = engine_fill(j, j->step->manual ? j->step->manual : "");
+	add_block(&l, "Hand", text, width);
+	free(text);
+	text = engine_fill(j, j->step->what ? j->step->what : "");
+	add_block(&l, "What", text, width);
+	free(text);
+	return l;
+}
+
+static void
+step_draw(struct tui *t)
+{
+	const struct engine_job *j = engine_job(t->engine, t->selected);
+	struct lines l;
+	int rows = LINES - 4;
+
+	if (j == NULL)
+		return;
+	draw_title(t, job_outcome_word(j->outcome));
+	attron(A_BOLD);
+	mvaddnstr(1, 0, j->step->title, COLS - 1);
+	if (j->environment != NULL)
+		printw(" (%s)", j->environment);
+	attroff(A_BOLD);
+	draw_rule(t, 2, 0, COLS);
+	l = layout(t, j, COLS);
+	if (t->scroll + (size_t)rows > l.count)
+		t->scroll = l.count > (size_t)rows ? l.count - (size_t)rows : 0;
+	for (int row = 0; row < rows && t->scroll + (size_t)row < l.count; row++)
+		mvaddnstr(3 + row, 0, l.text[t->scroll + (size_t)row], COLS - 1);
+	for (size_t i = 0; i < l.count; i++)
+		free(l.text[i]);
+	free(l.text);
+	draw_hints(t, " Up/Down scroll  r retry  m by hand  s skip  Esc back"
+	    "  ? help");
+	move(3, 0);
+}
+
+static bool
+step_act(struct tui *t, int action)
+{
+	switch (action) {
+	case ACTION_UP:
+		if (t->scroll > 0)
+			t->scroll--;
+		return true;
+	case ACTION_DOWN:
+		t->scroll++;
+		return true;
+	case ACTION_BACK:
+		t->screen = &screen_run;
+		return true;
+	default:
+		return screen_run.act(t, action);
+	}
+}
+
+const struct screen screen_step = {
+	.name = "step",
+	.help = "Everything about the selected step: its status, what was "
+	    "found, a failure's error with its explanation and fix, the "
+	    "guide's manual steps with your answers filled in, and what the "
+	    "step does. Retry it, or do it by hand and mark it so.",
+	.draw = step_draw,
+	.act = step_act,
+};
