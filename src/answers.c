@@ -71,7 +71,7 @@ one_of(const char *key, const char *value, const char *const *list)
 	return msg;
 }
 
-/* ---- the rules ------------------------------------------------------------ */
+/* ---- the rules --------------------------------------------------------- */
 
 static char *
 rule_organization(const char *key, const char *v)
@@ -257,7 +257,7 @@ answers_problem(const char *key, const char *value)
 	return xasprintf("%s: not an answer mlops-tui knows", key);
 }
 
-/* ---- the answers file ------------------------------------------------------ */
+/* ---- the answers file -------------------------------------------------- */
 
 static char *
 check_field(const struct catalog *cat, const char *where, const char *key,
@@ -482,7 +482,7 @@ answers_parse(struct state *st, const char *path, const char *text,
 	return 0;
 }
 
-/* ---- a whole setup ------------------------------------------------------------ */
+/* ---- a whole setup ----------------------------------------------------- */
 
 static const char *
 answer_or(const struct state *st, const char *key, const char *fallback)

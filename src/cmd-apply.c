@@ -32,7 +32,7 @@ on_interrupt(int sig)
 	interrupted = 1;
 }
 
-/* ---- output ---------------------------------------------------------------- */
+/* ---- output ------------------------------------------------------------ */
 
 static char *
 job_title(const struct engine_job *j)
@@ -45,13 +45,10 @@ job_title(const struct engine_job *j)
 static void
 explain(struct applier *a, const struct engine_job *j)
 {
-	const struct known_error *k = NULL;
+	const struct known_error *k = errors_explain(a->setup.errors,
+	    j->error_id, j->error);
 	char *text;
 
-	if (j->error_id != NULL)
-		k = errors_find(a->setup.errors, j->error_id);
-	if (k == NULL && j->error != NULL)
-		k = errors_match(a->setup.errors, j->error);
 	if (k == NULL)
 		return;
 	text = engine_fill(j, k->explanation);
@@ -143,7 +140,7 @@ print_summary(struct applier *a)
 	putchar('\n');
 }
 
-/* ---- running --------------------------------------------------------------- */
+/* ---- running ----------------------------------------------------------- */
 
 static int
 exit_status(struct applier *a)

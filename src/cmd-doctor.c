@@ -40,8 +40,8 @@ explain(const struct doctor *d, const struct check_result *r)
 	if (r->verdict == VERDICT_OK)
 		return NULL;
 	if (r->error_id != NULL)
-		return errors_find(d->errors, r->error_id);
-	return errors_match(d->errors, r->detail);
+		return errors_explain(d->errors, r->error_id, NULL);
+	return errors_explain(d->errors, NULL, r->detail);
 }
 
 static char *

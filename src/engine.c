@@ -110,7 +110,7 @@ engine_fill(const struct engine_job *job, const char *text)
 	return out;
 }
 
-/* ---- the state file ----------------------------------------------------- */
+/* ---- the state file ---------------------------------------------------- */
 
 static struct state_step *
 job_record(struct engine_job *j)
@@ -152,7 +152,7 @@ record_status(struct engine_job *j, enum step_status status,
 	save(j->engine);
 }
 
-/* ---- one job ------------------------------------------------------------ */
+/* ---- one job ----------------------------------------------------------- */
 
 static void
 settle(struct engine_job *j, enum job_outcome o, struct step_run *r)
@@ -327,7 +327,7 @@ job_main(void *arg)
 	free(r.error);
 }
 
-/* ---- scheduling --------------------------------------------------------- */
+/* ---- scheduling -------------------------------------------------------- */
 
 static struct engine_job *
 find_job(struct engine *e, const char *id, const char *env)
@@ -560,7 +560,7 @@ engine_fatal(const struct engine *e)
 	return e->fatal;
 }
 
-/* ---- building the jobs -------------------------------------------------- */
+/* ---- building the jobs ------------------------------------------------- */
 
 static void
 add_job(struct engine *e, const struct checklist_line *line)

@@ -296,3 +296,13 @@ errors_fill(const char *text, const char *const *keys,
 	out[len] = '\0';
 	return out;
 }
+
+const struct known_error *
+errors_explain(const struct errors *e, const char *id, const char *text)
+{
+	const struct known_error *k = id != NULL ? errors_find(e, id) : NULL;
+
+	if (k == NULL && text != NULL)
+		k = errors_match(e, text);
+	return k;
+}

@@ -46,6 +46,11 @@ const struct known_error *errors_find(const struct errors *e, const char *id);
 const struct known_error *errors_match(const struct errors *e,
     const char *text);
 
+/* What explains a failure: the entry id names (NULL: none), else the
+ * first one matching text (NULL: none); NULL when neither does. */
+const struct known_error *errors_explain(const struct errors *e,
+    const char *id, const char *text);
+
 /*
  * text with each {key} of keys replaced by its value (the operator's
  * answers); unknown placeholders stay as they are. Caller frees.

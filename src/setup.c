@@ -149,7 +149,7 @@ take_principal(struct setup *a)
 	return 0;
 }
 
-/* ---- running --------------------------------------------------------------- */
+/* ---- the connection ------------------------------------------------------ */
 
 static bool
 wants_azure(const struct state *st)

@@ -99,13 +99,10 @@ static void
 draw_known_error(struct tui *t, const struct engine_job *j, int *y, int x,
     int width, int last)
 {
-	const struct known_error *k = NULL;
+	const struct known_error *k = errors_explain(t->setup->errors,
+	    j->error_id, j->error);
 	char *why, *fix;
 
-	if (j->error_id != NULL)
-		k = errors_find(t->setup->errors, j->error_id);
-	if (k == NULL && j->error != NULL)
-		k = errors_match(t->setup->errors, j->error);
 	if (k == NULL)
 		return;
 	why = engine_fill(j, k->explanation);

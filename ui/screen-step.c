@@ -64,13 +64,10 @@ static void
 add_known_error(struct tui *t, const struct engine_job *j, struct lines *l,
     int width)
 {
-	const struct known_error *k = NULL;
+	const struct known_error *k = errors_explain(t->setup->errors,
+	    j->error_id, j->error);
 	char *text;
 
-	if (j->error_id != NULL)
-		k = errors_find(t->setup->errors, j->error_id);
-	if (k == NULL && j->error != NULL)
-		k = errors_match(t->setup->errors, j->error);
 	if (k == NULL)
 		return;
 	text = engine_fill(j, k->explanation);

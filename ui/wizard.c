@@ -33,7 +33,7 @@ on_stop_signal(int sig)
 	stop_signal = 1;
 }
 
-/* ---- the embedded sandbox ------------------------------------------------- */
+/* ---- the embedded sandbox ---------------------------------------------- */
 
 struct sandbox {
 	struct sim *sim;
@@ -95,7 +95,7 @@ sandbox_stop(struct sandbox *sb)
 	free(sb->state);
 }
 
-/* ---- the terminal --------------------------------------------------------- */
+/* ---- the terminal ------------------------------------------------------ */
 
 static bool
 has_terminal(void)
@@ -160,7 +160,7 @@ on_key(struct tui *t, int ch)
 		t->screen->act(t, a);
 }
 
-/* ---- the engine's events ---------------------------------------------------- */
+/* ---- the engine's events ----------------------------------------------- */
 
 static void
 on_event(const struct engine_job *j, const char *note, void *arg)
@@ -202,7 +202,7 @@ log_finish(struct tui *t)
 	    "<environment>)");
 }
 
-/* ---- the loop ------------------------------------------------------------- */
+/* ---- the loop ---------------------------------------------------------- */
 
 static void
 loop(struct tui *t)

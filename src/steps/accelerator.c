@@ -32,7 +32,7 @@ project_name(struct step_run *r)
 	return r->target.project;
 }
 
-/* ---- the project ---------------------------------------------------- */
+/* ---- the project ------------------------------------------------------- */
 
 static struct api_call *
 get_operation(struct step_run *r, void *id)
@@ -110,7 +110,7 @@ apply_project(struct step_run *r)
 	return wait_well_formed(r);
 }
 
-/* ---- importing the accelerator's repositories ------------------------ */
+/* ---- importing the accelerator's repositories -------------------------- */
 
 static const char *
 import_name(struct step_run *r)
@@ -266,7 +266,7 @@ apply_import(struct step_run *r)
 	return rc;
 }
 
-/* ---- main as the default branch --------------------------------------- */
+/* ---- main as the default branch ---------------------------------------- */
 
 static const char *const accelerator[] = {
 	"mlops-v2", "mlops-project-template", "mlops-templates",
@@ -366,7 +366,7 @@ apply_default_branch(struct step_run *r)
 	return 0;
 }
 
-/* ---- the identity jobs run as, and its pipeline rights ---------------- */
+/* ---- the identity jobs run as, and its pipeline rights ----------------- */
 
 /* The identity's descriptor, from the run's probe; NULL with the error. */
 static const char *
@@ -401,7 +401,7 @@ apply_pipeline_permissions(struct step_run *r)
 	return 0;
 }
 
-/* ---- the Terraform extension ----------------------------------------- */
+/* ---- the Terraform extension ------------------------------------------- */
 
 static int
 apply_terraform_extension(struct step_run *r)

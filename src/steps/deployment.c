@@ -187,7 +187,7 @@ apply_deployment(struct step_run *r)
 	return 0;
 }
 
-/* ---- what Azure holds at the end ------------------------------------------ */
+/* ---- what Azure holds at the end --------------------------------------- */
 
 static enum step_probe
 probe_verify_azure(struct step_run *r)

@@ -89,7 +89,7 @@ first_of(struct step_run *r, struct api_call *c, const char *what,
 	return item;
 }
 
-/* ---- what exists ----------------------------------------------------------- */
+/* ---- what exists ------------------------------------------------------- */
 
 struct principal {
 	json_t *app;           /* {id, appId, passwordCredentials} */
@@ -181,7 +181,7 @@ probe_service_principal(struct step_run *r)
 	return out;
 }
 
-/* ---- making it ------------------------------------------------------------ */
+/* ---- making it --------------------------------------------------------- */
 
 /* The application, created when missing, waited for while it
  * replicates; a new reference, or NULL with the error set. */
@@ -318,7 +318,7 @@ apply_service_principal(struct step_run *r)
 	return rc;
 }
 
-/* ---- the service connection ---------------------------------------------- */
+/* ---- the service connection -------------------------------------------- */
 
 /* Remove the secrets an earlier run made and handed to nobody. */
 static int

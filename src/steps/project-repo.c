@@ -14,7 +14,7 @@
 #include "steps/step.h"
 #include "xalloc.h"
 
-/* ---- the scenario ----------------------------------------------------- */
+/* ---- the scenario ------------------------------------------------------ */
 
 static enum step_probe
 probe_scenario(struct step_run *r)
@@ -37,7 +37,7 @@ probe_scenario(struct step_run *r)
 	return PROBE_DONE;
 }
 
-/* ---- the ML repository ------------------------------------------------ */
+/* ---- the ML repository ------------------------------------------------- */
 
 static const char *
 repository_name(struct step_run *r)
@@ -90,7 +90,7 @@ apply_ml_repository(struct step_run *r)
 	return rc;
 }
 
-/* ---- the build identity's rights on it -------------------------------- */
+/* ---- the build identity's rights on it --------------------------------- */
 
 static int
 apply_repository_permissions(struct step_run *r)
@@ -123,7 +123,7 @@ apply_repository_permissions(struct step_run *r)
 	return 0;
 }
 
-/* ---- filling the ML repository ------------------------------------------ */
+/* ---- filling the ML repository ----------------------------------------- */
 
 /* What the initialisation leaves on main: the scenario's folders and the
  * config files. Only the config files means it copied nothing. */
