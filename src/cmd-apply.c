@@ -34,14 +34,6 @@ on_interrupt(int sig)
 
 /* ---- output ------------------------------------------------------------ */
 
-static char *
-job_title(const struct engine_job *j)
-{
-	if (j->environment != NULL)
-		return xasprintf("%s (%s)", j->step->title, j->environment);
-	return xstrdup(j->step->title);
-}
-
 static void
 explain(struct applier *a, const struct engine_job *j)
 {
@@ -62,7 +54,7 @@ explain(struct applier *a, const struct engine_job *j)
 static void
 print_job(struct applier *a, const struct engine_job *j)
 {
-	char *title = job_title(j), *manual;
+	char *title = engine_job_title(j), *manual;
 	const char *text = j->error && j->outcome != JOB_DONE ? j->error :
 	    j->detail;
 
@@ -184,7 +176,7 @@ print_not_started(struct applier *a)
 
 		if (j->outcome != JOB_WAITING)
 			continue;
-		title = job_title(j);
+		title = engine_job_title(j);
 		printf("  %s\n", title);
 		free(title);
 	}

@@ -93,6 +93,14 @@ job_answer(void *ctx, const char *input)
 }
 
 char *
+engine_job_title(const struct engine_job *j)
+{
+	if (j->environment != NULL)
+		return xasprintf("%s (%s)", j->step->title, j->environment);
+	return xstrdup(j->step->title);
+}
+
+char *
 engine_fill(const struct engine_job *job, const char *text)
 {
 	const struct catalog *cat = job->engine->cfg.catalog;

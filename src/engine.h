@@ -128,6 +128,9 @@ bool engine_whole(const struct engine *e);
 void engine_tally(const struct engine *e, size_t counts[]);
 #define JOB_OUTCOME_COUNT (JOB_NOT_APPLICABLE + 1)
 
+/* "Title (env)", as the front ends show a job; caller frees. */
+char *engine_job_title(const struct engine_job *j);
+
 /* text with the setup's answers for {input} (the job's environment
  * first), e.g. a step's manual instructions; caller frees. */
 char *engine_fill(const struct engine_job *job, const char *text);

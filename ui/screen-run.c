@@ -29,14 +29,6 @@ color_of(enum job_outcome o)
 	}
 }
 
-static char *
-job_title(const struct engine_job *j)
-{
-	if (j->environment != NULL)
-		return xasprintf("%s (%s)", j->step->title, j->environment);
-	return xstrdup(j->step->title);
-}
-
 /* The first job shown, so that the selected one is on screen. */
 static size_t
 first_shown(struct tui *t, int rows)
@@ -60,7 +52,7 @@ draw_list(struct tui *t, int top, int rows)
 	for (int row = 0; row < rows && first + (size_t)row < n; row++) {
 		const struct engine_job *j = engine_job(t->engine, first +
 		    (size_t)row);
-		char *title = job_title(j);
+		char *title = engine_job_title(j);
 		int pair = t->color ? color_of(j->outcome) : 0;
 		bool sel = first + (size_t)row == t->selected;
 
@@ -143,7 +135,7 @@ draw_detail(struct tui *t, int top, int last)
 
 	if (j == NULL)
 		return;
-	title = job_title(j);
+	title = engine_job_title(j);
 	attron(A_BOLD);
 	mvaddnstr(y++, x, title, width);
 	attroff(A_BOLD);

@@ -168,14 +168,13 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 	struct tui *t = arg;
 	const char *text = note ? note : j->error && j->outcome != JOB_DONE ?
 	    j->error : j->detail;
-	char *line = xasprintf("%s %s%s%s%s%s", job_outcome_symbol(j->outcome),
-	    j->step->title, j->environment ? " (" : "", j->environment ?
-	    j->environment : "", j->environment ? ")" : "", text ? ": " : "");
-	char *full = xasprintf("%s%s", line, text ? text : "");
+	char *title = engine_job_title(j);
+	char *line = xasprintf("%s %s%s%s", job_outcome_symbol(j->outcome),
+	    title, text ? ": " : "", text ? text : "");
 
-	tui_log(t, full);
-	free(full);
+	tui_log(t, line);
 	free(line);
+	free(title);
 }
 
 /* What exists, and where to look, once the run is over. */

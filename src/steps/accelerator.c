@@ -311,19 +311,14 @@ probe_default_branch(struct step_run *r)
 static bool
 has_main(struct step_run *r, const char *project, const char *repo)
 {
-	struct api_call *c = ado_list_refs(r->api, project, repo, "heads/main");
-	bool found = false;
+	bool failed;
+	char *tip = run_branch_tip(r, project, repo, "main", &failed);
 
-	if (!run_call(r, c, "reading the branches"))
-		return false;
-	for (size_t i = 0; i < api_count(c); i++)
-		found |= strcmp(or_empty(api_field(api_item(c, i), "name")),
-		    "refs/heads/main") == 0;
-	api_call_free(c);
-	if (!found)
+	if (tip == NULL && !failed)
 		run_fail(r, "repository-has-no-main", "%s has no branch main",
 		    repo);
-	return found;
+	free(tip);
+	return tip != NULL;
 }
 
 static int

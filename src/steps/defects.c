@@ -205,17 +205,10 @@ probe_defects(struct step_run *r)
 static char *
 main_tip(struct step_run *r, const char *project, const char *repo)
 {
-	struct api_call *c = ado_list_refs(r->api, project, repo, "heads/main");
-	char *tip = NULL;
+	bool failed;
+	char *tip = run_branch_tip(r, project, repo, "main", &failed);
 
-	if (!run_call(r, c, "reading main"))
-		return NULL;
-	for (size_t i = 0; i < api_count(c) && tip == NULL; i++)
-		if (strcmp(api_field(api_item(c, i), "name"),
-		    "refs/heads/main") == 0)
-			tip = xstrdup(api_field(api_item(c, i), "objectId"));
-	api_call_free(c);
-	if (tip == NULL)
+	if (tip == NULL && !failed)
 		run_fail(r, "repository-has-no-main", "%s has no branch main",
 		    repo);
 	return tip;

@@ -68,23 +68,14 @@ read_config(struct step_run *r, const char *project, char **tip)
 {
 	const char *branch = run_answer(r, "branch");
 	char *path = config_path(r), *text = NULL;
-	struct api_call *c = ado_list_refs(r->api, project,
-	    r->target.repository, "heads/");
+	struct api_call *c;
+	bool failed;
 
-	*tip = NULL;
-	if (run_call(r, c, "reading the branches")) {
-		char *ref = xasprintf("refs/heads/%s", branch);
-
-		for (size_t i = 0; i < api_count(c) && *tip == NULL; i++)
-			if (strcmp(api_field(api_item(c, i), "name"), ref) == 0)
-				*tip = xstrdup(api_field(api_item(c, i),
-				    "objectId"));
-		free(ref);
-		api_call_free(c);
-		if (*tip == NULL)
-			run_fail(r, NULL, "%s has no branch %s yet",
-			    r->target.repository, branch);
-	}
+	*tip = run_branch_tip(r, project, r->target.repository, branch,
+	    &failed);
+	if (*tip == NULL && !failed)
+		run_fail(r, NULL, "%s has no branch %s yet",
+		    r->target.repository, branch);
 	if (*tip != NULL) {
 		c = ado_get_item(r->api, project, r->target.repository, path,
 		    branch);
@@ -184,25 +175,19 @@ static int
 ensure_branch(struct step_run *r, const char *project)
 {
 	const char *branch = run_answer(r, "branch");
-	struct api_call *c = ado_list_refs(r->api, project,
-	    r->target.repository, "heads/");
-	char *want = xasprintf("refs/heads/%s", branch), *main_tip = NULL;
-	bool found = false;
+	const char *repo = r->target.repository;
+	struct api_call *c;
+	char *tip, *main_tip = NULL;
+	bool found, failed;
 
-	if (!run_call(r, c, "reading the branches")) {
-		free(want);
+	tip = run_branch_tip(r, project, repo, branch, &failed);
+	found = tip != NULL;
+	free(tip);
+	if (failed)
 		return -1;
-	}
-	for (size_t i = 0; i < api_count(c); i++) {
-		const char *name = api_field(api_item(c, i), "name");
-
-		found |= strcmp(name, want) == 0;
-		if (strcmp(name, "refs/heads/main") == 0)
-			main_tip = xstrdup(api_field(api_item(c, i),
-			    "objectId"));
-	}
-	api_call_free(c);
-	free(want);
+	if (!found && (main_tip = run_branch_tip(r, project, repo, "main",
+	    &failed)) == NULL && failed)
+		return -1;
 	if (!found && main_tip == NULL)
 		run_fail(r, "repository-has-no-main", "%s has no branch main "
 		    "to make %s from", r->target.repository, branch);

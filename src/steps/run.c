@@ -249,3 +249,26 @@ run_poll(struct step_run *r, const struct poll_spec *spec,
 	}
 	return run_fail(r, NULL, "%s did not finish", spec->what);
 }
+
+char *
+run_branch_tip(struct step_run *r, const char *project, const char *repo,
+    const char *branch, bool *failed)
+{
+	char *ref = xasprintf("refs/heads/%s", branch);
+	char *filter = xasprintf("heads/%s", branch), *tip = NULL;
+	struct api_call *c = ado_list_refs(r->api, project, repo, filter);
+
+	free(filter);
+	*failed = !run_call(r, c, "reading the branches");
+	if (!*failed) {
+		/* The filter is a prefix: heads/main also finds main-old. */
+		for (size_t i = 0; i < api_count(c) && tip == NULL; i++)
+			if (strcmp(api_field(api_item(c, i), "name") ?
+			    api_field(api_item(c, i), "name") : "", ref) == 0)
+				tip = xstrdup(api_field(api_item(c, i),
+				    "objectId"));
+		api_call_free(c);
+	}
+	free(ref);
+	return tip;
+}

@@ -119,6 +119,10 @@ const char *run_project_id(struct step_run *r);
 char *run_repository(struct step_run *r, const char *project,
     const char *name);
 
+/* The commit branch of repo points at; NULL when there is no such
+ * branch, or when reading failed (then *failed, with the error set). */
+char *run_branch_tip(struct step_run *r, const char *project,
+    const char *repo, const char *branch, bool *failed);
 /* A field ("id", "remoteUrl") of repository name; NULL: error set. */
 char *run_repository_field(struct step_run *r, const char *project,
     const char *name, const char *field);
