@@ -55,13 +55,27 @@ ado_run_pipeline(struct api *api, const char *project, long id,
 	    xasprintf("refs/heads/%s", branch);
 	json_t *body = json_pack("{s:{s:{s:{s:s}}}}", "resources",
 	    "repositories", "self", "refName", ref);
+	struct api_call_spec spec = { .method = "POST", .once = true };
 	struct api_call *c;
 
+	/* Sent once: a run sent twice runs twice. */
 	if (parameters != NULL)
 		json_object_set(body, "templateParameters", parameters);
-	c = api_request(api, "POST", api_url(api, "7.1",
-	    "%s/_apis/pipelines/%ld/runs", p, id), body, false);
+	spec.url = api_url(api, "7.1", "%s/_apis/pipelines/%ld/runs", p, id);
+	spec.json = body;
+	c = api_call_start(api, &spec);
 	free(ref);
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_list_runs(struct api *api, const char *project, long pipeline)
+{
+	char *p = api_escape(project);
+	struct api_call *c = api_request(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/pipelines/%ld/runs", p, pipeline), NULL, true);
+
 	free(p);
 	return c;
 }

@@ -70,7 +70,7 @@ ado_create_branch(struct api *api, const char *project, const char *repo,
 	char *ref = xasprintf("refs/heads/%s", branch);
 	struct api_call *call = api_request(api, "POST", repo_url(api, project,
 	    repo, "/refs"), json_pack("[{s:s, s:s, s:s}]", "name", ref,
-	    "oldObjectId", ZERO_COMMIT, "newObjectId", commit), false);
+	    "oldObjectId", ZERO_COMMIT, "newObjectId", commit), true);
 
 	free(ref);
 	return call;
@@ -146,7 +146,11 @@ ado_push_file(struct api *api, const char *project, const char *repo,
 	    "path", path, "newContent", "content", content, "contentType",
 	    "rawtext");
 
+	/* Sent once: its oldObjectId makes a resend of a push that landed a
+	 * conflict, so a lost answer is looked into instead. */
+	struct api_call_spec spec = { .method = "POST", .once = true,
+		.url = repo_url(api, project, repo, "/pushes"), .json = body };
+
 	free(ref);
-	return api_request(api, "POST", repo_url(api, project, repo, "/pushes"),
-	    body, false);
+	return api_call_start(api, &spec);
 }

@@ -172,7 +172,7 @@ submit(struct api_call *call, const char *url)
 		.content_type = call->spec.content_type,
 		.auth = call->spec.no_auth ? NULL : call->spec.auth ?
 		    call->spec.auth : call->api->ado,
-		.creates = call->spec.creates,
+		.creates = call->spec.creates, .once = call->spec.once,
 		.lookup_url = call->spec.lookup_url,
 		.found = call->spec.lookup_name ? shows_name : NULL,
 		.done = on_done, .arg = call,

@@ -40,6 +40,7 @@ struct api_call_spec {
 	char *body;                    /* JSON text, owned; NULL: none */
 	json_t *json;                  /* or a JSON body, taken over */
 	bool creates;
+	bool once;                     /* see http_request.once */
 	char *lookup_url;              /* for creates; owned */
 	const char *lookup_name;       /* the lookup must show this name */
 	bool collection;               /* {count, value} or {value}: pages */

@@ -27,7 +27,8 @@ api_error_kind_name(enum api_error_kind kind)
 {
 	static const char *const names[] = { "ok", "sign-in refused",
 		"not allowed", "not found", "conflict", "invalid request",
-		"throttled", "service error", "no answer", "refused by policy" };
+		"throttled", "service error", "no answer", "answer lost",
+		"refused by policy" };
 
 	return names[kind];
 }

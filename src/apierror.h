@@ -22,6 +22,7 @@ enum api_error_kind {
 	API_THROTTLED,     /* 429 */
 	API_SERVER,        /* 5xx */
 	API_NETWORK,       /* no answer: refused, dropped, timed out */
+	API_LOST,          /* sent once, its answer lost: it may be done */
 	API_POLICY,        /* refused before sending (e.g. plain HTTP) */
 };
 

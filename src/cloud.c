@@ -141,9 +141,14 @@ struct api_call *
 graph_add_password(struct api *api, const char *app,
     const char *display_name)
 {
-	return graph(api, "POST", xasprintf("applications/%s/addPassword", app),
-	    json_pack("{s:{s:s}}", "passwordCredential", "displayName",
-	    display_name), false);
+	/* Sent once: a second secret would be one nobody holds. */
+	struct api_call_spec spec = { .method = "POST", .once = true,
+		.auth = api->graph, .url = xasprintf("%s/applications/%s/"
+		    "addPassword", api->graph_url, app), .json = json_pack(
+		    "{s:{s:s}}", "passwordCredential", "displayName",
+		    display_name) };
+
+	return api_call_start(api, &spec);
 }
 
 struct api_call *

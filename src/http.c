@@ -347,6 +347,15 @@ outcome_unknown(const struct transfer *t, CURLcode code)
 	    429 && (code != CURLE_OK || t->resp.status >= 500);
 }
 
+/* Whether a request that failed with code may have reached the service:
+ * anything but a failure to connect. */
+static bool
+may_have_arrived(CURLcode code)
+{
+	return code != CURLE_OK && code != CURLE_COULDNT_RESOLVE_HOST &&
+	    code != CURLE_COULDNT_RESOLVE_PROXY && code != CURLE_COULDNT_CONNECT;
+}
+
 static void
 decode(struct transfer *t, CURLcode code)
 {
@@ -355,9 +364,12 @@ decode(struct transfer *t, CURLcode code)
 	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &type);
 	t->resp.content_type = xstrdup_or_null(type);
 	if (code != CURLE_OK) {
-		char *message = xasprintf("no answer from the service: %s",
+		bool lost = t->req.once && may_have_arrived(code);
+		char *message = xasprintf("%s: %s", lost ? "the answer was lost, "
+		    "so it may have been done" : "no answer from the service",
 		    curl_easy_strerror(code));
-		api_error_set(&t->resp.error, API_NETWORK, message);
+		api_error_set(&t->resp.error, lost ? API_LOST : API_NETWORK,
+		    message);
 		free(message);
 		return;
 	}
@@ -396,7 +408,8 @@ completed(struct transfer *t, CURLcode code)
 			finish(t);
 		return;
 	}
-	if (retryable(t, code) && t->resp.attempts < max_attempts(t)) {
+	if (retryable(t, code) && t->resp.attempts < max_attempts(t) &&
+	    !(t->req.once && may_have_arrived(code))) {
 		if (outcome_unknown(t, code))
 			t->looking_up = true;
 		schedule_retry(t);

@@ -42,6 +42,8 @@ struct http_request {
 	const char *accept;              /* NULL: application/json */
 	const struct credential *auth;   /* borrowed; NULL: none */
 	bool creates;                    /* POST that creates something */
+	bool once;                       /* never resent once it may have
+	                                    arrived: the caller looks */
 	const char *lookup_url;          /* for creates: where to look */
 	http_found_cb found;             /* NULL: any 2xx of the lookup */
 	http_done_cb done;

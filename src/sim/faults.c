@@ -18,6 +18,7 @@ struct rule {
 	double fraction;
 	unsigned latency_ms, jitter_ms;
 	char *glob;            /* NULL: every path */
+	char *method;          /* NULL: every method */
 };
 
 struct faults {
@@ -118,6 +119,12 @@ parse_item(struct faults *f, char *item, char **cause)
 		    r->fraction > 1)
 			goto bad_value;
 	}
+	/* "@POST:/glob": the method's requests only. */
+	if (at != NULL && (end = strchr(at, ':')) != NULL &&
+	    strspn(at, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == (size_t)(end - at)) {
+		r->method = xstrndup(at, (size_t)(end - at));
+		at = end + 1;
+	}
 	r->glob = at ? xstrdup(at) : NULL;
 	f->nrules++;
 	return 0;
@@ -160,14 +167,17 @@ faults_free(struct faults *f)
 {
 	if (f == NULL)
 		return;
-	for (size_t i = 0; i < f->nrules; i++)
+	for (size_t i = 0; i < f->nrules; i++) {
 		free(f->rules[i].glob);
+		free(f->rules[i].method);
+	}
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }
 
 enum fault
-faults_decide(struct faults *f, const char *path, unsigned *delay_ms)
+faults_decide(struct faults *f, const char *method, const char *path,
+    unsigned *delay_ms)
 {
 	unsigned long long state;
 	enum fault chosen = FAULT_NONE;
@@ -181,7 +191,8 @@ faults_decide(struct faults *f, const char *path, unsigned *delay_ms)
 	for (size_t i = 0; i < f->nrules; i++) {
 		struct rule *r = &f->rules[i];
 		double u = uniform(&state);
-		if (r->glob != NULL && fnmatch(r->glob, path, 0) != 0)
+		if ((r->glob != NULL && fnmatch(r->glob, path, 0) != 0) ||
+		    (r->method != NULL && strcmp(r->method, method) != 0))
 			continue;
 		if (r->fault == FAULT_NONE)
 			*delay_ms += r->latency_ms + (r->jitter_ms ?

@@ -39,8 +39,8 @@ void faults_free(struct faults *f);
  * to answer with. Thread-safe; the n-th decision of a seed is always the
  * same.
  */
-enum fault faults_decide(struct faults *f, const char *path,
-    unsigned *delay_ms);
+enum fault faults_decide(struct faults *f, const char *method,
+    const char *path, unsigned *delay_ms);
 
 unsigned faults_retry_after(const struct faults *f);
 unsigned faults_stall_ms(const struct faults *f);

@@ -756,7 +756,7 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 	x.raw_len = p->len;
 	x.path = below_organization(url, world_organization(sim->world));
 	if (!is_control(url))
-		fault = faults_decide(sim->faults, url, &delay);
+		fault = faults_decide(sim->faults, method, url, &delay);
 	pause_ms(sim, delay);
 	if (fault == FAULT_DROP || fault == FAULT_STALL) {
 		if (fault == FAULT_STALL)

@@ -219,7 +219,6 @@ fix_one(struct step_run *r, const char *project, const struct defect *d)
 {
 	bool failed;
 	char *text = read_main(r, project, d, &failed), *fixed, *tip, *message;
-	struct api_call *c;
 	int rc = -1;
 
 	if (text == NULL)
@@ -231,12 +230,10 @@ fix_one(struct step_run *r, const char *project, const struct defect *d)
 	tip = main_tip(r, project, repo_of(r, d));
 	message = xasprintf("Fix a known defect in %s (mlops-tui)", d->path + 1);
 	if (tip != NULL) {
-		c = ado_push_file(r->api, project, repo_of(r, d), "main", tip,
-		    d->path, fixed, false, message);
-		if (run_call(r, c, "pushing the fix")) {
-			api_call_free(c);
-			rc = 0;
-		}
+		struct push_file push = { repo_of(r, d), "main", tip, d->path,
+			fixed, message, "pushing the fix", false };
+
+		rc = run_push(r, project, &push);
 	}
 	free(message);
 	free(tip);

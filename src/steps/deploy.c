@@ -157,16 +157,41 @@ push_config(struct step_run *r, const char *project, const char *tip,
 {
 	char *path = config_path(r), *message = xasprintf("Set the names and "
 	    "region of %s (mlops-tui)", r->environment);
-	struct api_call *c = ado_push_file(r->api, project,
-	    r->target.repository, run_answer(r, "branch"), tip, path, text,
-	    false, message);
-	bool ok = run_call(r, c, "pushing the config file");
+	struct push_file push = { r->target.repository, run_answer(r,
+		"branch"), tip, path, text, message, "pushing the config file",
+		false };
+	int rc = run_push(r, project, &push);
 
 	free(message);
 	free(path);
-	if (ok)
-		api_call_free(c);
-	return ok ? 0 : -1;
+	return rc;
+}
+
+/*
+ * Make branch at commit. The refs API answers 200 whatever became of the
+ * update: its updateStatus says. A stale old id means the branch is there
+ * already (a resend of a create whose answer was lost finds it so).
+ */
+static int
+create_branch(struct step_run *r, const char *project, const char *branch,
+    const char *commit)
+{
+	struct api_call *c = ado_create_branch(r->api, project,
+	    r->target.repository, branch, commit);
+	const char *status;
+	int rc = 0;
+
+	if (!run_call(r, c, "creating the branch"))
+		return -1;
+	status = api_count(c) > 0 ? api_field(api_item(c, 0), "updateStatus") :
+	    NULL;
+	if (status != NULL && strcmp(status, "succeeded") != 0 &&
+	    strcmp(status, "staleOldObjectId") != 0)
+		rc = run_fail(r, NULL, "creating the branch %s of %s: %s", branch,
+		    r->target.repository, strcmp(status, "forcePushRequired") ==
+		    0 ? "the identity may not create branches there" : status);
+	api_call_free(c);
+	return rc;
 }
 
 /* The environment's branch, made from main when it is not there: the
@@ -176,7 +201,6 @@ ensure_branch(struct step_run *r, const char *project)
 {
 	const char *branch = run_answer(r, "branch");
 	const char *repo = r->target.repository;
-	struct api_call *c;
 	char *tip, *main_tip = NULL;
 	bool found, failed;
 
@@ -191,13 +215,8 @@ ensure_branch(struct step_run *r, const char *project)
 	if (!found && main_tip == NULL)
 		run_fail(r, "repository-has-no-main", "%s has no branch main "
 		    "to make %s from", r->target.repository, branch);
-	else if (!found) {
-		c = ado_create_branch(r->api, project, r->target.repository,
-		    branch, main_tip);
-		found = run_call(r, c, "creating the branch");
-		if (found)
-			api_call_free(c);
-	}
+	else if (!found)
+		found = create_branch(r, project, branch, main_tip) == 0;
 	free(main_tip);
 	return found ? 0 : -1;
 }

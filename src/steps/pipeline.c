@@ -15,6 +15,8 @@
 /* Runs are polled as the portal polls them. */
 #define RUN_POLL_MS 2000
 #define RUN_POLL_LIMIT 2700      /* an hour and a half */
+/* Lost answers to a run's start before giving up. */
+#define RUN_ASKS 4
 
 long
 pipeline_ensure(struct step_run *r, const char *project, const char *name,
@@ -130,12 +132,91 @@ follow_run(struct step_run *r, const char *project, long run,
 	return rc;
 }
 
+/* The lowest id of pipeline's runs newer than after (0: none), or the
+ * newest id when after is negative; -1 when the list cannot be read. */
+static long
+run_after(struct step_run *r, const char *project, long pipeline, long after)
+{
+	struct api_call *c = ado_list_runs(r->api, project, pipeline);
+	long found = 0, id;
+
+	if (!run_call(r, c, "listing the pipeline's runs"))
+		return -1;
+	for (size_t i = 0; i < api_count(c); i++) {
+		id = (long)json_integer_value(json_object_get(api_item(c, i),
+		    "id"));
+		if (after < 0 ? id > found : id > after && (found == 0 ||
+		    id < found))
+			found = id;
+	}
+	api_call_free(c);
+	return found;
+}
+
+/* Ask for a run: its id, 0 when the answer was lost, -1 on failure. */
+static long
+ask_for_run(struct step_run *r, const char *project, long pipeline,
+    const char *branch, json_t *params)
+{
+	struct api_call *c = ado_run_pipeline(r->api, project, pipeline, branch,
+	    params);
+	long run;
+
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_LOST) {
+		api_call_free(c);
+		return 0;
+	}
+	if (!run_call(r, c, "starting the run"))
+		return -1;
+	run = (long)json_integer_value(json_object_get(api_call_result(c),
+	    "id"));
+	api_call_free(c);
+	return run;
+}
+
+/*
+ * Start a run, or find the one whose id a stop or a lost answer kept
+ * from us: the newest run's id is saved before asking, so a run newer
+ * than it is ours. A run is never asked for twice blindly.
+ */
+static long
+start_run(struct step_run *r, const char *project, long pipeline,
+    const char *branch, json_t *params)
+{
+	const char *asked;
+	long run = 0, newest;
+	char *text;
+
+	for (int tries = 0; run == 0 && tries < RUN_ASKS; tries++) {
+		if (tries > 0)
+			run_note(r, "the answer to starting the run was lost; "
+			    "looking for the run before asking again");
+		if ((asked = run_recorded(r, "run_asked")) != NULL &&
+		    (run = run_after(r, project, pipeline, strtol(asked, NULL,
+		    10))) != 0)
+			break;
+		if ((newest = run_after(r, project, pipeline, -1)) < 0) {
+			run = -1;
+			break;
+		}
+		text = xasprintf("%ld", newest);
+		run_record(r, "run_asked", text);
+		free(text);
+		run = ask_for_run(r, project, pipeline, branch, params);
+	}
+	json_decref(params);
+	if (run == 0)
+		return run_fail(r, NULL, "starting the run: the answer was "
+		    "lost %d times", RUN_ASKS);
+	return run;
+}
+
 int
 pipeline_run(struct step_run *r, const char *project, long pipeline,
     const char *name, const char *branch, json_t *params)
 {
 	const char *recorded = run_recorded(r, "run");
-	struct api_call *c;
 	char *text;
 	long run;
 
@@ -145,15 +226,11 @@ pipeline_run(struct step_run *r, const char *project, long pipeline,
 		json_decref(params);
 		run = strtol(recorded, NULL, 10);
 	} else {
-		c = ado_run_pipeline(r->api, project, pipeline, branch, params);
-		json_decref(params);
-		if (!run_call(r, c, "starting the run"))
+		if ((run = start_run(r, project, pipeline, branch, params)) < 0)
 			return -1;
-		run = (long)json_integer_value(json_object_get(
-		    api_call_result(c), "id"));
-		api_call_free(c);
 		text = xasprintf("%ld", run);
 		state_map_remove(r->created, "run_over");
+		state_map_remove(r->created, "run_asked");
 		run_record(r, "run", text);
 		free(text);
 		run_note(r, "run %ld of %s: %s/%s/_build/results?buildId=%ld",

@@ -24,6 +24,8 @@
 #include "xalloc.h"
 
 #define SECRET_NAME "mlops-tui"
+/* Lost answers to a new secret before giving up. */
+#define SECRET_ASKS 4
 /* Entra and ARM see a new object after a replication delay. */
 #define REPLICATION_WAIT_MS 120000
 
@@ -343,18 +345,52 @@ remove_our_secrets(struct step_run *r, json_t *app)
 	return 0;
 }
 
+/*
+ * Add a secret, our earlier ones removed first. A secret whose answer was
+ * lost is one nobody holds: the application is read again, so it is
+ * removed with the others, and another is asked for.
+ */
+static struct api_call *
+add_secret(struct step_run *r, json_t *app)
+{
+	const char *id = api_field(app, "id");
+	json_t *fresh = NULL;
+	struct api_call *c = NULL;
+
+	for (int tries = 0; tries < SECRET_ASKS; tries++) {
+		if (tries > 0) {
+			api_call_free(c);
+			run_note(r, "the answer with the new secret was lost; "
+			    "removing it and making another");
+			c = graph_get_application(r->api, id);
+			if (!run_call(r, c, "reading the application"))
+				break;
+			json_decref(fresh);
+			fresh = json_incref(api_call_result(c));
+			api_call_free(c);
+			app = fresh;
+		}
+		c = NULL;
+		if (remove_our_secrets(r, app) == -1)
+			break;
+		c = graph_add_password(r->api, id, SECRET_NAME);
+		api_wait(r->api, c);
+		if (api_call_error(c)->kind != API_LOST)
+			break;
+	}
+	json_decref(fresh);
+	return c;
+}
+
 /* A new secret of the application, in memory; NULL with the error set. */
 static struct credential *
 new_secret(struct step_run *r, json_t *app)
 {
-	struct api_call *c;
+	struct api_call *c = add_secret(r, app);
 	struct credential *secret;
 	json_t *text;
 
-	if (remove_our_secrets(r, app) == -1)
-		return NULL;
-	c = graph_add_password(r->api, api_field(app, "id"), SECRET_NAME);
-	if (!run_call(r, c, "making the principal's secret"))
+	if (c == NULL || !run_call(r, c, "making the principal's secret"))
 		return NULL;
 	text = json_object_get(api_call_result(c), "secretText");
 	if (!json_is_string(text)) {

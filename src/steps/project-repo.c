@@ -50,15 +50,12 @@ first_commit(struct step_run *r, const char *project, const char *repo)
 {
 	char *readme = xasprintf("# %s\n\nThe ML project of this MLOps V2 "
 	    "setup.\n", repository_name(r));
-	struct api_call *c = ado_push_file(r->api, project, repo, "main", NULL,
-	    "/README.md", readme, true, "Add README");
-	bool ok = run_call(r, c, "pushing the first commit");
+	struct push_file push = { repo, "main", NULL, "/README.md", readme,
+		"Add README", "pushing the first commit", true };
+	int rc = run_push(r, project, &push);
 
 	free(readme);
-	if (!ok)
-		return -1;
-	api_call_free(c);
-	return 0;
+	return rc;
 }
 
 static int

@@ -10,6 +10,9 @@
 #include "steps/step.h"
 #include "xalloc.h"
 
+/* Pushes whose answer was lost and that did not land, before giving up. */
+#define PUSH_TRIES 3
+
 static const struct step_ops *const sections[] = {
 	steps_accelerator, steps_project_repo, steps_azure, steps_deploy,
 	steps_defects, steps_deployment,
@@ -271,4 +274,48 @@ run_branch_tip(struct step_run *r, const char *project, const char *repo,
 	}
 	free(ref);
 	return tip;
+}
+
+/* Whether path on branch holds text: a push that landed. */
+static bool
+holds_text(struct step_run *r, const char *project, const struct push_file *p)
+{
+	struct api_call *c = ado_get_item(r->api, project, p->repo, p->path,
+	    p->branch);
+	const char *content;
+	bool same;
+
+	api_wait(r->api, c);
+	content = api_field(api_call_result(c), "content");
+	same = api_call_error(c)->kind == API_OK && content != NULL &&
+	    strcmp(content, p->content) == 0;
+	api_call_free(c);
+	return same;
+}
+
+int
+run_push(struct step_run *r, const char *project, const struct push_file *p)
+{
+	struct api_call *c = NULL;
+	enum api_error_kind kind = API_LOST;
+
+	/* Its oldObjectId guards it, so a push not found can go again. */
+	for (int tries = 0; kind == API_LOST && tries < PUSH_TRIES; tries++) {
+		api_call_free(c);
+		c = ado_push_file(r->api, project, p->repo, p->branch, p->old,
+		    p->path, p->content, p->add, p->message);
+		api_wait(r->api, c);
+		kind = api_call_error(c)->kind;
+		if ((kind == API_LOST || kind == API_CONFLICT) &&
+		    holds_text(r, project, p)) {
+			api_call_free(c);
+			run_note(r, "%s: its answer was lost, but it landed",
+			    p->what);
+			return 0;
+		}
+	}
+	if (!run_call(r, c, p->what))
+		return -1;
+	api_call_free(c);
+	return 0;
 }

@@ -123,6 +123,16 @@ char *run_repository(struct step_run *r, const char *project,
  * branch, or when reading failed (then *failed, with the error set). */
 char *run_branch_tip(struct step_run *r, const char *project,
     const char *repo, const char *branch, bool *failed);
+/* One file pushed to branch, whose tip must still be old (NULL: a new
+ * branch). A push whose answer was lost, or that a resend of it finds
+ * already made, is checked by reading the file back: the same text there
+ * is success. 0, or -1 with the error "what: why". */
+struct push_file {
+	const char *repo, *branch, *old, *path, *content, *message, *what;
+	bool add;
+};
+int run_push(struct step_run *r, const char *project,
+    const struct push_file *p);
 /* A field ("id", "remoteUrl") of repository name; NULL: error set. */
 char *run_repository_field(struct step_run *r, const char *project,
     const char *name, const char *field);

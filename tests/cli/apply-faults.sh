@@ -23,7 +23,8 @@ world_of() { # the resources a setup makes, counted, as one line
 }
 setup_world() { # FAULTS: a new sandbox and answers for it
 	[ -n "${SIM_PID:-}" ] && { kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; }
-	rm -rf "$XDG_STATE_HOME/mlops-tui" "$tap_tmp/world.json"*
+	rm -rf "$XDG_STATE_HOME/mlops-tui" "$tap_tmp/world.json"* \
+	    "$tap_tmp/requests.log"
 	sim_start --reset ${1:+--faults "$1"}
 	sim_answers "$answers"
 }
@@ -52,6 +53,31 @@ is "$(world_of)" "$clean" "with faults: the same world, every resource exactly o
 faults=$(grep -c '"fault"' "$SIM_LOG" || true)
 [ "$faults" -gt 20 ]
 tap_result $? "the sandbox did fail requests ($faults)"
+
+# Every answer to a run's start lost after the run was queued: each run is
+# found by looking for it, never asked for twice.
+setup_world 'lose=1@POST:*/_apis/pipelines/*/runs'
+apply_until_whole
+is "$rc/$runs" 0/1 "every run's start answer lost: whole in one run"
+is "$(world_of)" "$clean" "every run's start answer lost: each pipeline ran once"
+starts=$(jq -c 'select(.method == "POST" and (.path | test("/_apis/pipelines/[0-9]+/runs$")))' \
+    "$SIM_LOG" | wc -l)
+lost=$(jq -c 'select(.fault == "lose")' "$SIM_LOG" | wc -l)
+is "$lost" "$starts" "every start was lost ($lost), none was asked for twice"
+contains "$(cat "$out")" "looking for the run before asking again" \
+    "the output says why it looked"
+
+# Every answer with a new secret lost: the secrets nobody holds are removed
+# before the next is made, and after the last try the step fails saying so.
+setup_world 'lose=1@POST:*/addPassword'
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
+    --azure-sign-in device >"$out" 2>&1 </dev/null
+is "$?" 1 "every new secret's answer lost: the step fails"
+contains "$(cat "$out")" "answer lost" "and says the answer was lost"
+is "$(jq '[.graph.applications[].passwords[]? | select(.displayName == "mlops-tui")] | length' \
+    "$tap_tmp/world.json")" 1 "one secret left, not one per try"
+is "$(jq -c 'select(.method == "POST" and (.path | endswith("/addPassword")))' \
+    "$SIM_LOG" | wc -l | tr -d ' ')" 4 "asked for four times"
 
 # SIGKILLed again and again at moments drawn from a seeded sequence, then
 # resumed each time: the same world, and no secret left orphaned.

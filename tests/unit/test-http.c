@@ -249,6 +249,40 @@ test_lost_create(void)
 	sim_stop(sim);
 }
 
+/* A request sent once is never resent after its answer is lost: it says
+ * so (API_LOST) and leaves the looking to its caller. */
+static void
+test_lost_once(void)
+{
+	struct sim *sim = sandbox("lose=1@POST:/sandbox/_apis/projects");
+	struct credential *pat = credential_new(CREDENTIAL_PAT, sim_pat(sim));
+	struct http_options opt = { .base_backoff_ms = 20 };
+	struct http *h = NULL;
+	struct result r = { 0 };
+	char *cause = NULL;
+	char *url = xasprintf("%s/_apis/projects?api-version=7.1",
+	    sim_url(sim));
+	struct http_request req = { .method = "POST", .url = url, .body =
+		"{\"name\":\"sent-once\"}", .auth = pat, .once = true,
+		.done = keep, .arg = &r };
+
+	http_new(&h, &opt, &cause);
+	http_submit(h, &req, &cause);
+	http_run(h);
+	tap_ok(r.kind == API_LOST && r.attempts == 1 && r.calls == 1,
+	    "a request sent once whose answer is lost is not resent");
+	get(h, url, pat, &r);
+	tap_ok(r.kind == API_OK && r.body != NULL && strstr(r.body,
+	    "sent-once") != NULL, "it was done; a GET of the same path is "
+	    "not hit by a POST-only fault");
+	free(r.code);
+	free(r.body);
+	free(url);
+	http_free(h);
+	credential_free(pat);
+	sim_stop(sim);
+}
+
 static void
 test_under_faults(void)
 {
@@ -304,6 +338,7 @@ main(void)
 	test_calls();
 	test_retry_after();
 	test_lost_create();
+	test_lost_once();
 	test_under_faults();
 	curl_global_cleanup();
 	return tap_done();
