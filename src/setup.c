@@ -25,14 +25,16 @@ find_state_path(struct setup *a)
 		state_free(st);
 		return 0;
 	}
-	if (a->opt->answers_path == NULL) {
+	if (a->opt->answers_path == NULL && a->opt->answers_text == NULL) {
 		fprintf(stderr, "mlops-tui: give --answers FILE for a new "
 		    "setup, or --state FILE to go on with one\n");
 		state_free(st);
 		return MT_EXIT_USAGE;
 	}
-	if (answers_load(st, a->opt->answers_path, a->cat, &cause) == -1 ||
-	    answers_complete(st, &cause) == -1 ||
+	if ((a->opt->answers_path != NULL ? answers_load(st,
+	    a->opt->answers_path, a->cat, &cause) : answers_parse(st,
+	    "answers", a->opt->answers_text, strlen(a->opt->answers_text),
+	    a->cat, &cause)) == -1 || answers_complete(st, &cause) == -1 ||
 	    (dir = paths_state_dir(&cause)) == NULL) {
 		fprintf(stderr, "mlops-tui: %s\n", cause);
 		rc = MT_EXIT_USAGE;

@@ -14,16 +14,23 @@ static const struct key_binding bindings[] = {
 	{ 'j', "j", ACTION_DOWN, "select the step below" },
 	{ KEY_HOME, "Home", ACTION_FIRST, "select the first step" },
 	{ KEY_END, "End", ACTION_LAST, "select the last step" },
-	{ '\n', "Enter", ACTION_OPEN, "open the selected step: all its detail "
-	    "and manual steps" },
+	{ '\t', "Tab", ACTION_NEXT, "go to the next question" },
+	{ KEY_LEFT, "Left", ACTION_LEFT, "take the previous value of a "
+	    "choice" },
+	{ KEY_RIGHT, "Right", ACTION_RIGHT, "take the next value of a "
+	    "choice" },
+	{ '\n', "Enter", ACTION_OPEN, "open the step; next question; on the "
+	    "review, start" },
 	{ KEY_ENTER, "Enter", ACTION_OPEN, "open the selected step" },
 	{ 'r', "r", ACTION_RETRY, "retry the selected step, or undo its mark" },
 	{ 'm', "m", ACTION_MANUAL, "mark the selected step done by hand" },
 	{ 's', "s", ACTION_SKIP, "skip the selected step" },
 	{ '?', "?", ACTION_HELP, "show this help" },
 	{ KEY_F(1), "F1", ACTION_HELP, "show this help" },
-	{ 27, "Esc", ACTION_BACK, "go back: close the help or the step" },
-	{ 'q', "q", ACTION_QUIT, "quit, the state saved: a new start resumes" },
+	{ 27, "Esc", ACTION_BACK, "go back: close the help, the step or the "
+	    "review" },
+	{ 'q', "q", ACTION_QUIT, "quit, state saved (typing an answer: "
+	    "Ctrl-C)" },
 	{ CTRL('c'), "Ctrl-C", ACTION_QUIT, "quit, as q" },
 };
 

@@ -21,6 +21,9 @@ enum key_action {
 	ACTION_HELP,
 	ACTION_BACK,
 	ACTION_QUIT,
+	ACTION_LEFT,
+	ACTION_RIGHT,
+	ACTION_NEXT,
 };
 
 struct key_binding {

@@ -21,7 +21,7 @@ help_draw(struct tui *t)
 	attron(A_BOLD);
 	mvaddstr(y++, 2, "This screen");
 	attroff(A_BOLD);
-	y += draw_wrapped(y, 2, width, 5, t->screen->help) + 1;
+	y += draw_wrapped(y, 2, width, 4, t->screen->help);
 	attron(A_BOLD);
 	mvaddstr(y++, 2, "Keys");
 	attroff(A_BOLD);
@@ -44,8 +44,8 @@ help_draw(struct tui *t)
 			if (keys[k].action == keys[i].action && !seen)
 				printw("%s%s", k == i ? "" : ", ", keys[k].name);
 		}
-		y += draw_wrapped(y, 20, width - 18, LINES - 2 - y,
-		    keys[i].what);
+		/* One line each, so every key fits in 24 lines. */
+		y += draw_wrapped(y, 20, width - 18, 1, keys[i].what);
 	}
 	draw_hints(t, " Esc back  q quit");
 	move(2, 2);

@@ -26,6 +26,8 @@ struct screen {
 	void (*draw)(struct tui *t);
 	/* Act on an action of the key table; true when it was used. */
 	bool (*act)(struct tui *t, int action);
+	/* A key before the table sees it (typing); true when used. */
+	bool (*key)(struct tui *t, int ch);
 };
 
 struct tui {
@@ -43,6 +45,13 @@ struct tui {
 	char *log[TUI_LOG_LINES];      /* the newest lines of the log */
 	size_t nlog;
 	time_t started;
+	/* Before the run: the questions of a new setup and their review. */
+	struct questions *questions;
+	const struct catalog *catalog;
+	char **review;                 /* the review's lines */
+	size_t nreview;
+	char *answers_text;            /* what the operator confirmed */
+	bool confirmed;                /* the review's Enter: start */
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -50,6 +59,13 @@ enum tui_color { TUI_OK = 1, TUI_BAD, TUI_BUSY, TUI_BADGE };
 
 extern const struct screen screen_run;
 extern const struct screen screen_step;
+extern const struct screen screen_questions;
+extern const struct screen screen_review;
+
+/* Check the questions and show their review, or the first wrong field
+ * (screen-review.c). */
+void tui_review(struct tui *t);
+void tui_review_free(struct tui *t);
 
 /* Draw the help overlay of the current screen (screen-help.c). */
 void help_draw(struct tui *t);

@@ -8,6 +8,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <poll.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,10 +20,14 @@
 #include "exitcode.h"
 #include "keys.h"
 #include "paths.h"
+#include "questions.h"
+#include "templates.h"
 #include "sim/sim.h"
 #include "tui.h"
 #include "wizard.h"
 #include "xalloc.h"
+
+#define CTRL_C 3
 
 static volatile sig_atomic_t stop_signal;
 
@@ -150,6 +155,10 @@ on_key(struct tui *t, int ch)
 	t->dirty = true;
 	if (ch == KEY_RESIZE)
 		return;
+	/* Typing takes every printable key, q too: Ctrl-C still quits. */
+	if (!t->help && t->screen->key != NULL && ch != CTRL_C &&
+	    t->screen->key(t, ch))
+		return;
 	if (a == ACTION_QUIT)
 		t->quitting = true;
 	else if (t->help && (a == ACTION_BACK || a == ACTION_HELP))
@@ -231,11 +240,10 @@ loop(struct tui *t)
 }
 
 static int
-run_wizard(struct tui *t, struct setup *s, bool no_color)
+run_wizard(struct tui *t, struct setup *s)
 {
 	struct engine_config cfg = { s->cat, s->session, &s->conn,
 		s->principal_secret, ENGINE_APPLY, on_event, t, false };
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	char *cause = NULL;
 	int rc;
 
@@ -244,13 +252,9 @@ run_wizard(struct tui *t, struct setup *s, bool no_color)
 		free(cause);
 		return MT_EXIT_STATE;
 	}
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	t->screen = &screen_run;
 	t->started = time(NULL);
 	t->dirty = true;
-	start_curses(t, no_color);
 	loop(t);
 	endwin();
 	rc = engine_fatal(t->engine) ? MT_EXIT_STATE : engine_whole(t->engine) ?
@@ -261,12 +265,121 @@ run_wizard(struct tui *t, struct setup *s, bool no_color)
 	return rc;
 }
 
+/* ---- a new setup: the questions and their review --------------------- */
+
+/* Wait for keys alone (no engine yet) until the review is confirmed or
+ * the operator quits; false when quit. */
+static bool
+ask(struct tui *t)
+{
+	struct pollfd keyboard = { STDIN_FILENO, POLLIN, 0 };
+	int ch;
+
+	t->confirmed = false;
+	t->dirty = true;
+	while (!t->confirmed) {
+		if (stop_signal || t->quitting)
+			return false;
+		if (t->dirty)
+			draw(t);
+		poll(&keyboard, 1, 250);
+		while ((ch = getch()) != ERR)
+			on_key(t, ch);
+	}
+	return true;
+}
+
+/*
+ * Open the setup with curses on the screen: what setup_open says on
+ * stderr is caught and shown in place instead. Returns its status.
+ */
+static int
+open_in_place(struct setup *s, const struct setup_options *opt,
+    char **said)
+{
+	FILE *catch = tmpfile();
+	int saved = dup(STDERR_FILENO), rc;
+	long len;
+
+	fflush(stderr);
+	if (catch != NULL)
+		dup2(fileno(catch), STDERR_FILENO);
+	rc = setup_open(s, opt);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	*said = NULL;
+	if (catch != NULL && (len = ftell(catch)) > 0) {
+		*said = xcalloc(1, (size_t)len + 1);
+		rewind(catch);
+		if (fread(*said, 1, (size_t)len, catch) != (size_t)len)
+			(*said)[0] = '\0';
+	}
+	if (catch != NULL)
+		fclose(catch);
+	return rc;
+}
+
+/* Ask until the answers open a setup; 0, or MT_EXIT_INTERRUPTED. */
+static int
+ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
+{
+	struct questions *q = t->questions;
+	char *said;
+	int rc;
+
+	for (;;) {
+		if (!ask(t))
+			return MT_EXIT_INTERRUPTED;
+		opt->setup.answers_text = t->answers_text;
+		opt->setup.conn.pat = questions_get(q, "pat")->value[0] ?
+		    questions_get(q, "pat")->value : NULL;
+		if ((rc = open_in_place(s, &opt->setup, &said)) == 0) {
+			free(said);
+			return 0;
+		}
+		setup_close(s);
+		free(q->problem);
+		q->problem = said ? said : xstrdup("the setup could not open");
+		q->focused = q->count;
+		t->screen = &screen_questions;
+	}
+}
+
+static int
+wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
+{
+	struct catalog *cat = NULL;
+	struct questions q;
+	int rc;
+
+	if (templates_load(&cat, NULL) == -1)
+		return MT_EXIT_DATA;
+	questions_init(&q, getenv("AZURE_DEVOPS_EXT_PAT") != NULL);
+	t->questions = &q;
+	t->catalog = cat;
+	t->screen = &screen_questions;
+	rc = ask_and_open(t, s, opt);
+	if (rc == 0)
+		rc = run_wizard(t, s);
+	else
+		endwin();
+	/* The connection holds its own copy of the token. */
+	questions_free(&q);
+	t->questions = NULL;
+	tui_review_free(t);
+	free(t->answers_text);
+	catalog_free(cat);
+	return rc;
+}
+
 int
 cmd_wizard(struct wizard_options *opt)
 {
 	struct sandbox sb = { 0 };
-	struct setup s;
+	struct setup s = { 0 };
 	struct tui t = { .setup = &s, .sandbox = opt->sandbox };
+	struct sigaction sa = { .sa_handler = on_stop_signal };
 	int rc;
 
 	if (!has_terminal()) {
@@ -275,21 +388,21 @@ cmd_wizard(struct wizard_options *opt)
 		    "apply' instead\n");
 		return MT_EXIT_USAGE;
 	}
-	if (!opt->sandbox && opt->setup.answers_path == NULL &&
-	    opt->setup.state_path == NULL) {
-		fprintf(stderr, "mlops-tui: the wizard's questions are not "
-		    "available yet in version %s: give --answers FILE (see "
-		    "mlops-tui(5)) or --state FILE, or try --sandbox\n",
-		    PACKAGE_VERSION);
-		return MT_EXIT_UNAVAILABLE;
-	}
 	if (opt->sandbox && (rc = sandbox_start(&sb, opt)) != 0) {
 		sandbox_stop(&sb);
 		return rc;
 	}
-	rc = setup_open(&s, &opt->setup);
-	if (rc == 0)
-		rc = run_wizard(&t, &s, opt->no_color);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (!opt->sandbox && opt->setup.answers_path == NULL &&
+	    opt->setup.state_path == NULL) {
+		start_curses(&t, opt->no_color);
+		rc = wizard_questions(&t, &s, opt);
+	} else if ((rc = setup_open(&s, &opt->setup)) == 0) {
+		start_curses(&t, opt->no_color);
+		rc = run_wizard(&t, &s);
+	}
 	setup_close(&s);
 	for (size_t i = 0; i < t.nlog; i++)
 		free(t.log[i]);

@@ -1,0 +1,96 @@
+# The wizard's questions for a new setup, in a real terminal (tmux, a
+# private socket, 80x24) against the sandbox server on loopback: typed,
+# checked live, reviewed, confirmed, then run to the finish.
+. "$top_srcdir/tests/lib.sh"
+
+sock="mt-questions-$$"
+unset TMUX AZURE_DEVOPS_EXT_PAT
+trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null' EXIT
+pane() { tmux -L "$sock" capture-pane -p -t w; }
+shows() { pane | grep -qF -- "$1"; }
+keys() { tmux -L "$sock" send-keys -t w "$@"; }
+# type TEXT: literally, as the operator types it.
+type_text() { tmux -L "$sock" send-keys -t w -l -- "$1"; }
+focused_line() { pane | sed -n "$(( $(tmux -L "$sock" display -p -t w '#{cursor_y}') + 1 ))p"; }
+# focus LABEL: Down until the cursor's line is LABEL's.
+focus() {
+	for _ in $(seq 1 20); do
+		focused_line | grep -qF -- "$1" && return 0
+		keys Down
+		sleep 0.05
+	done
+	return 1
+}
+
+sim_start
+sim_answers "$tap_tmp/unused.yml"
+state_dir="$XDG_STATE_HOME/mlops-tui"
+tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
+    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 '$MLOPS_TUI' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+
+wait_for 10 shows "Organization URL"
+tap_result $? "with no answers, the wizard asks the questions"
+contains "$(pane)" "mlops-v2" "with the guide's defaults"
+contains "$(focused_line)" "Organization URL" "the cursor sits on the focused field"
+keys -N 22 BSpace
+type_text "$SIM_URL"
+wait_for 5 shows "$SIM_URL"
+tap_result $? "the organization is typed"
+
+focus "Personal access token"
+tap_result $? "Down goes to the next field"
+wait_for 5 shows "personal access token: type it"
+tap_result $? "an empty token says what to do"
+type_text "$SIM_PAT"
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q 'Personal access token.*\*\*\*\*'"
+tap_result $? "the token is shown masked"
+lacks "$(pane)" "$SIM_PAT" "and never in clear"
+
+focus "Project type"
+keys Right
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -e -t w | grep -F 'Project type' | grep -qF \"\$(printf '\033[7m') cv \""
+tap_result $? "Right takes the next choice"
+contains "$(pane | grep -F 'Azure ML interface')" "(" "a combination that cannot be is shown in brackets"
+keys Left
+focus "Subscription id"
+type_text "$SIM_SUB"
+focus "Namespace"
+type_text "Bad"
+wait_for 5 shows "may only contain lowercase letters and digits"
+tap_result $? "a wrong namespace names the rule it breaks, as it is typed"
+keys -N 3 BSpace
+type_text "qa"
+focus "Postfix"
+type_text "0042"
+wait_for 5 shows "mlw-qa-0042prod"
+tap_result $? "namespace and postfix show the Azure names they make"
+
+focus "[ Review the plan ]"
+keys Enter
+wait_for 5 shows "What the setup will do"
+tap_result $? "Enter on the last line shows the review"
+contains "$(pane)" "[ ] Create the mlops-v2 project" "the plan lists the steps"
+lacks "$(pane)" "$SIM_PAT" "the review does not show the token"
+is "$(ls "$state_dir"/*.json 2>/dev/null | wc -l | tr -d ' ')" 0 "nothing is saved before the confirmation"
+api GET _apis/projects
+is "$(echo "$body" | jq '.count')" 0 "nothing is made before the confirmation"
+keys Escape
+wait_for 5 shows "Organization URL"
+tap_result $? "Esc goes back to the questions, answers kept"
+contains "$(pane)" "0042" "the answers are kept"
+keys Enter
+wait_for 5 shows "What the setup will do"
+keys Enter
+wait_for 20 shows "[x] Create the mlops-v2 project"
+tap_result $? "Enter on the review starts the setup"
+wait_for 180 shows "finished"
+tap_result $? "and it runs to the finish"
+contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
+keys q
+wait_for 10 test -s "$tap_tmp/status"
+is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0"
+state=$(ls "$state_dir"/*.json)
+is "$(jq -r '.environments[] | select(.name == "prod") | .answers.namespace' "$state" | head -n 1)" qa \
+    "the state file holds the answers typed"
+lacks "$(cat "$state_dir"/* 2>/dev/null)" "$SIM_PAT" "the token is in no file of the state directory"
+done_testing

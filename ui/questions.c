@@ -1,0 +1,239 @@
+/* The wizard's questions: fields, defaults, live rules, answers text. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "names.h"
+#include "questions.h"
+#include "scenario.h"
+#include "xalloc.h"
+
+static const char *const initialise_ways[] = { "pipeline", "local", NULL };
+static const char *const principal_ways[] = { "create", "federated",
+	"existing", NULL };
+static const char *const environment_sets[] = { "prod", "prod, dev", NULL };
+
+/* The guide's order and defaults; empty ones the operator must give. */
+static const struct question questions_template[] = {
+	{ "organization", "Organization URL", NULL, false, false,
+	    "https://dev.azure.com/" },
+	{ "pat", "Personal access token", NULL, true, false, "" },
+	{ "project", "Project", NULL, false, false, "mlops-v2" },
+	{ "repository", "ML repository", NULL, false, false,
+	    "taxi-fare-regression" },
+	{ "project_type", "Project type", scenario_types, false, false,
+	    "classical" },
+	{ "interface", "Azure ML interface", scenario_interfaces, false, false,
+	    "aml-cli-v2" },
+	{ "infrastructure", "Infrastructure", scenario_providers, false, false,
+	    "bicep" },
+	{ "initialise_way", "Initialise by", initialise_ways, false, false,
+	    "pipeline" },
+	{ "principal_way", "Service principal", principal_ways, false, false,
+	    "create" },
+	{ "environments", "Environments", environment_sets, false, false,
+	    "prod" },
+	{ "subscription_id", "Subscription id", NULL, false, false, "" },
+	{ "tenant_id", "Tenant id (optional)", NULL, false, true, "" },
+	{ "namespace", "Namespace", NULL, false, false, "" },
+	{ "postfix", "Postfix", NULL, false, false, "" },
+	{ "location", "Location", NULL, false, false, "eastus" },
+};
+
+void
+questions_init(struct questions *q, bool pat_from_environment)
+{
+	q->count = sizeof questions_template / sizeof *questions_template;
+	q->list = xmalloc(sizeof questions_template);
+	memcpy(q->list, questions_template, sizeof questions_template);
+	q->focused = 0;
+	q->pat_from_environment = pat_from_environment;
+	q->problem = NULL;
+}
+
+void
+questions_free(struct questions *q)
+{
+	for (size_t i = 0; i < q->count; i++)
+		explicit_bzero(q->list[i].value, sizeof q->list[i].value);
+	free(q->list);
+	free(q->problem);
+	memset(q, 0, sizeof *q);
+}
+
+struct question *
+questions_get(struct questions *q, const char *key)
+{
+	for (size_t i = 0; i < q->count; i++)
+		if (strcmp(q->list[i].key, key) == 0)
+			return &q->list[i];
+	return NULL;
+}
+
+static const char *
+value_of(const struct questions *q, const char *key)
+{
+	return questions_get((struct questions *)q, key)->value;
+}
+
+const char *
+questions_choice_refused(const struct questions *q, size_t i,
+    const char *choice)
+{
+	const char *key = q->list[i].key;
+	struct scenario_verdict v;
+
+	if (strcmp(key, "principal_way") == 0 && strcmp(choice, "existing") ==
+	    0)
+		return "an existing principal's secret comes from "
+		    "--principal-file FILE (the JSON az ad sp create-for-rbac "
+		    "prints), or from an answers file";
+	if (strcmp(key, "interface") == 0)
+		scenario_judge(value_of(q, "project_type"), choice, NULL, &v);
+	else if (strcmp(key, "infrastructure") == 0)
+		scenario_judge(value_of(q, "project_type"), value_of(q,
+		    "interface"), choice, &v);
+	else
+		return NULL;
+	return v.error;
+}
+
+void
+questions_choose(struct questions *q, size_t i, int dir)
+{
+	struct question *f = &q->list[i];
+	size_t n = 0, at = 0;
+
+	if (f->choices == NULL)
+		return;
+	while (f->choices[n] != NULL) {
+		if (strcmp(f->choices[n], f->value) == 0)
+			at = n;
+		n++;
+	}
+	for (size_t step = 1; step < n; step++) {
+		const char *c = f->choices[(at + n + (size_t)dir * step) % n];
+
+		if (questions_choice_refused(q, i, c) == NULL) {
+			snprintf(f->value, sizeof f->value, "%s", c);
+			return;
+		}
+	}
+}
+
+/* The names namespace and postfix make, and whether one breaks a rule. */
+static char *
+names_problem(const struct questions *q)
+{
+	struct names_input in = { value_of(q, "namespace"), value_of(q,
+		"postfix"), "prod", value_of(q, "infrastructure"), value_of(q,
+		"project_type") };
+	struct name_problem *p = NULL;
+	size_t n = 0;
+	char *msg = NULL;
+
+	if (*in.namespace == '\0' || *in.postfix == '\0')
+		return NULL;
+	names_check(&in, &p, &n);
+	for (size_t k = 0; k < n && msg == NULL; k++)
+		if (p[k].serious)
+			msg = xstrdup(p[k].message);
+	names_free_problems(p, n);
+	return msg;
+}
+
+char *
+questions_problem(const struct questions *q, size_t i)
+{
+	const struct question *f = &q->list[i];
+	const char *refused;
+	char *msg;
+
+	if (strcmp(f->key, "pat") == 0)
+		return f->value[0] == '\0' && !q->pat_from_environment ?
+		    xstrdup("the personal access token: type it (it is "
+		    "shown masked and never saved), or set "
+		    "AZURE_DEVOPS_EXT_PAT") : NULL;
+	if (f->value[0] == '\0')
+		return f->optional ? NULL : xasprintf("%s: must be given",
+		    f->key);
+	if (f->choices != NULL && (refused = questions_choice_refused(q, i,
+	    f->value)) != NULL)
+		return xasprintf("%s: '%s': %s", f->key, f->value, refused);
+	if ((msg = answers_problem(f->key, f->value)) != NULL)
+		return msg;
+	if (strcmp(f->key, "namespace") == 0 || strcmp(f->key, "postfix") == 0)
+		return names_problem(q);
+	return NULL;
+}
+
+/* The environment's block of the answers text. */
+static char *
+environment_block(const struct questions *q, const char *env)
+{
+	static const char *const keys[] = { "subscription_id", "tenant_id",
+		"namespace", "postfix", "location" };
+	char *text = xasprintf("  %s:\n", env), *more;
+
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		if (*value_of(q, keys[k]) == '\0')
+			continue;
+		/* Quoted: a postfix such as 0042 stays a string. */
+		more = xasprintf("%s    %s: \"%s\"\n", text, keys[k],
+		    value_of(q, keys[k]));
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
+static bool
+per_environment(const char *key)
+{
+	return strcmp(key, "subscription_id") == 0 || strcmp(key,
+	    "tenant_id") == 0 || strcmp(key, "namespace") == 0 ||
+	    strcmp(key, "postfix") == 0 || strcmp(key, "location") == 0;
+}
+
+char *
+questions_answers(const struct questions *q, size_t *field, char **cause)
+{
+	char *text = xstrdup(""), *more, *block;
+
+	for (size_t i = 0; i < q->count; i++)
+		if ((*cause = questions_problem(q, i)) != NULL) {
+			*field = i;
+			free(text);
+			return NULL;
+		}
+	for (size_t i = 0; i < q->count; i++) {
+		const struct question *f = &q->list[i];
+
+		if (f->secret || per_environment(f->key) ||
+		    strcmp(f->key, "environments") == 0)
+			continue;
+		more = xasprintf("%s%s: \"%s\"\n", text, f->key, f->value);
+		free(text);
+		text = more;
+	}
+	more = xasprintf("%senvironments:\n", text);
+	free(text);
+	text = more;
+	for (const char *e = value_of(q, "environments"); *e; ) {
+		size_t len = strcspn(e, ", ");
+		char *env = xstrndup(e, len);
+
+		block = environment_block(q, env);
+		more = xasprintf("%s%s", text, block);
+		free(block);
+		free(env);
+		free(text);
+		text = more;
+		e += len;
+		e += strspn(e, ", ");
+	}
+	return text;
+}

@@ -1,0 +1,213 @@
+/*
+ * The questions of a new setup: one line per field, the focused one's
+ * rule checked as it is typed, its problem (or the Azure names it makes)
+ * below, and a last line that leads to the review. Choices show every
+ * value; the ones that cannot go with the others are shown in brackets
+ * and the reason given when focused.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "names.h"
+#include "questions.h"
+#include "tui.h"
+#include "xalloc.h"
+
+#define LABEL_WIDTH 24
+#define FIELDS_TOP 2
+
+static const char review_line[] = "[ Review the plan ]";
+
+/* A choice field: every value, the chosen one reversed. */
+static void
+draw_choices(struct tui *t, size_t i, int y, int x)
+{
+	struct question *f = &t->questions->list[i];
+
+	move(y, x);
+	for (size_t c = 0; f->choices[c] != NULL; c++) {
+		bool chosen = strcmp(f->choices[c], f->value) == 0;
+		bool refused = questions_choice_refused(t->questions, i,
+		    f->choices[c]) != NULL;
+
+		if (chosen)
+			attron(A_REVERSE);
+		printw(refused ? "(%s)" : " %s ", f->choices[c]);
+		if (chosen)
+			attroff(A_REVERSE);
+		addch(' ');
+	}
+}
+
+/* A typed field; the secret one as stars. Returns the cursor column. */
+static int
+draw_text(struct question *f, int y, int x, int width)
+{
+	size_t len = strlen(f->value);
+	size_t first = len > (size_t)width - 1 ? len - (size_t)width + 1 : 0;
+
+	move(y, x);
+	for (size_t k = first; k < len; k++)
+		addch(f->secret ? '*' : (unsigned char)f->value[k]);
+	return x + (int)(len - first);
+}
+
+/* Below the fields: the focused field's problem, or what it makes. */
+static void
+draw_note(struct tui *t, int y)
+{
+	struct questions *q = t->questions;
+	char *msg = q->focused < q->count ? questions_problem(q, q->focused) :
+	    NULL;
+	const char *key = q->focused < q->count ? q->list[q->focused].key : "";
+
+	if (q->problem != NULL && q->focused == q->count) {
+		y += draw_wrapped(y, 2, COLS - 4, 3, q->problem);
+	} else if (msg != NULL) {
+		attron(A_BOLD);
+		mvaddstr(y, 2, "! ");
+		attroff(A_BOLD);
+		y += draw_wrapped(y, 4, COLS - 6, 3, msg);
+	} else if (strcmp(key, "namespace") == 0 || strcmp(key, "postfix") ==
+	    0) {
+		struct names_input in = { questions_get(q, "namespace")->value,
+			questions_get(q, "postfix")->value, "prod",
+			questions_get(q, "infrastructure")->value,
+			questions_get(q, "project_type")->value };
+		struct names n;
+		char *text;
+
+		names_derive(&n, &in);
+		text = xasprintf("Makes %s, %s, %s and %s.", n.resource_group,
+		    n.workspace, n.key_vault, n.online_endpoint);
+		draw_wrapped(y, 2, COLS - 4, 3, text);
+		free(text);
+		names_free(&n);
+	} else if (q->focused < q->count && q->list[q->focused].choices) {
+		const char *const *c = q->list[q->focused].choices;
+
+		/* Why the bracketed values cannot be taken now. */
+		for (; *c != NULL && y < LINES - 2; c++) {
+			const char *why = questions_choice_refused(q, q->focused,
+			    *c);
+			char *text;
+
+			if (why == NULL)
+				continue;
+			text = xasprintf("(%s) %s", *c, why);
+			y += draw_wrapped(y, 2, COLS - 4, 2, text);
+			free(text);
+		}
+	} else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
+		mvaddstr(y, 2, "Empty: the token comes from AZURE_DEVOPS_EXT_PAT.");
+	free(msg);
+}
+
+static void
+questions_draw(struct tui *t)
+{
+	struct questions *q = t->questions;
+	int cy = FIELDS_TOP, cx = 2;
+
+	draw_title(t, "a new setup");
+	draw_rule(t, 1, 0, COLS);
+	for (size_t i = 0; i < q->count; i++) {
+		struct question *f = &q->list[i];
+		int y = FIELDS_TOP + (int)i, x = 2 + LABEL_WIDTH + 2;
+		char *problem = questions_problem(q, i);
+
+		mvaddstr(y, 0, i == q->focused ? ">" : " ");
+		mvprintw(y, 2, "%-*s", LABEL_WIDTH, f->label);
+		mvaddstr(y, x - 2, problem ? "!" : " ");
+		free(problem);
+		if (f->choices != NULL) {
+			draw_choices(t, i, y, x);
+			if (i == q->focused)
+				cy = y, cx = x;
+		} else {
+			int end = draw_text(f, y, x, COLS - x - 1);
+
+			if (i == q->focused)
+				cy = y, cx = end;
+		}
+	}
+	mvaddstr(FIELDS_TOP + (int)q->count + 1, 2 + LABEL_WIDTH + 2,
+	    review_line);
+	if (q->focused == q->count)
+		cy = FIELDS_TOP + (int)q->count + 1, cx = 2 + LABEL_WIDTH + 2;
+	draw_rule(t, FIELDS_TOP + (int)q->count + 2, 0, COLS);
+	draw_note(t, FIELDS_TOP + (int)q->count + 3);
+	draw_hints(t, " Up/Down field  Left/Right choose  type to edit  "
+	    "Enter next  F1 help  Ctrl-C quit");
+	move(cy, cx);
+}
+
+/* Typing goes to a typed field; every other key to the key table. */
+static bool
+questions_key(struct tui *t, int ch)
+{
+	struct questions *q = t->questions;
+	struct question *f = q->focused < q->count ? &q->list[q->focused] :
+	    NULL;
+	size_t len;
+
+	if (f == NULL || f->choices != NULL)
+		return false;
+	len = strlen(f->value);
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (len > 0)
+			f->value[len - 1] = '\0';
+		return true;
+	}
+	if (ch < 32 || ch > 126)
+		return false;
+	if (len + 1 < sizeof f->value) {
+		f->value[len] = (char)ch;
+		f->value[len + 1] = '\0';
+	}
+	return true;
+}
+
+static bool
+questions_act(struct tui *t, int action)
+{
+	struct questions *q = t->questions;
+
+	switch (action) {
+	case ACTION_UP:
+		q->focused = q->focused > 0 ? q->focused - 1 : 0;
+		return true;
+	case ACTION_DOWN: case ACTION_NEXT:
+		q->focused += q->focused < q->count;
+		return true;
+	case ACTION_LEFT: case ACTION_RIGHT:
+		if (q->focused < q->count)
+			questions_choose(q, q->focused, action == ACTION_LEFT ?
+			    -1 : 1);
+		return true;
+	case ACTION_OPEN:
+		if (q->focused < q->count)
+			q->focused++;
+		else
+			tui_review(t);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct screen screen_questions = {
+	"questions",
+	"The answers a new setup needs, with the guide's defaults. Each field "
+	"is checked as you type, by the rules of mlops-tui(5); what is wrong "
+	"shows below the fields, and namespace and postfix show the Azure "
+	"names they make. Choices in brackets cannot go with the others. The "
+	"token is shown masked and never saved. Nothing changes until you "
+	"confirm the plan on the next screen.",
+	questions_draw, questions_act, questions_key,
+};
