@@ -167,8 +167,7 @@ credential_principal_file(const char *path, char **app_id, char **tenant,
     char **cause)
 {
 	char buf[PRINCIPAL_FILE_MAX + 1];
-	struct credential *c = NULL;
-	json_t *doc;
+	struct credential *c;
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -186,13 +185,25 @@ credential_principal_file(const char *path, char **app_id, char **tenant,
 		    PRINCIPAL_FILE_MAX);
 		return NULL;
 	}
-	doc = json_loadb(buf, (size_t)n, 0, NULL);
+	c = credential_principal_text(buf, (size_t)n, path, app_id, tenant,
+	    cause);
 	explicit_bzero(buf, sizeof buf);
+	return c;
+}
+
+struct credential *
+credential_principal_text(const char *text, size_t len, const char *name,
+    char **app_id, char **tenant, char **cause)
+{
+	struct credential *c = NULL;
+	json_t *doc = json_loadb(text, len, 0, NULL);
+
+	*app_id = *tenant = NULL;
 	if (doc == NULL)
 		set_cause(cause, "%s: not JSON; expected what az ad sp "
-		    "create-for-rbac prints", path);
+		    "create-for-rbac prints", name);
 	else
-		c = principal_from_json(doc, path, app_id, tenant, cause);
+		c = principal_from_json(doc, name, app_id, tenant, cause);
 	json_decref(doc);
 	return c;
 }

@@ -34,6 +34,10 @@ struct credential *credential_pat(const char *path, char **cause);
  */
 struct credential *credential_principal_file(const char *path,
     char **app_id, char **tenant, char **cause);
+/* The same from text in memory (pasted); name stands for it in messages.
+ * The caller wipes text. */
+struct credential *credential_principal_text(const char *text, size_t len,
+    const char *name, char **app_id, char **tenant, char **cause);
 /* The Authorization header line for c; wipe and free it after use. */
 char *credential_header(const struct credential *c);
 /* Wipe a string that held a secret, then free it. */

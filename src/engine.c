@@ -543,6 +543,36 @@ engine_mark(struct engine *e, size_t i, enum step_status status)
 	tell(j);
 }
 
+int
+engine_use_principal(struct engine *e, size_t i,
+    const struct credential *secret, const char *app_id, const char *tenant,
+    char **cause)
+{
+	struct engine_job *j = i < e->njobs ? &e->jobs[i] : NULL;
+	struct state_environment *env;
+
+	if (j == NULL || strcmp(j->step->id, "service-principal") != 0 ||
+	    j->environment == NULL) {
+		*cause = xstrdup("select the service principal step first");
+		return -1;
+	}
+	if (j->fiber != NULL || j->outcome == JOB_DONE) {
+		*cause = xstrdup("the service principal step is running or "
+		    "done; a principal is pasted for one that failed or waits");
+		return -1;
+	}
+	env = state_environment(e->cfg.session->state, j->environment);
+	/* The environment's answers now name it; its secret stays here. */
+	state_map_set(&env->answers, "principal_way", "existing");
+	state_map_set(&env->answers, "client_id", app_id);
+	if (tenant != NULL)
+		state_map_set(&env->answers, "tenant_id", tenant);
+	e->cfg.principal_secret = secret;
+	engine_mark(e, i, STEP_MANUAL);
+	save(e);
+	return 0;
+}
+
 void
 engine_run(struct engine *e)
 {

@@ -107,6 +107,17 @@ void engine_retry(struct engine *e, size_t i);
 /* The operator's word on job i: done by hand (STEP_MANUAL) or skipped
  * (STEP_SKIPPED); saved, and what waited for it goes on. */
 void engine_mark(struct engine *e, size_t i, enum step_status status);
+/*
+ * The operator made job i's service principal by hand and pasted what
+ * az ad sp create-for-rbac printed: its environment's answers take the
+ * app id and tenant (principal_way existing), the secret (borrowed; it
+ * must outlive the engine, and is never saved) goes to the connection,
+ * and the job is marked done by hand. -1 with *cause (owned) when job i
+ * is not a service principal step that failed or waits.
+ */
+int engine_use_principal(struct engine *e, size_t i,
+    const struct credential *secret, const char *app_id, const char *tenant,
+    char **cause);
 /* Step until every job is settled (the command line). */
 void engine_run(struct engine *e);
 bool engine_finished(const struct engine *e);

@@ -24,6 +24,7 @@ enum key_action {
 	ACTION_LEFT,
 	ACTION_RIGHT,
 	ACTION_NEXT,
+	ACTION_PASTE,
 };
 
 struct key_binding {

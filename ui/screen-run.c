@@ -223,6 +223,9 @@ run_act(struct tui *t, int action)
 	case ACTION_SKIP:
 		engine_mark(t->engine, t->selected, STEP_SKIPPED);
 		return true;
+	case ACTION_PASTE:
+		tui_paste_open(t);
+		return true;
 	default:
 		return false;
 	}

@@ -52,6 +52,13 @@ struct tui {
 	size_t nreview;
 	char *answers_text;            /* what the operator confirmed */
 	bool confirmed;                /* the review's Enter: start */
+	/* A principal's JSON being pasted: never drawn, wiped once read. */
+	char paste[8192];
+	size_t npaste;
+	unsigned paste_depth;
+	bool paste_in_string, paste_escaped;
+	char *paste_problem;
+	struct credential *pasted;     /* the engine borrows it */
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -61,6 +68,10 @@ extern const struct screen screen_run;
 extern const struct screen screen_step;
 extern const struct screen screen_questions;
 extern const struct screen screen_review;
+extern const struct screen screen_paste;
+
+/* Open the paste screen for the selected job (screen-paste.c). */
+void tui_paste_open(struct tui *t);
 
 /* Check the questions and show their review, or the first wrong field
  * (screen-review.c). */

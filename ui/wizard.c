@@ -225,10 +225,12 @@ loop(struct tui *t)
 			t->quitting = true;
 		if (t->quitting)
 			engine_stop(t->engine);
+		/* Over again after a retry or a mark has let more run. */
 		if (!over && engine_finished(t->engine)) {
 			over = true;
 			log_finish(t);
-		}
+		} else if (over && !engine_finished(t->engine))
+			over = false;
 		if (t->dirty || time(NULL) != drawn) {
 			draw(t);
 			drawn = time(NULL);
@@ -406,6 +408,9 @@ cmd_wizard(struct wizard_options *opt)
 	setup_close(&s);
 	for (size_t i = 0; i < t.nlog; i++)
 		free(t.log[i]);
+	/* After the engine, which borrowed it. */
+	credential_free(t.pasted);
+	free(t.paste_problem);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;

@@ -472,7 +472,8 @@ connection_secret(struct step_run *r, json_t *app, struct credential **out)
 	if (r->secret == NULL)
 		return run_fail(r, NULL, "the existing principal's secret is "
 		    "needed: give --principal-file with the JSON that az ad sp "
-		    "create-for-rbac printed");
+		    "create-for-rbac printed, or paste it in the wizard (p on "
+		    "the service principal step)");
 	*out = credential_new(CREDENTIAL_BEARER, r->secret->secret);
 	return 0;
 }

@@ -1,0 +1,147 @@
+/*
+ * Pasting a service principal made by hand: the JSON that
+ * `az ad sp create-for-rbac` prints, taken in as it is pasted (several
+ * lines) until its braces close. It holds the password, so the text is
+ * never drawn - only how much has come - and it is wiped once read. The
+ * engine takes the app id and tenant as answers and the secret in memory.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "credential.h"
+#include "keys.h"
+#include "tui.h"
+#include "xalloc.h"
+
+static void
+paste_wipe(struct tui *t)
+{
+	explicit_bzero(t->paste, sizeof t->paste);
+	t->npaste = 0;
+	t->paste_depth = 0;
+	t->paste_in_string = t->paste_escaped = false;
+}
+
+void
+tui_paste_open(struct tui *t)
+{
+	const struct engine_job *j = engine_job(t->engine, t->selected);
+
+	paste_wipe(t);
+	free(t->paste_problem);
+	t->paste_problem = NULL;
+	if (strcmp(j->step->id, "service-principal") != 0)
+		t->paste_problem = xstrdup("Select a service principal step "
+		    "first: the pasted principal stands for it.");
+	t->screen = &screen_paste;
+}
+
+/* The braces closed: read it, hand it to the engine, wipe it. */
+static void
+take(struct tui *t)
+{
+	char *app = NULL, *tenant = NULL, *cause = NULL;
+	struct credential *secret = credential_principal_text(t->paste,
+	    t->npaste, "the pasted principal", &app, &tenant, &cause);
+
+	paste_wipe(t);
+	free(t->paste_problem);
+	t->paste_problem = NULL;
+	if (secret != NULL && engine_use_principal(t->engine, t->selected,
+	    secret, app, tenant, &cause) == 0) {
+		/* The engine borrows it; the one before is no longer used. */
+		credential_free(t->pasted);
+		t->pasted = secret;
+		t->screen = &screen_run;
+	} else {
+		credential_free(secret);
+		t->paste_problem = cause;
+		cause = NULL;
+	}
+	free(cause);
+	free(app);
+	free(tenant);
+}
+
+/* Follow the JSON's nesting, braces inside strings not counted. */
+static void
+follow(struct tui *t, int ch)
+{
+	if (t->paste_escaped)
+		t->paste_escaped = false;
+	else if (t->paste_in_string)
+		t->paste_in_string = ch != '"', t->paste_escaped = ch == '\\';
+	else if (ch == '"')
+		t->paste_in_string = true;
+	else if (ch == '{')
+		t->paste_depth++;
+	else if (ch == '}' && t->paste_depth > 0)
+		t->paste_depth--;
+}
+
+static bool
+paste_key(struct tui *t, int ch)
+{
+	bool closing = ch == '}' && !t->paste_in_string && !t->paste_escaped;
+
+	if (ch == 27 || ch == KEY_F(1) || ch == 3)
+		return false;
+	follow(t, ch);
+	if (t->npaste + 1 < sizeof t->paste && (ch == '\n' || (ch >= 32 &&
+	    ch < 256)))
+		t->paste[t->npaste++] = (char)ch;
+	if (closing && t->paste_depth == 0)
+		take(t);
+	return true;
+}
+
+static void
+paste_draw(struct tui *t)
+{
+	const struct engine_job *j = engine_job(t->engine, t->selected);
+	char *title = engine_job_title(j), *got;
+	int y = 2;
+
+	draw_title(t, "paste a principal");
+	draw_rule(t, 1, 0, COLS);
+	y += draw_wrapped(y, 2, COLS - 4, 3, "Paste what az ad sp "
+	    "create-for-rbac printed for the principal you made by hand (it is "
+	    "read once its braces close; it is not shown, and its password is "
+	    "kept in memory only, for the service connection):");
+	mvaddnstr(++y, 4, title, COLS - 6);
+	got = xasprintf("%zu characters received", t->npaste);
+	mvaddstr(y += 2, 4, got);
+	if (t->paste_problem != NULL) {
+		attron(A_BOLD);
+		mvaddstr(y + 2, 2, "! ");
+		attroff(A_BOLD);
+		draw_wrapped(y + 2, 4, COLS - 6, 4, t->paste_problem);
+	}
+	draw_hints(t, " paste the JSON  Esc back, nothing taken  F1 help  "
+	    "Ctrl-C quit");
+	move(y, 4 + (int)strlen(got));
+	free(got);
+	free(title);
+}
+
+static bool
+paste_act(struct tui *t, int action)
+{
+	if (action != ACTION_BACK)
+		return false;
+	paste_wipe(t);
+	t->screen = &screen_run;
+	return true;
+}
+
+const struct screen screen_paste = {
+	"paste",
+	"For a service principal made by hand: paste the JSON az ad sp "
+	"create-for-rbac printed. Its appId and tenant become the "
+	"environment's answers; its password goes to the service connection "
+	"and is never saved or shown. The step is then marked done by hand.",
+	paste_draw, paste_act, paste_key,
+};
