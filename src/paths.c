@@ -154,27 +154,97 @@ has_catalogue(const char *dir)
 	return found;
 }
 
+/* The next component of path at *p, skipping "/" and "." ones; 0 at the end. */
+static size_t
+next_component(const char **p)
+{
+	size_t len;
+
+	for (;;) {
+		while (**p == '/')
+			(*p)++;
+		len = strcspn(*p, "/");
+		if (len != 1 || **p != '.')
+			return len;
+		*p += len;
+	}
+}
+
+/* rel with "/"-separated part appended; frees rel. */
+static char *
+append_part(char *rel, const char *part, size_t len)
+{
+	char *joined = xasprintf("%s%s%.*s", rel, rel[0] != '\0' ? "/" : "",
+	    (int)len, part);
+
+	free(rel);
+	return joined;
+}
+
+char *
+paths_relative(const char *from, const char *to)
+{
+	size_t flen = next_component(&from), tlen = next_component(&to);
+	char *rel = xstrdup("");
+
+	/* Drop the leading components the two have in common. */
+	while (flen != 0 && flen == tlen && strncmp(from, to, flen) == 0) {
+		from += flen;
+		to += tlen;
+		flen = next_component(&from);
+		tlen = next_component(&to);
+	}
+	for (; flen != 0; from += flen, flen = next_component(&from))
+		rel = append_part(rel, "..", 2);
+	for (; tlen != 0; to += tlen, tlen = next_component(&to))
+		rel = append_part(rel, to, tlen);
+	return rel[0] != '\0' ? rel : append_part(rel, ".", 1);
+}
+
+/* The build directory as the kernel names it, symbolic links resolved. */
+static int
+is_build_dir(const char *dir)
+{
+	char *build = realpath(MT_BUILDDIR, NULL);
+	int same = build != NULL && strcmp(dir, build) == 0;
+
+	free(build);
+	return same;
+}
+
+/*
+ * pkgdatadir's templates seen from the binary's own directory, through the
+ * configured path from bindir to pkgdatadir: found in an installation
+ * staged under DESTDIR or moved whole to another prefix, where the
+ * configured absolute path does not hold them.
+ */
+static char *
+templates_beside(const char *exe_dir)
+{
+	char *rel = paths_relative(MT_BINDIR, MT_PKGDATADIR);
+	char *dir = xasprintf("%s/%s/templates", exe_dir, rel);
+	char *real = has_catalogue(dir) ? realpath(dir, NULL) : NULL;
+
+	free(dir);
+	free(rel);
+	return real;
+}
+
 char *
 paths_templates_dir(void)
 {
 	const char *forced = getenv("MLOPS_TUI_TEMPLATES");
-	char *exe_dir, *dir;
+	char *exe_dir, *dir = NULL;
 
 	if (forced != NULL && forced[0] != '\0')
 		return xstrdup(forced);
 	exe_dir = own_executable_dir();
-	if (exe_dir != NULL) {
-		if (strcmp(exe_dir, MT_BUILDDIR) == 0) {
-			free(exe_dir);
-			return xstrdup(MT_SRCDIR "/templates");
-		}
-		dir = xasprintf("%s/../share/mlops-tui/templates", exe_dir);
-		free(exe_dir);
-		if (has_catalogue(dir))
-			return dir;
-		free(dir);
-	}
-	return xstrdup(MT_PKGDATADIR "/templates");
+	if (exe_dir != NULL && is_build_dir(exe_dir))
+		dir = xstrdup(MT_SRCDIR "/templates");
+	else if (exe_dir != NULL)
+		dir = templates_beside(exe_dir);
+	free(exe_dir);
+	return dir != NULL ? dir : xstrdup(MT_PKGDATADIR "/templates");
 }
 
 static int

@@ -27,11 +27,20 @@ char *paths_state_file(const char *dir, const char *organization_url,
 
 /*
  * The templates directory: the source tree's when this binary runs from its
- * build directory, else <prefix>/share/mlops-tui/templates next to the
- * binary, else the configured one. MLOPS_TUI_TEMPLATES overrides all three.
- * Owned by the caller.
+ * build directory (uninstalled); else pkgdatadir/templates reached from the
+ * binary's directory as pkgdatadir is from bindir, when it holds the step
+ * catalogue (an installation staged under DESTDIR, or moved whole to
+ * another prefix); else the configured pkgdatadir/templates.
+ * MLOPS_TUI_TEMPLATES overrides all three. Owned by the caller.
  */
 char *paths_templates_dir(void);
+
+/*
+ * The relative path from directory `from` to `to`, both absolute; "/./"
+ * and repeated slashes are ignored, ".." is not resolved. "." when they are
+ * the same. Owned by the caller.
+ */
+char *paths_relative(const char *from, const char *to);
 
 /* Remove dir and everything under it, not following links. */
 void paths_remove_tree(const char *dir);

@@ -14,6 +14,14 @@ for page in "$man1" "$man5"; do
 	is "$lint" "" "$(basename "$page"): mandoc -Tlint reports nothing"
 	"$mandoc" -Thtml "$page" >/dev/null 2>&1
 	tap_result $? "$(basename "$page"): renders as HTML"
+	# man(1), as a reader runs it; man-db is not always installed.
+	if command -v man >/dev/null 2>&1; then
+		rendered=$(MANPAGER=cat MANWIDTH=80 man -l "$page" 2>"$tap_tmp/man.err")
+		contains "$rendered" "mlops-tui" "$(basename "$page"): renders with man"
+		is "$(cat "$tap_tmp/man.err")" "" "$(basename "$page"): man warns of nothing"
+	else
+		tap_result 0 "$(basename "$page"): renders with man # SKIP no man(1)"
+	fi
 done
 
 # The rendered text, on one line, without overstriking.
@@ -39,10 +47,60 @@ done
 keys=$(sed -n 's/^	{ [^,]*, "\([^"]*\)", ACTION_.*/\1/p' "$top_srcdir/ui/keys.c")
 [ -n "$keys" ]
 tap_result $? "the key table is found in ui/keys.c"
-bindings=$(flat "$man1" | sed -n 's/.*KEY BINDINGS\(.*\)COMMANDS.*/\1/p')
+# section NAME: the rendered text of one section of mlops-tui(1), up to the
+# next (section names are the only lines that start in column 0), on one
+# line; rendered wide, so that no line break splits a name at its hyphens.
+section() {
+	"$mandoc" -Tascii -O width=1000 "$man1" | sed 's/.\x08//g' |
+	    awk -v name="$1" '/^[A-Z]/ { on = ($0 == name); next } on' |
+	    tr -s ' \n' '  '
+}
+bindings=$(section "KEY BINDINGS")
+[ -n "$bindings" ]
+tap_result $? "mlops-tui(1) has KEY BINDINGS"
 for key in $keys; do
 	contains "$bindings" "$key" "KEY BINDINGS lists $key"
 done
+# WIZARD STEPS lists every step of the catalogue (templates/steps.yml, as
+# the program loads it) in its order, each with its kind, whether it is per
+# environment, when it applies, its title and who may do it.
+"$MLOPS_TUI" status --json > "$tap_tmp/catalogue.json"
+tap_result $? "status --json gives the catalogue"
+jq -r '.sections[].steps[] | [.id, .kind, (if .environment then
+    ", per environment" else "" end), (if .condition then ", " + .condition
+    else "" end), .title, (.who | join(" or "))] | join("|")' \
+    "$tap_tmp/catalogue.json" > "$tap_tmp/steps"
+[ "$(wc -l < "$tap_tmp/steps")" -ge 20 ]
+tap_result $? "the catalogue has its steps"
+rest=$(section "WIZARD STEPS")
+while IFS="|" read -r id kind env cond title who; do
+	entry="$id ($kind$env$cond) $title. Who: $who."
+	case $rest in
+	*"$entry"*) rest=${rest#*"$entry"}; tap_result 0 "WIZARD STEPS: $id, in order" ;;
+	*) tap_result 1 "WIZARD STEPS: $id, in order"
+	   diag "not found (after the step before it): $entry" ;;
+	esac
+done < "$tap_tmp/steps"
+[ "$(section "WIZARD STEPS" | grep -o ') [A-Z][^.]*\. Who: ' | wc -l)" -eq \
+    "$(wc -l < "$tap_tmp/steps")" ]
+tap_result $? "WIZARD STEPS lists no step the catalogue does not have"
+
+# DIAGNOSTICS explains every known failure of templates/errors.yml, by its
+# id and the step to go back to.
+awk '/^errors:/ { on = 1 } on && /^  - id: / { id = $3 }
+    on && /^    step: / { print id, $2 }' "$top_srcdir/templates/errors.yml" \
+    > "$tap_tmp/errors"
+[ "$(wc -l < "$tap_tmp/errors")" -eq \
+    "$(grep -c '^  - id: ' "$top_srcdir/templates/errors.yml")" ]
+tap_result $? "every error of errors.yml has its step"
+diagnostics=$(section "DIAGNOSTICS")
+while read -r id step; do
+	contains "$diagnostics" "$id ($step)" "DIAGNOSTICS explains $id"
+done < "$tap_tmp/errors"
+is "$(echo "$diagnostics" | grep -o '[a-z0-9-]* ([a-z0-9-]*) ' | wc -l)" \
+    "$(wc -l < "$tap_tmp/errors" | tr -d ' ')" \
+    "DIAGNOSTICS explains no failure errors.yml does not have"
+
 for cmd in status plan apply doctor sim; do
 	contains "$text1" "$cmd" "mlops-tui(1) mentions $cmd"
 done

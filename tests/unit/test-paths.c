@@ -108,6 +108,31 @@ test_templates_dir(void)
 	free(dir);
 }
 
+static void
+is_relative(const char *from, const char *to, const char *want,
+    const char *what)
+{
+	char *rel = paths_relative(from, to);
+
+	tap_is_str(rel, want, "%s", what);
+	free(rel);
+}
+
+/* The path from bindir to pkgdatadir, which finds a staged installation. */
+static void
+test_relative(void)
+{
+	is_relative("/usr/local/bin", "/usr/local/share/mlops-tui",
+	    "../share/mlops-tui", "the default layout");
+	is_relative("/opt/mt/bin/", "/srv/data//mlops-tui",
+	    "../../../srv/data/mlops-tui", "no common prefix but the root");
+	is_relative("/usr/./bin", "/usr/bin/x", "x",
+	    "a directory below; '.' and slashes ignored");
+	is_relative("/a/b", "/a/b", ".", "the same directory");
+	is_relative("/a/bin", "/a/binary", "../binary",
+	    "components are compared whole");
+}
+
 int
 main(void)
 {
@@ -115,5 +140,6 @@ main(void)
 	test_state_file();
 	test_private_dir();
 	test_templates_dir();
+	test_relative();
 	return tap_done();
 }
