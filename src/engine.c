@@ -25,6 +25,7 @@ struct engine {
 	size_t nenvironments;
 	bool stopped;
 	bool halted;                   /* a failure, with halt_on_failure */
+	bool one_at_a_time;            /* the sequential baseline (bench/) */
 	char *fatal;
 };
 
@@ -397,6 +398,8 @@ needs_met(struct engine *e, struct engine_job *j)
 	return true;
 }
 
+static bool running(const struct engine *e);
+
 static void
 start_ready(struct engine *e)
 {
@@ -404,6 +407,8 @@ start_ready(struct engine *e)
 		struct engine_job *j = &e->jobs[i];
 		char *cause = NULL;
 
+		if (e->one_at_a_time && running(e))
+			return;
 		if (j->outcome != JOB_WAITING || j->fiber != NULL ||
 		    !needs_met(e, j))
 			continue;
@@ -578,6 +583,12 @@ engine_run(struct engine *e)
 {
 	while (!engine_finished(e))
 		engine_step(e, 1000);
+}
+
+void
+engine_one_at_a_time(struct engine *e, bool on)
+{
+	e->one_at_a_time = on;
 }
 
 void

@@ -123,6 +123,10 @@ void engine_run(struct engine *e);
 bool engine_finished(const struct engine *e);
 /* Whether a failure stopped the run (halt_on_failure). */
 bool engine_halted(const struct engine *e);
+/* Start one job at a time, the first ready in the guide's order, instead
+ * of every ready one: a job's requests follow one another, so the whole
+ * setup is one request at a time (bench/'s sequential baseline). */
+void engine_one_at_a_time(struct engine *e, bool on);
 /* The operator stops: running jobs end at their next wait, the state
  * keeps them as running (interrupted), nothing new starts. */
 void engine_stop(struct engine *e);

@@ -837,7 +837,10 @@ settle_run(struct exchange *x, json_t *root, json_t *run)
 		kind = kind_of(json_string_value(json_object_get(run, "kind")));
 		if (kind != NULL && kind->decide != NULL)
 			kind->decide(&c);
-		return true;
+		/* A run that takes no time (time scale 0) is over as soon
+		 * as it passes the gate, not at the next read. */
+		if (run_length(&c) > 0)
+			return true;
 	}
 	gate = json_integer_value(json_object_get(run, "gate_ms"));
 	if (now < gate + run_length(&c))

@@ -611,9 +611,10 @@ log_exchange(struct sim *sim, struct exchange *x, const char *url,
 	    add_query_arg, query);
 	redact(query);
 	redact(body);
-	record = json_pack("{s:s, s:s, s:s, s:o, s:i, s:I, s:o}",
+	record = json_pack("{s:s, s:s, s:s, s:o, s:i, s:I, s:I, s:o}",
 	    "time", timefmt_iso8601(time(NULL), when), "method", x->method,
 	    "path", url, "query", query, "status", x->status,
+	    "started_ms", (json_int_t)started_ms,
 	    "duration_ms", (json_int_t)(world_now_ms() - started_ms),
 	    "body", body ? body : json_null());
 	if (fault != FAULT_NONE)
