@@ -52,18 +52,32 @@ setups_scan(const char *dir)
 	return list;
 }
 
+static void
+summary_free(struct setup_summary *s)
+{
+	free(s->path);
+	free(s->organization);
+	free(s->project);
+	free(s->repository);
+	free(s->error);
+}
+
 void
 setups_free(struct setup_list *list)
 {
 	if (list == NULL)
 		return;
-	for (size_t i = 0; i < list->count; i++) {
-		free(list->items[i].path);
-		free(list->items[i].organization);
-		free(list->items[i].project);
-		free(list->items[i].repository);
-		free(list->items[i].error);
-	}
+	for (size_t i = 0; i < list->count; i++)
+		summary_free(&list->items[i]);
 	free(list->items);
 	free(list);
+}
+
+void
+setups_remove(struct setup_list *list, size_t i)
+{
+	summary_free(&list->items[i]);
+	memmove(&list->items[i], &list->items[i + 1], (list->count - i - 1) *
+	    sizeof *list->items);
+	list->count--;
 }

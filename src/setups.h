@@ -31,5 +31,7 @@ struct setup_list {
  */
 struct setup_list *setups_scan(const char *dir);
 void setups_free(struct setup_list *list);
+/* Leave item i out of the list (freed). */
+void setups_remove(struct setup_list *list, size_t i);
 
 #endif

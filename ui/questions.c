@@ -47,6 +47,8 @@ void
 questions_init(struct questions *q, bool pat_from_environment)
 {
 	q->count = sizeof questions_template / sizeof *questions_template;
+	q->total = q->count;
+	q->alone = 0;
 	q->list = xmalloc(sizeof questions_template);
 	memcpy(q->list, questions_template, sizeof questions_template);
 	q->focused = 0;
@@ -57,7 +59,7 @@ questions_init(struct questions *q, bool pat_from_environment)
 void
 questions_free(struct questions *q)
 {
-	for (size_t i = 0; i < q->count; i++)
+	for (size_t i = 0; i < q->total; i++)
 		explicit_bzero(q->list[i].value, sizeof q->list[i].value);
 	free(q->list);
 	free(q->problem);
@@ -67,10 +69,34 @@ questions_free(struct questions *q)
 struct question *
 questions_get(struct questions *q, const char *key)
 {
-	for (size_t i = 0; i < q->count; i++)
+	for (size_t i = 0; i < q->total; i++)
 		if (strcmp(q->list[i].key, key) == 0)
 			return &q->list[i];
 	return NULL;
+}
+
+void
+questions_only(struct questions *q, const char *key)
+{
+	struct question *f = questions_get(q, key), first = q->list[0];
+
+	q->alone = (size_t)(f - q->list);
+	q->list[0] = *f;
+	*f = first;
+	q->count = 1;
+	q->focused = 0;
+}
+
+void
+questions_all(struct questions *q)
+{
+	struct question first = q->list[0];
+
+	q->list[0] = q->list[q->alone];
+	q->list[q->alone] = first;
+	q->alone = 0;
+	q->count = q->total;
+	q->focused = 0;
 }
 
 static const char *

@@ -22,7 +22,9 @@ struct question {
 
 struct questions {
 	struct question *list;
-	size_t count;
+	size_t count;                  /* the fields asked */
+	size_t total;                  /* the fields held */
+	size_t alone;                  /* questions_only's field, else 0 */
 	size_t focused;                /* count: the "review" line */
 	bool pat_from_environment;     /* AZURE_DEVOPS_EXT_PAT is set */
 	char *problem;                 /* the last refusal, shown in place */
@@ -32,6 +34,10 @@ void questions_init(struct questions *q, bool pat_from_environment);
 /* Wipe the secrets and free. */
 void questions_free(struct questions *q);
 struct question *questions_get(struct questions *q, const char *key);
+/* Ask field key alone (resuming a setup needs the token only). */
+void questions_only(struct questions *q, const char *key);
+/* Ask every field again. */
+void questions_all(struct questions *q);
 
 /* What is wrong with field i as it stands (owned), or NULL. */
 char *questions_problem(const struct questions *q, size_t i);

@@ -22,6 +22,7 @@
 #define FIELDS_TOP 2
 
 static const char review_line[] = "[ Review the plan ]";
+static const char resume_line[] = "[ Resume the setup ]";
 
 /* A choice field: every value, the chosen one reversed. */
 static void
@@ -137,7 +138,7 @@ questions_draw(struct tui *t)
 		}
 	}
 	mvaddstr(FIELDS_TOP + (int)q->count + 1, 2 + LABEL_WIDTH + 2,
-	    review_line);
+	    t->resume_path ? resume_line : review_line);
 	if (q->focused == q->count)
 		cy = FIELDS_TOP + (int)q->count + 1, cx = 2 + LABEL_WIDTH + 2;
 	draw_rule(t, FIELDS_TOP + (int)q->count + 2, 0, COLS);
@@ -193,8 +194,23 @@ questions_act(struct tui *t, int action)
 	case ACTION_OPEN:
 		if (q->focused < q->count)
 			q->focused++;
-		else
+		else if (t->resume_path == NULL)
 			tui_review(t);
+		else {
+			char *why = questions_problem(q, 0);
+
+			t->confirmed = why == NULL;
+			q->focused = why != NULL ? 0 : q->focused;
+			free(why);
+		}
+		return true;
+	case ACTION_BACK:
+		if (t->nsetups == 0)
+			return false;
+		/* Back to the saved setups, every question asked again. */
+		questions_all(q);
+		t->resume_path = NULL;
+		t->screen = &screen_start;
 		return true;
 	default:
 		return false;

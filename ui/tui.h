@@ -52,6 +52,9 @@ struct tui {
 	size_t nreview;
 	char *answers_text;            /* what the operator confirmed */
 	bool confirmed;                /* the review's Enter: start */
+	struct setup_list *setups;     /* the saved ones, to resume */
+	size_t nsetups, choice;
+	const char *resume_path;       /* the one chosen; NULL: a new one */
 	/* A principal's JSON being pasted: never drawn, wiped once read. */
 	char paste[8192];
 	size_t npaste;
@@ -69,6 +72,7 @@ extern const struct screen screen_step;
 extern const struct screen screen_questions;
 extern const struct screen screen_review;
 extern const struct screen screen_paste;
+extern const struct screen screen_start;
 
 /* Open the paste screen for the selected job (screen-paste.c). */
 void tui_paste_open(struct tui *t);

@@ -21,6 +21,7 @@
 #include "keys.h"
 #include "paths.h"
 #include "questions.h"
+#include "setups.h"
 #include "templates.h"
 #include "sim/sim.h"
 #include "tui.h"
@@ -333,7 +334,10 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 	for (;;) {
 		if (!ask(t))
 			return MT_EXIT_INTERRUPTED;
-		opt->setup.answers_text = t->answers_text;
+		/* A new setup from its answers, or a saved one as it is. */
+		opt->setup.answers_text = t->resume_path ? NULL :
+		    t->answers_text;
+		opt->setup.state_path = t->resume_path;
 		opt->setup.conn.pat = questions_get(q, "pat")->value[0] ?
 		    questions_get(q, "pat")->value : NULL;
 		if ((rc = open_in_place(s, &opt->setup, &said)) == 0) {
@@ -348,6 +352,25 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 	}
 }
 
+/* The saved setups to offer, when there are any; --sandbox's own is
+ * left out: its organization was a sandbox that is gone. */
+static void
+find_setups(struct tui *t)
+{
+	char *cause = NULL, *dir = paths_state_dir(&cause);
+
+	free(cause);
+	t->setups = dir ? setups_scan(dir) : xcalloc(1, sizeof *t->setups);
+	for (size_t i = t->setups->count; i-- > 0; ) {
+		const char *base = strrchr(t->setups->items[i].path, '/');
+
+		if (base != NULL && strcmp(base, "/sandbox.json") == 0)
+			setups_remove(t->setups, i);
+	}
+	t->nsetups = t->setups->count;
+	free(dir);
+}
+
 static int
 wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 {
@@ -360,7 +383,9 @@ wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 	questions_init(&q, getenv("AZURE_DEVOPS_EXT_PAT") != NULL);
 	t->questions = &q;
 	t->catalog = cat;
-	t->screen = &screen_questions;
+	find_setups(t);
+	t->screen = t->nsetups > 0 ? &screen_start : &screen_questions;
+	t->choice = 0;
 	rc = ask_and_open(t, s, opt);
 	if (rc == 0)
 		rc = run_wizard(t, s);
@@ -369,6 +394,7 @@ wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 	/* The connection holds its own copy of the token. */
 	questions_free(&q);
 	t->questions = NULL;
+	setups_free(t->setups);
 	tui_review_free(t);
 	free(t->answers_text);
 	catalog_free(cat);

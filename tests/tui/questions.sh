@@ -93,4 +93,39 @@ state=$(ls "$state_dir"/*.json)
 is "$(jq -r '.environments[] | select(.name == "prod") | .answers.namespace' "$state" | head -n 1)" qa \
     "the state file holds the answers typed"
 lacks "$(cat "$state_dir"/* 2>/dev/null)" "$SIM_PAT" "the token is in no file of the state directory"
+
+# ---- started again: the saved setup is offered, and resumed ---------------
+rm -f "$tap_tmp/status"
+tmux -L "$sock" kill-server 2>/dev/null
+sock="mt-questions-$$-again"
+tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
+    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 '$MLOPS_TUI' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+wait_for 10 shows "Resume a saved setup, or start a new one"
+tap_result $? "started again, the wizard offers the saved setup"
+contains "$(pane)" "$SIM_URL" "with its organization"
+contains "$(pane)" "mlops-v2 / taxi-fare-regression" "its project and repository"
+contains "$(pane)" "steps done, last saved" "how far it got, and when"
+contains "$(focused_line)" "$SIM_URL" "the cursor sits on the selected setup"
+keys Down
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n \"\$(( \$(tmux -L '$sock' display -p -t w '#{cursor_y}') + 1 ))p\" | grep -qF 'Start a new setup'"
+tap_result $? "the last line starts a new setup"
+keys Up Enter
+wait_for 5 shows "[ Resume the setup ]"
+tap_result $? "resuming asks for the token alone"
+lacks "$(pane)" "Namespace" "and nothing else"
+keys Escape
+wait_for 5 shows "Resume a saved setup"
+tap_result $? "Esc goes back to the saved setups"
+keys Enter
+wait_for 5 shows "[ Resume the setup ]"
+type_text "$SIM_PAT"
+keys Enter Enter
+wait_for 60 shows "finished"
+tap_result $? "the saved setup is resumed and looked at again"
+contains "$(pane)" "The setup is whole." "it is still whole"
+is "$(jq '[.projects[] | select(.name == "mlops-v2")] | length' "$tap_tmp/world.json")" 1 \
+    "nothing was made twice"
+keys q
+wait_for 10 test -s "$tap_tmp/status"
+is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0"
 done_testing

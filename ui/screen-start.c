@@ -1,0 +1,118 @@
+/*
+ * The start: the setups saved in the state directory, each
+ * with its organization, project and repository, how far it got and
+ * when, and a last line to start a new one. Enter resumes the selected
+ * setup (asking for the token when AZURE_DEVOPS_EXT_PAT is not set) or
+ * goes to the questions.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "questions.h"
+#include "setups.h"
+#include "timefmt.h"
+#include "tui.h"
+#include "xalloc.h"
+
+#define LIST_TOP 4
+
+static void
+draw_setup(const struct setup_summary *s, int y, bool selected)
+{
+	char when[TIMEFMT_LEN];
+
+	if (selected)
+		attron(A_REVERSE);
+	if (s->error != NULL)
+		mvprintw(y, 2, "%-.*s", COLS - 4, s->path);
+	else
+		mvprintw(y, 2, "%-.*s", COLS - 4, s->organization ?
+		    s->organization : "(no organization)");
+	if (selected)
+		attroff(A_REVERSE);
+	if (s->error != NULL)
+		mvprintw(y + 1, 4, "%-.*s", COLS - 6, s->error);
+	else
+		mvprintw(y + 1, 4, "%s / %s: %zu steps done, last saved %s",
+		    s->project ? s->project : "mlops-v2", s->repository ?
+		    s->repository : "?", s->steps_done, timefmt_iso8601(
+		    s->updated, when));
+}
+
+static void
+start_draw(struct tui *t)
+{
+	int y = LIST_TOP, cursor = LIST_TOP;
+	size_t first = t->choice > 4 ? t->choice - 4 : 0;
+
+	draw_title(t, "start");
+	draw_rule(t, 1, 0, COLS);
+	mvaddstr(2, 2, "Resume a saved setup, or start a new one:");
+	for (size_t i = first; i < t->nsetups && y < LINES - 5; i++, y += 3) {
+		if (i == t->choice)
+			cursor = y;
+		draw_setup(&t->setups->items[i], y, i == t->choice);
+	}
+	if (t->choice == t->nsetups) {
+		cursor = y;
+		attron(A_REVERSE);
+	}
+	mvaddstr(y, 2, "Start a new setup");
+	if (t->choice == t->nsetups)
+		attroff(A_REVERSE);
+	draw_hints(t, " Up/Down select  Enter resume or start  F1 help  "
+	    "q quit");
+	move(cursor, 2);
+}
+
+/* Resume setup i: straight on with the token from the environment,
+ * else after asking for it alone. */
+static void
+resume(struct tui *t, size_t i)
+{
+	if (t->setups->items[i].error != NULL)
+		return;
+	t->resume_path = t->setups->items[i].path;
+	if (t->questions->pat_from_environment) {
+		t->confirmed = true;
+		return;
+	}
+	questions_only(t->questions, "pat");
+	t->screen = &screen_questions;
+}
+
+static bool
+start_act(struct tui *t, int action)
+{
+	switch (action) {
+	case ACTION_UP:
+		t->choice -= t->choice > 0;
+		return true;
+	case ACTION_DOWN:
+		t->choice += t->choice < t->nsetups;
+		return true;
+	case ACTION_OPEN:
+		if (t->choice < t->nsetups)
+			resume(t, t->choice);
+		else
+			t->screen = &screen_questions;
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct screen screen_start = {
+	"start",
+	"The setups saved in the state directory: where each is, how many of "
+	"its steps are done, and when it was last saved (one that cannot be "
+	"read says why, and is kept). "
+	"Enter resumes one - every step is looked at again, so what changed "
+	"meanwhile is noticed - or starts a new setup.",
+	start_draw, start_act, NULL,
+};
