@@ -57,7 +57,7 @@ draw_hints(struct tui *t, const char *hints)
 
 /* Print the words of text from p that fit in width; returns the end. */
 static const char *
-one_line(int y, int x, int width, const char *p)
+one_line(WINDOW *w, int y, int x, int width, const char *p)
 {
 	const char *end = p, *space = NULL;
 
@@ -68,18 +68,25 @@ one_line(int y, int x, int width, const char *p)
 	}
 	if (*end != '\0' && *end != '\n' && space != NULL)
 		end = space;
-	mvaddnstr(y, x, p, (int)(end - p));
+	mvwaddnstr(w, y, x, p, (int)(end - p));
 	return end;
 }
 
 int
 draw_wrapped(int y, int x, int width, int rows, const char *text)
 {
+	return draw_wrapped_in(stdscr, y, x, width, rows, text);
+}
+
+int
+draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
+    const char *text)
+{
 	const char *p = text;
 	int used = 0;
 
 	while (p != NULL && *p != '\0' && used < rows) {
-		p = one_line(y + used, x, width, p);
+		p = one_line(w, y + used, x, width, p);
 		used++;
 		while (*p == ' ')
 			p++;
@@ -110,7 +117,8 @@ tui_log(struct tui *t, const char *line)
 		free(t->log[0]);
 		memmove(t->log, t->log + 1, (TUI_LOG_LINES - 1) * sizeof *t->log);
 		t->nlog--;
-	}
+	} else
+		t->log = xreallocarray(t->log, t->nlog + 1, sizeof *t->log);
 	t->log[t->nlog++] = xstrdup(line);
 	t->dirty = true;
 }

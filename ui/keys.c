@@ -25,6 +25,7 @@ static const struct key_binding bindings[] = {
 	{ 'r', "r", ACTION_RETRY, "retry the selected step, or undo its mark" },
 	{ 'm', "m", ACTION_MANUAL, "mark the selected step done by hand" },
 	{ 's', "s", ACTION_SKIP, "skip the selected step" },
+	{ 'l', "l", ACTION_LOG, "show the whole log of this run" },
 	{ 'p', "p", ACTION_PASTE, "paste a principal made by hand (its JSON)" },
 	{ '?', "?", ACTION_HELP, "show this help" },
 	{ KEY_F(1), "F1", ACTION_HELP, "show this help" },

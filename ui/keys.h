@@ -25,6 +25,7 @@ enum key_action {
 	ACTION_RIGHT,
 	ACTION_NEXT,
 	ACTION_PASTE,
+	ACTION_LOG,
 };
 
 struct key_binding {

@@ -1,4 +1,8 @@
-/* The help overlay: what the screen shows, and the key table. */
+/*
+ * The help overlay: what the screen shows, and the key table. It is
+ * written whole into a pad and shown a screenful at a time, so a key table
+ * longer than 24 lines scrolls rather than being cut.
+ */
 #include "config.h"
 
 #include <curses.h>
@@ -8,45 +12,71 @@
 #include "keys.h"
 #include "tui.h"
 
-void
-help_draw(struct tui *t)
+#define HELP_ROWS 200
+
+/* The names of the keys that do keys[i]'s action, each once. */
+static void
+key_names(WINDOW *pad, const struct key_binding *keys, size_t n, size_t i)
+{
+	for (size_t k = i; k < n; k++) {
+		bool seen = false;
+
+		/* One name once, though two codes may carry it. */
+		for (size_t m = i; m < k; m++)
+			seen |= keys[m].action == keys[i].action &&
+			    strcmp(keys[m].name, keys[k].name) == 0;
+		if (keys[k].action == keys[i].action && !seen)
+			wprintw(pad, "%s%s", k == i ? "" : ", ", keys[k].name);
+	}
+}
+
+/* Write the help into pad; returns the rows used. */
+static int
+help_write(struct tui *t, WINDOW *pad)
 {
 	size_t n;
 	const struct key_binding *keys = keys_all(&n);
-	int y = 2, width = COLS - 4;
+	int y = 0, width = COLS - 4;
 
-	erase();
-	draw_title(t, "help");
-	draw_rule(t, 1, 0, COLS);
-	attron(A_BOLD);
-	mvaddstr(y++, 2, "This screen");
-	attroff(A_BOLD);
-	y += draw_wrapped(y, 2, width, 4, t->screen->help);
-	attron(A_BOLD);
-	mvaddstr(y++, 2, "Keys");
-	attroff(A_BOLD);
+	wattron(pad, A_BOLD);
+	mvwaddstr(pad, y++, 2, "This screen");
+	wattroff(pad, A_BOLD);
+	y += draw_wrapped_in(pad, y, 2, width, 20, t->screen->help) + 1;
+	wattron(pad, A_BOLD);
+	mvwaddstr(pad, y++, 2, "Keys");
+	wattroff(pad, A_BOLD);
 	/* One line per action, with every key that does it. */
-	for (size_t i = 0; i < n && y < LINES - 2; i++) {
+	for (size_t i = 0; i < n && y < HELP_ROWS - 2; i++) {
 		bool first = true;
 
 		for (size_t k = 0; k < i && first; k++)
 			first = keys[k].action != keys[i].action;
 		if (!first)
 			continue;
-		move(y, 4);
-		for (size_t k = i; k < n; k++) {
-			bool seen = false;
-
-			/* One name once, though two codes may carry it. */
-			for (size_t m = i; m < k; m++)
-				seen |= keys[m].action == keys[i].action &&
-				    strcmp(keys[m].name, keys[k].name) == 0;
-			if (keys[k].action == keys[i].action && !seen)
-				printw("%s%s", k == i ? "" : ", ", keys[k].name);
-		}
-		/* One line each, so every key fits in 24 lines. */
-		y += draw_wrapped(y, 20, width - 18, 1, keys[i].what);
+		wmove(pad, y, 4);
+		key_names(pad, keys, n, i);
+		y += draw_wrapped_in(pad, y, 20, width - 18, 3, keys[i].what);
 	}
-	draw_hints(t, " Esc back  q quit");
+	return y;
+}
+
+void
+help_draw(struct tui *t)
+{
+	WINDOW *pad = newpad(HELP_ROWS, COLS);
+	int rows, shown = LINES - 3;
+
+	erase();
+	draw_title(t, "help");
+	draw_rule(t, 1, 0, COLS);
+	rows = help_write(t, pad);
+	if (t->help_top > rows - shown)
+		t->help_top = rows > shown ? rows - shown : 0;
+	if (t->help_top < 0)
+		t->help_top = 0;
+	copywin(pad, stdscr, t->help_top, 0, 2, 0, LINES - 2, COLS - 1, FALSE);
+	delwin(pad);
+	draw_hints(t, rows > shown ? " Up/Down scroll  Esc back  q quit" :
+	    " Esc back  q quit");
 	move(2, 2);
 }

@@ -185,7 +185,7 @@ run_draw(struct tui *t)
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
 	draw_hints(t, " Up/Down select  Enter open  r retry  m by hand  s skip"
-	    "  ? help  q quit");
+	    "  l log  ? help  q quit");
 	/* The cursor sits on the selected step, for screen readers. */
 	move(cursor, 0);
 }
@@ -225,6 +225,12 @@ run_act(struct tui *t, int action)
 		return true;
 	case ACTION_PASTE:
 		tui_paste_open(t);
+		return true;
+	case ACTION_LOG:
+		/* At its end, where the news is. */
+		t->log_top = t->nlog > (size_t)(LINES - 4) ? t->nlog -
+		    (size_t)(LINES - 4) : 0;
+		t->screen = &screen_log;
 		return true;
 	default:
 		return false;

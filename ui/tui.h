@@ -7,6 +7,7 @@
 #ifndef MT_UI_TUI_H
 #define MT_UI_TUI_H
 
+#include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -16,7 +17,7 @@
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
-#define TUI_LOG_LINES 64
+#define TUI_LOG_LINES 20000     /* the oldest go beyond this */
 
 struct tui;
 
@@ -35,6 +36,7 @@ struct tui {
 	struct engine *engine;
 	const struct screen *screen;
 	bool help;                     /* the help overlay is up */
+	int help_top;                  /* its first line, when it scrolls */
 	bool ascii;                    /* no UTF-8 line drawing */
 	bool color;
 	bool sandbox;                  /* show the SANDBOX badge */
@@ -42,8 +44,9 @@ struct tui {
 	bool quitting;                 /* stop asked; quit once settled */
 	size_t selected;               /* the job the detail pane shows */
 	size_t scroll;                 /* the step screen's first line */
-	char *log[TUI_LOG_LINES];      /* the newest lines of the log */
+	char **log;                    /* the log of this run, oldest first */
 	size_t nlog;
+	size_t log_top;                /* the log screen's first line */
 	time_t started;
 	/* Before the run: the questions of a new setup and their review. */
 	struct questions *questions;
@@ -73,6 +76,7 @@ extern const struct screen screen_questions;
 extern const struct screen screen_review;
 extern const struct screen screen_paste;
 extern const struct screen screen_start;
+extern const struct screen screen_log;
 
 /* Open the paste screen for the selected job (screen-paste.c). */
 void tui_paste_open(struct tui *t);
@@ -91,6 +95,8 @@ void draw_hints(struct tui *t, const char *hints);
 void draw_rule(struct tui *t, int y, int x, int width);
 /* Text wrapped into a box; returns the rows used. */
 int draw_wrapped(int y, int x, int width, int rows, const char *text);
+int draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
+    const char *text);
 bool draw_too_small(struct tui *t);
 /* Add a line to the log tail (copied). */
 void tui_log(struct tui *t, const char *line);

@@ -164,8 +164,10 @@ on_key(struct tui *t, int ch)
 		t->quitting = true;
 	else if (t->help && (a == ACTION_BACK || a == ACTION_HELP))
 		t->help = false;
+	else if (t->help && (a == ACTION_UP || a == ACTION_DOWN))
+		t->help_top += a == ACTION_UP ? -1 : 1;
 	else if (!t->help && a == ACTION_HELP)
-		t->help = true;
+		t->help = true, t->help_top = 0;
 	else if (!t->help)
 		t->screen->act(t, a);
 }
@@ -434,6 +436,7 @@ cmd_wizard(struct wizard_options *opt)
 	setup_close(&s);
 	for (size_t i = 0; i < t.nlog; i++)
 		free(t.log[i]);
+	free(t.log);
 	/* After the engine, which borrowed it. */
 	credential_free(t.pasted);
 	free(t.paste_problem);

@@ -35,7 +35,9 @@ is "$(tmux -L "$sock" display -p -t w '#{cursor_y}')" 3 "the cursor sits on the 
 tmux -L "$sock" send-keys -t w '?'
 wait_for 5 shows "retry the selected step"
 tap_result $? "? shows the help, with the key table"
-contains "$(pane)" "Ctrl-C" "every key of the table is listed"
+help_to() { shows "$1" && return 0; tmux -L "$sock" send-keys -t w Down; return 1; }
+wait_for 10 help_to "Ctrl-C"
+tap_result $? "every key of the table is listed, Down scrolling to the last"
 tmux -L "$sock" send-keys -t w Escape
 wait_for 5 shows "Up/Down select"
 tap_result $? "Esc goes back to the checklist"
@@ -49,6 +51,17 @@ wait_for 120 shows "finished"
 tap_result $? "the whole guide runs to the end"
 contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
 contains "$(pane)" "/mlops-v2/_git/taxi-fare-regression" "with the repository's URL"
+tmux -L "$sock" send-keys -t w l
+wait_for 5 shows "log, lines"
+tap_result $? "l shows the whole log"
+contains "$(pane)" "The setup is whole." "at its end"
+tmux -L "$sock" send-keys -t w Home
+wait_for 5 shows "log, lines 1-"
+tap_result $? "Home goes to its start"
+contains "$(pane | sed -n 3p)" "[x] Check" "where the first checks are"
+tmux -L "$sock" send-keys -t w Escape
+wait_for 5 shows "Up/Down select"
+tap_result $? "Esc goes back to the checklist"
 tmux -L "$sock" send-keys -t w q
 wait_for 10 test -s "$tap_tmp/status"
 is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0 for a whole setup"
