@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ado_core.h"
 #include "connection.h"
 #include "xalloc.h"
 
@@ -112,8 +113,8 @@ sign_in_azure(struct connection *c, const struct connection_options *opt)
 	if (strcmp(how, "az") == 0)
 		rc = signin_az_cli(&c->azure, az, &c->azure_error);
 	else
-		rc = signin_device_code(&c->azure, tell_device_code, NULL,
-		    &c->azure_error);
+		rc = signin_device_code(&c->azure, opt->tell ? opt->tell :
+		    tell_device_code, opt->tell_arg, &c->azure_error);
 	if (rc == 0 && entra_for_ado(opt))
 		rc = signin_ado(&c->azure, az, &c->azure_error);
 	c->signed_in_azure = rc == 0;
@@ -123,6 +124,29 @@ sign_in_azure(struct connection *c, const struct connection_options *opt)
 		return -1;
 	}
 	return 0;
+}
+
+/* connectionData: who the token is, or why it is refused (on stderr). */
+static int
+check_token(struct connection *c)
+{
+	struct api_call *call = ado_connection_data(&c->api);
+	const struct api_error *e;
+	int rc = 0;
+
+	api_wait(&c->api, call);
+	e = api_call_error(call);
+	if (e->kind == API_OK)
+		c->user = xstrdup_or_null(api_field(api_call_result(call),
+		    "authenticatedUser.providerDisplayName"));
+	else {
+		fprintf(stderr, "mlops-tui: signing in to %s: %s%s%s\n",
+		    c->api.org_url, api_error_kind_name(e->kind), e->message ?
+		    ": " : "", e->message ? e->message : "");
+		rc = -1;
+	}
+	api_call_free(call);
+	return rc;
 }
 
 int
@@ -143,7 +167,8 @@ connection_open(struct connection *c, const struct connection_options *opt)
 			return -1;
 		}
 	}
-	if (open_api(c, opt) == -1)
+	if (open_api(c, opt) == -1 || (opt->check_token && check_token(c) ==
+	    -1))
 		return -1;
 	return sign_in_azure(c, opt);
 }
@@ -161,6 +186,7 @@ connection_close(struct connection *c)
 {
 	signin_clear(&c->azure);
 	free(c->azure_error);
+	free(c->user);
 	http_free(c->api.http);
 	free(c->api.org_url);
 	free(c->api.entra_url);

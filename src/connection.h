@@ -3,8 +3,10 @@
  * API on it, the Azure DevOps credential (a PAT, or an Entra token), and
  * the Azure sign-in for Graph and ARM. doctor, plan and apply open one.
  *
- * Opening signs in and so may wait (a device code, the Azure CLI): it is
- * for the command line. Messages for the operator go to stderr.
+ * Opening signs in and so may wait (a device code, the Azure CLI): on the
+ * command line it waits; in a fiber (the wizard) it gives the loop its
+ * turns meanwhile. Messages for the operator go to stderr, the device
+ * code to opt->tell when set.
  */
 #ifndef MT_CONNECTION_H
 #define MT_CONNECTION_H
@@ -25,6 +27,12 @@ struct connection_options {
 	const char *azure_sign_in;     /* "device", "az"; NULL: az if found */
 	const char *log_path;
 	bool azure;                    /* sign in to Azure (Graph, ARM) */
+	/* Where the device code goes; NULL: stderr (the wizard shows it). */
+	signin_tell_cb tell;
+	void *tell_arg;
+	/* Ask the organization who the token is before signing in to
+	 * Azure, so that a refused token is said first (the wizard). */
+	bool check_token;
 };
 
 struct connection {
@@ -34,6 +42,7 @@ struct connection {
 	bool signed_in_azure;
 	char *azure_error;             /* why not, when it was tried */
 	char *organization;            /* the organization's name */
+	char *user;                    /* who the token is (check_token) */
 };
 
 /*

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "answers.h"
+#include "atomicfile.h"
 #include "exitcode.h"
 #include "paths.h"
 #include "setup.h"
@@ -57,6 +59,7 @@ open_state(struct setup *a)
 	struct state *st = NULL;
 	int rc;
 
+	a->created = access(a->state_path, F_OK) != 0;
 	if (!a->opt->read_only)
 		rc = state_open(&a->session, a->state_path, &cause);
 	else if ((rc = state_load(&st, a->state_path, &cause)) == STATE_ENOENT)
@@ -190,6 +193,26 @@ setup_open(struct setup *a, const struct setup_options *opt)
 	    (rc = take_principal(a)) == 0)
 		rc = connect_services(a);
 	return rc;
+}
+
+void
+setup_discard(struct setup *a)
+{
+	char *path = a->created && a->session != &a->plan_session ?
+	    xstrdup_or_null(a->state_path) : NULL;
+
+	setup_close(a);
+	if (path != NULL) {
+		char *lock = xasprintf("%s.lock", path);
+		char *backup = atomicfile_backup_path(path);
+
+		unlink(path);
+		unlink(lock);
+		unlink(backup);
+		free(backup);
+		free(lock);
+	}
+	free(path);
 }
 
 void

@@ -34,6 +34,7 @@ struct setup {
 	char *state_path;
 	struct connection conn;
 	struct credential *principal_secret;
+	bool created;                   /* the state file is new */
 };
 
 /*
@@ -42,5 +43,9 @@ struct setup {
  */
 int setup_open(struct setup *s, const struct setup_options *opt);
 void setup_close(struct setup *s);
+/* Close, and remove the state file when this opening made it: a new
+ * setup that could not sign in leaves nothing behind. */
+void setup_discard(struct setup *s);
+
 
 #endif

@@ -183,6 +183,12 @@ questions_act(struct tui *t, int action)
 	case ACTION_UP:
 		q->focused = q->focused > 0 ? q->focused - 1 : 0;
 		return true;
+	case ACTION_FIRST:
+		q->focused = 0;
+		return true;
+	case ACTION_LAST:
+		q->focused = q->count;
+		return true;
 	case ACTION_DOWN: case ACTION_NEXT:
 		q->focused += q->focused < q->count;
 		return true;

@@ -58,6 +58,10 @@ struct tui {
 	struct setup_list *setups;     /* the saved ones, to resume */
 	size_t nsetups, choice;
 	const char *resume_path;       /* the one chosen; NULL: a new one */
+	/* Signing in: to where, since when, and a device code to show. */
+	const char *connect_org;
+	time_t connect_started;
+	char *device_message;
 	/* A principal's JSON being pasted: never drawn, wiped once read. */
 	char paste[8192];
 	size_t npaste;
@@ -77,6 +81,7 @@ extern const struct screen screen_review;
 extern const struct screen screen_paste;
 extern const struct screen screen_start;
 extern const struct screen screen_log;
+extern const struct screen screen_connect;
 
 /* Open the paste screen for the selected job (screen-paste.c). */
 void tui_paste_open(struct tui *t);

@@ -18,6 +18,7 @@
 
 #include "cmd-sim.h"
 #include "exitcode.h"
+#include "fiber.h"
 #include "keys.h"
 #include "paths.h"
 #include "questions.h"
@@ -294,22 +295,119 @@ ask(struct tui *t)
 	return true;
 }
 
+/* ---- opening a setup beside the loop --------------------------------- */
+
+struct opening {
+	struct setup *setup;
+	const struct setup_options *opt;
+	int rc;
+};
+
+static void
+opening_main(void *arg)
+{
+	struct opening *o = arg;
+
+	o->rc = setup_open(o->setup, o->opt);
+}
+
+/* The device code, to show large while the sign-in waits. */
+static void
+tell_device(const char *message, void *arg)
+{
+	struct tui *t = arg;
+
+	free(t->device_message);
+	t->device_message = xstrdup(message ? message : "Sign in to Azure.");
+	t->dirty = true;
+}
+
+/* Wait for a key, the network, or a fiber back from its wait. */
+static void
+wait_turn(struct setup *s, struct fibers *set)
+{
+	long timeout = fibers_next_timeout(set);
+	struct curl_waitfd fds[2] = {
+		{ STDIN_FILENO, CURL_WAIT_POLLIN, 0 },
+		{ fibers_fd(set), CURL_WAIT_POLLIN, 0 },
+	};
+	struct pollfd pfds[2] = { { STDIN_FILENO, POLLIN, 0 },
+		{ fibers_fd(set), POLLIN, 0 } };
+
+	if (timeout < 0 || timeout > 250)
+		timeout = 250;
+	if (s->conn.api.http != NULL)
+		http_step(s->conn.api.http, fds, 2, (int)timeout);
+	else
+		poll(pfds, 2, (int)timeout);
+}
+
+/* Stopped while signing in: nothing is waited for (a device code may
+ * wait a quarter of an hour), and nothing was changed but a state file
+ * the next start resumes. */
+static void
+stop_signing_in(void)
+{
+	endwin();
+	fprintf(stdout, "mlops-tui: stopped while signing in\n");
+	fflush(stdout);
+	_exit(MT_EXIT_INTERRUPTED);
+}
+
+/* Run opening_main in a fiber, answering keys and showing the sign-in. */
+static void
+open_beside(struct tui *t, struct opening *o)
+{
+	struct fibers *set = NULL;
+	struct fiber *f;
+	char *cause = NULL;
+	int ch;
+
+	if (fibers_new(&set, &cause) == -1 || (f = fiber_start(set,
+	    opening_main, o, &cause)) == NULL) {
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+		free(cause);
+		fibers_free(set);
+		o->rc = MT_EXIT_DATA;
+		return;
+	}
+	t->screen = &screen_connect;
+	t->connect_started = time(NULL);
+	while (!fiber_done(f)) {
+		if (stop_signal || t->quitting)
+			stop_signing_in();
+		draw(t);
+		wait_turn(o->setup, set);
+		fibers_resume(set);
+		while ((ch = getch()) != ERR)
+			on_key(t, ch);
+	}
+	fiber_free(f);
+	fibers_free(set);
+}
+
 /*
  * Open the setup with curses on the screen: what setup_open says on
  * stderr is caught and shown in place instead. Returns its status.
  */
 static int
-open_in_place(struct setup *s, const struct setup_options *opt,
+open_in_place(struct tui *t, struct setup *s, struct setup_options *opt,
     char **said)
 {
+	struct opening o = { s, opt, 0 };
 	FILE *catch = tmpfile();
-	int saved = dup(STDERR_FILENO), rc;
+	int saved = dup(STDERR_FILENO);
 	long len;
 
 	fflush(stderr);
 	if (catch != NULL)
 		dup2(fileno(catch), STDERR_FILENO);
-	rc = setup_open(s, opt);
+	opt->conn.tell = tell_device;
+	opt->conn.tell_arg = t;
+	opt->conn.check_token = true;
+	free(t->device_message);
+	t->device_message = NULL;
+	open_beside(t, &o);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -322,7 +420,14 @@ open_in_place(struct setup *s, const struct setup_options *opt,
 	}
 	if (catch != NULL)
 		fclose(catch);
-	return rc;
+	if (o.rc == 0 && s->conn.user != NULL) {
+		char *line = xasprintf("Signed in to %s as %s.",
+		    s->conn.api.org_url, s->conn.user);
+
+		tui_log(t, line);
+		free(line);
+	}
+	return o.rc;
 }
 
 /* Ask until the answers open a setup; 0, or MT_EXIT_INTERRUPTED. */
@@ -342,11 +447,14 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 		opt->setup.state_path = t->resume_path;
 		opt->setup.conn.pat = questions_get(q, "pat")->value[0] ?
 		    questions_get(q, "pat")->value : NULL;
-		if ((rc = open_in_place(s, &opt->setup, &said)) == 0) {
+		t->connect_org = t->resume_path ?
+		    t->setups->items[t->choice].organization :
+		    questions_get(q, "organization")->value;
+		if ((rc = open_in_place(t, s, &opt->setup, &said)) == 0) {
 			free(said);
 			return 0;
 		}
-		setup_close(s);
+		setup_discard(s);
 		free(q->problem);
 		q->problem = said ? said : xstrdup("the setup could not open");
 		q->focused = q->count;
@@ -440,6 +548,7 @@ cmd_wizard(struct wizard_options *opt)
 	/* After the engine, which borrowed it. */
 	credential_free(t.pasted);
 	free(t.paste_problem);
+	free(t.device_message);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;

@@ -22,6 +22,12 @@ focus() {
 	return 1
 }
 
+# approve CODE: enter a device code on the sandbox's page; prints the status.
+approve() {
+	curl -s -o /dev/null -w '%{http_code}' -X POST --data "user_code=$1" \
+	    "${SIM_URL%/*}/_entra/approve"
+}
+
 sim_start
 sim_answers "$tap_tmp/unused.yml"
 state_dir="$XDG_STATE_HOME/mlops-tui"
@@ -78,11 +84,38 @@ keys Escape
 wait_for 5 shows "Organization URL"
 tap_result $? "Esc goes back to the questions, answers kept"
 contains "$(pane)" "0042" "the answers are kept"
+
+# A token the organization refuses: said in place, the answers kept.
+keys Home
+focus "Personal access token"
+type_text "x"
+focus "[ Review the plan ]"
 keys Enter
 wait_for 5 shows "What the setup will do"
 keys Enter
-wait_for 20 shows "[x] Create the mlops-v2 project"
-tap_result $? "Enter on the review starts the setup"
+wait_for 20 shows "sign-in refused"
+tap_result $? "a refused token is said in place"
+contains "$(pane)" "Organization URL" "on the questions"
+contains "$(pane)" "0042" "with the answers kept"
+is "$(ls "$state_dir"/*.json 2>/dev/null | wc -l | tr -d ' ')" 0 "no setup is saved for a refused token"
+keys Home
+focus "Personal access token"
+keys BSpace
+focus "[ Review the plan ]"
+keys Enter
+wait_for 5 shows "What the setup will do"
+# The sign-in to Azure waits until its code is entered on the sandbox's page.
+api PATCH _sandbox/settings '{"device_auto_approve_polls":100000}'
+keys Enter
+wait_for 20 shows "Code"
+tap_result $? "Enter on the review signs in: the device code is shown"
+code=$(pane | tr '\n' ' ' | sed -n 's/.*enter the code \([A-Z0-9]*\).*/\1/p')
+[ -n "$code" ] && pane | grep -q "Code  *$(echo "$code" | sed 's/./ &/g')"
+tap_result $? "large: the code spaced out ($code)"
+contains "$(pane)" "Open  ${SIM_URL%/*}/_entra/device" "with the page to open"
+is "$(approve "$code")" 204 "the code is entered on the sandbox's page"
+wait_for 30 shows "[x] Create the mlops-v2 project"
+tap_result $? "then the setup starts"
 wait_for 180 shows "finished"
 tap_result $? "and it runs to the finish"
 contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
@@ -120,6 +153,10 @@ keys Enter
 wait_for 5 shows "[ Resume the setup ]"
 type_text "$SIM_PAT"
 keys Enter Enter
+wait_for 20 shows "Code"
+tap_result $? "resuming signs in again"
+is "$(approve "$(pane | tr '\n' ' ' | sed -n 's/.*enter the code \([A-Z0-9]*\).*/\1/p')")" 204 \
+    "its code is entered"
 wait_for 60 shows "finished"
 tap_result $? "the saved setup is resumed and looked at again"
 contains "$(pane)" "The setup is whole." "it is still whole"
