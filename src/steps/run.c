@@ -10,6 +10,10 @@
 #include "steps/step.h"
 #include "xalloc.h"
 
+/* A poll asks half as often again after each POLL_BACKOFF_MS of waiting,
+ * up to once every POLL_MAX_MS. */
+#define POLL_BACKOFF_MS 30000
+#define POLL_MAX_MS 30000
 /* Pushes whose answer was lost and that did not land, before giving up. */
 #define PUSH_TRIES 3
 
@@ -216,7 +220,10 @@ run_poll(struct step_run *r, const struct poll_spec *spec,
     struct api_call *(*get)(struct step_run *r, void *ctx), void *ctx,
     json_t **last)
 {
-	for (int i = 0; i < spec->limit; i++) {
+	long interval = spec->interval_ms, waited = 0;
+	long deadline = spec->interval_ms * spec->limit;
+
+	while (waited < deadline) {
 		struct api_call *c = get(r, ctx);
 		const char *status;
 		int rc = 1;
@@ -239,16 +246,19 @@ run_poll(struct step_run *r, const struct poll_spec *spec,
 		api_call_free(c);
 		if (rc <= 0)
 			return rc;
-		if (!run_sleep(r, spec->interval_ms))
+		if (!run_sleep(r, interval))
 			return run_fail(r, NULL, "stopped");
-		/* A long wait says it is still waiting, once a minute. */
-		if ((i + 1) * spec->interval_ms / 60000 !=
-		    i * spec->interval_ms / 60000) {
-			long s = (long)(i + 1) * spec->interval_ms / 1000;
-
+		waited += interval;
+		/* Once a minute, say it still waits. */
+		if (waited / 60000 != (waited - interval) / 60000)
 			run_note(r, "still waiting for %s (%ld:%02ld)",
-			    spec->what, s / 60, s % 60);
-		}
+			    spec->what, waited / 60000, waited / 1000 % 60);
+		/* Every half minute, ask less often: a long run is not made
+		 * faster by reading it every 2 s. */
+		if (waited / POLL_BACKOFF_MS != (waited - interval) /
+		    POLL_BACKOFF_MS && interval < POLL_MAX_MS)
+			interval = interval * 3 / 2 < POLL_MAX_MS ?
+			    interval * 3 / 2 : POLL_MAX_MS;
 	}
 	return run_fail(r, NULL, "%s did not finish", spec->what);
 }

@@ -96,8 +96,9 @@ bool run_sleep(struct step_run *r, long ms);
  * Poll something slow until its status field says it is over: get(r, ctx)
  * starts each read; a status in done ends with 0, one in failed with -1
  * and the error "what status: <message field>". Polls every interval_ms,
- * giving up after limit polls, or when the operator stops. *last, when
- * not NULL, gets the final answer (a new reference).
+ * half as often again after each half minute (up to every 30 s), giving up
+ * after limit × interval_ms of waiting, or when the operator stops.
+ * *last, when not NULL, gets the final answer (a new reference).
  */
 struct poll_spec {
 	const char *what;              /* "the import of mlops-v2" */
@@ -106,7 +107,7 @@ struct poll_spec {
 	const char *const *failed;     /* NULL-terminated; NULL: none */
 	const char *message_field;     /* why it failed; NULL: none */
 	long interval_ms;
-	int limit;
+	int limit;                     /* the wait, in first intervals */
 };
 int run_poll(struct step_run *r, const struct poll_spec *spec,
     struct api_call *(*get)(struct step_run *r, void *ctx), void *ctx,

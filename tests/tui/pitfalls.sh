@@ -1,0 +1,74 @@
+# Known pitfalls in a real terminal (tmux, 80x24) against the sandbox on
+# loopback, one wizard session: each breaks its step, which shows its
+# explanation and fix from errors.yml; once the cause is fixed in the
+# sandbox, r retries the step and the setup goes on to the finish.
+. "$top_srcdir/tests/lib.sh"
+
+sock="mt-pitfalls-$$"
+unset TMUX
+trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null' EXIT
+pane() { tmux -L "$sock" capture-pane -p -t w; }
+shows() { pane | grep -qF -- "$1"; }
+keys() { tmux -L "$sock" send-keys -t w "$@"; }
+cursor_line() { pane | sed -n "$(( $(tmux -L "$sock" display -p -t w '#{cursor_y}') + 1 ))p"; }
+# select_step TITLE: its line in the list (cut at the list's width).
+select_step() {
+	set -- "$(printf '%.30s' "$1")"
+	keys Home
+	for _ in $(seq 1 40); do
+		sleep 0.05
+		cursor_line | grep -qF -- "$1" && return 0
+		keys Down
+	done
+	return 1
+}
+# open_to TEXT: in the opened step, scroll down until TEXT shows.
+open_to() { shows "$1" && return 0; keys Down; return 1; }
+# pitfall NAME STEP WHY FIX: the step failed with its explanation and fix.
+pitfall() {
+	wait_for 120 shows "[!] $2"
+	tap_result $? "$1: the step fails: $2"
+	select_step "$2"
+	keys Enter
+	wait_for 10 open_to "$3"
+	tap_result $? "$1: opened, it explains why"
+	wait_for 10 open_to "$4"
+	tap_result $? "$1: and how to fix it"
+	keys Escape
+	wait_for 5 shows "Up/Down select"
+}
+
+sim_start
+answers="$tap_tmp/answers.yml"
+sim_answers "$answers"
+# Pitfall 1: the import picks another default branch; pitfall 5: no hosted
+# parallelism (a new organization has none).
+api PATCH _sandbox/settings '{"import_default_branch":"develop","hosted_parallelism":false}'
+tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
+    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 AZURE_DEVOPS_EXT_PAT='$SIM_PAT' '$MLOPS_TUI' --answers '$answers' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+
+pitfall "pitfall 5" "Fill the ML repository from the templates" \
+    "no Microsoft-hosted parallel" "Parallel jobs"
+is "$(jq -r '.steps[] | select(.id == "default-branch") | .status' "$XDG_STATE_HOME"/mlops-tui/*.json)" done \
+    "pitfall 1: main is made the default branch after all"
+
+# Parallelism granted; pitfall 14: no quota for the workspace's compute.
+api PATCH _sandbox/settings '{"hosted_parallelism":true,"quota_exhausted":true}'
+select_step "Fill the ML repository from the templates"
+keys r
+wait_for 60 shows "[x] Fill the ML repository from the templates"
+tap_result $? "pitfall 5 fixed: r retries the step, and it is done"
+pitfall "pitfall 14" "Run the infrastructure pipeline (prod)" \
+    "vCPU quota" "az vm list-usage"
+
+api PATCH _sandbox/settings '{"quota_exhausted":false}'
+select_step "Run the infrastructure pipeline (prod)"
+keys r
+wait_for 120 shows "The setup is whole."
+tap_result $? "pitfall 14 fixed: r retries, and the setup goes on to the finish"
+keys q
+wait_for 10 test -s "$tap_tmp/status"
+is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0"
+is "$(jq '[.builds[] | select(.result == "succeeded")] | length' "$tap_tmp/world.json")" 4 \
+    "each pipeline ran to success once: initialise, infrastructure, training, online"
+done_testing
