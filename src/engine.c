@@ -167,6 +167,8 @@ static void
 settle(struct engine_job *j, enum job_outcome o, struct step_run *r)
 {
 	j->outcome = o;
+	free(j->progress);
+	j->progress = NULL;
 	free(j->detail);
 	j->detail = r->detail ? xstrdup(r->detail) : NULL;
 	free(j->error);
@@ -179,6 +181,16 @@ tell(struct engine_job *j)
 {
 	if (j->engine->cfg.on_event != NULL)
 		j->engine->cfg.on_event(j, NULL, j->engine->cfg.arg);
+}
+
+/* The UI reads it when it draws; a progress is not an event. */
+static void
+job_progress(void *ctx, const char *text)
+{
+	struct engine_job *j = ctx;
+
+	free(j->progress);
+	j->progress = text ? xstrdup(text) : NULL;
 }
 
 static void
@@ -318,7 +330,8 @@ job_main(void *arg)
 		.answer = job_answer, .answer_ctx = j,
 		.secret = e->cfg.principal_secret,
 		.created = &job_record(j)->created, .save = job_save,
-		.save_ctx = j, .note = job_note, .cancelled = &e->stopped };
+		.save_ctx = j, .note = job_note, .progress = job_progress,
+		.cancelled = &e->stopped };
 
 	set_target(j, &r);
 	r.probe = probe_new(r.api, &r.target);
@@ -673,6 +686,7 @@ engine_free(struct engine *e)
 	for (size_t i = 0; i < e->njobs; i++) {
 		free(e->jobs[i].detail);
 		free(e->jobs[i].error);
+		free(e->jobs[i].progress);
 	}
 	free(e->jobs);
 	for (size_t i = 0; i < e->nenvironments; i++)

@@ -64,6 +64,7 @@ struct engine_job {
 	char *detail;                  /* what was found or done */
 	char *error;                   /* why it failed or is blocked */
 	const char *error_id;          /* errors.yml entry, or NULL */
+	char *progress;                /* while it runs: how it goes now */
 	struct engine *engine;
 	struct fiber *fiber;           /* while it runs */
 };

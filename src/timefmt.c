@@ -32,6 +32,31 @@ timefmt_parse(const char *s, time_t *out)
 	return *out != (time_t)-1;
 }
 
+bool
+timefmt_parse_ms(const char *s, long long *ms)
+{
+	char whole[TIMEFMT_LEN];
+	const char *p = s + TIMEFMT_LEN - 2;
+	long long frac = 0, unit = 1000;
+	time_t t;
+
+	if (s == NULL || strlen(s) < TIMEFMT_LEN - 1)
+		return false;
+	memcpy(whole, s, TIMEFMT_LEN - 2);
+	whole[TIMEFMT_LEN - 2] = 'Z';
+	whole[TIMEFMT_LEN - 1] = '\0';
+	if (!timefmt_parse(whole, &t))
+		return false;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if ((unit /= 10) > 0)
+				frac += (*p - '0') * unit;
+	if (strcmp(p, "Z") != 0)
+		return false;
+	*ms = (long long)t * 1000 + frac;
+	return true;
+}
+
 char *
 timefmt_iso8601_ms(long long ms)
 {

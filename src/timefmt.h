@@ -13,5 +13,8 @@ char *timefmt_iso8601(time_t t, char buf[TIMEFMT_LEN]);
 char *timefmt_iso8601_ms(long long ms);
 /* Parse "YYYY-MM-DDTHH:MM:SSZ"; false when s is not exactly that. */
 bool timefmt_parse(const char *s, time_t *out);
+/* The same with any fraction of a second ("...:05.1234567Z", as Azure
+ * DevOps writes), in milliseconds. */
+bool timefmt_parse_ms(const char *s, long long *ms);
 
 #endif

@@ -142,6 +142,9 @@ draw_detail(struct tui *t, int top, int last)
 	status = xasprintf("%s %s", job_outcome_symbol(j->outcome),
 	    job_outcome_word(j->outcome));
 	y = draw_block(y, x, width, last, "Status", status);
+	/* Live: an import's step, a run's stages and jobs with their time. */
+	if (j->outcome == JOB_RUNNING)
+		y = draw_block(y, x, width, last, "Now", j->progress);
 	what = engine_fill(j, j->step->what ? j->step->what : "");
 	/* In trouble, what to do comes first; what the step is, after. */
 	if (in_trouble(j))

@@ -1062,6 +1062,31 @@ group_state(struct task_state *t, size_t from, size_t to, const char **state,
 	    "skipped" : "succeeded";
 }
 
+/* A group's times, as its tasks': the first start, and the last finish
+ * once every task is over. */
+static json_t *
+group_times(json_t *record, const struct task_state *t, size_t from,
+    size_t to)
+{
+	long long start = -1, end = -1;
+	bool over = true;
+
+	for (size_t i = from; i < to; i++) {
+		if (strcmp(t[i].state, "pending") != 0 && (start < 0 ||
+		    t[i].start < start))
+			start = t[i].start;
+		over &= t[i].result != NULL;
+		if (t[i].result != NULL && strcmp(t[i].result, "skipped") != 0 &&
+		    t[i].end > end)
+			end = t[i].end;
+	}
+	if (start >= 0)
+		set_time(record, "startTime", start);
+	if (start >= 0 && over && end >= 0)
+		set_time(record, "finishTime", end);
+	return record;
+}
+
 static void
 add_task_records(json_t *records, struct run_context *c, json_t *plan,
     struct task_state *t, size_t from, size_t to, const char *job_id)
@@ -1110,8 +1135,9 @@ timeline_records(struct run_context *c)
 			;
 		char *stage_id = record_id(id, s * 3 + 1);
 		group_state(t, s, j, &state, &result);
-		json_array_append_new(records, record(id, s * 3 + 1, NULL,
-		    "Stage", stage, ++stage_order, state, result));
+		json_array_append_new(records, group_times(record(id, s * 3 +
+		    1, NULL, "Stage", stage, ++stage_order, state, result), t, s,
+		    j));
 		if (s == 0 && json_object_get(c->run, "gate_ms") == NULL) {
 			bool timed_out = json_is_true(json_object_get(c->run,
 			    "permit_timeout"));
@@ -1137,10 +1163,12 @@ timeline_records(struct run_context *c)
 			char *phase_id = record_id(id, k * 3 + 2);
 			char *job_id = record_id(id, k * 3 + 3);
 			group_state(t, k, e, &state, &result);
-			json_array_append_new(records, record(id, k * 3 + 2,
-			    stage_id, "Phase", job, ++job_order, state, result));
-			json_array_append_new(records, record(id, k * 3 + 3,
-			    phase_id, "Job", job, 1, state, result));
+			json_array_append_new(records, group_times(record(id,
+			    k * 3 + 2, stage_id, "Phase", job, ++job_order,
+			    state, result), t, k, e));
+			json_array_append_new(records, group_times(record(id,
+			    k * 3 + 3, phase_id, "Job", job, 1, state, result), t,
+			    k, e));
 			add_task_records(records, c, plan, t, k, e, job_id);
 			free(job_id);
 			free(phase_id);

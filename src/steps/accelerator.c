@@ -48,7 +48,7 @@ follow_operation(struct step_run *r, const char *id)
 	static const char *const failed[] = { "failed", "cancelled", NULL };
 	char *what = xasprintf("creating %s", project_name(r));
 	struct poll_spec spec = { what, "status", done, failed,
-		"resultMessage", POLL_MS, POLL_LIMIT };
+		"resultMessage", POLL_MS, POLL_LIMIT, NULL };
 	int rc = run_poll(r, &spec, get_operation, (void *)id, NULL);
 
 	free(what);
@@ -68,7 +68,7 @@ wait_well_formed(struct step_run *r)
 {
 	static const char *const done[] = { "wellFormed", NULL };
 	struct poll_spec spec = { "the new project", "state", done, NULL, NULL,
-		POLL_MS, POLL_LIMIT };
+		POLL_MS, POLL_LIMIT, NULL };
 	json_t *project = NULL;
 	int rc = run_poll(r, &spec, get_project, NULL, &project);
 
@@ -163,6 +163,27 @@ get_import(struct step_run *r, void *ctx)
 	return ado_get_import(r->api, ref->project, ref->repo, ref->id);
 }
 
+/* The import's step, as its detailedStatus counts them. */
+static void
+import_progress(struct step_run *r, void *ctx, json_t *answer)
+{
+	json_t *detail = json_object_get(answer, "detailedStatus");
+	json_t *steps = json_object_get(detail, "allSteps");
+	json_int_t at = json_integer_value(json_object_get(detail,
+	    "currentStep"));
+	const char *name = json_string_value(json_array_get(steps,
+	    (size_t)(at > 0 ? at - 1 : 0)));
+	char *text;
+
+	(void)ctx;
+	if (at <= 0 || json_array_size(steps) == 0)
+		return;
+	text = xasprintf("importing: step %lld of %zu%s%s", (long long)at,
+	    json_array_size(steps), name ? ": " : "", name ? name : "");
+	run_progress(r, text);
+	free(text);
+}
+
 /* Follow import request id to its end; 0 when completed. */
 static int
 follow_import(struct step_run *r, const char *project, const char *repo,
@@ -173,7 +194,8 @@ follow_import(struct step_run *r, const char *project, const char *repo,
 	struct import_ref ref = { project, repo, id };
 	char *what = xasprintf("the import of %s", import_name(r));
 	struct poll_spec spec = { what, "status", done, failed,
-		"detailedStatus.errorMessage", POLL_MS, POLL_LIMIT };
+		"detailedStatus.errorMessage", POLL_MS, POLL_LIMIT,
+		import_progress };
 	int rc = run_poll(r, &spec, get_import, &ref, NULL);
 
 	free(what);

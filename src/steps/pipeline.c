@@ -7,8 +7,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ado_build.h"
+#include "timefmt.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
@@ -105,6 +107,94 @@ get_run(struct step_run *r, void *ctx)
 	return ado_get_build(r->api, ref->project, ref->run);
 }
 
+/* A timeline record's state as a word: its result once completed. */
+static const char *
+record_word(json_t *record)
+{
+	const char *state = api_field(record, "state");
+	const char *result = api_field(record, "result");
+
+	if (state != NULL && strcmp(state, "completed") == 0)
+		return result ? result : "completed";
+	return state != NULL && strcmp(state, "inProgress") == 0 ? "running" :
+	    "waiting";
+}
+
+/* "m:ss" from its start to its finish, or to now while it runs. */
+static char *
+record_time(json_t *record, long long now_ms)
+{
+	long long start, end;
+
+	if (!timefmt_parse_ms(api_field(record, "startTime"), &start))
+		return xstrdup("");
+	if (!timefmt_parse_ms(api_field(record, "finishTime"), &end))
+		end = now_ms;
+	end = end > start ? (end - start) / 1000 : 0;
+	return xasprintf("%lld:%02lld", end / 60, end % 60);
+}
+
+/* Append the Stage and Job records under parent, in their order, a job
+ * marked "- "; a Phase is looked through to its Job. */
+static void
+tree_of(json_t *records, const char *parent, int depth, long long now_ms,
+    char **text)
+{
+	for (int order = 1; order < 64; order++) {
+		json_t *rec;
+		size_t i;
+
+		json_array_foreach(records, i, rec) {
+			const char *type = api_field(rec, "type");
+			const char *p = api_field(rec, "parentId");
+			char *when, *more;
+
+			if (json_integer_value(json_object_get(rec, "order")) !=
+			    order || type == NULL || (parent ? p == NULL ||
+			    strcmp(p, parent) != 0 : p != NULL))
+				continue;
+			if (strcmp(type, "Phase") == 0) {
+				tree_of(records, api_field(rec, "id"), depth,
+				    now_ms, text);
+				continue;
+			}
+			if (strcmp(type, "Stage") != 0 && strcmp(type, "Job") != 0)
+				continue;
+			when = record_time(rec, now_ms);
+			/* Marked, not indented: wrapped text loses spaces. */
+			more = xasprintf("%s%s%s %s: %s %s\n", *text, depth ?
+			    "- " : "", type, api_field(rec, "name"),
+			    record_word(rec), when);
+			free(*text);
+			*text = more;
+			free(when);
+			if (strcmp(type, "Stage") == 0)
+				tree_of(records, api_field(rec, "id"), depth + 1,
+				    now_ms, text);
+		}
+	}
+}
+
+/* The run's stages and jobs now, with how long each took or takes. */
+static void
+run_tree(struct step_run *r, void *ctx, json_t *build)
+{
+	struct run_ref *ref = ctx;
+	struct api_call *c = ado_get_timeline(r->api, ref->project, ref->run);
+	char *text = xstrdup("");
+	struct timespec now;
+
+	(void)build;
+	clock_gettime(CLOCK_REALTIME, &now);
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_OK)
+		tree_of(json_object_get(api_call_result(c), "records"), NULL, 0,
+		    (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000, &text);
+	api_call_free(c);
+	run_progress(r, *text ? text : NULL);
+	free(text);
+}
+
 /* Follow a run to its end; 0 when it succeeded, else the timeline's
  * issues as the error. */
 static int
@@ -115,7 +205,7 @@ follow_run(struct step_run *r, const char *project, long run,
 	struct run_ref ref = { project, run };
 	char *what = xasprintf("run %ld of %s", run, name), *why;
 	struct poll_spec spec = { what, "status", done, NULL, NULL,
-		RUN_POLL_MS, RUN_POLL_LIMIT };
+		RUN_POLL_MS, RUN_POLL_LIMIT, run_tree };
 	json_t *build = NULL;
 	const char *result;
 	int rc = run_poll(r, &spec, get_run, &ref, &build);

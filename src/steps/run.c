@@ -110,6 +110,13 @@ run_note(struct step_run *r, const char *fmt, ...)
 }
 
 void
+run_progress(struct step_run *r, const char *text)
+{
+	if (r->progress != NULL)
+		r->progress(r->save_ctx, text);
+}
+
+void
 run_record(struct step_run *r, const char *key, const char *value)
 {
 	if (value == NULL)
@@ -243,6 +250,8 @@ run_poll(struct step_run *r, const struct poll_spec *spec,
 		}
 		if (rc <= 0 && last != NULL)
 			*last = json_incref(api_call_result(c));
+		if (rc > 0 && spec->each != NULL)
+			spec->each(r, ctx, api_call_result(c));
 		api_call_free(c);
 		if (rc <= 0)
 			return rc;

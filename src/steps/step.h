@@ -45,6 +45,9 @@ struct step_run {
 	void (*save)(void *ctx);       /* save the state file now */
 	void *save_ctx;
 	void (*note)(void *ctx, const char *text); /* progress, shown */
+	/* How it goes now (a run's stages and jobs), replacing the last;
+	 * not logged. NULL: not shown anywhere. */
+	void (*progress)(void *ctx, const char *text);
 	bool *cancelled;               /* set when the operator stops */
 	char *detail;                  /* what was found, or done */
 	char *error;                   /* why it failed; NULL: it did not */
@@ -80,6 +83,8 @@ int run_fail(struct step_run *r, const char *error_id, const char *fmt, ...)
 /* Tell the operator how it goes (a run's address, a long wait). */
 void run_note(struct step_run *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Show how it goes now, in place of the last (text NULL: nothing). */
+void run_progress(struct step_run *r, const char *text);
 /* Record what the step made and save it at once, so that a crash right
  * after cannot make it again (kept in the state file; never a secret). */
 void run_record(struct step_run *r, const char *key, const char *value);
@@ -108,6 +113,9 @@ struct poll_spec {
 	const char *message_field;     /* why it failed; NULL: none */
 	long interval_ms;
 	int limit;                     /* the wait, in first intervals */
+	/* Called with each answer that is not the last (NULL: none): to
+	 * show progress from it. */
+	void (*each)(struct step_run *r, void *ctx, json_t *answer);
 };
 int run_poll(struct step_run *r, const struct poll_spec *spec,
     struct api_call *(*get)(struct step_run *r, void *ctx), void *ctx,

@@ -43,9 +43,15 @@ answers="$tap_tmp/answers.yml"
 sim_answers "$answers"
 # Pitfall 1: the import picks another default branch; pitfall 5: no hosted
 # parallelism (a new organization has none).
-api PATCH _sandbox/settings '{"import_default_branch":"develop","hosted_parallelism":false}'
+# The sandbox at its real pace at first, to watch an import.
+api PATCH _sandbox/settings '{"import_default_branch":"develop","hosted_parallelism":false,"time_scale":1}'
 tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
     "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 AZURE_DEVOPS_EXT_PAT='$SIM_PAT' '$MLOPS_TUI' --answers '$answers' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+wait_for 30 shows "[>] Import the mlops-v2 repository"
+select_step "Import the mlops-v2 repository"
+wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '│ Now    importing: step [0-9] of [0-9]'"
+tap_result $? "a running import shows its step live"
+api PATCH _sandbox/settings '{"time_scale":0.02}'
 
 pitfall "pitfall 5" "Fill the ML repository from the templates" \
     "no Microsoft-hosted parallel" "Parallel jobs"
@@ -61,9 +67,16 @@ tap_result $? "pitfall 5 fixed: r retries the step, and it is done"
 pitfall "pitfall 14" "Run the infrastructure pipeline (prod)" \
     "vCPU quota" "az vm list-usage"
 
-api PATCH _sandbox/settings '{"quota_exhausted":false}'
+# Fixed, and the runs slowed down to be watched: the selected running
+# step shows its run's stages and jobs live, with their times.
+api PATCH _sandbox/settings '{"quota_exhausted":false,"time_scale":0.3}'
 select_step "Run the infrastructure pipeline (prod)"
 keys r
+wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '│ Now    Stage .*: running [0-9]:[0-9][0-9]'"
+tap_result $? "a running pipeline shows its stages live, with their time"
+wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '│        - Job .*: \(running\|succeeded\) [0-9]:[0-9][0-9]'"
+tap_result $? "and its jobs under them"
+api PATCH _sandbox/settings '{"time_scale":0.02}'
 wait_for 120 shows "The setup is whole."
 tap_result $? "pitfall 14 fixed: r retries, and the setup goes on to the finish"
 keys q
