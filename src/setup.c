@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "answers.h"
+#include "cloud.h"
 #include "atomicfile.h"
 #include "exitcode.h"
 #include "paths.h"
@@ -179,6 +180,48 @@ connect_services(struct setup *a)
 	return connection_open(&a->conn, &copt) == 0 ? 0 : MT_EXIT_USAGE;
 }
 
+/* The Azure sign-in, then each environment's subscription asked of
+ * ARM: a refusal or a wrong id is said before anything is changed (the
+ * wizard's check_token). */
+static int
+check_azure(struct setup *a)
+{
+	const struct state *st = a->session->state;
+	int rc = 0;
+
+	if (!wants_azure(st))
+		return 0;
+	if (!a->conn.signed_in_azure) {
+		fprintf(stderr, "mlops-tui: signing in to Azure: %s\n",
+		    a->conn.azure_error ? a->conn.azure_error : "not signed in");
+		return MT_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < st->nenvironments && rc == 0; i++) {
+		const struct state_environment *env = &st->environments[i];
+		const char *sub = state_map_get(&env->answers,
+		    "subscription_id");
+		struct api_call *c;
+		const struct api_error *e;
+
+		if (sub == NULL)
+			continue;
+		c = arm_get_subscription(&a->conn.api, sub);
+		api_wait(&a->conn.api, c);
+		e = api_call_error(c);
+		if (e->kind != API_OK) {
+			fprintf(stderr, "mlops-tui: subscription_id (%s): %s "
+			    "is not a subscription %s can see: %s%s%s\n",
+			    env->name, sub, a->conn.user ? a->conn.user :
+			    "the signed-in user", api_error_kind_name(e->kind),
+			    e->message ? ": " : "", e->message ? e->message :
+			    "");
+			rc = MT_EXIT_USAGE;
+		}
+		api_call_free(c);
+	}
+	return rc;
+}
+
 int
 setup_open(struct setup *a, const struct setup_options *opt)
 {
@@ -190,8 +233,9 @@ setup_open(struct setup *a, const struct setup_options *opt)
 	    (rc = find_state_path(a)) == 0 &&
 	    (rc = open_state(a)) == 0 &&
 	    (rc = take_answers(a)) == 0 &&
-	    (rc = take_principal(a)) == 0)
-		rc = connect_services(a);
+	    (rc = take_principal(a)) == 0 &&
+	    (rc = connect_services(a)) == 0 && opt->conn.check_token)
+		rc = check_azure(a);
 	return rc;
 }
 

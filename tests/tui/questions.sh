@@ -8,6 +8,8 @@ unset TMUX AZURE_DEVOPS_EXT_PAT
 trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null' EXIT
 pane() { tmux -L "$sock" capture-pane -p -t w; }
 shows() { pane | grep -qF -- "$1"; }
+# shows_text TEXT: anywhere, though wrapped over lines.
+shows_text() { pane | sed 's/^ *//' | tr -s '\n ' '  ' | grep -qF -- "$1"; }
 keys() { tmux -L "$sock" send-keys -t w "$@"; }
 # type TEXT: literally, as the operator types it.
 type_text() { tmux -L "$sock" send-keys -t w -l -- "$1"; }
@@ -101,6 +103,22 @@ is "$(ls "$state_dir"/*.json 2>/dev/null | wc -l | tr -d ' ')" 0 "no setup is sa
 keys Home
 focus "Personal access token"
 keys BSpace
+
+# A subscription the signed-in user cannot see: said in place too.
+focus "Subscription id"
+keys -N 36 BSpace
+type_text "00000000-0000-4000-8000-000000000042"
+focus "[ Review the plan ]"
+keys Enter
+wait_for 5 shows "What the setup will do"
+keys Enter
+wait_for 30 shows_text "00000000-0000-4000-8000-000000000042 is not a subscription Sandbox Operator can see"
+tap_result $? "a subscription the user cannot see is said in place, after the sign-in"
+contains "$(pane)" "Organization URL" "on the questions, answers kept"
+keys Home
+focus "Subscription id"
+keys -N 36 BSpace
+type_text "$SIM_SUB"
 focus "[ Review the plan ]"
 keys Enter
 wait_for 5 shows "What the setup will do"
