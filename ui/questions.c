@@ -53,6 +53,7 @@ questions_init(struct questions *q, bool pat_from_environment)
 	memcpy(q->list, questions_template, sizeof questions_template);
 	q->focused = 0;
 	q->pat_from_environment = pat_from_environment;
+	q->principal_file = false;
 	q->problem = NULL;
 }
 
@@ -113,7 +114,7 @@ questions_choice_refused(const struct questions *q, size_t i,
 	struct scenario_verdict v;
 
 	if (strcmp(key, "principal_way") == 0 && strcmp(choice, "existing") ==
-	    0)
+	    0 && !q->principal_file)
 		return "an existing principal's secret comes from "
 		    "--principal-file FILE (the JSON az ad sp create-for-rbac "
 		    "prints), or from an answers file";

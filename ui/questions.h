@@ -27,6 +27,7 @@ struct questions {
 	size_t alone;                  /* questions_only's field, else 0 */
 	size_t focused;                /* count: the "review" line */
 	bool pat_from_environment;     /* AZURE_DEVOPS_EXT_PAT is set */
+	bool principal_file;           /* --principal-file was given */
 	char *problem;                 /* the last refusal, shown in place */
 };
 
