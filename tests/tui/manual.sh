@@ -6,23 +6,7 @@
 # with the pasted secret in the service connection - and never shows it.
 . "$top_srcdir/tests/lib.sh"
 
-sock="mt-manual-$$"
-unset TMUX
-trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null' EXIT
-pane() { tmux -L "$sock" capture-pane -p -t w; }
-shows() { pane | grep -qF -- "$1"; }
-keys() { tmux -L "$sock" send-keys -t w "$@"; }
-cursor_line() { pane | sed -n "$(( $(tmux -L "$sock" display -p -t w '#{cursor_y}') + 1 ))p"; }
-# select_step TEXT: from the first step down, until TEXT's line is selected.
-select_step() {
-	keys Home
-	for _ in $(seq 1 40); do
-		sleep 0.05
-		cursor_line | grep -qF -- "$1" && return 0
-		keys Down
-	done
-	return 1
-}
+. "$top_srcdir/tests/tui/tmux.sh"
 
 sim_start
 answers="$tap_tmp/answers.yml"
@@ -33,8 +17,8 @@ is "$status" 200 "the operator may no longer register applications"
 json=$(printf '{\n  "appId": "%s",\n  "displayName": "made-by-hand",\n  "password": "%s",\n  "tenant": "%s"\n}' \
     "$SP_APP_ID" "$SP_SECRET" "$SIM_TENANT")
 
-tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
-    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 AZURE_DEVOPS_EXT_PAT='$SIM_PAT' '$MLOPS_TUI' --answers '$answers' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+TUI_ARGS="--answers '$answers' --azure-sign-in device" \
+    tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8 "AZURE_DEVOPS_EXT_PAT='$SIM_PAT'"
 wait_for 120 shows "[!] Provide a service principal"
 tap_result $? "the service principal step fails without the right to register applications"
 select_step "Provide a service principal"
@@ -53,8 +37,7 @@ wait_for 180 shows "finished"
 tap_result $? "the setup goes on to the finish"
 contains "$(pane)" "The setup is whole." "with the pasted principal in the service connection"
 keys q
-wait_for 10 test -s "$tap_tmp/status"
-is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0"
+is "$(tui_quit_status)" 0 "q quits; exit status 0"
 state=$(ls "$XDG_STATE_HOME"/mlops-tui/*.json)
 is "$(jq -r '.environments[] | select(.name == "prod") | .answers.client_id' "$state")" "$SP_APP_ID" \
     "the state names the pasted principal"

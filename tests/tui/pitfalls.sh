@@ -4,24 +4,8 @@
 # sandbox, r retries the step and the setup goes on to the finish.
 . "$top_srcdir/tests/lib.sh"
 
-sock="mt-pitfalls-$$"
-unset TMUX
-trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null' EXIT
-pane() { tmux -L "$sock" capture-pane -p -t w; }
-shows() { pane | grep -qF -- "$1"; }
-keys() { tmux -L "$sock" send-keys -t w "$@"; }
-cursor_line() { pane | sed -n "$(( $(tmux -L "$sock" display -p -t w '#{cursor_y}') + 1 ))p"; }
-# select_step TITLE: its line in the list (cut at the list's width).
-select_step() {
-	set -- "$(printf '%.30s' "$1")"
-	keys Home
-	for _ in $(seq 1 40); do
-		sleep 0.05
-		cursor_line | grep -qF -- "$1" && return 0
-		keys Down
-	done
-	return 1
-}
+. "$top_srcdir/tests/tui/tmux.sh"
+
 # open_to TEXT: in the opened step, scroll down until TEXT shows.
 open_to() { shows "$1" && return 0; keys Down; return 1; }
 # pitfall NAME STEP WHY FIX: the step failed with its explanation and fix.
@@ -45,8 +29,8 @@ sim_answers "$answers"
 # parallelism (a new organization has none).
 # The sandbox at its real pace at first, to watch an import.
 api PATCH _sandbox/settings '{"import_default_branch":"develop","hosted_parallelism":false,"time_scale":1}'
-tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
-    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 AZURE_DEVOPS_EXT_PAT='$SIM_PAT' '$MLOPS_TUI' --answers '$answers' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+TUI_ARGS="--answers '$answers' --azure-sign-in device" \
+    tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8 "AZURE_DEVOPS_EXT_PAT='$SIM_PAT'"
 wait_for 30 shows "[>] Import the mlops-v2 repository"
 select_step "Import the mlops-v2 repository"
 wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '│ Now    importing: step [0-9] of [0-9]'"
@@ -80,8 +64,7 @@ api PATCH _sandbox/settings '{"time_scale":0.02}'
 wait_for 120 shows "The setup is whole."
 tap_result $? "pitfall 14 fixed: r retries, and the setup goes on to the finish"
 keys q
-wait_for 10 test -s "$tap_tmp/status"
-is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0"
+is "$(tui_quit_status)" 0 "q quits; exit status 0"
 is "$(jq '[.builds[] | select(.result == "succeeded")] | length' "$tap_tmp/world.json")" 4 \
     "each pipeline ran to success once: initialise, infrastructure, training, online"
 done_testing

@@ -3,26 +3,8 @@
 # checked live, reviewed, confirmed, then run to the finish.
 . "$top_srcdir/tests/lib.sh"
 
-sock="mt-questions-$$"
-unset TMUX AZURE_DEVOPS_EXT_PAT
-trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null' EXIT
-pane() { tmux -L "$sock" capture-pane -p -t w; }
-shows() { pane | grep -qF -- "$1"; }
-# shows_text TEXT: anywhere, though wrapped over lines.
-shows_text() { pane | sed 's/^ *//' | tr -s '\n ' '  ' | grep -qF -- "$1"; }
-keys() { tmux -L "$sock" send-keys -t w "$@"; }
-# type TEXT: literally, as the operator types it.
-type_text() { tmux -L "$sock" send-keys -t w -l -- "$1"; }
-focused_line() { pane | sed -n "$(( $(tmux -L "$sock" display -p -t w '#{cursor_y}') + 1 ))p"; }
-# focus LABEL: Down until the cursor's line is LABEL's.
-focus() {
-	for _ in $(seq 1 20); do
-		focused_line | grep -qF -- "$1" && return 0
-		keys Down
-		sleep 0.05
-	done
-	return 1
-}
+. "$top_srcdir/tests/tui/tmux.sh"
+unset AZURE_DEVOPS_EXT_PAT
 
 # approve CODE: enter a device code on the sandbox's page; prints the status.
 approve() {
@@ -33,13 +15,12 @@ approve() {
 sim_start
 sim_answers "$tap_tmp/unused.yml"
 state_dir="$XDG_STATE_HOME/mlops-tui"
-tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
-    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 '$MLOPS_TUI' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+TUI_ARGS="--azure-sign-in device" tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 wait_for 10 shows "Organization URL"
 tap_result $? "with no answers, the wizard asks the questions"
 contains "$(pane)" "mlops-v2" "with the guide's defaults"
-contains "$(focused_line)" "Organization URL" "the cursor sits on the focused field"
+contains "$(cursor_line)" "Organization URL" "the cursor sits on the focused field"
 keys -N 22 BSpace
 type_text "$SIM_URL"
 wait_for 5 shows "$SIM_URL"
@@ -138,25 +119,20 @@ wait_for 180 shows "finished"
 tap_result $? "and it runs to the finish"
 contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
 keys q
-wait_for 10 test -s "$tap_tmp/status"
-is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0"
+is "$(tui_quit_status)" 0 "q quits; exit status 0"
 state=$(ls "$state_dir"/*.json)
 is "$(jq -r '.environments[] | select(.name == "prod") | .answers.namespace' "$state" | head -n 1)" qa \
     "the state file holds the answers typed"
 lacks "$(cat "$state_dir"/* 2>/dev/null)" "$SIM_PAT" "the token is in no file of the state directory"
 
 # ---- started again: the saved setup is offered, and resumed ---------------
-rm -f "$tap_tmp/status"
-tmux -L "$sock" kill-server 2>/dev/null
-sock="mt-questions-$$-again"
-tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
-    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' LANG=C.UTF-8 LC_ALL=C.UTF-8 '$MLOPS_TUI' --azure-sign-in device; echo \$? > '$tap_tmp/status'; sleep 600"
+TUI_ARGS="--azure-sign-in device" tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8
 wait_for 10 shows "Resume a saved setup, or start a new one"
 tap_result $? "started again, the wizard offers the saved setup"
 contains "$(pane)" "$SIM_URL" "with its organization"
 contains "$(pane)" "mlops-v2 / taxi-fare-regression" "its project and repository"
 contains "$(pane)" "steps done, last saved" "how far it got, and when"
-contains "$(focused_line)" "$SIM_URL" "the cursor sits on the selected setup"
+contains "$(cursor_line)" "$SIM_URL" "the cursor sits on the selected setup"
 keys Down
 wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n \"\$(( \$(tmux -L '$sock' display -p -t w '#{cursor_y}') + 1 ))p\" | grep -qF 'Start a new setup'"
 tap_result $? "the last line starts a new setup"
@@ -181,6 +157,5 @@ contains "$(pane)" "The setup is whole." "it is still whole"
 is "$(jq '[.projects[] | select(.name == "mlops-v2")] | length' "$tap_tmp/world.json")" 1 \
     "nothing was made twice"
 keys q
-wait_for 10 test -s "$tap_tmp/status"
-is "$(cat "$tap_tmp/status")" 0 "q quits; exit status 0"
+is "$(tui_quit_status)" 0 "q quits; exit status 0"
 done_testing

@@ -3,23 +3,9 @@
 # never for a fixed time.
 . "$top_srcdir/tests/lib.sh"
 
-sock="mt-wizard-$$-0"
-starts=0
-unset TMUX
-trap 'for n in $(seq 0 $starts); do tmux -L "mt-wizard-$$-$n" kill-server 2>/dev/null; done' EXIT
-pane() { tmux -L "$sock" capture-pane -p -t w; }
-shows() { pane | grep -qF -- "$1"; }
-# start ENV...: the wizard on the embedded sandbox, in a new window; its
-# exit status lands in $tap_tmp/status.
-start() {
-	rm -f "$tap_tmp/status"
-	tmux -L "$sock" kill-server 2>/dev/null
-	# A new server each time: a dying one may still hold the old socket.
-	starts=$((starts + 1))
-	sock="mt-wizard-$$-$starts"
-	tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
-	    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' $* '$MLOPS_TUI' --sandbox; echo \$? > '$tap_tmp/status'; sleep 600"
-}
+. "$top_srcdir/tests/tui/tmux.sh"
+# start ENV...: the wizard on the embedded sandbox, in a new window.
+start() { TUI_ARGS=--sandbox tui_start "$@"; }
 world() { jq "$1" "$XDG_STATE_HOME/mlops-tui/sandbox/world.json"; }
 
 # ---- the whole guide on the sandbox, to the finish ---------------------------
@@ -99,14 +85,6 @@ kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
 wait_for 60 shows "[!] Fill the ML repository"
 tap_result $? "the initialisation fails without hosted parallelism"
-select_step() { # TITLE: press Down until the detail pane shows it
-	for _ in $(seq 1 40); do
-		pane | sed -n 3p | grep -qF "│ $1" && return 0
-		tmux -L "$sock" send-keys -t w j
-		sleep 0.05
-	done
-	return 1
-}
 select_step "Fill the ML repository"
 tap_result $? "the failed step can be selected"
 contains "$(pane)" "Why" "its detail explains the failure"

@@ -1,0 +1,52 @@
+# The wizard in a real terminal: a tmux server on a private socket, one
+# 80x24 window, driven by keys and read back as text. Sourced by the
+# tests/tui scripts after tests/lib.sh.
+#
+# tui_start ENV...: mlops-tui in a new server's window, with ENV (and the
+# test's state directory); its arguments come from $TUI_ARGS. Its exit
+# status lands in $tap_tmp/status.
+
+unset TMUX
+tui_servers=0
+sock="mt-tui-$$-0"
+trap 'for n in $(seq 0 $tui_servers); do tmux -L "mt-tui-$$-$n" kill-server 2>/dev/null; done; [ -n "${SIM_PID:-}" ] && kill $SIM_PID 2>/dev/null' EXIT
+
+tui_start() {
+	rm -f "$tap_tmp/status"
+	tmux -L "$sock" kill-server 2>/dev/null
+	# A new server each time: a dying one may still hold the old socket.
+	tui_servers=$((tui_servers + 1))
+	sock="mt-tui-$$-$tui_servers"
+	tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 \
+	    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' $* '$MLOPS_TUI' ${TUI_ARGS:-}; echo \$? > '$tap_tmp/status'; sleep 600"
+}
+pane() { tmux -L "$sock" capture-pane -p -t w; }
+shows() { pane | grep -qF -- "$1"; }
+# shows_text TEXT: anywhere, though wrapped over lines.
+shows_text() { pane | sed 's/^ *//' | tr -s '\n ' '  ' | grep -qF -- "$1"; }
+keys() { tmux -L "$sock" send-keys -t w "$@"; }
+# type_text TEXT: literally, as the operator types it.
+type_text() { tmux -L "$sock" send-keys -t w -l -- "$1"; }
+cursor_y() { tmux -L "$sock" display -p -t w '#{cursor_y}'; }
+# The line the cursor sits on: the focused field, the selected step.
+cursor_line() { pane | sed -n "$(( $(cursor_y) + 1 ))p"; }
+# focus TEXT: Down until the cursor's line holds TEXT.
+focus() {
+	for _ in $(seq 1 40); do
+		cursor_line | grep -qF -- "$1" && return 0
+		keys Down
+		sleep 0.05
+	done
+	return 1
+}
+# select_step TITLE: from the first step down to TITLE's line (the list
+# cuts titles at its width).
+select_step() {
+	keys Home
+	sleep 0.05
+	focus "$(printf '%.30s' "$1")"
+}
+# tui_status: once it has quit, its exit status.
+tui_quit_status() {
+	wait_for 10 test -s "$tap_tmp/status" && cat "$tap_tmp/status"
+}
