@@ -113,4 +113,14 @@ for field in format generator serial created updated answers environments \
 	contains "$text5" "$field" "mlops-tui(5) documents the field $field"
 done
 
+# Input rules: a row for every field the code has a rule for (answers.c).
+rules=$("$mandoc" -Tascii -O width=1000 "$man5" | sed 's/.\x08//g' |
+    sed -n '/^   Input rules/,/^[A-Z]/p')
+fields=$(sed -n 's/^	{ "\([a-z_]*\)", rule_[a-z_]* },$/\1/p' "$top_srcdir/src/answers.c")
+[ "$(echo "$fields" | wc -w)" -ge 20 ]
+tap_result $? "the rules are found in src/answers.c ($(echo "$fields" | wc -w))"
+for f in $fields; do
+	echo "$rules" | grep -q "^     $f  "
+	tap_result $? "mlops-tui(5) Input rules has a row for $f"
+done
 done_testing
