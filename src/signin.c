@@ -218,10 +218,14 @@ az_token(const char *az, const char *resource_flag, const char *resource,
 	char *const argv[] = { (char *)az, "account", "get-access-token",
 		(char *)resource_flag, (char *)resource, "--output", "json",
 		NULL };
-	char *text = run_az(az, argv, cause);
+	char *text;
 	json_t *answer;
 	const char *token;
 
+	/* The CLI takes a second or so: beside the loop, in a fiber. */
+	fiber_unlock();
+	text = run_az(az, argv, cause);
+	fiber_lock();
 	if (text == NULL)
 		return -1;
 	answer = json_loads(text, 0, NULL);
@@ -243,9 +247,29 @@ az_token(const char *az, const char *resource_flag, const char *resource,
 	return 0;
 }
 
+/* The Azure CLI's tokens that are about to expire, asked for again. */
+static int
+az_fresh(struct signin *s, time_t soon, char **cause)
+{
+	if (s->arm_expires < soon && az_token(s->az, "--resource",
+	    "https://management.azure.com/", &s->arm, &s->arm_expires,
+	    cause) == -1)
+		return -1;
+	if (s->graph_expires < soon && az_token(s->az, "--resource-type",
+	    "ms-graph", &s->graph, &s->graph_expires, cause) == -1)
+		return -1;
+	if (s->ado != NULL && s->ado_expires < soon && az_token(s->az,
+	    "--resource", "499b84ac-1321-427f-aa17-267ca6975798", &s->ado,
+	    &s->ado_expires, cause) == -1)
+		return -1;
+	return 0;
+}
+
 int
 signin_az_cli(struct signin *s, const char *az, char **cause)
 {
+	free(s->az);
+	s->az = xstrdup(az);
 	if (az_token(az, "--resource", "https://management.azure.com/",
 	    &s->arm, &s->arm_expires, cause) == -1)
 		return -1;
@@ -276,7 +300,7 @@ signin_fresh(struct signin *s, char **cause)
 	if (s->arm == NULL || s->graph == NULL)
 		return cause_error(cause, "not signed in to Azure");
 	if (s->refresh == NULL)
-		return 0; /* the Azure CLI renews its own */
+		return publish(s, s->az ? az_fresh(s, soon, cause) : 0);
 	if (s->arm_expires < soon && redeem(s, CLOUD_SCOPE_ARM, &s->arm,
 	    &s->arm_expires, cause) == -1)
 		return publish(s, -1);
@@ -298,6 +322,7 @@ signin_clear(struct signin *s)
 		if (s->ado != NULL)
 			s->api->ado = NULL;
 	}
+	free(s->az);
 	credential_free(s->refresh);
 	credential_free(s->arm);
 	credential_free(s->graph);

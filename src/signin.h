@@ -23,6 +23,7 @@ struct signin {
 	char *tenant;                  /* "organizations" or a tenant id */
 	char *client_id;
 	struct credential *refresh;    /* NULL: from the Azure CLI */
+	char *az;                      /* that CLI, to ask again; or NULL */
 	struct credential *arm;
 	struct credential *graph;
 	struct credential *ado;        /* NULL: Azure DevOps uses a PAT */
