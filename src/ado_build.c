@@ -70,6 +70,18 @@ ado_run_pipeline(struct api *api, const char *project, long id,
 }
 
 struct api_call *
+ado_list_builds(struct api *api, const char *project, int top)
+{
+	char *p = api_escape(project);
+	struct api_call *c = api_request(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/build/builds?queryOrder=queueTimeDescending&$top=%d",
+	    p, top), NULL, true);
+
+	free(p);
+	return c;
+}
+
+struct api_call *
 ado_list_runs(struct api *api, const char *project, long pipeline)
 {
 	char *p = api_escape(project);

@@ -18,6 +18,9 @@ struct api_call *ado_create_pipeline(struct api *api, const char *project,
 /* Run pipeline id on branch with template parameters (NULL: none). */
 struct api_call *ado_run_pipeline(struct api *api, const char *project,
     long id, const char *branch, json_t *parameters);
+/* The project's newest builds (runs of any pipeline), at most top. */
+struct api_call *ado_list_builds(struct api *api, const char *project,
+    int top);
 /* A pipeline's runs, newest first. */
 struct api_call *ado_list_runs(struct api *api, const char *project,
     long pipeline);

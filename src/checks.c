@@ -407,15 +407,75 @@ check_ml_repo_rights(struct probe *p, struct check_result *r)
 		    p->target->repository);
 }
 
+/* The newest runs whose timelines the parallelism check reads. */
+#define RUNS_TO_READ 5
+
+static const char *
+or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* What build's timeline says of agents: 1 a job got one, -1 the
+ * organization has no parallel job, 0 neither (or unreadable). */
+static int
+agent_verdict(struct probe *p, json_t *build)
+{
+	struct api_call *c = fetch(p, ado_get_timeline(p->api, project_id(p),
+	    (long)json_integer_value(json_object_get(build, "id"))));
+	json_t *rec, *issue;
+	size_t i, k;
+	int verdict = 0;
+
+	json_array_foreach(json_object_get(api_call_result(c), "records"), i,
+	    rec) {
+		json_array_foreach(json_object_get(rec, "issues"), k, issue)
+			if (strstr(or_empty(api_field(issue, "message")),
+			    "No hosted parallelism") != NULL)
+				verdict = -1;
+		if (verdict == 0 && strcmp(or_empty(api_field(rec, "type")),
+		    "Job") == 0 && api_field(rec, "startTime") != NULL)
+			verdict = 1;
+	}
+	api_call_free(c);
+	return verdict;
+}
+
+/*
+ * Parallel jobs have no documented API (the portal's page reads an
+ * undocumented one), so the project's newest runs tell: one whose job got
+ * an agent, or one refused for want of a parallel job.
+ */
 static void
 check_parallelism(struct probe *p, struct check_result *r)
 {
-	(void)p;
-	/* The parallel jobs page reads an API Microsoft does not document;
-	 * a guess is worse than saying so. */
-	set_result(r, VERDICT_UNKNOWN, "hosted-parallelism", "Azure DevOps "
-	    "has no documented API for parallel jobs: see Organization "
-	    "settings, Parallel jobs");
+	struct api_call *c;
+	int verdict = 0;
+	size_t i;
+
+	set_result(r, VERDICT_UNKNOWN, "hosted-parallelism", "no pipeline has "
+	    "run in %s yet to tell from, and Azure DevOps has no documented "
+	    "API for parallel jobs: see Organization settings, Parallel jobs",
+	    p->target->project);
+	if (probe_project(p, r) == NULL)
+		return;
+	c = fetch(p, ado_list_builds(p->api, project_id(p), RUNS_TO_READ));
+	if (api_call_error(c)->kind != API_OK) {
+		api_call_free(c);
+		return;
+	}
+	for (i = 0; i < api_count(c) && i < RUNS_TO_READ && verdict == 0; i++)
+		verdict = agent_verdict(p, api_item(c, i));
+	if (verdict > 0)
+		set_result(r, VERDICT_OK, NULL, "run %s of %s got an agent",
+		    api_field(api_item(c, i - 1), "buildNumber"), api_field(
+		    api_item(c, i - 1), "definition.name"));
+	else if (verdict < 0)
+		set_result(r, VERDICT_PROBLEM, "hosted-parallelism", "run %s of "
+		    "%s got no agent: the organization has no hosted parallel "
+		    "job", api_field(api_item(c, i - 1), "buildNumber"),
+		    api_field(api_item(c, i - 1), "definition.name"));
+	api_call_free(c);
 }
 
 static void

@@ -284,7 +284,10 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 		if (apply)
 			found_done(j);
 		settle(j, JOB_DONE, r);
-	} else if (p == PROBE_UNKNOWN) {
+	} else if (p == PROBE_UNKNOWN || ops->advisory) {
+		/* An advisory check's problem is evidence, not a verdict on
+		 * today (parallelism read from past runs): told, never a
+		 * stop. */
 		if (r->error == NULL)
 			run_fail(r, r->error_id, "%s", r->detail);
 		settle(j, JOB_UNKNOWN, r);

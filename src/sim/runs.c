@@ -1431,6 +1431,8 @@ handle_builds(struct exchange *x)
 	else if (x->params[1] == NULL && strcmp(x->method, "POST") == 0)
 		queue_build(x, root, project, &changed);
 	else if (x->params[1] == NULL && strcmp(x->method, "GET") == 0) {
+		const char *top = exchange_query(x, "$top");
+
 		list = json_array();
 		json_array_foreach(json_object_get(root, "builds"), i, run) {
 			char *id = xasprintf("%lld", (long long)
@@ -1443,6 +1445,10 @@ handle_builds(struct exchange *x)
 				    run));
 			free(id);
 		}
+		/* Newest first, as queueTimeDescending; $top of them. */
+		while (top != NULL && atoi(top) > 0 &&
+		    json_array_size(list) > (size_t)atoi(top))
+			json_array_remove(list, json_array_size(list) - 1);
 		exchange_collection(x, list);
 	} else if ((run = find_run(root, project, atoll(x->params[1]))) ==
 	    NULL)

@@ -15,6 +15,12 @@ mt() {
 	rc=$?
 }
 failed_line() { grep -F '[!]' "$out" | head -n 1; }
+# parallelism: doctor's verdict on hosted parallel jobs, and its detail.
+parallelism() {
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" doctor --json --org "$SIM_URL" \
+	    --repo taxi-fare-regression </dev/null 2>/dev/null |
+	    jq -r '.checks[] | select(.id == "parallelism") | "\(.verdict): \(.detail)"'
+}
 
 # Pitfall 1: the import picks another default branch; pitfall 5: no hosted
 # parallelism (a new organization has none).
@@ -28,6 +34,7 @@ done
 contains "$(failed_line)" "Fill the ML repository from the templates" "pitfall 5: the first run that needs an agent fails"
 contains "$(cat "$out")" "No hosted parallelism has been purchased or granted" "pitfall 5: with the service's message"
 contains "$(cat "$out")" "The organization has no Microsoft-hosted parallel job" "pitfall 5: explained from errors.yml"
+contains "$(parallelism)" "problem: run" "pitfall 5: doctor tells it from the refused run"
 
 # Pitfall 14: no quota for the workspace's compute.
 api PATCH _sandbox/settings '{"hosted_parallelism":true,"quota_exhausted":true}'
@@ -52,4 +59,5 @@ api PATCH _sandbox/settings '{"secrets_expired":false}'
 mt
 is "$rc" 0 "every cause fixed: apply goes on to a whole setup"
 contains "$(cat "$out")" "[x] Check the deployed resources in Azure (prod)" "and Azure holds what the pipelines made"
+contains "$(parallelism)" "ok: run" "doctor: the newest run got an agent"
 done_testing
