@@ -428,23 +428,31 @@ line_has_key(const char *line, size_t len, const char *key)
  * 0 when it cannot be found.
  */
 static int
-field_line(const char *text, const char *msg)
+field_line(const char *text, size_t size, const char *msg)
 {
 	char *path = xstrndup(msg, strcspn(msg, ": ")), *save = NULL;
-	const char *line = text;
+	const char *line = text, *end = text + size;
 	int number = 1, found = 0;
 
 	for (char *part = strtok_r(path, ".", &save); part != NULL;
 	    part = strtok_r(NULL, ".", &save)) {
 		found = 0;
-		for (; *line != '\0' && !found; number++) {
-			size_t len = strcspn(line, "\n");
+		/* text need not end with a NUL: stay within size. */
+		for (; line < end && *line != '\0' && !found; number++) {
+			size_t rest = (size_t)(end - line), blank = 0;
+			const char *nl = memchr(line, '\n', rest);
+			size_t len = strnlen(line, nl ? (size_t)(nl - line) :
+			    rest);
 
-			if (line[strspn(line, " \t")] != '#' &&
+			while (blank < len && (line[blank] == ' ' ||
+			    line[blank] == '\t'))
+				blank++;
+			if ((blank == len || line[blank] != '#') &&
 			    line_has_key(line, len, part))
 				found = number;
 			else
-				line += len + (line[len] == '\n');
+				line += len + (line + len < end &&
+				    line[len] == '\n');
 		}
 		if (!found)
 			break;
@@ -469,7 +477,7 @@ answers_parse(struct state *st, const char *path, const char *text,
 	}
 	msg = check_document(cat, doc);
 	if (msg != NULL) {
-		int line = field_line(text, msg);
+		int line = field_line(text, len, msg);
 
 		*cause = line ? xasprintf("%s:%d: %s", path, line, msg) :
 		    xasprintf("%s: %s", path, msg);

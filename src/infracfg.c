@@ -21,6 +21,9 @@ struct place {
 struct places {
 	struct place *list;
 	size_t count;
+	const char *text;        /* what the marks count in */
+	size_t len;
+	size_t at_char, at_byte; /* where the last mark was found */
 };
 
 static void
@@ -33,6 +36,26 @@ places_free(struct places *p)
 	free(p->list);
 }
 
+/*
+ * libyaml's marks count characters, not bytes: the byte offset of
+ * character index in the (UTF-8) text. Marks come in the text's order,
+ * so the search goes on from the last one.
+ */
+static size_t
+byte_offset(struct places *p, size_t index)
+{
+	if (index < p->at_char)
+		p->at_char = p->at_byte = 0;
+	while (p->at_char < index && p->at_byte < p->len) {
+		p->at_byte++;
+		while (p->at_byte < p->len &&
+		    ((unsigned char)p->text[p->at_byte] & 0xC0) == 0x80)
+			p->at_byte++;
+		p->at_char++;
+	}
+	return p->at_byte;
+}
+
 static void
 add_place(struct places *p, const char *name, const yaml_event_t *value)
 {
@@ -41,8 +64,8 @@ add_place(struct places *p, const char *name, const yaml_event_t *value)
 	p->list = xreallocarray(p->list, p->count, sizeof *p->list);
 	pl = &p->list[p->count++];
 	pl->name = xstrdup(name);
-	pl->start = value->start_mark.index;
-	pl->end = value->end_mark.index;
+	pl->start = byte_offset(p, value->start_mark.index);
+	pl->end = byte_offset(p, value->end_mark.index);
 	pl->style = value->data.scalar.style;
 	pl->value = xstrndup((const char *)value->data.scalar.value,
 	    value->data.scalar.length);
@@ -81,7 +104,9 @@ on_scalar(struct reader *rd, const yaml_event_t *ev)
 		rd->want_key = false;
 		return;
 	}
-	if (rd->depth == 1 && strcmp(rd->key, "variables") == 0)
+	/* No key yet: an item of a top-level sequence, not of a mapping. */
+	if (rd->depth == 1 && (rd->key == NULL ||
+	    strcmp(rd->key, "variables") == 0))
 		;
 	else if (rd->in_variables && rd->depth == 2)
 		add_place(rd->out, rd->key, ev);
@@ -116,9 +141,14 @@ read_places(const char *text, size_t len, struct places *out, char **cause)
 	yaml_event_t ev;
 	bool done = false, ok = true;
 
+	out->text = text;
+	out->len = len;
 	yaml_parser_initialize(&rd.parser);
 	yaml_parser_set_input_string(&rd.parser, (const unsigned char *)text,
 	    len);
+	/* UTF-8 as it is, so that a byte order mark counts as a character
+	 * (byte_offset) rather than being skipped unseen. */
+	yaml_parser_set_encoding(&rd.parser, YAML_UTF8_ENCODING);
 	while (ok && !done && (ok = next(&rd, &ev, cause))) {
 		switch (ev.type) {
 		case YAML_MAPPING_START_EVENT: on_open(&rd, true); break;
@@ -195,18 +225,23 @@ infracfg_edit(const char *text, size_t len, const struct infracfg_set *sets,
 	size_t cap = len + 1, used = 0, from = 0;
 	char *buf;
 
-	if (read_places(text, len, &p, cause) == -1)
+	if (read_places(text, len, &p, cause) == -1) {
+		places_free(&p);
 		return -1;
+	}
 	order = xcalloc(nsets + 1, sizeof *order);
 	for (size_t i = 0; i < nsets; i++) {
 		order[i] = find_place(&p, sets[i].name);
 		if (order[i] != NULL && order[i]->style !=
 		    YAML_LITERAL_SCALAR_STYLE && order[i]->style !=
-		    YAML_FOLDED_SCALAR_STYLE)
+		    YAML_FOLDED_SCALAR_STYLE && (order[i]->start <
+		    order[i]->end || (order[i]->start > 0 &&
+		    text[order[i]->start - 1] == ':')))
 			continue;
-		*cause = xasprintf(order[i] ? "variables.%s is a block "
-		    "scalar; write it on one line" : "no variables.%s",
-		    sets[i].name);
+		*cause = xasprintf(order[i] == NULL ? "no variables.%s" :
+		    order[i]->start < order[i]->end ? "variables.%s is a block "
+		    "scalar; write it on one line" : "variables.%s has no "
+		    "value to replace; write it as NAME: VALUE", sets[i].name);
 		free(order);
 		places_free(&p);
 		return -1;
@@ -227,6 +262,9 @@ infracfg_edit(const char *text, size_t len, const struct infracfg_set *sets,
 		q = quoted(sets[k].value, sorted[i]->style);
 		memcpy(buf + used, text + from, sorted[i]->start - from);
 		used += sorted[i]->start - from;
+		/* An empty value ("name:") sits right after the colon. */
+		if (sorted[i]->start == sorted[i]->end)
+			buf[used++] = ' ';
 		memcpy(buf + used, q, strlen(q));
 		used += strlen(q);
 		from = sorted[i]->end;

@@ -23,13 +23,17 @@ timefmt_parse(const char *s, time_t *out)
 {
 	struct tm tm;
 	const char *end;
+	char again[TIMEFMT_LEN];
 
 	memset(&tm, 0, sizeof tm);
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (end == NULL || *end != '\0' || strlen(s) != TIMEFMT_LEN - 1)
 		return false;
 	*out = timegm(&tm);
-	return *out != (time_t)-1;
+	/* Only a time that is written back the same: not year 0425, which
+	 * would be saved as "425-..." and then refused, nor February 30. */
+	return *out != (time_t)-1 &&
+	    strcmp(timefmt_iso8601(*out, again), s) == 0;
 }
 
 bool

@@ -104,7 +104,7 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vset_cause(char **cause, const char *fmt, va_list ap)
 {
 	if (cause == NULL)

@@ -9,13 +9,20 @@
 #include "yamljson.h"
 #include "xalloc.h"
 
+/*
+ * At most this many values: aliases repeat what they name, so a few
+ * hundred bytes of nested aliases would otherwise expand to billions.
+ */
+#define YAMLJSON_MAX_NODES 100000
+
 static json_t *
-convert(yaml_document_t *doc, yaml_node_t *node, int depth)
+convert(yaml_document_t *doc, yaml_node_t *node, int depth, size_t *budget)
 {
 	json_t *out;
 
-	if (node == NULL || depth > 64)
+	if (node == NULL || depth > 64 || *budget == 0)
 		return json_null();
+	--*budget;
 	switch (node->type) {
 	case YAML_SCALAR_NODE:
 		return json_stringn((const char *)node->data.scalar.value,
@@ -25,7 +32,8 @@ convert(yaml_document_t *doc, yaml_node_t *node, int depth)
 		for (yaml_node_item_t *i = node->data.sequence.items.start;
 		    i < node->data.sequence.items.top; i++)
 			json_array_append_new(out, convert(doc,
-			    yaml_document_get_node(doc, *i), depth + 1));
+			    yaml_document_get_node(doc, *i), depth + 1,
+			    budget));
 		return out;
 	case YAML_MAPPING_NODE:
 		out = json_object();
@@ -36,7 +44,8 @@ convert(yaml_document_t *doc, yaml_node_t *node, int depth)
 				continue;
 			json_object_set_new(out, (const char *)
 			    k->data.scalar.value, convert(doc,
-			    yaml_document_get_node(doc, p->value), depth + 1));
+			    yaml_document_get_node(doc, p->value), depth + 1,
+			    budget));
 		}
 		return out;
 	default:
@@ -50,6 +59,7 @@ yamljson_parse(const char *text, size_t len, char **cause)
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	json_t *out;
+	size_t budget = YAMLJSON_MAX_NODES;
 
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -59,8 +69,14 @@ yamljson_parse(const char *text, size_t len, char **cause)
 		yaml_parser_delete(&parser);
 		return NULL;
 	}
-	out = convert(&doc, yaml_document_get_root_node(&doc), 0);
+	out = convert(&doc, yaml_document_get_root_node(&doc), 0, &budget);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
+	if (budget == 0) {
+		json_decref(out);
+		set_cause(cause, "more than %d values (aliases that repeat "
+		    "each other?)", YAMLJSON_MAX_NODES);
+		return NULL;
+	}
 	return out;
 }

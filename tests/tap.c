@@ -15,7 +15,7 @@
 static int tests_run;
 static int tests_failed;
 
-static bool
+static bool __attribute__((format(printf, 2, 0)))
 report(bool cond, const char *fmt, va_list ap)
 {
 	tests_run++;

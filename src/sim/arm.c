@@ -373,14 +373,16 @@ route(struct exchange *x, json_t *root, const char *path, bool *changed)
 	    "roleDefinitions"))
 		role_definitions(x, p[0]);
 	else if (MATCH("subscriptions/{sub}/providers/Microsoft.Authorization/"
-	    "roleAssignments/{name}") && strcmp(x->method, "PUT") == 0)
+	    "roleAssignments/{name}") && p[1] != NULL &&
+	    strcmp(x->method, "PUT") == 0)
 		put_assignment(x, root, p[0], p[1], changed);
 	else if (MATCH("subscriptions/{sub}/providers/Microsoft.Authorization/"
 	    "roleAssignments"))
 		list_assignments(x, root);
 	else if (MATCH("subscriptions/{sub}/providers/{ns}/register"))
 		provider(x, root, p[1], true, changed);
-	else if (MATCH("subscriptions/{sub}/providers/{ns}"))
+	/* A trailing {value} may be left out of a route: not this one. */
+	else if (MATCH("subscriptions/{sub}/providers/{ns}") && p[1] != NULL)
 		provider(x, root, p[1], false, changed);
 	else if (MATCH("subscriptions/{sub}/resourcegroups/{rg}"))
 		resources(x, root, p, 2);
