@@ -11,10 +11,17 @@
 #include "fiber.h"
 #include "xalloc.h"
 
+/* A list the service keeps paging beyond these is refused: a runaway
+ * or hostile service must not grow memory without end. */
+#define MAX_PAGES 1000
+#define MAX_LIST_BYTES (64u << 20)
+
 struct api_call {
 	struct api *api;
 	struct api_call_spec spec;
 	char *lookup_name;             /* owned copy of spec.lookup_name */
+	unsigned pages;                /* of a list, read so far */
+	size_t list_bytes;             /* their answers' sizes, summed */
 	bool done;
 	bool recovered;
 	struct api_error error;
@@ -106,6 +113,28 @@ recovered_object(struct api_call *call, json_t *doc)
 	return found ? found : json_object();
 }
 
+/* The length of url's scheme://host[:port]; 0 when it has none. */
+static size_t
+origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	return (size_t)(p - url) + strcspn(p, "/?#");
+}
+
+/* Whether a next page's link stays with the service that gave it: the
+ * credential goes with it. */
+static bool
+same_origin(const char *a, const char *b)
+{
+	size_t n = origin_len(a);
+
+	return n > 0 && n == origin_len(b) && strncasecmp(a, b, n) == 0;
+}
+
 /* The URL of the next page, or NULL. */
 static char *
 next_page(struct api_call *call, const struct http_response *r,
@@ -118,6 +147,9 @@ next_page(struct api_call *call, const struct http_response *r,
 
 	if (link != NULL || next != NULL)
 		return xstrdup(link ? link : next);
+	if (json_object_get(doc, "@odata.nextLink") != NULL ||
+	    json_object_get(doc, "nextLink") != NULL)
+		return xstrdup(""); /* a link that is not a string */
 	if (r->continuation == NULL || r->continuation[0] == '\0')
 		return NULL;
 	token = api_escape(r->continuation);
@@ -125,6 +157,16 @@ next_page(struct api_call *call, const struct http_response *r,
 	    strchr(call->spec.url, '?') ? "&" : "?", token);
 	free(token);
 	return url;
+}
+
+/* End call with an answer that cannot be used. */
+static void
+fail(struct api_call *call, const struct http_response *r,
+    const char *why)
+{
+	api_error_set(&call->error, API_SERVER, why);
+	call->error.status = r->status;
+	call->done = true;
 }
 
 static void
@@ -143,6 +185,14 @@ on_done(const struct http_response *r, void *arg)
 		return;
 	}
 	doc = api_json(r->body, r->len);
+	/* A 2xx whose body is there but is not JSON (truncated, garbage) is
+	 * not an empty answer: acting on it could make a thing twice. */
+	if (doc == NULL && r->body != NULL && r->body[strspn(r->body,
+	    " \t\r\n")] != '\0') {
+		fail(call, r, "the answer is not JSON (cut short, or not from "
+		    "the service?)");
+		return;
+	}
 	if (r->recovered && !call->spec.collection)
 		doc = recovered_object(call, doc);
 	if (!call->spec.collection) {
@@ -153,11 +203,24 @@ on_done(const struct http_response *r, void *arg)
 	value = json_object_get(doc, "value");
 	if (call->result == NULL)
 		call->result = json_array();
+	if (doc != NULL && !json_is_array(value)) {
+		json_decref(doc);
+		fail(call, r, "the answer is not a list (no array 'value')");
+		return;
+	}
 	if (json_is_array(value))
 		json_array_extend(call->result, value);
 	next = next_page(call, r, doc);
 	json_decref(doc);
-	if (next != NULL)
+	call->list_bytes += r->len;
+	if (next != NULL && !same_origin(next, call->spec.url))
+		fail(call, r, "the answer's next page is on another host "
+		    "(or not a URL): refused");
+	else if (next != NULL && (++call->pages >= MAX_PAGES ||
+	    call->list_bytes > MAX_LIST_BYTES))
+		fail(call, r, "the list goes on past 1000 pages or 64 MiB: "
+		    "refused");
+	else if (next != NULL)
 		submit(call, next);
 	else
 		call->done = true;

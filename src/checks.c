@@ -137,9 +137,16 @@ need_sign_in(struct probe *p, struct check_result *r)
 		return true;
 	c = fetch(p, ado_connection_data(p->api));
 	if (!call_failed(p, r, c, "who is signed in")) {
-		p->signed_in = true;
-		p->user = xstrdup(api_field(api_call_result(c),
-		    "authenticatedUser.providerDisplayName"));
+		const char *user = api_field(api_call_result(c),
+		    "authenticatedUser.providerDisplayName");
+
+		if (user == NULL)
+			set_result(r, VERDICT_UNKNOWN, NULL, "could not read who "
+			    "is signed in: the answer does not name the user");
+		else {
+			p->signed_in = true;
+			p->user = xstrdup(user);
+		}
 	}
 	api_call_free(c);
 	return p->signed_in;
@@ -228,6 +235,9 @@ probe_identity(struct probe *p, struct check_result *r)
 		if (api_count(c) == 0)
 			set_result(r, VERDICT_UNKNOWN, NULL, "no identity '%s' "
 			    "was found", p->identity_name);
+		else if (api_field(api_item(c, 0), "descriptor") == NULL)
+			set_result(r, VERDICT_UNKNOWN, NULL, "the identity '%s' "
+			    "came without a descriptor", p->identity_name);
 		else
 			p->identity_descriptor = xstrdup(api_field(api_item(c,
 			    0), "descriptor"));
@@ -751,6 +761,9 @@ need_principal(struct probe *p, struct check_result *r)
 				set_result(r, VERDICT_PROBLEM,
 				    "service-principal-missing", "no service "
 				    "principal has the application id %s", app);
+			else if (api_field(api_item(sp, 0), "id") == NULL)
+				set_result(r, VERDICT_UNKNOWN, NULL, "the service "
+				    "principal of %s came without an id", app);
 			else
 				p->principal_id = xstrdup(api_field(api_item(
 				    sp, 0), "id"));

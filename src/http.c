@@ -16,7 +16,10 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-#define MAX_BODY (64u << 20)
+/* The largest answer read; more is refused, never retried. */
+#define MAX_BODY (16u << 20)
+/* The longest Retry-After (or X-RateLimit-Delay) waited for, in seconds. */
+#define MAX_RETRY_AFTER_S 120.0
 
 struct transfer {
 	struct http *h;
@@ -30,6 +33,8 @@ struct transfer {
 	bool looking_up;                 /* this attempt is the lookup */
 	unsigned lookups;                /* lookups that did not show it */
 	bool waiting;                    /* not in the multi handle */
+	bool too_large;                  /* the answer passed MAX_BODY */
+	size_t body_cap;                 /* allocated for resp.body */
 	struct transfer *next;
 };
 
@@ -149,13 +154,37 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	struct transfer *t = arg;
 	size_t len = size * n;
 
-	if (t->resp.len + len > MAX_BODY)
-		return 0; /* too large: curl fails the transfer */
-	t->resp.body = xrealloc(t->resp.body, t->resp.len + len + 1);
+	if (len > MAX_BODY - t->resp.len) {
+		t->too_large = true;
+		return 0; /* curl fails the transfer */
+	}
+	if (t->resp.len + len + 1 > t->body_cap) {
+		/* Doubling: a large answer is copied a few times, not once
+		 * per chunk. */
+		size_t cap = t->body_cap ? t->body_cap : 4096;
+
+		while (cap < t->resp.len + len + 1)
+			cap *= 2;
+		t->resp.body = xrealloc(t->resp.body, cap);
+		t->body_cap = cap;
+	}
 	memcpy(t->resp.body + t->resp.len, data, len);
 	t->resp.len += len;
 	t->resp.body[t->resp.len] = '\0';
 	return len;
+}
+
+/* A Retry-After in seconds as a wait in ms: absurd or hostile values
+ * (negative, not a number, days) are held within 0..MAX_RETRY_AFTER_S. */
+static long long
+retry_after_ms(const char *text)
+{
+	double s = strtod(text, NULL);
+
+	if (!(s > 0))
+		return 0;
+	return (long long)((s < MAX_RETRY_AFTER_S ? s : MAX_RETRY_AFTER_S) *
+	    1000);
 }
 
 static size_t
@@ -176,10 +205,10 @@ on_header(char *data, size_t size, size_t n, void *arg)
 		    '\0';
 	} else if (len > sizeof retry && strncasecmp(data, retry,
 	    sizeof retry - 1) == 0)
-		t->due_ms = (long long)(atof(data + sizeof retry - 1) * 1000);
+		t->due_ms = retry_after_ms(data + sizeof retry - 1);
 	else if (len > sizeof delay && strncasecmp(data, delay,
 	    sizeof delay - 1) == 0 && t->due_ms == 0)
-		t->due_ms = (long long)(atof(data + sizeof delay - 1) * 1000);
+		t->due_ms = retry_after_ms(data + sizeof delay - 1);
 	return len;
 }
 
@@ -190,11 +219,13 @@ reset_response(struct transfer *t)
 	free(t->resp.content_type);
 	free(t->resp.continuation);
 	t->resp.body = NULL;
+	t->body_cap = 0;
 	t->resp.len = 0;
 	t->resp.content_type = NULL;
 	t->resp.continuation = NULL;
 	t->resp.status = 0;
 	t->due_ms = 0;
+	t->too_large = false;
 }
 
 /* Put the transfer (or its lookup) into the multi handle. */
@@ -247,6 +278,9 @@ start(struct transfer *t)
 	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, t->h->timeout_ms);
+	/* Refused at once when the announced length is too large. */
+	curl_easy_setopt(t->easy, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)MAX_BODY);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -335,6 +369,8 @@ retryable(const struct transfer *t, CURLcode code)
 {
 	long s = t->resp.status;
 
+	if (t->too_large || code == CURLE_FILESIZE_EXCEEDED)
+		return false; /* it would be as large again */
 	return code != CURLE_OK || s == 429 || s == 500 || s == 502 ||
 	    s == 503 || s == 504;
 }
@@ -363,6 +399,15 @@ decode(struct transfer *t, CURLcode code)
 
 	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &type);
 	t->resp.content_type = xstrdup_or_null(type);
+	if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+		char *message = xasprintf("the answer is larger than %u MiB: "
+		    "refused", MAX_BODY >> 20);
+
+		api_error_set(&t->resp.error, API_SERVER, message);
+		t->resp.error.status = t->resp.status;
+		free(message);
+		return;
+	}
 	if (code != CURLE_OK) {
 		bool lost = t->req.once && may_have_arrived(code);
 		char *message = xasprintf("%s: %s", lost ? "the answer was lost, "
@@ -420,6 +465,21 @@ completed(struct transfer *t, CURLcode code)
 
 /* ---- the engine --------------------------------------------------------- */
 
+/* The default time an attempt may take: MLOPS_TUI_HTTP_TIMEOUT_MS when it
+ * is a number of ms from 100 to 600000, else 30 s. */
+static long
+timeout_from_env(void)
+{
+	const char *env = getenv("MLOPS_TUI_HTTP_TIMEOUT_MS");
+	char *end;
+	long ms;
+
+	if (env == NULL || *env == '\0')
+		return 30000;
+	ms = strtol(env, &end, 10);
+	return *end == '\0' && ms >= 100 && ms <= 600000 ? ms : 30000;
+}
+
 int
 http_new(struct http **out, const struct http_options *opt, char **cause)
 {
@@ -427,7 +487,8 @@ http_new(struct http **out, const struct http_options *opt, char **cause)
 	int fd;
 
 	h->multi = curl_multi_init();
-	h->timeout_ms = opt && opt->timeout_ms ? opt->timeout_ms : 30000;
+	h->timeout_ms = opt && opt->timeout_ms ? opt->timeout_ms :
+	    timeout_from_env();
 	h->max_attempts = opt && opt->max_attempts ? opt->max_attempts : 6;
 	h->base_backoff_ms = opt && opt->base_backoff_ms ?
 	    opt->base_backoff_ms : 500;

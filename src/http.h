@@ -3,9 +3,10 @@
  * loop (no thread per request, nothing blocks), with retries, decoding and
  * the transport policy in one place.
  *
- * - 429 waits for Retry-After (or X-RateLimit-Delay); 500, 502, 503, 504,
- *   timeouts and dropped connections back off exponentially, capped, with
- *   jitter.
+ * - 429 waits for Retry-After (or X-RateLimit-Delay, at most 120 s); 500,
+ *   502, 503, 504, timeouts and dropped connections back off exponentially,
+ *   capped, with jitter.
+ * - An answer larger than 16 MiB is refused (API_SERVER), not retried.
  * - A request that creates something is never re-sent blindly after a
  *   lost answer: its lookup URL is asked first, and when the object is
  *   there, that answer completes the request.
@@ -63,7 +64,9 @@ struct http_response {
 
 struct http_options {
 	const char *log_path;            /* NULL: no log */
-	long timeout_ms;                 /* per attempt; 0: 30000 */
+	long timeout_ms;                 /* per attempt; 0: the environment's
+	                                    MLOPS_TUI_HTTP_TIMEOUT_MS, else
+	                                    30000 */
 	unsigned max_attempts;           /* 0: 6 (a 429 gets 4 times as many) */
 	unsigned base_backoff_ms;        /* 0: 500 */
 	unsigned max_backoff_ms;         /* 0: 30000 */

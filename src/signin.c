@@ -43,6 +43,15 @@ publish(struct signin *s, int rc)
 	return rc;
 }
 
+/* Whether a token answer has its token (a service that answers 200 with
+ * something else is not trusted with a NULL). */
+static bool
+has_token(json_t *answer, const char *field)
+{
+	return json_is_string(json_object_get(answer, field)) &&
+	    json_string_length(json_object_get(answer, field)) > 0;
+}
+
 /* Keep the token of a token answer in *slot, and its expiry. */
 static void
 keep_token(json_t *answer, struct credential **slot, time_t *expires)
@@ -77,6 +86,9 @@ redeem(struct signin *s, const char *scope, struct credential **slot,
 	api_wait(s->api, c);
 	if (api_call_error(c)->kind != API_OK)
 		rc = call_error(c, "renewing the Azure token", cause);
+	else if (!has_token(api_call_result(c), "access_token"))
+		rc = cause_error(cause, "renewing the Azure token: the answer "
+		    "has no access_token");
 	else {
 		keep_token(api_call_result(c), slot, expires);
 		rotated = api_field(api_call_result(c), "refresh_token");
@@ -93,12 +105,18 @@ redeem(struct signin *s, const char *scope, struct credential **slot,
 /* Poll until the user signs in; the answer of the poll that succeeded. */
 static struct api_call *
 poll_until_signed_in(struct signin *s, const char *device_code,
-    long interval, char **cause)
+    long interval, long expires_in, char **cause)
 {
 	struct api_call *c;
 	const char *code;
+	time_t end = time(NULL) + expires_in;
 
 	for (;;) {
+		if (time(NULL) > end) {
+			cause_error(cause, "the Azure sign-in: the code expired "
+			    "before the sign-in was done");
+			return NULL;
+		}
 		fiber_sleep_ms(interval * 1000);
 		c = entra_poll_token(s->api, s->tenant, s->client_id,
 		    device_code);
@@ -107,7 +125,7 @@ poll_until_signed_in(struct signin *s, const char *device_code,
 		if (api_call_error(c)->kind == API_OK)
 			return c;
 		if (code != NULL && strcmp(code, "slow_down") == 0)
-			interval += 5;
+			interval = interval + 5 > 60 ? 60 : interval + 5;
 		else if (code == NULL || strcmp(code,
 		    "authorization_pending") != 0) {
 			call_error(c, "the Azure sign-in", cause);
@@ -123,8 +141,9 @@ signin_device_code(struct signin *s, signin_tell_cb tell, void *arg,
     char **cause)
 {
 	struct api_call *start, *c;
-	long interval;
+	long interval, expires_in;
 	char *device_code;
+	json_t *answer;
 
 	start = entra_devicecode(s->api, s->tenant, s->client_id,
 	    CLOUD_SCOPE_ARM);
@@ -134,15 +153,32 @@ signin_device_code(struct signin *s, signin_tell_cb tell, void *arg,
 		api_call_free(start);
 		return -1;
 	}
-	tell(api_field(api_call_result(start), "message"), arg);
-	interval = (long)json_integer_value(json_object_get(api_call_result(
-	    start), "interval"));
-	device_code = xstrdup(api_field(api_call_result(start), "device_code"));
+	answer = api_call_result(start);
+	if (api_field(answer, "device_code") == NULL) {
+		api_call_free(start);
+		return cause_error(cause, "starting the Azure sign-in: the "
+		    "answer has no device_code");
+	}
+	tell(api_field(answer, "message"), arg);
+	/* Entra says 5 s and 15 minutes; a wild answer is held to sense. */
+	interval = (long)json_integer_value(json_object_get(answer,
+	    "interval"));
+	interval = interval < 0 ? 0 : interval > 60 ? 60 : interval;
+	expires_in = (long)json_integer_value(json_object_get(answer,
+	    "expires_in"));
+	expires_in = expires_in <= 0 || expires_in > 900 ? 900 : expires_in;
+	device_code = xstrdup(api_field(answer, "device_code"));
 	api_call_free(start);
-	c = poll_until_signed_in(s, device_code, interval, cause);
+	c = poll_until_signed_in(s, device_code, interval, expires_in, cause);
 	credential_wipe(device_code);
 	if (c == NULL)
 		return -1;
+	if (!has_token(api_call_result(c), "access_token") ||
+	    !has_token(api_call_result(c), "refresh_token")) {
+		api_call_free(c);
+		return cause_error(cause, "the Azure sign-in: the answer has no "
+		    "access_token or refresh_token");
+	}
 	keep_token(api_call_result(c), &s->arm, &s->arm_expires);
 	s->refresh = credential_new(CREDENTIAL_BEARER, api_field(
 	    api_call_result(c), "refresh_token"));

@@ -64,7 +64,8 @@ struct state_step {
 };
 
 struct state {
-	unsigned long serial;  /* incremented by every save */
+	unsigned long serial;  /* incremented by every save that changes
+	                          the file */
 	time_t created;
 	time_t updated;
 	char *generator;       /* "mlops-tui 0.1.0" of the last writer */
@@ -100,7 +101,9 @@ char *state_dump(const struct state *st);
 
 /*
  * Save st atomically to path (mode 0600, previous version kept as
- * PATH.bak), after incrementing serial and setting updated.
+ * PATH.bak), after incrementing serial and setting updated. When the
+ * file already holds st as it is (nothing changed since it was read or
+ * saved), it is left untouched, byte for byte.
  */
 int state_save(struct state *st, const char *path, char **cause);
 

@@ -538,12 +538,31 @@ state_load(struct state **out, const char *path, char **cause)
 	return rc;
 }
 
+/* Whether the file at path already holds what st would be saved as (with
+ * its serial and time unchanged): such a save would change nothing. */
+static bool
+unchanged_on_disk(const struct state *st, const char *path)
+{
+	char *text = state_dump(st), *disk = NULL, *cause = NULL;
+	size_t len = 0;
+	bool same = atomicfile_read(path, STATE_MAX_BYTES, &disk, &len,
+	    &cause) == 0 && len == strlen(text) && memcmp(disk, text, len) == 0;
+
+	free(text);
+	free(disk);
+	free(cause);
+	return same;
+}
+
 int
 state_save(struct state *st, const char *path, char **cause)
 {
 	char *text;
 	int rc;
 
+	/* A save that changes nothing leaves the file as it is. */
+	if (st->serial > 0 && unchanged_on_disk(st, path))
+		return 0;
 	st->serial++;
 	st->updated = time(NULL);
 	if (st->created == 0)

@@ -168,6 +168,10 @@ test_recovery_advice(void)
 
 	state_save(st, path, &cause);
 	state_save(st, path, &cause);
+	tap_is_int((long long)st->serial, 1, "a save that changes nothing "
+	    "writes nothing (the serial stays)");
+	state_map_set(&st->answers, "repository", "taxi-fare-2");
+	state_save(st, path, &cause);
 	f = fopen(path, "w");
 	fputs("{ torn", f);
 	fclose(f);

@@ -1,0 +1,59 @@
+# `mlops-tui apply` of a finished setup pointed at a hostile server (the
+# sandbox stopped, tests/unit/test-hostile --serve on its port): answers
+# that are huge, cut short, not JSON, wrongly typed, never finished or
+# never given. Each run ends with a clear error and an exit status (no
+# crash, no hang), and the state file is left byte for byte as it was.
+. "$top_srcdir/tests/lib.sh"
+sim_start
+answers="$tap_tmp/answers.yml"
+sim_answers "$answers"
+state="$tap_tmp/setup.json"
+printf '%s' "$SIM_PAT" > "$tap_tmp/pat"
+chmod 600 "$tap_tmp/pat"
+mt() {
+	"$MLOPS_TUI" --state "$state" apply --yes --answers "$answers" \
+	    --pat-file "$tap_tmp/pat" --azure-sign-in device \
+	    >"$tap_tmp/out" 2>&1 </dev/null
+	rc=$?
+}
+mt
+is "$rc" 0 "a whole setup on the sandbox"
+port=$(echo "$SIM_URL" | sed -n 's|^http://127.0.0.1:\([0-9]*\)/.*|\1|p')
+kill "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null
+cp "$state" "$tap_tmp/before.json"
+mt
+[ "$rc" -eq 1 ] || [ "$rc" -eq 8 ]
+tap_result $? "with the sandbox gone: a clean failure (exit status $rc)"
+cmp -s "$state" "$tap_tmp/before.json"
+tap_result $? "with the sandbox gone: the state file is untouched"
+
+# Each attempt may take 1 s (MLOPS_TUI_HTTP_TIMEOUT_MS), so that the
+# answers that never end are given up on quickly.
+export MLOPS_TUI_HTTP_TIMEOUT_MS=1000
+# (An answer cut short of its length, and a server that never answers,
+# are retried like a dropped connection: tests/unit/test-hostile.)
+for case in "huge-length:larger than 16 MiB" "huge-stream:larger than 16 MiB" \
+    "cut-close:not JSON" "not-json:not JSON" \
+    "wrong-type:does not name the user" "wrong-shape:does not name the user" \
+    "trickle:Timeout was reached"; do
+	mode=${case%%:*}
+	want=${case#*:}
+	"$top_builddir/tests/unit/test-hostile" --serve "$mode" "$port" \
+	    >"$tap_tmp/hostile.out" 2>&1 &
+	hostile=$!
+	wait_for 5 grep -q '^port' "$tap_tmp/hostile.out"
+	start=$(date +%s)
+	mt
+	took=$(( $(date +%s) - start ))
+	kill "$hostile"
+	wait "$hostile" 2>/dev/null
+	[ "$rc" -ge 1 ] && [ "$rc" -le 8 ]
+	tap_result $? "$mode: a clean failure (exit status $rc, in ${took} s)"
+	contains "$(cat "$tap_tmp/out")" "$want" "$mode: the error says: $want"
+	contains "$(cat "$tap_tmp/out")" "Check the sign-in to the organization:" \
+	    "$mode: the step it stopped at is named"
+	cmp -s "$state" "$tap_tmp/before.json"
+	tap_result $? "$mode: the state file is byte for byte as before"
+done
+done_testing

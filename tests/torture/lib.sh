@@ -1,0 +1,189 @@
+# Helpers of the torture and soak scripts (sourced after tests/lib.sh):
+# independent lanes, each with its own sandbox, world, port and state
+# file, and the comparison of a sandbox world with a clean run's.
+
+# world_of WORLD_FILE: every resource a setup makes, by kind, as sorted
+# names (a duplicate shows as a repeated name), as one line of JSON. Ids,
+# dates and the subscription differ between worlds; names do not.
+world_of() {
+	jq -c '
+	    def names(f): [f] | sort;
+	    (.definitions | map({key: (.id | tostring), value: .name}) |
+	        from_entries) as $defs |
+	    (.graph.service_principals | map({key: .id, value: .displayName}) |
+	        from_entries) as $sps |
+	    {projects: names(.projects[].name),
+	     repositories: names(.repositories[].name),
+	     imports: names(.imports[].standin),
+	     folders: names(.folders[].path),
+	     definitions: names(.definitions[].name),
+	     runs: names(.builds[] | $defs[.definition_id | tostring] + " " +
+	         (.result // "running")),
+	     environments: names(.environments[].name),
+	     endpoints: names(.endpoints[].name),
+	     applications: names(.graph.applications[].displayName),
+	     principals: names(.graph.service_principals[].displayName),
+	     secrets: names(.graph.applications[] | .displayName as $a |
+	         .passwords[]? | $a + " " + (.displayName // "")),
+	     roles: names(.arm.role_assignments[] | ($sps[.principalId] // "?")
+	         + " " + (.roleDefinitionId | split("/") | last) + " " +
+	         (.scope | sub("^/subscriptions/[^/]+"; ""))),
+	     azure: (.azure | map_values([.[] | .name // .id] | sort))}' "$1"
+}
+
+# world_problems WORLD_FILE: one line per duplicate or orphaned secret;
+# nothing when the world is sound. A principal's secrets must be exactly
+# the ones a service connection holds (matched by digest).
+world_problems() {
+	jq -r '
+	    def dups(what; f): [f] | group_by(.) | map(select(length > 1) |
+	        "duplicate \(what): \(.[0]) x\(length)") | .[];
+	    dups("project"; .projects[].name),
+	    dups("repository"; .repositories[].name),
+	    dups("pipeline"; .definitions[].name),
+	    dups("run of pipeline"; .builds[].definition_id),
+	    dups("environment"; .environments[].name),
+	    dups("service connection"; .endpoints[].name),
+	    dups("application"; .graph.applications[].displayName),
+	    dups("service principal"; .graph.service_principals[].appId),
+	    dups("role assignment"; .arm.role_assignments[] |
+	        [.principalId, .scope, .roleDefinitionId] | join(" ")),
+	    (.azure | to_entries[] | .key as $k |
+	        dups($k; .value[] | .name // .id)),
+	    ([.endpoints[].authorization.parameters |
+	        select(.serviceprincipalkey_digest != null) |
+	        {app: .serviceprincipalid, digest: .serviceprincipalkey_digest}])
+	        as $held |
+	    (.graph.applications[] | .appId as $app | .displayName as $name |
+	        ([.passwords[]?.digest] | sort) as $has |
+	        ([$held[] | select(.app == $app) | .digest] | unique) as $want |
+	        ($has - $want | .[] | "orphaned secret of \($name): \(.)"),
+	        ($want - $has | .[] |
+	            "service connection holds a secret \($name) lacks: \(.)"))
+	' "$1" || echo "cannot read $1"
+}
+
+# steps_of STATE_FILE: each step and its status, one line, from `status
+# --json` (which also proves the file loads); fails when it does not.
+steps_of() {
+	"$MLOPS_TUI" --state "$1" status --json |
+	    jq -c '[.sections[].steps[] |
+	        "\(.id)\(if .environment then "/" + .environment else "" end)=\(.status)"]'
+}
+
+# lane_sim LANE [ARGS...]: start (or restart) lane's sandbox on its world;
+# the first start picks a free port, which every restart keeps.
+lane_sim() {
+	local lane=$1 dir=$tap_tmp/lane$1 port
+	shift
+	port=$(cat "$dir/port" 2>/dev/null || echo 0)
+	: > "$dir/sim.out"
+	${SIM_WRAPPER:-} "$MLOPS_TUI" sim --listen "127.0.0.1:$port" --world "$dir/world.json" \
+	    --time-scale "${TORTURE_TIME_SCALE:-0.02}" --log "$dir/requests.log" \
+	    "$@" >"$dir/sim.out" 2>>"$dir/sim.err" &
+	echo $! > "$dir/sim.pid"
+	for _ in $(seq 1 3000); do
+		grep -q '^Stop with' "$dir/sim.out" 2>/dev/null && break
+		kill -0 "$(cat "$dir/sim.pid")" 2>/dev/null || break
+		sleep 0.01
+	done
+	grep -q '^Stop with' "$dir/sim.out" || return 1
+	if [ "$port" = 0 ]; then
+		sed -n 's|^Sandbox Azure DevOps at http://127.0.0.1:\([0-9]*\)/.*|\1|p' \
+		    "$dir/sim.out" > "$dir/port"
+	fi
+}
+
+lane_sim_stop() { # LANE [SIGNAL]
+	local pid
+	pid=$(cat "$tap_tmp/lane$1/sim.pid" 2>/dev/null) || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$tap_tmp/lane$1/sim.pid"
+}
+
+# lane_world LANE [SIM ARGS...]: a new world (--reset) and answers for it.
+lane_world() {
+	local lane=$1 dir=$tap_tmp/lane$1 url pat tenant sub
+	shift
+	lane_sim_stop "$lane"
+	rm -f "$dir/state.json"* "$dir/requests.log"
+	lane_sim "$lane" --reset "$@" || return 1
+	url=$(sed -n 's/^Sandbox Azure DevOps at //p' "$dir/sim.out")
+	pat=$(sed -n 's/^PAT: //p' "$dir/sim.out")
+	tenant=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$dir/sim.out")
+	sub=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$dir/sim.out")
+	printf '%s' "$pat" > "$dir/pat"
+	chmod 600 "$dir/pat"
+	printf 'user = ":%s"\n' "$pat" > "$dir/curl.conf"
+	# Until it takes: a sandbox with --faults fails this too.
+	for _ in $(seq 1 30); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 \
+		    -K "$dir/curl.conf" -X PATCH -H 'Content-Type: application/json' \
+		    --data '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}' \
+		    "$url/_sandbox/settings")" = 200 ] && break
+	done
+	cat > "$dir/answers.yml" <<EOF
+organization: $url
+repository: taxi-fare-regression
+environments:
+  prod:
+    namespace: contoso
+    postfix: "4711"
+    subscription_id: $sub
+    tenant_id: $tenant
+EOF
+}
+
+# lane_apply LANE: `mlops-tui apply` of the lane's setup, in the
+# background; its PID in $apply_pid.
+lane_apply() {
+	local dir=$tap_tmp/lane$1
+	"$MLOPS_TUI" --state "$dir/state.json" apply --yes \
+	    --answers "$dir/answers.yml" --pat-file "$dir/pat" \
+	    --azure-sign-in device >>"$dir/apply.out" 2>&1 </dev/null &
+	apply_pid=$!
+}
+
+# lane_finish LANE: apply until whole, at most three runs; $rc.
+lane_finish() {
+	local n=0
+	rc=1
+	while [ "$rc" -ne 0 ] && [ "$n" -lt 3 ]; do
+		n=$((n + 1))
+		lane_apply "$1"
+		wait "$apply_pid"
+		rc=$?
+	done
+}
+
+# lane_verdict LANE CLEAN_WORLD CLEAN_STEPS: compare the lane's world and
+# state with a clean run's; prints "ok" or what differs.
+lane_verdict() {
+	local dir=$tap_tmp/lane$1 world steps problems
+	world=$(world_of "$dir/world.json")
+	problems=$(world_problems "$dir/world.json")
+	steps=$(steps_of "$dir/state.json") || steps="(status failed)"
+	if [ -n "$problems" ]; then
+		echo "$problems" | tr '\n' ';'
+	elif [ "$world" != "$2" ]; then
+		echo "world differs: $world"
+	elif [ "$steps" != "$3" ]; then
+		echo "steps differ: $steps"
+	else
+		echo ok
+	fi
+}
+
+# rand MAX: set $r to a number in [0, MAX) from a seeded xorshift32 whose
+# state is $rng, so a lane's delays are the same on every run with the
+# same seed (never called in a subshell: the state must advance).
+rand() {
+	rng=$(( (rng ^ (rng << 13)) & 0xffffffff ))
+	rng=$(( rng ^ (rng >> 17) ))
+	rng=$(( (rng ^ (rng << 5)) & 0xffffffff ))
+	r=$(( rng % $1 ))
+}
+
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+sleep_ms() { sleep "$(printf '%d.%03d' $(( $1 / 1000 )) $(( $1 % 1000 )))"; }
