@@ -356,9 +356,9 @@ set_main(struct step_run *r, const char *project, const char *name)
 		api_call_free(c);
 		return 0;
 	}
-	id = xstrdup(api_field(api_call_result(c), "id"));
+	id = run_field(r, api_call_result(c), "id", "reading the repository");
 	api_call_free(c);
-	if (has_main(r, project, id)) {
+	if (id != NULL && has_main(r, project, id)) {
 		c = ado_set_default_branch(r->api, project, id, "main");
 		if (run_call(r, c, "setting the default branch")) {
 			api_call_free(c);

@@ -98,7 +98,8 @@ read_main(struct step_run *r, const char *project, const struct defect *d,
 	if (api_call_error(c)->kind == API_NOT_FOUND)
 		api_call_free(c);
 	else if ((*failed = !run_call(r, c, d->path)) == false) {
-		text = xstrdup(api_field(api_call_result(c), "content"));
+		text = run_field(r, api_call_result(c), "content", d->path);
+		*failed = text == NULL;
 		api_call_free(c);
 	}
 	return text;

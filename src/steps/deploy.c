@@ -80,7 +80,8 @@ read_config(struct step_run *r, const char *project, char **tip)
 		c = ado_get_item(r->api, project, r->target.repository, path,
 		    branch);
 		if (run_call(r, c, path + 1)) {
-			text = xstrdup(api_field(api_call_result(c), "content"));
+			text = run_field(r, api_call_result(c), "content",
+			    path + 1);
 			api_call_free(c);
 		}
 	}

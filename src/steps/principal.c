@@ -248,10 +248,9 @@ ensure_service_principal(struct step_run *r, const char *app_id)
 		}
 		api_call_free(c);
 	}
-	if (sp != NULL) {
-		id = xstrdup(api_field(sp, "id"));
+	if (sp != NULL && (id = run_field(r, sp, "id", "the service "
+	    "principal")) != NULL)
 		run_record(r, "principal", id);
-	}
 	json_decref(sp);
 	return id;
 }
@@ -305,7 +304,7 @@ apply_service_principal(struct step_run *r)
 			    "principal has the application id %s",
 			    run_answer(r, "client_id"));
 		else if (p.sp != NULL)
-			sp = xstrdup(api_field(p.sp, "id"));
+			sp = run_field(r, p.sp, "id", "the service principal");
 		principal_clear(&p);
 	} else if ((app = ensure_application(r)) != NULL)
 		sp = ensure_service_principal(r, api_field(app, "appId"));
@@ -418,7 +417,7 @@ tenant_of(struct step_run *r, const char *sub, char **owned)
 	c = arm_get_subscription(r->api, sub);
 	if (!run_call(r, c, "reading the subscription"))
 		return NULL;
-	*owned = xstrdup(api_field(api_call_result(c), "tenantId"));
+	*owned = xstrdup_or_null(api_field(api_call_result(c), "tenantId"));
 	api_call_free(c);
 	if (*owned == NULL)
 		run_fail(r, NULL, "give tenant_id for %s", r->environment);
@@ -504,9 +503,11 @@ create_connection(struct step_run *r, const char *project, const char *sub)
 		conn.secret = secret;
 		c = ado_create_arm_endpoint(r->api, &conn);
 		if (run_call(r, c, "creating the service connection")) {
-			id = xstrdup(api_field(api_call_result(c), "id"));
-			run_record(r, "id", id);
-			if (federated(r) && federate(r, p.app,
+			id = run_field(r, api_call_result(c), "id",
+			    "creating the service connection");
+			if (id != NULL)
+				run_record(r, "id", id);
+			if (id != NULL && federated(r) && federate(r, p.app,
 			    api_call_result(c)) == -1) {
 				free(id);
 				id = NULL;
@@ -536,8 +537,8 @@ apply_service_connection(struct step_run *r)
 	    "connections", &failed);
 	if (failed)
 		return -1;
-	id = endpoint ? xstrdup(api_field(endpoint, "id")) :
-	    create_connection(r, project, sub);
+	id = endpoint ? run_field(r, endpoint, "id", "the service "
+	    "connection") : create_connection(r, project, sub);
 	json_decref(endpoint);
 	if (id == NULL)
 		return -1;

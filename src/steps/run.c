@@ -109,6 +109,17 @@ run_note(struct step_run *r, const char *fmt, ...)
 	free(text);
 }
 
+char *
+run_field(struct step_run *r, json_t *object, const char *path,
+    const char *what)
+{
+	const char *v = api_field(object, path);
+
+	if (v == NULL)
+		run_fail(r, NULL, "%s: the answer has no %s", what, path);
+	return v ? xstrdup(v) : NULL;
+}
+
 void
 run_progress(struct step_run *r, const char *text)
 {
@@ -185,9 +196,10 @@ run_repository(struct step_run *r, const char *project,
 	}
 	if (!run_call(r, c, "creating the repository"))
 		return NULL;
-	id = xstrdup(api_field(api_call_result(c), "id"));
+	id = run_field(r, api_call_result(c), "id", "creating the repository");
 	api_call_free(c);
-	run_record(r, "id", id);
+	if (id != NULL)
+		run_record(r, "id", id);
 	return id;
 }
 
@@ -287,8 +299,8 @@ run_branch_tip(struct step_run *r, const char *project, const char *repo,
 		for (size_t i = 0; i < api_count(c) && tip == NULL; i++)
 			if (strcmp(api_field(api_item(c, i), "name") ?
 			    api_field(api_item(c, i), "name") : "", ref) == 0)
-				tip = xstrdup(api_field(api_item(c, i),
-				    "objectId"));
+				tip = xstrdup_or_null(api_field(api_item(c,
+				    i), "objectId"));
 		api_call_free(c);
 	}
 	free(ref);

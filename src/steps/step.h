@@ -94,6 +94,10 @@ const char *run_recorded(struct step_run *r, const char *key);
  * return false; the call is freed either way when it failed.
  */
 bool run_call(struct step_run *r, struct api_call *call, const char *what);
+/* A copy of object's field path; NULL with the error "what: the answer
+ * has no path" when a 2xx answer left it out. */
+char *run_field(struct step_run *r, json_t *object, const char *path,
+    const char *what);
 /* Sleep ms, unless the operator stopped; false when stopped. */
 bool run_sleep(struct step_run *r, long ms);
 
