@@ -282,17 +282,30 @@ pat_from_prompt(char **cause)
 	return c;
 }
 
+char *
+credential_take_env_pat(void)
+{
+	char *env = getenv("AZURE_DEVOPS_EXT_PAT"), *pat;
+
+	if (env == NULL || env[0] == '\0')
+		return NULL;
+	pat = xstrdup(env);
+	/* Wiped where it lies, so /proc/self/environ no longer shows it, and
+	 * gone, so no child process of ours inherits it. */
+	explicit_bzero(env, strlen(env));
+	unsetenv("AZURE_DEVOPS_EXT_PAT");
+	return pat;
+}
+
 struct credential *
 credential_pat(const char *path, char **cause)
 {
-	const char *env = getenv("AZURE_DEVOPS_EXT_PAT");
-
+	char *env = credential_take_env_pat();
 	struct credential *c;
 
-	if (env != NULL && env[0] != '\0') {
+	if (env != NULL) {
 		c = credential_new(CREDENTIAL_PAT, env);
-		/* No child process of ours inherits it from here on. */
-		unsetenv("AZURE_DEVOPS_EXT_PAT");
+		credential_wipe(env);
 		return c;
 	}
 	if (path != NULL)

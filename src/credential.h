@@ -19,6 +19,9 @@ struct credential *credential_new(enum credential_kind kind,
 /* Wipe and free; NULL is allowed. */
 void credential_free(struct credential *c);
 
+/* AZURE_DEVOPS_EXT_PAT's value (owned; wipe it with credential_wipe),
+ * taken out of the environment and wiped there; NULL when unset. */
+char *credential_take_env_pat(void);
 /*
  * The PAT from AZURE_DEVOPS_EXT_PAT, else from path (if not NULL), else
  * from a masked prompt on the terminal (when there is one). Returns NULL

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "answers.h"
+#include "credential.h"
 #include "names.h"
 #include "questions.h"
 #include "scenario.h"
@@ -44,7 +45,7 @@ static const struct question questions_template[] = {
 };
 
 void
-questions_init(struct questions *q, bool pat_from_environment)
+questions_init(struct questions *q, char *env_pat)
 {
 	q->count = sizeof questions_template / sizeof *questions_template;
 	q->total = q->count;
@@ -52,7 +53,12 @@ questions_init(struct questions *q, bool pat_from_environment)
 	q->list = xmalloc(sizeof questions_template);
 	memcpy(q->list, questions_template, sizeof questions_template);
 	q->focused = 0;
-	q->pat_from_environment = pat_from_environment;
+	q->pat_from_environment = env_pat != NULL;
+	if (env_pat != NULL) {
+		snprintf(questions_get(q, "pat")->value, QUESTION_MAX, "%s",
+		    env_pat);
+		credential_wipe(env_pat);
+	}
 	q->principal_file = false;
 	q->problem = NULL;
 }
@@ -180,7 +186,7 @@ questions_problem(const struct questions *q, size_t i)
 	char *msg;
 
 	if (strcmp(f->key, "pat") == 0)
-		return f->value[0] == '\0' && !q->pat_from_environment ?
+		return f->value[0] == '\0' ?
 		    xstrdup("the personal access token: type it (it is "
 		    "shown masked and never saved), or set "
 		    "AZURE_DEVOPS_EXT_PAT") : NULL;

@@ -31,7 +31,9 @@ struct questions {
 	char *problem;                 /* the last refusal, shown in place */
 };
 
-void questions_init(struct questions *q, bool pat_from_environment);
+/* env_pat: AZURE_DEVOPS_EXT_PAT's value, taken over (wiped), or NULL:
+ * held as the token's answer, so every sign-in attempt has it. */
+void questions_init(struct questions *q, char *env_pat);
 /* Wipe the secrets and free. */
 void questions_free(struct questions *q);
 struct question *questions_get(struct questions *q, const char *key);

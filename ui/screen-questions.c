@@ -105,7 +105,7 @@ draw_note(struct tui *t, int y)
 			free(text);
 		}
 	} else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
-		mvaddstr(y, 2, "Empty: the token comes from AZURE_DEVOPS_EXT_PAT.");
+		mvaddstr(y, 2, "The token came from AZURE_DEVOPS_EXT_PAT.");
 	free(msg);
 }
 

@@ -490,7 +490,7 @@ wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 
 	if (templates_load(&cat, NULL) == -1)
 		return MT_EXIT_DATA;
-	questions_init(&q, getenv("AZURE_DEVOPS_EXT_PAT") != NULL);
+	questions_init(&q, credential_take_env_pat());
 	q.principal_file = opt->setup.principal_file != NULL;
 	t->questions = &q;
 	t->catalog = cat;
