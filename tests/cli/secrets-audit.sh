@@ -41,10 +41,14 @@ EOF
 chmod 755 "$tap_tmp/bin/az"
 
 # sample PID: record the command line and environment of each child of
-# PID (and their children) until PID ends.
+# PID (and their children) until PID ends - and, once it has had half a
+# second to read its PAT, PID's own environment as /proc shows it.
 sample() {
-	local parent=$1 kids k
+	local parent=$1 kids k n=0
 	while kill -0 "$parent" 2>/dev/null; do
+		n=$((n + 1))
+		[ "$n" -gt 50 ] && cp /proc/"$parent"/environ \
+		    "$evidence/children/mlops-tui.$parent.environ" 2>/dev/null
 		kids=$(cat /proc/"$parent"/task/*/children 2>/dev/null)
 		for k in $kids $(for c in $kids; do cat /proc/"$c"/task/*/children 2>/dev/null; done); do
 			cp /proc/"$k"/cmdline "$evidence/children/$k.cmdline" 2>/dev/null
@@ -159,6 +163,8 @@ sed -i '/^$/d' "$tap_tmp/secrets"
 ntokens=$(grep -c '^sbx-' "$tap_tmp/secrets")
 [ "$ntokens" -ge 6 ]
 tap_result $? "secrets to look for: $(wc -l < "$tap_tmp/secrets") ($ntokens tokens, the PATs, the pasted secret, device codes) and $(grep -c . "$tap_tmp/digests") made secrets by digest"
+[ "$(ls "$evidence"/children/mlops-tui.*.environ 2>/dev/null | wc -l)" -ge 2 ]
+tap_result $? "mlops-tui's own environment, as /proc shows it, is among them"
 files=$(find "$evidence" -type f | wc -l)
 # Command lines and environments are NUL-separated: made lines.
 for f in "$evidence"/children/*.cmdline "$evidence"/children/*.environ; do
