@@ -73,7 +73,8 @@ sim_start() {
 	    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
 	SIM_PID=$!
 	trap 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null' EXIT
-	for _ in $(seq 1 500); do
+	# Up to 30 s: a loaded machine starts it slowly.
+	for _ in $(seq 1 3000); do
 		grep -q '^Stop with' "$tap_tmp/sim.out" 2>/dev/null && break
 		kill -0 "$SIM_PID" 2>/dev/null || break
 		sleep 0.01
