@@ -63,6 +63,13 @@ tap_tmp=$(mktemp -d "$top_builddir/tests/tmp/sh.XXXXXX")
 export XDG_STATE_HOME="$tap_tmp/state"
 export HOME="$tap_tmp/home"
 
+# at_exit COMMAND: run COMMAND when the test exits, after those before.
+# One EXIT trap for all, so that a helper's cleanup never drops another's.
+tap_at_exit=""
+at_exit() { tap_at_exit="$tap_at_exit
+$1"; }
+trap 'eval "$tap_at_exit"' EXIT
+
 # sim_start [ARGS...]: run `mlops-tui sim` on a free loopback port with a
 # world in the test's directory; sets $SIM_URL, $SIM_PAT, $SIM_LOG and a
 # curl config ($SIM_CURL) that carries the PAT, so that it never appears in
@@ -72,7 +79,7 @@ sim_start() {
 	"$MLOPS_TUI" sim --world "$tap_tmp/world.json" --time-scale 0.02 \
 	    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
 	SIM_PID=$!
-	trap 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null' EXIT
+	at_exit 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null'
 	# Up to 30 s: a loaded machine starts it slowly.
 	for _ in $(seq 1 3000); do
 		grep -q '^Stop with' "$tap_tmp/sim.out" 2>/dev/null && break

@@ -9,7 +9,7 @@
 unset TMUX
 tui_servers=0
 sock="mt-tui-$$-0"
-trap 'for n in $(seq 0 $tui_servers); do tmux -L "mt-tui-$$-$n" kill-server 2>/dev/null; done; [ -n "${SIM_PID:-}" ] && kill $SIM_PID 2>/dev/null' EXIT
+at_exit 'for n in $(seq 0 $tui_servers); do tmux -L "mt-tui-$$-$n" kill-server 2>/dev/null; done'
 
 tui_start() {
 	rm -f "$tap_tmp/status"
