@@ -53,6 +53,36 @@ test_get(void)
 	free(cause);
 }
 
+/* libyaml counts characters, the file is bytes: text before a value
+ * that is not ASCII (a comment in German, a byte order mark) must not
+ * move the edit. */
+static void
+test_unicode(const struct infracfg_set *ns)
+{
+	static const char umlaut[] = "# f\xc3\xbcr Produktion\nvariables:\n"
+	    "  namespace: mlopsv2 # \xc3\xa9t\xc3\xa9\n  postfix: x\n";
+	static const char umlaut_want[] = "# f\xc3\xbcr Produktion\n"
+	    "variables:\n  namespace: contoso # \xc3\xa9t\xc3\xa9\n"
+	    "  postfix: x\n";
+	static const char bom[] = "\xef\xbb\xbfvariables:\n  namespace: "
+	    "mlopsv2\n";
+	static const char bom_want[] = "\xef\xbb\xbfvariables:\n  namespace: "
+	    "contoso\n";
+	char *out = NULL, *cause = NULL;
+
+	tap_ok(infracfg_edit(umlaut, strlen(umlaut), ns, 1, &out, &cause) == 0,
+	    "a comment with umlauts before the variables");
+	tap_is_str(out, umlaut_want, "the value replaced, every other byte "
+	    "kept");
+	free(out);
+	out = NULL;
+	tap_ok(infracfg_edit(bom, strlen(bom), ns, 1, &out, &cause) == 0,
+	    "a file that starts with a byte order mark");
+	tap_is_str(out, bom_want, "the mark kept, the value replaced");
+	free(out);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -86,5 +116,6 @@ main(void)
 	    39, sets + 1, 1, &out, &cause) == -1, "the list form has no "
 	    "variables mapping: refused, not half-edited");
 	free(cause);
+	test_unicode(sets + 1);
 	return tap_done();
 }
