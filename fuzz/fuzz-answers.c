@@ -22,14 +22,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *cause = NULL;
-
 	(void)argc;
 	(void)argv;
-	if (catalog_load(&cat, MT_SRCDIR "/templates/steps.yml", &cause) != 0) {
-		fprintf(stderr, "fuzz-answers: %s\n", cause);
-		exit(1);
-	}
+	cat = fuzz_real_catalog("fuzz-answers");
 	return 0;
 }
 

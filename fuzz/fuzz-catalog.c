@@ -23,15 +23,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *cause = NULL;
-
 	(void)argc;
 	(void)argv;
-	if (catalog_load(&real, MT_SRCDIR "/templates/steps.yml", &cause)
-	    != 0) {
-		fprintf(stderr, "fuzz-catalog: %s\n", cause);
-		exit(1);
-	}
+	real = fuzz_real_catalog("fuzz-catalog");
 	return 0;
 }
 

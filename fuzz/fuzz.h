@@ -37,4 +37,9 @@ fuzz_text(const uint8_t *data, size_t size)
 void fuzz_fail(const char *file, int line, const char *what)
     __attribute__((noreturn));
 
+struct catalog;
+/* The real steps.yml of the source tree, loaded once; exits when it
+ * cannot be (name: the target, for the message). */
+struct catalog *fuzz_real_catalog(const char *name);
+
 #endif
