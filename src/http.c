@@ -45,6 +45,10 @@ struct http {
 	long timeout_ms;
 	unsigned max_attempts, base_backoff_ms, max_backoff_ms;
 	unsigned long long rng;
+	/* A service that answered 429 with Retry-After: its limits are the
+	 * user's, so nothing more goes to that host until then. */
+	char *held_host;
+	long long held_until;
 };
 
 static long long
@@ -228,13 +232,45 @@ reset_response(struct transfer *t)
 	t->too_large = false;
 }
 
-/* Put the transfer (or its lookup) into the multi handle. */
+/* url's host (and port), owned: what the service is known by. */
+static char *
+host_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 : url;
+	return xstrndup(p, strcspn(p, "/?#"));
+}
+
+/* Whether t's host asked for patience that has not run out. */
+static bool
+held(const struct transfer *t, long long now)
+{
+	const struct http *h = t->h;
+	char *host;
+	bool same;
+
+	if (h->held_host == NULL || h->held_until <= now)
+		return false;
+	host = host_of(t->url);
+	same = strcmp(host, h->held_host) == 0;
+	free(host);
+	return same;
+}
+
+/* Put the transfer (or its lookup) into the multi handle - or, while
+ * its service holds everything back, into the queue until then. */
 static void
 start(struct transfer *t)
 {
 	const char *method = t->looking_up ? "GET" : t->req.method;
 	char *line;
 
+	if (held(t, now_ms())) {
+		t->due_ms = t->h->held_until;
+		t->waiting = true;
+		return;
+	}
 	reset_response(t);
 	curl_slist_free_all(t->headers);
 	t->headers = NULL;
@@ -350,6 +386,12 @@ schedule_retry(struct transfer *t)
 		wait = backoff;
 	t->due_ms = now_ms() + wait;
 	t->waiting = true;
+	/* Throttled: the service's other requests wait as long. */
+	if (t->resp.status == 429 && t->due_ms > h->held_until) {
+		free(h->held_host);
+		h->held_host = host_of(t->url);
+		h->held_until = t->due_ms;
+	}
 }
 
 /*
@@ -526,6 +568,7 @@ http_free(struct http *h)
 		finish(t);
 	}
 	curl_multi_cleanup(h->multi);
+	free(h->held_host);
 	if (h->log != NULL)
 		fclose(h->log);
 	free(h);

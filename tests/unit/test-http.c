@@ -202,6 +202,50 @@ test_retry_after(void)
 	sim_stop(sim);
 }
 
+/* A 429 holds back the service's other requests too: its limits are the
+ * user's, not one URL's. */
+static void
+test_throttle_holds_host(void)
+{
+	struct sim *sim = sandbox("429=1@*/connectionData,retry-after=2");
+	struct credential *pat = credential_new(CREDENTIAL_PAT, sim_pat(sim));
+	struct http_options opt = { .max_attempts = 1 };
+	struct http *h = NULL;
+	struct result throttled = { 0 }, other = { 0 };
+	char *cause = NULL;
+	char *url = xasprintf("%s/_apis/connectionData", sim_url(sim));
+	char *projects = xasprintf("%s/_apis/projects?api-version=7.1",
+	    sim_url(sim));
+	struct http_request a = { .method = "GET", .url = url, .auth = pat,
+		.done = keep, .arg = &throttled };
+	struct http_request b = { .method = "GET", .url = projects,
+		.auth = pat, .done = keep, .arg = &other };
+	long long first, asked;
+
+	http_new(&h, &opt, &cause);
+	http_submit(h, &a, &cause);
+	/* Until the first 429 is in: a loopback answer takes milliseconds. */
+	for (first = ms(); ms() - first < 500; )
+		http_step(h, NULL, 0, 50);
+	asked = ms();
+	http_submit(h, &b, &cause);
+	while (other.calls == 0)
+		http_step(h, NULL, 0, 100);
+	tap_ok(other.status == 200 && ms() - asked >= 1000, "a request to the "
+	    "throttled service waits out its Retry-After (%lld ms after it "
+	    "was asked)", ms() - asked);
+	http_run(h);
+	free(throttled.code);
+	free(throttled.body);
+	free(other.code);
+	free(other.body);
+	free(projects);
+	free(url);
+	http_free(h);
+	credential_free(pat);
+	sim_stop(sim);
+}
+
 static bool
 named(const struct http_response *lookup, void *arg)
 {
@@ -337,6 +381,7 @@ main(void)
 	test_decoding();
 	test_calls();
 	test_retry_after();
+	test_throttle_holds_host();
 	test_lost_create();
 	test_lost_once();
 	test_under_faults();
