@@ -66,8 +66,10 @@ world_problems() {
 # steps_of STATE_FILE: each step and its status, one line, from `status
 # --json` (which also proves the file loads); fails when it does not.
 steps_of() {
+	# hosted-parallelism is advisory and read from the project's past
+	# runs: before the first run it cannot tell, after one it is done.
 	"$MLOPS_TUI" --state "$1" status --json |
-	    jq -c '[.sections[].steps[] |
+	    jq -c '[.sections[].steps[] | select(.id != "hosted-parallelism") |
 	        "\(.id)\(if .environment then "/" + .environment else "" end)=\(.status)"]'
 }
 
