@@ -113,26 +113,15 @@ recovered_object(struct api_call *call, json_t *doc)
 	return found ? found : json_object();
 }
 
-/* The length of url's scheme://host[:port]; 0 when it has none. */
-static size_t
-origin_len(const char *url)
-{
-	const char *p = strstr(url, "://");
-
-	if (p == NULL)
-		return 0;
-	p += 3;
-	return (size_t)(p - url) + strcspn(p, "/?#");
-}
-
 /* Whether a next page's link stays with the service that gave it: the
  * credential goes with it. */
 static bool
 same_origin(const char *a, const char *b)
 {
-	size_t n = origin_len(a);
+	size_t n = http_url_origin_len(a);
 
-	return n > 0 && n == origin_len(b) && strncasecmp(a, b, n) == 0;
+	return n > 0 && n == http_url_origin_len(b) && strncasecmp(a, b, n) ==
+	    0;
 }
 
 /* The URL of the next page, or NULL. */

@@ -45,8 +45,8 @@ struct http {
 	long timeout_ms;
 	unsigned max_attempts, base_backoff_ms, max_backoff_ms;
 	unsigned long long rng;
-	/* A service that answered 429 with Retry-After: its limits are the
-	 * user's, so nothing more goes to that host until then. */
+	/* A service (scheme://host:port) that answered 429 with Retry-After:
+	 * its limits are the user's, so nothing more goes to it until then. */
 	char *held_host;
 	long long held_until;
 };
@@ -232,30 +232,27 @@ reset_response(struct transfer *t)
 	t->too_large = false;
 }
 
-/* url's host (and port), owned: what the service is known by. */
-static char *
-host_of(const char *url)
+size_t
+http_url_origin_len(const char *url)
 {
 	const char *p = strstr(url, "://");
 
-	p = p ? p + 3 : url;
-	return xstrndup(p, strcspn(p, "/?#"));
+	if (p == NULL)
+		return 0;
+	p += 3;
+	return (size_t)(p - url) + strcspn(p, "/?#");
 }
 
-/* Whether t's host asked for patience that has not run out. */
+/* Whether t's service asked for patience that has not run out. */
 static bool
 held(const struct transfer *t, long long now)
 {
 	const struct http *h = t->h;
-	char *host;
-	bool same;
+	size_t n = http_url_origin_len(t->url);
 
-	if (h->held_host == NULL || h->held_until <= now)
-		return false;
-	host = host_of(t->url);
-	same = strcmp(host, h->held_host) == 0;
-	free(host);
-	return same;
+	return h->held_host != NULL && h->held_until > now && n > 0 &&
+	    strlen(h->held_host) == n && strncasecmp(t->url, h->held_host,
+	    n) == 0;
 }
 
 /* Put the transfer (or its lookup) into the multi handle - or, while
@@ -389,7 +386,7 @@ schedule_retry(struct transfer *t)
 	/* Throttled: the service's other requests wait as long. */
 	if (t->resp.status == 429 && t->due_ms > h->held_until) {
 		free(h->held_host);
-		h->held_host = host_of(t->url);
+		h->held_host = xstrndup(t->url, http_url_origin_len(t->url));
 		h->held_until = t->due_ms;
 	}
 }

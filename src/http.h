@@ -96,6 +96,9 @@ long http_next_timeout(struct http *h);
 /* Step until nothing is active (for the command line, never the UI). */
 void http_run(struct http *h);
 
+/* The length of url's scheme://host[:port] (its service); 0 when it has
+ * no scheme. */
+size_t http_url_origin_len(const char *url);
 /* Whether url's host is this machine (the sandbox). */
 bool http_url_is_loopback(const char *url);
 /* Whether url may be used: https, or http to a loopback host. */
