@@ -51,6 +51,10 @@ sample() {
 		    "$evidence/children/mlops-tui.$parent.environ" 2>/dev/null
 		kids=$(cat /proc/"$parent"/task/*/children 2>/dev/null)
 		for k in $kids $(for c in $kids; do cat /proc/"$c"/task/*/children 2>/dev/null; done); do
+			# A clone of mlops-tui itself is no program it runs:
+			# LeakSanitizer's tracer, under --enable-sanitizers.
+			cmp -s /proc/"$k"/cmdline /proc/"$parent"/cmdline &&
+			    continue
 			cp /proc/"$k"/cmdline "$evidence/children/$k.cmdline" 2>/dev/null
 			cp /proc/"$k"/environ "$evidence/children/$k.environ" 2>/dev/null
 			echo "$k" >> "$evidence/children/seen"
