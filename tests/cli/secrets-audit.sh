@@ -44,16 +44,18 @@ chmod 755 "$tap_tmp/bin/az"
 # PID (and their children) until PID ends - and, once it has had half a
 # second to read its PAT, PID's own environment as /proc shows it.
 sample() {
-	local parent=$1 kids k n=0
+	local parent=$1 kids k n=0 exe
 	while kill -0 "$parent" 2>/dev/null; do
 		n=$((n + 1))
 		[ "$n" -gt 50 ] && cp /proc/"$parent"/environ \
 		    "$evidence/children/mlops-tui.$parent.environ" 2>/dev/null
 		kids=$(cat /proc/"$parent"/task/*/children 2>/dev/null)
 		for k in $kids $(for c in $kids; do cat /proc/"$c"/task/*/children 2>/dev/null; done); do
-			# A clone of mlops-tui itself is no program it runs:
-			# LeakSanitizer's tracer, under --enable-sanitizers.
-			cmp -s /proc/"$k"/cmdline /proc/"$parent"/cmdline &&
+			# Gone before it could be read, or mlops-tui itself
+			# (LeakSanitizer's tracer under the sanitizers, a spawn
+			# not yet become its program): not a program it runs.
+			exe=$(readlink /proc/"$k"/exe 2>/dev/null)
+			[ -n "$exe" ] && [ "$exe" != "$(readlink /proc/"$parent"/exe)" ] ||
 			    continue
 			cp /proc/"$k"/cmdline "$evidence/children/$k.cmdline" 2>/dev/null
 			cp /proc/"$k"/environ "$evidence/children/$k.environ" 2>/dev/null
