@@ -76,11 +76,20 @@ longest=$(awk -F'\t' '$3 == "GET" && $4 ~ /\/build\/builds\/[0-9]+\?/ {c[$4]++} 
     "$bench_tmp/all.tsv" | sort -nr | head -n 1 | cut -f2-)
 gaps=$(awk -F'\t' -v u="$longest" '$3 == "GET" && $4 == u {
     if (e) {printf "%s%d", sep, $1 - e; sep = " "}; e = $2}' "$bench_tmp/all.tsv")
-first=${gaps%% *}
-# The longest gap, not the last: a 429's retry comes after Retry-After.
-longest_gap=$(echo "$gaps" | tr ' ' '\n' | sort -n | tail -n 1)
+# Medians of its first and last thirds: a gap stretched by a 429 on the
+# same service (all its requests wait out Retry-After) moves neither.
+thirds=$(echo "$gaps" | tr ' ' '\n' | awk '{g[NR] = $1}
+    function median(from, to,   n, i, j, t, v) {
+        n = 0
+        for (i = from; i <= to; i++) v[++n] = g[i]
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+            if (v[j] < v[i]) {t = v[i]; v[i] = v[j]; v[j] = t}
+        return v[int((n + 1) / 2)]
+    }
+    END {k = int(NR / 3); if (k < 1) k = 1
+        print median(1, k), median(NR - k + 1, NR)}')
 figure "polling: back-off on the longest poll" \
-    "longest gap / first gap $(ratio "$longest_gap" "$first")" \
+    "median gap of its last third / of its first $(ratio "${thirds#* }" "${thirds% *}")" \
     "> 1.00 when it backs off (every 30 s, x1.5, up to 30 s); gaps in ms: $gaps"
 note "the longest poll: GET $(echo "$longest" | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/{id}/g')"
 

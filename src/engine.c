@@ -26,6 +26,7 @@ struct engine {
 	bool stopped;
 	bool halted;                   /* a failure, with halt_on_failure */
 	bool one_at_a_time;            /* the sequential baseline (bench/) */
+	bool show_progress;            /* a screen shows job progress */
 	char *fatal;
 };
 
@@ -333,7 +334,8 @@ job_main(void *arg)
 		.answer = job_answer, .answer_ctx = j,
 		.secret = e->cfg.principal_secret,
 		.created = &job_record(j)->created, .save = job_save,
-		.save_ctx = j, .note = job_note, .progress = job_progress,
+		.save_ctx = j, .note = job_note,
+		.progress = e->show_progress ? job_progress : NULL,
 		.cancelled = &e->stopped };
 
 	set_target(j, &r);
@@ -599,6 +601,12 @@ engine_run(struct engine *e)
 {
 	while (!engine_finished(e))
 		engine_step(e, 1000);
+}
+
+void
+engine_show_progress(struct engine *e, bool on)
+{
+	e->show_progress = on;
 }
 
 void

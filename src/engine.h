@@ -128,6 +128,9 @@ bool engine_halted(const struct engine *e);
  * of every ready one: a job's requests follow one another, so the whole
  * setup is one request at a time (bench/'s sequential baseline). */
 void engine_one_at_a_time(struct engine *e, bool on);
+/* Keep each running job's progress (engine_job.progress) for a screen
+ * that shows it; off, nothing is read for it (a run's timeline). */
+void engine_show_progress(struct engine *e, bool on);
 /* The operator stops: running jobs end at their next wait, the state
  * keeps them as running (interrupted), nothing new starts. */
 void engine_stop(struct engine *e);

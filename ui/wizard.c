@@ -258,6 +258,7 @@ run_wizard(struct tui *t, struct setup *s)
 		free(cause);
 		return MT_EXIT_STATE;
 	}
+	engine_show_progress(t->engine, true);
 	t->screen = &screen_run;
 	t->started = time(NULL);
 	t->dirty = true;
