@@ -226,25 +226,31 @@ follow_run(struct step_run *r, const char *project, long run,
 	return rc;
 }
 
-/* The lowest id of pipeline's runs newer than after (0: none), or the
- * newest id when after is negative; -1 when the list cannot be read. */
-static long
-run_after(struct step_run *r, const char *project, long pipeline, long after)
+/*
+ * One read of pipeline's runs: *newest gets the newest id (0: none), and
+ * *ours the lowest id newer than asked (0: none, or asked negative);
+ * -1 when the list cannot be read.
+ */
+static int
+read_runs(struct step_run *r, const char *project, long pipeline,
+    long asked, long *ours, long *newest)
 {
 	struct api_call *c = ado_list_runs(r->api, project, pipeline);
-	long found = 0, id;
+	long id;
 
+	*ours = *newest = 0;
 	if (!run_call(r, c, "listing the pipeline's runs"))
 		return -1;
 	for (size_t i = 0; i < api_count(c); i++) {
 		id = (long)json_integer_value(json_object_get(api_item(c, i),
 		    "id"));
-		if (after < 0 ? id > found : id > after && (found == 0 ||
-		    id < found))
-			found = id;
+		if (id > *newest)
+			*newest = id;
+		if (asked >= 0 && id > asked && (*ours == 0 || id < *ours))
+			*ours = id;
 	}
 	api_call_free(c);
-	return found;
+	return 0;
 }
 
 /* Ask for a run: its id, 0 when the answer was lost, -1 on failure. */
@@ -286,14 +292,14 @@ start_run(struct step_run *r, const char *project, long pipeline,
 		if (tries > 0)
 			run_note(r, "the answer to starting the run was lost; "
 			    "looking for the run before asking again");
-		if ((asked = run_recorded(r, "run_asked")) != NULL &&
-		    (run = run_after(r, project, pipeline, strtol(asked, NULL,
-		    10))) != 0)
-			break;
-		if ((newest = run_after(r, project, pipeline, -1)) < 0) {
+		asked = run_recorded(r, "run_asked");
+		if (read_runs(r, project, pipeline, asked ? strtol(asked, NULL,
+		    10) : -1, &run, &newest) == -1) {
 			run = -1;
 			break;
 		}
+		if (run != 0)
+			break;
 		text = xasprintf("%ld", newest);
 		run_record(r, "run_asked", text);
 		free(text);
