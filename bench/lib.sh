@@ -10,6 +10,7 @@ set -u
 
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/sandbox.sh"
 MLOPS_TUI="$top_builddir/mlops-tui"
 SERIAL_APPLY="$top_builddir/bench/serial-apply"
 
@@ -80,15 +81,8 @@ sim_up() {
 	    2>"$bench_tmp/sim.err" &
 	SIM_PID=$!
 	bench_pids="$bench_pids $SIM_PID"
-	for _ in $(seq 1 500); do
-		grep -q '^Stop with' "$bench_tmp/sim.out" 2>/dev/null && break
-		kill -0 "$SIM_PID" 2>/dev/null || break
-		sleep 0.01
-	done
-	SIM_URL=$(sed -n 's/^Sandbox Azure DevOps at //p' "$bench_tmp/sim.out")
-	SIM_PAT=$(sed -n 's/^PAT: //p' "$bench_tmp/sim.out")
-	SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$bench_tmp/sim.out")
-	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$bench_tmp/sim.out")
+	sandbox_wait "$bench_tmp/sim.out" "$SIM_PID"
+	sandbox_read "$bench_tmp/sim.out"
 	case "$SIM_URL" in
 	http://127.0.0.1:*) ;;
 	*) echo "the sandbox did not start: $(cat "$bench_tmp/sim.err")" >&2

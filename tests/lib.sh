@@ -57,6 +57,8 @@ done_testing() {
 	[ "$tap_failures" -eq 0 ]
 }
 
+. "$top_srcdir/tests/sandbox.sh"
+
 mkdir -p "$top_builddir/tests/tmp"
 tap_tmp=$(mktemp -d "$top_builddir/tests/tmp/sh.XXXXXX")
 # Each test gets its own empty state directory.
@@ -80,14 +82,8 @@ sim_start() {
 	    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
 	SIM_PID=$!
 	at_exit 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null'
-	# Up to 30 s: a loaded machine starts it slowly.
-	for _ in $(seq 1 3000); do
-		grep -q '^Stop with' "$tap_tmp/sim.out" 2>/dev/null && break
-		kill -0 "$SIM_PID" 2>/dev/null || break
-		sleep 0.01
-	done
-	SIM_URL=$(sed -n 's/^Sandbox Azure DevOps at //p' "$tap_tmp/sim.out")
-	SIM_PAT=$(sed -n 's/^PAT: //p' "$tap_tmp/sim.out")
+	sandbox_wait "$tap_tmp/sim.out" "$SIM_PID"
+	sandbox_read "$tap_tmp/sim.out"
 	if [ -z "$SIM_URL" ]; then
 		echo "Bail out! the sandbox did not start: $(cat "$tap_tmp/sim.err")"
 		exit 1
@@ -123,8 +119,6 @@ wait_for() {
 # (approved after two polls) and set $ARM_TOKEN and $GRAPH_TOKEN.
 sim_tokens() {
 	_host="${SIM_URL%/*}"
-	SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
-	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
 	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":0}'
 	_code=$(curl -s -X POST --data "client_id=cli&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access" \
 	    "$_host/_entra/$SIM_TENANT/oauth2/v2.0/devicecode" | jq -r .device_code)
@@ -139,11 +133,8 @@ sim_tokens() {
 
 # sim_answers FILE: an answers file for the sandbox's organization, with
 # its Azure subscription and tenant for prod; top-level lines may be
-# appended. Also sets $SIM_SUB and $SIM_TENANT, and makes the sandbox's
-# device sign-ins approve themselves.
+# appended. Also makes the sandbox's device sign-ins approve themselves.
 sim_answers() {
-	SIM_TENANT=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$tap_tmp/sim.out")
-	SIM_SUB=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$tap_tmp/sim.out")
 	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
 	cat > "$1" <<EOF
 organization: $SIM_URL

@@ -84,12 +84,7 @@ lane_sim() {
 	    --time-scale "${TORTURE_TIME_SCALE:-0.02}" --log "$dir/requests.log" \
 	    "$@" >"$dir/sim.out" 2>>"$dir/sim.err" &
 	echo $! > "$dir/sim.pid"
-	for _ in $(seq 1 3000); do
-		grep -q '^Stop with' "$dir/sim.out" 2>/dev/null && break
-		kill -0 "$(cat "$dir/sim.pid")" 2>/dev/null || break
-		sleep 0.01
-	done
-	grep -q '^Stop with' "$dir/sim.out" || return 1
+	sandbox_wait "$dir/sim.out" "$(cat "$dir/sim.pid")" || return 1
 	if [ "$port" = 0 ]; then
 		sed -n 's|^Sandbox Azure DevOps at http://127.0.0.1:\([0-9]*\)/.*|\1|p' \
 		    "$dir/sim.out" > "$dir/port"
@@ -107,14 +102,13 @@ lane_sim_stop() { # LANE [SIGNAL]
 # lane_world LANE [SIM ARGS...]: a new world (--reset) and answers for it.
 lane_world() {
 	local lane=$1 dir=$tap_tmp/lane$1 url pat tenant sub
+	local SIM_URL SIM_PAT SIM_TENANT SIM_SUB
 	shift
 	lane_sim_stop "$lane"
 	rm -f "$dir/state.json"* "$dir/requests.log"
 	lane_sim "$lane" --reset "$@" || return 1
-	url=$(sed -n 's/^Sandbox Azure DevOps at //p' "$dir/sim.out")
-	pat=$(sed -n 's/^PAT: //p' "$dir/sim.out")
-	tenant=$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$dir/sim.out")
-	sub=$(sed -n 's/.*(subscription \(.*\))$/\1/p' "$dir/sim.out")
+	sandbox_read "$dir/sim.out"
+	url=$SIM_URL pat=$SIM_PAT tenant=$SIM_TENANT sub=$SIM_SUB
 	printf '%s' "$pat" > "$dir/pat"
 	chmod 600 "$dir/pat"
 	printf 'user = ":%s"\n' "$pat" > "$dir/curl.conf"
