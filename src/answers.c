@@ -2,13 +2,17 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 #include "answers.h"
+#include "atomicfile.h"
 #include "http.h"
 #include "names.h"
 #include "scenario.h"
@@ -73,16 +77,85 @@ one_of(const char *key, const char *value, const char *const *list)
 
 /* ---- the rules --------------------------------------------------------- */
 
+/* Whether path holds a "." or ".." segment (curl would quietly drop it). */
+static bool
+has_dot_segment(const char *path)
+{
+	for (const char *p = path; (p = strchr(p, '/')) != NULL; ) {
+		size_t n = strcspn(++p, "/?#");
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' &&
+		    p[1] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the URL (parsed in u) names an organization: a path for
+ * dev.azure.com and the sandbox, or the host of ORG.visualstudio.com. */
+static bool
+names_organization(CURLU *u)
+{
+	char *host = NULL, *path = NULL;
+	size_t n;
+	bool ok = curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK;
+
+	if (ok) {
+		n = strlen(host);
+		ok = path[strspn(path, "/")] != '\0' || (n > 17 &&
+		    strcasecmp(host + n - 17, ".visualstudio.com") == 0);
+	}
+	curl_free(host);
+	curl_free(path);
+	return ok;
+}
+
+/* Whether the part of u is present (user, password, query, fragment). */
+static bool
+has_part(CURLU *u, CURLUPart part)
+{
+	char *value = NULL;
+	bool present = curl_url_get(u, part, &value, 0) == CURLUE_OK;
+
+	curl_free(value);
+	return present;
+}
+
+/*
+ * An organization URL: https (plain http only to loopback), no user name
+ * or password (they would be saved in the state file and logged), no
+ * query, fragment or dot segment, and an organization named.
+ */
 static char *
 rule_organization(const char *key, const char *v)
 {
-	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
-		return xasprintf("%s: '%s' is not a URL; use "
+	CURLU *u = curl_url();
+	char *msg = NULL;
+
+	if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
+	    curl_url_set(u, CURLUPART_URL, v, 0) != CURLUE_OK)
+		msg = xasprintf("%s: '%s' is not a URL; use "
 		    "https://dev.azure.com/ORG", key, v);
-	if (!http_url_allowed(v))
-		return xasprintf("%s: '%s': plain http is only for loopback "
-		    "addresses (the sandbox); use https://", key, v);
-	return NULL;
+	else if (has_part(u, CURLUPART_USER) || has_part(u,
+	    CURLUPART_PASSWORD))
+		msg = xasprintf("%s: the URL may not hold a user name or "
+		    "password (it would be saved and logged); use "
+		    "https://dev.azure.com/ORG and sign in with a token", key);
+	else if (has_part(u, CURLUPART_QUERY) || has_part(u,
+	    CURLUPART_FRAGMENT) || has_dot_segment(v + strcspn(v, ":") + 3))
+		msg = xasprintf("%s: '%s' may not have a query (?), a "
+		    "fragment (#) or . and .. segments; use "
+		    "https://dev.azure.com/ORG", key, v);
+	else if (!names_organization(u))
+		msg = xasprintf("%s: '%s' names no organization; use "
+		    "https://dev.azure.com/ORG or https://ORG.visualstudio.com",
+		    key, v);
+	else if (!http_url_allowed(v))
+		msg = xasprintf("%s: '%s': plain http is only for this "
+		    "machine (127.0.0.1, [::1], localhost: the sandbox); use "
+		    "https://", key, v);
+	curl_url_cleanup(u);
+	return msg;
 }
 
 /* Azure DevOps names: project and repository names share most rules. */
@@ -372,24 +445,12 @@ merge(struct state *st, json_t *doc)
 static char *
 read_answers_file(const char *path, size_t *len, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	char *text;
+	char *text = NULL;
+	int rc = atomicfile_read(path, ANSWERS_MAX_BYTES, &text, len, cause);
 
-	if (f == NULL) {
-		*cause = xasprintf("%s: cannot read it", path);
-		return NULL;
-	}
-	text = xmalloc(ANSWERS_MAX_BYTES + 1);
-	*len = fread(text, 1, ANSWERS_MAX_BYTES + 1, f);
-	fclose(f);
-	if (*len > ANSWERS_MAX_BYTES) {
-		*cause = xasprintf("%s: larger than %u bytes", path,
-		    ANSWERS_MAX_BYTES);
-		free(text);
-		return NULL;
-	}
-	text[*len] = '\0';
-	return text;
+	if (rc == ATOMICFILE_ENOENT)
+		set_cause(cause, "%s: there is no such answers file", path);
+	return rc == 0 ? text : NULL;
 }
 
 int

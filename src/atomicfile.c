@@ -29,32 +29,85 @@ directory_of(const char *path)
 	return dir;
 }
 
+/* What a file that is not a regular one is, for a person. */
+static const char *
+kind_of(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+static int
+refuse_open(const char *path, int flags, unsigned how, char **cause)
+{
+	struct stat sb;
+
+	if (errno == ENOENT && !(flags & O_CREAT))
+		return ATOMICFILE_ENOENT;
+	/* A FIFO opened to write, without waiting, with no reader. */
+	if (errno == ENXIO && stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		set_cause(cause, "%s: is %s; expected a regular file", path,
+		    kind_of(sb.st_mode));
+		return -1;
+	}
+	if (errno == ELOOP && (how & ATOMICFILE_PRIVATE))
+		set_cause(cause, "%s: is a symbolic link; mlops-tui keeps its "
+		    "files as regular files and never follows a link there",
+		    path);
+	else
+		set_cause(cause, "%s: cannot open: %s", path, strerror(errno));
+	return -1;
+}
+
 int
-atomicfile_read(const char *path, size_t max, char **out, size_t *len,
-    char **cause)
+atomicfile_open(const char *path, int flags, unsigned how, char **cause)
+{
+	int fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+	    ((how & ATOMICFILE_PRIVATE) ? O_NOFOLLOW : 0), 0600);
+	struct stat sb;
+
+	if (fd == -1)
+		return refuse_open(path, flags, how, cause);
+	if (fstat(fd, &sb) == -1)
+		set_cause(cause, "%s: cannot read: %s", path, strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		set_cause(cause, "%s: is %s; expected a regular file", path,
+		    kind_of(sb.st_mode));
+	else if ((how & ATOMICFILE_PRIVATE) && sb.st_uid != geteuid())
+		set_cause(cause, "%s: belongs to another user (uid %ld); "
+		    "mlops-tui only uses its own files there", path,
+		    (long)sb.st_uid);
+	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1)
+		set_cause(cause, "%s: cannot read: %s", path, strerror(errno));
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+static int
+read_open_file(int fd, const char *path, size_t max, char **out,
+    size_t *len, char **cause)
 {
 	struct stat sb;
 	char *buf;
 	size_t got = 0;
 	ssize_t n;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		if (errno == ENOENT)
-			return ATOMICFILE_ENOENT;
-		set_cause(cause, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		set_cause(cause, "%s: not a regular file", path);
-		close(fd);
+	if (fstat(fd, &sb) == -1) {
+		set_cause(cause, "%s: cannot read: %s", path, strerror(errno));
 		return -1;
 	}
 	if ((size_t)sb.st_size > max) {
 		set_cause(cause, "%s: too large (%lld bytes; at most %zu)", path,
 		    (long long)sb.st_size, max);
-		close(fd);
 		return -1;
 	}
 	buf = xmalloc((size_t)sb.st_size + 1);
@@ -66,7 +119,6 @@ atomicfile_read(const char *path, size_t max, char **out, size_t *len,
 			break;
 		got += (size_t)n;
 	}
-	close(fd);
 	if (got != (size_t)sb.st_size) {
 		set_cause(cause, "%s: short read", path);
 		free(buf);
@@ -77,6 +129,33 @@ atomicfile_read(const char *path, size_t max, char **out, size_t *len,
 	if (len != NULL)
 		*len = got;
 	return 0;
+}
+
+static int
+read_whole(const char *path, unsigned how, size_t max, char **out,
+    size_t *len, char **cause)
+{
+	int fd = atomicfile_open(path, O_RDONLY, how, cause), rc;
+
+	if (fd < 0)
+		return fd;
+	rc = read_open_file(fd, path, max, out, len, cause);
+	close(fd);
+	return rc;
+}
+
+int
+atomicfile_read(const char *path, size_t max, char **out, size_t *len,
+    char **cause)
+{
+	return read_whole(path, 0, max, out, len, cause);
+}
+
+int
+atomicfile_read_private(const char *path, size_t max, char **out,
+    size_t *len, char **cause)
+{
+	return read_whole(path, ATOMICFILE_PRIVATE, max, out, len, cause);
 }
 
 static int

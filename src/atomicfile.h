@@ -22,6 +22,22 @@
  */
 int atomicfile_read(const char *path, size_t max, char **out, size_t *len,
     char **cause);
+/* The same for mlops-tui's own files (state, backup): see
+ * ATOMICFILE_PRIVATE. */
+int atomicfile_read_private(const char *path, size_t max, char **out,
+    size_t *len, char **cause);
+
+/* A file of mlops-tui's own: never through a symbolic link, and only when
+ * it belongs to the user. */
+#define ATOMICFILE_PRIVATE 1u
+
+/*
+ * Open path (open(2) flags; created 0600 with O_CREAT) only when it is a
+ * regular file: a FIFO or a device would block or never end, so it is
+ * opened without waiting and refused. how: 0 or ATOMICFILE_PRIVATE.
+ * Returns the descriptor, ATOMICFILE_ENOENT, or -1 with *cause set.
+ */
+int atomicfile_open(const char *path, int flags, unsigned how, char **cause);
 
 /*
  * Replace path by data with the given mode. When keep_backup is set, the

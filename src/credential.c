@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "atomicfile.h"
 #include "credential.h"
 #include "xalloc.h"
 
@@ -100,11 +101,12 @@ pat_from_file(const char *path, char **cause)
 	char buf[PAT_MAX + 2];
 	struct stat sb;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = atomicfile_open(path, O_RDONLY, 0, cause);
+	struct credential *c;
 
-	if (fd == -1) {
-		set_cause(cause, "%s: cannot read the PAT file: %s", path,
-		    strerror(errno));
+	if (fd < 0) {
+		if (fd == ATOMICFILE_ENOENT)
+			set_cause(cause, "%s: there is no such PAT file", path);
 		return NULL;
 	}
 	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0)
@@ -112,19 +114,20 @@ pat_from_file(const char *path, char **cause)
 		    "users; chmod 600 it\n", path);
 	n = read(fd, buf, PAT_MAX + 1);
 	close(fd);
-	if (n <= 0 || n > PAT_MAX) {
+	if (n > PAT_MAX || n < 0) {
 		explicit_bzero(buf, sizeof buf);
-		set_cause(cause, "%s: expected a PAT of at most %d characters",
-		    path, PAT_MAX);
+		set_cause(cause, n < 0 ? "%s: cannot read the PAT file" :
+		    "%s: holds more than a PAT (at most %d characters); put the "
+		    "PAT alone in it", path, PAT_MAX);
 		return NULL;
 	}
 	buf[n] = '\0';
 	chomp(buf);
-	struct credential *c = buf[0] ? credential_new(CREDENTIAL_PAT, buf) :
-	    NULL;
+	c = buf[0] ? credential_new(CREDENTIAL_PAT, buf) : NULL;
 	explicit_bzero(buf, sizeof buf);
 	if (c == NULL)
-		set_cause(cause, "%s: the file is empty", path);
+		set_cause(cause, "%s: the file is empty; put the PAT in it",
+		    path);
 	return c;
 }
 
@@ -169,12 +172,13 @@ credential_principal_file(const char *path, char **app_id, char **tenant,
 	char buf[PRINCIPAL_FILE_MAX + 1];
 	struct credential *c;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = atomicfile_open(path, O_RDONLY, 0, cause);
 
 	*app_id = *tenant = NULL;
-	if (fd == -1) {
-		set_cause(cause, "%s: cannot read the principal file: %s", path,
-		    strerror(errno));
+	if (fd < 0) {
+		if (fd == ATOMICFILE_ENOENT)
+			set_cause(cause, "%s: there is no such principal file",
+			    path);
 		return NULL;
 	}
 	n = read(fd, buf, sizeof buf);

@@ -1,15 +1,19 @@
 /* The HTTP engine: curl multi, retries, lost creates, policy, log. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "credential.h"
 #include "http.h"
 #include "secret.h"
@@ -34,6 +38,7 @@ struct transfer {
 	unsigned lookups;                /* lookups that did not show it */
 	bool waiting;                    /* not in the multi handle */
 	bool too_large;                  /* the answer passed MAX_BODY */
+	bool not_loopback;               /* plain http reached elsewhere */
 	size_t body_cap;                 /* allocated for resp.body */
 	struct transfer *next;
 };
@@ -62,11 +67,44 @@ now_ms(void)
 
 /* ---- policy --------------------------------------------------------- */
 
+/*
+ * Whether host names this machine: "localhost", an IPv4 literal in
+ * 127.0.0.0/8 or the IPv6 loopback literal. Only literals, read as
+ * addresses: a name such as 127.0.0.1.example.com is anyone's.
+ */
 static bool
 loopback_host(const char *host)
 {
-	return strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0
-	    || strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+	struct in_addr v4;
+	struct in6_addr v6;
+	char bare[INET6_ADDRSTRLEN];
+	size_t len = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	if (len > 2 && host[0] == '[' && host[len - 1] == ']' &&
+	    len - 2 < sizeof bare) {
+		memcpy(bare, host + 1, len - 2);
+		bare[len - 2] = '\0';
+		host = bare;
+	}
+	return inet_pton(AF_INET6, host, &v6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+/* Whether a connected-to address is this machine's (see loopback_host). */
+static bool
+loopback_address(const struct sockaddr *a)
+{
+	if (a->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)(const void *)a)->
+		    sin_addr.s_addr) >> 24) == 127;
+	if (a->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)
+		    (const void *)a)->sin6_addr);
+	return false;
 }
 
 /* The scheme and host of url (curl frees them), or false. */
@@ -255,6 +293,23 @@ held(const struct transfer *t, long long now)
 	    n) == 0;
 }
 
+/*
+ * Plain http goes only to loopback: the URL was checked, and so is the
+ * address connected to, since a resolver, /etc/hosts or a proxy could
+ * lead "localhost" elsewhere. Nothing is sent before this answers.
+ */
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
+{
+	struct transfer *t = arg;
+
+	if (purpose == CURLSOCKTYPE_IPCXN && !loopback_address(&address->addr)) {
+		t->not_loopback = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(address->family, address->socktype, address->protocol);
+}
+
 /* Put the transfer (or its lookup) into the multi handle - or, while
  * its service holds everything back, into the queue until then. */
 static void
@@ -317,6 +372,12 @@ start(struct transfer *t)
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (strncasecmp(t->looking_up ? t->lookup_url : t->url, "http://", 7)
+	    == 0) {
+		curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETFUNCTION,
+		    open_socket);
+		curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETDATA, t);
+	}
 	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, PACKAGE_NAME "/"
 	    PACKAGE_VERSION);
@@ -410,6 +471,8 @@ retryable(const struct transfer *t, CURLcode code)
 
 	if (t->too_large || code == CURLE_FILESIZE_EXCEEDED)
 		return false; /* it would be as large again */
+	if (t->not_loopback)
+		return false; /* it would go there again */
 	return code != CURLE_OK || s == 429 || s == 500 || s == 502 ||
 	    s == 503 || s == 504;
 }
@@ -445,6 +508,13 @@ decode(struct transfer *t, CURLcode code)
 		api_error_set(&t->resp.error, API_SERVER, message);
 		t->resp.error.status = t->resp.status;
 		free(message);
+		return;
+	}
+	if (t->not_loopback) {
+		api_error_set(&t->resp.error, API_NETWORK, "refused: plain "
+		    "HTTP is only used with this machine (loopback), and the "
+		    "address reached is not this machine's; check the URL, "
+		    "/etc/hosts and any proxy");
 		return;
 	}
 	if (code != CURLE_OK) {
@@ -535,13 +605,16 @@ http_new(struct http **out, const struct http_options *opt, char **cause)
 	    30000;
 	h->rng = (unsigned long long)now_ms() ^ (unsigned long long)getpid();
 	if (opt != NULL && opt->log_path != NULL) {
-		fd = open(opt->log_path, O_WRONLY | O_CREAT | O_APPEND |
-		    O_CLOEXEC, 0600);
-		h->log = fd == -1 ? NULL : fdopen(fd, "a");
+		/* A FIFO or a device would block or never end: refused. */
+		fd = atomicfile_open(opt->log_path, O_WRONLY | O_CREAT |
+		    O_APPEND, 0, cause);
+		h->log = fd < 0 ? NULL : fdopen(fd, "a");
 		if (h->log == NULL) {
-			set_cause(cause, "%s: cannot open the log", opt->log_path);
-			if (fd != -1)
+			if (fd >= 0) {
+				set_cause(cause, "%s: cannot open the log",
+				    opt->log_path);
 				close(fd);
+			}
 			http_free(h);
 			return -1;
 		}

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "lockfile.h"
 #include "xalloc.h"
 
@@ -25,8 +27,8 @@ lockfile_holder(const char *path)
 	long pid;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
+	fd = atomicfile_open(path, O_RDONLY, ATOMICFILE_PRIVATE, NULL);
+	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
@@ -51,13 +53,19 @@ int
 lockfile_acquire(struct lockfile **out, const char *path, char **cause)
 {
 	struct lockfile *lock;
+	struct stat sb;
 	pid_t holder;
 	int fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		set_cause(cause, "%s: cannot open the lock: %s", path,
-		    strerror(errno));
+	/* The lock is truncated and written in place: never through a link,
+	 * a file of someone else's or a second name of another file. */
+	fd = atomicfile_open(path, O_RDWR | O_CREAT, ATOMICFILE_PRIVATE, cause);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) == -1 || sb.st_nlink != 1) {
+		set_cause(cause, "%s: the lock has other names (hard links); "
+		    "remove it: mlops-tui makes its own", path);
+		close(fd);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answers.h"
 #include "cmd-apply.h"
 #include "cmd-doctor.h"
 #include "cmd-sim.h"
@@ -15,7 +16,7 @@
 #include "wizard.h"
 #include "sim/faults.h"
 #include "exitcode.h"
-#include "http.h"
+#include "secret.h"
 
 struct options {
 	const char *state_path;
@@ -220,16 +221,17 @@ static int
 check_doctor_options(const struct doctor_options *d)
 {
 	const char *org = d->conn.org_url;
+	char *problem;
+	int rc;
 
 	if (org == NULL)
 		return usage_error("doctor needs --org URL, e.g. "
 		    "--org https://dev.azure.com/contoso");
-	if (strncmp(org, "https://", 8) != 0 && strncmp(org, "http://", 7) != 0)
-		return usage_error("--org %s: expected an https:// URL, e.g. "
-		    "https://dev.azure.com/contoso", org);
-	if (!http_url_allowed(org))
-		return usage_error("--org %s: plain http is only for loopback "
-		    "addresses (the sandbox); use https://", org);
+	if ((problem = answers_problem("organization", org)) != NULL) {
+		rc = usage_error("%s (--org)", problem);
+		free(problem);
+		return rc;
+	}
 	if (d->repository == NULL)
 		return usage_error("doctor needs --repo NAME, the ML project "
 		    "repository");
@@ -445,8 +447,10 @@ main(int argc, char **argv)
 {
 	struct options opt = { .sim = { .listen = "127.0.0.1:0",
 	    .organization = "sandbox", .time_scale = -1 } };
-	int rc = parse_options(argc, argv, &opt);
+	int rc;
 
+	secret_protect_process();
+	rc = parse_options(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;
 	if (opt.no_color || getenv("NO_COLOR") != NULL)

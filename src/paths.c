@@ -51,7 +51,6 @@ int
 paths_ensure_private_dir(const char *dir, char **cause)
 {
 	char *copy = xstrdup(dir);
-	struct stat sb;
 	char *p;
 	int rc = -1;
 
@@ -63,14 +62,10 @@ paths_ensure_private_dir(const char *dir, char **cause)
 			goto out;
 		*p = '/';
 	}
+	/* A directory that exists keeps its mode: it may be /tmp or a
+	 * shared one (the files in it are 0600 all the same). */
 	if (make_one_dir(copy, cause) == -1)
 		goto out;
-	if (stat(dir, &sb) == 0 && (sb.st_mode & 077) != 0 &&
-	    chmod(dir, 0700) == -1) {
-		set_cause(cause, "%s: cannot make it private (0700): %s", dir,
-		    strerror(errno));
-		goto out;
-	}
 	rc = 0;
 out:
 	free(copy);

@@ -11,8 +11,8 @@
 char *paths_state_dir(char **cause);
 
 /*
- * Create dir and its missing parents with mode 0700, and narrow dir itself
- * to 0700 if it is wider. Returns 0 or -1 with *cause set.
+ * Create dir and its missing parents with mode 0700; a directory that
+ * exists is left as it is. Returns 0 or -1 with *cause set.
  */
 int paths_ensure_private_dir(const char *dir, char **cause);
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "secret.h"
 #include "xalloc.h"
@@ -13,10 +15,17 @@
 static const char *const secret_words[] = { "pat", "password", "secret",
 	"token", "credential", "credentials" };
 
-/* Whole names the services use for secrets that hold none of those words. */
+/*
+ * Whole names the services use for secrets that hold none of those words:
+ * an OAuth code, a SAS signature (sig), storage and API keys, a Key Vault
+ * secret's or a secret variable's value, a certificate's key material.
+ * Whole names only: "key_vault" or "code_path" are not secrets.
+ */
 static const char *const secret_names[] = { "serviceprincipalkey",
 	"secrettext", "accesstoken", "refreshtoken", "idtoken", "authorization",
-	"clientassertion", "devicecode" };
+	"clientassertion", "devicecode", "code", "sig", "key", "value",
+	"certificate", "apitoken", "apikey", "privatekey", "primarykey",
+	"secondarykey", "connectionstring" };
 
 static bool
 is_secret_word(const char *word, size_t len)
@@ -77,4 +86,16 @@ secret_matches(const char *digest, const char *secret)
 	same = strcmp(mine, digest) == 0;
 	free(mine);
 	return same;
+}
+
+void
+secret_protect_process(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	/* No core file, and none of the ways around it: a dump would hold
+	 * the PAT and the tokens in clear. Dumpable 0 also keeps other
+	 * processes of the user from reading this one's memory. */
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

@@ -492,7 +492,8 @@ recovery_advice(const char *path)
 	size_t len;
 	int rc;
 
-	rc = atomicfile_read(bak, STATE_MAX_BYTES, &text, &len, &ignored);
+	rc = atomicfile_read_private(bak, STATE_MAX_BYTES, &text, &len,
+	    &ignored);
 	if (rc == 0 && state_parse(&st, bak, text, len, &ignored) == 0)
 		advice = xasprintf("The file was left as it is. The previous "
 		    "save (serial %lu, %s) is in the backup; to go back to it:"
@@ -521,7 +522,7 @@ state_load(struct state **out, const char *path, char **cause)
 	size_t len;
 	int rc;
 
-	rc = atomicfile_read(path, STATE_MAX_BYTES, &text, &len, cause);
+	rc = atomicfile_read_private(path, STATE_MAX_BYTES, &text, &len, cause);
 	if (rc == ATOMICFILE_ENOENT)
 		return STATE_ENOENT;
 	if (rc == 0)
@@ -545,7 +546,7 @@ unchanged_on_disk(const struct state *st, const char *path)
 {
 	char *text = state_dump(st), *disk = NULL, *cause = NULL;
 	size_t len = 0;
-	bool same = atomicfile_read(path, STATE_MAX_BYTES, &disk, &len,
+	bool same = atomicfile_read_private(path, STATE_MAX_BYTES, &disk, &len,
 	    &cause) == 0 && len == strlen(text) && memcmp(disk, text, len) == 0;
 
 	free(text);
@@ -600,7 +601,7 @@ keep_old_format(const char *path, int format, char **cause)
 	size_t len;
 	int rc;
 
-	rc = atomicfile_read(path, STATE_MAX_BYTES, &text, &len, cause);
+	rc = atomicfile_read_private(path, STATE_MAX_BYTES, &text, &len, cause);
 	if (rc == 0)
 		rc = atomicfile_write(copy, text, len, 0600, 0, cause);
 	free(text);

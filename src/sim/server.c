@@ -21,6 +21,7 @@
 #include <git2.h>
 #include <microhttpd.h>
 
+#include "atomicfile.h"
 #include "secret.h"
 #include "sim/cloud.h"
 #include "sim/exchange.h"
@@ -575,7 +576,10 @@ redact(json_t *value)
 
 	if (json_is_object(value)) {
 		json_object_foreach(value, key, v) {
-			if (secret_is_secret_name(key) && !json_is_object(v))
+			/* A secret-named list or object (a "value" list of
+			 * a page) is looked into; its scalars are redacted. */
+			if (secret_is_secret_name(key) && !json_is_object(v) &&
+			    !json_is_array(v))
 				json_object_set_new(value, key,
 				    json_string("(redacted)"));
 			else
@@ -906,12 +910,13 @@ open_log(struct sim *sim, const char *path, char **cause)
 
 	if (path == NULL)
 		return 0;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd == -1 || (sim->log = fdopen(fd, "a")) == NULL) {
+	fd = atomicfile_open(path, O_WRONLY | O_CREAT | O_APPEND, 0, cause);
+	if (fd < 0)
+		return -1;
+	if ((sim->log = fdopen(fd, "a")) == NULL) {
 		set_cause(cause, "%s: cannot open the request log: %s", path,
 		    strerror(errno));
-		if (fd != -1)
-			close(fd);
+		close(fd);
 		return -1;
 	}
 	return 0;

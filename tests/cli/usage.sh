@@ -40,7 +40,7 @@ run doctor --org https://dev.azure.com/contoso
 is "$rc" 2 "doctor without --repo is a usage error"
 run doctor --org http://dev.azure.com/contoso --repo x
 is "$rc" 2 "plain http to a host that is not loopback is refused"
-contains "$err" "plain http is only for loopback" "saying why"
+contains "$err" "plain http is only for this machine" "saying why"
 run doctor --org https://dev.azure.com/contoso --repo x --infrastructure arm
 is "$rc" 2 "an unknown infrastructure provider is a usage error"
 contains "$err" "expected bicep or terraform" "naming what is allowed"
@@ -59,7 +59,7 @@ for cmd in plan apply; do
 	contains "$err" "plan and apply take it from the answers" "$cmd: the organization comes from the answers"
 	run "$cmd" --answers /nonexistent/answers.yml
 	is "$rc" 2 "$cmd with an answers file that cannot be read: a usage error"
-	contains "$err" "/nonexistent/answers.yml: cannot read it" "$cmd: naming the file"
+	contains "$err" "/nonexistent/answers.yml: there is no such answers file" "$cmd: naming the file"
 	run "$cmd" --repo x
 	is "$rc" 2 "$cmd --repo: a usage error (doctor's option)"
 done

@@ -17,7 +17,7 @@ static const struct {
 } cases[] = {
 	{ "organization", "https://dev.azure.com/contoso", "ftp://x", "not a URL" },
 	{ "organization", "http://127.0.0.1:8080/sandbox",
-	    "http://dev.azure.com/contoso", "only for loopback" },
+	    "http://dev.azure.com/contoso", "only for this machine" },
 	{ "project", "mlops-v2", "_hidden", "may not start with _" },
 	{ "project", "my project", "a/b", "may not contain '/'" },
 	{ "repository", "taxi-fare-regression", "taxi fare", "spaces" },

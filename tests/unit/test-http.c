@@ -24,6 +24,7 @@ struct result {
 	bool recovered;
 	char *code;
 	char *body;
+	char *message;
 	int calls;
 };
 
@@ -41,6 +42,8 @@ keep(const struct http_response *r, void *arg)
 	free(out->body);
 	out->code = xstrdup_or_null(r->error.code);
 	out->body = xstrdup_or_null(r->body);
+	free(out->message);
+	out->message = xstrdup_or_null(r->error.message);
 }
 
 static long long
@@ -98,8 +101,17 @@ test_policy(void)
 	tap_ok(http_url_allowed("https://dev.azure.com/contoso"),
 	    "HTTPS is allowed");
 	tap_ok(http_url_allowed("http://127.0.0.1:8080/x") &&
-	    http_url_allowed("http://localhost/x"),
+	    http_url_allowed("http://localhost/x") &&
+	    http_url_allowed("http://127.9.8.7/x") &&
+	    http_url_allowed("http://[::1]:8080/x") &&
+	    http_url_allowed("http://LocalHost/x"),
 	    "plain HTTP to loopback is allowed");
+	tap_ok(!http_url_allowed("http://127.0.0.1.example.invalid/x") &&
+	    !http_url_allowed("http://127.example.invalid/x") &&
+	    !http_url_allowed("http://localhost.example.invalid/x") &&
+	    !http_url_allowed("http://[::2]/x") &&
+	    !http_url_allowed("http://128.0.0.1/x"),
+	    "a name that only starts like a loopback address is not");
 	http_new(&h, NULL, &cause);
 	tap_is_int(http_submit(h, &req, &cause), -1,
 	    "a request over plain HTTP to another host is refused");
@@ -107,6 +119,36 @@ test_policy(void)
 	tap_is_int(r.calls, 0, "and nothing was sent");
 	free(cause);
 	http_free(h);
+}
+
+/* A loopback URL that leads elsewhere (here through a proxy) is refused
+ * at the connection, before anything is sent. */
+static void
+test_connected_address(void)
+{
+	struct sim *sim = sandbox(NULL);
+	struct http *h = NULL;
+	struct result r = { 0 };
+	char *cause = NULL, *url = xasprintf("%s/_apis/projects",
+	    sim_url(sim));
+
+	setenv("http_proxy", "http://192.0.2.1:9", 1);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	http_new(&h, NULL, &cause);
+	get(h, url, NULL, &r);
+	tap_is_int(r.status, 0, "plain HTTP whose connection leads off "
+	    "this machine gets no answer");
+	tap_ok(r.kind == API_NETWORK && r.attempts == 1,
+	    "it is refused, not retried");
+	tap_contains(r.message, "not this machine's", "saying why");
+	free(r.message);
+	unsetenv("http_proxy");
+	http_free(h);
+	free(url);
+	free(r.code);
+	free(r.body);
+	sim_stop(sim);
 }
 
 static void
@@ -378,6 +420,7 @@ main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	test_policy();
+	test_connected_address();
 	test_decoding();
 	test_calls();
 	test_retry_after();

@@ -77,10 +77,11 @@ test_private_dir(void)
 	    "creates missing parents");
 	tap_ok(stat(deep, &sb) == 0 && (sb.st_mode & 0777) == 0700,
 	    "the directory is 0700");
-	chmod(deep, 0755);
+	chmod(deep, 01777);
 	tap_ok(paths_ensure_private_dir(deep, &cause) == 0 &&
-	    stat(deep, &sb) == 0 && (sb.st_mode & 0777) == 0700,
-	    "a wider existing directory is narrowed to 0700");
+	    stat(deep, &sb) == 0 && (sb.st_mode & 07777) == 01777,
+	    "a directory that exists keeps its mode, sticky bit and all "
+	    "(it may be /tmp)");
 	free(deep);
 	deep = xasprintf("%s/file", base);
 	free(tap_write_file(base, "file", "x"));

@@ -13,10 +13,12 @@ main(void)
 		"clientSecret", "refresh-token", "access_token", "accessToken",
 		"password", "serviceprincipalkey", "servicePrincipalKey",
 		"secretText", "Authorization", "credentials", "sp.password",
-		"AZURE_DEVOPS_EXT_PAT" };
+		"AZURE_DEVOPS_EXT_PAT", "sig", "code", "key", "value",
+		"certificate", "apitoken", "apiKey", "connectionString" };
 	static const char *const plain[] = { "path", "patch", "key_vault",
 		"tokenizer", "secretary", "name", "passwordless", "patron",
-		"spatial", "subscription_id", "tenant_id", "clientId", "" };
+		"spatial", "subscription_id", "tenant_id", "clientId", "", "code_path", "keyword", "values",
+		"monkey" };
 
 	for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
 		tap_ok(secret_is_secret_name(secret[i]), "%s is secret",
