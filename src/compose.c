@@ -2,8 +2,9 @@
  * The accelerator's initialisation as a tree: what initialise_repo.sh
  * leaves in a new ML project repository, composed from the template
  * repository for a project type, interface and infrastructure provider.
- * The sandbox's initialise-project run and apply's local way both use it,
- * so they cannot differ.
+ * Apply's local way uses it; the sandbox's initialise-project run does
+ * not (it runs the imported script, sim/shell.c), and
+ * tests/sim/initialise-real.sh holds both against the real script.
  */
 #include "config.h"
 

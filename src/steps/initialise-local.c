@@ -1,7 +1,8 @@
 /*
  * The local way to fill the ML repository: clone the template and the ML
  * repository, compose the project as the accelerator's initialisation
- * does (compose.c, which the sandbox's initialise run uses too), commit,
+ * does (compose.c, held against the real initialise_repo.sh by
+ * tests/sim/initialise-real.sh), commit,
  * push main, and register the project's pipelines in their folders. No
  * pipeline run, so no Permit and no hosted agent are needed.
  *

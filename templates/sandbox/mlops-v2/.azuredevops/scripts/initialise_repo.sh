@@ -1,7 +1,7 @@
 #!/bin/bash
 # Sandbox stand-in for Azure/mlops-v2 .azuredevops/scripts/initialise_repo.sh,
-# written for mlops-tui from public facts. The sandbox never runs it; it
-# simulates what it documents.
+# written for mlops-tui from public facts. The sandbox's initialise-project
+# run executes it (src/sim/shell.c), as the real pipeline runs the real one.
 # Deliberately no "set -e": a failed cp/mv/cd does not stop the script, and the
 # task's exit status is that of the final git push (green even when empty).
 # Usage: initialise_repo.sh repoName projectType mlopsVersion templateRepo infraVersion
