@@ -1220,6 +1220,17 @@ test_expr(struct cmd *c, size_t from, size_t to)
 	return false;
 }
 
+/* Whether w is NAME=VALUE, NAME a shell variable name. */
+static bool
+is_assignment(const char *w)
+{
+	const char *eq = strchr(w, '=');
+
+	return eq != NULL && eq > w && !isdigit((unsigned char)w[0]) &&
+	    strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_") == (size_t)(eq - w);
+}
+
 /* Run one simple command (words from first on); its exit status. */
 static int
 run(struct sh *s, struct cmd *c)
@@ -1229,15 +1240,19 @@ run(struct sh *s, struct cmd *c)
 
 	if (c->n == 0)
 		return s->status;
-	eq = strchr(w, '=');
-	if (c->n == 1 && eq != NULL && eq > w && !isdigit((unsigned char)w[0])
-	    && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789_") == (size_t)(eq - w)) {
-		char *name = xstrndup(w, (size_t)(eq - w));
-		json_object_set_new(s->vars, name, json_string(eq + 1));
-		free(name);
-		return 0;
-	}
+	/* Only assignments (a=1 b=2): bash sets each, left to right. */
+	for (size_t i = 0; i < c->n && is_assignment(c->w[i].text); i++)
+		if (i + 1 == c->n) {
+			for (size_t k = 0; k < c->n; k++) {
+				w = c->w[k].text;
+				eq = strchr(w, '=');
+				char *name = xstrndup(w, (size_t)(eq - w));
+				json_object_set_new(s->vars, name,
+				    json_string(eq + 1));
+				free(name);
+			}
+			return 0;
+		}
 	if (strcmp(w, "[[") == 0 || strcmp(w, "[") == 0) {
 		const char *close = w[1] ? "]]" : "]";
 		if (strcmp(c->w[c->n - 1].text, close) != 0) {

@@ -1,54 +1,60 @@
 #!/bin/bash
-# Sandbox stand-in for Azure/mlops-v2 .azuredevops/scripts/initialise_repo.sh,
-# written for mlops-tui from public facts. The sandbox's initialise-project
-# run executes it (src/sim/shell.c), as the real pipeline runs the real one.
-# Deliberately no "set -e": a failed cp/mv/cd does not stop the script, and the
-# task's exit status is that of the final git push (green even when empty).
-# Usage: initialise_repo.sh repoName projectType mlopsVersion templateRepo infraVersion
+# initialise_repo.sh NEW_REPO TYPE INTERFACE TEMPLATE_REPO PROVIDER
+#
+# Run by initialise-project.yml in the folder that holds the three
+# checkouts: fills NEW_REPO with TYPE/INTERFACE of TEMPLATE_REPO (its
+# data-science, mlops and data folders at the top), the two config-infra
+# files and infrastructure/PROVIDER as infrastructure/, on a new branch
+# main, and pushes it.
+#
+# A stand-in written for the mlops-tui sandbox. The sandbox's
+# initialise-project run executes it (src/sim/shell.c), as the real
+# pipeline runs the accelerator's script, whose flaws it keeps
+# (templates/sandbox/README.md):
+# - there is no "set -e": a cp, mv or cd that fails does not stop it, and
+#   the step's status is that of the last command, the push, so an
+#   impossible combination ends green with an empty repository;
+# - the python-sdk branch never runs: no allowed interface is called
+#   python-sdk (python-sdk-v1 is not allowed at all).
 
-repo=$1
-project_type=$2
-mlops_version=$3
-template_repo=$4
-infra_version=$5
+new=$1 type=$2 interface=$3 templates=$4 provider=$5
 
-git config --global user.email "hosted.agent@dev.azure.com"
 git config --global user.name "Azure Pipeline"
+git config --global user.email "hosted.agent@dev.azure.com"
 
-mkdir files_to_keep
-mkdir files_to_delete
-
-# Keep only what the chosen combination needs (paths are preserved).
-cd $template_repo
-cp --parents -r infrastructure/$infra_version ../files_to_keep
-cp --parents -r $project_type/$mlops_version ../files_to_keep
-cp config-infra-dev.yml ../files_to_keep
-cp config-infra-prod.yml ../files_to_keep
+# 1. Sort the template repository's content into what the project keeps
+#    and the rest (parents of the kept paths kept too).
+mkdir files_to_keep files_to_delete
+cd $templates
+cp --parents -r infrastructure/$provider ../files_to_keep
+cp --parents -r $type/$interface ../files_to_keep
+cp config-infra-dev.yml config-infra-prod.yml ../files_to_keep
 cd ..
-mv $template_repo/* files_to_delete
+mv $templates/* files_to_delete
 
-# New repository: branch main, drop top-level files (e.g. the README).
-cd $repo
+# 2. The new repository: branch main, none of its top-level files (the
+#    README made with it), then the kept tree.
+cd $new
 git checkout -b main
-rm -f ./*
-mv ../files_to_keep/* .
+cd ..
+rm $new/*
+mv files_to_keep/* $new
+cd $new
 
-# Flatten <type>/<interface>/{data-science,mlops,data} to the top level.
-mv $project_type/$mlops_version/data-science data-science
-mv $project_type/$mlops_version/mlops mlops
-mv $project_type/$mlops_version/data data
-# Never true: no allowed mlopsVersion is literally "python-sdk".
-if [ "$mlops_version" == "python-sdk" ]; then
-  mv $project_type/$mlops_version/config-aml.yml .
+# 3. TYPE/INTERFACE/{data-science,mlops,data} up to the top.
+mv $type/$interface/data-science $type/$interface/mlops $type/$interface/data .
+if [ "$interface" = python-sdk ]; then # unreachable, as upstream
+	echo "python-sdk"
+	mv $type/$interface/config-aml.yml .
 fi
-rm -rf $project_type
-rm -rf mlops/github-actions
+rm -rf $type mlops/github-actions
 
-# infrastructure/<provider> becomes infrastructure/ itself.
-mv infrastructure/$infra_version infrastructure_tmp
+# 4. infrastructure/PROVIDER becomes infrastructure.
+mv infrastructure/$provider $provider
 rm -rf infrastructure
-mv infrastructure_tmp infrastructure
+mv $provider infrastructure
 
-git add -A
-git commit -m "initial commit"
+# 5. One commit, pushed; this push's status is the step's.
+git add . && git commit -m 'initial commit'
+git remote -v
 git push --set-upstream origin main

@@ -1,30 +1,46 @@
-// Sandbox stand-in (mlops-tui), written from public facts; not the upstream file.
+// The Azure Machine Learning workspace, mlw-<baseName>, with a
+// system-assigned identity, on the storage account, key vault, Application
+// Insights and container registry made beside it (their ids come in).
+// Written for the mlops-tui sandbox.
+@description('<prefix>-<postfix><env>, from main.bicep.')
 param baseName string
 param location string
+param tags object
+
+@description('Resource ids of the workspace\'s dependencies.')
 param stoacctid string
 param kvid string
 param appinsightid string
 param crid string
-param tags object
 
-resource mlw 'Microsoft.MachineLearningServices/workspaces@2023-04-01' = {
-  name: 'mlw-${baseName}'
+var workspaceName = 'mlw-${baseName}'
+
+resource amls 'Microsoft.MachineLearningServices/workspaces@2020-09-01-preview' = {
+  name: workspaceName
   location: location
+  tags: tags
+  sku: {
+    name: 'basic'
+    tier: 'basic'
+  }
   identity: {
     type: 'SystemAssigned'
   }
-  sku: {
-    tier: 'Basic'
-    name: 'Basic'
-  }
   properties: {
-    friendlyName: 'mlw-${baseName}'
-    storageAccount: stoacctid
     keyVault: kvid
-    applicationInsights: appinsightid
+    storageAccount: stoacctid
     containerRegistry: crid
+    applicationInsights: appinsightid
+    // No customer-managed key.
+    encryption: {
+      status: 'Disabled'
+      keyVaultProperties: {
+        keyVaultArmId: ''
+        keyIdentifier: ''
+      }
+    }
   }
-  tags: tags
 }
 
-output amlwsName string = mlw.name
+@description('The workspace\'s name, for the compute cluster.')
+output amlsName string = amls.name

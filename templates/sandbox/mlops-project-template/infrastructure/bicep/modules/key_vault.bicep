@@ -1,20 +1,25 @@
-// Sandbox stand-in (mlops-tui), written from public facts; not the upstream file.
+// The workspace's key vault: kv-<baseName>, standard tier, no access
+// policies of its own. Written for the mlops-tui sandbox.
+@description('<prefix>-<postfix><env>, from main.bicep.')
 param baseName string
 param location string
 param tags object
 
-resource kv 'Microsoft.KeyVault/vaults@2022-07-01' = {
-  name: 'kv-${baseName}'
+var vaultName = 'kv-${baseName}'
+
+resource kv 'Microsoft.KeyVault/vaults@2019-09-01' = {
+  name: vaultName
   location: location
+  tags: tags
   properties: {
+    accessPolicies: []
     tenantId: subscription().tenantId
     sku: {
-      name: 'standard'
       family: 'A'
+      name: 'standard'
     }
-    accessPolicies: []
   }
-  tags: tags
 }
 
+@description('Its resource id, for the workspace.')
 output kvOut string = kv.id
