@@ -124,6 +124,8 @@ questions_choice_refused(const struct questions *q, size_t i,
 		return "an existing principal's secret comes from "
 		    "--principal-file FILE (the JSON az ad sp create-for-rbac "
 		    "prints), or from an answers file";
+	if (strcmp(key, "project_type") == 0)
+		return scenario_type_refusal(choice);
 	if (strcmp(key, "interface") == 0)
 		scenario_judge(value_of(q, "project_type"), choice, NULL, &v);
 	else if (strcmp(key, "infrastructure") == 0)

@@ -37,9 +37,11 @@ lacks "$(pane)" "$SIM_PAT" "and never in clear"
 
 focus "Project type"
 keys Right
-wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -e -t w | grep -F 'Project type' | grep -qF \"\$(printf '\033[7m') cv \""
-tap_result $? "Right takes the next choice"
-contains "$(pane | grep -F 'Azure ML interface')" "(" "a combination that cannot be is shown in brackets"
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -e -t w | grep -F 'Project type' | grep -qF \"\$(printf '\033[7m') nlp\""
+tap_result $? "Right takes the next choice that can be set up (nlp; cv cannot)"
+contains "$(pane | grep -F 'Project type')" "(cv)" "a project type none of whose interfaces works is shown in brackets"
+contains "$(pane | grep -F 'Azure ML interface')" "(python-sdk-v2)" "nlp's python-sdk-v2, whose training does not compile, is shown in brackets"
+contains "$(pane | grep -F 'Azure ML interface')" "(rai-aml-cli-v2)" "and rai-aml-cli-v2, which nlp does not have"
 keys Left
 focus "Subscription id"
 type_text "$SIM_SUB"

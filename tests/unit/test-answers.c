@@ -7,6 +7,7 @@
 #include "answers.h"
 #include "catalog.h"
 #include "state.h"
+#include "scenario.h"
 #include "tap.h"
 #include "xalloc.h"
 
@@ -149,6 +150,43 @@ test_complete(const struct catalog *cat)
 	state_free(st);
 }
 
+/* The guide's scenarios: each is allowed, or refused up front with why
+ * and what to choose instead (scenario.c's table, measured on the real
+ * repositories). */
+static void
+test_scenarios(void)
+{
+	static const struct {
+		const char *type, *interface, *says;
+	} guide[] = {
+		{ "classical", "aml-cli-v2", NULL },
+		{ "classical", "python-sdk-v2", NULL },
+		{ "classical", "rai-aml-cli-v2", NULL },
+		{ "nlp", "aml-cli-v2", NULL },
+		{ "cv", "aml-cli-v2", "build_type" },
+		{ "nlp", "python-sdk-v2", "data_name" },
+	};
+	struct scenario_verdict v;
+
+	for (size_t i = 0; i < sizeof guide / sizeof *guide; i++) {
+		scenario_judge(guide[i].type, guide[i].interface, "bicep", &v);
+		if (guide[i].says == NULL)
+			tap_ok(v.error == NULL, "%s/%s can be set up",
+			    guide[i].type, guide[i].interface);
+		else {
+			tap_contains(v.error, guide[i].says, "%s/%s is refused "
+			    "up front, saying why", guide[i].type,
+			    guide[i].interface);
+			tap_contains(v.error, "choose", "and what to choose "
+			    "instead");
+		}
+	}
+	tap_contains(scenario_type_refusal("cv"), "build_type", "cv, whose "
+	    "only interface is refused, is refused as a type with its reason");
+	tap_ok(scenario_type_refusal("nlp") == NULL, "nlp is not: one of its "
+	    "interfaces works");
+}
+
 int
 main(void)
 {
@@ -164,6 +202,7 @@ main(void)
 		return 1;
 	}
 	test_rules();
+	test_scenarios();
 	test_file(cat, example);
 	test_complete(cat);
 	catalog_free(cat);
