@@ -74,5 +74,105 @@ contains "$(echo "$body" | jq -r .detailedStatus.errorMessage)" "The file /data/
 bapi GET "$R/mlops-v2/refs?$V"
 is "$(echo "$body" | jq -r .count)" 0 "and the repository stays empty"
 
+# ---- a classical aml-cli-v2 setup, headless, to a deployed model ------------
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+sim_start --accelerator "$acc" --reset
+answers="$tap_tmp/answers.yml"
+sim_answers "$answers"
+cat >> "$answers" <<EOA
+project_type: classical
+interface: aml-cli-v2
+infrastructure: bicep
+EOA
+out="$tap_tmp/apply.out"
+mt() { # apply with the sandbox's PAT and an Azure device sign-in; sets $rc
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
+	    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
+	rc=$?
+	cat "$out" >> "$tap_tmp/all-output"
+}
+mt
+[ "$rc" = 0 ] || mt # a step that waits on Entra's replication is resumed
+is "$rc" 0 "apply on the real accelerator: the setup is whole" || diag "$(tail -n 30 "$out")"
+contains "$(cat "$out")" "[x] Run the model training pipeline (prod): deploy-model-training-pipeline succeeded" "the real training pipeline runs"
+contains "$(cat "$out")" "[x] Run the online endpoint deployment pipeline (prod): deploy-online-endpoint-pipeline succeeded" "the real online endpoint pipeline runs"
+sim_tokens
+arm() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ARM_TOKEN" "${SIM_URL%/*}/_arm/$1"; }
+ws="subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4711prod"
+is "$(arm "$ws?api-version=2024-04-01")" 200 "Azure holds rg-contoso-4711prod / mlw-contoso-4711prod, the names of the real config-infra-prod.yml"
+is "$(arm "$ws/onlineEndpoints/taxi-online-contoso4711prod?api-version=2024-04-01")" 200 \
+    "and the online endpoint taxi-online-contoso4711prod of the real pipeline's endpoint_name"
+is "$(arm "$ws/models/taxi-model?api-version=2024-04-01")" 200 "and the model taxi-model of the real deployment file"
+
+# ---- the real pipelines compile as Azure Pipelines compiles them ------------
+api GET "_apis/projects/mlops-v2?$V"
+project=$(echo "$body" | jq -r .id)
+mlops=$(repo_id mlops-v2)
+enc=$(jq -rn --arg v "mlops-v2 Build Service ($(basename "$SIM_URL"))" '$v|@uri')
+api GET "_apis/identities?searchFilter=General&filterValue=$enc&$V"
+builder=$(echo "$body" | jq -r '.value[0].descriptor')
+create_pipeline initialise-by-test "$mlops" /.azuredevops/initialise-project.yml
+init=$pipeline
+for r in mlops-project-template mlops-templates; do permit repository "$project.$(repo_id $r)"; done
+api GET "mlops-v2/_apis/distributedtask/queues?queueName=Azure%20Pipelines&$V"
+permit queue "$(echo "$body" | jq -r '.value[0].id')"
+initialise() { # REPO PROJECT-TYPE INTERFACE
+	api POST "$R?$V" "{\"name\":\"$1\"}"
+	first_commit "$1"
+	permit repository "$project.$(repo_id "$1")"
+	grant 2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87 "repoV2/$project/$(repo_id "$1")" 20
+	queue_build "$init" refs/heads/main "{\"adoProjectName\":\"mlops-v2\",\"repoName\":\"$1\",\"projectType\":\"$2\",\"mlopsVersion\":\"$3\",\"infrastructure_version\":\"bicep\"}"
+	wait_for 30 finished "$build"
+}
+pipeline_of() { # REPO NAME: the id of the pipeline initialise made
+	api GET "mlops-v2/_apis/build/definitions?path=%5C$1%5Cmlops&name=$2&$V"
+	echo "$body" | jq -r '.value[0].id'
+}
+
+initialise cvp cv aml-cli-v2
+queue_build "$(pipeline_of cvp deploy-model-training-pipeline)"
+is "$status" 400 "cv training (real): refused when queued"
+contains "$(echo "$body" | jq -r .message)" "/templates/aml-cli-v2/register-environment.yml@mlops-templates (Line: 1, Col: 1): Unexpected parameter 'build_type'" \
+    "an undeclared parameter: Unexpected parameter 'build_type', in the template named through \${{ variables.version }} and @mlops-templates"
+contains "$(echo "$body" | jq -r .message)" "File /templates/aml-cli-v2/register-dataset.yml not found in repository mlops-templates branch refs/heads/main" \
+    "a template that does not exist: File /... not found"
+
+initialise nlps nlp python-sdk-v2
+queue_build "$(pipeline_of nlps deploy-model-training-pipeline)"
+is "$status" 400 "nlp python-sdk-v2 training (real): refused"
+contains "$(echo "$body" | jq -r .message)" "A value for the 'data_name' parameter must be provided." \
+    "a required template parameter left out: the real error"
+
+initialise rai classical rai-aml-cli-v2
+queue_build "$(pipeline_of rai deploy-model-training-pipeline)"
+contains "$(echo "$body" | jq -r .message)" "Repository rai-vnext-preview references endpoint github-connection which does not exist" \
+    "a type: github repository resource needs its service connection"
+
+# The variables template is picked by ${{ if }} on Build.SourceBranchName.
+api GET "$R/taxi-fare-regression/refs?filter=heads/main&$V"
+tip=$(echo "$body" | jq -r '.value[0].objectId')
+api POST "$R/taxi-fare-regression/refs?$V" "[{\"name\":\"refs/heads/feature\",\"oldObjectId\":\"$zero\",\"newObjectId\":\"$tip\"}]"
+queue_build "$(pipeline_of taxi-fare-regression deploy-model-training-pipeline)" refs/heads/feature
+contains "$(echo "$body" | jq -r .message)" "references service connection Azure-ARM-Dev which could not be found" \
+    "from another branch than main, the real pipeline takes config-infra-dev.yml"
+
+# The nlp endpoint is named by the real nlp pipeline, not after the taxi one.
+initialise nlpa nlp aml-cli-v2
+# the operator's names, as the wizard writes them into config-infra-prod.yml
+edit_file nlpa /config-infra-prod.yml 's/^\(  namespace:\) mlopsv2/\1 contoso/; s/^\(  postfix:\) 0001/\1 4711/'
+for f in deploy-model-training-pipeline deploy-online-endpoint-pipeline; do
+	edit_file nlpa "/mlops/devops-pipelines/$f.yml" 's/vmImage: ubuntu-20.04/vmImage: ubuntu-latest/'
+done
+queue_build "$(pipeline_of nlpa deploy-model-training-pipeline)"
+wait_for 60 finished "$build"
+is "$(echo "$body" | jq -r .result)" succeeded "nlp training (real) runs"; [ "$(echo "$body" | jq -r .result)" = succeeded ] || diag "$(issues "$build")"
+queue_build "$(pipeline_of nlpa deploy-online-endpoint-pipeline)"
+wait_for 60 finished "$build"
+is "$(echo "$body" | jq -r .result)" succeeded "nlp online endpoint (real) runs"; [ "$(echo "$body" | jq -r .result)" = succeeded ] || diag "$(issues "$build")"
+is "$(arm "$ws/onlineEndpoints/nlp-online-contoso4711prod?api-version=2024-04-01")" 200 \
+    "Azure holds nlp-online-contoso4711prod, the real nlp pipeline's endpoint_name"
+is "$(arm "$ws/models/pubmed-summarization?api-version=2024-04-01")" 200 \
+    "and the model pubmed-summarization its deployment file names"
+
 echo "# $((tap_count - tap_failures)) passed, $tap_failures failed"
 done_testing
