@@ -35,6 +35,7 @@ struct options {
 	bool yes_given;
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
+	const char *accelerator; /* --accelerator: sim's and --sandbox's */
 };
 
 enum long_option {
@@ -42,13 +43,15 @@ enum long_option {
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_YES, WIZARD_SANDBOX,
+	SIM_ACCELERATOR,
 };
 
 static void
 usage(FILE *out)
 {
 	fputs(
-"Usage: mlops-tui [--state FILE] [--no-color] [--sandbox | --answers FILE]\n"
+"Usage: mlops-tui [--state FILE] [--no-color] [--sandbox [--accelerator DIR]\n"
+"                 | --answers FILE]\n"
 "       mlops-tui [--state FILE] status [--json]\n"
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
@@ -64,7 +67,7 @@ usage(FILE *out)
 "                        [--azure-sign-in device|az] [--log FILE]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
-"                     [--faults SPEC]\n"
+"                     [--faults SPEC] [--accelerator DIR]\n"
 "       mlops-tui --help | --version\n"
 "\n"
 "Sets up Microsoft's MLOps V2 accelerator on Azure DevOps, step by step,\n"
@@ -144,6 +147,11 @@ usage(FILE *out)
 "                    (secrets redacted)\n"
 "      --faults SPEC sim: inject latency and failures, e.g.\n"
 "                    seed=7,latency=100+50,429=0.1,500=0.05,drop=0.02\n"
+"      --accelerator DIR\n"
+"                    sim, --sandbox: imports from github.com/Azure serve\n"
+"                    the real repositories unpacked in DIR (DIR/mlops-v2,\n"
+"                    DIR/mlops-project-template, DIR/mlops-templates)\n"
+"                    instead of the sandbox's stand-ins\n"
 "  -h, --help        this help\n"
 "  -V, --version     the version\n"
 "\n"
@@ -305,6 +313,12 @@ check_command_options(struct options *opt)
 	if (opt->wizard.sandbox && opt->command != NULL)
 		return usage_error("--sandbox goes with the wizard (no "
 		    "command); for the sandbox alone, use the sim command");
+	if (opt->accelerator != NULL && !is_command(opt, "sim") &&
+	    !(opt->command == NULL && opt->wizard.sandbox))
+		return usage_error("--accelerator goes with the sim command "
+		    "and with --sandbox");
+	opt->sim.accelerator = opt->accelerator;
+	opt->wizard.accelerator = opt->accelerator;
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
 		    "--namespace, --postfix and --subscription go with the "
@@ -379,6 +393,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
 		{ "yes", no_argument, NULL, APPLY_YES },
 		{ "faults", required_argument, NULL, 'F' },
+		{ "accelerator", required_argument, NULL, SIM_ACCELERATOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -416,6 +431,9 @@ parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case WIZARD_SANDBOX:
 			opt->wizard.sandbox = true;
+			break;
+		case SIM_ACCELERATOR:
+			opt->accelerator = optarg;
 			break;
 		case APPLY_PRINCIPAL:
 			opt->apply.setup.principal_file = optarg;

@@ -68,7 +68,8 @@ static int
 sandbox_start(struct sandbox *sb, struct wizard_options *opt)
 {
 	struct sim_options so = { .listen = "127.0.0.1:0", .organization =
-		"sandbox", .time_scale = 0.02 };
+		"sandbox", .time_scale = 0.02, .accelerator =
+		opt->accelerator };
 	char *cause = NULL, *dir;
 
 	if ((sb->world = sim_default_world(&cause)) == NULL ||

@@ -153,8 +153,8 @@ static bool
 has_permissions(struct run_context *c, const char *ns, const char *token,
     json_t *identity, unsigned want)
 {
-	return (security_effective(c->root, ns, token, json_string_value(
-	    json_object_get(identity, "descriptor")), NULL) & want) == want;
+	return (security_enforced(c->root, ns, token, json_string_value(
+	    json_object_get(identity, "descriptor"))) & want) == want;
 }
 
 /* Where the scripts of the run fail, if they do. */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -935,6 +936,33 @@ apply_time_scale(struct sim *sim, double scale)
 	world_unlock(sim->world, true);
 }
 
+/*
+ * --accelerator DIR must hold the three repositories, each a directory, as
+ * `tar -xzf X.tar.gz -C DIR` of their `git archive` tarballs leaves them.
+ */
+int
+sim_check_accelerator(const char *dir, char **cause)
+{
+	static const char *const names[] = { "mlops-v2",
+		"mlops-project-template", "mlops-templates" };
+	struct stat sb;
+
+	for (size_t i = 0; i < 3; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		int found = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+
+		free(path);
+		if (!found) {
+			set_cause(cause, "--accelerator %s: no %s/%s directory "
+			    "(expected the three repositories unpacked there: "
+			    "mlops-v2, mlops-project-template, mlops-templates)",
+			    dir, dir, names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 sim_start(struct sim **out, const struct sim_options *opt, char **cause)
 {
@@ -949,8 +977,10 @@ sim_start(struct sim **out, const struct sim_options *opt, char **cause)
 	    faults_parse(&sim->faults, opt->faults, cause) == -1 ||
 	    world_open(&sim->world, opt->world_path, opt->organization,
 	    opt->reset, cause) == -1 || open_log(sim, opt->log_path, cause)
-	    == -1)
+	    == -1 || (opt->accelerator != NULL &&
+	    sim_check_accelerator(opt->accelerator, cause) == -1))
 		goto fail;
+	world_set_accelerator(sim->world, opt->accelerator);
 	apply_time_scale(sim, opt->time_scale);
 	sim->daemon = start_daemon(sim, host, port);
 	if (sim->daemon == NULL) {

@@ -31,6 +31,7 @@ struct world {
 	char *pat;
 	char *repos_dir;
 	bool repos_temporary; /* removed at close */
+	char *accelerator;    /* NULL: imports serve the stand-ins */
 };
 
 long long
@@ -257,6 +258,7 @@ world_close(struct world *w)
 	if (w->repos_temporary)
 		paths_remove_tree(w->repos_dir);
 	free(w->repos_dir);
+	free(w->accelerator);
 	free(w->path);
 	free(w->organization);
 	free(w->pat);
@@ -286,6 +288,19 @@ const char *
 world_organization(const struct world *w)
 {
 	return w->organization;
+}
+
+void
+world_set_accelerator(struct world *w, const char *dir)
+{
+	free(w->accelerator);
+	w->accelerator = xstrdup_or_null(dir);
+}
+
+const char *
+world_accelerator(const struct world *w)
+{
+	return w->accelerator;
 }
 
 const char *

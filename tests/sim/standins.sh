@@ -49,8 +49,13 @@
 # only the stand-ins whose path (from templates/sandbox/) matches.
 #
 # The training and endpoint pipelines (mlops/devops-pipelines/*.yml) are
-# being rewritten in another change (their template paths take the real
-# variable form); until then a figure over a threshold there is a TODO.
+# judged on copied only. Their lines are nearly all facts (86 to 88 % of
+# them: template references in the real variable form, parameters,
+# variables), and their order is behaviour, not layout: the sandbox
+# compiles and runs the steps in the order written, and a stand-in must
+# fail where the real file fails (issue 13), so it follows the real order
+# and ordered measures the facts share (82 to 88 %). Their prose, display
+# names and scripts - what copied measures - are ours (at most 25 %).
 . "$top_srcdir/tests/lib.sh"
 
 COPIED_MAX=30
@@ -165,19 +170,12 @@ for f in $list; do
 	fi
 	over=""
 	[ "$own" -ge "$OWN_MIN" ] && [ "$copied" -gt "$COPIED_MAX" ] && over="copied $copied % > $COPIED_MAX %"
-	[ "$ordered" -gt "$ORDERED_MAX" ] && over="${over:+$over, }ordered $ordered % > $ORDERED_MAX %"
-	todo=""
 	case "$f" in
-	*/mlops/devops-pipelines/*.yml)
-		[ -n "$over" ] && todo=" # TODO rewritten in another change" ;;
+	*/mlops/devops-pipelines/*.yml) ;; # order is behaviour: see above
+	*) [ "$ordered" -gt "$ORDERED_MAX" ] &&
+	    over="${over:+$over, }ordered $ordered % > $ORDERED_MAX %" ;;
 	esac
-	if [ -z "$over" ]; then
-		tap_result 0 "$f is ours: $figure"
-	else
-		tap_count=$((tap_count + 1))
-		echo "not ok $tap_count - $f is ours: $figure: $over$todo"
-		[ -n "$todo" ] || tap_failures=$((tap_failures + 1))
-	fi
+	tap_result "$([ -z "$over" ]; echo $?)" "$f is ours: $figure${over:+: $over}"
 done
 [ -n "${STANDINS_ONLY:-}" ] || [ "$measured" -gt 100 ]
 tap_result $? "the stand-ins were measured: $measured have a real file of the same path"
