@@ -242,9 +242,10 @@ apply_job(struct engine_job *j, const struct step_ops *ops,
 		return;
 	}
 	if (j->engine->stopped) {
-		/* Interrupted, not failed: the state keeps it running. */
+		/* Interrupted, not failed: the state keeps it running, and
+		 * the output and the counts say the same. */
 		save(j->engine);
-		settle(j, JOB_FAILED, r);
+		settle(j, JOB_INTERRUPTED, r);
 		return;
 	}
 	record_status(j, STEP_FAILED, r->error);
@@ -264,6 +265,28 @@ cannot_apply(struct engine_job *j, struct step_run *r)
 		return JOB_FAILED;
 	}
 	return JOB_BY_HAND;
+}
+
+/*
+ * What plan says of a step its probe found not done: what apply would make
+ * of it. A check that can change nothing (the sign-in, the names) and
+ * found a problem fails now, as apply would fail it, rather than showing
+ * as a step "to do" (a refused PAT is not something apply will do); one
+ * whose subject an earlier step makes (the project) is to do.
+ */
+static enum job_outcome
+plan_outcome(struct engine_job *j, const struct step_ops *ops,
+    struct step_run *r)
+{
+	if (ops->apply != NULL)
+		return JOB_TODO;
+	if (j->step->kind != CATALOG_CHECK)
+		return JOB_BY_HAND;
+	if (!r->problem)
+		return JOB_TODO;        /* its subject comes with an earlier step */
+	if (r->error == NULL)
+		run_fail(r, r->error_id, "%s", r->detail);
+	return JOB_FAILED;
 }
 
 static void
@@ -293,8 +316,7 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 			run_fail(r, r->error_id, "%s", r->detail);
 		settle(j, JOB_UNKNOWN, r);
 	} else if (!apply)
-		settle(j, ops->apply || j->step->kind == CATALOG_CHECK ?
-		    JOB_TODO : JOB_BY_HAND, r);
+		settle(j, plan_outcome(j, ops, r), r);
 	else if (ops->apply == NULL)
 		settle(j, cannot_apply(j, r), r);
 	else
@@ -735,6 +757,9 @@ engine_whole(const struct engine *e)
 		const struct engine_job *j = &e->jobs[i];
 
 		if (j->outcome == JOB_UNKNOWN && j->advisory)
+			continue;
+		/* plan: what apply will do is no gap. */
+		if (j->outcome == JOB_TODO && e->cfg.mode == ENGINE_PLAN)
 			continue;
 		if (j->outcome != JOB_DONE && j->outcome != JOB_OPERATOR &&
 		    j->outcome != JOB_NOT_APPLICABLE)

@@ -37,6 +37,7 @@ enum engine_mode { ENGINE_PLAN, ENGINE_APPLY };
 	X(JOB_DONE, "done", "[x]")         /* there, found or made */    \
 	X(JOB_TODO, "to do", "[+]")        /* plan: apply would do it */ \
 	X(JOB_FAILED, "failed", "[!]")                                    \
+	X(JOB_INTERRUPTED, "interrupted", "[>]") /* kept running */     \
 	X(JOB_BLOCKED, "blocked", "[ ]")   /* a job it needs did not */  \
 	X(JOB_BY_HAND, "by hand", "[h]")   /* this version cannot */     \
 	X(JOB_UNKNOWN, "cannot tell", "[?]")                              \
@@ -141,7 +142,8 @@ const char *engine_fatal(const struct engine *e);
 size_t engine_count(const struct engine *e);
 const struct engine_job *engine_job(const struct engine *e, size_t i);
 /* Whether the setup is whole: every job done, kept by the operator, not
- * applicable, or a check that can never tell. */
+ * applicable, or an advisory check that cannot tell (a warning, never a
+ * gap); for a plan, also "to do": apply is expected to do it. */
 bool engine_whole(const struct engine *e);
 /* How many jobs came to each outcome. */
 void engine_tally(const struct engine *e, size_t counts[]);

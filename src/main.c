@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,6 +469,10 @@ main(int argc, char **argv)
 	int rc;
 
 	secret_protect_process();
+	/* A reader that goes away (apply | head) is EPIPE on a write, which
+	 * the commands notice and stop on, saying so; not a silent death
+	 * with every running step left unsaid. */
+	signal(SIGPIPE, SIG_IGN);
 	rc = parse_options(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;

@@ -15,6 +15,19 @@
 #include "templates.h"
 #include "xalloc.h"
 
+/* cause on stderr, each of its lines led by the program's name (the
+ * answers file's problems come a line each). */
+static void
+print_cause(const char *cause)
+{
+	for (const char *line = cause; *line != '\0'; ) {
+		size_t len = strcspn(line, "\n");
+
+		fprintf(stderr, "mlops-tui: %.*s\n", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+}
+
 /* Where the setup's state lives: -s, or the answers' org/project/repo. */
 static int
 find_state_path(struct setup *a)
@@ -39,7 +52,7 @@ find_state_path(struct setup *a)
 	    "answers", a->opt->answers_text, strlen(a->opt->answers_text),
 	    a->cat, &cause)) == -1 || answers_complete(st, &cause) == -1 ||
 	    (dir = paths_state_dir(&cause)) == NULL) {
-		fprintf(stderr, "mlops-tui: %s\n", cause);
+		print_cause(cause);
 		rc = MT_EXIT_USAGE;
 	} else {
 		a->state_path = paths_state_file(dir, state_map_get(
@@ -123,7 +136,7 @@ take_answers(struct setup *a)
 	else if (!a->opt->read_only && state_session_save(a->session, &cause) == -1)
 		rc = MT_EXIT_STATE;
 	if (cause != NULL)
-		fprintf(stderr, "mlops-tui: %s\n", cause);
+		print_cause(cause);
 	free(cause);
 	state_free(before);
 	return rc == -1 ? MT_EXIT_USAGE : rc;

@@ -32,6 +32,8 @@
 #define CTRL_C 3
 
 static volatile sig_atomic_t stop_signal;
+/* The run was stopped with steps still running: exit 130, as apply. */
+static bool cut_short;
 
 static void
 on_stop_signal(int sig)
@@ -228,6 +230,8 @@ loop(struct tui *t)
 	while (!(t->quitting && engine_finished(t->engine))) {
 		if (stop_signal)
 			t->quitting = true;
+		if (t->quitting && !engine_finished(t->engine))
+			cut_short = true;
 		if (t->quitting)
 			engine_stop(t->engine);
 		/* Over again after a retry or a mark has let more run. */
@@ -265,7 +269,10 @@ run_wizard(struct tui *t, struct setup *s)
 	t->dirty = true;
 	loop(t);
 	endwin();
-	rc = engine_fatal(t->engine) ? MT_EXIT_STATE : engine_whole(t->engine) ?
+	/* A signal is an interruption whatever had settled (as apply);
+	 * quitting is one when steps were still running. */
+	rc = engine_fatal(t->engine) ? MT_EXIT_STATE : stop_signal ||
+	    cut_short ? MT_EXIT_INTERRUPTED : engine_whole(t->engine) ?
 	    MT_EXIT_OK : MT_EXIT_INCOMPLETE;
 	printf("State: %s\n%s\n", s->state_path, rc == MT_EXIT_OK ? "The setup "
 	    "is whole." : "Run mlops-tui again to go on from here.");

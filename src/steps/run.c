@@ -43,6 +43,7 @@ probe_by_check(const struct check *c, struct step_run *r)
 	r->detail = res.detail;
 	res.detail = NULL;
 	r->error_id = res.error_id;
+	r->problem = res.verdict == VERDICT_PROBLEM;
 	if (res.verdict == VERDICT_OK)
 		out = PROBE_DONE;
 	else if (res.verdict == VERDICT_PROBLEM || res.missing_error != NULL)

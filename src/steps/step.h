@@ -52,6 +52,9 @@ struct step_run {
 	char *detail;                  /* what was found, or done */
 	char *error;                   /* why it failed; NULL: it did not */
 	const char *error_id;          /* its entry in errors.yml */
+	/* Its check found a problem (not only its subject missing, which
+	 * an earlier step makes): plan shows what apply would fail. */
+	bool problem;
 };
 
 struct step_ops {

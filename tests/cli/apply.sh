@@ -46,7 +46,7 @@ status_of() { # STEP [ENV]: its status in the state file
 # ---- plan: says what apply would do, changes nothing, saves nothing ----
 : > "$SIM_LOG"
 mt plan --answers "$answers"
-is "$rc" 0 "plan: exit status 0"
+is "$rc" 8 "plan: exit status 8, as apply will leave what needs subscription_id"
 contains "$(cat "$out")" "[+] Create the mlops-v2 project: there is no project 'mlops-v2'" "plan: the project is to be created"
 contains "$(cat "$out")" "[+] Import the mlops-project-template repository: create the repository mlops-project-template and import github.com/Azure/mlops-project-template into it" "plan: each import says what it would do"
 contains "$(cat "$out")" "[x] Check the sign-in to the organization: signed in to sandbox as Sandbox Operator" "plan: the sign-in is checked for real"
@@ -281,8 +281,8 @@ contains "$(cat "$out")" "[x] Create the Azure DevOps environment (prod)" "prod 
 contains "$(cat "$out")" "[?] Provide a service principal for the environment (dev): give subscription_id for dev in the answers" "dev: its own principal, once it has a subscription"
 
 # ---- bad answers are refused before anything changes ------------------------
-bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE
-	printf 'organization: %s\nrepository: taxi-fare-regression\n%s\n' "$SIM_URL" "$2" > "$tap_tmp/bad.yml"
+bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE [ORGANIZATION]
+	printf 'organization: %s\nrepository: taxi-fare-regression\n%s\n' "${4:-$SIM_URL}" "$2" > "$tap_tmp/bad.yml"
 	: > "$SIM_LOG"
 	mt apply --answers "$tap_tmp/bad.yml"
 	is "$rc" 2 "bad answers ($1): exit status 2"
@@ -297,7 +297,8 @@ bad "unknown key" 'colour: blue' "colour: not an answer mlops-tui knows"
 bad "secret" 'client_secret: hunter2' "secrets never go in answers"
 bad "environment" 'environments: {staging: {}}' "'staging' is not allowed; use prod or dev"
 bad "names too long" 'environments: {prod: {namespace: averyveryverylongnamespace, postfix: "4711"}}' "environments.prod:"
-bad "plain http" 'organization: http://dev.azure.com/contoso' "plain http is only for this machine"
+bad "plain http" '' "plain http is only for this machine" http://dev.azure.com/contoso
+bad "given twice" 'organization: http://dev.azure.com/contoso' "organization: given twice (first on line 1)"
 printf 'organization: %s\nrepository: other\n' "$SIM_URL" > "$tap_tmp/other.yml"
 mt apply --answers "$tap_tmp/other.yml" --state "$(state_file)"
 is "$rc" 2 "answers for another setup with this state file: refused"
