@@ -1,0 +1,169 @@
+# The sandbox as a server under hostile or careless clients (issue 17,
+# items 19-20): connections held half-sent, requests whose length is in
+# doubt, a PAT with something behind a NUL. Raw requests are written with
+# perl's sockets (perl-base, on every Debian), from loopback addresses.
+. "$top_srcdir/tests/lib.sh"
+
+# The sandbox gets 256 file descriptors, so that a few hundred held
+# connections do to it what a thousand do at the usual limit of 1024.
+real_mlops_tui=$MLOPS_TUI
+MLOPS_TUI="$tap_tmp/limited"
+printf '#!/bin/sh\nulimit -n 256\nexec "%s" "$@"\n' "$real_mlops_tui" \
+    > "$MLOPS_TUI"
+chmod +x "$MLOPS_TUI"
+sim_start
+MLOPS_TUI=$real_mlops_tui
+port=${SIM_URL#http://127.0.0.1:}
+port=${port%%/*}
+basic=$(printf ':%s' "$SIM_PAT" | base64 -w0)
+
+# raw [SECONDS]: send standard input on a new connection; print what came
+# back and, last, "<closed>" or "<open>" after SECONDS (default 3).
+raw() {
+	perl -MIO::Socket::INET -MIO::Select -e '
+	my ($port, $wait) = @ARGV; local $/; my $req = <STDIN>;
+	my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+	    PeerPort => $port) or die "connect: $!";
+	syswrite($s, $req); my $sel = IO::Select->new($s); my $end = time + $wait;
+	while (time < $end) {
+		$sel->can_read($end - time) or next;
+		my $n = sysread($s, my $b, 65536);
+		if (!$n) { print "<closed>\n"; exit }
+		print $b;
+	}
+	print "<open>\n";' "$port" "${1:-3}"
+}
+
+# hold FROM COUNT SECONDS KIND: COUNT connections from address FROM, each
+# sending the start of a request (KIND half: a request line and a header;
+# trickle: a header byte a second; garbage: bytes that are no request),
+# watched for SECONDS. Prints "opened N", then "refused N" (closed within
+# a second), then per connection closed later "closed AFTER_S FIRST_LINE".
+hold() {
+	perl -MIO::Socket::INET -MIO::Select -e '
+	my ($port, $from, $n, $secs, $kind) = @ARGV; my (@s, %open); $| = 1;
+	$SIG{PIPE} = "IGNORE";
+	my %start = (half => "GET /x HTTP/1.1\r\nHost: x\r\n",
+	    trickle => "GET /x HTTP/1.1\r\n", garbage => "\0\1\2garbage\r\n");
+	for (1 .. $n) {
+		my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+		    PeerPort => $port, LocalAddr => $from, Timeout => 2) or last;
+		syswrite($c, $start{$kind}); push @s, $c; $open{$c} = $c;
+	}
+	print "opened ", scalar @s, "\n";
+	my $t0 = time; my $refused = 0; my $said = 0;
+	while (%open && time < $t0 + $secs) {
+		my @ready = IO::Select->new(values %open)->can_read(1);
+		for my $c (@ready) {
+			my $got = ""; sysread($c, $got, 4096);
+			if (time - $t0 <= 1) { $refused++ }
+			else { my ($l) = split /\r\n/, $got; $l //= "(nothing)";
+			    print "closed ", time - $t0, " $l\n" }
+			delete $open{$c};
+		}
+		if (!$said && time - $t0 > 1) { print "refused $refused\n"; $said = 1 }
+		if ($kind eq "trickle") { syswrite($_, "X") for values %open }
+	}
+	print "refused $refused\n" unless $said;
+	print "still open ", scalar keys %open, "\n";
+	' "$port" "$@"
+}
+
+# codes N: N requests at once from 127.0.0.1, as apply keeps many in
+# flight; prints their statuses, sorted and counted.
+codes() {
+	for i in $(seq 1 "$1"); do
+		curl -s -K "$SIM_CURL" -o /dev/null -w '%{http_code}\n' \
+		    --max-time 10 "$SIM_URL/_apis/projects" > "$tap_tmp/code.$i" &
+	done
+	wait
+	cat "$tap_tmp"/code.* | sort | uniq -c | sed 's/^ *//'
+	rm -f "$tap_tmp"/code.*
+}
+
+# --- 19. idle half-sent requests ---------------------------------------------
+# From the client's own address: they end at the request deadline (10 s).
+hold 127.0.0.1 12 16 half > "$tap_tmp/same.out" &
+hold_same=$!
+hold 127.0.0.1 1 16 trickle > "$tap_tmp/trickle.out" &
+hold_trickle=$!
+hold 127.0.0.1 1 16 garbage > "$tap_tmp/garbage.out" &
+hold_garbage=$!
+# From another address, more than the sandbox has descriptors for.
+hold 127.0.0.2 300 16 half > "$tap_tmp/other.out" &
+hold_other=$!
+wait_for 10 grep -q '^refused' "$tap_tmp/other.out"
+refused=$(sed -n 's/^refused //p' "$tap_tmp/other.out")
+held=$(( $(sed -n 's/^opened //p' "$tap_tmp/other.out") - ${refused:-0} ))
+[ "$held" -le 128 ]
+tap_result $? "one address holds at most its share of the connections ($held held of 300)"
+is "$(codes 60)" "60 200" "meanwhile 60 requests at once from another client are all answered"
+wait "$hold_same" "$hold_trickle" "$hold_garbage" "$hold_other"
+for f in same trickle garbage; do
+	diag "$f:" "$(cat "$tap_tmp/$f.out")"
+	is "$(sed -n 's/^still open //p' "$tap_tmp/$f.out")" 0 \
+	    "$f: every request that does not arrive whole is ended"
+	lacks "$(grep '^closed' "$tap_tmp/$f.out" | grep -Ev \
+	    '^closed (9|1[0-3]) HTTP/1.1 408 Request Timeout$')" closed \
+	    "$f: each after about 10 s, answered 408"
+done
+is "$(sed -n 's/^still open //p' "$tap_tmp/other.out")" 0 \
+    "the other address's held connections are ended too"
+api GET _apis/projects
+is "$status" 200 "the sandbox answers after all that"
+
+# --- 20. requests whose length is in doubt; the PAT compared whole -----------
+settings_patch() {
+	printf 'PATCH /sandbox/_sandbox/settings HTTP/1.1\r\nHost: x\r\n'
+	printf 'Authorization: Basic %s\r\nContent-Type: application/json\r\n' \
+	    "$basic"
+	printf '%s\r\n' "$@"
+	printf '\r\n'
+}
+smuggled='GET /sandbox/_apis/projects HTTP/1.1\r\nHost: x\r\n\r\n'
+out=$( { settings_patch 'Content-Length: 2' 'Content-Length: 51'
+    printf "{}$smuggled"; } | raw)
+contains "$out" "HTTP/1.1 400 " "two different Content-Lengths: 400"
+# An answer's body ends without a newline: count status lines anywhere.
+is "$(printf '%s\n' "$out" | grep -o 'HTTP/1\.1 [0-9]' | wc -l)" 1 \
+    "and what followed the shorter length was not answered as a request"
+is "$(printf '%s\n' "$out" | tail -n 1)" "<closed>" "and the connection closed"
+out=$( { settings_patch 'Content-Length: 2' 'Transfer-Encoding: chunked'
+    printf "2\r\n{}\r\n0\r\n\r\n"; } | raw)
+contains "$out" "HTTP/1.1 400 " "chunked with a Content-Length: 400"
+is "$(printf '%s\n' "$out" | tail -n 1)" "<closed>" "and the connection closed"
+out=$( { settings_patch 'Transfer-Encoding: gzip'; printf '{}'; } | raw)
+contains "$out" "HTTP/1.1 501 " "a transfer coding other than chunked: 501"
+is "$(printf '%s\n' "$out" | tail -n 1)" "<closed>" "and the connection closed"
+out=$( { settings_patch 'Content-Length: 2' 'Content-Length: 2'
+    printf '{}'; } | raw)
+contains "$out" "HTTP/1.1 200 " "the same Content-Length twice is one length: 200"
+out=$( { settings_patch 'Transfer-Encoding: chunked'
+    printf "2\r\n{}\r\n0\r\n\r\n"; } | raw)
+contains "$out" "HTTP/1.1 200 " "chunked alone: 200"
+
+signed_in() {
+	printf 'GET /sandbox/_apis/projects HTTP/1.1\r\nHost: x\r\n'
+	printf 'X-TFS-FedAuthRedirect: Suppress\r\nAuthorization: Basic %s\r\n\r\n' \
+	    "$1"
+}
+out=$(signed_in "$basic" | raw 1)
+contains "$out" "HTTP/1.1 200 " "the PAT as Basic credentials: 200"
+out=$(signed_in "$(printf ':%s\0junk' "$SIM_PAT" | base64 -w0)" | raw 1)
+contains "$out" "HTTP/1.1 401 " "the PAT, a NUL and more: 401"
+out=$(signed_in "$(printf ':%s\0' "$SIM_PAT" | base64 -w0)" | raw 1)
+contains "$out" "HTTP/1.1 401 " "the PAT and a NUL: 401"
+out=$(signed_in "$(printf ':%s' "${SIM_PAT%?}" | base64 -w0)" | raw 1)
+contains "$out" "HTTP/1.1 401 " "the PAT but its last character: 401"
+out=$(signed_in "${basic}=Zm9v" | raw 1)
+contains "$out" "HTTP/1.1 401 " "the PAT with more after the padding: 401"
+for garbage in 'hello there\r\n\r\n' 'garbage\r\n' '\26\3\1\0\5\1\0\0\1\0\r\n'; do
+	out=$(printf "$garbage" | raw 2)
+	case $out in
+	*"<closed>") tap_result 0 "no request, the connection closed at once: $garbage" ;;
+	*) tap_result 1 "no request, the connection closed at once: $garbage"
+	   diag "got: $out" ;;
+	esac
+done
+
+done_testing
