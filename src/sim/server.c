@@ -29,6 +29,7 @@
 #include "sim/guard.h"
 #include "sim/handlers.h"
 #include "sim/locations.h"
+#include "sim/settings.h"
 #include "sim/sim.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -423,31 +424,30 @@ not_found(struct exchange *x, const char *url)
 static void
 sandbox_settings(struct exchange *x)
 {
-	json_t *root, *settings, *value;
-	const char *key;
-	bool changed = false;
+	bool patch = strcmp(x->method, "PATCH") == 0, changed = false;
+	json_t *root, *settings;
+	char *why = NULL;
 
-	if (strcmp(x->method, "PATCH") == 0 && read_body(x) == -1)
+	if (!patch && strcmp(x->method, "GET") != 0) {
+		exchange_cloud_error(x, 405, "MethodNotAllowed", "GET or PATCH "
+		    "a JSON object of settings.");
+		return;
+	}
+	if (patch && read_body(x) == -1)
 		return;
 	root = world_lock(x->world);
 	settings = json_object_get(root, "settings");
-	if (strcmp(x->method, "PATCH") == 0 && json_is_object(x->body)) {
-		json_object_foreach(x->body, key, value) {
-			if (json_object_get(settings, key) == NULL) {
-				exchange_cloud_error(x, 400, "UnknownSetting",
-				    "'%s' is not a sandbox setting.", key);
-				world_unlock(x->world, false);
-				return;
-			}
-		}
-		json_object_update(settings, x->body);
-		changed = true;
-	}
-	if (strcmp(x->method, "GET") == 0 || changed)
+	/* All or nothing: one refused value leaves every setting as it was. */
+	if (patch && settings_check(settings, x->body, &why) == -1) {
+		exchange_cloud_error(x, 400, strstr(why, "is not a sandbox") ?
+		    "UnknownSetting" : "InvalidSetting", "%s", why);
+		free(why);
+	} else {
+		if (patch)
+			json_object_update(settings, x->body);
+		changed = patch;
 		exchange_json(x, 200, json_deep_copy(settings));
-	else
-		exchange_cloud_error(x, 405, "MethodNotAllowed", "GET or PATCH "
-		    "a JSON object of settings.");
+	}
 	world_unlock(x->world, changed);
 }
 
@@ -1094,22 +1094,11 @@ int
 sim_configure(struct sim *sim, const char *settings, char **cause)
 {
 	json_t *root, *patch = json_loads(settings, 0, NULL), *current;
-	const char *key;
-	json_t *value;
-	int rc = 0;
+	int rc;
 
-	if (!json_is_object(patch)) {
-		json_decref(patch);
-		*cause = xstrdup("the settings are not a JSON object");
-		return -1;
-	}
 	root = world_lock(sim->world);
 	current = json_object_get(root, "settings");
-	json_object_foreach(patch, key, value)
-		if (json_object_get(current, key) == NULL) {
-			*cause = xasprintf("'%s' is not a sandbox setting", key);
-			rc = -1;
-		}
+	rc = settings_check(current, patch, cause);
 	if (rc == 0)
 		json_object_update(current, patch);
 	world_unlock(sim->world, rc == 0);

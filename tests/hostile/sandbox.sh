@@ -1,6 +1,6 @@
 # The sandbox as a server under hostile or careless clients (issue 17,
-# items 19-20): connections held half-sent, requests whose length is in
-# doubt, a PAT with something behind a NUL. Raw requests are written with
+# items 19-21): connections held half-sent, requests whose length is in
+# doubt, a PAT with something behind a NUL, settings out of range. Raw requests are written with
 # perl's sockets (perl-base, on every Debian), from loopback addresses.
 . "$top_srcdir/tests/lib.sh"
 
@@ -165,5 +165,30 @@ for garbage in 'hello there\r\n\r\n' 'garbage\r\n' '\26\3\1\0\5\1\0\0\1\0\r\n'; 
 	   diag "got: $out" ;;
 	esac
 done
+
+# --- 21. settings out of range ------------------------------------------------
+before=$(curl -s -K "$SIM_CURL" "$SIM_URL/_sandbox/settings")
+refuse_setting() {
+	api PATCH _sandbox/settings "$1"
+	is "$status" 400 "refused: $1"
+	contains "$body" "$2" "saying: $2"
+}
+refuse_setting '{"time_scale":1e308}' "'time_scale' must be a number from 0 to 100."
+refuse_setting '{"time_scale":-1}' "'time_scale' must be a number from 0 to 100."
+refuse_setting '{"device_interval_s":-5}' "'device_interval_s' must be a whole number from 0 to 3600."
+refuse_setting '{"device_interval_s":2.5}' "'device_interval_s' must be a whole number from 0 to 3600."
+refuse_setting '{"replication_delay_ms":"3000"}' "'replication_delay_ms' must be a whole number from 0 to 600000."
+refuse_setting '{"token_lifetime_s":1e12}' "'token_lifetime_s' must be a whole number from 0 to 86400."
+refuse_setting '{"device_auto_approve_polls":null}' "'device_auto_approve_polls' must be a whole number from 0 to 1000000."
+refuse_setting '{"hosted_parallelism":"yes"}' "'hosted_parallelism' must be true or false."
+refuse_setting '{"import_default_branch":7}' "'import_default_branch' must be a string."
+refuse_setting '{"taken_names":"kv-x"}' "'taken_names' must be a list of strings."
+refuse_setting '{"pat_scopes":[1]}' "'pat_scopes' must be null or a list of strings."
+refuse_setting '{"quota_exhausted":true,"time_scale":1e308}' "'time_scale'"
+refuse_setting '[1]' "must be a JSON object"
+is "$(curl -s -K "$SIM_CURL" "$SIM_URL/_sandbox/settings")" "$before" \
+    "a refused change changes nothing, not even its valid part"
+api PATCH _sandbox/settings '{"time_scale":0.05,"device_interval_s":0,"pat_scopes":null}'
+is "$status" 200 "values in range are taken"
 
 done_testing
