@@ -1,6 +1,7 @@
 # The sandbox as a server under hostile or careless clients (issue 17,
-# items 19-21): connections held half-sent, requests whose length is in
-# doubt, a PAT with something behind a NUL, settings out of range. Raw requests are written with
+# items 19-22): connections held half-sent, requests whose length is in
+# doubt, a PAT with something behind a NUL, settings out of range, and
+# what a SIGKILL leaves beside the world. Raw requests are written with
 # perl's sockets (perl-base, on every Debian), from loopback addresses.
 . "$top_srcdir/tests/lib.sh"
 
@@ -190,5 +191,47 @@ is "$(curl -s -K "$SIM_CURL" "$SIM_URL/_sandbox/settings")" "$before" \
     "a refused change changes nothing, not even its valid part"
 api PATCH _sandbox/settings '{"time_scale":0.05,"device_interval_s":0,"pat_scopes":null}'
 is "$status" 200 "values in range are taken"
+
+# --- 22. what a SIGKILL during world writes leaves ----------------------------
+world="$tap_tmp/w2/world.json"
+mkdir -p "$tap_tmp/w2"
+start_w2() {
+	"$MLOPS_TUI" sim --world "$world" >"$tap_tmp/w2.out" 2>"$tap_tmp/w2.err" &
+	w2_pid=$!
+	sandbox_wait "$tap_tmp/w2.out" "$w2_pid"
+}
+start_w2
+kill -KILL "$w2_pid"
+wait "$w2_pid" 2>/dev/null
+# A repository the world lists (as after a save), and what a kill leaves.
+kept=$(cat /proc/sys/kernel/random/uuid)
+orphan=$(cat /proc/sys/kernel/random/uuid)
+jq --arg id "$kept" '.repositories += [{id: $id, name: "kept", project_id: "p"}]' \
+    "$world" > "$world.edit" && mv "$world.edit" "$world"
+for id in "$kept" "$orphan"; do
+	git init -q --bare "$world.repos/$id.git"
+done
+leftovers="$(mktemp "$world.tmp.XXXXXX") $(mktemp "$world.tmp.XXXXXX") \
+$world.bak.tmp $(mktemp "$world.repos/.body.XXXXXX") $world.repos/$orphan.git"
+touch "$world.bak.tmp"
+decoys="$world.tmp.notes.txt $tap_tmp/w2/other.json.tmp.ABCDEF \
+$world.repos/notes.git"
+for d in $decoys; do echo keep > "$d"; done
+ln -s "$tap_tmp/w2/target" "$world.tmp.LINK01"
+start_w2
+contains "$(cat "$tap_tmp/w2.err")" "removed 5 leftovers of an interrupted run" \
+    "the restarted sandbox says what it removed"
+for f in $leftovers; do
+	[ ! -e "$f" ]
+	tap_result $? "removed: ${f#"$tap_tmp/"}"
+done
+for f in $decoys "$world.repos/$kept.git/HEAD"; do
+	[ -e "$f" ]
+	tap_result $? "kept: ${f#"$tap_tmp/"}"
+done
+[ -L "$world.tmp.LINK01" ]
+tap_result $? "a link named like a temporary is not followed nor removed"
+kill "$w2_pid"
+wait "$w2_pid" 2>/dev/null
 
 done_testing
