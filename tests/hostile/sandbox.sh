@@ -191,6 +191,12 @@ is "$(curl -s -K "$SIM_CURL" "$SIM_URL/_sandbox/settings")" "$before" \
     "a refused change changes nothing, not even its valid part"
 api PATCH _sandbox/settings '{"time_scale":0.05,"device_interval_s":0,"pat_scopes":null}'
 is "$status" 200 "values in range are taken"
+for scale in nan -nan inf 1e308; do
+	# At most 5 s: one taken would serve until killed.
+	timeout 5 "$MLOPS_TUI" sim --time-scale "$scale" \
+	    --world "$tap_tmp/never.json" >/dev/null 2>&1 && rc=0 || rc=$?
+	is "$rc" 2 "--time-scale $scale is refused as the setting is (2)"
+done
 
 # --- 22. what a SIGKILL during world writes leaves ----------------------------
 world="$tap_tmp/w2/world.json"
