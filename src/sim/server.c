@@ -427,6 +427,7 @@ sandbox_settings(struct exchange *x)
 	bool patch = strcmp(x->method, "PATCH") == 0, changed = false;
 	json_t *root, *settings;
 	char *why = NULL;
+	int rc = 0;
 
 	if (!patch && strcmp(x->method, "GET") != 0) {
 		exchange_cloud_error(x, 405, "MethodNotAllowed", "GET or PATCH "
@@ -438,8 +439,8 @@ sandbox_settings(struct exchange *x)
 	root = world_lock(x->world);
 	settings = json_object_get(root, "settings");
 	/* All or nothing: one refused value leaves every setting as it was. */
-	if (patch && settings_check(settings, x->body, &why) == -1) {
-		exchange_cloud_error(x, 400, strstr(why, "is not a sandbox") ?
+	if (patch && (rc = settings_check(settings, x->body, &why)) != 0) {
+		exchange_cloud_error(x, 400, rc == SETTINGS_UNKNOWN ?
 		    "UnknownSetting" : "InvalidSetting", "%s", why);
 		free(why);
 	} else {
@@ -1098,7 +1099,7 @@ sim_configure(struct sim *sim, const char *settings, char **cause)
 
 	root = world_lock(sim->world);
 	current = json_object_get(root, "settings");
-	rc = settings_check(current, patch, cause);
+	rc = settings_check(current, patch, cause) == 0 ? 0 : -1;
 	if (rc == 0)
 		json_object_update(current, patch);
 	world_unlock(sim->world, rc == 0);

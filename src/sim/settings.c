@@ -122,17 +122,17 @@ settings_check(json_t *settings, json_t *patch, char **why)
 
 	if (!json_is_object(patch)) {
 		*why = xstrdup("The settings must be a JSON object.");
-		return -1;
+		return SETTINGS_INVALID;
 	}
 	json_object_foreach(patch, key, value) {
 		current = json_object_get(settings, key);
 		if (current == NULL) {
 			*why = xasprintf("'%s' is not a sandbox setting.", key);
-			return -1;
+			return SETTINGS_UNKNOWN;
 		}
 		r = rule_for(key, current);
 		if ((*why = refusal(&r, value)) != NULL)
-			return -1;
+			return SETTINGS_INVALID;
 	}
 	return 0;
 }

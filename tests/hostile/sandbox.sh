@@ -175,6 +175,7 @@ refuse_setting() {
 	contains "$body" "$2" "saying: $2"
 }
 refuse_setting '{"time_scale":1e308}' "'time_scale' must be a number from 0 to 100."
+contains "$body" '"code":"InvalidSetting"' "as an InvalidSetting"
 refuse_setting '{"time_scale":-1}' "'time_scale' must be a number from 0 to 100."
 refuse_setting '{"device_interval_s":-5}' "'device_interval_s' must be a whole number from 0 to 3600."
 refuse_setting '{"device_interval_s":2.5}' "'device_interval_s' must be a whole number from 0 to 3600."
@@ -187,6 +188,7 @@ refuse_setting '{"taken_names":"kv-x"}' "'taken_names' must be a list of strings
 refuse_setting '{"pat_scopes":[1]}' "'pat_scopes' must be null or a list of strings."
 refuse_setting '{"quota_exhausted":true,"time_scale":1e308}' "'time_scale'"
 refuse_setting '[1]' "must be a JSON object"
+refuse_setting '{"no_such_thing":1,"time_scale":1}' "'no_such_thing' is not a sandbox setting."
 is "$(curl -s -K "$SIM_CURL" "$SIM_URL/_sandbox/settings")" "$before" \
     "a refused change changes nothing, not even its valid part"
 api PATCH _sandbox/settings '{"time_scale":0.05,"device_interval_s":0,"pat_scopes":null}'
