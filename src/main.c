@@ -277,8 +277,10 @@ parse_sim_option(int c, const char *arg, struct sim_options *sim)
 		break;
 	case 'T':
 		sim->time_scale = strtod(arg, &end);
-		if (*end != '\0' || arg[0] == '\0' || sim->time_scale < 0 ||
-		    sim->time_scale > 100) {
+		/* Written as a range that holds, so that "nan", for which
+		 * every comparison is false, falls outside it. */
+		if (*end != '\0' || arg[0] == '\0' || !(sim->time_scale >= 0 &&
+		    sim->time_scale <= 100)) {
 			usage_error("--time-scale %s: expected a number from "
 			    "0 to 100", arg);
 			return -1;

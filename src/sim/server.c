@@ -27,8 +27,10 @@
 #include "sim/cloud.h"
 #include "sim/exchange.h"
 #include "sim/faults.h"
+#include "sim/guard.h"
 #include "sim/handlers.h"
 #include "sim/locations.h"
+#include "sim/settings.h"
 #include "sim/sim.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -38,6 +40,7 @@
 struct sim {
 	struct MHD_Daemon *daemon;
 	struct faults *faults;
+	struct guard *guard;
 	volatile bool stopping; /* ends stalls early when the server stops */
 	struct world *world;
 	char *url;           /* http://host:port/org */
@@ -283,7 +286,10 @@ exchange_base64_decode(const char *text, size_t *len_out)
 	unsigned bits = 0;
 	int nbits = 0, v;
 
-	for (const char *p = text; *p != '\0' && *p != '='; p++) {
+	for (const char *p = text; *p != '\0'; p++) {
+		/* Padding ends the text: nothing may be hidden behind it. */
+		if (*p == '=' && p[strspn(p, "=")] == '\0')
+			break;
 		if ((v = base64_value(*p)) < 0) {
 			free(out);
 			return NULL;
@@ -307,7 +313,9 @@ authorized(struct exchange *x)
 {
 	const char *auth = MHD_lookup_connection_value(x->connection,
 	    MHD_HEADER_KIND, "Authorization");
+	const char *pat = world_pat(x->world);
 	char *decoded, *colon;
+	size_t len;
 	bool ok;
 
 	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
@@ -319,11 +327,15 @@ authorized(struct exchange *x)
 	}
 	if (auth == NULL || strncasecmp(auth, "Basic ", 6) != 0)
 		return false;
-	decoded = exchange_base64_decode(auth + 6, NULL);
+	decoded = exchange_base64_decode(auth + 6, &len);
 	if (decoded == NULL)
 		return false;
-	colon = strchr(decoded, ':');  /* the user name is ignored */
-	ok = colon != NULL && strcmp(colon + 1, world_pat(x->world)) == 0;
+	/* The user name is ignored. The password is compared whole, by its
+	 * decoded length: a NUL in it would end a string comparison early,
+	 * letting ":PAT\0anything" in. */
+	colon = memchr(decoded, ':', len);
+	ok = colon != NULL && guard_same_secret(colon + 1,
+	    len - (size_t)(colon + 1 - decoded), pat, strlen(pat));
 	free(decoded);
 	return ok;
 }
@@ -413,31 +425,31 @@ not_found(struct exchange *x, const char *url)
 static void
 sandbox_settings(struct exchange *x)
 {
-	json_t *root, *settings, *value;
-	const char *key;
-	bool changed = false;
+	bool patch = strcmp(x->method, "PATCH") == 0, changed = false;
+	json_t *root, *settings;
+	char *why = NULL;
+	int rc = 0;
 
-	if (strcmp(x->method, "PATCH") == 0 && read_body(x) == -1)
+	if (!patch && strcmp(x->method, "GET") != 0) {
+		exchange_cloud_error(x, 405, "MethodNotAllowed", "GET or PATCH "
+		    "a JSON object of settings.");
+		return;
+	}
+	if (patch && read_body(x) == -1)
 		return;
 	root = world_lock(x->world);
 	settings = json_object_get(root, "settings");
-	if (strcmp(x->method, "PATCH") == 0 && json_is_object(x->body)) {
-		json_object_foreach(x->body, key, value) {
-			if (json_object_get(settings, key) == NULL) {
-				exchange_cloud_error(x, 400, "UnknownSetting",
-				    "'%s' is not a sandbox setting.", key);
-				world_unlock(x->world, false);
-				return;
-			}
-		}
-		json_object_update(settings, x->body);
-		changed = true;
-	}
-	if (strcmp(x->method, "GET") == 0 || changed)
+	/* All or nothing: one refused value leaves every setting as it was. */
+	if (patch && (rc = settings_check(settings, x->body, &why)) != 0) {
+		exchange_cloud_error(x, 400, rc == SETTINGS_UNKNOWN ?
+		    "UnknownSetting" : "InvalidSetting", "%s", why);
+		free(why);
+	} else {
+		if (patch)
+			json_object_update(settings, x->body);
+		changed = patch;
 		exchange_json(x, 200, json_deep_copy(settings));
-	else
-		exchange_cloud_error(x, 405, "MethodNotAllowed", "GET or PATCH "
-		    "a JSON object of settings.");
+	}
 	world_unlock(x->world, changed);
 }
 
@@ -753,6 +765,7 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 	enum fault fault = FAULT_NONE;
 	unsigned delay = 0;
 
+	guard_arrived(sim->guard, connection);
 	memset(&x, 0, sizeof x);
 	x.method = method;
 	x.base_url = sim->url;
@@ -789,6 +802,33 @@ answer(struct sim *sim, struct MHD_Connection *connection, const char *url,
 	return rc;
 }
 
+/*
+ * A request whose length is in doubt is answered before its body is read,
+ * and the connection closed: what follows on it cannot be told apart from
+ * a next request.
+ */
+static enum MHD_Result
+refuse_framing(struct sim *sim, struct MHD_Connection *connection,
+    const char *url, const char *method, const struct pending *p)
+{
+	struct exchange x;
+	enum MHD_Result rc;
+	int status;
+	const char *why = guard_framing_error(connection, &status);
+
+	if (why == NULL)
+		return MHD_YES;
+	memset(&x, 0, sizeof x);
+	x.method = method;
+	x.connection = connection;
+	reply(&x, status, "text/plain; charset=utf-8", xasprintf("%s\n", why));
+	exchange_add_header(&x, "Connection", "close");
+	log_exchange(sim, &x, url, p->started_ms, FAULT_NONE);
+	rc = send_reply(connection, &x);
+	exchange_clear(&x);
+	return rc;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *connection, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -801,7 +841,7 @@ on_request(void *cls, struct MHD_Connection *connection, const char *url,
 		p = xcalloc(1, sizeof *p);
 		p->started_ms = world_now_ms();
 		*con_cls = p;
-		return MHD_YES;
+		return refuse_framing(cls, connection, url, method, p);
 	}
 	if (*upload_data_size > 0) {
 		if (p->len + *upload_data_size > SIM_MAX_BODY)
@@ -823,11 +863,11 @@ static void
 on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct sim *sim = cls;
 	struct pending *p = *con_cls;
 
-	(void)cls;
-	(void)connection;
 	(void)toe;
+	guard_answered(sim->guard, connection);
 	if (p != NULL) {
 		free(p->body);
 		free(p);
@@ -876,14 +916,26 @@ bad:
 	return -1;
 }
 
+/* The con_cls it returns is the access handler's first: NULL. */
+static void *
+on_request_line(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+	struct sim *sim = cls;
+
+	(void)uri;
+	guard_started(sim->guard, connection);
+	return NULL;
+}
+
 static struct MHD_Daemon *
 start_daemon(struct sim *sim, const char *host, unsigned port)
 {
 	struct sockaddr_in in4;
 	struct sockaddr_in6 in6;
 	struct sockaddr *addr;
+	/* poll, not select: a descriptor past FD_SETSIZE is no limit. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION;
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
 
 	memset(&in4, 0, sizeof in4);
 	memset(&in6, 0, sizeof in6);
@@ -901,6 +953,10 @@ start_daemon(struct sim *sim, const char *host, unsigned port)
 	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request,
 	    sim, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, sim, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, sim->guard,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_request_line, sim,
+	    MHD_OPTION_CONNECTION_LIMIT, guard_connection_limit(),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, guard_client_limit(),
 	    MHD_OPTION_END);
 }
 
@@ -982,6 +1038,7 @@ sim_start(struct sim **out, const struct sim_options *opt, char **cause)
 		goto fail;
 	world_set_accelerator(sim->world, opt->accelerator);
 	apply_time_scale(sim, opt->time_scale);
+	sim->guard = guard_new();
 	sim->daemon = start_daemon(sim, host, port);
 	if (sim->daemon == NULL) {
 		set_cause(cause, "cannot listen on %s (in use?)", opt->listen);
@@ -1008,6 +1065,7 @@ sim_stop(struct sim *sim)
 	sim->stopping = true;
 	if (sim->daemon != NULL)
 		MHD_stop_daemon(sim->daemon);
+	guard_free(sim->guard);
 	faults_free(sim->faults);
 	world_close(sim->world);
 	if (sim->log != NULL)
@@ -1067,22 +1125,11 @@ int
 sim_configure(struct sim *sim, const char *settings, char **cause)
 {
 	json_t *root, *patch = json_loads(settings, 0, NULL), *current;
-	const char *key;
-	json_t *value;
-	int rc = 0;
+	int rc;
 
-	if (!json_is_object(patch)) {
-		json_decref(patch);
-		*cause = xstrdup("the settings are not a JSON object");
-		return -1;
-	}
 	root = world_lock(sim->world);
 	current = json_object_get(root, "settings");
-	json_object_foreach(patch, key, value)
-		if (json_object_get(current, key) == NULL) {
-			*cause = xasprintf("'%s' is not a sandbox setting", key);
-			rc = -1;
-		}
+	rc = settings_check(current, patch, cause) == 0 ? 0 : -1;
 	if (rc == 0)
 		json_object_update(current, patch);
 	world_unlock(sim->world, rc == 0);
