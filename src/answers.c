@@ -372,6 +372,65 @@ answers_problem(const char *key, const char *value)
 	return xasprintf("%s: not an answer mlops-tui knows", key);
 }
 
+/* ---- answers read back from a state file -------------------------------- */
+
+/* Append "where" + the problem of key=value to *all, one a line. */
+static void
+add_problem(char **all, const char *where, char *msg)
+{
+	char *more;
+
+	if (msg == NULL)
+		return;
+	more = xasprintf("%s%s  %s%s", *all ? *all : "", *all ? "\n" : "",
+	    where, msg);
+	free(*all);
+	free(msg);
+	*all = more;
+}
+
+static void
+map_problems(char **all, const char *where, const struct state_map *map,
+    bool per_env)
+{
+	for (size_t i = 0; i < map->count; i++) {
+		const char *key = map->keys[i];
+
+		if (per_env && !listed(per_environment, key))
+			add_problem(all, where, xasprintf("%s: not an answer "
+			    "per environment", key));
+		else
+			add_problem(all, where, answers_problem(key,
+			    map->values[i]));
+	}
+}
+
+char *
+answers_state_problems(const struct state *st)
+{
+	char *all = NULL;
+
+	map_problems(&all, "answers.", &st->answers, false);
+	for (size_t i = 0; i < st->nenvironments; i++) {
+		const struct state_environment *env = &st->environments[i];
+		char *where = xasprintf("environments.%s.", env->name);
+
+		if (!listed(environment_names, env->name))
+			add_problem(&all, "", one_of("environments", env->name,
+			    environment_names));
+		map_problems(&all, where, &env->answers, true);
+		free(where);
+	}
+	/* A step's environment is a name the engine builds paths from. */
+	for (size_t i = 0; i < st->nsteps; i++)
+		if (st->steps[i].environment != NULL &&
+		    !listed(environment_names, st->steps[i].environment))
+			add_problem(&all, "", xasprintf("steps: %s: '%s' is "
+			    "not an environment; use prod or dev",
+			    st->steps[i].id, st->steps[i].environment));
+	return all;
+}
+
 /* ---- the answers file -------------------------------------------------- */
 
 /* The edit distance of a and b, for "did you mean" (short names only). */

@@ -171,7 +171,12 @@ settle(struct engine_job *j, enum job_outcome o, struct step_run *r)
 	free(j->progress);
 	j->progress = NULL;
 	free(j->detail);
-	j->detail = r->detail ? xstrdup(r->detail) : NULL;
+	/* A record found gone is told with what the step did. */
+	if (r->forgotten != NULL && o != JOB_RUNNING)
+		j->detail = xasprintf("%s (%s)", r->detail ? r->detail : "",
+		    r->forgotten);
+	else
+		j->detail = r->detail ? xstrdup(r->detail) : NULL;
 	free(j->error);
 	j->error = r->error ? xstrdup(r->error) : NULL;
 	j->error_id = r->error_id;
@@ -358,7 +363,9 @@ job_main(void *arg)
 		.created = &job_record(j)->created, .save = job_save,
 		.save_ctx = j, .note = job_note,
 		.progress = e->show_progress ? job_progress : NULL,
-		.cancelled = &e->stopped };
+		.cancelled = &e->stopped,
+		.recorded_since = job_record(j)->started,
+		.recorded_seen = job_record(j)->status == STEP_DONE };
 
 	set_target(j, &r);
 	r.probe = probe_new(r.api, &r.target);
@@ -372,6 +379,7 @@ job_main(void *arg)
 	} else
 		run_job(j, ops, &r);
 	probe_free(r.probe);
+	free(r.forgotten);
 	free(r.detail);
 	free(r.error);
 }

@@ -17,7 +17,8 @@
 	    "check fails already)")                                       \
 	X(MT_EXIT_USAGE, 2, "the command line or the answers are wrong")  \
 	X(MT_EXIT_STATE, 3, "the state file is missing, unreadable, "     \
-	    "corrupt, from a newer mlops-tui, or locked by another one")  \
+	    "corrupt, holds answers the rules refuse, from a newer "      \
+	    "mlops-tui, or locked by another one")                        \
 	X(MT_EXIT_DATA, 4, "mlops-tui's own data files are missing or "   \
 	    "invalid")                                                    \
 	X(MT_EXIT_UNAVAILABLE, 5, "the command is not available in this " \

@@ -357,6 +357,14 @@ pipeline_run(struct step_run *r, const char *project, long pipeline,
 	char *text;
 	long run;
 
+	/* A run gone (deleted, or its organization reset) is forgotten with
+	 * the newest id seen before it, which belonged to that history. */
+	if (recorded != NULL && run_recorded(r, "run_over") == NULL &&
+	    run_recorded_gone(r, "run", ado_get_build(r->api, project,
+	    strtol(recorded, NULL, 10)), "the pipeline run")) {
+		state_map_remove(r->created, "run_asked");
+		recorded = NULL;
+	}
 	/* A run this setup started before a stop is followed, not started
 	 * again: a second initialise run fails, and runs cost. */
 	if (recorded != NULL && run_recorded(r, "run_over") == NULL) {

@@ -18,6 +18,7 @@
 #define MT_STEP_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "api.h"
 #include "catalog.h"
@@ -49,6 +50,12 @@ struct step_run {
 	 * not logged. NULL: not shown anywhere. */
 	void (*progress)(void *ctx, const char *text);
 	bool *cancelled;               /* set when the operator stops */
+	/* When the attempt before this one started (0: none): what it
+	 * recorded has had since then to replicate. */
+	time_t recorded_since;
+	bool recorded_seen;            /* that attempt ended done: what it
+				        * made was seen (verified) */
+	char *forgotten;               /* records found gone; NULL: none */
 	char *detail;                  /* what was found, or done */
 	char *error;                   /* why it failed; NULL: it did not */
 	const char *error_id;          /* its entry in errors.yml */
@@ -92,6 +99,19 @@ void run_progress(struct step_run *r, const char *text);
  * after cannot make it again (kept in the state file; never a secret). */
 void run_record(struct step_run *r, const char *key, const char *value);
 const char *run_recorded(struct step_run *r, const char *key);
+/*
+ * Whether what the state recorded under key is gone: call (taken, freed)
+ * reads it back, and a 404 means it was deleted (by hand, or with the
+ * whole organization, a sandbox reset): the record is forgotten, and said
+ * so (a note, and the step's detail), so that the step does its work again
+ * rather than wait for or follow what no longer exists. False on any other
+ * answer, which the step's own reading then meets.
+ */
+bool run_recorded_gone(struct step_run *r, const char *key,
+    struct api_call *call, const char *what);
+/* Whether ms have passed since the attempt that recorded what the step
+ * finds (a new object shows late: replication). */
+bool run_recorded_before(struct step_run *r, long ms);
 /*
  * Wait for call. On failure set the run's error ("what: why") and
  * return false; the call is freed either way when it failed.
