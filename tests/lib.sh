@@ -51,8 +51,10 @@ lacks() {
 	esac
 }
 
+# done_testing: the plan, then the summary line every test ends with.
 done_testing() {
 	echo "1..$tap_count"
+	echo "# $((tap_count - tap_failures)) passed, $tap_failures failed"
 	rm -rf "$tap_tmp"
 	[ "$tap_failures" -eq 0 ]
 }

@@ -174,5 +174,4 @@ is "$(arm "$ws/onlineEndpoints/nlp-online-contoso4711prod?api-version=2024-04-01
 is "$(arm "$ws/models/pubmed-summarization?api-version=2024-04-01")" 200 \
     "and the model pubmed-summarization its deployment file names"
 
-echo "# $((tap_count - tap_failures)) passed, $tap_failures failed"
 done_testing

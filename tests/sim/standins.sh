@@ -181,8 +181,4 @@ done
 tap_result $? "the stand-ins were measured: $measured have a real file of the same path"
 
 cd "$top_builddir" || exit 1
-total=$tap_count failed=$tap_failures
-status=0
-done_testing || status=$?
-echo "# $((total - failed)) passed, $failed failed"
-exit $status
+done_testing
