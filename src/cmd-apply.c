@@ -189,7 +189,8 @@ run(struct applier *a, bool planning)
 {
 	struct engine_config cfg = { a->setup.cat, a->setup.session,
 		&a->setup.conn, a->setup.principal_secret, planning ?
-		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true };
+		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true,
+		a->setup.github_token };
 	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
 	char *cause = NULL;
 

@@ -293,9 +293,9 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 			run_fail(r, r->error_id, "%s", r->detail);
 		settle(j, JOB_UNKNOWN, r);
 	} else if (!apply)
-		settle(j, ops->apply || j->step->kind == CATALOG_CHECK ?
-		    JOB_TODO : JOB_BY_HAND, r);
-	else if (ops->apply == NULL)
+		settle(j, (ops->apply || j->step->kind == CATALOG_CHECK) &&
+		    !r->by_hand ? JOB_TODO : JOB_BY_HAND, r);
+	else if (ops->apply == NULL || r->by_hand)
 		settle(j, cannot_apply(j, r), r);
 	else
 		apply_job(j, ops, r);
@@ -333,6 +333,7 @@ job_main(void *arg)
 		.conn = e->cfg.conn, .api = &e->cfg.conn->api,
 		.answer = job_answer, .answer_ctx = j,
 		.secret = e->cfg.principal_secret,
+		.github_token = e->cfg.github_token,
 		.created = &job_record(j)->created, .save = job_save,
 		.save_ctx = j, .note = job_note,
 		.progress = e->show_progress ? job_progress : NULL,
