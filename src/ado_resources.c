@@ -68,6 +68,31 @@ ado_create_arm_endpoint(struct api *api, const struct ado_arm_connection *c)
 }
 
 struct api_call *
+ado_create_github_endpoint(struct api *api,
+    const struct ado_github_connection *c)
+{
+	char *p = api_escape(c->project_name), *n = api_escape(c->name);
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s}}, "
+	    "s:b, s:b, s:[{s:{s:s, s:s}, s:s}]}", "name", c->name, "type",
+	    "github", "url", "https://github.com", "owner", "library",
+	    "authorization", "scheme", "PersonalAccessToken", "parameters",
+	    "accessToken", c->token->secret, "isShared", 0, "isReady", 1,
+	    "serviceEndpointProjectReferences", "projectReference", "id",
+	    c->project_id, "name", c->project_name, "name", c->name);
+	/* The organization-level route, as for the ARM connection. */
+	struct api_call_spec spec = { .method = "POST", .creates = true,
+		.url = api_url(api, "7.1", "_apis/serviceendpoint/endpoints"),
+		.lookup_url = api_url(api, "7.1", "%s/_apis/serviceendpoint/"
+		    "endpoints?endpointNames=%s", p, n), .lookup_name = c->name,
+		.json = body };
+	struct api_call *call = api_call_start(api, &spec);
+
+	free(n);
+	free(p);
+	return call;
+}
+
+struct api_call *
 ado_test_endpoint(struct api *api, const char *project, const char *id,
     const struct ado_arm_connection *c)
 {

@@ -348,6 +348,7 @@ static const struct {
 	{ "environments", rule_environments },
 	{ "branch", rule_branch },
 	{ "service_connection", rule_text },
+	{ "github_connection", rule_text },
 	{ "subscription_id", rule_guid },
 	{ "tenant_id", rule_guid },
 	{ "client_id", rule_guid },
@@ -362,6 +363,10 @@ static const struct {
 char *
 answers_problem(const char *key, const char *value)
 {
+	if (secret_is_secret_name(key) && strstr(key, "github") != NULL)
+		return xasprintf("%s: secrets never go in answers; the GitHub "
+		    "token comes from MLOPS_TUI_GITHUB_TOKEN, "
+		    "--github-token-file or the wizard", key);
 	if (secret_is_secret_name(key))
 		return xasprintf("%s: secrets never go in answers; the PAT "
 		    "comes from AZURE_DEVOPS_EXT_PAT, --pat-file or a prompt",

@@ -258,7 +258,8 @@ run(struct applier *a, bool planning)
 {
 	struct engine_config cfg = { a->setup.cat, a->setup.session,
 		&a->setup.conn, a->setup.principal_secret, planning ?
-		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true };
+		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true,
+		a->setup.github_token };
 	struct sigaction old[NSTOP];
 	char *cause = NULL;
 

@@ -283,6 +283,8 @@ static enum job_outcome
 plan_outcome(struct engine_job *j, const struct step_ops *ops,
     struct step_run *r)
 {
+	if (r->by_hand)
+		return JOB_BY_HAND;     /* its probe knows apply cannot do it */
 	if (ops->apply != NULL)
 		return JOB_TODO;
 	if (j->step->kind != CATALOG_CHECK)
@@ -322,7 +324,7 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 		settle(j, JOB_UNKNOWN, r);
 	} else if (!apply)
 		settle(j, plan_outcome(j, ops, r), r);
-	else if (ops->apply == NULL)
+	else if (ops->apply == NULL || r->by_hand)
 		settle(j, cannot_apply(j, r), r);
 	else
 		apply_job(j, ops, r);
@@ -360,6 +362,7 @@ job_main(void *arg)
 		.conn = e->cfg.conn, .api = &e->cfg.conn->api,
 		.answer = job_answer, .answer_ctx = j,
 		.secret = e->cfg.principal_secret,
+		.github_token = e->cfg.github_token,
 		.created = &job_record(j)->created, .save = job_save,
 		.save_ctx = j, .note = job_note,
 		.progress = e->show_progress ? job_progress : NULL,

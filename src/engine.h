@@ -87,6 +87,8 @@ struct engine_config {
 	engine_event_fn on_event;
 	void *arg;
 	bool halt_on_failure;          /* start nothing new after a failure */
+	/* The token of the GitHub service connection (rai); NULL: none. */
+	const struct credential *github_token;
 };
 
 /* Build the jobs of the session's setup. -1 with *cause when it cannot. */

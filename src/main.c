@@ -14,6 +14,7 @@
 #include "cmd-doctor.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
+#include "credential.h"
 #include "wizard.h"
 #include "sim/faults.h"
 #include "exitcode.h"
@@ -43,7 +44,8 @@ enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
-	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_YES, WIZARD_SANDBOX,
+	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
+	WIZARD_SANDBOX,
 	SIM_ACCELERATOR,
 };
 
@@ -62,7 +64,7 @@ usage(FILE *out)
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
-"                        [--principal-file FILE]\n"
+"                        [--principal-file FILE] [--github-token-file FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE]\n"
@@ -108,6 +110,11 @@ usage(FILE *out)
 "                    create-for-rbac\n"
 "                    printed, for principal_way existing (its secret is\n"
 "                    kept in memory only)\n"
+"      --github-token-file FILE\n"
+"                    wizard, plan, apply: read from FILE the GitHub token\n"
+"                    that rai-aml-cli-v2's GitHub service connection is\n"
+"                    made with (or set MLOPS_TUI_GITHUB_TOKEN); kept in\n"
+"                    memory only\n"
 "      --org URL     doctor: the organization, https://dev.azure.com/ORG\n"
 "      --project NAME\n"
 "                    doctor: the project (default mlops-v2)\n"
@@ -331,8 +338,9 @@ check_command_options(struct options *opt)
 		    "--client-id and --azure-sign-in go with the wizard and the "
 		    "doctor, plan and apply commands");
 	if (opt->apply_option_given && !applies)
-		return usage_error("--answers and --principal-file go with the "
-		    "wizard and the plan and apply commands");
+		return usage_error("--answers, --principal-file and "
+		    "--github-token-file go with the wizard and the plan and "
+		    "apply commands");
 	if (opt->org != NULL && !is_command(opt, "sim") &&
 	    !is_command(opt, "doctor"))
 		return usage_error("--org goes with the sim and doctor "
@@ -393,6 +401,8 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "ado-auth", required_argument, NULL, CONN_ADO_AUTH },
 		{ "answers", required_argument, NULL, APPLY_ANSWERS },
 		{ "principal-file", required_argument, NULL, APPLY_PRINCIPAL },
+		{ "github-token-file", required_argument, NULL,
+		    APPLY_GITHUB_TOKEN },
 		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
 		{ "yes", no_argument, NULL, APPLY_YES },
 		{ "faults", required_argument, NULL, 'F' },
@@ -442,6 +452,10 @@ parse_options(int argc, char **argv, struct options *opt)
 			opt->apply.setup.principal_file = optarg;
 			opt->apply_option_given = true;
 			break;
+		case APPLY_GITHUB_TOKEN:
+			opt->apply.setup.github_token_file = optarg;
+			opt->apply_option_given = true;
+			break;
 		case 'L': case 'W': case 'R': case 'T': case 'F':
 			if (parse_sim_option(c, optarg, &opt->sim) == -1)
 				return MT_EXIT_USAGE;
@@ -463,33 +477,46 @@ parse_options(int argc, char **argv, struct options *opt)
 	return check_command_options(opt);
 }
 
+/* The command opt names, its options checked. */
+static int
+run_command(struct options *opt)
+{
+	if (opt->no_color || getenv("NO_COLOR") != NULL)
+		opt->no_color = true; /* no command draws colour yet */
+	if (opt->command == NULL)
+		return cmd_wizard(&opt->wizard);
+	if (strcmp(opt->command, "status") == 0)
+		return cmd_status(opt->state_path, opt->json);
+	if (strcmp(opt->command, "sim") == 0)
+		return cmd_sim(&opt->sim);
+	if (strcmp(opt->command, "doctor") == 0)
+		return cmd_doctor(&opt->doctor);
+	if (strcmp(opt->command, "plan") == 0 ||
+	    strcmp(opt->command, "apply") == 0)
+		return cmd_apply(&opt->apply);
+	return usage_error("unknown command '%s'", opt->command);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options opt = { .sim = { .listen = "127.0.0.1:0",
 	    .organization = "sandbox", .time_scale = -1 } };
 	int rc;
+	char *github_token;
 
 	secret_protect_process();
 	/* A reader that goes away (apply | head) is EPIPE on a write, which
 	 * the commands notice and stop on, saying so; not a silent death
 	 * with every running step left unsaid. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Out of the environment before anything could start a child; every
+	 * command, so that none passes it on. */
+	github_token = credential_take_env("MLOPS_TUI_GITHUB_TOKEN");
+	opt.apply.setup.github_token = github_token;
 	rc = parse_options(argc, argv, &opt);
-	if (rc >= 0)
-		return rc;
-	if (opt.no_color || getenv("NO_COLOR") != NULL)
-		opt.no_color = true; /* no command draws colour yet */
-	if (opt.command == NULL)
-		return cmd_wizard(&opt.wizard);
-	if (strcmp(opt.command, "status") == 0)
-		return cmd_status(opt.state_path, opt.json);
-	if (strcmp(opt.command, "sim") == 0)
-		return cmd_sim(&opt.sim);
-	if (strcmp(opt.command, "doctor") == 0)
-		return cmd_doctor(&opt.doctor);
-	if (strcmp(opt.command, "plan") == 0 ||
-	    strcmp(opt.command, "apply") == 0)
-		return cmd_apply(&opt.apply);
-	return usage_error("unknown command '%s'", opt.command);
+	if (rc < 0)
+		rc = run_command(&opt);
+	credential_wipe(github_token);
+	return rc;
 }

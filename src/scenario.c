@@ -26,9 +26,9 @@ struct combination {
 static const struct combination combinations[] = {
 	{ "classical", "aml-cli-v2", NULL, NULL },
 	{ "classical", "python-sdk-v2", NULL, NULL },
-	{ "classical", "rai-aml-cli-v2", "rai-aml-cli-v2's training pipeline "
-	    "checks out a GitHub repository through a GitHub service "
-	    "connection named github-connection; create it first", NULL },
+	/* Its GitHub service connection is a step of its own
+	 * (github-connection), made from the operator's GitHub token. */
+	{ "classical", "rai-aml-cli-v2", NULL, NULL },
 	{ "cv", "aml-cli-v2", NULL, "cv with aml-cli-v2 cannot be set up: "
 	    "its shipped training pipeline does not compile (it passes "
 	    "build_type, which register-environment.yml does not declare, and "

@@ -296,6 +296,26 @@ take_principal(struct setup *a)
 	return 0;
 }
 
+/* The GitHub token, kept in memory only, whatever the interface: a
+ * later change of answers may need it, and nothing ever saves it. */
+static int
+take_github_token(struct setup *a)
+{
+	char *cause = NULL;
+
+	if (a->opt->github_token != NULL)
+		a->github_token = credential_new(CREDENTIAL_BEARER,
+		    a->opt->github_token);
+	else if (a->opt->github_token_file != NULL &&
+	    (a->github_token = credential_token_file(
+	    a->opt->github_token_file, "GitHub token", &cause)) == NULL) {
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+		free(cause);
+		return MT_EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* ---- the connection ------------------------------------------------------ */
 
 static bool
@@ -375,6 +395,7 @@ setup_open(struct setup *a, const struct setup_options *opt)
 	    (rc = open_state(a)) == 0 &&
 	    (rc = take_answers(a)) == 0 &&
 	    (rc = take_principal(a)) == 0 &&
+	    (rc = take_github_token(a)) == 0 &&
 	    (rc = connect_services(a)) == 0 && opt->conn.check_token)
 		rc = check_azure(a);
 	return rc;
@@ -405,6 +426,7 @@ setup_close(struct setup *a)
 {
 	connection_close(&a->conn);
 	credential_free(a->principal_secret);
+	credential_free(a->github_token);
 	if (a->session == &a->plan_session)
 		state_free(a->plan_session.state);
 	else

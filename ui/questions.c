@@ -42,7 +42,24 @@ static const struct question questions_template[] = {
 	{ "namespace", "Namespace", NULL, false, false, "" },
 	{ "postfix", "Postfix", NULL, false, false, "" },
 	{ "location", "Location", NULL, false, false, "eastus" },
+	/* Last: asked only for rai-aml-cli-v2 (fit). */
+	{ "github_token", "GitHub token (optional)", NULL, true, true, "" },
 };
+
+static const char *value_of(const struct questions *q, const char *key);
+
+/* The GitHub token is asked only when the interface is rai-aml-cli-v2,
+ * whose training pipeline checks out GitHub through a connection made
+ * with it: the last field, left out of the count otherwise. */
+static void
+fit(struct questions *q)
+{
+	bool rai = strcmp(value_of(q, "interface"), "rai-aml-cli-v2") == 0;
+
+	q->count = rai ? q->total : q->total - 1;
+	if (q->focused > q->count)
+		q->focused = q->count;
+}
 
 void
 questions_init(struct questions *q, char *env_pat)
@@ -60,7 +77,19 @@ questions_init(struct questions *q, char *env_pat)
 		credential_wipe(env_pat);
 	}
 	q->principal_file = false;
+	q->github_from_environment = false;
 	q->problem = NULL;
+	fit(q);
+}
+
+void
+questions_github_token(struct questions *q, const char *token)
+{
+	if (token == NULL)
+		return;
+	snprintf(questions_get(q, "github_token")->value, QUESTION_MAX, "%s",
+	    token);
+	q->github_from_environment = true;
 }
 
 void
@@ -102,8 +131,8 @@ questions_all(struct questions *q)
 	q->list[0] = q->list[q->alone];
 	q->list[q->alone] = first;
 	q->alone = 0;
-	q->count = q->total;
 	q->focused = 0;
+	fit(q);
 }
 
 static const char *
@@ -154,6 +183,8 @@ questions_choose(struct questions *q, size_t i, int dir)
 
 		if (questions_choice_refused(q, i, c) == NULL) {
 			snprintf(f->value, sizeof f->value, "%s", c);
+			if (strcmp(f->key, "interface") == 0)
+				fit(q);
 			return;
 		}
 	}
@@ -192,6 +223,8 @@ questions_problem(const struct questions *q, size_t i)
 		    xstrdup("the personal access token: type it (it is "
 		    "shown masked and never saved), or set "
 		    "AZURE_DEVOPS_EXT_PAT") : NULL;
+	if (f->secret)
+		return NULL;            /* the GitHub token: any, or none */
 	if (f->value[0] == '\0')
 		return f->optional ? NULL : xasprintf("%s: must be given",
 		    f->key);

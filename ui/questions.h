@@ -28,12 +28,15 @@ struct questions {
 	size_t focused;                /* count: the "review" line */
 	bool pat_from_environment;     /* AZURE_DEVOPS_EXT_PAT is set */
 	bool principal_file;           /* --principal-file was given */
+	bool github_from_environment;  /* MLOPS_TUI_GITHUB_TOKEN is set */
 	char *problem;                 /* the last refusal, shown in place */
 };
 
 /* env_pat: AZURE_DEVOPS_EXT_PAT's value, taken over (wiped), or NULL:
  * held as the token's answer, so every sign-in attempt has it. */
 void questions_init(struct questions *q, char *env_pat);
+/* The GitHub token taken from the environment (copied), or NULL. */
+void questions_github_token(struct questions *q, const char *token);
 /* Wipe the secrets and free. */
 void questions_free(struct questions *q);
 struct question *questions_get(struct questions *q, const char *key);

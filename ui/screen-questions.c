@@ -106,6 +106,12 @@ draw_note(struct tui *t, int y)
 		}
 	} else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
 		mvaddstr(y, 2, "The token came from AZURE_DEVOPS_EXT_PAT.");
+	else if (strcmp(key, "github_token") == 0)
+		/* Two lines: with 16 fields, 24 rows hold no more. */
+		draw_wrapped(y, 2, COLS - 4, 2, q->github_from_environment ?
+		    "The GitHub token came from MLOPS_TUI_GITHUB_TOKEN." :
+		    "For the GitHub connection rai's training checks out "
+		    "through; masked, never saved. Empty: made by hand.");
 	free(msg);
 }
 

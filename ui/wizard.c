@@ -254,7 +254,8 @@ static int
 run_wizard(struct tui *t, struct setup *s)
 {
 	struct engine_config cfg = { s->cat, s->session, &s->conn,
-		s->principal_secret, ENGINE_APPLY, on_event, t, false };
+		s->principal_secret, ENGINE_APPLY, on_event, t, false,
+		s->github_token };
 	char *cause = NULL;
 	int rc;
 
@@ -456,6 +457,10 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 		opt->setup.state_path = t->resume_path;
 		opt->setup.conn.pat = questions_get(q, "pat")->value[0] ?
 		    questions_get(q, "pat")->value : NULL;
+		/* Typed, or MLOPS_TUI_GITHUB_TOKEN's as the field shows it. */
+		opt->setup.github_token = questions_get(q,
+		    "github_token")->value[0] ? questions_get(q,
+		    "github_token")->value : NULL;
 		t->connect_org = t->resume_path ?
 		    t->setups->items[t->choice].organization :
 		    questions_get(q, "organization")->value;
@@ -501,6 +506,7 @@ wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 		return MT_EXIT_DATA;
 	questions_init(&q, credential_take_env_pat());
 	q.principal_file = opt->setup.principal_file != NULL;
+	questions_github_token(&q, opt->setup.github_token);
 	t->questions = &q;
 	t->catalog = cat;
 	find_setups(t);

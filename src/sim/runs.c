@@ -367,7 +367,25 @@ add_repository_needs(json_t *root, json_t *project, json_t *self,
 	return missing;
 }
 
-/* A repository on GitHub needs its service connection (known problem 21). */
+/* Whether a GitHub repository resource may check out through endpoint
+ * ep: a github connection of that name the pipeline is allowed to use. */
+static bool
+github_endpoint_usable(struct run_context *c, const char *ep)
+{
+	json_t *e = endpoint_by_name(c->root, c->project, ep);
+
+	return e != NULL && strcasecmp(text_of(json_object_get(e, "type")),
+	    "github") == 0 && permits_authorized(c->root, c->project,
+	    "endpoint", json_string_value(json_object_get(e, "id")),
+	    json_integer_value(json_object_get(c->definition, "id")));
+}
+
+/*
+ * A repository on GitHub needs its service connection (known problem 21).
+ * Unlike a connection a task names, which a run waits to be permitted,
+ * one a repository resource names is checked as the YAML is compiled: a
+ * missing or unauthorized one refuses the run, in one message.
+ */
 static char *
 check_github_endpoints(struct run_context *c, json_t *yaml)
 {
@@ -380,7 +398,7 @@ check_github_endpoints(struct run_context *c, json_t *yaml)
 		const char *ep = json_string_value(json_object_get(r,
 		    "endpoint"));
 		if (type == NULL || strcasecmp(type, "github") != 0 ||
-		    ep == NULL || endpoint_by_name(c->root, c->project, ep))
+		    ep == NULL || github_endpoint_usable(c, ep))
 			continue;
 		return xasprintf("Repository %s references endpoint %s which "
 		    "does not exist or is not authorized for use", json_string_value(

@@ -18,8 +18,8 @@
 #define PUSH_TRIES 3
 
 static const struct step_ops *const sections[] = {
-	steps_accelerator, steps_project_repo, steps_azure, steps_deploy,
-	steps_defects, steps_deployment,
+	steps_accelerator, steps_project_repo, steps_azure, steps_github,
+	steps_deploy, steps_defects, steps_deployment,
 };
 
 const struct step_ops *

@@ -42,6 +42,8 @@ struct step_run {
 	void *answer_ctx;
 	const struct credential *secret; /* the operator's principal secret
 				        * (principal_way existing); NULL */
+	const struct credential *github_token; /* for a GitHub connection;
+					     * NULL: not given */
 	struct state_map *created;     /* what the step made: ids, names */
 	void (*save)(void *ctx);       /* save the state file now */
 	void *save_ctx;
@@ -62,6 +64,11 @@ struct step_run {
 	/* Its check found a problem (not only its subject missing, which
 	 * an earlier step makes): plan shows what apply would fail. */
 	bool problem;
+	/* Set by a probe that found the step to do but knows apply cannot
+	 * do it now (a secret it needs was not given): the step is left to
+	 * the operator, by hand, with the detail saying why - in plan as in
+	 * apply, so that it is said before anything changes. */
+	bool by_hand;
 };
 
 struct step_ops {
@@ -200,12 +207,13 @@ int pipeline_run(struct step_run *r, const char *project, long pipeline,
  */
 int initialise_locally(struct step_run *r, const char *project);
 
-/* The steps (accelerator.c, project-repo.c, principal.c, deploy.c,
- * defects.c, deployment.c). */
+/* The steps (accelerator.c, project-repo.c, principal.c, github.c,
+ * deploy.c, defects.c, deployment.c). */
 extern const struct step_ops steps_accelerator[];
 extern const struct step_ops steps_project_repo[];
 extern const struct step_ops steps_deploy[];
 extern const struct step_ops steps_azure[];
+extern const struct step_ops steps_github[];
 extern const struct step_ops steps_deployment[];
 extern const struct step_ops steps_defects[];
 

@@ -43,6 +43,24 @@ contains "$(pane | grep -F 'Project type')" "(cv)" "a project type none of whose
 contains "$(pane | grep -F 'Azure ML interface')" "(python-sdk-v2)" "nlp's python-sdk-v2, whose training does not compile, is shown in brackets"
 contains "$(pane | grep -F 'Azure ML interface')" "(rai-aml-cli-v2)" "and rai-aml-cli-v2, which nlp does not have"
 keys Left
+# The GitHub token is asked for rai-aml-cli-v2 alone, masked.
+lacks "$(pane)" "GitHub token" "no GitHub token is asked for aml-cli-v2"
+focus "Azure ML interface"
+keys Right Right
+wait_for 5 shows "GitHub token (optional)"
+tap_result $? "choosing rai-aml-cli-v2 asks for the GitHub token its connection is made with"
+focus "GitHub token"
+wait_for 5 shows_text "For the GitHub connection rai's training checks out through"
+tap_result $? "and says what it is for, and that empty means by hand"
+type_text "ghp_wizardSecret42"
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q 'GitHub token.*\*\*\*\*'"
+tap_result $? "the GitHub token is shown masked"
+lacks "$(pane)" "ghp_wizardSecret42" "and never in clear"
+keys Home
+focus "Azure ML interface"
+keys Left Left
+wait_for 5 sh -c "! tmux -L '$sock' capture-pane -p -t w | grep -q 'GitHub token'"
+tap_result $? "back to aml-cli-v2, the GitHub token is no longer asked"
 focus "Subscription id"
 type_text "$SIM_SUB"
 focus "Namespace"

@@ -41,6 +41,7 @@ static const struct {
 	{ "environments", "prod, dev", "dev, prod,dev", "names dev twice" },
 	{ "branch", "develop", "my branch", "not a valid branch name" },
 	{ "service_connection", "Azure-ARM-Prod", "", "1 to 256" },
+	{ "github_connection", "github-connection", "", "1 to 256" },
 	{ "subscription_id", "0a1b2c3d-0000-4000-8000-00000000abcd", "1234",
 	    "not an id of the form" },
 	{ "tenant_id", "0a1b2c3d-0000-4000-8000-00000000abcd", "contoso.com",
@@ -54,6 +55,8 @@ static const struct {
 	{ "deploy_batch", "false", "no", "use true or false" },
 	{ "fix_defects", "true", "1", "use true or false" },
 	{ "client_secret", NULL, "hunter2", "secrets never go in answers" },
+	{ "github_token", NULL, "ghp_x", "the GitHub token comes from "
+	    "MLOPS_TUI_GITHUB_TOKEN, --github-token-file or the wizard" },
 	{ "colour", NULL, "blue", "not an answer mlops-tui knows" },
 };
 
@@ -252,6 +255,9 @@ test_scenarios(void)
 			    "instead");
 		}
 	}
+	scenario_judge("classical", "rai-aml-cli-v2", "bicep", &v);
+	tap_ok(v.warning == NULL, "rai-aml-cli-v2 carries no warning: its "
+	    "GitHub connection is a step (github-connection)");
 	tap_contains(scenario_type_refusal("cv"), "build_type", "cv, whose "
 	    "only interface is refused, is refused as a type with its reason");
 	tap_ok(scenario_type_refusal("nlp") == NULL, "nlp is not: one of its "
