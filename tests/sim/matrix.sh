@@ -179,6 +179,18 @@ EOF
 			runs=$((runs + 1))
 			apply_once
 		done
+		# What mlops-tui repairs (src/steps/defects.c), as its plan line says.
+		fixes=$(grep -F '[>] Fix the known defects' "$dir/all-output" | head -n 1)
+		r_contains "$fixes" "/mlops/devops-pipelines/deploy-model-training-pipeline.yml" \
+		    "$name: repairs the retired ubuntu-20.04 agent image of the training pipeline"
+		r_contains "$fixes" "mlops-templates/templates/aml-cli-v2/install-az-cli.yml" \
+		    "$name: and the pip line of mlops-templates' install-az-cli.yml"
+		if [ "$provider" = terraform ]; then
+			r_contains "$fixes" "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml" \
+			    "$name: and the agent image of tf-ado-deploy-infra.yml"
+			r_contains "$fixes" "/infrastructure/variables.tf" \
+			    "$name: and declares the client_secret variable terraform is passed"
+		fi
 		if [ "$expect" = rai ]; then
 			expect_rai
 		else
