@@ -68,6 +68,31 @@ deployment_model(struct run_context *c, const char *path)
 	return model;
 }
 
+/*
+ * python-sdk-v2 has no deployment files: its training pipeline's
+ * run_pipeline.py registers the model, 'model_name="taxi-model"' in the
+ * file at path: "taxi-model".
+ */
+static char *
+sdk_model(struct run_context *c, const char *path)
+{
+	size_t len;
+	char *text = git_read_file(c->x, c->repo, json_string_value(
+	    json_object_get(c->run, "branch")), path, &len), *at, *model;
+
+	if (text == NULL)
+		return NULL;
+	model = NULL;
+	at = strstr(text, "model_name=\"");
+	if (at != NULL) {
+		at += strlen("model_name=\"");
+		if (at[strcspn(at, "\"\n")] == '"')
+			model = xstrndup(at, strcspn(at, "\""));
+	}
+	free(text);
+	return model;
+}
+
 static void
 names_of(struct run_context *c, struct azure_names *n)
 {
@@ -82,6 +107,8 @@ names_of(struct run_context *c, struct azure_names *n)
 	if (n->model == NULL)
 		n->model = deployment_model(c,
 		    "mlops/azureml/deploy/batch/batch-deployment.yml");
+	if (n->model == NULL)   /* python-sdk-v2: no deployment files */
+		n->model = sdk_model(c, "mlops/azureml/train/run_pipeline.py");
 }
 
 /* Azure's storage account rule: 3 to 24 lowercase letters and digits. */
