@@ -13,7 +13,9 @@
 #include "xalloc.h"
 
 static const char *const initialise_ways[] = { "pipeline", "local", NULL };
-static const char *const principal_ways[] = { "create", "federated",
+/* Federated first: Azure DevOps now calls secret-based connections "for
+ * backwards compatibility", and the accelerator's guide moved on too. */
+static const char *const principal_ways[] = { "federated", "create",
 	"existing", NULL };
 static const char *const environment_sets[] = { "prod", "prod, dev", NULL };
 
@@ -34,7 +36,7 @@ static const struct question questions_template[] = {
 	{ "initialise_way", "Initialise by", initialise_ways, false, false,
 	    "pipeline" },
 	{ "principal_way", "Service principal", principal_ways, false, false,
-	    "create" },
+	    "federated" },
 	{ "environments", "Environments", environment_sets, false, false,
 	    "prod" },
 	{ "subscription_id", "Subscription id", NULL, false, false, "" },
@@ -134,6 +136,27 @@ questions_choice_refused(const struct questions *q, size_t i,
 	else
 		return NULL;
 	return v.error;
+}
+
+const char *
+questions_choice_meaning(const char *key, const char *choice)
+{
+	static const struct {
+		const char *key, *choice, *meaning;
+	} meanings[] = {
+		{ "principal_way", "federated", "federated: workload identity "
+		    "federation, no secret to expire (recommended)" },
+		{ "principal_way", "create", "create: a principal with a "
+		    "secret, for backwards compatibility; it expires" },
+		{ "principal_way", "existing", "existing: one an administrator "
+		    "made, from --principal-file (its JSON)" },
+	};
+
+	for (size_t i = 0; i < sizeof meanings / sizeof *meanings; i++)
+		if (strcmp(meanings[i].key, key) == 0 &&
+		    strcmp(meanings[i].choice, choice) == 0)
+			return meanings[i].meaning;
+	return NULL;
 }
 
 void

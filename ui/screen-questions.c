@@ -91,8 +91,13 @@ draw_note(struct tui *t, int y)
 		names_free(&n);
 	} else if (q->focused < q->count && q->list[q->focused].choices) {
 		const char *const *c = q->list[q->focused].choices;
+		const char *meaning = questions_choice_meaning(key,
+		    q->list[q->focused].value);
 
-		/* Why the bracketed values cannot be taken now. */
+		/* What the chosen value means, then why the bracketed ones
+		 * cannot be taken now. */
+		if (meaning != NULL)
+			y += draw_wrapped(y, 2, COLS - 4, 1, meaning);
 		for (; *c != NULL && y < LINES - 2; c++) {
 			const char *why = questions_choice_refused(q, q->focused,
 			    *c);

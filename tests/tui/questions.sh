@@ -43,6 +43,14 @@ contains "$(pane | grep -F 'Project type')" "(cv)" "a project type none of whose
 contains "$(pane | grep -F 'Azure ML interface')" "(python-sdk-v2)" "nlp's python-sdk-v2, whose training does not compile, is shown in brackets"
 contains "$(pane | grep -F 'Azure ML interface')" "(rai-aml-cli-v2)" "and rai-aml-cli-v2, which nlp does not have"
 keys Left
+focus "Service principal"
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -e -t w | grep -F 'Service principal' | grep -qF \"\$(printf '\033[7m') federated\""
+tap_result $? "the service principal is federated by default"
+contains "$(pane)" "federated: workload identity federation, no secret to expire (recommended)" "the chosen way is explained in one line"
+keys Right
+wait_for 5 shows "create: a principal with a secret, for backwards compatibility"
+tap_result $? "a secret-based one stays a choice, explained as for backwards compatibility"
+keys Left
 focus "Subscription id"
 type_text "$SIM_SUB"
 focus "Namespace"
