@@ -95,6 +95,17 @@ azure_failed(struct check_result *r, struct api_call *call, const char *what)
 	return true;
 }
 
+/* A PAT refused by the organization's or tenant's policy (apierror.c
+ * says so in these words). */
+static bool
+pats_restricted(struct api_call *call)
+{
+	const char *m = api_call_error(call)->message;
+
+	return m != NULL && strstr(m, "restricts personal access tokens") !=
+	    NULL;
+}
+
 /* As azure_failed, for Azure DevOps, where the PAT's scopes matter. */
 static bool
 call_failed(struct probe *p, struct check_result *r, struct api_call *call,
@@ -112,7 +123,10 @@ call_failed(struct probe *p, struct check_result *r, struct api_call *call,
 		set_result(r, VERDICT_PROBLEM, "pat-scope-missing", "the PAT "
 		    "signs in but may not read %s: it lacks the scope for it",
 		    what);
-	} else
+	} else if (pats_restricted(call))
+		set_result(r, VERDICT_UNKNOWN, "ado-pats-restricted", "%s",
+		    api_call_error(call)->message);
+	else
 		set_result(r, VERDICT_UNKNOWN, "ado-credentials-rejected",
 		    "could not read %s: %s", what, api_error_kind_name(
 		    API_AUTH));
@@ -268,8 +282,9 @@ check_pat(struct probe *p, struct check_result *r)
 {
 	if (!need_sign_in(p, r)) {
 		/* Here a refused PAT is the problem, not a reason. */
-		if (r->error_id != NULL && strcmp(r->error_id,
-		    "ado-credentials-rejected") == 0)
+		if (r->error_id != NULL && (strcmp(r->error_id,
+		    "ado-credentials-rejected") == 0 || strcmp(r->error_id,
+		    "ado-pats-restricted") == 0))
 			r->verdict = VERDICT_PROBLEM;
 		return;
 	}

@@ -109,7 +109,10 @@ draw_note(struct tui *t, int y)
 			y += draw_wrapped(y, 2, COLS - 4, 2, text);
 			free(text);
 		}
-	} else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
+	} else if (strcmp(key, "pat") == 0 && questions_use_entra(q))
+		mvaddstr(y, 2, "Not needed: Azure DevOps sign-in is entra "
+		    "(choose pat above to use a token).");
+	else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
 		mvaddstr(y, 2, "The token came from AZURE_DEVOPS_EXT_PAT.");
 	free(msg);
 }
