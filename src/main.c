@@ -42,7 +42,7 @@ struct options {
 
 enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
-	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
+	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
 	WIZARD_SANDBOX,
@@ -60,7 +60,7 @@ usage(FILE *out)
 "                        [--infrastructure bicep|terraform]\n"
 "                        [--namespace NS] [--postfix PF]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
-"                        [--subscription ID]\n"
+"                        [--subscription ID [--location REGION]]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
@@ -129,10 +129,17 @@ usage(FILE *out)
 "                    from argv)\n"
 "      --ado-auth pat|entra\n"
 "                    doctor, plan, apply: sign in to Azure DevOps with a\n"
-"                    PAT (the default) or with the Entra ID sign-in\n"
+"                    PAT (the default) or with the Entra ID sign-in (no\n"
+"                    PAT; what to use where the organization restricts\n"
+"                    PATs). The wizard asks, Entra first\n"
 "      --subscription ID\n"
 "                    doctor: check this subscription, the connection's\n"
-"                    principal's Contributor role and the providers\n"
+"                    principal's Contributor role and the providers, and\n"
+"                    your rights: to register applications, to assign\n"
+"                    roles there (conditions read)\n"
+"      --location REGION\n"
+"                    doctor: check the Azure ML compute quota there for\n"
+"                    the clusters the templates create\n"
 "      --tenant ID   doctor, plan, apply: the Entra tenant (default\n"
 "                    organizations)\n"
 "      --client-id ID\n"
@@ -195,6 +202,7 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 	case DOCTOR_NAMESPACE: d->namespace = arg; break;
 	case DOCTOR_POSTFIX: d->postfix = arg; break;
 	case DOCTOR_SUBSCRIPTION: d->subscription = arg; break;
+	case DOCTOR_LOCATION: d->location = arg; break;
 	case DOCTOR_INFRA:
 		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
 			usage_error("--infrastructure %s: expected bicep or "
@@ -331,7 +339,8 @@ check_command_options(struct options *opt)
 	opt->wizard.accelerator = opt->accelerator;
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix and --subscription go with the "
+		    "--namespace, --postfix, --subscription and --location go "
+		    "with the "
 		    "doctor command");
 	if (opt->conn_option_given && !is_command(opt, "doctor") && !applies)
 		return usage_error("--pat-file, --ado-auth, --tenant, "
@@ -395,6 +404,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "postfix", required_argument, NULL, DOCTOR_POSTFIX },
 		{ "pat-file", required_argument, NULL, CONN_PAT_FILE },
 		{ "subscription", required_argument, NULL, DOCTOR_SUBSCRIPTION },
+		{ "location", required_argument, NULL, DOCTOR_LOCATION },
 		{ "tenant", required_argument, NULL, CONN_TENANT },
 		{ "client-id", required_argument, NULL, CONN_CLIENT_ID },
 		{ "azure-sign-in", required_argument, NULL, CONN_SIGN_IN },
@@ -423,7 +433,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'O': opt->org = optarg; break;
 		case DOCTOR_PROJECT: case DOCTOR_REPO:
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
-		case DOCTOR_SUBSCRIPTION:
+		case DOCTOR_SUBSCRIPTION: case DOCTOR_LOCATION:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;

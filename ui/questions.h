@@ -50,6 +50,11 @@ char *questions_problem(const struct questions *q, size_t i);
 /* Why choice c of field i cannot be taken now, or NULL. */
 const char *questions_choice_refused(const struct questions *q, size_t i,
     const char *choice);
+/* Whether Azure DevOps is signed in to with Entra rather than the PAT. */
+bool questions_use_entra(const struct questions *q);
+/* What choice means, in one line (for the choices that need it), or
+ * NULL. */
+const char *questions_choice_meaning(const char *key, const char *choice);
 /* Step field i's choice by dir (+1/-1), skipping the refused ones. */
 void questions_choose(struct questions *q, size_t i, int dir);
 

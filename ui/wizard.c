@@ -440,6 +440,22 @@ open_in_place(struct tui *t, struct setup *s, struct setup_options *opt,
 	return o.rc;
 }
 
+/* A PAT the organization refused by policy: Entra is chosen for the next
+ * try, and the problem says so. */
+static void
+offer_entra(struct questions *q)
+{
+	if (strstr(q->problem, "restricts personal access tokens") == NULL)
+		return;
+	snprintf(questions_get(q, "ado_auth")->value, QUESTION_MAX, "entra");
+	/* The service's own words are long; these fit the screen. */
+	free(q->problem);
+	q->problem = xstrdup("The organization or its tenant restricts "
+	    "personal access tokens (PATs), so it refused the PAT. Azure "
+	    "DevOps sign-in is now entra: Enter signs in with Entra (a "
+	    "device code, or a signed-in Azure CLI).");
+}
+
 /* Ask until the answers open a setup; 0, or MT_EXIT_INTERRUPTED. */
 static int
 ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
@@ -455,7 +471,10 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 		opt->setup.answers_text = t->resume_path ? NULL :
 		    t->answers_text;
 		opt->setup.state_path = t->resume_path;
-		opt->setup.conn.pat = questions_get(q, "pat")->value[0] ?
+		opt->setup.conn.ado_auth = questions_use_entra(q) ? "entra" :
+		    "pat";
+		opt->setup.conn.pat = !questions_use_entra(q) &&
+		    questions_get(q, "pat")->value[0] ?
 		    questions_get(q, "pat")->value : NULL;
 		/* Typed, or MLOPS_TUI_GITHUB_TOKEN's as the field shows it. */
 		opt->setup.github_token = questions_get(q,
@@ -471,6 +490,7 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 		setup_discard(s);
 		free(q->problem);
 		q->problem = said ? said : xstrdup("the setup could not open");
+		offer_entra(q);
 		q->focused = q->count;
 		t->screen = &screen_questions;
 	}

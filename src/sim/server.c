@@ -366,6 +366,39 @@ refuse_credentials(struct exchange *x)
 	    "<p>Sign in to your account</p></form></body></html>\n"));
 }
 
+/*
+ * An organization (or its tenant) that restricts personal access tokens
+ * (settings.pats_restricted) refuses a PAT on the REST API while an
+ * Entra token still works. The research notes have no recorded REST body
+ * for it: the 401 and TF400813 are the service's usual refusal, the
+ * sentences after it are the portal's own words for the policy, as
+ * Microsoft Learn's "Manage personal access tokens using policies"
+ * quotes them. The sandbox's own settings stay reachable with its PAT.
+ */
+static bool
+pat_refused_by_policy(struct exchange *x)
+{
+	const char *auth = MHD_lookup_connection_value(x->connection,
+	    MHD_HEADER_KIND, "Authorization");
+	json_t *root;
+	bool restricted;
+
+	if (auth == NULL || strncasecmp(auth, "Basic ", 6) != 0)
+		return false;
+	root = world_lock(x->world);
+	restricted = json_is_true(json_object_get(json_object_get(root,
+	    "settings"), "pats_restricted"));
+	world_unlock(x->world, false);
+	if (restricted)
+		exchange_error(x, 401, "UnauthorizedRequestException",
+		    "TF400813: The user '' is not authorized to access this "
+		    "resource. Your ability to create and regenerate personal "
+		    "access tokens (PATs) is restricted by your organization. "
+		    "You must be on the organization's allowlist to use a "
+		    "global PAT.");
+	return restricted;
+}
+
 /* ---- routing -------------------------------------------------------- */
 
 /* api-version from the query, else from the Accept header. */
@@ -561,6 +594,8 @@ dispatch(struct exchange *x, const char *url)
 		sandbox_settings(x);
 		return;
 	}
+	if (pat_refused_by_policy(x))
+		return;
 	loc = locations_route(x);
 	if (loc == NULL) {
 		not_found(x, url);

@@ -20,6 +20,7 @@ enum kind {
 	K_WHOLE,         /* an integer within the range: read as one */
 	K_STRINGS,       /* a list of strings */
 	K_STRINGS_OR_NULL,
+	K_STRING_OR_NULL,
 	K_ANY,
 };
 
@@ -38,6 +39,11 @@ static const struct rule rules[] = {
 	{ "token_lifetime_s", K_WHOLE, 0, 86400 },
 	{ "replication_delay_ms", K_WHOLE, 0, 600000 },
 	{ "pat_scopes", K_STRINGS_OR_NULL, 0, 0 },
+	/* Settings whose null means "none": the type of the value they
+	 * hold now is not the type they keep. */
+	{ "role_assignment_condition", K_STRING_OR_NULL, 0, 0 },
+	{ "exhausted_quota", K_STRINGS, 0, 0 },
+	{ "pats_restricted", K_BOOLEAN, 0, 0 },
 };
 
 static struct rule
@@ -108,6 +114,9 @@ refusal(const struct rule *r, json_t *value)
 		return json_is_null(value) || (json_is_array(value) &&
 		    all_strings(value)) ? NULL : xasprintf("'%s' must be null "
 		    "or a list of strings.", r->name);
+	case K_STRING_OR_NULL:
+		return json_is_null(value) || json_is_string(value) ? NULL :
+		    xasprintf("'%s' must be null or a string.", r->name);
 	default:
 		return NULL;
 	}

@@ -145,14 +145,15 @@ new_world(const char *org)
 	    "s:i, s:i}", "import", 1, "push", 1, "queue", 1, "environment", 1,
 	    "definition", 1, "build", 1));
 	/* What a new organization has: hosted parallelism granted, no
-	 * extension installed, a full-access PAT (pat_scopes null); tests and
-	 * pitfalls change these. */
+	 * extension installed, a full-access PAT (pat_scopes null) that the
+	 * organization accepts (pats_restricted false); tests and pitfalls
+	 * change these. */
 	json_object_set_new(root, "settings", json_pack("{s:f, s:s, s:b, s:[], "
-	    "s:[s], s:[], s:[], s:b, s:b, s:n}", "time_scale", 1.0,
+	    "s:[s], s:[], s:[], s:b, s:b, s:n, s:b}", "time_scale", 1.0,
 	    "import_default_branch", "main", "hosted_parallelism", 1,
 	    "installed_extensions", "retired_images", "ubuntu-20.04",
 	    "taken_names", "soft_deleted_names", "secrets_expired", 0,
-	    "quota_exhausted", 0, "pat_scopes"));
+	    "quota_exhausted", 0, "pat_scopes", "pats_restricted", 0));
 	security_new_world(root);
 	cloud_new_world(root);
 	free(instance);

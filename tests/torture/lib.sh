@@ -151,6 +151,9 @@ environments:
     postfix: "4711"
     subscription_id: $sub
     tenant_id: $tenant
+# A secret-based connection, asked for by name (federation is the default):
+# no orphaned secret after a kill is what the torture checks.
+principal_way: create
 EOF
 }
 

@@ -26,8 +26,12 @@ type_text "$SIM_URL"
 wait_for 5 shows "$SIM_URL"
 tap_result $? "the organization is typed"
 
-focus "Personal access token"
+# Entra is the default sign-in (tests/tui/signin.sh); this setup takes
+# the other way, a PAT, chosen here.
+focus "Azure DevOps sign-in"
 tap_result $? "Down goes to the next field"
+keys Right
+focus "Personal access token"
 wait_for 5 shows "personal access token: type it"
 tap_result $? "an empty token says what to do"
 type_text "$SIM_PAT"
@@ -61,6 +65,14 @@ focus "Azure ML interface"
 keys Left Left
 wait_for 5 sh -c "! tmux -L '$sock' capture-pane -p -t w | grep -q 'GitHub token'"
 tap_result $? "back to aml-cli-v2, the GitHub token is no longer asked"
+focus "Service principal"
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -e -t w | grep -F 'Service principal' | grep -qF \"\$(printf '\033[7m') federated\""
+tap_result $? "the service principal is federated by default"
+contains "$(pane)" "federated: workload identity federation, no secret to expire (recommended)" "the chosen way is explained in one line"
+keys Right
+wait_for 5 shows "create: a principal with a secret, for backwards compatibility"
+tap_result $? "a secret-based one stays a choice, explained as for backwards compatibility"
+keys Left
 focus "Subscription id"
 type_text "$SIM_SUB"
 focus "Namespace"
