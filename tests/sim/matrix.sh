@@ -23,30 +23,50 @@
 #                                      pipeline's model_path "taxi-model@latest")
 # with namespace contoso and postfix 4711 (prod), 4712 (dev).
 #
+# The same table is then held against the sandbox's default content, its
+# own stand-ins (templates/sandbox/, served when sim is given no
+# --accelerator): each scenario again, named standins-..., must end as it
+# does on the real files, so that what a user tries in the default
+# sandbox behaves as the real accelerator would.
+#
 # Knobs: MATRIX_JOBS (scenarios at once, default 6: a setup mostly waits),
-# MATRIX_ONLY (a regular expression over the scenario names, for one run).
+# MATRIX_ONLY (a regular expression over the scenario names, for one run),
+# MATRIX_CONTENT (real, standins or both, the default; without the real
+# accelerator only the stand-ins run).
 . "$top_srcdir/tests/lib.sh"
 
+CONTENT=${MATRIX_CONTENT:-both}
+case $CONTENT in
+real | standins | both) ;;
+*) echo "Bail out! MATRIX_CONTENT is real, standins or both, not $CONTENT"; exit 1 ;;
+esac
 accelerator_src="$top_srcdir/../shared/accelerator"
 if [ ! -f "$accelerator_src/mlops-v2.tar.gz" ]; then
-	echo "1..0 # SKIP no real accelerator at $accelerator_src (../shared/accelerator beside the source tree)"
-	exit 0
+	if [ "$CONTENT" = real ]; then
+		echo "1..0 # SKIP no real accelerator at $accelerator_src (../shared/accelerator beside the source tree)"
+		exit 0
+	fi
+	diag "no real accelerator at $accelerator_src: the stand-ins only"
+	CONTENT=standins
 fi
 acc="$tap_tmp/accelerator"
-mkdir -p "$acc"
-for r in mlops-v2 mlops-project-template mlops-templates; do
-	tar -xzf "$accelerator_src/$r.tar.gz" -C "$acc" || {
-		echo "Bail out! cannot unpack $accelerator_src/$r.tar.gz"; exit 1; }
-done
+if [ "$CONTENT" != standins ]; then
+	mkdir -p "$acc"
+	for r in mlops-v2 mlops-project-template mlops-templates; do
+		tar -xzf "$accelerator_src/$r.tar.gz" -C "$acc" || {
+			echo "Bail out! cannot unpack $accelerator_src/$r.tar.gz"; exit 1; }
+	done
+fi
 
 V="api-version=7.1"
 JOBS=${MATRIX_JOBS:-6}
 ONLY=${MATRIX_ONLY:-.}
 
 # ---- the scenarios ------------------------------------------------------------
-# NAME TYPE INTERFACE PROVIDER INITIALISE ENVIRONMENTS BATCH EXPECT
+# NAME TYPE INTERFACE PROVIDER INITIALISE ENVIRONMENTS BATCH EXPECT CONTENT
 # EXPECT: deployed (a deployed model) or refused (exit 2 before anything
-# is created). rai-aml-cli-v2 is given a GitHub token (a made-up one: the
+# is created). CONTENT: real (the accelerator unpacked above) or
+# standins (the sandbox's default content), the same table on each. rai-aml-cli-v2 is given a GitHub token (a made-up one: the
 # sandbox does not fetch from GitHub) for the connection github-connection
 # its training pipeline checks out through.
 scenarios="$tap_tmp/scenarios"
@@ -65,9 +85,14 @@ done
 for p in bicep terraform; do
 	echo "classical-aml-cli-v2-$p-pipeline-dev+prod-batch classical aml-cli-v2 $p pipeline dev+prod true deployed" >> "$scenarios"
 done
-grep -E "^[^ ]*($ONLY)" "$scenarios" > "$scenarios.run"
+case $CONTENT in
+real) sed 's/$/ real/' "$scenarios" ;;
+standins) sed 's/^/standins-/; s/$/ standins/' "$scenarios" ;;
+both) sed 's/$/ real/' "$scenarios"; sed 's/^/standins-/; s/$/ standins/' "$scenarios" ;;
+esac > "$scenarios.all"
+grep -E "^[^ ]*($ONLY)" "$scenarios.all" > "$scenarios.run"
 # The longest first, so that the last to start are the quick ones.
-{ grep 'dev+prod' "$scenarios.run"; grep -v -e 'dev+prod' -e ' refused$' "$scenarios.run"; grep ' refused$' "$scenarios.run"; } > "$scenarios"
+{ grep 'dev+prod' "$scenarios.run"; grep -v -e 'dev+prod' -e ' refused ' "$scenarios.run"; grep ' refused ' "$scenarios.run"; } > "$scenarios"
 
 # ---- one scenario, in its own directory and sandbox -----------------------------
 # Results go to DIR/results, one per line: "0 DESCRIPTION" or "1
@@ -119,7 +144,7 @@ azure_holds() {
 }
 
 scenario() { # the fields of one line of $scenarios
-	name=$1 type=$2 interface=$3 provider=$4 way=$5 envs=$6 batch=$7 expect=$8
+	name=$1 type=$2 interface=$3 provider=$4 way=$5 envs=$6 batch=$7 expect=$8 content=$9
 	dir="$tap_tmp/s-$name"
 	mkdir -p "$dir"
 	res="$dir/results"
@@ -129,7 +154,11 @@ scenario() { # the fields of one line of $scenarios
 	tap_tmp=$dir tap_at_exit=""
 	trap 'eval "$tap_at_exit"' EXIT
 	export XDG_STATE_HOME="$dir/state"
-	sim_start --accelerator "$acc"
+	if [ "$content" = real ]; then
+		sim_start --accelerator "$acc"
+	else
+		sim_start
+	fi
 	echo "$SIM_PID" > "$dir/sim.pid"
 	api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"replication_delay_ms":3000}'
 	answers="$dir/answers.yml"
@@ -213,7 +242,7 @@ EOF
 
 # ---- run them, MATRIX_JOBS at once ----------------------------------------------
 total=$(wc -l < "$scenarios")
-diag "$total scenarios, $JOBS at once, on the real accelerator"
+diag "$total scenarios, $JOBS at once, on $(case $CONTENT in real) echo the real accelerator ;; standins) echo the stand-ins ;; *) echo the real accelerator and the stand-ins ;; esac)"
 at_exit 'for f in "$tap_tmp"/s-*/sim.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done'
 worker() {
 	while read -r line; do
