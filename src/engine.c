@@ -30,11 +30,8 @@ struct engine {
 	char *fatal;
 };
 
-static const struct {
-	const char *word;
-	const char *symbol;
-} outcomes[] = {
-#define X(e, word, symbol) { word, symbol },
+static const enum legend_mark outcome_marks[] = {
+#define X(e, mark) mark,
 	JOB_OUTCOME_LIST(X)
 #undef X
 };
@@ -42,13 +39,20 @@ static const struct {
 const char *
 job_outcome_word(enum job_outcome o)
 {
-	return outcomes[o].word;
+	return legend_word(outcome_marks[o]);
 }
 
 const char *
 job_outcome_symbol(enum job_outcome o)
 {
-	return outcomes[o].symbol;
+	return legend_symbol(outcome_marks[o]);
+}
+
+/* The operator's mark on a step, as a job's outcome. */
+static enum job_outcome
+marked_outcome(enum step_status status)
+{
+	return status == STEP_SKIPPED ? JOB_SKIPPED : JOB_OPERATOR;
 }
 
 /* ---- answers ----------------------------------------------------------- */
@@ -377,6 +381,7 @@ satisfies(const struct engine_job *need, enum engine_mode mode)
 	switch (need->outcome) {
 	case JOB_DONE:
 	case JOB_OPERATOR:
+	case JOB_SKIPPED:
 	case JOB_NOT_APPLICABLE:
 		return true;
 	case JOB_TODO:
@@ -525,9 +530,10 @@ engine_retry(struct engine *e, size_t i)
 	j = &e->jobs[i];
 	if (j->fiber != NULL || (j->outcome != JOB_FAILED &&
 	    j->outcome != JOB_UNKNOWN && j->outcome != JOB_BLOCKED &&
-	    j->outcome != JOB_OPERATOR && j->outcome != JOB_BY_HAND))
+	    j->outcome != JOB_OPERATOR && j->outcome != JOB_SKIPPED &&
+	    j->outcome != JOB_BY_HAND))
 		return;
-	if (j->outcome == JOB_OPERATOR)
+	if (j->outcome == JOB_OPERATOR || j->outcome == JOB_SKIPPED)
 		record_status(j, STEP_PENDING, NULL);  /* the mark is undone */
 	unblock(e, i);
 }
@@ -562,7 +568,7 @@ engine_mark(struct engine *e, size_t i, enum step_status status)
 	j->detail = xasprintf("marked %s by the operator",
 	    step_status_word(status));
 	unblock(e, e->njobs);       /* nothing to run again but the blocked */
-	j->outcome = JOB_OPERATOR;
+	j->outcome = marked_outcome(status);
 	tell(j);
 }
 
@@ -657,7 +663,7 @@ add_job(struct engine *e, const struct checklist_line *line)
 	 * never moves under a running step. */
 	rec = state_step(e->cfg.session->state, j->step->id, j->environment);
 	if (rec->status == STEP_MANUAL || rec->status == STEP_SKIPPED) {
-		j->outcome = JOB_OPERATOR;
+		j->outcome = marked_outcome(rec->status);
 		j->detail = xasprintf("marked %s by the operator",
 		    step_status_word(rec->status));
 	}
@@ -734,8 +740,6 @@ engine_whole(const struct engine *e)
 	for (size_t i = 0; i < e->njobs; i++) {
 		const struct engine_job *j = &e->jobs[i];
 
-		if (j->outcome == JOB_UNKNOWN && j->advisory)
-			continue;
 		if (j->outcome != JOB_DONE && j->outcome != JOB_OPERATOR &&
 		    j->outcome != JOB_NOT_APPLICABLE)
 			return false;
