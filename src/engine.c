@@ -406,6 +406,7 @@ needs_met(struct engine *e, struct engine_job *j)
 	for (size_t i = 0; i < j->step->needs.count; i++) {
 		const char *id = j->step->needs.items[i];
 		struct engine_job *need = find_job(e, id, j->environment);
+		char *title;
 
 		if (need == NULL || satisfies(need, e->cfg.mode))
 			continue;
@@ -413,8 +414,11 @@ needs_met(struct engine *e, struct engine_job *j)
 			return false;
 		j->outcome = JOB_BLOCKED;
 		free(j->error);
-		j->error = xasprintf("waits for '%s' (%s)", id,
+		/* The title a person reads on the checklist, not the id. */
+		title = engine_job_title(need);
+		j->error = xasprintf("waits for '%s' (%s)", title,
 		    job_outcome_word(need->outcome));
+		free(title);
 		tell(j);
 		return false;
 	}
@@ -444,6 +448,35 @@ start_ready(struct engine *e)
 	}
 }
 
+/*
+ * What a later step proved settles a check that could not tell: a
+ * pipeline run that got an agent shows the organization has hosted
+ * parallelism, whatever the check read before any run existed.
+ */
+static void
+settle_proven(struct engine *e, const struct engine_job *by)
+{
+	for (size_t i = 0; i < by->step->proves.count; i++) {
+		struct engine_job *j = find_job(e, by->step->proves.items[i],
+		    by->environment);
+		char *title;
+
+		if (j == NULL || j->outcome != JOB_UNKNOWN || j->fiber != NULL)
+			continue;
+		if (e->cfg.mode == ENGINE_APPLY)
+			record_status(j, STEP_DONE, NULL);
+		j->outcome = JOB_DONE;
+		title = engine_job_title(by);
+		free(j->detail);
+		j->detail = xasprintf("shown by '%s', which ran", title);
+		free(title);
+		free(j->error);
+		j->error = NULL;
+		j->error_id = NULL;
+		tell(j);
+	}
+}
+
 static void
 reap(struct engine *e)
 {
@@ -455,6 +488,8 @@ reap(struct engine *e)
 		fiber_free(j->fiber);
 		j->fiber = NULL;
 		tell(j);
+		if (j->outcome == JOB_DONE)
+			settle_proven(e, j);
 	}
 }
 

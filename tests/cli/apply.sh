@@ -165,7 +165,7 @@ contains "$want_listing" "	mlops/devops-pipelines/deploy-model-training-pipeline
 same_listing "$(sandbox_listing)" "$want_listing" \
     "apply: the ML repository is, file by file (names, modes, contents), what the stand-in's initialise_repo.sh makes, with the documented fixes and names"
 contains "$(cat "$out")" "[?] Provide a service principal for the environment (prod): give subscription_id for prod in the answers" "apply: without a subscription the principal cannot be made..."
-contains "$(cat "$out")" "[~] Create the Azure Resource Manager service connection (prod): waits for 'service-principal' (cannot tell)" "... and what needs it waits"
+contains "$(cat "$out")" "[~] Create the Azure Resource Manager service connection (prod): waits for 'Provide a service principal for the environment (prod)' (cannot tell)" "... and what needs it waits"
 first_changes=$(changes)
 is "$(echo "$first_changes" | grep -c ' POST /sandbox/_apis/projects$')" 1 "apply: one project created"
 is "$(echo "$first_changes" | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "apply: three repositories created (mlops-v2 comes with the project)"

@@ -36,10 +36,10 @@ tap_result $? "resized back, the screen is redrawn"
 wait_for 120 shows "finished"
 tap_result $? "the whole guide runs to the end"
 contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
-contains "$(pane)" "/mlops-v2/_git/taxi-fare-regression" "with the repository's URL"
 tmux -L "$sock" send-keys -t w l
 wait_for 5 shows "log, lines"
 tap_result $? "l shows the whole log"
+contains "$(pane)" "/mlops-v2/_git/taxi-fare-regression" "with the repository's URL"
 contains "$(pane)" "The setup is whole." "at its end"
 tmux -L "$sock" send-keys -t w Home
 wait_for 5 shows "log, lines 1-"
