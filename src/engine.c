@@ -30,11 +30,8 @@ struct engine {
 	char *fatal;
 };
 
-static const struct {
-	const char *word;
-	const char *symbol;
-} outcomes[] = {
-#define X(e, word, symbol) { word, symbol },
+static const enum legend_mark outcome_marks[] = {
+#define X(e, mark) mark,
 	JOB_OUTCOME_LIST(X)
 #undef X
 };
@@ -42,13 +39,24 @@ static const struct {
 const char *
 job_outcome_word(enum job_outcome o)
 {
-	return outcomes[o].word;
+	/* Two outcomes share their mark with another; counted, each says
+	 * what it is ("2 by hand, 1 done by hand" would not). */
+	if (o == JOB_INTERRUPTED)
+		return "interrupted";
+	return legend_word(outcome_marks[o]);
 }
 
 const char *
 job_outcome_symbol(enum job_outcome o)
 {
-	return outcomes[o].symbol;
+	return legend_symbol(outcome_marks[o]);
+}
+
+/* The operator's mark on a step, as a job's outcome. */
+static enum job_outcome
+marked_outcome(enum step_status status)
+{
+	return status == STEP_SKIPPED ? JOB_SKIPPED : JOB_OPERATOR;
 }
 
 /* ---- answers ----------------------------------------------------------- */
@@ -410,6 +418,7 @@ satisfies(const struct engine_job *need, enum engine_mode mode)
 	switch (need->outcome) {
 	case JOB_DONE:
 	case JOB_OPERATOR:
+	case JOB_SKIPPED:
 	case JOB_NOT_APPLICABLE:
 		return true;
 	case JOB_TODO:
@@ -434,6 +443,7 @@ needs_met(struct engine *e, struct engine_job *j)
 	for (size_t i = 0; i < j->step->needs.count; i++) {
 		const char *id = j->step->needs.items[i];
 		struct engine_job *need = find_job(e, id, j->environment);
+		char *title;
 
 		if (need == NULL || satisfies(need, e->cfg.mode))
 			continue;
@@ -441,8 +451,11 @@ needs_met(struct engine *e, struct engine_job *j)
 			return false;
 		j->outcome = JOB_BLOCKED;
 		free(j->error);
-		j->error = xasprintf("waits for '%s' (%s)", id,
+		/* The title a person reads on the checklist, not the id. */
+		title = engine_job_title(need);
+		j->error = xasprintf("waits for '%s' (%s)", title,
 		    job_outcome_word(need->outcome));
+		free(title);
 		tell(j);
 		return false;
 	}
@@ -472,6 +485,35 @@ start_ready(struct engine *e)
 	}
 }
 
+/*
+ * What a later step proved settles a check that could not tell: a
+ * pipeline run that got an agent shows the organization has hosted
+ * parallelism, whatever the check read before any run existed.
+ */
+static void
+settle_proven(struct engine *e, const struct engine_job *by)
+{
+	for (size_t i = 0; i < by->step->proves.count; i++) {
+		struct engine_job *j = find_job(e, by->step->proves.items[i],
+		    by->environment);
+		char *title;
+
+		if (j == NULL || j->outcome != JOB_UNKNOWN || j->fiber != NULL)
+			continue;
+		if (e->cfg.mode == ENGINE_APPLY)
+			record_status(j, STEP_DONE, NULL);
+		j->outcome = JOB_DONE;
+		title = engine_job_title(by);
+		free(j->detail);
+		j->detail = xasprintf("shown by '%s', which ran", title);
+		free(title);
+		free(j->error);
+		j->error = NULL;
+		j->error_id = NULL;
+		tell(j);
+	}
+}
+
 static void
 reap(struct engine *e)
 {
@@ -483,6 +525,8 @@ reap(struct engine *e)
 		fiber_free(j->fiber);
 		j->fiber = NULL;
 		tell(j);
+		if (j->outcome == JOB_DONE)
+			settle_proven(e, j);
 	}
 }
 
@@ -558,9 +602,10 @@ engine_retry(struct engine *e, size_t i)
 	j = &e->jobs[i];
 	if (j->fiber != NULL || (j->outcome != JOB_FAILED &&
 	    j->outcome != JOB_UNKNOWN && j->outcome != JOB_BLOCKED &&
-	    j->outcome != JOB_OPERATOR && j->outcome != JOB_BY_HAND))
+	    j->outcome != JOB_OPERATOR && j->outcome != JOB_SKIPPED &&
+	    j->outcome != JOB_BY_HAND))
 		return;
-	if (j->outcome == JOB_OPERATOR)
+	if (j->outcome == JOB_OPERATOR || j->outcome == JOB_SKIPPED)
 		record_status(j, STEP_PENDING, NULL);  /* the mark is undone */
 	unblock(e, i);
 }
@@ -595,7 +640,7 @@ engine_mark(struct engine *e, size_t i, enum step_status status)
 	j->detail = xasprintf("marked %s by the operator",
 	    step_status_word(status));
 	unblock(e, e->njobs);       /* nothing to run again but the blocked */
-	j->outcome = JOB_OPERATOR;
+	j->outcome = marked_outcome(status);
 	tell(j);
 }
 
@@ -690,7 +735,7 @@ add_job(struct engine *e, const struct checklist_line *line)
 	 * never moves under a running step. */
 	rec = state_step(e->cfg.session->state, j->step->id, j->environment);
 	if (rec->status == STEP_MANUAL || rec->status == STEP_SKIPPED) {
-		j->outcome = JOB_OPERATOR;
+		j->outcome = marked_outcome(rec->status);
 		j->detail = xasprintf("marked %s by the operator",
 		    step_status_word(rec->status));
 	}

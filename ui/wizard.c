@@ -20,6 +20,7 @@
 #include "exitcode.h"
 #include "fiber.h"
 #include "keys.h"
+#include "made.h"
 #include "paths.h"
 #include "questions.h"
 #include "setups.h"
@@ -193,28 +194,36 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 	free(title);
 }
 
-/* What exists, and where to look, once the run is over. */
+/* Each line of text into the log. */
+static void
+log_lines(struct tui *t, const char *text)
+{
+	char *copy = xstrdup(text), *line, *rest = copy;
+
+	while ((line = strsep(&rest, "\n")) != NULL)
+		tui_log(t, line);
+	free(copy);
+}
+
+/* What was made, by its real names, and where to see it, once the run is
+ * over; the setup is whole only when every step is done. */
 static void
 log_finish(struct tui *t)
 {
-	const struct state *st = t->setup->session->state;
-	const char *project = state_map_get(&st->answers, "project");
-	char *line;
+	size_t n;
+	char **made = made_lines(t->engine, t->setup->session->state,
+	    t->setup->conn.api.org_url, &n);
 
-	project = project ? project : "mlops-v2";
-	tui_log(t, engine_whole(t->engine) ? "The setup is whole. Next: the "
-	    "pipelines, the ML repository, and Azure ML studio:" :
-	    "The run is over with steps left: select them for why and how.");
-	line = xasprintf("  %s/%s/_build", t->setup->conn.api.org_url,
-	    project);
-	tui_log(t, line);
-	free(line);
-	line = xasprintf("  %s/%s/_git/%s", t->setup->conn.api.org_url,
-	    project, state_map_get(&st->answers, "repository"));
-	tui_log(t, line);
-	free(line);
-	tui_log(t, "  https://ml.azure.com (workspace mlw-<namespace>-<postfix>"
-	    "<environment>)");
+	tui_log(t, "What the setup made, and where to see it:");
+	for (size_t i = 0; i < n; i++) {
+		log_lines(t, made[i]);
+		free(made[i]);
+	}
+	/* Last, where the log pane's tail shows it. */
+	tui_log(t, engine_whole(t->engine) ? "The setup is whole: every step "
+	    "is done." : "The run is over with steps left: select them for "
+	    "why and how.");
+	free(made);
 }
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -237,6 +246,7 @@ loop(struct tui *t)
 		/* Over again after a retry or a mark has let more run. */
 		if (!over && engine_finished(t->engine)) {
 			over = true;
+			t->ended = time(NULL);   /* the clock stops with the run */
 			log_finish(t);
 		} else if (over && !engine_finished(t->engine))
 			over = false;
@@ -547,6 +557,27 @@ wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 	return rc;
 }
 
+/*
+ * A setup from its answers or state file (or the sandbox's), opened with
+ * curses already up: a device code is shown on the sign-in screen, not
+ * printed into the shell where it would still stand, stale, after quit.
+ */
+static int
+open_and_run(struct tui *t, struct setup *s, struct wizard_options *opt)
+{
+	char *said = NULL;
+	int rc;
+
+	start_curses(t, opt->no_color);
+	if ((rc = open_in_place(t, s, &opt->setup, &said)) == 0)
+		return run_wizard(t, s);
+	endwin();
+	if (said != NULL)
+		fputs(said, stderr);
+	free(said);
+	return rc;
+}
+
 int
 cmd_wizard(struct wizard_options *opt)
 {
@@ -573,10 +604,8 @@ cmd_wizard(struct wizard_options *opt)
 	    opt->setup.state_path == NULL) {
 		start_curses(&t, opt->no_color);
 		rc = wizard_questions(&t, &s, opt);
-	} else if ((rc = setup_open(&s, &opt->setup)) == 0) {
-		start_curses(&t, opt->no_color);
-		rc = run_wizard(&t, &s);
-	}
+	} else
+		rc = open_and_run(&t, &s, opt);
 	setup_close(&s);
 	for (size_t i = 0; i < t.nlog; i++)
 		free(t.log[i]);

@@ -65,7 +65,7 @@ sed -i '/^github_token:/d' "$answers"
 printf '%s\n' "$token" > "$tap_tmp/token"
 chmod 600 "$tap_tmp/token"
 mt plan --github-token-file "$tap_tmp/token"
-contains "$(cat "$out")" "[+] Create the GitHub service connection: there is no project 'mlops-v2': github-connection is made with it" \
+contains "$(cat "$out")" "[ ] Create the GitHub service connection: there is no project 'mlops-v2': github-connection is made with it" \
     "with --github-token-file, plan says apply makes it"
 
 # ---- with the token: made once, the setup whole -----------------------------
@@ -104,7 +104,7 @@ is "$(github_endpoints)" 0 "the connection deleted"
 api POST "_apis/serviceendpoint/endpoints?$V" "{\"name\":\"github-connection\",\"type\":\"github\",\"url\":\"https://github.com\",\"authorization\":{\"scheme\":\"PersonalAccessToken\",\"parameters\":{\"accessToken\":\"$token\"}},\"serviceEndpointProjectReferences\":[{\"projectReference\":{\"id\":\"$project\",\"name\":\"mlops-v2\"},\"name\":\"github-connection\"}]}"
 is "$status" 200 "the operator makes github-connection by hand, not open to all pipelines"
 mt plan
-contains "$(cat "$out")" "[+] Create the GitHub service connection: github-connection connects to GitHub but is not open to all pipelines" \
+contains "$(cat "$out")" "[ ] Create the GitHub service connection: github-connection connects to GitHub but is not open to all pipelines" \
     "plan sees it, and only the permission to do"
 : > "$SIM_LOG"
 mt apply --yes

@@ -25,14 +25,14 @@ running_in() { jq '[.steps[] | select(.status == "running")] | length' "$1"; }
 mt not-the-pat plan --answers "$answers"
 is "$rc" 1 "plan with a refused PAT: exit status 1 (a step failed)"
 contains "$out" "[!] Check the sign-in to the organization" "the sign-in shows failed"
-lacks "$out" "[+] Check the sign-in" "not as a step to do"
-contains "$out" "waits for 'sign-in' (failed)" "what needs it is blocked by a failure"
+lacks "$out" "[ ] Check the sign-in" "not as a step to do"
+contains "$out" "waits for 'Check the sign-in to the organization' (failed)" "what needs it is blocked by a failure"
 
 # --- plan's status is what apply would end with --------------------------------
 mt "$SIM_PAT" plan --answers "$answers"
 is "$rc" 0 "plan of a new organization apply can do whole: 0"
 lacks "$out" "blocked" "nothing blocked on a new organization"
-contains "$out" "[+] Fix the known defects of the shipped templates" \
+contains "$out" "[ ] Fix the known defects of the shipped templates" \
     "the templates' defects are to do, not 'cannot tell', before the import"
 grep -v subscription_id "$answers" > "$tap_tmp/nosub.yml"
 mt "$SIM_PAT" plan --answers "$tap_tmp/nosub.yml"

@@ -149,7 +149,7 @@ wait_for 30 shows "[x] Create the mlops-v2 project"
 tap_result $? "then the setup starts"
 wait_for 180 shows "finished"
 tap_result $? "and it runs to the finish"
-contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
+contains "$(pane)" "The setup is whole:" "the finish says the setup is whole"
 keys q
 is "$(tui_quit_status)" 0 "q quits; exit status 0"
 state=$(ls "$state_dir"/*.json)
@@ -185,7 +185,7 @@ is "$(approve "$(pane | tr '\n' ' ' | sed -n 's/.*enter the code \([A-Z0-9]*\).*
     "its code is entered"
 wait_for 60 shows "finished"
 tap_result $? "the saved setup is resumed and looked at again"
-contains "$(pane)" "The setup is whole." "it is still whole"
+contains "$(pane)" "The setup is whole:" "it is still whole"
 is "$(jq '[.projects[] | select(.name == "mlops-v2")] | length' "$tap_tmp/world.json")" 1 \
     "nothing was made twice"
 keys q
