@@ -69,8 +69,9 @@ is "$rc" 0 "the state it left is readable"
 mt "$SIM_PAT" plan --answers "$answers" -s "$s"
 plan_out=$out
 ( AZURE_DEVOPS_EXT_PAT="$SIM_PAT" timeout 60 "$MLOPS_TUI" -s "$s" plan \
-    --answers "$answers" </dev/null 2>/dev/null; echo $? > "$tap_tmp/pipe.rc" ) | head -1 >/dev/null
+    --answers "$answers" </dev/null 2>"$tap_tmp/plan-pipe.err"; echo $? > "$tap_tmp/pipe.rc" ) | head -1 >/dev/null
 is "$(cat "$tap_tmp/pipe.rc")" 130 "plan | head -1: 130 too"
+[ "$(cat "$tap_tmp/pipe.rc")" = 130 ] || diag "$(head -c 4000 "$tap_tmp/plan-pipe.err")"
 contains "$plan_out" "Plan for" "(plan itself runs)"
 
 # --- 18. the wizard on SIGTERM ----------------------------------------------------
