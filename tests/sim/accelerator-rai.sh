@@ -6,17 +6,9 @@
 # second apply changes nothing.
 . "$top_srcdir/tests/lib.sh"
 
-accelerator_src="$top_srcdir/../shared/accelerator"
-if [ ! -f "$accelerator_src/mlops-v2.tar.gz" ]; then
-	echo "1..0 # SKIP no real accelerator at $accelerator_src (../shared/accelerator beside the source tree)"
-	exit 0
-fi
+skip_without_real_accelerator
 acc="$tap_tmp/accelerator"
-mkdir -p "$acc"
-for r in mlops-v2 mlops-project-template mlops-templates; do
-	tar -xzf "$accelerator_src/$r.tar.gz" -C "$acc" || {
-		echo "Bail out! cannot unpack $accelerator_src/$r.tar.gz"; exit 1; }
-done
+unpack_real_accelerator "$acc"
 sim_start --accelerator "$acc"
 . "$top_srcdir/tests/guide.sh"
 

@@ -40,23 +40,13 @@ case $CONTENT in
 real | standins | both) ;;
 *) echo "Bail out! MATRIX_CONTENT is real, standins or both, not $CONTENT"; exit 1 ;;
 esac
-accelerator_src="$top_srcdir/../shared/accelerator"
-if [ ! -f "$accelerator_src/mlops-v2.tar.gz" ]; then
-	if [ "$CONTENT" = real ]; then
-		echo "1..0 # SKIP no real accelerator at $accelerator_src (../shared/accelerator beside the source tree)"
-		exit 0
-	fi
-	diag "no real accelerator at $accelerator_src: the stand-ins only"
+if ! have_real_accelerator; then
+	[ "$CONTENT" != real ] || skip_without_real_accelerator
+	diag "no real accelerator at $ACCELERATOR_TARBALLS: the stand-ins only"
 	CONTENT=standins
 fi
 acc="$tap_tmp/accelerator"
-if [ "$CONTENT" != standins ]; then
-	mkdir -p "$acc"
-	for r in mlops-v2 mlops-project-template mlops-templates; do
-		tar -xzf "$accelerator_src/$r.tar.gz" -C "$acc" || {
-			echo "Bail out! cannot unpack $accelerator_src/$r.tar.gz"; exit 1; }
-	done
-fi
+[ "$CONTENT" = standins ] || unpack_real_accelerator "$acc"
 
 V="api-version=7.1"
 JOBS=${MATRIX_JOBS:-6}

@@ -63,19 +63,9 @@ ORDERED_MAX=75
 SMALL=8
 OWN_MIN=4
 
-acc=$top_srcdir/../shared/accelerator
-if [ ! -d "$acc" ]; then
-	echo "1..0 # SKIP no accelerator repositories at $acc (the stand-ins are measured against them)"
-	exit 0
-fi
+skip_without_real_accelerator
 real=$tap_tmp/real
-mkdir -p "$real"
-for r in mlops-v2 mlops-project-template mlops-templates; do
-	if ! tar -xzf "$acc/$r.tar.gz" -C "$real"; then
-		echo "Bail out! $acc/$r.tar.gz does not unpack"
-		exit 1
-	fi
-done
+unpack_real_accelerator "$real"
 
 # measure REAL STANDIN: "n shared facts copied ordered", per cents but n.
 measure() {
