@@ -92,75 +92,7 @@ sed -e 's/^  namespace: mlopsv2 /  namespace: contoso /' -e 's/^  postfix: 0001$
     "$top_srcdir/templates/sandbox/mlops-project-template/config-infra-prod.yml" > "$tap_tmp/config.want"
 cmp -s "$tap_tmp/config.got" "$tap_tmp/config.want"
 tap_result $? "apply: every other byte of config-infra-prod.yml, comments and spacing, is as it was"
-# The reference for the whole ML repository is not mlops-tui's code: the
-# stand-in mlops-v2's own initialise_repo.sh, run with bash and git on
-# clones of the stand-ins as the pipeline's step runs it (the real one on
-# the real repositories is tests/sim/initialise-real.sh), then the edits
-# apply documents: the known-problems fixes (ubuntu-20.04 to ubuntu-latest
-# where the agent image is named) and prod's names and region.
-reference_listing() { # TYPE INTERFACE PROVIDER: ls-tree of the result
-	_d="$tap_tmp/reference"
-	rm -rf "$_d"
-	mkdir -p "$_d/up" "$_d/s" "$_d/home"
-	for _r in mlops-v2 mlops-project-template; do
-		cp -R "$top_srcdir/templates/sandbox/$_r" "$_d/up/$_r"
-		git -C "$_d/up/$_r" init -q -b main
-		git -C "$_d/up/$_r" add -A -f
-		git -C "$_d/up/$_r" -c user.name=up -c user.email=up@x commit -qm up
-	done
-	git init -q -b main "$_d/up/taxi-fare-regression"
-	echo "# taxi-fare-regression" > "$_d/up/taxi-fare-regression/README.md"
-	git -C "$_d/up/taxi-fare-regression" add README.md
-	git -C "$_d/up/taxi-fare-regression" -c user.name=up -c user.email=up@x commit -qm README
-	git clone -q --bare "$_d/up/taxi-fare-regression" "$_d/origin.git"
-	for _r in mlops-v2 mlops-project-template; do
-		git clone -q "$_d/up/$_r" "$_d/s/$_r"
-	done
-	git clone -q "$_d/origin.git" "$_d/s/taxi-fare-regression"
-	for _r in mlops-v2 mlops-project-template taxi-fare-regression; do
-		git -C "$_d/s/$_r" checkout -q --detach
-		git -C "$_d/s/$_r" branch -q -D main
-	done
-	(cd "$_d/s" && HOME="$_d/home" bash \
-	    mlops-v2/.azuredevops/scripts/initialise_repo.sh \
-	    taxi-fare-regression "$1" "$2" mlops-project-template "$3") \
-	    >"$_d/script.out" 2>&1
-	git clone -q "$_d/origin.git" "$_d/result"
-	for _f in mlops/devops-pipelines/deploy-model-training-pipeline.yml \
-	    mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml \
-	    mlops/devops-pipelines/deploy-batch-endpoint-pipeline.yml \
-	    infrastructure/devops-pipelines/tf-ado-deploy-infra.yml; do
-		[ -f "$_d/result/$_f" ] && sed -i \
-		    's/^\( *vmImage: \)ubuntu-20\.04$/\1ubuntu-latest/' "$_d/result/$_f"
-	done
-	for _f in config-infra-prod.yml config-infra-dev.yml; do
-		sed -i 's/^\( *ap_vm_image: \)ubuntu-20\.04$/\1ubuntu-latest/' "$_d/result/$_f"
-	done
-	sed -i -e 's/^  namespace: mlopsv2 /  namespace: contoso /' -e 's/^  postfix: 0001$/  postfix: 4711/' \
-	    -e 's/^  location: eastus$/  location: westeurope/' "$_d/result/config-infra-prod.yml"
-	git -C "$_d/result" add -A
-	git -C "$_d/result" -c user.name=up -c user.email=up@x commit -qm edits
-	git -C "$_d/result" ls-tree -r --full-tree HEAD
-}
-# The ML repository in the sandbox, cloned over smart HTTP (the PAT in a
-# config file, never on a command line): its ls-tree.
-sandbox_listing() {
-	printf '[http]\n\textraHeader = Authorization: Basic %s\n' \
-	    "$(printf ':%s' "$SIM_PAT" | base64 -w0)" > "$tap_tmp/gitconfig"
-	rm -rf "$tap_tmp/ml-clone"
-	GIT_CONFIG_GLOBAL="$tap_tmp/gitconfig" GIT_TERMINAL_PROMPT=0 git clone -q \
-	    "$SIM_URL/mlops-v2/_git/taxi-fare-regression" "$tap_tmp/ml-clone" &&
-	    git -C "$tap_tmp/ml-clone" ls-tree -r --full-tree HEAD
-}
-same_listing() { # GOT WANT DESCRIPTION: file by file, the differences shown
-	if [ -n "$2" ] && [ "$1" = "$2" ]; then
-		tap_result 0 "$3"
-	else
-		tap_result 1 "$3"
-		diff <(echo "$2") <(echo "$1") | sed -n '1,20p' | sed 's/^/# /'
-	fi
-}
-want_listing=$(GIT_CONFIG_NOSYSTEM=1 reference_listing classical aml-cli-v2 bicep)
+want_listing=$(script_listing "$top_srcdir/templates/sandbox" classical aml-cli-v2 bicep contoso 4711 westeurope)
 contains "$want_listing" "	mlops/devops-pipelines/deploy-model-training-pipeline.yml" "reference: the stand-in script composes the ML pipelines"
 same_listing "$(sandbox_listing)" "$want_listing" \
     "apply: the ML repository is, file by file (names, modes, contents), what the stand-in's initialise_repo.sh makes, with the documented fixes and names"

@@ -86,6 +86,9 @@ mt() { # apply with the sandbox's PAT and an Azure device sign-in; sets $rc
 mt
 [ "$rc" = 0 ] || mt # a step that waits on Entra's replication is resumed
 is "$rc" 0 "apply on the real accelerator: the setup is whole" || diag "$(tail -n 30 "$out")"
+same_listing "$(sandbox_listing)" \
+    "$(script_listing "$acc" classical aml-cli-v2 bicep contoso 4711 eastus)" \
+    "the ML repository is, file by file (names, modes, contents), what the real initialise_repo.sh makes of the real repositories, with the documented fixes and names"
 contains "$(cat "$out")" "[x] Run the model training pipeline (prod): deploy-model-training-pipeline succeeded" "the real training pipeline runs"
 contains "$(cat "$out")" "[x] Run the online endpoint deployment pipeline (prod): deploy-online-endpoint-pipeline succeeded" "the real online endpoint pipeline runs"
 sim_tokens
