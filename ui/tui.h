@@ -103,6 +103,9 @@ void draw_rule(struct tui *t, int y, int x, int width);
 int draw_wrapped(int y, int x, int width, int rows, const char *text);
 int draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
     const char *text);
+/* One line of text in at most width columns, ending with an ellipsis
+ * when cut; returns the columns drawn. */
+int draw_cut(struct tui *t, int y, int x, int width, const char *text);
 bool draw_too_small(struct tui *t);
 /* Add a line to the log tail (copied). */
 void tui_log(struct tui *t, const char *line);
