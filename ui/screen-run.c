@@ -207,6 +207,18 @@ run_draw(struct tui *t)
 	move(cursor, 0);
 }
 
+/*
+ * The operator moved the selection to job i: the pane stays where they
+ * put it instead of following the steps that start (a retry, which sets
+ * the run going again, follows again).
+ */
+static void
+select_job(struct tui *t, size_t i)
+{
+	t->selected = i;
+	t->follow = false;
+}
+
 static bool
 run_act(struct tui *t, int action)
 {
@@ -214,24 +226,24 @@ run_act(struct tui *t, int action)
 
 	switch (action) {
 	case ACTION_UP:
-		if (t->selected > 0)
-			t->selected--;
+		select_job(t, t->selected > 0 ? t->selected - 1 : 0);
 		return true;
 	case ACTION_DOWN:
-		if (t->selected + 1 < n)
-			t->selected++;
+		select_job(t, t->selected + 1 < n ? t->selected + 1 :
+		    t->selected);
 		return true;
 	case ACTION_FIRST:
-		t->selected = 0;
+		select_job(t, 0);
 		return true;
 	case ACTION_LAST:
-		t->selected = n ? n - 1 : 0;
+		select_job(t, n ? n - 1 : 0);
 		return true;
 	case ACTION_OPEN:
 		t->scroll = 0;
 		t->screen = &screen_step;
 		return true;
 	case ACTION_RETRY:
+		t->follow = true;
 		engine_retry(t->engine, t->selected);
 		return true;
 	case ACTION_MANUAL:
@@ -257,7 +269,9 @@ run_act(struct tui *t, int action)
 const struct screen screen_run = {
 	.name = "run",
 	.help = "The guide as a checklist, each step's status as a symbol and "
-	    "a word, beside the selected step's detail and above the log. Fix "
+	    "a word, beside the selected step's detail and above the log. The "
+	    "selection follows the step that starts running until you move it "
+	    "(a retry follows again). Fix "
 	    "a failure's cause and retry it, or do it by hand and mark it so.",
 	.draw = run_draw,
 	.act = run_act,

@@ -43,6 +43,9 @@ struct tui {
 	bool dirty;                    /* redraw at the next pass */
 	bool quitting;                 /* stop asked; quit once settled */
 	size_t selected;               /* the job the detail pane shows */
+	/* The selection goes to each step as it starts running, until the
+	 * operator moves it; again from their next retry. */
+	bool follow;
 	size_t scroll;                 /* the step screen's first line */
 	char **log;                    /* the log of this run, oldest first */
 	size_t nlog;
