@@ -228,7 +228,7 @@ log_finish(struct tui *t)
 	char **made = made_lines(t->engine, t->setup->session->state,
 	    t->setup->conn.api.org_url, &n);
 
-	tui_log(t, "What the setup made, and where to see it:");
+	tui_log(t, MADE_HEADING);
 	for (size_t i = 0; i < n; i++) {
 		log_lines(t, made[i]);
 		free(made[i]);
