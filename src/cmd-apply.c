@@ -6,22 +6,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd-apply.h"
 #include "engine.h"
+#include "made.h"
 #include "setup.h"
 #include "errors.h"
 #include "exitcode.h"
 #include "state.h"
 #include "textout.h"
+#include "wrap.h"
 #include "xalloc.h"
+
+#define EVERY_DEFAULT 30.0      /* seconds between "still running" lines */
+
+/* A running job, as the command line watches it (seconds, monotonic). */
+struct watch {
+	double started;                 /* 0: not running */
+	double said;                    /* its last line */
+};
 
 struct applier {
 	const struct apply_options *opt;
 	struct setup setup;
 	struct engine *engine;
 	bool planning;                  /* this pass only probes */
+	struct watch *watch;            /* one a job */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -156,6 +169,141 @@ print_summary(struct applier *a)
 	putchar('\n');
 }
 
+/* ---- a long step: a line now and then ------------------------------------ */
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The columns to wrap at: the terminal's, 0 when stdout is not one. */
+static size_t
+output_columns(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == -1 || ws.ws_col < 20)
+		return 0;
+	return ws.ws_col;
+}
+
+/* Whether the locale (as setlocale would choose it) is UTF-8; the
+ * command line does not set its locale, so that it parses as C. */
+static bool
+utf8_locale(void)
+{
+	const char *names[] = { "LC_ALL", "LC_CTYPE", "LANG" }, *v = NULL;
+
+	for (size_t i = 0; i < 3 && (v == NULL || *v == '\0'); i++)
+		v = getenv(names[i]);
+	return v != NULL && (strstr(v, "UTF-8") || strstr(v, "utf8") ||
+	    strstr(v, "UTF8") || strstr(v, "utf-8"));
+}
+
+/* The stage that runs now, from a run's progress ("Stage NAME: running
+ * 1:02" lines, as the wizard shows them); NULL when none does. */
+static char *
+running_stage(const char *progress)
+{
+	const char *line = progress, *colon, *end;
+
+	while (line != NULL && *line != '\0') {
+		end = strchr(line, '\n');
+		end = end ? end : line + strlen(line);
+		colon = strstr(line, ": running");
+		if (strncmp(line, "Stage ", 6) == 0 && colon != NULL &&
+		    colon < end)
+			return xstrndup(line + 6, (size_t)(colon - line - 6));
+		line = *end ? end + 1 : end;
+	}
+	return NULL;
+}
+
+/* Print a line, wrapped to the terminal (continuations indented). */
+static void
+print_wrapped(const char *text)
+{
+	size_t cols = output_columns(), n;
+	struct wrap_line *lines = NULL;
+
+	if (cols == 0) {
+		printf("%s\n", text);
+		return;
+	}
+	n = wrap_text(text, cols - 5, &lines);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%*s%.*s\n", i ? "    " : "", (int)lines[i].indent, "",
+		    (int)lines[i].len, lines[i].start);
+	free(lines);
+}
+
+/* "[>] TITLE: still running... [2m10s], stage NAME" */
+static void
+say_still_running(const struct engine_job *j, double secs)
+{
+	long s = (long)secs;
+	char *title = engine_job_title(j), *stage = running_stage(j->progress);
+	char *took = s >= 3600 ? xasprintf("%ldh%02ldm", s / 3600, s / 60 % 60) :
+	    s >= 60 ? xasprintf("%ldm%02lds", s / 60, s % 60) :
+	    xasprintf("%lds", s);
+	char *line = xasprintf("%s %s: still running%s [%s]%s%s",
+	    job_outcome_symbol(j->outcome), title, utf8_locale() ? "\u2026" :
+	    "...", took, stage ? ", stage " : "", stage ? stage : "");
+
+	print_wrapped(line);
+	flush_output();
+	free(line);
+	free(took);
+	free(stage);
+	free(title);
+}
+
+/* Each job that has run for the period since it started or its last
+ * line says so, with its stage: a long pipeline run is never silent. */
+static void
+watch_running(struct applier *a)
+{
+	double now = now_seconds(), every = a->opt->every > 0 ?
+	    a->opt->every : EVERY_DEFAULT;
+
+	for (size_t i = 0; i < engine_count(a->engine); i++) {
+		const struct engine_job *j = engine_job(a->engine, i);
+		struct watch *w = &a->watch[i];
+
+		if (j->outcome != JOB_RUNNING)
+			w->started = 0;
+		else if (w->started == 0)
+			w->started = w->said = now;
+		else if (now - w->said >= every && !output_gone) {
+			w->said = now;
+			say_still_running(j, now - w->started);
+		}
+	}
+}
+
+/* What the setup made, by its real names and addresses (the list the
+ * wizard's finish shows). */
+static void
+print_made(struct applier *a)
+{
+	size_t n;
+	char **made = made_lines(a->engine, a->setup.session->state,
+	    a->setup.conn.api.org_url, &n);
+
+	if (n > 0)
+		printf("\n%s\n", MADE_HEADING);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s\n", made[i]);
+		free(made[i]);
+	}
+	free(made);
+}
+
 /* ---- running ----------------------------------------------------------- */
 
 static int
@@ -236,6 +384,8 @@ finish(struct applier *a)
 	if (!output_gone) {
 		if (a->planning)
 			print_plan(a);
+		else if (!interrupted)
+			print_made(a);
 		print_summary(a);
 		if (engine_halted(a->engine))
 			print_not_started(a);
@@ -270,6 +420,10 @@ run(struct applier *a, bool planning)
 		free(cause);
 		return MT_EXIT_STATE;
 	}
+	/* apply reads a running pipeline's stages, for its lines. */
+	engine_show_progress(a->engine, !planning);
+	free(a->watch);
+	a->watch = xcalloc(engine_count(a->engine), sizeof *a->watch);
 	print_header(a);
 	catch_stops(old);
 	while (!engine_finished(a->engine)) {
@@ -277,6 +431,8 @@ run(struct applier *a, bool planning)
 			engine_stop(a->engine);
 		connection_fresh(&a->setup.conn);
 		engine_step(a->engine, 250);
+		if (!planning)
+			watch_running(a);
 	}
 	restore_stops(old);
 	return finish(a);
@@ -328,6 +484,7 @@ cmd_apply(const struct apply_options *opt)
 	else if (rc == -1)
 		rc = MT_EXIT_OK;        /* the operator said no */
 	engine_free(a.engine);
+	free(a.watch);
 	setup_close(&a.setup);
 	return rc;
 }

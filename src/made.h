@@ -2,8 +2,8 @@
  * What a setup made, with where to see it: the project, repositories,
  * pipeline runs, connections, environments and the Azure resources, by
  * their real names (from the answers and the state), for the finish of
- * the wizard. Lines are short, each address on its own line, so a screen
- * that cuts long lines still shows them whole.
+ * the wizard and of apply. Lines are short, each address on its own
+ * line, so a screen that cuts long lines still shows them whole.
  */
 #ifndef MT_MADE_H
 #define MT_MADE_H
@@ -12,6 +12,9 @@
 
 #include "engine.h"
 #include "state.h"
+
+/* The heading over the list, the same in the wizard and apply. */
+#define MADE_HEADING "What the setup made, and where to see it:"
 
 /* The lines (owned by the caller, each and the array); *count of them. */
 char **made_lines(const struct engine *e, const struct state *st,

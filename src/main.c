@@ -45,6 +45,7 @@ enum long_option {
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
+	APPLY_EVERY,
 	WIZARD_SANDBOX,
 	SIM_ACCELERATOR,
 };
@@ -64,6 +65,7 @@ usage(FILE *out)
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
+"                        [--progress SECONDS]\n"
 "                        [--principal-file FILE] [--github-token-file FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
@@ -102,6 +104,9 @@ usage(FILE *out)
 "      --json        status, doctor: machine-readable output\n"
 "      --sandbox     the wizard: run on the embedded sandbox\n"
 "      --yes         apply: do not ask first (needed without a terminal)\n"
+"      --progress SECONDS\n"
+"                    apply: while a step runs, say how long and its stage\n"
+"                    this often (default 30)\n"
 "      --answers FILE\n"
 "                    wizard, plan, apply: the operator's answers (YAML; see\n"
 "                    mlops-tui(5)); needed for a new setup\n"
@@ -305,6 +310,23 @@ parse_sim_option(int c, const char *arg, struct sim_options *sim)
 	return 0;
 }
 
+/* --progress SECONDS: a number from 0.1 (a sandbox's shortened waits)
+ * to 3600; the range is written so that "nan" falls outside it. */
+static int
+parse_every(const char *arg, double *every)
+{
+	char *end;
+
+	*every = strtod(arg, &end);
+	if (*end != '\0' || arg[0] == '\0' || !(*every >= 0.1 &&
+	    *every <= 3600)) {
+		usage_error("--progress %s: expected seconds from 0.1 to 3600",
+		    arg);
+		return -1;
+	}
+	return 0;
+}
+
 static bool
 is_command(const struct options *opt, const char *name)
 {
@@ -328,6 +350,8 @@ check_command_options(struct options *opt)
 
 	if (opt->yes_given && !is_command(opt, "apply"))
 		return usage_error("--yes goes with the apply command");
+	if (opt->apply.every > 0 && !is_command(opt, "apply"))
+		return usage_error("--progress goes with the apply command");
 	if (opt->wizard.sandbox && opt->command != NULL)
 		return usage_error("--sandbox goes with the wizard (no "
 		    "command); for the sandbox alone, use the sim command");
@@ -415,6 +439,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		    APPLY_GITHUB_TOKEN },
 		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
 		{ "yes", no_argument, NULL, APPLY_YES },
+		{ "progress", required_argument, NULL, APPLY_EVERY },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "accelerator", required_argument, NULL, SIM_ACCELERATOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -451,6 +476,10 @@ parse_options(int argc, char **argv, struct options *opt)
 		case APPLY_YES:
 			opt->apply.yes = true;
 			opt->yes_given = true;
+			break;
+		case APPLY_EVERY:
+			if (parse_every(optarg, &opt->apply.every) == -1)
+				return MT_EXIT_USAGE;
 			break;
 		case WIZARD_SANDBOX:
 			opt->wizard.sandbox = true;

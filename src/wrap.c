@@ -24,9 +24,8 @@ wrap_columns(const char *s, size_t len)
 	return cols;
 }
 
-/* Bytes of s (len bytes) that fill at most cols columns. */
-static size_t
-bytes_for_columns(const char *s, size_t len, size_t cols)
+size_t
+wrap_bytes_for_columns(const char *s, size_t len, size_t cols)
 {
 	size_t i = 0, used = 0;
 
@@ -72,14 +71,14 @@ emit(struct wrapper *w, size_t indent, const char *start, size_t len)
 static size_t
 break_at(const char *s, size_t len, size_t room)
 {
-	size_t fit = bytes_for_columns(s, len, room);
+	size_t fit = wrap_bytes_for_columns(s, len, room);
 
 	if (fit == len)
 		return len;
 	for (size_t i = fit; i > 0; i--)
 		if (s[i] == ' ')
 			return i;
-	return fit > 0 ? fit : bytes_for_columns(s, len, 1);
+	return fit > 0 ? fit : wrap_bytes_for_columns(s, len, 1);
 }
 
 /* One source line (no newline), as many lines as it needs. */

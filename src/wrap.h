@@ -24,6 +24,9 @@ struct wrap_line {
  */
 size_t wrap_text(const char *text, size_t width, struct wrap_line **lines);
 
+/* Bytes of s (len bytes) that fill at most cols columns. */
+size_t wrap_bytes_for_columns(const char *s, size_t len, size_t cols);
+
 /* Columns of s's first len bytes. */
 size_t wrap_columns(const char *s, size_t len);
 

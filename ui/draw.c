@@ -78,6 +78,26 @@ draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
 	return used;
 }
 
+int
+draw_cut(struct tui *t, int y, int x, int width, const char *text)
+{
+	/* "..." where the locale cannot show the one-column character. */
+	const char *more = t->ascii ? "..." : "\u2026";
+	int more_cols = t->ascii ? 3 : 1;
+	size_t len = strlen(text), cols = wrap_columns(text, len);
+
+	if (width <= more_cols)
+		return 0;
+	if (cols <= (size_t)width) {
+		mvaddnstr(y, x, text, (int)len);
+		return (int)cols;
+	}
+	mvaddnstr(y, x, text, (int)wrap_bytes_for_columns(text, len,
+	    (size_t)(width - more_cols)));
+	addstr(more);
+	return width;
+}
+
 bool
 draw_too_small(struct tui *t)
 {

@@ -15,8 +15,20 @@
 #include "tui.h"
 #include "xalloc.h"
 
-#define LIST_WIDTH 40
 #define LOG_ROWS 6
+
+/*
+ * The checklist takes about half the terminal, so that a wide one shows
+ * whole titles; never under 40 columns (at 80 the detail needs the rest)
+ * nor over 80 (past that, the detail's prose is what wants the room).
+ */
+static int
+list_width(void)
+{
+	int w = COLS / 2;
+
+	return w < 40 ? 40 : w > 80 ? 80 : w;
+}
 
 static int
 color_of(enum job_outcome o)
@@ -63,9 +75,9 @@ draw_list(struct tui *t, int top, int rows)
 		attron(COLOR_PAIR(pair));
 		mvaddstr(top + row, 0, job_outcome_symbol(j->outcome));
 		attroff(COLOR_PAIR(pair));
-		mvaddnstr(top + row, 4, title, LIST_WIDTH - 5);
-		for (int x = 4 + (int)strlen(title); sel && x < LIST_WIDTH - 1;
-		    x++)
+		/* The symbol, a space, the title, a blank before the rule. */
+		for (int x = 4 + draw_cut(t, top + row, 4, list_width() - 5,
+		    title); sel && x < list_width() - 1; x++)
 			addch(' ');
 		if (sel)
 			attroff(A_REVERSE);
@@ -130,7 +142,7 @@ static void
 draw_detail(struct tui *t, int top, int last)
 {
 	const struct engine_job *j = engine_job(t->engine, t->selected);
-	int x = LIST_WIDTH + 2, width = COLS - x - 1, y = top;
+	int x = list_width() + 2, width = COLS - x - 1, y = top;
 	char *title, *what, *status;
 
 	if (j == NULL)
@@ -183,7 +195,7 @@ run_draw(struct tui *t)
 	draw_title(t, right);
 	draw_rule(t, 1, 0, COLS);
 	for (int y = list_top; y < log_rule; y++)
-		mvaddch(y, LIST_WIDTH, t->ascii ? '|' : ACS_VLINE);
+		mvaddch(y, list_width(), t->ascii ? '|' : ACS_VLINE);
 	cursor = draw_list(t, list_top, log_rule - list_top);
 	draw_detail(t, list_top, log_rule - 1);
 	draw_rule(t, log_rule, 0, COLS);
@@ -195,6 +207,18 @@ run_draw(struct tui *t)
 	move(cursor, 0);
 }
 
+/*
+ * The operator moved the selection to job i: the pane stays where they
+ * put it instead of following the steps that start (a retry, which sets
+ * the run going again, follows again).
+ */
+static void
+select_job(struct tui *t, size_t i)
+{
+	t->selected = i;
+	t->follow = false;
+}
+
 static bool
 run_act(struct tui *t, int action)
 {
@@ -202,24 +226,24 @@ run_act(struct tui *t, int action)
 
 	switch (action) {
 	case ACTION_UP:
-		if (t->selected > 0)
-			t->selected--;
+		select_job(t, t->selected > 0 ? t->selected - 1 : 0);
 		return true;
 	case ACTION_DOWN:
-		if (t->selected + 1 < n)
-			t->selected++;
+		select_job(t, t->selected + 1 < n ? t->selected + 1 :
+		    t->selected);
 		return true;
 	case ACTION_FIRST:
-		t->selected = 0;
+		select_job(t, 0);
 		return true;
 	case ACTION_LAST:
-		t->selected = n ? n - 1 : 0;
+		select_job(t, n ? n - 1 : 0);
 		return true;
 	case ACTION_OPEN:
 		t->scroll = 0;
 		t->screen = &screen_step;
 		return true;
 	case ACTION_RETRY:
+		t->follow = true;
 		engine_retry(t->engine, t->selected);
 		return true;
 	case ACTION_MANUAL:
@@ -245,7 +269,9 @@ run_act(struct tui *t, int action)
 const struct screen screen_run = {
 	.name = "run",
 	.help = "The guide as a checklist, each step's status as a symbol and "
-	    "a word, beside the selected step's detail and above the log. Fix "
+	    "a word, beside the selected step's detail and above the log. The "
+	    "selection follows the step that starts running until you move it "
+	    "(a retry follows again). Fix "
 	    "a failure's cause and retry it, or do it by hand and mark it so.",
 	.draw = run_draw,
 	.act = run_act,

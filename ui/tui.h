@@ -43,6 +43,9 @@ struct tui {
 	bool dirty;                    /* redraw at the next pass */
 	bool quitting;                 /* stop asked; quit once settled */
 	size_t selected;               /* the job the detail pane shows */
+	/* The selection goes to each step as it starts running, until the
+	 * operator moves it; again from their next retry. */
+	bool follow;
 	size_t scroll;                 /* the step screen's first line */
 	char **log;                    /* the log of this run, oldest first */
 	size_t nlog;
@@ -103,6 +106,9 @@ void draw_rule(struct tui *t, int y, int x, int width);
 int draw_wrapped(int y, int x, int width, int rows, const char *text);
 int draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
     const char *text);
+/* One line of text in at most width columns, ending with an ellipsis
+ * when cut; returns the columns drawn. */
+int draw_cut(struct tui *t, int y, int x, int width, const char *text);
 bool draw_too_small(struct tui *t);
 /* Add a line to the log tail (copied). */
 void tui_log(struct tui *t, const char *line);

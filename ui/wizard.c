@@ -179,6 +179,18 @@ on_key(struct tui *t, int ch)
 
 /* ---- the engine's events ----------------------------------------------- */
 
+/* A step that starts running is selected, unless the operator has moved
+ * the selection elsewhere: what they chose to read stays. */
+static void
+follow(struct tui *t, const struct engine_job *j)
+{
+	if (!t->follow || j->outcome != JOB_RUNNING)
+		return;
+	for (size_t i = 0; i < engine_count(j->engine); i++)
+		if (engine_job(j->engine, i) == j)
+			t->selected = i;
+}
+
 static void
 on_event(const struct engine_job *j, const char *note, void *arg)
 {
@@ -190,6 +202,8 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 	    title, text ? ": " : "", text ? text : "");
 
 	tui_log(t, line);
+	if (note == NULL)
+		follow(t, j);
 	free(line);
 	free(title);
 }
@@ -214,7 +228,7 @@ log_finish(struct tui *t)
 	char **made = made_lines(t->engine, t->setup->session->state,
 	    t->setup->conn.api.org_url, &n);
 
-	tui_log(t, "What the setup made, and where to see it:");
+	tui_log(t, MADE_HEADING);
 	for (size_t i = 0; i < n; i++) {
 		log_lines(t, made[i]);
 		free(made[i]);
@@ -277,6 +291,7 @@ run_wizard(struct tui *t, struct setup *s)
 	engine_show_progress(t->engine, true);
 	t->screen = &screen_run;
 	t->started = time(NULL);
+	t->follow = true;
 	t->dirty = true;
 	loop(t);
 	endwin();

@@ -14,7 +14,8 @@ wait_for 60 shows "[x] Create the mlops-v2 project"
 tap_result $? "the checklist shows the project created"
 contains "$(pane | head -n 1)" "SANDBOX" "the SANDBOX badge is on the screen"
 contains "$(pane | sed -n 2p)" "────" "UTF-8 line drawing in a UTF-8 locale"
-tmux -L "$sock" send-keys -t w j
+# The selection follows the running steps; Home takes it to the first.
+tmux -L "$sock" send-keys -t w Home j
 wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n 3p | grep -qF '│ Create the mlops-v2 project'"
 tap_result $? "Down selects the next step: its detail is shown beside the list"
 is "$(tmux -L "$sock" display -p -t w '#{cursor_y}')" 3 "the cursor sits on the selected step (for screen readers)"
