@@ -189,7 +189,7 @@ sim_start() {
 	sandbox_wait "$tap_tmp/sim.out" "$SIM_PID"
 	sandbox_read "$tap_tmp/sim.out"
 	if [ -z "$SIM_URL" ]; then
-		echo "Bail out! the sandbox did not start: $(cat "$tap_tmp/sim.err")"
+		echo "Bail out! the sandbox did not start ($(kill -0 "$SIM_PID" 2>/dev/null && echo still starting || echo it exited)): $(cat "$tap_tmp/sim.err") $(head -c 500 "$tap_tmp/sim.out")"
 		exit 1
 	fi
 	SIM_CURL="$tap_tmp/curl.conf"

@@ -2,13 +2,16 @@
 # and the benchmarks share. Sourced, never run.
 
 # sandbox_wait OUT PID: until the sandbox writing its standard output to
-# OUT says it is up, or PID dies; up to 30 s, as a loaded machine starts
-# it slowly. False when it is not up.
+# OUT says it is up, or PID dies; up to 90 s of the clock (not a count of
+# tries, which a loaded machine stretches), as a loaded machine - three
+# suites at once under the sanitizers - starts it slowly. False when it is
+# not up.
 sandbox_wait() {
-	for _ in $(seq 1 3000); do
+	_until=$((SECONDS + 90))
+	while [ "$SECONDS" -lt "$_until" ]; do
 		grep -q '^Stop with' "$1" 2>/dev/null && return 0
 		kill -0 "$2" 2>/dev/null || break
-		sleep 0.01
+		sleep 0.02
 	done
 	grep -q '^Stop with' "$1" 2>/dev/null
 }
