@@ -57,6 +57,7 @@ static const char *const mode_names[] = { "ok", "huge-length",
 static atomic_int mode;
 static atomic_llong sent_bytes;     /* of the current mode's answers */
 static atomic_int requests, foreign_requests, throttled;
+static bool serving;                /* --serve: requests are printed */
 static int listen_fd;
 static unsigned short port;
 
@@ -232,6 +233,8 @@ serve(void *arg)
 		}
 		if (read_request(fd, line, sizeof line)) {
 			atomic_fetch_add(&requests, 1);
+			if (serving) /* --serve: the request line, for the test */
+				dprintf(STDOUT_FILENO, "request %.200s\n", line);
 			answer(fd, line);
 		}
 		shutdown(fd, SHUT_WR);
@@ -384,6 +387,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 		atomic_store(&mode, m);
+		serving = true;
 		if (start_server(argc > 3 ? (unsigned short)atoi(argv[3]) : 0)
 		    == -1) {
 			perror("listen");
