@@ -46,13 +46,14 @@ enum mode {
 	M_PAGES,          /* a next page, always */
 	M_FOREIGN_PAGE,   /* the next page on another host */
 	M_RETRY_NAN,      /* 429 Retry-After: nan, then M_OK */
+	M_THREE_PAGES,    /* a list over three pages, by nextLink, same host */
 	M_MODES
 };
 
 static const char *const mode_names[] = { "ok", "huge-length",
 	"huge-stream", "cut-length", "cut-close", "not-json", "wrong-type",
 	"wrong-shape", "trickle", "silent", "pages", "foreign-page",
-	"retry-nan" };
+	"retry-nan", "three-pages" };
 
 static atomic_int mode;
 static atomic_llong sent_bytes;     /* of the current mode's answers */
@@ -201,6 +202,22 @@ answer(int fd, const char *request)
 		    "\r\nConnection: close\r\n\r\n");
 		send_str(fd, head);
 		break;
+	case M_THREE_PAGES: {
+		int n = strstr(request, "/pages/3") ? 3 :
+		    strstr(request, "/pages/2") ? 2 : 1;
+
+		if (n < 3)
+			snprintf(head, sizeof head, "{\"value\":[{\"name\":"
+			    "\"p%d\"}],\"nextLink\":\"http://127.0.0.1:%u/org/"
+			    "pages/%d?api-version=7.1\"}", n, port, n + 1);
+		else
+			snprintf(head, sizeof head, "{\"value\":[{\"name\":"
+			    "\"p3\"}]}");
+		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json"
+		    "\r\nConnection: close\r\n\r\n");
+		send_str(fd, head);
+		break;
+	}
 	case M_RETRY_NAN:
 		if (atomic_fetch_add(&throttled, 1) % 2 == 0) {
 			send_str(fd, "HTTP/1.1 429 Too Many Requests\r\n"
@@ -505,6 +522,12 @@ main(int argc, char **argv)
 	    "1000 pages"), "a list whose pages never end: refused (%s)",
 	    o.message);
 	tap_is_int(o.requests, 1000, "after 1000 pages");
+	outcome_free(&o);
+	o = call(&api, M_THREE_PAGES, true);
+	tap_ok(o.kind == API_OK && o.items == 3, "a list over three pages: "
+	    "nextLink on the same host followed to the end (%zu items)",
+	    o.items);
+	tap_is_int(o.requests, 3, "one request a page");
 	outcome_free(&o);
 	o = call(&api, M_FOREIGN_PAGE, true);
 	tap_ok(o.kind == API_SERVER && o.message && strstr(o.message,
