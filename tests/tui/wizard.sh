@@ -116,6 +116,22 @@ tap_result $? "and the state file says so"
 tmux -L "$sock" send-keys -t w r
 wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status != \"manual\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
 tap_result $? "r undoes the mark"
+# s skips it (README: a failed step can be skipped), r undoes that too.
+wait_for 10 shows "[!] Fill the ML repository"
+tap_result $? "undone, the step is failed again"
+tmux -L "$sock" send-keys -t w s
+# (The checklist shows a step the operator marked, skipped or by hand,
+# as "[h] kept"; its detail and the state file tell which.)
+skipped_shown() { shows "marked skipped by the operator" && ! shows "[!] Fill the ML repository"; }
+wait_for 10 skipped_shown
+tap_result $? "s marks it skipped: its detail says so"
+wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status == \"skipped\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
+tap_result $? "and the state file says so"
+contains "$("$MLOPS_TUI" --state "$XDG_STATE_HOME/mlops-tui/sandbox.json" status)" \
+    "[-] skipped Fill the ML repository" "and status shows it [-] skipped"
+tmux -L "$sock" send-keys -t w r
+wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status != \"skipped\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
+tap_result $? "r undoes the skip"
 tmux -L "$sock" send-keys -t w q
 is "$(tui_quit_status)" 8 "q quits; exit status 8, steps left to do"
 
