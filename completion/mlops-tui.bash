@@ -11,7 +11,8 @@ _mlops_tui_takes_value() {
 	-s | --state | --answers | --principal-file | --pat-file | --ado-auth | \
 	--tenant | --client-id | --azure-sign-in | --log | --org | --repo | \
 	--project | --infrastructure | --namespace | --postfix | \
-	--subscription | --listen | --world | --time-scale | --faults)
+	--subscription | --listen | --world | --time-scale | --faults | \
+	--accelerator)
 		return 0 ;;
 	esac
 	return 1
@@ -27,8 +28,9 @@ _mlops_tui_options() {
 	apply) echo "$common --answers --principal-file --yes $sign_in" ;;
 	doctor) echo "--org --repo --project --infrastructure --namespace \
 --postfix --subscription --json $sign_in --help" ;;
-	sim) echo "--listen --world --reset --org --time-scale --log --faults --help" ;;
-	*) echo "$common --sandbox --answers --principal-file $sign_in" ;;
+	sim) echo "--listen --world --reset --org --time-scale --log --faults \
+--accelerator --help" ;;
+	*) echo "$common --sandbox --accelerator --answers --principal-file $sign_in" ;;
 	esac
 }
 
@@ -49,7 +51,7 @@ _mlops_tui_value() {
 	local IFS=$' \t\n'
 	# File names may hold spaces: split those lists at newlines only.
 	case $1 in -s | --state | --answers | --principal-file | --pat-file | \
-	--log | --world) IFS=$'\n' ;;
+	--log | --world | --accelerator) IFS=$'\n' ;;
 	esac
 	case $1 in
 	-s | --state)
@@ -58,6 +60,9 @@ _mlops_tui_value() {
 		compopt -o filenames 2>/dev/null ;;
 	--answers | --principal-file | --pat-file | --log | --world)
 		COMPREPLY=($(compgen -f -- "$2"))
+		compopt -o filenames 2>/dev/null ;;
+	--accelerator)
+		COMPREPLY=($(compgen -d -- "$2"))
 		compopt -o filenames 2>/dev/null ;;
 	--infrastructure) COMPREPLY=($(compgen -W "bicep terraform" -- "$2")) ;;
 	--ado-auth) COMPREPLY=($(compgen -W "pat entra" -- "$2")) ;;

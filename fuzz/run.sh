@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 seconds=${FUZZ_SECONDS:-15}
-targets=${FUZZ_ONLY:-"answers catalog infracfg json sim state"}
+targets=${FUZZ_ONLY:-"answers catalog infracfg json paths sim state"}
 jobs=$(nproc 2>/dev/null || echo 1)
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0"
 export LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan.supp"

@@ -42,29 +42,56 @@ ado_find_endpoints(struct api *api, const char *project, const char *name)
 	return api_call_start(api, &spec);
 }
 
-struct api_call *
-ado_create_arm_endpoint(struct api *api, const struct ado_arm_connection *c)
+/*
+ * Create a service connection of type at url in the project, shared with
+ * no other; authorization and data (NULL: none) are taken. A lost answer
+ * is looked up by name before a resend.
+ */
+static struct api_call *
+create_endpoint(struct api *api, const char *project_id,
+    const char *project_name, const char *name, const char *type,
+    const char *url, json_t *authorization, json_t *data)
 {
-	char *p = api_escape(c->project_name), *n = api_escape(c->name);
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:b, s:b, "
-	    "s:[{s:{s:s, s:s}, s:s}]}", "name", c->name, "type", "azurerm",
-	    "url", "https://management.azure.com/", "owner", "library",
-	    "authorization", authorization(c), "data", data(c), "isShared", 0,
-	    "isReady", 1, "serviceEndpointProjectReferences",
-	    "projectReference", "id", c->project_id, "name", c->project_name,
-	    "name", c->name);
+	char *p = api_escape(project_name), *n = api_escape(name);
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:b, "
+	    "s:[{s:{s:s, s:s}, s:s}]}", "name", name, "type", type, "url",
+	    url, "owner", "library", "authorization", authorization,
+	    "isShared", 0, "isReady", 1, "serviceEndpointProjectReferences",
+	    "projectReference", "id", project_id, "name", project_name,
+	    "name", name);
 	/* At 7.x the organization-level route creates; the project one does
 	 * something else. */
 	struct api_call_spec spec = { .method = "POST", .creates = true,
 		.url = api_url(api, "7.1", "_apis/serviceendpoint/endpoints"),
 		.lookup_url = api_url(api, "7.1", "%s/_apis/serviceendpoint/"
-		    "endpoints?endpointNames=%s", p, n), .lookup_name = c->name,
+		    "endpoints?endpointNames=%s", p, n), .lookup_name = name,
 		.json = body };
-	struct api_call *call = api_call_start(api, &spec);
+	struct api_call *call;
 
+	if (data != NULL)
+		json_object_set_new(body, "data", data);
+	call = api_call_start(api, &spec);
 	free(n);
 	free(p);
 	return call;
+}
+
+struct api_call *
+ado_create_arm_endpoint(struct api *api, const struct ado_arm_connection *c)
+{
+	return create_endpoint(api, c->project_id, c->project_name, c->name,
+	    "azurerm", "https://management.azure.com/", authorization(c),
+	    data(c));
+}
+
+struct api_call *
+ado_create_github_endpoint(struct api *api,
+    const struct ado_github_connection *c)
+{
+	return create_endpoint(api, c->project_id, c->project_name, c->name,
+	    "github", "https://github.com", json_pack("{s:s, s:{s:s}}",
+	    "scheme", "PersonalAccessToken", "parameters", "accessToken",
+	    c->token->secret), NULL);
 }
 
 struct api_call *

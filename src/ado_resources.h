@@ -20,12 +20,25 @@ struct ado_arm_connection {
 	const struct credential *secret; /* NULL: workload identity federation */
 };
 
+/* What a GitHub service connection connects with: a GitHub personal
+ * access token, as the portal's "Personal Access Token" way keeps it. */
+struct ado_github_connection {
+	const char *name;              /* github-connection */
+	const char *project_id;
+	const char *project_name;
+	const struct credential *token;
+};
+
 /* Service connections of project named name: a list. */
 struct api_call *ado_find_endpoints(struct api *api, const char *project,
     const char *name);
 /* Create one; a lost answer is found by name. */
 struct api_call *ado_create_arm_endpoint(struct api *api,
     const struct ado_arm_connection *c);
+/* Create a GitHub one (type github, url https://github.com); a lost
+ * answer is found by name. */
+struct api_call *ado_create_github_endpoint(struct api *api,
+    const struct ado_github_connection *c);
 /*
  * TestConnection of endpoint id: {statusCode ("ok", ...), errorMessage}.
  * The secret, when given, is sent with it: the service never returns it.

@@ -90,6 +90,31 @@ has_dot_segment(const char *path)
 	return false;
 }
 
+/*
+ * Whether u's path, decoded, moves or hides something: a dot segment
+ * spelt %2e%2e (a server decodes it, then climbs), a NUL or other control
+ * byte, or a backslash (a separator to some servers).
+ */
+static bool
+path_decodes_badly(CURLU *u)
+{
+	char *path = NULL;
+	size_t len = 0;
+	bool bad = true;
+
+	if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) !=
+	    CURLUE_OK) {
+		/* curl refuses to decode a %00: that is a NUL. */
+		return true;
+	}
+	len = strlen(path);
+	bad = has_dot_segment(path) || strchr(path, '\\') != NULL;
+	for (size_t i = 0; i < len && !bad; i++)
+		bad = iscntrl((unsigned char)path[i]) != 0;
+	curl_free(path);
+	return bad;
+}
+
 /* Whether the URL (parsed in u) names an organization: a path for
  * dev.azure.com and the sandbox, or the host of ORG.visualstudio.com. */
 static bool
@@ -124,7 +149,8 @@ has_part(CURLU *u, CURLUPart part)
 /*
  * An organization URL: https (plain http only to loopback), no user name
  * or password (they would be saved in the state file and logged), no
- * query, fragment or dot segment, and an organization named.
+ * query, fragment or dot segment (encoded or not), and an organization
+ * named.
  */
 static char *
 rule_organization(const char *key, const char *v)
@@ -141,11 +167,13 @@ rule_organization(const char *key, const char *v)
 		msg = xasprintf("%s: the URL may not hold a user name or "
 		    "password (it would be saved and logged); use "
 		    "https://dev.azure.com/ORG and sign in with a token", key);
-	else if (has_part(u, CURLUPART_QUERY) || has_part(u,
-	    CURLUPART_FRAGMENT) || has_dot_segment(v + strcspn(v, ":") + 3))
+	else if (strpbrk(v, "?#") != NULL || has_dot_segment(v +
+	    strcspn(v, ":") + 3) || path_decodes_badly(u))
+		/* ? and # even when empty: curl reports no part for them. */
 		msg = xasprintf("%s: '%s' may not have a query (?), a "
-		    "fragment (#) or . and .. segments; use "
-		    "https://dev.azure.com/ORG", key, v);
+		    "fragment (#), . and .. segments (%%2e too), a \\ or a "
+		    "control character; use https://dev.azure.com/ORG", key,
+		    v);
 	else if (!names_organization(u))
 		msg = xasprintf("%s: '%s' names no organization; use "
 		    "https://dev.azure.com/ORG or https://ORG.visualstudio.com",
@@ -223,14 +251,28 @@ rule_boolean(const char *key, const char *v)
 	return one_of(key, v, words);
 }
 
+/* Names from the list, each allowed and none twice: "prod,prod" would
+ * run every per-environment step twice at once, making two of each. */
 static char *
 rule_environments(const char *key, const char *v)
 {
 	char *copy = xstrdup(v), *save = NULL, *msg = NULL;
+	const char *seen[8];
+	size_t n = 0;
 
 	for (char *e = strtok_r(copy, ", ", &save); e && !msg;
-	    e = strtok_r(NULL, ", ", &save))
+	    e = strtok_r(NULL, ", ", &save)) {
 		msg = one_of(key, e, environment_names);
+		for (size_t i = 0; i < n && !msg; i++)
+			if (strcmp(seen[i], e) == 0)
+				msg = xasprintf("%s: '%s' names %s twice; name "
+				    "each environment once", key, v, e);
+		if (n < sizeof seen / sizeof *seen)
+			seen[n++] = e;
+	}
+	if (msg == NULL && n == 0)
+		msg = xasprintf("%s: names no environment; use prod, dev or "
+		    "prod,dev", key);
 	free(copy);
 	return msg;
 }
@@ -306,6 +348,7 @@ static const struct {
 	{ "environments", rule_environments },
 	{ "branch", rule_branch },
 	{ "service_connection", rule_text },
+	{ "github_connection", rule_text },
 	{ "subscription_id", rule_guid },
 	{ "tenant_id", rule_guid },
 	{ "client_id", rule_guid },
@@ -320,6 +363,10 @@ static const struct {
 char *
 answers_problem(const char *key, const char *value)
 {
+	if (secret_is_secret_name(key) && strstr(key, "github") != NULL)
+		return xasprintf("%s: secrets never go in answers; the GitHub "
+		    "token comes from MLOPS_TUI_GITHUB_TOKEN, "
+		    "--github-token-file or the wizard", key);
 	if (secret_is_secret_name(key))
 		return xasprintf("%s: secrets never go in answers; the PAT "
 		    "comes from AZURE_DEVOPS_EXT_PAT, --pat-file or a prompt",
@@ -330,7 +377,132 @@ answers_problem(const char *key, const char *value)
 	return xasprintf("%s: not an answer mlops-tui knows", key);
 }
 
+/* ---- answers read back from a state file -------------------------------- */
+
+/* Append "where" + the problem of key=value to *all, one a line. */
+static void
+add_problem(char **all, const char *where, char *msg)
+{
+	char *more;
+
+	if (msg == NULL)
+		return;
+	more = xasprintf("%s%s  %s%s", *all ? *all : "", *all ? "\n" : "",
+	    where, msg);
+	free(*all);
+	free(msg);
+	*all = more;
+}
+
+static void
+map_problems(char **all, const char *where, const struct state_map *map,
+    bool per_env)
+{
+	for (size_t i = 0; i < map->count; i++) {
+		const char *key = map->keys[i];
+
+		if (per_env && !listed(per_environment, key))
+			add_problem(all, where, xasprintf("%s: not an answer "
+			    "per environment", key));
+		else
+			add_problem(all, where, answers_problem(key,
+			    map->values[i]));
+	}
+}
+
+char *
+answers_state_problems(const struct state *st)
+{
+	char *all = NULL;
+
+	map_problems(&all, "answers.", &st->answers, false);
+	for (size_t i = 0; i < st->nenvironments; i++) {
+		const struct state_environment *env = &st->environments[i];
+		char *where = xasprintf("environments.%s.", env->name);
+
+		if (!listed(environment_names, env->name))
+			add_problem(&all, "", one_of("environments", env->name,
+			    environment_names));
+		map_problems(&all, where, &env->answers, true);
+		free(where);
+	}
+	/* A step's environment is a name the engine builds paths from. */
+	for (size_t i = 0; i < st->nsteps; i++)
+		if (st->steps[i].environment != NULL &&
+		    !listed(environment_names, st->steps[i].environment))
+			add_problem(&all, "", xasprintf("steps: %s: '%s' is "
+			    "not an environment; use prod or dev",
+			    st->steps[i].id, st->steps[i].environment));
+	return all;
+}
+
 /* ---- the answers file -------------------------------------------------- */
+
+/* The edit distance of a and b, for "did you mean" (short names only). */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (la >= 64 || lb >= 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* The known field nearest to key, when a typing slip away: NULL if none. */
+static const char *
+nearest_field(const struct catalog *cat, const char *key)
+{
+	const char *best = NULL;
+	size_t best_d = strlen(key) < 6 ? 2 : 3;
+
+	if (distance(key, "environments") < best_d) {
+		best = "environments";
+		best_d = distance(key, best);
+	}
+	for (size_t i = 0; i < cat->ninputs; i++) {
+		const char *id = cat->inputs[i].id;
+		size_t d = distance(key, id);
+
+		if (d < best_d && strcmp(id, "environment") != 0 &&
+		    !secret_is_secret_name(id)) {
+			best = id;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+static char *
+unknown_field(const struct catalog *cat, const char *name, const char *key)
+{
+	const char *near = nearest_field(cat, key);
+
+	if (secret_is_secret_name(key))
+		return answers_problem(name, "");
+	if (near != NULL)
+		return xasprintf("%s: not an answer mlops-tui knows; did you "
+		    "mean %s? (see mlops-tui(5))", name, near);
+	return xasprintf("%s: not an answer mlops-tui knows (see "
+	    "mlops-tui(5))", name);
+}
 
 static char *
 check_field(const struct catalog *cat, const char *where, const char *key,
@@ -338,13 +510,15 @@ check_field(const struct catalog *cat, const char *where, const char *key,
 {
 	char *name = xasprintf("%s%s", where, key), *msg;
 
-	if (!json_is_string(value))
-		msg = xasprintf("%s: expected a single value", name);
-	else if (catalog_input_find(cat, key) == NULL ||
+	if (catalog_input_find(cat, key) == NULL ||
 	    strcmp(key, "environment") == 0)
-		msg = secret_is_secret_name(key) ? answers_problem(name, "") :
-		    xasprintf("%s: not an answer mlops-tui knows (see "
-		    "mlops-tui(5))", name);
+		msg = unknown_field(cat, name, key);
+	else if (json_is_null(value))
+		/* YAML's ~, null or nothing: not the text "~". */
+		msg = xasprintf("%s: is empty (YAML null); give a value, or "
+		    "leave the field out for its default", name);
+	else if (!json_is_string(value))
+		msg = xasprintf("%s: expected a single value", name);
 	else if (*where != '\0' && !listed(per_environment, key))
 		msg = xasprintf("%s: not an answer per environment; give it "
 		    "at the top level", name);
@@ -361,56 +535,71 @@ check_field(const struct catalog *cat, const char *where, const char *key,
 	return msg;
 }
 
-static char *
-check_environments(const struct catalog *cat, json_t *envs)
+/* Every problem of a file: {line (0: not known yet), message}. */
+static void
+note(json_t *problems, char *msg)
+{
+	if (msg != NULL)
+		json_array_append_new(problems, json_pack("{s:i,s:s}", "line",
+		    0, "message", msg));
+	free(msg);
+}
+
+static void
+check_environment(const struct catalog *cat, const char *name,
+    json_t *answers, json_t *problems)
+{
+	char *where = xasprintf("environments.%s.", name);
+	const char *key;
+	json_t *value;
+
+	if (!listed(environment_names, name))
+		note(problems, xasprintf("environments: '%s' is not allowed; "
+		    "use prod or dev", name));
+	else if (!json_is_object(answers) && !json_is_null(answers))
+		note(problems, xasprintf("environments.%s: expected a mapping",
+		    name));
+	json_object_foreach(answers, key, value)
+		note(problems, check_field(cat, where, key, value));
+	free(where);
+}
+
+static void
+check_environments(const struct catalog *cat, json_t *envs,
+    json_t *problems)
 {
 	const char *name;
 	json_t *answers;
-	char *msg = NULL;
 
-	if (!json_is_object(envs))
-		return xstrdup("environments: expected a mapping of "
-		    "environment names (prod, dev) to their answers");
-	json_object_foreach(envs, name, answers) {
-		char *where = xasprintf("environments.%s.", name);
-		const char *key;
-		json_t *value;
-
-		if (!listed(environment_names, name))
-			msg = xasprintf("environments: '%s' is not allowed; "
-			    "use prod or dev", name);
-		else if (!json_is_object(answers) && !json_is_null(answers))
-			msg = xasprintf("environments.%s: expected a mapping",
-			    name);
-		json_object_foreach(answers, key, value) {
-			if (msg == NULL)
-				msg = check_field(cat, where, key, value);
-		}
-		free(where);
-		if (msg != NULL)
-			return msg;
+	if (!json_is_object(envs)) {
+		note(problems, xstrdup("environments: expected a mapping of "
+		    "environment names (prod, dev) to their answers, or a "
+		    "string such as prod,dev"));
+		return;
 	}
-	return NULL;
+	json_object_foreach(envs, name, answers)
+		check_environment(cat, name, answers, problems);
 }
 
-static char *
-check_document(const struct catalog *cat, json_t *doc)
+/* Every field's problem, not only the first: a person fixes them all in
+ * one edit rather than one per run. */
+static void
+check_document(const struct catalog *cat, json_t *doc, json_t *problems)
 {
 	const char *key;
 	json_t *value;
-	char *msg = NULL;
 
-	if (!json_is_object(doc))
-		return xstrdup("expected a mapping of answers");
-	json_object_foreach(doc, key, value) {
-		if (msg != NULL)
-			break;
-		if (strcmp(key, "environments") == 0 && !json_is_string(value))
-			msg = check_environments(cat, value);
-		else
-			msg = check_field(cat, "", key, value);
+	if (!json_is_object(doc)) {
+		note(problems, xstrdup("expected a mapping of answers"));
+		return;
 	}
-	return msg;
+	json_object_foreach(doc, key, value) {
+		if (strcmp(key, "environments") == 0 &&
+		    !json_is_string(value) && !json_is_null(value))
+			check_environments(cat, value, problems);
+		else
+			note(problems, check_field(cat, "", key, value));
+	}
 }
 
 static void
@@ -523,29 +712,76 @@ field_line(const char *text, size_t size, const char *msg)
 	return found;
 }
 
+static int
+by_line(const void *a, const void *b)
+{
+	json_int_t la = json_integer_value(json_object_get(*(json_t *const *)
+	    a, "line")), lb = json_integer_value(json_object_get(
+	    *(json_t *const *)b, "line"));
+
+	return (la > lb) - (la < lb);
+}
+
+/*
+ * The problems as one message, a line each, in the order of the file:
+ * "FILE:LINE: field: what is wrong; what is allowed". Lines not known
+ * yet are found from the field the message names.
+ */
+static char *
+problems_text(const char *path, const char *text, size_t len,
+    json_t *problems)
+{
+	size_t n = json_array_size(problems);
+	json_t **list = xcalloc(n, sizeof *list);
+	char *out = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *p = list[i] = json_array_get(problems, i);
+		const char *msg = json_string_value(json_object_get(p,
+		    "message"));
+
+		if (json_integer_value(json_object_get(p, "line")) == 0)
+			json_object_set_new(p, "line", json_integer(
+			    field_line(text, len, msg)));
+	}
+	qsort(list, n, sizeof *list, by_line);
+	for (size_t i = 0; i < n; i++) {
+		json_int_t line = json_integer_value(json_object_get(list[i],
+		    "line"));
+		const char *msg = json_string_value(json_object_get(list[i],
+		    "message"));
+		char *more = line > 0 ? xasprintf("%s%s%s:%" JSON_INTEGER_FORMAT
+		    ": %s", out, i ? "\n" : "", path, line, msg) :
+		    xasprintf("%s%s%s: %s", out, i ? "\n" : "", path, msg);
+
+		free(out);
+		out = more;
+	}
+	free(list);
+	return out;
+}
+
 int
 answers_parse(struct state *st, const char *path, const char *text,
     size_t len, const struct catalog *cat, char **cause)
 {
-	char *why = NULL, *msg;
-	json_t *doc;
+	char *why = NULL;
+	json_t *doc, *problems = NULL;
 
-	doc = yamljson_parse(text, len, &why);
+	doc = yamljson_read(text, len, &problems, &why);
 	if (doc == NULL) {
 		*cause = xasprintf("%s: not YAML: %s", path, why);
 		free(why);
 		return -1;
 	}
-	msg = check_document(cat, doc);
-	if (msg != NULL) {
-		int line = field_line(text, len, msg);
-
-		*cause = line ? xasprintf("%s:%d: %s", path, line, msg) :
-		    xasprintf("%s: %s", path, msg);
-		free(msg);
+	check_document(cat, doc, problems);
+	if (json_array_size(problems) > 0) {
+		*cause = problems_text(path, text, len, problems);
+		json_decref(problems);
 		json_decref(doc);
 		return -1;
 	}
+	json_decref(problems);
 	merge(st, doc);
 	json_decref(doc);
 	return 0;

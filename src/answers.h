@@ -19,6 +19,13 @@
 char *answers_problem(const char *key, const char *value);
 
 /*
+ * Every answer in st (read back from a state file, which may have been
+ * edited by hand) against the same rules: NULL when all keep them, else
+ * each problem on a line of its own ("  answers.project: ..."), owned.
+ */
+char *answers_state_problems(const struct state *st);
+
+/*
  * Read the answers file path (YAML: the catalogue's inputs at the top,
  * per-environment ones under environments.<prod|dev>) and merge it into
  * st. Every field is checked first: on any error st is left unchanged

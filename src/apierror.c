@@ -97,6 +97,24 @@ read_shapes(struct api_error *e, json_t *doc)
 	e->message = xstrdup_or_null(message);
 }
 
+/*
+ * A PAT refused because the organization or its tenant restricts PATs:
+ * said in those words, with the way that still works (an Entra sign-in),
+ * and the service's own text after it.
+ */
+static void
+say_pats_restricted(struct api_error *e)
+{
+	char *said = e->message;
+
+	e->message = xasprintf("the organization or its tenant restricts "
+	    "personal access tokens (PATs), so this PAT was refused; sign in "
+	    "to Azure DevOps with Entra instead (--ado-auth entra: a device "
+	    "code, or a signed-in Azure CLI's token; in the wizard, Azure "
+	    "DevOps sign-in: entra). Azure DevOps said: %s", said);
+	free(said);
+}
+
 void
 api_error_decode(struct api_error *e, long status, const char *content_type,
     const char *body, size_t len)
@@ -125,6 +143,10 @@ api_error_decode(struct api_error *e, long status, const char *content_type,
 		e->message = xstrndup(body, len > 300 ? 300 : len);
 	if (e->kind == API_AUTH && e->message == NULL)
 		e->message = xstrdup("the PAT is invalid or expired");
+	if (e->kind == API_AUTH && e->message != NULL &&
+	    strcasestr(e->message, "restricted by your organization") !=
+	    NULL)
+		say_pats_restricted(e);
 	if (e->message == NULL)
 		e->message = xasprintf("HTTP %ld", status);
 }

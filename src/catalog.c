@@ -258,6 +258,7 @@ static const struct field step_fields[] = {
 	STEP("kind", F_STRING, kind_word, true),
 	STEP("who", F_LIST, who, true),
 	STEP("needs", F_LIST, needs, false),
+	STEP("proves", F_LIST, proves, false),
 	STEP("inputs", F_LIST, inputs, false),
 	STEP("per_environment", F_BOOL, per_environment, false),
 	STEP("when", F_WHEN, when, false),
@@ -516,6 +517,11 @@ check_step_fields(struct loader *l, struct catalog *cat,
 			return fail_line(l, step->line, "step '%s': needs: "
 			    "'%s' is not a step", step->id,
 			    step->needs.items[i]);
+	for (size_t i = 0; i < step->proves.count; i++)
+		if (catalog_step_find(cat, step->proves.items[i]) == NULL)
+			return fail_line(l, step->line, "step '%s': proves: "
+			    "'%s' is not a step", step->id,
+			    step->proves.items[i]);
 	return 0;
 }
 
@@ -728,6 +734,7 @@ step_free(struct catalog_step *step)
 	free(step->manual);
 	list_free(&step->who);
 	list_free(&step->needs);
+	list_free(&step->proves);
 	list_free(&step->inputs);
 	list_free(&step->pitfalls);
 	for (size_t i = 0; i < step->nwhen; i++) {

@@ -45,6 +45,7 @@ struct catalog_step {
 	enum catalog_kind kind;
 	struct catalog_list who;    /* role ids */
 	struct catalog_list needs;  /* step ids */
+	struct catalog_list proves; /* check ids its success settles */
 	struct catalog_list inputs; /* input ids */
 	bool per_environment;
 	struct catalog_condition *when;

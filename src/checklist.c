@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "checklist.h"
+#include "legend.h"
 #include "xalloc.h"
 
 static const char *
@@ -110,20 +111,27 @@ checklist_free(struct checklist *cl)
 	free(cl);
 }
 
+/* A line's mark in the legend: its recorded status, or n/a. */
+static enum legend_mark
+line_mark(const struct checklist_line *line)
+{
+	static const enum legend_mark marks[STEP_STATUS_COUNT] = {
+		[STEP_PENDING] = MARK_PENDING, [STEP_RUNNING] = MARK_RUNNING,
+		[STEP_DONE] = MARK_DONE, [STEP_FAILED] = MARK_FAILED,
+		[STEP_SKIPPED] = MARK_SKIPPED, [STEP_MANUAL] = MARK_BY_HAND,
+	};
+
+	return line->applies ? marks[line->status] : MARK_NOT_APPLICABLE;
+}
+
 const char *
 checklist_symbol(const struct checklist_line *line)
 {
-	static const char *const symbols[STEP_STATUS_COUNT] = {
-		[STEP_PENDING] = "[ ]", [STEP_RUNNING] = "[>]",
-		[STEP_DONE] = "[x]", [STEP_FAILED] = "[!]",
-		[STEP_SKIPPED] = "[-]", [STEP_MANUAL] = "[h]",
-	};
-
-	return line->applies ? symbols[line->status] : "[.]";
+	return legend_symbol(line_mark(line));
 }
 
 const char *
 checklist_word(const struct checklist_line *line)
 {
-	return line->applies ? step_status_word(line->status) : "n/a";
+	return legend_word(line_mark(line));
 }

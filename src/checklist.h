@@ -42,9 +42,9 @@ struct checklist *checklist_build(const struct catalog *cat,
     const struct state *st);
 void checklist_free(struct checklist *cl);
 
-/* "[x]"-style symbol for a line; never colour alone. */
+/* A line's symbol and word in the legend (legend.h); never colour
+ * alone. */
 const char *checklist_symbol(const struct checklist_line *line);
-/* The status word of a line: a step status, or "n/a". */
 const char *checklist_word(const struct checklist_line *line);
 
 #endif

@@ -1,6 +1,7 @@
 /* The read-only checks of a setup: what each guide step should have left. */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,17 @@ azure_failed(struct check_result *r, struct api_call *call, const char *what)
 	return true;
 }
 
+/* A PAT refused by the organization's or tenant's policy (apierror.c
+ * says so in these words). */
+static bool
+pats_restricted(struct api_call *call)
+{
+	const char *m = api_call_error(call)->message;
+
+	return m != NULL && strstr(m, "restricts personal access tokens") !=
+	    NULL;
+}
+
 /* As azure_failed, for Azure DevOps, where the PAT's scopes matter. */
 static bool
 call_failed(struct probe *p, struct check_result *r, struct api_call *call,
@@ -112,7 +124,10 @@ call_failed(struct probe *p, struct check_result *r, struct api_call *call,
 		set_result(r, VERDICT_PROBLEM, "pat-scope-missing", "the PAT "
 		    "signs in but may not read %s: it lacks the scope for it",
 		    what);
-	} else
+	} else if (pats_restricted(call))
+		set_result(r, VERDICT_UNKNOWN, "ado-pats-restricted", "%s",
+		    api_call_error(call)->message);
+	else
 		set_result(r, VERDICT_UNKNOWN, "ado-credentials-rejected",
 		    "could not read %s: %s", what, api_error_kind_name(
 		    API_AUTH));
@@ -268,8 +283,9 @@ check_pat(struct probe *p, struct check_result *r)
 {
 	if (!need_sign_in(p, r)) {
 		/* Here a refused PAT is the problem, not a reason. */
-		if (r->error_id != NULL && strcmp(r->error_id,
-		    "ado-credentials-rejected") == 0)
+		if (r->error_id != NULL && (strcmp(r->error_id,
+		    "ado-credentials-rejected") == 0 || strcmp(r->error_id,
+		    "ado-pats-restricted") == 0))
 			r->verdict = VERDICT_PROBLEM;
 		return;
 	}
@@ -854,6 +870,291 @@ check_providers(struct probe *p, struct check_result *r)
 	free(unregistered);
 }
 
+/* ---- the operator's rights and capacity in Azure --------------------- */
+
+/* The directory roles that may register applications whatever the
+ * tenant's policy says for users. */
+static const char *const app_roles[] = {
+	"Global Administrator", "Application Administrator",
+	"Cloud Application Administrator", "Application Developer",
+};
+
+/* A principal given (principal_way existing) needs neither right. */
+static bool
+principal_given(struct probe *p, struct check_result *r)
+{
+	if (p->target->principal_way == NULL || strcmp(
+	    p->target->principal_way, "existing") != 0)
+		return false;
+	set_result(r, VERDICT_OK, NULL, "principal_way existing: the "
+	    "principal was made already");
+	return true;
+}
+
+/* The first of the user's directory roles that may register
+ * applications, or NULL. */
+static char *
+app_role_held(struct probe *p, struct check_result *r)
+{
+	struct api_call *c = fetch(p, graph_my_roles(p->api));
+	char *held = NULL;
+
+	if (!azure_failed(r, c, "your directory roles"))
+		for (size_t i = 0; i < api_count(c) && held == NULL; i++) {
+			const char *name = api_field(api_item(c, i),
+			    "displayName");
+
+			for (size_t k = 0; name != NULL && held == NULL && k <
+			    sizeof app_roles / sizeof *app_roles; k++)
+				if (strcasecmp(name, app_roles[k]) == 0)
+					held = xstrdup(name);
+		}
+	api_call_free(c);
+	return held;
+}
+
+static void
+check_app_registration(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	json_t *allowed;
+	char *role;
+
+	if (!need_azure(p, r) || principal_given(p, r))
+		return;
+	c = fetch(p, graph_authorization_policy(p->api));
+	if (azure_failed(r, c, "the tenant's authorization policy")) {
+		api_call_free(c);
+		return;
+	}
+	allowed = json_object_get(json_object_get(api_call_result(c),
+	    "defaultUserRolePermissions"), "allowedToCreateApps");
+	api_call_free(c);
+	if (json_is_true(allowed)) {
+		set_result(r, VERDICT_OK, NULL, "users may register "
+		    "applications in the tenant");
+		return;
+	}
+	if ((role = app_role_held(p, r)) != NULL)
+		set_result(r, VERDICT_OK, NULL, "the tenant stops users "
+		    "registering applications, but you are %s", role);
+	else if (r->detail == NULL)
+		set_result(r, VERDICT_PROBLEM, "app-registration-forbidden",
+		    "you may not register applications: the tenant stops users "
+		    "(allowedToCreateApps is false) and you hold none of "
+		    "Application Developer, Application Administrator, Cloud "
+		    "Application Administrator. An administrator with one of "
+		    "them makes the principal (az ad sp create-for-rbac) and you "
+		    "give it: principal_way existing with --principal-file, or "
+		    "paste it in the wizard (p)");
+	free(role);
+}
+
+/* Whether ARM's pattern (with * anywhere) covers action. */
+static bool
+action_covers(json_t *patterns, const char *action)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(patterns, i, v)
+		if (json_is_string(v) && fnmatch(json_string_value(v), action,
+		    FNM_CASEFOLD) == 0)
+			return true;
+	return false;
+}
+
+#define WRITE_ASSIGNMENTS "Microsoft.Authorization/roleAssignments/write"
+
+/* The permission that grants action (its notActions leaving it in),
+ * preferring one without a condition; NULL when none does. */
+static json_t *
+granting(struct api_call *c, const char *action)
+{
+	json_t *perm, *found = NULL;
+
+	for (size_t i = 0; i < api_count(c); i++) {
+		perm = api_item(c, i);
+		if (!action_covers(json_object_get(perm, "actions"), action) ||
+		    action_covers(json_object_get(perm, "notActions"), action))
+			continue;
+		if (json_object_get(perm, "condition") == NULL ||
+		    json_is_null(json_object_get(perm, "condition")))
+			return perm;
+		found = perm;
+	}
+	return found;
+}
+
+static void
+check_role_assignments(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	json_t *perm;
+	const char *cond;
+
+	if (!need_azure(p, r) || principal_given(p, r))
+		return;
+	c = fetch(p, arm_my_permissions(p->api, p->target->subscription));
+	if (azure_failed(r, c, "your permissions at the subscription")) {
+		api_call_free(c);
+		return;
+	}
+	perm = granting(c, WRITE_ASSIGNMENTS);
+	cond = perm ? json_string_value(json_object_get(perm, "condition")) :
+	    NULL;
+	if (perm == NULL)
+		set_result(r, VERDICT_PROBLEM, "role-assignment-forbidden",
+		    "you may not write role assignments at subscription %s "
+		    "(no role of yours grants " WRITE_ASSIGNMENTS "; Contributor "
+		    "does not): an Owner, User Access Administrator or Role "
+		    "Based Access Control Administrator of it gives the "
+		    "principal Contributor (az role assignment create --assignee "
+		    "<appId> --role Contributor --scope /subscriptions/%s), or "
+		    "gives you one of those roles", p->target->subscription,
+		    p->target->subscription);
+	else if (cond == NULL)
+		set_result(r, VERDICT_OK, NULL, "you may write role assignments "
+		    "at the subscription");
+	else if (strcasestr(cond, CLOUD_ROLE_CONTRIBUTOR) != NULL)
+		set_result(r, VERDICT_OK, NULL, "you may write role assignments "
+		    "under a condition that names Contributor: %s", cond);
+	else
+		set_result(r, VERDICT_PROBLEM, "role-assignment-conditioned",
+		    "you may write role assignments at subscription %s only "
+		    "under a condition that does not name Contributor (%s): %s. "
+		    "The subscription's Owner widens the condition or gives the "
+		    "principal Contributor (az role assignment create "
+		    "--assignee <appId> --role Contributor --scope "
+		    "/subscriptions/%s)", p->target->subscription,
+		    CLOUD_ROLE_CONTRIBUTOR, cond, p->target->subscription);
+	api_call_free(c);
+}
+
+/* The Azure ML compute clusters the setup's templates create, by quota
+ * family: infrastructure's cpu-cluster, and cv's and nlp's training GPU
+ * cluster (mlops-v2-facts.md: bicep Standard_DS3_v2, terraform
+ * STANDARD_D4S_V3, cv Standard_NC6, nlp Standard_NV6; one node each). */
+struct cluster_need {
+	const char *family, *cluster, *size;
+	long vcpus;
+};
+
+static size_t
+cluster_needs(const struct check_target *t, struct cluster_need *out)
+{
+	size_t n = 0;
+	bool tf = t->infrastructure && strcmp(t->infrastructure,
+	    "terraform") == 0;
+
+	out[n++] = tf ? (struct cluster_need){ "standardDSv3Family",
+		"cpu-cluster", "STANDARD_D4S_V3", 4 } : (struct cluster_need){
+		"standardDSv2Family", "cpu-cluster", "Standard_DS3_v2", 4 };
+	if (t->project_type && strcmp(t->project_type, "cv") == 0)
+		out[n++] = (struct cluster_need){ "standardNCFamily",
+			"gpu-cluster", "Standard_NC6", 6 };
+	if (t->project_type && strcmp(t->project_type, "nlp") == 0)
+		out[n++] = (struct cluster_need){ "standardNVFamily",
+			"gpu-cluster", "Standard_NV6", 6 };
+	return n;
+}
+
+/* Free vCPUs of family in the usages answer; -1 when it is not listed. */
+static long
+family_free(struct api_call *c, const char *family)
+{
+	for (size_t i = 0; i < api_count(c); i++) {
+		json_t *u = api_item(c, i);
+		const char *name = api_field(u, "name.value");
+
+		if (name != NULL && strcasecmp(name, family) == 0)
+			return (long)json_integer_value(json_object_get(u,
+			    "limit")) - (long)json_integer_value(
+			    json_object_get(u, "currentValue"));
+	}
+	return -1;
+}
+
+static void
+check_quota(struct probe *p, struct check_result *r)
+{
+	struct cluster_need need[2];
+	size_t n = cluster_needs(p->target, need);
+	struct api_call *c;
+	char *short_of = xstrdup("");
+
+	if (!need_azure(p, r) || p->target->location == NULL) {
+		if (r->detail == NULL)
+			set_result(r, VERDICT_UNKNOWN, NULL, "give --location to "
+			    "check the quota");
+		free(short_of);
+		return;
+	}
+	c = fetch(p, arm_ml_usages(p->api, p->target->subscription,
+	    p->target->location));
+	if (!azure_failed(r, c, "the Azure ML quota"))
+		for (size_t i = 0; i < n; i++) {
+			long left = family_free(c, need[i].family);
+			char *more;
+
+			if (left >= need[i].vcpus)
+				continue;
+			more = xasprintf("%s%s%s for %s (%s) needs %ld vCPUs, "
+			    "%s", short_of, *short_of ? "; " : "",
+			    need[i].family, need[i].cluster, need[i].size,
+			    need[i].vcpus, left < 0 ? "not offered there" :
+			    left == 0 ? "none free" : "fewer free");
+			free(short_of);
+			short_of = more;
+		}
+	if (r->detail == NULL && *short_of != '\0')
+		set_result(r, VERDICT_PROBLEM, "quota-exhausted", "the Azure ML "
+		    "compute quota in %s does not cover the clusters: %s. The "
+		    "subscription's Owner asks for more (Subscription > Usage + "
+		    "quotas, or Azure ML studio > Quota), or choose another "
+		    "location", p->target->location, short_of);
+	else if (r->detail == NULL)
+		set_result(r, VERDICT_OK, NULL, "the Azure ML quota in %s covers "
+		    "the clusters", p->target->location);
+	api_call_free(c);
+	free(short_of);
+}
+
+/* The three at once, for the step before anything is made in Azure:
+ * every problem said, not only the first. */
+static void
+check_azure_rights(struct probe *p, struct check_result *r)
+{
+	void (*const parts[])(struct probe *, struct check_result *) = {
+		check_app_registration, check_role_assignments, check_quota,
+	};
+	char *problems = NULL, *oks = NULL, *more;
+
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		struct check_result one = { 0 };
+		char **into;
+
+		parts[i](p, &one);
+		into = one.verdict == VERDICT_OK ? &oks : &problems;
+		if (one.verdict != VERDICT_OK && r->error_id == NULL) {
+			r->error_id = one.error_id;
+			r->verdict = one.verdict;
+		}
+		if (one.verdict == VERDICT_PROBLEM)
+			r->verdict = VERDICT_PROBLEM;
+		more = xasprintf("%s%s%s", *into ? *into : "", *into ? "; " :
+		    "", one.detail ? one.detail : "");
+		free(*into);
+		*into = more;
+		check_result_clear(&one);
+	}
+	if (problems == NULL)
+		r->verdict = VERDICT_OK;
+	r->detail = problems ? problems : oks;
+	if (problems != NULL)
+		free(oks);
+}
+
 static const struct check all_checks[] = {
 	{ "sign-in", "Azure DevOps sign-in", check_pat },
 	{ "project", "The project exists", check_project },
@@ -879,6 +1180,15 @@ static const struct check all_checks[] = {
 	{ "contributor", "The principal's Contributor role",
 	    check_contributor },
 	{ "providers", "The resource providers", check_providers },
+	{ "app-registration", "You may register applications",
+	    check_app_registration },
+	{ "role-assignments", "You may assign roles at the subscription",
+	    check_role_assignments },
+	{ "quota", "The Azure ML compute quota covers the clusters",
+	    check_quota },
+	/* The three above in one, for the step (doctor runs them apart). */
+	{ "azure-rights", "Your rights and capacity in Azure",
+	    check_azure_rights },
 };
 
 const struct check *

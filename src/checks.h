@@ -30,6 +30,9 @@ struct check_target {
 	const char *connection;        /* Azure-ARM-Prod */
 	const char *environment;       /* prod */
 	const char *subscription;      /* NULL: the Azure checks cannot tell */
+	const char *location;          /* NULL: the quota cannot be told */
+	const char *project_type;      /* classical, cv, nlp; NULL classical */
+	const char *principal_way;     /* existing needs no rights; NULL */
 };
 
 enum verdict { VERDICT_OK, VERDICT_PROBLEM, VERDICT_UNKNOWN };

@@ -264,6 +264,35 @@ arm_get_provider(struct api *api, const char *sub, const char *ns)
 }
 
 struct api_call *
+graph_authorization_policy(struct api *api)
+{
+	return graph(api, "GET", xstrdup("policies/authorizationPolicy"),
+	    NULL, false);
+}
+
+struct api_call *
+graph_my_roles(struct api *api)
+{
+	return graph(api, "GET", xstrdup("me/memberOf"), NULL, true);
+}
+
+struct api_call *
+arm_my_permissions(struct api *api, const char *sub)
+{
+	return arm(api, "GET", "2022-04-01", xasprintf("subscriptions/%s/"
+	    "providers/Microsoft.Authorization/permissions", sub), NULL,
+	    true);
+}
+
+struct api_call *
+arm_ml_usages(struct api *api, const char *sub, const char *location)
+{
+	return arm(api, "GET", "2024-04-01", xasprintf("subscriptions/%s/"
+	    "providers/Microsoft.MachineLearningServices/locations/%s/usages",
+	    sub, location), NULL, true);
+}
+
+struct api_call *
 arm_register_provider(struct api *api, const char *sub, const char *ns)
 {
 	return arm(api, "POST", "2024-03-01", xasprintf("subscriptions/%s/"

@@ -61,6 +61,17 @@ struct api_call *arm_list_assignments(struct api *api, const char *sub,
     const char *principal);
 struct api_call *arm_get_provider(struct api *api, const char *sub,
     const char *ns);
+/* The tenant's authorization policy (defaultUserRolePermissions
+ * .allowedToCreateApps) and the signed-in user's groups and directory
+ * roles: whether the operator may register applications. */
+struct api_call *graph_authorization_policy(struct api *api);
+struct api_call *graph_my_roles(struct api *api);
+/* The signed-in user's permissions at the subscription: a list of
+ * {actions, notActions, dataActions, notDataActions[, condition]}. */
+struct api_call *arm_my_permissions(struct api *api, const char *sub);
+/* Azure ML's compute usages and limits per family in a region. */
+struct api_call *arm_ml_usages(struct api *api, const char *sub,
+    const char *location);
 /* Register a resource provider (asynchronous: registrationState
  * goes Registering, then Registered). */
 struct api_call *arm_register_provider(struct api *api, const char *sub,

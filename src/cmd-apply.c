@@ -1,6 +1,7 @@
 /* `mlops-tui plan` and `apply`: the engine on the command line. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ struct applier {
 };
 
 static volatile sig_atomic_t interrupted;
+/* Standard output was closed by its reader (EPIPE): print no more. */
+static bool output_gone;
 
 static void
 on_interrupt(int sig)
@@ -33,6 +36,24 @@ on_interrupt(int sig)
 }
 
 /* ---- output ------------------------------------------------------------ */
+
+/*
+ * Flush what was printed. When the reader has gone (apply | head -2), the
+ * run stops as on SIGINT: nobody would see what it does next, and the
+ * running steps stay resumable.
+ */
+static void
+flush_output(void)
+{
+	if (output_gone)
+		return;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		output_gone = true;
+		if (errno == EPIPE)
+			interrupted = 1;
+		clearerr(stdout);
+	}
+}
 
 static void
 explain(struct applier *a, const struct engine_job *j)
@@ -54,10 +75,13 @@ explain(struct applier *a, const struct engine_job *j)
 static void
 print_job(struct applier *a, const struct engine_job *j)
 {
-	char *title = engine_job_title(j), *manual;
+	char *title, *manual;
 	const char *text = j->error && j->outcome != JOB_DONE ? j->error :
 	    j->detail;
 
+	if (output_gone)
+		return;
+	title = engine_job_title(j);
 	printf("%s %s%s%s\n", job_outcome_symbol(j->outcome), title,
 	    text ? ": " : "", text ? text : "");
 	if (j->outcome == JOB_FAILED || j->outcome == JOB_UNKNOWN)
@@ -69,7 +93,7 @@ print_job(struct applier *a, const struct engine_job *j)
 		free(manual);
 	}
 	free(title);
-	fflush(stdout);
+	flush_output();
 }
 
 /* apply: each job as it starts to change something and as it settles,
@@ -81,10 +105,10 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 
 	if (a->planning)
 		return;
-	if (note != NULL) {
+	if (note != NULL && !output_gone) {
 		printf("    %s\n", note);
-		fflush(stdout);
-	} else
+		flush_output();
+	} else if (note == NULL)
 		print_job(a, j);
 }
 
@@ -147,7 +171,9 @@ exit_status(struct applier *a)
 	engine_tally(a->engine, n);
 	if (n[JOB_FAILED] > 0)
 		return MT_EXIT_STEP_FAILED;
-	if (a->planning || engine_whole(a->engine))
+	/* plan says what apply would end with: 8 when it would leave steps
+	 * (blocked, by hand, cannot tell), 1 when a check fails already. */
+	if (engine_whole(a->engine))
 		return MT_EXIT_OK;
 	return MT_EXIT_INCOMPLETE;
 }
@@ -163,7 +189,7 @@ print_header(struct applier *a)
 	    project : "mlops-v2", state_map_get(answers, "repository"));
 	printf("State: %s%s\n", a->setup.state_path, a->planning ?
 	    " (read only: plan changes nothing)" : "");
-	fflush(stdout);
+	flush_output();
 }
 
 static void
@@ -183,14 +209,58 @@ print_not_started(struct applier *a)
 	printf("Fix the failure's cause and run apply again to go on.\n");
 }
 
+/* The stop signals: SIGHUP too, as a closed terminal is an interruption. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define NSTOP (sizeof stop_signals / sizeof *stop_signals)
+
+static void
+catch_stops(struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+}
+
+static void
+restore_stops(const struct sigaction *old)
+{
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+}
+
+/* What was done, unless nobody reads it any more; an exit status. */
+static int
+finish(struct applier *a)
+{
+	if (!output_gone) {
+		if (a->planning)
+			print_plan(a);
+		print_summary(a);
+		if (engine_halted(a->engine))
+			print_not_started(a);
+	}
+	if (!interrupted)
+		return exit_status(a);
+	if (output_gone)
+		fprintf(stderr, "mlops-tui: the output was closed: stopped; "
+		    "the interrupted steps stay running in the state file; "
+		    "run %s again to go on\n", a->planning ? "plan" : "apply");
+	else
+		printf("Stopped; run apply again to go on.\n");
+	flush_output();
+	return engine_fatal(a->engine) ? exit_status(a) : MT_EXIT_INTERRUPTED;
+}
+
 /* One pass of the engine over the setup, printed; an exit status. */
 static int
 run(struct applier *a, bool planning)
 {
 	struct engine_config cfg = { a->setup.cat, a->setup.session,
 		&a->setup.conn, a->setup.principal_secret, planning ?
-		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true };
-	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
+		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true,
+		a->setup.github_token };
+	struct sigaction old[NSTOP];
 	char *cause = NULL;
 
 	a->planning = planning;
@@ -201,27 +271,15 @@ run(struct applier *a, bool planning)
 		return MT_EXIT_STATE;
 	}
 	print_header(a);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	catch_stops(old);
 	while (!engine_finished(a->engine)) {
 		if (interrupted)
 			engine_stop(a->engine);
 		connection_fresh(&a->setup.conn);
 		engine_step(a->engine, 250);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	if (planning)
-		print_plan(a);
-	print_summary(a);
-	if (engine_halted(a->engine))
-		print_not_started(a);
-	if (interrupted) {
-		printf("Stopped; run apply again to go on.\n");
-		return engine_fatal(a->engine) ? exit_status(a) :
-		    MT_EXIT_INTERRUPTED;
-	}
-	return exit_status(a);
+	restore_stops(old);
+	return finish(a);
 }
 
 /* Without --yes: the plan, then the operator's word on the terminal. */
@@ -238,7 +296,8 @@ confirm(struct applier *a)
 		    "shows what it would do)\n");
 		return MT_EXIT_USAGE;
 	}
-	if ((rc = run(a, true)) != MT_EXIT_OK)
+	/* Asked too when apply would leave steps (8): it does the rest. */
+	if ((rc = run(a, true)) != MT_EXIT_OK && rc != MT_EXIT_INCOMPLETE)
 		return rc;
 	tty = fopen("/dev/tty", "r+");
 	if (tty == NULL)

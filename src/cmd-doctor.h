@@ -14,6 +14,8 @@ struct doctor_options {
 	const char *namespace;         /* NULL: from config-infra-prod.yml */
 	const char *postfix;
 	const char *subscription;      /* NULL: no Azure checks */
+	const char *location;          /* NULL: no quota check */
+	const char *project_type;      /* NULL: classical */
 	bool json;
 };
 

@@ -155,7 +155,8 @@ line_json(const struct checklist_line *line)
 	    "title", line->step->title,
 	    "kind", line->step->kind_word,
 	    "who", who,
-	    "status", checklist_word(line),
+	    /* The state file's word, which scripts read, not the legend's. */
+	    "status", line->applies ? step_status_word(line->status) : "n/a",
 	    "applies", line->applies,
 	    "condition", string_or_null(condition));
 	json_object_set_new(obj, "started", time_or_null(r ? r->started : 0));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "compose.h"
+#include "gitrepo.h"
 #include "xalloc.h"
 
 /* Copy tree src (in repository from) into repository to; *out its id. */
@@ -88,26 +89,12 @@ place(git_repository *from, git_tree *root, const char *path,
 	return rc;
 }
 
-git_tree *
-compose_main_tree(git_repository *r)
-{
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_oid oid;
-
-	if (git_reference_name_to_id(&oid, r, "refs/heads/main") == 0 &&
-	    git_commit_lookup(&commit, r, &oid) == 0)
-		git_commit_tree(&tree, commit);
-	git_commit_free(commit);
-	return tree;
-}
-
 int
 compose_project(git_repository *from, git_repository *to, git_tree *old,
     const char *type, const char *interface, const char *infrastructure,
     git_oid *out)
 {
-	git_tree *tmpl = compose_main_tree(from);
+	git_tree *tmpl = gitrepo_main_tree(from);
 	git_treebuilder *tb = NULL;
 	char *variant = xasprintf("%s/%s", type, interface), *path;
 	char *infra = xasprintf("infrastructure/%s", infrastructure);

@@ -10,9 +10,6 @@
 
 #include <git2.h>
 
-/* The tree of main in r, or NULL; free with git_tree_free. */
-git_tree *compose_main_tree(git_repository *r);
-
 /*
  * Write into repository to the tree initialisation makes from main of
  * repository from (the template), keeping the hidden entries of old (the

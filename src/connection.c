@@ -167,8 +167,13 @@ connection_open(struct connection *c, const struct connection_options *opt)
 			return -1;
 		}
 	}
-	if (open_api(c, opt) == -1 || (opt->check_token && check_token(c) ==
-	    -1))
+	if (open_api(c, opt) == -1)
+		return -1;
+	/* With Entra the token to ask about comes from the sign-in. */
+	if (entra_for_ado(opt))
+		return sign_in_azure(c, opt) == -1 || (opt->check_token &&
+		    check_token(c) == -1) ? -1 : 0;
+	if (opt->check_token && check_token(c) == -1)
 		return -1;
 	return sign_in_azure(c, opt);
 }

@@ -95,8 +95,8 @@ chomp(char *s)
 		s[--n] = '\0';
 }
 
-static struct credential *
-pat_from_file(const char *path, char **cause)
+struct credential *
+credential_token_file(const char *path, const char *what, char **cause)
 {
 	char buf[PAT_MAX + 2];
 	struct stat sb;
@@ -106,7 +106,8 @@ pat_from_file(const char *path, char **cause)
 
 	if (fd < 0) {
 		if (fd == ATOMICFILE_ENOENT)
-			set_cause(cause, "%s: there is no such PAT file", path);
+			set_cause(cause, "%s: there is no such %s file", path,
+			    what);
 		return NULL;
 	}
 	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0)
@@ -116,9 +117,13 @@ pat_from_file(const char *path, char **cause)
 	close(fd);
 	if (n > PAT_MAX || n < 0) {
 		explicit_bzero(buf, sizeof buf);
-		set_cause(cause, n < 0 ? "%s: cannot read the PAT file" :
-		    "%s: holds more than a PAT (at most %d characters); put the "
-		    "PAT alone in it", path, PAT_MAX);
+		if (n < 0)
+			set_cause(cause, "%s: cannot read the %s file", path,
+			    what);
+		else
+			set_cause(cause, "%s: holds more than a %s (at most %d "
+			    "characters); put the %s alone in it", path, what,
+			    PAT_MAX, what);
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -126,8 +131,8 @@ pat_from_file(const char *path, char **cause)
 	c = buf[0] ? credential_new(CREDENTIAL_PAT, buf) : NULL;
 	explicit_bzero(buf, sizeof buf);
 	if (c == NULL)
-		set_cause(cause, "%s: the file is empty; put the PAT in it",
-		    path);
+		set_cause(cause, "%s: the file is empty; put the %s in it",
+		    path, what);
 	return c;
 }
 
@@ -287,18 +292,24 @@ pat_from_prompt(char **cause)
 }
 
 char *
-credential_take_env_pat(void)
+credential_take_env(const char *name)
 {
-	char *env = getenv("AZURE_DEVOPS_EXT_PAT"), *pat;
+	char *env = getenv(name), *value;
 
 	if (env == NULL || env[0] == '\0')
 		return NULL;
-	pat = xstrdup(env);
+	value = xstrdup(env);
 	/* Wiped where it lies, so /proc/self/environ no longer shows it, and
 	 * gone, so no child process of ours inherits it. */
 	explicit_bzero(env, strlen(env));
-	unsetenv("AZURE_DEVOPS_EXT_PAT");
-	return pat;
+	unsetenv(name);
+	return value;
+}
+
+char *
+credential_take_env_pat(void)
+{
+	return credential_take_env("AZURE_DEVOPS_EXT_PAT");
 }
 
 struct credential *
@@ -313,6 +324,6 @@ credential_pat(const char *path, char **cause)
 		return c;
 	}
 	if (path != NULL)
-		return pat_from_file(path, cause);
+		return credential_token_file(path, "PAT", cause);
 	return pat_from_prompt(cause);
 }

@@ -19,9 +19,17 @@ struct credential *credential_new(enum credential_kind kind,
 /* Wipe and free; NULL is allowed. */
 void credential_free(struct credential *c);
 
-/* AZURE_DEVOPS_EXT_PAT's value (owned; wipe it with credential_wipe),
- * taken out of the environment and wiped there; NULL when unset. */
+/* Environment variable name's value (owned; wipe it with
+ * credential_wipe), taken out of the environment and wiped there, so that
+ * no child inherits it; NULL when unset or empty. */
+char *credential_take_env(const char *name);
+/* The same for AZURE_DEVOPS_EXT_PAT. */
 char *credential_take_env_pat(void);
+/* A token alone in a file (a PAT, a GitHub token: what names it in
+ * messages), its line end stripped; a file other users can read is
+ * warned about. NULL with *cause. */
+struct credential *credential_token_file(const char *path, const char *what,
+    char **cause);
 /*
  * The PAT from AZURE_DEVOPS_EXT_PAT, else from path (if not NULL), else
  * from a masked prompt on the terminal (when there is one). Returns NULL

@@ -30,11 +30,8 @@ struct engine {
 	char *fatal;
 };
 
-static const struct {
-	const char *word;
-	const char *symbol;
-} outcomes[] = {
-#define X(e, word, symbol) { word, symbol },
+static const enum legend_mark outcome_marks[] = {
+#define X(e, mark) mark,
 	JOB_OUTCOME_LIST(X)
 #undef X
 };
@@ -42,13 +39,24 @@ static const struct {
 const char *
 job_outcome_word(enum job_outcome o)
 {
-	return outcomes[o].word;
+	/* Two outcomes share their mark with another; counted, each says
+	 * what it is ("2 by hand, 1 done by hand" would not). */
+	if (o == JOB_INTERRUPTED)
+		return "interrupted";
+	return legend_word(outcome_marks[o]);
 }
 
 const char *
 job_outcome_symbol(enum job_outcome o)
 {
-	return outcomes[o].symbol;
+	return legend_symbol(outcome_marks[o]);
+}
+
+/* The operator's mark on a step, as a job's outcome. */
+static enum job_outcome
+marked_outcome(enum step_status status)
+{
+	return status == STEP_SKIPPED ? JOB_SKIPPED : JOB_OPERATOR;
 }
 
 /* ---- answers ----------------------------------------------------------- */
@@ -171,7 +179,12 @@ settle(struct engine_job *j, enum job_outcome o, struct step_run *r)
 	free(j->progress);
 	j->progress = NULL;
 	free(j->detail);
-	j->detail = r->detail ? xstrdup(r->detail) : NULL;
+	/* A record found gone is told with what the step did. */
+	if (r->forgotten != NULL && o != JOB_RUNNING)
+		j->detail = xasprintf("%s (%s)", r->detail ? r->detail : "",
+		    r->forgotten);
+	else
+		j->detail = r->detail ? xstrdup(r->detail) : NULL;
 	free(j->error);
 	j->error = r->error ? xstrdup(r->error) : NULL;
 	j->error_id = r->error_id;
@@ -242,9 +255,10 @@ apply_job(struct engine_job *j, const struct step_ops *ops,
 		return;
 	}
 	if (j->engine->stopped) {
-		/* Interrupted, not failed: the state keeps it running. */
+		/* Interrupted, not failed: the state keeps it running, and
+		 * the output and the counts say the same. */
 		save(j->engine);
-		settle(j, JOB_FAILED, r);
+		settle(j, JOB_INTERRUPTED, r);
 		return;
 	}
 	record_status(j, STEP_FAILED, r->error);
@@ -264,6 +278,30 @@ cannot_apply(struct engine_job *j, struct step_run *r)
 		return JOB_FAILED;
 	}
 	return JOB_BY_HAND;
+}
+
+/*
+ * What plan says of a step its probe found not done: what apply would make
+ * of it. A check that can change nothing (the sign-in, the names) and
+ * found a problem fails now, as apply would fail it, rather than showing
+ * as a step "to do" (a refused PAT is not something apply will do); one
+ * whose subject an earlier step makes (the project) is to do.
+ */
+static enum job_outcome
+plan_outcome(struct engine_job *j, const struct step_ops *ops,
+    struct step_run *r)
+{
+	if (r->by_hand)
+		return JOB_BY_HAND;     /* its probe knows apply cannot do it */
+	if (ops->apply != NULL)
+		return JOB_TODO;
+	if (j->step->kind != CATALOG_CHECK)
+		return JOB_BY_HAND;
+	if (!r->problem)
+		return JOB_TODO;        /* its subject comes with an earlier step */
+	if (r->error == NULL)
+		run_fail(r, r->error_id, "%s", r->detail);
+	return JOB_FAILED;
 }
 
 static void
@@ -293,9 +331,8 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 			run_fail(r, r->error_id, "%s", r->detail);
 		settle(j, JOB_UNKNOWN, r);
 	} else if (!apply)
-		settle(j, ops->apply || j->step->kind == CATALOG_CHECK ?
-		    JOB_TODO : JOB_BY_HAND, r);
-	else if (ops->apply == NULL)
+		settle(j, plan_outcome(j, ops, r), r);
+	else if (ops->apply == NULL || r->by_hand)
 		settle(j, cannot_apply(j, r), r);
 	else
 		apply_job(j, ops, r);
@@ -333,10 +370,13 @@ job_main(void *arg)
 		.conn = e->cfg.conn, .api = &e->cfg.conn->api,
 		.answer = job_answer, .answer_ctx = j,
 		.secret = e->cfg.principal_secret,
+		.github_token = e->cfg.github_token,
 		.created = &job_record(j)->created, .save = job_save,
 		.save_ctx = j, .note = job_note,
 		.progress = e->show_progress ? job_progress : NULL,
-		.cancelled = &e->stopped };
+		.cancelled = &e->stopped,
+		.recorded_since = job_record(j)->started,
+		.recorded_seen = job_record(j)->status == STEP_DONE };
 
 	set_target(j, &r);
 	r.probe = probe_new(r.api, &r.target);
@@ -350,6 +390,7 @@ job_main(void *arg)
 	} else
 		run_job(j, ops, &r);
 	probe_free(r.probe);
+	free(r.forgotten);
 	free(r.detail);
 	free(r.error);
 }
@@ -377,6 +418,7 @@ satisfies(const struct engine_job *need, enum engine_mode mode)
 	switch (need->outcome) {
 	case JOB_DONE:
 	case JOB_OPERATOR:
+	case JOB_SKIPPED:
 	case JOB_NOT_APPLICABLE:
 		return true;
 	case JOB_TODO:
@@ -401,6 +443,7 @@ needs_met(struct engine *e, struct engine_job *j)
 	for (size_t i = 0; i < j->step->needs.count; i++) {
 		const char *id = j->step->needs.items[i];
 		struct engine_job *need = find_job(e, id, j->environment);
+		char *title;
 
 		if (need == NULL || satisfies(need, e->cfg.mode))
 			continue;
@@ -408,8 +451,11 @@ needs_met(struct engine *e, struct engine_job *j)
 			return false;
 		j->outcome = JOB_BLOCKED;
 		free(j->error);
-		j->error = xasprintf("waits for '%s' (%s)", id,
+		/* The title a person reads on the checklist, not the id. */
+		title = engine_job_title(need);
+		j->error = xasprintf("waits for '%s' (%s)", title,
 		    job_outcome_word(need->outcome));
+		free(title);
 		tell(j);
 		return false;
 	}
@@ -439,6 +485,35 @@ start_ready(struct engine *e)
 	}
 }
 
+/*
+ * What a later step proved settles a check that could not tell: a
+ * pipeline run that got an agent shows the organization has hosted
+ * parallelism, whatever the check read before any run existed.
+ */
+static void
+settle_proven(struct engine *e, const struct engine_job *by)
+{
+	for (size_t i = 0; i < by->step->proves.count; i++) {
+		struct engine_job *j = find_job(e, by->step->proves.items[i],
+		    by->environment);
+		char *title;
+
+		if (j == NULL || j->outcome != JOB_UNKNOWN || j->fiber != NULL)
+			continue;
+		if (e->cfg.mode == ENGINE_APPLY)
+			record_status(j, STEP_DONE, NULL);
+		j->outcome = JOB_DONE;
+		title = engine_job_title(by);
+		free(j->detail);
+		j->detail = xasprintf("shown by '%s', which ran", title);
+		free(title);
+		free(j->error);
+		j->error = NULL;
+		j->error_id = NULL;
+		tell(j);
+	}
+}
+
 static void
 reap(struct engine *e)
 {
@@ -450,6 +525,8 @@ reap(struct engine *e)
 		fiber_free(j->fiber);
 		j->fiber = NULL;
 		tell(j);
+		if (j->outcome == JOB_DONE)
+			settle_proven(e, j);
 	}
 }
 
@@ -525,9 +602,10 @@ engine_retry(struct engine *e, size_t i)
 	j = &e->jobs[i];
 	if (j->fiber != NULL || (j->outcome != JOB_FAILED &&
 	    j->outcome != JOB_UNKNOWN && j->outcome != JOB_BLOCKED &&
-	    j->outcome != JOB_OPERATOR && j->outcome != JOB_BY_HAND))
+	    j->outcome != JOB_OPERATOR && j->outcome != JOB_SKIPPED &&
+	    j->outcome != JOB_BY_HAND))
 		return;
-	if (j->outcome == JOB_OPERATOR)
+	if (j->outcome == JOB_OPERATOR || j->outcome == JOB_SKIPPED)
 		record_status(j, STEP_PENDING, NULL);  /* the mark is undone */
 	unblock(e, i);
 }
@@ -562,7 +640,7 @@ engine_mark(struct engine *e, size_t i, enum step_status status)
 	j->detail = xasprintf("marked %s by the operator",
 	    step_status_word(status));
 	unblock(e, e->njobs);       /* nothing to run again but the blocked */
-	j->outcome = JOB_OPERATOR;
+	j->outcome = marked_outcome(status);
 	tell(j);
 }
 
@@ -657,7 +735,7 @@ add_job(struct engine *e, const struct checklist_line *line)
 	 * never moves under a running step. */
 	rec = state_step(e->cfg.session->state, j->step->id, j->environment);
 	if (rec->status == STEP_MANUAL || rec->status == STEP_SKIPPED) {
-		j->outcome = JOB_OPERATOR;
+		j->outcome = marked_outcome(rec->status);
 		j->detail = xasprintf("marked %s by the operator",
 		    step_status_word(rec->status));
 	}
@@ -735,6 +813,9 @@ engine_whole(const struct engine *e)
 		const struct engine_job *j = &e->jobs[i];
 
 		if (j->outcome == JOB_UNKNOWN && j->advisory)
+			continue;
+		/* plan: what apply will do is no gap. */
+		if (j->outcome == JOB_TODO && e->cfg.mode == ENGINE_PLAN)
 			continue;
 		if (j->outcome != JOB_DONE && j->outcome != JOB_OPERATOR &&
 		    j->outcome != JOB_NOT_APPLICABLE)

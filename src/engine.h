@@ -26,25 +26,29 @@
 
 #include "catalog.h"
 #include "connection.h"
+#include "legend.h"
 #include "state.h"
 
 enum engine_mode { ENGINE_PLAN, ENGINE_APPLY };
 
-/* What a job came to; the words are what plan and apply print. */
+/* What a job came to, and its mark in the legend (legend.h), which
+ * gives the symbol and word plan, apply and the wizard show. */
 #define JOB_OUTCOME_LIST(X)                                               \
-	X(JOB_WAITING, "waiting", "[ ]")   /* for the jobs it needs */   \
-	X(JOB_RUNNING, "running", "[>]")                                  \
-	X(JOB_DONE, "done", "[x]")         /* there, found or made */    \
-	X(JOB_TODO, "to do", "[+]")        /* plan: apply would do it */ \
-	X(JOB_FAILED, "failed", "[!]")                                    \
-	X(JOB_BLOCKED, "blocked", "[ ]")   /* a job it needs did not */  \
-	X(JOB_BY_HAND, "by hand", "[h]")   /* this version cannot */     \
-	X(JOB_UNKNOWN, "cannot tell", "[?]")                              \
-	X(JOB_OPERATOR, "kept", "[h]")     /* marked manual or skipped */\
-	X(JOB_NOT_APPLICABLE, "n/a", "[.]")
+	X(JOB_WAITING, MARK_PENDING)     /* for the jobs it needs */      \
+	X(JOB_RUNNING, MARK_RUNNING)                                      \
+	X(JOB_DONE, MARK_DONE)           /* there, found or made */       \
+	X(JOB_TODO, MARK_PENDING)        /* plan: apply would do it */    \
+	X(JOB_FAILED, MARK_FAILED)                                        \
+	X(JOB_INTERRUPTED, MARK_RUNNING) /* stopped; kept running */      \
+	X(JOB_BLOCKED, MARK_BLOCKED)     /* a job it needs did not */     \
+	X(JOB_BY_HAND, MARK_BY_HAND)     /* this version cannot */        \
+	X(JOB_UNKNOWN, MARK_UNKNOWN)                                      \
+	X(JOB_SKIPPED, MARK_SKIPPED)     /* the operator skipped it */    \
+	X(JOB_OPERATOR, MARK_BY_HAND)    /* marked done by hand */        \
+	X(JOB_NOT_APPLICABLE, MARK_NOT_APPLICABLE)
 
 enum job_outcome {
-#define X(e, word, symbol) e,
+#define X(e, mark) e,
 	JOB_OUTCOME_LIST(X)
 #undef X
 };
@@ -86,6 +90,8 @@ struct engine_config {
 	engine_event_fn on_event;
 	void *arg;
 	bool halt_on_failure;          /* start nothing new after a failure */
+	/* The token of the GitHub service connection (rai); NULL: none. */
+	const struct credential *github_token;
 };
 
 /* Build the jobs of the session's setup. -1 with *cause when it cannot. */
@@ -140,8 +146,10 @@ const char *engine_fatal(const struct engine *e);
 /* The jobs in the guide's order. */
 size_t engine_count(const struct engine *e);
 const struct engine_job *engine_job(const struct engine *e, size_t i);
-/* Whether the setup is whole: every job done, kept by the operator, not
- * applicable, or a check that can never tell. */
+/* Whether the setup is whole: every job done, done by hand, or not
+ * applicable - nothing skipped, left to do, or not told - save an
+ * advisory check that cannot tell (a warning, never a gap); for a plan,
+ * also "to do": apply is expected to do it. */
 bool engine_whole(const struct engine *e);
 /* How many jobs came to each outcome. */
 void engine_tally(const struct engine *e, size_t counts[]);

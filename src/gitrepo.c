@@ -74,3 +74,17 @@ gitrepo_push_main(git_repository *r, const struct credential *auth,
 	}
 	return 0;
 }
+
+git_tree *
+gitrepo_main_tree(git_repository *r)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+
+	if (git_reference_name_to_id(&oid, r, "refs/heads/main") == 0 &&
+	    git_commit_lookup(&commit, r, &oid) == 0)
+		git_commit_tree(&tree, commit);
+	git_commit_free(commit);
+	return tree;
+}

@@ -23,4 +23,7 @@ int gitrepo_clone(git_repository **out, const char *url, const char *dir,
 int gitrepo_push_main(git_repository *r, const struct credential *auth,
     char **cause);
 
+/* The tree of main in r, or NULL; free with git_tree_free. */
+git_tree *gitrepo_main_tree(git_repository *r);
+
 #endif

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "cmd-doctor.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
+#include "credential.h"
 #include "wizard.h"
 #include "sim/faults.h"
 #include "exitcode.h"
@@ -35,36 +37,40 @@ struct options {
 	bool yes_given;
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
+	const char *accelerator; /* --accelerator: sim's and --sandbox's */
 };
 
 enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
-	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION,
+	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
-	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_YES, WIZARD_SANDBOX,
+	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
+	WIZARD_SANDBOX,
+	SIM_ACCELERATOR,
 };
 
 static void
 usage(FILE *out)
 {
 	fputs(
-"Usage: mlops-tui [--state FILE] [--no-color] [--sandbox | --answers FILE]\n"
+"Usage: mlops-tui [--state FILE] [--no-color] [--sandbox [--accelerator DIR]\n"
+"                 | --answers FILE]\n"
 "       mlops-tui [--state FILE] status [--json]\n"
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
 "                        [--namespace NS] [--postfix PF]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
-"                        [--subscription ID]\n"
+"                        [--subscription ID [--location REGION]]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
-"                        [--principal-file FILE]\n"
+"                        [--principal-file FILE] [--github-token-file FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
-"                     [--faults SPEC]\n"
+"                     [--faults SPEC] [--accelerator DIR]\n"
 "       mlops-tui --help | --version\n"
 "\n"
 "Sets up Microsoft's MLOps V2 accelerator on Azure DevOps, step by step,\n"
@@ -104,6 +110,11 @@ usage(FILE *out)
 "                    create-for-rbac\n"
 "                    printed, for principal_way existing (its secret is\n"
 "                    kept in memory only)\n"
+"      --github-token-file FILE\n"
+"                    wizard, plan, apply: read from FILE the GitHub token\n"
+"                    that rai-aml-cli-v2's GitHub service connection is\n"
+"                    made with (or set MLOPS_TUI_GITHUB_TOKEN); kept in\n"
+"                    memory only\n"
 "      --org URL     doctor: the organization, https://dev.azure.com/ORG\n"
 "      --project NAME\n"
 "                    doctor: the project (default mlops-v2)\n"
@@ -118,10 +129,17 @@ usage(FILE *out)
 "                    from argv)\n"
 "      --ado-auth pat|entra\n"
 "                    doctor, plan, apply: sign in to Azure DevOps with a\n"
-"                    PAT (the default) or with the Entra ID sign-in\n"
+"                    PAT (the default) or with the Entra ID sign-in (no\n"
+"                    PAT; what to use where the organization restricts\n"
+"                    PATs). The wizard asks, Entra first\n"
 "      --subscription ID\n"
 "                    doctor: check this subscription, the connection's\n"
-"                    principal's Contributor role and the providers\n"
+"                    principal's Contributor role and the providers, and\n"
+"                    your rights: to register applications, to assign\n"
+"                    roles there (conditions read)\n"
+"      --location REGION\n"
+"                    doctor: check the Azure ML compute quota there for\n"
+"                    the clusters the templates create\n"
 "      --tenant ID   doctor, plan, apply: the Entra tenant (default\n"
 "                    organizations)\n"
 "      --client-id ID\n"
@@ -144,6 +162,11 @@ usage(FILE *out)
 "                    (secrets redacted)\n"
 "      --faults SPEC sim: inject latency and failures, e.g.\n"
 "                    seed=7,latency=100+50,429=0.1,500=0.05,drop=0.02\n"
+"      --accelerator DIR\n"
+"                    sim, --sandbox: imports from github.com/Azure serve\n"
+"                    the real repositories unpacked in DIR (DIR/mlops-v2,\n"
+"                    DIR/mlops-project-template, DIR/mlops-templates)\n"
+"                    instead of the sandbox's stand-ins\n"
 "  -h, --help        this help\n"
 "  -V, --version     the version\n"
 "\n"
@@ -179,6 +202,7 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 	case DOCTOR_NAMESPACE: d->namespace = arg; break;
 	case DOCTOR_POSTFIX: d->postfix = arg; break;
 	case DOCTOR_SUBSCRIPTION: d->subscription = arg; break;
+	case DOCTOR_LOCATION: d->location = arg; break;
 	case DOCTOR_INFRA:
 		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
 			usage_error("--infrastructure %s: expected bicep or "
@@ -268,8 +292,10 @@ parse_sim_option(int c, const char *arg, struct sim_options *sim)
 		break;
 	case 'T':
 		sim->time_scale = strtod(arg, &end);
-		if (*end != '\0' || arg[0] == '\0' || sim->time_scale < 0 ||
-		    sim->time_scale > 100) {
+		/* Written as a range that holds, so that "nan", for which
+		 * every comparison is false, falls outside it. */
+		if (*end != '\0' || arg[0] == '\0' || !(sim->time_scale >= 0 &&
+		    sim->time_scale <= 100)) {
 			usage_error("--time-scale %s: expected a number from "
 			    "0 to 100", arg);
 			return -1;
@@ -305,17 +331,25 @@ check_command_options(struct options *opt)
 	if (opt->wizard.sandbox && opt->command != NULL)
 		return usage_error("--sandbox goes with the wizard (no "
 		    "command); for the sandbox alone, use the sim command");
+	if (opt->accelerator != NULL && !is_command(opt, "sim") &&
+	    !(opt->command == NULL && opt->wizard.sandbox))
+		return usage_error("--accelerator goes with the sim command "
+		    "and with --sandbox");
+	opt->sim.accelerator = opt->accelerator;
+	opt->wizard.accelerator = opt->accelerator;
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix and --subscription go with the "
+		    "--namespace, --postfix, --subscription and --location go "
+		    "with the "
 		    "doctor command");
 	if (opt->conn_option_given && !is_command(opt, "doctor") && !applies)
 		return usage_error("--pat-file, --ado-auth, --tenant, "
 		    "--client-id and --azure-sign-in go with the wizard and the "
 		    "doctor, plan and apply commands");
 	if (opt->apply_option_given && !applies)
-		return usage_error("--answers and --principal-file go with the "
-		    "wizard and the plan and apply commands");
+		return usage_error("--answers, --principal-file and "
+		    "--github-token-file go with the wizard and the plan and "
+		    "apply commands");
 	if (opt->org != NULL && !is_command(opt, "sim") &&
 	    !is_command(opt, "doctor"))
 		return usage_error("--org goes with the sim and doctor "
@@ -370,15 +404,19 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "postfix", required_argument, NULL, DOCTOR_POSTFIX },
 		{ "pat-file", required_argument, NULL, CONN_PAT_FILE },
 		{ "subscription", required_argument, NULL, DOCTOR_SUBSCRIPTION },
+		{ "location", required_argument, NULL, DOCTOR_LOCATION },
 		{ "tenant", required_argument, NULL, CONN_TENANT },
 		{ "client-id", required_argument, NULL, CONN_CLIENT_ID },
 		{ "azure-sign-in", required_argument, NULL, CONN_SIGN_IN },
 		{ "ado-auth", required_argument, NULL, CONN_ADO_AUTH },
 		{ "answers", required_argument, NULL, APPLY_ANSWERS },
 		{ "principal-file", required_argument, NULL, APPLY_PRINCIPAL },
+		{ "github-token-file", required_argument, NULL,
+		    APPLY_GITHUB_TOKEN },
 		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
 		{ "yes", no_argument, NULL, APPLY_YES },
 		{ "faults", required_argument, NULL, 'F' },
+		{ "accelerator", required_argument, NULL, SIM_ACCELERATOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -395,7 +433,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'O': opt->org = optarg; break;
 		case DOCTOR_PROJECT: case DOCTOR_REPO:
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
-		case DOCTOR_SUBSCRIPTION:
+		case DOCTOR_SUBSCRIPTION: case DOCTOR_LOCATION:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;
@@ -417,8 +455,15 @@ parse_options(int argc, char **argv, struct options *opt)
 		case WIZARD_SANDBOX:
 			opt->wizard.sandbox = true;
 			break;
+		case SIM_ACCELERATOR:
+			opt->accelerator = optarg;
+			break;
 		case APPLY_PRINCIPAL:
 			opt->apply.setup.principal_file = optarg;
+			opt->apply_option_given = true;
+			break;
+		case APPLY_GITHUB_TOKEN:
+			opt->apply.setup.github_token_file = optarg;
 			opt->apply_option_given = true;
 			break;
 		case 'L': case 'W': case 'R': case 'T': case 'F':
@@ -442,29 +487,46 @@ parse_options(int argc, char **argv, struct options *opt)
 	return check_command_options(opt);
 }
 
+/* The command opt names, its options checked. */
+static int
+run_command(struct options *opt)
+{
+	if (opt->no_color || getenv("NO_COLOR") != NULL)
+		opt->no_color = true; /* no command draws colour yet */
+	if (opt->command == NULL)
+		return cmd_wizard(&opt->wizard);
+	if (strcmp(opt->command, "status") == 0)
+		return cmd_status(opt->state_path, opt->json);
+	if (strcmp(opt->command, "sim") == 0)
+		return cmd_sim(&opt->sim);
+	if (strcmp(opt->command, "doctor") == 0)
+		return cmd_doctor(&opt->doctor);
+	if (strcmp(opt->command, "plan") == 0 ||
+	    strcmp(opt->command, "apply") == 0)
+		return cmd_apply(&opt->apply);
+	return usage_error("unknown command '%s'", opt->command);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options opt = { .sim = { .listen = "127.0.0.1:0",
 	    .organization = "sandbox", .time_scale = -1 } };
 	int rc;
+	char *github_token;
 
 	secret_protect_process();
+	/* A reader that goes away (apply | head) is EPIPE on a write, which
+	 * the commands notice and stop on, saying so; not a silent death
+	 * with every running step left unsaid. */
+	signal(SIGPIPE, SIG_IGN);
+	/* Out of the environment before anything could start a child; every
+	 * command, so that none passes it on. */
+	github_token = credential_take_env("MLOPS_TUI_GITHUB_TOKEN");
+	opt.apply.setup.github_token = github_token;
 	rc = parse_options(argc, argv, &opt);
-	if (rc >= 0)
-		return rc;
-	if (opt.no_color || getenv("NO_COLOR") != NULL)
-		opt.no_color = true; /* no command draws colour yet */
-	if (opt.command == NULL)
-		return cmd_wizard(&opt.wizard);
-	if (strcmp(opt.command, "status") == 0)
-		return cmd_status(opt.state_path, opt.json);
-	if (strcmp(opt.command, "sim") == 0)
-		return cmd_sim(&opt.sim);
-	if (strcmp(opt.command, "doctor") == 0)
-		return cmd_doctor(&opt.doctor);
-	if (strcmp(opt.command, "plan") == 0 ||
-	    strcmp(opt.command, "apply") == 0)
-		return cmd_apply(&opt.apply);
-	return usage_error("unknown command '%s'", opt.command);
+	if (rc < 0)
+		rc = run_command(&opt);
+	credential_wipe(github_token);
+	return rc;
 }

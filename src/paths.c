@@ -2,14 +2,18 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "paths.h"
 #include "xalloc.h"
@@ -91,7 +95,8 @@ key_part(const char *s)
 	return out;
 }
 
-/* "https://dev.azure.com/Contoso/" -> "dev.azure.com/Contoso" */
+/* "https://dev.azure.com/Contoso/" -> "dev.azure.com/Contoso": the old
+ * way, for a URL curl cannot parse. */
 static char *
 organization_key(const char *url)
 {
@@ -105,11 +110,94 @@ organization_key(const char *url)
 	return xstrndup(p, len);
 }
 
+/* The loopback names one machine answers to: one identity for all. */
+static bool
+is_loopback_name(const char *host)
+{
+	return strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+	    strcmp(host, "127.0.0.1") == 0;
+}
+
+/* path without repeated or trailing slashes, appended to *out. */
+static void
+append_path(char **out, const char *path)
+{
+	char *joined;
+
+	for (const char *p = path; *p != '\0'; ) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		joined = xasprintf("%s/%.*s", *out, (int)n, p);
+		free(*out);
+		*out = joined;
+		p += n;
+	}
+}
+
+/* host:port, lowercased, loopback names as 127.0.0.1, the scheme's own
+ * port left out; ORG.visualstudio.com as dev.azure.com/ORG. */
+static char *
+organization_origin(CURLU *u)
+{
+	char *host = NULL, *port = NULL, *scheme = NULL, *out;
+	size_t n;
+
+	curl_url_get(u, CURLUPART_HOST, &host, 0);
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	for (char *p = host; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	n = strlen(host);
+	if (n > 0 && host[n - 1] == '.')
+		host[--n] = '\0';
+	if (port != NULL && strcmp(port, strcasecmp(scheme, "https") == 0 ?
+	    "443" : "80") == 0) {
+		curl_free(port);
+		port = NULL;
+	}
+	if (n > 17 && strcmp(host + n - 17, ".visualstudio.com") == 0 &&
+	    port == NULL)
+		out = xasprintf("dev.azure.com/%.*s", (int)(n - 17), host);
+	else
+		out = xasprintf("%s%s%s", is_loopback_name(host) ?
+		    "127.0.0.1" : host, port ? ":" : "", port ? port : "");
+	curl_free(host);
+	curl_free(port);
+	curl_free(scheme);
+	return out;
+}
+
+char *
+paths_organization_id(const char *url)
+{
+	CURLU *u = curl_url();
+	char *path = NULL, *out;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return organization_key(url);
+	}
+	out = organization_origin(u);
+	/* ORG.visualstudio.com/DefaultCollection is the organization too. */
+	append_path(&out, strncmp(out, "dev.azure.com/", 14) == 0 &&
+	    strchr(out + 14, '/') == NULL && strcasecmp(path,
+	    "/DefaultCollection") == 0 ? "" : path);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return out;
+}
+
 char *
 paths_state_file(const char *dir, const char *organization_url,
     const char *project, const char *repository)
 {
-	char *org = organization_key(organization_url);
+	char *org = paths_organization_id(organization_url);
 	char *parts[3] = { key_part(org), key_part(project),
 	    key_part(repository) };
 	/* '+' is always encoded inside a part, so as a separator it is unique. */

@@ -17,8 +17,19 @@ char *paths_state_dir(char **cause);
 int paths_ensure_private_dir(const char *dir, char **cause);
 
 /*
- * The state file of one setup, keyed by organization + project + ML
- * repository: DIR/<host+organization>+<project>+<repository>.json, each part
+ * One organization's identity however its URL is spelled, so that one
+ * setup has one state file and one lock: host[:port]/path with no scheme,
+ * the host lowercased, the scheme's own port and repeated or trailing
+ * slashes left out, localhost, [::1] and 127.0.0.1 as 127.0.0.1, and
+ * ORG.visualstudio.com[/DefaultCollection] as dev.azure.com/ORG. Owned by
+ * the caller.
+ */
+char *paths_organization_id(const char *url);
+
+/*
+ * The state file of one setup, keyed by organization (its identity, as
+ * above) + project + ML repository:
+ * DIR/<host+organization>+<project>+<repository>.json, each part
  * lowercased (Azure DevOps names are case-insensitive) and percent-encoded so
  * that distinct setups never share a file. Owned by the caller.
  */

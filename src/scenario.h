@@ -19,6 +19,9 @@ struct scenario_verdict {
 void scenario_judge(const char *type, const char *interface,
     const char *infrastructure, struct scenario_verdict *out);
 
+/* Why no interface of type can be chosen, or NULL when one can. */
+const char *scenario_type_refusal(const char *type);
+
 /* The allowed values, NULL-terminated, for messages and menus. */
 extern const char *const scenario_types[];
 extern const char *const scenario_interfaces[];

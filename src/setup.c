@@ -1,19 +1,141 @@
 /* Opening a setup: its data files, state, answers and connection. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "answers.h"
 #include "cloud.h"
 #include "atomicfile.h"
 #include "exitcode.h"
+#include "lockfile.h"
 #include "paths.h"
 #include "setup.h"
+#include "setups.h"
 #include "templates.h"
 #include "xalloc.h"
+
+/* cause on stderr, each of its lines led by the program's name (the
+ * answers file's problems come a line each). */
+static void
+print_cause(const char *cause)
+{
+	for (const char *line = cause; *line != '\0'; ) {
+		size_t len = strcspn(line, "\n");
+
+		fprintf(stderr, "mlops-tui: %.*s\n", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+}
+
+/* The state file the default naming gives for a setup. */
+static char *
+default_state_path(const char *dir, const char *org, const char *project,
+    const char *repository)
+{
+	return paths_state_file(dir, org, project ? project : "mlops-v2",
+	    repository);
+}
+
+/* Other state files in dir for the setup at path: named before the
+ * organization's identity did (localhost for 127.0.0.1, ORG.visualstudio.com
+ * for dev.azure.com/ORG). Owned; NULL when none. */
+static struct setup_list *
+other_names(const char *dir, const char *path)
+{
+	struct setup_list *list = setups_scan(dir);
+
+	for (size_t i = list->count; i-- > 0; ) {
+		struct setup_summary *s = &list->items[i];
+		char *canon = NULL;
+
+		/* Only files named as setups are (org+project+repo.json):
+		 * never the wizard's sandbox.json. */
+		if (s->error == NULL && s->organization != NULL &&
+		    s->repository != NULL && strchr(strrchr(s->path, '/'),
+		    '+') != NULL)
+			canon = default_state_path(dir, s->organization,
+			    s->project, s->repository);
+		if (canon == NULL || strcmp(canon, path) != 0 ||
+		    strcmp(s->path, path) == 0)
+			setups_remove(list, i);
+		free(canon);
+	}
+	return list;
+}
+
+/* Move the state at old (and its backup) to path, under old's lock so
+ * that no run using the old name is moved from under it. */
+static int
+move_state(const char *old, const char *path)
+{
+	char *lock_path = xasprintf("%s.lock", old), *cause = NULL;
+	char *old_bak = atomicfile_backup_path(old);
+	char *bak = atomicfile_backup_path(path);
+	struct lockfile *lock = NULL;
+	int rc = lockfile_acquire(&lock, lock_path, &cause);
+
+	/* link, not rename: a file at path made meanwhile is never lost. */
+	if (rc == 0 && (link(old, path) == -1 || unlink(old) == -1)) {
+		set_cause(&cause, "moving %s to %s: %s", old, path,
+		    strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && link(old_bak, bak) == 0)
+		unlink(old_bak);
+	if (rc == 0)
+		fprintf(stderr, "mlops-tui: the state of this setup moved from "
+		    "%s to %s (one file per organization, however its URL is "
+		    "spelled)\n", old, path);
+	else
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+	lockfile_release(lock);
+	free(cause);
+	free(lock_path);
+	free(old_bak);
+	free(bak);
+	return rc == 0 ? 0 : MT_EXIT_STATE;
+}
+
+/*
+ * A state file named the old way is found and moved to the new name (plan
+ * reads it where it is); two
+ * files for one setup (two spellings run before) are refused, naming
+ * both, since neither may be silently left behind.
+ */
+static int
+adopt_old_name(struct setup *a, const char *dir)
+{
+	const char *path = a->state_path;
+	struct setup_list *others = other_names(dir, path);
+	bool here = access(path, F_OK) == 0;
+	int rc = 0;
+
+	if (others->count + here > 1) {
+		fprintf(stderr, "mlops-tui: %zu state files hold this setup "
+		    "(its organization spelled in more ways than one):\n",
+		    others->count + here);
+		if (here)
+			fprintf(stderr, "  %s\n", path);
+		for (size_t i = 0; i < others->count; i++)
+			fprintf(stderr, "  %s\n", others->items[i].path);
+		fprintf(stderr, "Keep the one to go on with at %s and move the "
+		    "others aside.\n", path);
+		rc = MT_EXIT_STATE;
+	} else if (others->count == 1 && a->opt->read_only) {
+		/* plan changes nothing: it reads the file where it is. */
+		free(a->state_path);
+		a->state_path = xstrdup(others->items[0].path);
+	} else if (others->count == 1)
+		rc = move_state(others->items[0].path, path);
+	setups_free(others);
+	return rc;
+}
 
 /* Where the setup's state lives: -s, or the answers' org/project/repo. */
 static int
@@ -39,13 +161,13 @@ find_state_path(struct setup *a)
 	    "answers", a->opt->answers_text, strlen(a->opt->answers_text),
 	    a->cat, &cause)) == -1 || answers_complete(st, &cause) == -1 ||
 	    (dir = paths_state_dir(&cause)) == NULL) {
-		fprintf(stderr, "mlops-tui: %s\n", cause);
+		print_cause(cause);
 		rc = MT_EXIT_USAGE;
 	} else {
-		a->state_path = paths_state_file(dir, state_map_get(
+		a->state_path = default_state_path(dir, state_map_get(
 		    &st->answers, "organization"), state_map_get(&st->answers,
-		    "project") ? state_map_get(&st->answers, "project") :
-		    "mlops-v2", state_map_get(&st->answers, "repository"));
+		    "project"), state_map_get(&st->answers, "repository"));
+		rc = adopt_old_name(a, dir);
 		free(dir);
 	}
 	free(cause);
@@ -78,6 +200,24 @@ open_state(struct setup *a)
 	return 0;
 }
 
+/* Whether two answers name the same: an organization by its identity
+ * (one organization may be spelled in more ways than one). */
+static bool
+same_answer(const char *key, const char *was, const char *now)
+{
+	char *a, *b;
+	bool same;
+
+	if (strcmp(key, "organization") != 0)
+		return strcmp(was, now) == 0;
+	a = paths_organization_id(was);
+	b = paths_organization_id(now);
+	same = strcasecmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
 /* The same answer in the state and the file, where the file names the
  * setup: the file may not move a state to another setup. */
 static int
@@ -90,7 +230,8 @@ same_setup(struct state *st, const struct state *before)
 		const char *was = state_map_get(&before->answers, keys[i]);
 		const char *now = state_map_get(&st->answers, keys[i]);
 
-		if (was != NULL && now != NULL && strcmp(was, now) != 0) {
+		if (was != NULL && now != NULL && !same_answer(keys[i], was,
+		    now)) {
 			fprintf(stderr, "mlops-tui: the state file is for %s "
 			    "'%s'; the answers say '%s'\n", keys[i], was, now);
 			return -1;
@@ -123,7 +264,7 @@ take_answers(struct setup *a)
 	else if (!a->opt->read_only && state_session_save(a->session, &cause) == -1)
 		rc = MT_EXIT_STATE;
 	if (cause != NULL)
-		fprintf(stderr, "mlops-tui: %s\n", cause);
+		print_cause(cause);
 	free(cause);
 	state_free(before);
 	return rc == -1 ? MT_EXIT_USAGE : rc;
@@ -152,6 +293,26 @@ take_principal(struct setup *a)
 		state_map_set(&st->answers, "tenant_id", tenant);
 	free(app);
 	free(tenant);
+	return 0;
+}
+
+/* The GitHub token, kept in memory only, whatever the interface: a
+ * later change of answers may need it, and nothing ever saves it. */
+static int
+take_github_token(struct setup *a)
+{
+	char *cause = NULL;
+
+	if (a->opt->github_token != NULL)
+		a->github_token = credential_new(CREDENTIAL_BEARER,
+		    a->opt->github_token);
+	else if (a->opt->github_token_file != NULL &&
+	    (a->github_token = credential_token_file(
+	    a->opt->github_token_file, "GitHub token", &cause)) == NULL) {
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+		free(cause);
+		return MT_EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -234,6 +395,7 @@ setup_open(struct setup *a, const struct setup_options *opt)
 	    (rc = open_state(a)) == 0 &&
 	    (rc = take_answers(a)) == 0 &&
 	    (rc = take_principal(a)) == 0 &&
+	    (rc = take_github_token(a)) == 0 &&
 	    (rc = connect_services(a)) == 0 && opt->conn.check_token)
 		rc = check_azure(a);
 	return rc;
@@ -264,6 +426,7 @@ setup_close(struct setup *a)
 {
 	connection_close(&a->conn);
 	credential_free(a->principal_secret);
+	credential_free(a->github_token);
 	if (a->session == &a->plan_session)
 		state_free(a->plan_session.state);
 	else

@@ -21,6 +21,11 @@ struct setup_options {
 	const char *answers_text;       /* or answers in memory (sandbox) */
 	const char *state_path;         /* NULL: from the answers */
 	const char *principal_file;     /* az ad sp create-for-rbac's JSON */
+	/* The GitHub token (rai's service connection): text taken from
+	 * MLOPS_TUI_GITHUB_TOKEN or typed in the wizard (borrowed), else
+	 * read from the file; neither: none. */
+	const char *github_token;
+	const char *github_token_file;
 	bool read_only;                 /* plan: nothing saved, no lock */
 	bool sandbox;                   /* the organization may move (port) */
 };
@@ -34,6 +39,7 @@ struct setup {
 	char *state_path;
 	struct connection conn;
 	struct credential *principal_secret;
+	struct credential *github_token; /* NULL: not given */
 	bool created;                   /* the state file is new */
 };
 

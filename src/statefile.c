@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "answers.h"
 #include "atomicfile.h"
 #include "lockfile.h"
 #include "paths.h"
@@ -361,6 +362,25 @@ check_format(struct decoder *d, json_t *root, int *format)
 	return 0;
 }
 
+/*
+ * The answers a state holds keep the answers file's rules: a state edited
+ * by hand must not name an environment ../../etc or a project a/b, which
+ * become paths and URLs. Every problem is named; nothing is changed.
+ */
+static int
+check_answers(struct decoder *d, const struct state *st)
+{
+	char *problems = answers_state_problems(st);
+
+	if (problems == NULL)
+		return 0;
+	set_cause(d->cause, "%s: its answers break the rules the answers "
+	    "file keeps (mlops-tui(5)); correct them or move the file "
+	    "aside:\n%s", d->name, problems);
+	free(problems);
+	return -1;
+}
+
 int
 state_parse(struct state **out, const char *name, const char *text,
     size_t len, char **cause)
@@ -399,6 +419,10 @@ state_parse(struct state **out, const char *name, const char *text,
 		}
 	}
 	json_decref(root);
+	if (check_answers(&d, st) == -1) {
+		state_free(st);
+		return -1;
+	}
 	*out = st;
 	return 0;
 }

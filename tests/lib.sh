@@ -51,8 +51,10 @@ lacks() {
 	esac
 }
 
+# done_testing: the plan, then the summary line every test ends with.
 done_testing() {
 	echo "1..$tap_count"
+	echo "# $((tap_count - tap_failures)) passed, $tap_failures failed"
 	rm -rf "$tap_tmp"
 	[ "$tap_failures" -eq 0 ]
 }
@@ -71,6 +73,34 @@ tap_at_exit=""
 at_exit() { tap_at_exit="$tap_at_exit
 $1"; }
 trap 'eval "$tap_at_exit"' EXIT
+
+# Microsoft's three repositories as tarballs, beside the source tree (CI
+# always has them; ../shared/accelerator/README.md).
+ACCELERATOR_TARBALLS="$top_srcdir/../shared/accelerator"
+
+# have_real_accelerator: whether the tarballs are there.
+have_real_accelerator() { [ -f "$ACCELERATOR_TARBALLS/mlops-v2.tar.gz" ]; }
+
+# skip_without_real_accelerator: a test of the real content is skipped,
+# saying why, where the tarballs are absent; it never passes without them.
+skip_without_real_accelerator() {
+	have_real_accelerator && return 0
+	echo "1..0 # SKIP no real accelerator at $ACCELERATOR_TARBALLS (../shared/accelerator beside the source tree)"
+	rm -rf "$tap_tmp"
+	exit 0
+}
+
+# unpack_real_accelerator DIR: the three repositories unpacked into DIR
+# (DIR/mlops-v2, ...), as `sim --accelerator DIR` takes them.
+unpack_real_accelerator() {
+	mkdir -p "$1"
+	for _r in mlops-v2 mlops-project-template mlops-templates; do
+		tar -xzf "$ACCELERATOR_TARBALLS/$_r.tar.gz" -C "$1" || {
+			echo "Bail out! cannot unpack $ACCELERATOR_TARBALLS/$_r.tar.gz"
+			exit 1
+		}
+	done
+}
 
 # sim_start [ARGS...]: run `mlops-tui sim` on a free loopback port with a
 # world in the test's directory; sets $SIM_URL, $SIM_PAT, $SIM_LOG and a

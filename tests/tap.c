@@ -104,6 +104,8 @@ int
 tap_done(void)
 {
 	printf("1..%d\n", tests_run);
+	printf("# %d passed, %d failed\n", tests_run - tests_failed,
+	    tests_failed);
 	return tests_failed == 0 && tests_run > 0 ? 0 : 1;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tui.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 void
@@ -55,23 +56,6 @@ draw_hints(struct tui *t, const char *hints)
 	attroff(A_REVERSE);
 }
 
-/* Print the words of text from p that fit in width; returns the end. */
-static const char *
-one_line(WINDOW *w, int y, int x, int width, const char *p)
-{
-	const char *end = p, *space = NULL;
-
-	while (*end != '\0' && *end != '\n' && end - p < width) {
-		if (*end == ' ')
-			space = end;
-		end++;
-	}
-	if (*end != '\0' && *end != '\n' && space != NULL)
-		end = space;
-	mvwaddnstr(w, y, x, p, (int)(end - p));
-	return end;
-}
-
 int
 draw_wrapped(int y, int x, int width, int rows, const char *text)
 {
@@ -82,17 +66,15 @@ int
 draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
     const char *text)
 {
-	const char *p = text;
+	struct wrap_line *lines = NULL;
+	size_t n = text != NULL && width > 0 ? wrap_text(text, (size_t)width,
+	    &lines) : 0;
 	int used = 0;
 
-	while (p != NULL && *p != '\0' && used < rows) {
-		p = one_line(w, y + used, x, width, p);
-		used++;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n')
-			p++;
-	}
+	for (; used < rows && (size_t)used < n; used++)
+		mvwaddnstr(w, y + used, x + (int)lines[used].indent,
+		    lines[used].start, (int)lines[used].len);
+	free(lines);
 	return used;
 }
 

@@ -13,14 +13,21 @@
 #include "xalloc.h"
 
 static const char *const initialise_ways[] = { "pipeline", "local", NULL };
-static const char *const principal_ways[] = { "create", "federated",
+/* Federated first: Azure DevOps now calls secret-based connections "for
+ * backwards compatibility", and the accelerator's guide moved on too. */
+static const char *const principal_ways[] = { "federated", "create",
 	"existing", NULL };
+/* Entra first: new organizations restrict PAT creation by default, and a
+ * user should never have to make one. */
+static const char *const ado_auths[] = { "entra", "pat", NULL };
 static const char *const environment_sets[] = { "prod", "prod, dev", NULL };
 
 /* The guide's order and defaults; empty ones the operator must give. */
 static const struct question questions_template[] = {
 	{ "organization", "Organization URL", NULL, false, false,
 	    "https://dev.azure.com/" },
+	{ "ado_auth", "Azure DevOps sign-in", ado_auths, false, false,
+	    "entra" },
 	{ "pat", "Personal access token", NULL, true, false, "" },
 	{ "project", "Project", NULL, false, false, "mlops-v2" },
 	{ "repository", "ML repository", NULL, false, false,
@@ -34,7 +41,7 @@ static const struct question questions_template[] = {
 	{ "initialise_way", "Initialise by", initialise_ways, false, false,
 	    "pipeline" },
 	{ "principal_way", "Service principal", principal_ways, false, false,
-	    "create" },
+	    "federated" },
 	{ "environments", "Environments", environment_sets, false, false,
 	    "prod" },
 	{ "subscription_id", "Subscription id", NULL, false, false, "" },
@@ -42,7 +49,24 @@ static const struct question questions_template[] = {
 	{ "namespace", "Namespace", NULL, false, false, "" },
 	{ "postfix", "Postfix", NULL, false, false, "" },
 	{ "location", "Location", NULL, false, false, "eastus" },
+	/* Last: asked only for rai-aml-cli-v2 (fit). */
+	{ "github_token", "GitHub token (optional)", NULL, true, true, "" },
 };
+
+static const char *value_of(const struct questions *q, const char *key);
+
+/* The GitHub token is asked only when the interface is rai-aml-cli-v2,
+ * whose training pipeline checks out GitHub through a connection made
+ * with it: the last field, left out of the count otherwise. */
+static void
+fit(struct questions *q)
+{
+	bool rai = strcmp(value_of(q, "interface"), "rai-aml-cli-v2") == 0;
+
+	q->count = rai ? q->total : q->total - 1;
+	if (q->focused > q->count)
+		q->focused = q->count;
+}
 
 void
 questions_init(struct questions *q, char *env_pat)
@@ -55,12 +79,27 @@ questions_init(struct questions *q, char *env_pat)
 	q->focused = 0;
 	q->pat_from_environment = env_pat != NULL;
 	if (env_pat != NULL) {
+		/* The operator chose a PAT by exporting one. */
+		snprintf(questions_get(q, "ado_auth")->value, QUESTION_MAX,
+		    "pat");
 		snprintf(questions_get(q, "pat")->value, QUESTION_MAX, "%s",
 		    env_pat);
 		credential_wipe(env_pat);
 	}
 	q->principal_file = false;
+	q->github_from_environment = false;
 	q->problem = NULL;
+	fit(q);
+}
+
+void
+questions_github_token(struct questions *q, const char *token)
+{
+	if (token == NULL)
+		return;
+	snprintf(questions_get(q, "github_token")->value, QUESTION_MAX, "%s",
+	    token);
+	q->github_from_environment = true;
 }
 
 void
@@ -102,8 +141,8 @@ questions_all(struct questions *q)
 	q->list[0] = q->list[q->alone];
 	q->list[q->alone] = first;
 	q->alone = 0;
-	q->count = q->total;
 	q->focused = 0;
+	fit(q);
 }
 
 static const char *
@@ -124,6 +163,8 @@ questions_choice_refused(const struct questions *q, size_t i,
 		return "an existing principal's secret comes from "
 		    "--principal-file FILE (the JSON az ad sp create-for-rbac "
 		    "prints), or from an answers file";
+	if (strcmp(key, "project_type") == 0)
+		return scenario_type_refusal(choice);
 	if (strcmp(key, "interface") == 0)
 		scenario_judge(value_of(q, "project_type"), choice, NULL, &v);
 	else if (strcmp(key, "infrastructure") == 0)
@@ -132,6 +173,31 @@ questions_choice_refused(const struct questions *q, size_t i,
 	else
 		return NULL;
 	return v.error;
+}
+
+const char *
+questions_choice_meaning(const char *key, const char *choice)
+{
+	static const struct {
+		const char *key, *choice, *meaning;
+	} meanings[] = {
+		{ "ado_auth", "entra", "entra: sign in with Microsoft Entra "
+		    "(a device code or az); no PAT to make" },
+		{ "ado_auth", "pat", "pat: a personal access token, typed "
+		    "below (some organizations restrict PATs)" },
+		{ "principal_way", "federated", "federated: workload identity "
+		    "federation, no secret to expire (recommended)" },
+		{ "principal_way", "create", "create: a principal with a "
+		    "secret, for backwards compatibility; it expires" },
+		{ "principal_way", "existing", "existing: one an administrator "
+		    "made, from --principal-file (its JSON)" },
+	};
+
+	for (size_t i = 0; i < sizeof meanings / sizeof *meanings; i++)
+		if (strcmp(meanings[i].key, key) == 0 &&
+		    strcmp(meanings[i].choice, choice) == 0)
+			return meanings[i].meaning;
+	return NULL;
 }
 
 void
@@ -152,9 +218,20 @@ questions_choose(struct questions *q, size_t i, int dir)
 
 		if (questions_choice_refused(q, i, c) == NULL) {
 			snprintf(f->value, sizeof f->value, "%s", c);
+			if (strcmp(f->key, "interface") == 0)
+				fit(q);
 			return;
 		}
 	}
+}
+
+bool
+questions_use_entra(const struct questions *q)
+{
+	/* Resuming asks for the token alone: one typed means a PAT. */
+	if (q->count == 1 && *value_of(q, "pat") != '\0')
+		return false;
+	return strcmp(value_of(q, "ado_auth"), "entra") == 0;
 }
 
 /* The names namespace and postfix make, and whether one breaks a rule. */
@@ -185,17 +262,24 @@ questions_problem(const struct questions *q, size_t i)
 	const char *refused;
 	char *msg;
 
+	if (strcmp(f->key, "pat") == 0 && questions_use_entra(q))
+		return NULL;
 	if (strcmp(f->key, "pat") == 0)
 		return f->value[0] == '\0' ?
 		    xstrdup("the personal access token: type it (it is "
 		    "shown masked and never saved), or set "
 		    "AZURE_DEVOPS_EXT_PAT") : NULL;
+	if (f->secret)
+		return NULL;            /* the GitHub token: any, or none */
 	if (f->value[0] == '\0')
 		return f->optional ? NULL : xasprintf("%s: must be given",
 		    f->key);
 	if (f->choices != NULL && (refused = questions_choice_refused(q, i,
 	    f->value)) != NULL)
 		return xasprintf("%s: '%s': %s", f->key, f->value, refused);
+	/* How to sign in is no answer of the setup: its choices are all. */
+	if (strcmp(f->key, "ado_auth") == 0)
+		return NULL;
 	if ((msg = answers_problem(f->key, f->value)) != NULL)
 		return msg;
 	if (strcmp(f->key, "namespace") == 0 || strcmp(f->key, "postfix") == 0)
@@ -245,8 +329,10 @@ questions_answers(const struct questions *q, size_t *field, char **cause)
 	for (size_t i = 0; i < q->count; i++) {
 		const struct question *f = &q->list[i];
 
+		/* ado_auth is how to sign in, not an answer of the setup. */
 		if (f->secret || per_environment(f->key) ||
-		    strcmp(f->key, "environments") == 0)
+		    strcmp(f->key, "environments") == 0 || strcmp(f->key,
+		    "ado_auth") == 0)
 			continue;
 		more = xasprintf("%s%s: \"%s\"\n", text, f->key, f->value);
 		free(text);

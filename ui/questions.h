@@ -28,12 +28,15 @@ struct questions {
 	size_t focused;                /* count: the "review" line */
 	bool pat_from_environment;     /* AZURE_DEVOPS_EXT_PAT is set */
 	bool principal_file;           /* --principal-file was given */
+	bool github_from_environment;  /* MLOPS_TUI_GITHUB_TOKEN is set */
 	char *problem;                 /* the last refusal, shown in place */
 };
 
 /* env_pat: AZURE_DEVOPS_EXT_PAT's value, taken over (wiped), or NULL:
  * held as the token's answer, so every sign-in attempt has it. */
 void questions_init(struct questions *q, char *env_pat);
+/* The GitHub token taken from the environment (copied), or NULL. */
+void questions_github_token(struct questions *q, const char *token);
 /* Wipe the secrets and free. */
 void questions_free(struct questions *q);
 struct question *questions_get(struct questions *q, const char *key);
@@ -47,6 +50,11 @@ char *questions_problem(const struct questions *q, size_t i);
 /* Why choice c of field i cannot be taken now, or NULL. */
 const char *questions_choice_refused(const struct questions *q, size_t i,
     const char *choice);
+/* Whether Azure DevOps is signed in to with Entra rather than the PAT. */
+bool questions_use_entra(const struct questions *q);
+/* What choice means, in one line (for the choices that need it), or
+ * NULL. */
+const char *questions_choice_meaning(const char *key, const char *choice);
 /* Step field i's choice by dir (+1/-1), skipping the refused ones. */
 void questions_choose(struct questions *q, size_t i, int dir);
 

@@ -1,7 +1,8 @@
 /*
- * The help overlay: what the screen shows, and the key table. It is
- * written whole into a pad and shown a screenful at a time, so a key table
- * longer than 24 lines scrolls rather than being cut.
+ * The help overlay: what the screen shows, the legend of the statuses,
+ * and the key table. It is written whole into a pad and shown a
+ * screenful at a time, so help longer than 24 lines scrolls rather than
+ * being cut.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "legend.h"
 #include "tui.h"
 
 #define HELP_ROWS 200
@@ -30,6 +32,22 @@ key_names(WINDOW *pad, const struct key_binding *keys, size_t n, size_t i)
 	}
 }
 
+/* The legend of the statuses, one line each; returns the next row. */
+static int
+legend_write(WINDOW *pad, int y, int width)
+{
+	wattron(pad, A_BOLD);
+	mvwaddstr(pad, y++, 2, "Symbols");
+	wattroff(pad, A_BOLD);
+	for (int m = 0; m < MARK_COUNT; m++) {
+		mvwprintw(pad, y, 4, "%s %s", legend_symbol((enum legend_mark)m),
+		    legend_word((enum legend_mark)m));
+		y += draw_wrapped_in(pad, y, 22, width - 20, 2,
+		    legend_meaning((enum legend_mark)m));
+	}
+	return y + 1;
+}
+
 /* Write the help into pad; returns the rows used. */
 static int
 help_write(struct tui *t, WINDOW *pad)
@@ -42,6 +60,7 @@ help_write(struct tui *t, WINDOW *pad)
 	mvwaddstr(pad, y++, 2, "This screen");
 	wattroff(pad, A_BOLD);
 	y += draw_wrapped_in(pad, y, 2, width, 20, t->screen->help) + 1;
+	y = legend_write(pad, y, width);
 	wattron(pad, A_BOLD);
 	mvwaddstr(pad, y++, 2, "Keys");
 	wattroff(pad, A_BOLD);

@@ -91,8 +91,13 @@ draw_note(struct tui *t, int y)
 		names_free(&n);
 	} else if (q->focused < q->count && q->list[q->focused].choices) {
 		const char *const *c = q->list[q->focused].choices;
+		const char *meaning = questions_choice_meaning(key,
+		    q->list[q->focused].value);
 
-		/* Why the bracketed values cannot be taken now. */
+		/* What the chosen value means, then why the bracketed ones
+		 * cannot be taken now. */
+		if (meaning != NULL)
+			y += draw_wrapped(y, 2, COLS - 4, 1, meaning);
 		for (; *c != NULL && y < LINES - 2; c++) {
 			const char *why = questions_choice_refused(q, q->focused,
 			    *c);
@@ -104,8 +109,17 @@ draw_note(struct tui *t, int y)
 			y += draw_wrapped(y, 2, COLS - 4, 2, text);
 			free(text);
 		}
-	} else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
+	} else if (strcmp(key, "pat") == 0 && questions_use_entra(q))
+		mvaddstr(y, 2, "Not needed: Azure DevOps sign-in is entra "
+		    "(choose pat above to use a token).");
+	else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
 		mvaddstr(y, 2, "The token came from AZURE_DEVOPS_EXT_PAT.");
+	else if (strcmp(key, "github_token") == 0)
+		/* Two lines: with 16 fields, 24 rows hold no more. */
+		draw_wrapped(y, 2, COLS - 4, 2, q->github_from_environment ?
+		    "The GitHub token came from MLOPS_TUI_GITHUB_TOKEN." :
+		    "For the GitHub connection rai's training checks out "
+		    "through; masked, never saved. Empty: made by hand.");
 	free(msg);
 }
 

@@ -171,13 +171,15 @@ run_draw(struct tui *t)
 	int list_top = 2, log_rule = LINES - LOG_ROWS - 2, cursor;
 	size_t counts[JOB_OUTCOME_COUNT];
 	char right[64];
-	long secs = (long)(time(NULL) - t->started);
+	bool over = engine_finished(t->engine);
+	long secs = (long)((over && t->ended ? t->ended : time(NULL)) -
+	    t->started);
 
 	engine_tally(t->engine, counts);
 	snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
 	    counts[JOB_DONE] + counts[JOB_OPERATOR], engine_count(t->engine) -
-	    counts[JOB_NOT_APPLICABLE], engine_finished(t->engine) ?
-	    "finished" : "running", secs / 60, secs % 60);
+	    counts[JOB_NOT_APPLICABLE], over ? "finished" : "running",
+	    secs / 60, secs % 60);
 	draw_title(t, right);
 	draw_rule(t, 1, 0, COLS);
 	for (int y = list_top; y < log_rule; y++)

@@ -13,7 +13,11 @@
 
 #include "keys.h"
 #include "tui.h"
+#include "wrap.h"
 #include "xalloc.h"
+
+/* "Status  ": the labels' column, then the text. */
+#define LABEL_WIDTH 8
 
 struct lines {
 	char **text;
@@ -27,36 +31,25 @@ add_line(struct lines *l, const char *s, size_t len)
 	l->text[l->count++] = xstrndup(s, len);
 }
 
-/* text wrapped at width after a label, as lines. */
+/* text wrapped after a label, as lines of at most width columns. */
 static void
 add_block(struct lines *l, const char *label, const char *text, int width)
 {
-	const char *p = text;
-	bool first = true;
+	struct wrap_line *wrapped = NULL;
+	size_t n;
 
 	if (text == NULL || *text == '\0')
 		return;
-	while (*p != '\0') {
-		size_t len = strcspn(p, "\n"), cut = len;
-		char *line;
+	n = wrap_text(text, (size_t)(width - LABEL_WIDTH), &wrapped);
+	for (size_t i = 0; i < n; i++) {
+		char *line = xasprintf("%-*s%*s%.*s", LABEL_WIDTH,
+		    i == 0 ? label : "", (int)wrapped[i].indent, "",
+		    (int)wrapped[i].len, wrapped[i].start);
 
-		if ((int)len > width - 8) {
-			cut = (size_t)(width - 8);
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)(width - 8);
-		}
-		line = xasprintf("%-7s %.*s", first ? label : "", (int)cut, p);
 		add_line(l, line, strlen(line));
 		free(line);
-		first = false;
-		p += cut;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n')
-			p++;
 	}
+	free(wrapped);
 	add_line(l, "", 0);
 }
 
@@ -118,7 +111,8 @@ step_draw(struct tui *t)
 		printw(" (%s)", j->environment);
 	attroff(A_BOLD);
 	draw_rule(t, 2, 0, COLS);
-	l = layout(t, j, COLS);
+	/* Short of the last column, which the lines below would lose. */
+	l = layout(t, j, COLS - 1);
 	if (t->scroll + (size_t)rows > l.count)
 		t->scroll = l.count > (size_t)rows ? l.count - (size_t)rows : 0;
 	for (int row = 0; row < rows && t->scroll + (size_t)row < l.count; row++)

@@ -48,6 +48,7 @@ struct tui {
 	size_t nlog;
 	size_t log_top;                /* the log screen's first line */
 	time_t started;
+	time_t ended;                  /* when the run was last over */
 	/* Before the run: the questions of a new setup and their review. */
 	struct questions *questions;
 	const struct catalog *catalog;

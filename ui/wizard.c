@@ -20,6 +20,7 @@
 #include "exitcode.h"
 #include "fiber.h"
 #include "keys.h"
+#include "made.h"
 #include "paths.h"
 #include "questions.h"
 #include "setups.h"
@@ -32,6 +33,8 @@
 #define CTRL_C 3
 
 static volatile sig_atomic_t stop_signal;
+/* The run was stopped with steps still running: exit 130, as apply. */
+static bool cut_short;
 
 static void
 on_stop_signal(int sig)
@@ -68,7 +71,8 @@ static int
 sandbox_start(struct sandbox *sb, struct wizard_options *opt)
 {
 	struct sim_options so = { .listen = "127.0.0.1:0", .organization =
-		"sandbox", .time_scale = 0.02 };
+		"sandbox", .time_scale = 0.02, .accelerator =
+		opt->accelerator };
 	char *cause = NULL, *dir;
 
 	if ((sb->world = sim_default_world(&cause)) == NULL ||
@@ -190,28 +194,36 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 	free(title);
 }
 
-/* What exists, and where to look, once the run is over. */
+/* Each line of text into the log. */
+static void
+log_lines(struct tui *t, const char *text)
+{
+	char *copy = xstrdup(text), *line, *rest = copy;
+
+	while ((line = strsep(&rest, "\n")) != NULL)
+		tui_log(t, line);
+	free(copy);
+}
+
+/* What was made, by its real names, and where to see it, once the run is
+ * over; the setup is whole only when every step is done. */
 static void
 log_finish(struct tui *t)
 {
-	const struct state *st = t->setup->session->state;
-	const char *project = state_map_get(&st->answers, "project");
-	char *line;
+	size_t n;
+	char **made = made_lines(t->engine, t->setup->session->state,
+	    t->setup->conn.api.org_url, &n);
 
-	project = project ? project : "mlops-v2";
-	tui_log(t, engine_whole(t->engine) ? "The setup is whole. Next: the "
-	    "pipelines, the ML repository, and Azure ML studio:" :
-	    "The run is over with steps left: select them for why and how.");
-	line = xasprintf("  %s/%s/_build", t->setup->conn.api.org_url,
-	    project);
-	tui_log(t, line);
-	free(line);
-	line = xasprintf("  %s/%s/_git/%s", t->setup->conn.api.org_url,
-	    project, state_map_get(&st->answers, "repository"));
-	tui_log(t, line);
-	free(line);
-	tui_log(t, "  https://ml.azure.com (workspace mlw-<namespace>-<postfix>"
-	    "<environment>)");
+	tui_log(t, "What the setup made, and where to see it:");
+	for (size_t i = 0; i < n; i++) {
+		log_lines(t, made[i]);
+		free(made[i]);
+	}
+	/* Last, where the log pane's tail shows it. */
+	tui_log(t, engine_whole(t->engine) ? "The setup is whole: every step "
+	    "is done." : "The run is over with steps left: select them for "
+	    "why and how.");
+	free(made);
 }
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -227,11 +239,14 @@ loop(struct tui *t)
 	while (!(t->quitting && engine_finished(t->engine))) {
 		if (stop_signal)
 			t->quitting = true;
+		if (t->quitting && !engine_finished(t->engine))
+			cut_short = true;
 		if (t->quitting)
 			engine_stop(t->engine);
 		/* Over again after a retry or a mark has let more run. */
 		if (!over && engine_finished(t->engine)) {
 			over = true;
+			t->ended = time(NULL);   /* the clock stops with the run */
 			log_finish(t);
 		} else if (over && !engine_finished(t->engine))
 			over = false;
@@ -249,7 +264,8 @@ static int
 run_wizard(struct tui *t, struct setup *s)
 {
 	struct engine_config cfg = { s->cat, s->session, &s->conn,
-		s->principal_secret, ENGINE_APPLY, on_event, t, false };
+		s->principal_secret, ENGINE_APPLY, on_event, t, false,
+		s->github_token };
 	char *cause = NULL;
 	int rc;
 
@@ -264,7 +280,10 @@ run_wizard(struct tui *t, struct setup *s)
 	t->dirty = true;
 	loop(t);
 	endwin();
-	rc = engine_fatal(t->engine) ? MT_EXIT_STATE : engine_whole(t->engine) ?
+	/* A signal is an interruption whatever had settled (as apply);
+	 * quitting is one when steps were still running. */
+	rc = engine_fatal(t->engine) ? MT_EXIT_STATE : stop_signal ||
+	    cut_short ? MT_EXIT_INTERRUPTED : engine_whole(t->engine) ?
 	    MT_EXIT_OK : MT_EXIT_INCOMPLETE;
 	printf("State: %s\n%s\n", s->state_path, rc == MT_EXIT_OK ? "The setup "
 	    "is whole." : "Run mlops-tui again to go on from here.");
@@ -431,6 +450,22 @@ open_in_place(struct tui *t, struct setup *s, struct setup_options *opt,
 	return o.rc;
 }
 
+/* A PAT the organization refused by policy: Entra is chosen for the next
+ * try, and the problem says so. */
+static void
+offer_entra(struct questions *q)
+{
+	if (strstr(q->problem, "restricts personal access tokens") == NULL)
+		return;
+	snprintf(questions_get(q, "ado_auth")->value, QUESTION_MAX, "entra");
+	/* The service's own words are long; these fit the screen. */
+	free(q->problem);
+	q->problem = xstrdup("The organization or its tenant restricts "
+	    "personal access tokens (PATs), so it refused the PAT. Azure "
+	    "DevOps sign-in is now entra: Enter signs in with Entra (a "
+	    "device code, or a signed-in Azure CLI).");
+}
+
 /* Ask until the answers open a setup; 0, or MT_EXIT_INTERRUPTED. */
 static int
 ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
@@ -446,8 +481,15 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 		opt->setup.answers_text = t->resume_path ? NULL :
 		    t->answers_text;
 		opt->setup.state_path = t->resume_path;
-		opt->setup.conn.pat = questions_get(q, "pat")->value[0] ?
+		opt->setup.conn.ado_auth = questions_use_entra(q) ? "entra" :
+		    "pat";
+		opt->setup.conn.pat = !questions_use_entra(q) &&
+		    questions_get(q, "pat")->value[0] ?
 		    questions_get(q, "pat")->value : NULL;
+		/* Typed, or MLOPS_TUI_GITHUB_TOKEN's as the field shows it. */
+		opt->setup.github_token = questions_get(q,
+		    "github_token")->value[0] ? questions_get(q,
+		    "github_token")->value : NULL;
 		t->connect_org = t->resume_path ?
 		    t->setups->items[t->choice].organization :
 		    questions_get(q, "organization")->value;
@@ -458,6 +500,7 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 		setup_discard(s);
 		free(q->problem);
 		q->problem = said ? said : xstrdup("the setup could not open");
+		offer_entra(q);
 		q->focused = q->count;
 		t->screen = &screen_questions;
 	}
@@ -493,6 +536,7 @@ wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 		return MT_EXIT_DATA;
 	questions_init(&q, credential_take_env_pat());
 	q.principal_file = opt->setup.principal_file != NULL;
+	questions_github_token(&q, opt->setup.github_token);
 	t->questions = &q;
 	t->catalog = cat;
 	find_setups(t);
@@ -510,6 +554,27 @@ wizard_questions(struct tui *t, struct setup *s, struct wizard_options *opt)
 	tui_review_free(t);
 	free(t->answers_text);
 	catalog_free(cat);
+	return rc;
+}
+
+/*
+ * A setup from its answers or state file (or the sandbox's), opened with
+ * curses already up: a device code is shown on the sign-in screen, not
+ * printed into the shell where it would still stand, stale, after quit.
+ */
+static int
+open_and_run(struct tui *t, struct setup *s, struct wizard_options *opt)
+{
+	char *said = NULL;
+	int rc;
+
+	start_curses(t, opt->no_color);
+	if ((rc = open_in_place(t, s, &opt->setup, &said)) == 0)
+		return run_wizard(t, s);
+	endwin();
+	if (said != NULL)
+		fputs(said, stderr);
+	free(said);
 	return rc;
 }
 
@@ -539,10 +604,8 @@ cmd_wizard(struct wizard_options *opt)
 	    opt->setup.state_path == NULL) {
 		start_curses(&t, opt->no_color);
 		rc = wizard_questions(&t, &s, opt);
-	} else if ((rc = setup_open(&s, &opt->setup)) == 0) {
-		start_curses(&t, opt->no_color);
-		rc = run_wizard(&t, &s);
-	}
+	} else
+		rc = open_and_run(&t, &s, opt);
 	setup_close(&s);
 	for (size_t i = 0; i < t.nlog; i++)
 		free(t.log[i]);

@@ -9,6 +9,8 @@
 struct wizard_options {
 	struct setup_options setup;
 	bool sandbox;                  /* run the embedded sandbox */
+	const char *accelerator;       /* its imports: NULL the stand-ins,
+	                                * else the real trees in this dir */
 	bool no_color;
 };
 

@@ -110,6 +110,8 @@ principal_by_object_id(json_t *root, const char *id)
 	    "service_principals"), "id", id);
 }
 
+static bool condition_allows(json_t *root, const char *role);
+
 static void
 put_assignment(struct exchange *x, json_t *root, const char *sub,
     const char *name, bool *changed)
@@ -127,7 +129,7 @@ put_assignment(struct exchange *x, json_t *root, const char *sub,
 
 	list = json_object_get(json_object_get(root, "arm"), "role_assignments");
 	if (!json_is_true(json_object_get(settings(root),
-	    "operator_can_assign_roles")))
+	    "operator_can_assign_roles")) || !condition_allows(root, role))
 		exchange_cloud_error(x, 403, "AuthorizationFailed", "The client "
 		    "'operator@sandbox.example' does not have authorization to "
 		    "perform action 'Microsoft.Authorization/roleAssignments/"
@@ -349,6 +351,104 @@ resources(struct exchange *x, json_t *root, char **p, int n)
 	json_decref(list);
 }
 
+/* Whether settings.role_assignment_condition (null: none) lets the
+ * operator assign role: the sandbox's conditions name the role
+ * definition ids they allow, as ABAC's GuidEquals does. */
+static bool
+condition_allows(json_t *root, const char *role)
+{
+	const char *cond = json_string_value(json_object_get(settings(root),
+	    "role_assignment_condition"));
+	const char *guid = role ? strrchr(role, '/') : NULL;
+
+	if (cond == NULL)
+		return true;
+	return guid != NULL && strcasestr(cond, guid + 1) != NULL;
+}
+
+/*
+ * The operator's permissions at the subscription, as ARM's permissions
+ * list answers them: Owner when it may assign roles; Contributor, whose
+ * notActions keep Microsoft.Authorization writes back, when not; and
+ * with settings.role_assignment_condition, Role Based Access Control
+ * Administrator limited by that condition (the fields condition and
+ * conditionVersion are those of the Permission of the newer
+ * api-versions; 2022-04-01 has none, so a client reads them if present).
+ */
+static void
+permissions(struct exchange *x, json_t *root)
+{
+	json_t *cond = json_object_get(settings(root),
+	    "role_assignment_condition"), *list;
+
+	if (json_is_string(cond))
+		list = json_pack("[{s:[s, s, s, s], s:[], s:[], s:[], s:O, "
+		    "s:s}]", "actions", "Microsoft.Authorization/"
+		    "roleAssignments/write", "Microsoft.Authorization/"
+		    "roleAssignments/delete", "*/read", "Microsoft.Support/*",
+		    "notActions", "dataActions", "notDataActions", "condition",
+		    cond, "conditionVersion", "2.0");
+	else if (json_is_true(json_object_get(settings(root),
+	    "operator_can_assign_roles")))
+		list = json_pack("[{s:[s], s:[], s:[], s:[]}]", "actions", "*",
+		    "notActions", "dataActions", "notDataActions");
+	else
+		list = json_pack("[{s:[s], s:[s, s, s, s, s], s:[], s:[]}]",
+		    "actions", "*", "notActions", "Microsoft.Authorization/*/"
+		    "Delete", "Microsoft.Authorization/*/Write",
+		    "Microsoft.Authorization/elevateAccess/Action",
+		    "Microsoft.Blueprint/blueprintAssignments/write",
+		    "Microsoft.Blueprint/blueprintAssignments/delete",
+		    "dataActions", "notDataActions");
+	exchange_json(x, 200, value_list(list));
+}
+
+/* Azure ML's compute quota families in a region: 24 vCPUs each, none
+ * used; 0 for a family settings.exhausted_quota lists as "family" or
+ * "family@location", and for standardDSv2Family under quota_exhausted. */
+static void
+usages(struct exchange *x, json_t *root, const char *sub, const char *loc)
+{
+	static const char *const families[][2] = {
+		{ "standardDSv2Family", "Standard DSv2 Family Cluster "
+		    "Dedicated vCPUs" },
+		{ "standardDSv3Family", "Standard DSv3 Family Cluster "
+		    "Dedicated vCPUs" },
+		{ "standardDSv5Family", "Standard DSv5 Family Cluster "
+		    "Dedicated vCPUs" },
+		{ "standardNCFamily", "Standard NC Family Cluster Dedicated "
+		    "vCPUs" },
+		{ "standardNVFamily", "Standard NV Family Cluster Dedicated "
+		    "vCPUs" },
+	};
+	json_t *list = json_array(), *e;
+	size_t i, k;
+
+	for (k = 0; k < sizeof families / sizeof *families; k++) {
+		char *at = xasprintf("%s@%s", families[k][0], loc);
+		char *id = xasprintf("/subscriptions/%s/providers/Microsoft."
+		    "MachineLearningServices/locations/%s/usages/%s", sub, loc,
+		    families[k][0]);
+		bool none = k == 0 && json_is_true(json_object_get(
+		    settings(root), "quota_exhausted"));
+
+		json_array_foreach(json_object_get(settings(root),
+		    "exhausted_quota"), i, e)
+			none |= json_is_string(e) && (strcasecmp(
+			    json_string_value(e), families[k][0]) == 0 ||
+			    strcasecmp(json_string_value(e), at) == 0);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:i, s:i, s:{s:s, s:s}}", "id", id, "amlWorkspaceLocation",
+		    loc, "type", "Microsoft.MachineLearningServices/totalcores/"
+		    "usages", "unit", "Count", "currentValue", 0, "limit",
+		    none ? 0 : 24, "name", "value", families[k][0],
+		    "localizedValue", families[k][1]));
+		free(id);
+		free(at);
+	}
+	exchange_json(x, 200, value_list(list));
+}
+
 static void
 route(struct exchange *x, json_t *root, const char *path, bool *changed)
 {
@@ -379,6 +479,12 @@ route(struct exchange *x, json_t *root, const char *path, bool *changed)
 	else if (MATCH("subscriptions/{sub}/providers/Microsoft.Authorization/"
 	    "roleAssignments"))
 		list_assignments(x, root);
+	else if (MATCH("subscriptions/{sub}/providers/Microsoft.Authorization/"
+	    "permissions"))
+		permissions(x, root);
+	else if (MATCH("subscriptions/{sub}/providers/"
+	    "Microsoft.MachineLearningServices/locations/{loc}/usages"))
+		usages(x, root, p[0], p[1]);
 	else if (MATCH("subscriptions/{sub}/providers/{ns}/register"))
 		provider(x, root, p[1], true, changed);
 	/* A trailing {value} may be left out of a route: not this one. */

@@ -35,6 +35,15 @@ in_project(json_t *endpoint, const char *project_id)
 	return false;
 }
 
+/* A kept digest: "<secret name>_digest". */
+static bool
+is_digest(const char *key)
+{
+	size_t n = strlen(key);
+
+	return n > 7 && strcmp(key + n - 7, "_digest") == 0;
+}
+
 /* The endpoint as the service shows it: every secret value as null. */
 static json_t *
 endpoint_json(json_t *endpoint)
@@ -43,9 +52,13 @@ endpoint_json(json_t *endpoint)
 	const char *key;
 	json_t *value;
 
+	void *tmp;
+
 	params = json_object_get(json_object_get(j, "authorization"),
 	    "parameters");
-	json_object_del(params, "serviceprincipalkey_digest");
+	json_object_foreach_safe(params, tmp, key, value)
+		if (is_digest(key))
+			json_object_del(params, key);
 	json_object_foreach(params, key, value)
 		if (secret_is_secret_name(key))
 			json_object_set_new(params, key, json_null());
@@ -79,27 +92,56 @@ add_federation(json_t *root, json_t *endpoint)
 	free(t);
 }
 
-/* Keep only a digest of the principal's secret, never the secret. */
+/* Keep only a digest of each secret (the principal's key, a GitHub
+ * token), never the secret: the world file is on disk. */
 static void
 keep_digest(json_t *params)
 {
-	const char *key = json_string_value(json_object_get(params,
-	    "serviceprincipalkey"));
-	char *digest;
+	const char *key;
+	json_t *value;
+	void *tmp;
 
-	if (key != NULL) {
-		digest = secret_digest(key);
-		json_object_set_new(params, "serviceprincipalkey_digest",
-		    json_string(digest));
-		free(digest);
+	json_object_foreach_safe(params, tmp, key, value) {
+		if (is_digest(key) || !secret_is_secret_name(key))
+			continue;
+		if (json_is_string(value)) {
+			char *digest = secret_digest(json_string_value(value));
+			char *name = xasprintf("%s_digest", key);
+
+			json_object_set_new(params, name, json_string(digest));
+			free(name);
+			free(digest);
+		}
+		json_object_del(params, key);
 	}
-	json_object_del(params, "serviceprincipalkey");
 }
 
 static json_t *
 find_endpoint(json_t *root, const char *id)
 {
 	return world_find(json_object_get(root, "endpoints"), "id", id);
+}
+
+/* A GitHub connection made with a token has the token: the service
+ * refuses one without it. */
+static int
+github_problem(struct exchange *x)
+{
+	json_t *auth = json_object_get(x->body, "authorization");
+	const char *scheme = json_string_value(json_object_get(auth,
+	    "scheme"));
+	const char *token = json_string_value(json_object_get(
+	    json_object_get(auth, "parameters"), "accessToken"));
+
+	if (scheme != NULL && (strcasecmp(scheme, "PersonalAccessToken") ==
+	    0 || strcasecmp(scheme, "Token") == 0) && (token == NULL ||
+	    *token == '\0')) {
+		exchange_error(x, 400, "ArgumentException", "The "
+		    "authorization parameter accessToken is required for "
+		    "scheme %s.", scheme);
+		return -1;
+	}
+	return 0;
 }
 
 /* Checks of a create or update body; replies and returns -1 on refusal. */
@@ -118,6 +160,8 @@ check_body(struct exchange *x, json_t *root, const char *self_id)
 		    "needs a name, a type and an authorization.");
 		return -1;
 	}
+	if (strcasecmp(type, "github") == 0 && github_problem(x) == -1)
+		return -1;
 	if (json_array_size(refs) == 0) {
 		exchange_error(x, 400, "ArgumentException", "A ServiceEndpoint "
 		    "requires at least one ServiceEndpointProjectReference.");

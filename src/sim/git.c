@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -27,7 +28,6 @@
 #define ZERO_OID "0000000000000000000000000000000000000000"
 #define IMPORT_START_MS 500
 #define IMPORT_DONE_MS 6000
-#define MAX_STANDIN_FILE (1u << 20)
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -231,16 +231,68 @@ standin_for(const char *url)
 	return NULL;
 }
 
-/* Write the directory dir as a tree into r; *out is its id. */
+/*
+ * Azure Repos takes files of up to 100 MB: "Files should be 100 MB or
+ * less" (learn.microsoft.com/azure/devops/repos/git/limits, which also
+ * caps one push at 5 GB and a repository at 250 GB). The wording of an
+ * import that meets a larger file is not documented (ado-rest-contract.md
+ * section 12 found none); ours names the file and the limit.
+ */
+#define MAX_IMPORT_FILE (100ull * 1000 * 1000)
+
+/* One entry of a directory as a blob of r: its content, or a symbolic
+ * link's target, with its git file mode; -1 with *error when refused. */
 static int
-tree_from_directory(git_repository *r, const char *dir, git_oid *out)
+blob_from_file(git_repository *r, const char *path, const char *shown,
+    const struct stat *sb, git_oid *oid, git_filemode_t *mode, char **error)
+{
+	char *text = NULL, *cause = NULL, target[4096];
+	size_t len;
+	ssize_t n;
+	int rc;
+
+	if (S_ISLNK(sb->st_mode)) {
+		n = readlink(path, target, sizeof target);
+		if (n < 0 || (size_t)n >= sizeof target)
+			return -1;
+		*mode = GIT_FILEMODE_LINK;
+		return git_blob_create_from_buffer(oid, r, target, (size_t)n);
+	}
+	if ((unsigned long long)sb->st_size > MAX_IMPORT_FILE) {
+		*error = xasprintf("The file %s is %lld bytes; Azure Repos "
+		    "takes files of up to 100 MB. Store it with Git LFS or "
+		    "outside the repository.", shown, (long long)sb->st_size);
+		return -1;
+	}
+	if (atomicfile_read(path, MAX_IMPORT_FILE, &text, &len, &cause) != 0) {
+		*error = xasprintf("%s: %s", shown, cause);
+		free(cause);
+		return -1;
+	}
+	rc = git_blob_create_from_buffer(oid, r, text, len);
+	*mode = (sb->st_mode & 0111) ? GIT_FILEMODE_BLOB_EXECUTABLE :
+	    GIT_FILEMODE_BLOB;
+	free(text);
+	return rc;
+}
+
+/*
+ * Write the directory dir as a tree into r; *out is its id, and *empty
+ * tells that it holds no file (git keeps no empty directories). shown is
+ * dir's path inside the repository, for errors.
+ */
+static int
+tree_from_directory(git_repository *r, const char *dir, const char *shown,
+    git_oid *out, bool *empty, char **error)
 {
 	git_treebuilder *tb = NULL;
 	struct dirent *de;
 	git_oid oid;
+	git_filemode_t mode;
 	struct stat sb;
 	DIR *d = opendir(dir);
 	int rc = 0;
+	bool sub_empty;
 
 	if (d == NULL || git_treebuilder_new(&tb, r, NULL) != 0) {
 		if (d != NULL)
@@ -248,67 +300,87 @@ tree_from_directory(git_repository *r, const char *dir, git_oid *out)
 		return -1;
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		char *path, *text = NULL, *cause = NULL;
-		size_t len;
+		char *path, *inside;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..")
 		    == 0)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			rc = tree_from_directory(r, path, &oid);
-			if (rc == 0)
+		inside = xasprintf("%s/%s", shown, de->d_name);
+		if (lstat(path, &sb) != 0)
+			rc = -1;
+		else if (S_ISDIR(sb.st_mode)) {
+			rc = tree_from_directory(r, path, inside, &oid,
+			    &sub_empty, error);
+			if (rc == 0 && !sub_empty)
 				rc = git_treebuilder_insert(NULL, tb, de->d_name,
 				    &oid, GIT_FILEMODE_TREE);
-		} else if (atomicfile_read(path, MAX_STANDIN_FILE, &text, &len,
-		    &cause) == 0) {
-			rc = git_blob_create_from_buffer(&oid, r, text, len);
+		} else {
+			rc = blob_from_file(r, path, inside, &sb, &oid, &mode,
+			    error);
 			if (rc == 0)
 				rc = git_treebuilder_insert(NULL, tb, de->d_name,
-				    &oid, (sb.st_mode & 0111) ?
-				    GIT_FILEMODE_BLOB_EXECUTABLE :
-				    GIT_FILEMODE_BLOB);
-		} else
-			rc = -1;
-		free(text);
-		free(cause);
+				    &oid, mode);
+		}
+		free(inside);
 		free(path);
 	}
 	closedir(d);
+	*empty = git_treebuilder_entrycount(tb) == 0;
 	if (rc == 0)
 		rc = git_treebuilder_write(out, tb);
 	git_treebuilder_free(tb);
 	return rc;
 }
 
+/* Where the import of the named repository takes its files from: the
+ * server's --accelerator directory, or the stand-ins. Caller frees. */
+static char *
+import_source(struct exchange *x, const char *name)
+{
+	const char *accelerator = world_accelerator(x->world);
+	char *templates, *dir;
+
+	if (accelerator != NULL)
+		return xasprintf("%s/%s", accelerator, name);
+	templates = paths_templates_dir();
+	dir = xasprintf("%s/sandbox/%s", templates, name);
+	free(templates);
+	return dir;
+}
+
 /*
- * Fill the empty repository with one commit of the stand-in, on main and
- * on the stand-in's other branches (the real repositories have several,
- * which is why an import may not default to main).
+ * Fill the empty repository with one commit of the source's files, on
+ * main and on the other branches the real repositories have (which is
+ * why an import may not default to main). -1 with *error when the
+ * service would refuse a file.
  */
 static int
-fill_from_standin(git_repository *r, const char *standin)
+fill_from_source(struct exchange *x, git_repository *r, const char *name,
+    char **error)
 {
 	static const char *const branches[] = { "refs/heads/main",
 		"refs/heads/feathr", "refs/heads/cindy-test" };
-	char *templates = paths_templates_dir();
-	char *dir = xasprintf("%s/sandbox/%s", templates, standin);
+	char *dir = import_source(x, name);
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
 	git_oid tree_id, commit_id;
 	git_reference *ref = NULL;
+	bool empty;
 	int rc;
 
-	rc = tree_from_directory(r, dir, &tree_id);
+	rc = tree_from_directory(r, dir, "", &tree_id, &empty, error);
 	if (rc == 0)
 		rc = git_tree_lookup(&tree, r, &tree_id);
 	if (rc == 0)
-		rc = git_signature_now(&sig, "MLOps V2 (sandbox stand-in)",
+		rc = git_signature_now(&sig, world_accelerator(x->world) ?
+		    "MLOps V2" : "MLOps V2 (sandbox stand-in)",
 		    "mlops-v2@sandbox.invalid");
 	if (rc == 0)
 		rc = git_commit_create(&commit_id, r, NULL, sig, sig, NULL,
-		    "Sandbox stand-in of the accelerator repository\n", tree, 0,
-		    NULL);
+		    world_accelerator(x->world) ? "The accelerator repository, "
+		    "imported\n" : "Sandbox stand-in of the accelerator "
+		    "repository\n", tree, 0, NULL);
 	for (size_t i = 0; rc == 0 && i < 3; i++) {
 		rc = git_reference_create(&ref, r, branches[i], &commit_id, 1,
 		    "import");
@@ -317,7 +389,6 @@ fill_from_standin(git_repository *r, const char *standin)
 	git_signature_free(sig);
 	git_tree_free(tree);
 	free(dir);
-	free(templates);
 	return rc;
 }
 
@@ -352,8 +423,9 @@ settle_imports(struct exchange *x, json_t *root)
 		repo = world_find(json_object_get(root, "repositories"), "id",
 		    json_string_value(json_object_get(imp, "repository_id")));
 		r = repo ? open_repo(x, repo) : NULL;
-		if (r != NULL && fill_from_standin(r, json_string_value(
-		    json_object_get(imp, "standin"))) == 0) {
+		char *error = NULL;
+		if (r != NULL && fill_from_source(x, r, json_string_value(
+		    json_object_get(imp, "standin")), &error) == 0) {
 			/* Which branch the import makes the default is a world
 			 * setting: not always main, as known problem 1 says. */
 			const char *branch = json_string_value(json_object_get(
@@ -364,9 +436,10 @@ settle_imports(struct exchange *x, json_t *root)
 			set_default_branch(x, repo, branch ? branch : "main");
 		} else {
 			json_object_set_new(imp, "final", json_string("failed"));
-			json_object_set_new(imp, "error", json_string(
-			    "The import could not write the repository."));
+			json_object_set_new(imp, "error", json_string(error ?
+			    error : "The import could not write the repository."));
 		}
+		free(error);
 		git_repository_free(r);
 		changed = true;
 	}

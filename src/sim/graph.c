@@ -400,6 +400,38 @@ service_principals(struct exchange *x, json_t *root, const char *rest,
 		exchange_json(x, 200, principal_view(sp));
 }
 
+/*
+ * The tenant's authorization policy, as GET /policies/authorizationPolicy
+ * answers it (v1.0: the one object): whether users may register
+ * applications is settings.operator_can_register_apps - a tenant that
+ * forbids it to users, the operator holding no role that allows it.
+ */
+static void
+authorization_policy(struct exchange *x, json_t *root)
+{
+	bool apps = json_is_true(json_object_get(json_object_get(root,
+	    "settings"), "operator_can_register_apps"));
+
+	exchange_json(x, 200, json_pack("{s:s, s:s, s:s, s:{s:b, s:b, s:b, "
+	    "s:b}}", "@odata.context", "https://graph.microsoft.com/v1.0/"
+	    "$metadata#policies/authorizationPolicy/$entity", "id",
+	    "authorizationPolicy", "displayName", "Authorization Policy",
+	    "defaultUserRolePermissions", "allowedToCreateApps", apps,
+	    "allowedToCreateSecurityGroups", 1, "allowedToCreateTenants", 1,
+	    "allowedToReadOtherUsers", 1));
+}
+
+/* The operator's groups and directory roles: none in the sandbox (an
+ * ordinary member), so only the policy decides. */
+static void
+member_of(struct exchange *x, json_t *root)
+{
+	(void)root;
+	exchange_json(x, 200, json_pack("{s:s, s:[]}", "@odata.context",
+	    "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+	    "value"));
+}
+
 void
 graph_handle(struct exchange *x, const char *path)
 {
@@ -414,6 +446,10 @@ graph_handle(struct exchange *x, const char *path)
 		applications(x, root, path + 17, &changed);
 	else if (strncmp(path, "v1.0/servicePrincipals", 22) == 0)
 		service_principals(x, root, path + 22, &changed);
+	else if (strcmp(path, "v1.0/policies/authorizationPolicy") == 0)
+		authorization_policy(x, root);
+	else if (strcmp(path, "v1.0/me/memberOf") == 0)
+		member_of(x, root);
 	else
 		exchange_cloud_error(x, 400, "BadRequest", "Resource not found "
 		    "for the segment '%s'.", path);

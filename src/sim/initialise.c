@@ -19,6 +19,7 @@
 
 #include <git2.h>
 
+#include "gitrepo.h"
 #include "sim/handlers.h"
 #include "sim/pipelines.h"
 #include "sim/runs.h"
@@ -153,8 +154,8 @@ static bool
 has_permissions(struct run_context *c, const char *ns, const char *token,
     json_t *identity, unsigned want)
 {
-	return (security_effective(c->root, ns, token, json_string_value(
-	    json_object_get(identity, "descriptor")), NULL) & want) == want;
+	return (security_enforced(c->root, ns, token, json_string_value(
+	    json_object_get(identity, "descriptor"))) & want) == want;
 }
 
 /* Where the scripts of the run fail, if they do. */
@@ -242,21 +243,6 @@ push(struct run_context *c, json_t *target)
 	free(path);
 }
 
-/* The tree of main in r, or NULL. */
-static git_tree *
-main_tree(git_repository *r)
-{
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_oid oid;
-
-	if (git_reference_name_to_id(&oid, r, "refs/heads/main") == 0 &&
-	    git_commit_lookup(&commit, r, &oid) == 0)
-		git_commit_tree(&tree, commit);
-	git_commit_free(commit);
-	return tree;
-}
-
 /* One pipeline per YAML file of dir, in folder \repo\sub. */
 static void
 create_pipelines(struct run_context *c, json_t *target, const char *dir,
@@ -270,7 +256,7 @@ create_pipelines(struct run_context *c, json_t *target, const char *dir,
 	git_tree_entry *e = NULL;
 
 	if (git_repository_open_bare(&r, tpath) == 0 &&
-	    (tree = main_tree(r)) != NULL &&
+	    (tree = gitrepo_main_tree(r)) != NULL &&
 	    git_tree_entry_bypath(&e, tree, dir) == 0 &&
 	    git_tree_lookup(&listing, r, git_tree_entry_id(e)) == 0) {
 		for (size_t i = 0; i < git_tree_entrycount(listing); i++) {

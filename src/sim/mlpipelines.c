@@ -14,32 +14,111 @@
 #include <string.h>
 #include <strings.h>
 
-#include "names.h"
 #include "sim/cloud.h"
 #include "sim/handlers.h"
 #include "sim/runs.h"
 #include "xalloc.h"
 
-/* The names a run's pipeline derives from its config's variables. */
-static void
-derive_names(struct run_context *c, struct names *n)
-{
-	struct names_input in = { runs_variable(c, "namespace"),
-		runs_variable(c, "postfix"), runs_variable(c, "environment"),
-		NULL, NULL };
+/*
+ * The Azure names a run works on, as the pipeline itself has them: the
+ * variables of its config-infra file (resource_group, aml_workspace,
+ * key_vault, storage_account, terraform_st_storage_account, all built
+ * from namespace, postfix and environment there) and its own
+ * endpoint_name; the model is the one the project's deployment files
+ * name. Nothing here derives a name the way the client does.
+ */
+struct azure_names {
+	const char *resource_group;
+	const char *workspace;
+	const char *key_vault;
+	const char *storage;
+	const char *state_storage;
+	const char *endpoint;
+	char *model;            /* NULL when no deployment file names one */
+};
 
-	in.environment = in.environment ? in.environment : "";
-	names_derive(n, &in);
+static const char *
+variable_or_empty(struct run_context *c, const char *name)
+{
+	const char *v = runs_variable(c, name);
+
+	return v != NULL ? v : "";
 }
 
-/* The endpoint a deployment run creates. */
-static const char *
-run_endpoint(struct run_context *c, const struct names *n)
+/* "model: azureml:taxi-model@latest" in the file at path: "taxi-model". */
+static char *
+deployment_model(struct run_context *c, const char *path)
 {
-	const char *kind = json_string_value(json_object_get(c->run, "kind"));
+	size_t len;
+	char *text = git_read_file(c->x, c->repo, json_string_value(
+	    json_object_get(c->run, "branch")), path, &len), *line, *model;
 
-	return strcmp(kind, "batch") == 0 ? n->batch_endpoint :
-	    n->online_endpoint;
+	if (text == NULL)
+		return NULL;
+	line = strstr(text, "\nmodel:");
+	model = NULL;
+	if (line != NULL) {
+		line += 7;
+		line += strspn(line, " \t\"'");
+		if (strncmp(line, "azureml:", 8) == 0)
+			line += 8;
+		model = xstrndup(line, strcspn(line, "@:\"' \t\r\n"));
+	}
+	free(text);
+	return model;
+}
+
+/*
+ * python-sdk-v2 has no deployment files: its training pipeline's
+ * run_pipeline.py registers the model, 'model_name="taxi-model"' in the
+ * file at path: "taxi-model".
+ */
+static char *
+sdk_model(struct run_context *c, const char *path)
+{
+	size_t len;
+	char *text = git_read_file(c->x, c->repo, json_string_value(
+	    json_object_get(c->run, "branch")), path, &len), *at, *model;
+
+	if (text == NULL)
+		return NULL;
+	model = NULL;
+	at = strstr(text, "model_name=\"");
+	if (at != NULL) {
+		at += strlen("model_name=\"");
+		if (at[strcspn(at, "\"\n")] == '"')
+			model = xstrndup(at, strcspn(at, "\""));
+	}
+	free(text);
+	return model;
+}
+
+static void
+names_of(struct run_context *c, struct azure_names *n)
+{
+	n->resource_group = variable_or_empty(c, "resource_group");
+	n->workspace = variable_or_empty(c, "aml_workspace");
+	n->key_vault = variable_or_empty(c, "key_vault");
+	n->storage = variable_or_empty(c, "storage_account");
+	n->state_storage = variable_or_empty(c, "terraform_st_storage_account");
+	n->endpoint = variable_or_empty(c, "endpoint_name");
+	n->model = deployment_model(c,
+	    "mlops/azureml/deploy/online/online-deployment.yml");
+	if (n->model == NULL)
+		n->model = deployment_model(c,
+		    "mlops/azureml/deploy/batch/batch-deployment.yml");
+	if (n->model == NULL)   /* python-sdk-v2: no deployment files */
+		n->model = sdk_model(c, "mlops/azureml/train/run_pipeline.py");
+}
+
+/* Azure's storage account rule: 3 to 24 lowercase letters and digits. */
+static bool
+storage_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 3 && n <= 24 && strspn(name,
+	    "abcdefghijklmnopqrstuvwxyz0123456789") == n;
 }
 
 /* Whether the world setting list holds name. */
@@ -132,13 +211,13 @@ file_contains(struct run_context *c, json_t *repo, const char *path,
 }
 
 static void
-decide_terraform(struct run_context *c, struct names *n)
+decide_terraform(struct run_context *c, struct azure_names *n)
 {
 	const char *dir = runs_variable(c, "terraform_workingdir");
 	const char *branch = json_string_value(json_object_get(c->run,
 	    "branch"));
 
-	if (!names_storage_valid(n->state_storage))
+	if (!storage_name_valid(n->state_storage))
 		runs_fail_at(c, "create-storage-account", "(AccountNameInvalid) "
 		    "%s is not a valid storage account name. Storage account "
 		    "name must be between 3 and 24 characters in length and use "
@@ -175,7 +254,7 @@ provider_registered(struct run_context *c, const char *ns)
 }
 
 static void
-decide_infra(struct run_context *c, struct names *n)
+decide_infra(struct run_context *c, struct azure_names *n)
 {
 	const char *kind = json_string_value(json_object_get(c->run, "kind"));
 	const char *deploy = strcmp(kind, "infra-bicep") == 0 ? "Deployment" :
@@ -225,7 +304,7 @@ decide_infra(struct run_context *c, struct names *n)
 }
 
 static void
-decide_training(struct run_context *c, struct names *n)
+decide_training(struct run_context *c, struct azure_names *n)
 {
 	json_t *templates = git_repository_named(c->root, c->project, "mlops-templates");
 
@@ -243,9 +322,9 @@ decide_training(struct run_context *c, struct names *n)
 }
 
 static void
-decide_endpoint(struct run_context *c, struct names *n)
+decide_endpoint(struct run_context *c, struct azure_names *n)
 {
-	const char *endpoint = run_endpoint(c, n);
+	const char *endpoint = n->endpoint;
 
 	if (!azure_has(c, "workspaces", n->workspace))
 		runs_fail_at(c, "connect-to-workspace", "ERROR: (ResourceNotFound)"
@@ -260,9 +339,10 @@ decide_endpoint(struct run_context *c, struct names *n)
 		runs_fail_at(c, "create-endpoint", "There is already an endpoint "
 		    "with this name, Endpoint name needs to be unique within a "
 		    "region: %s", endpoint);
-	if (!azure_has_in(c, "models", "taxi-model", n->workspace))
+	if (n->model != NULL && !azure_has_in(c, "models", n->model,
+	    n->workspace))
 		runs_fail_at(c, "create-deployment", "ERROR: (UserError) Model "
-		    "taxi-model@latest was not found in workspace %s.",
+		    "%s@latest was not found in workspace %s.", n->model,
 		    n->workspace);
 }
 
@@ -299,36 +379,37 @@ void
 mlpipelines_decide(struct run_context *c)
 {
 	const char *kind = json_string_value(json_object_get(c->run, "kind"));
-	struct names n;
+	struct azure_names n;
 
 	decide_connection(c);
-	derive_names(c, &n);
+	names_of(c, &n);
 	if (strncmp(kind, "infra-", 6) == 0)
 		decide_infra(c, &n);
 	else if (strcmp(kind, "training") == 0)
 		decide_training(c, &n);
 	else
 		decide_endpoint(c, &n);
-	names_free(&n);
+	free(n.model);
 }
 
 void
 mlpipelines_apply(struct run_context *c)
 {
 	const char *kind = json_string_value(json_object_get(c->run, "kind"));
-	struct names n;
+	struct azure_names n;
 
-	derive_names(c, &n);
+	names_of(c, &n);
 	if (strncmp(kind, "infra-", 6) == 0) {
 		azure_add(c, "resource_groups", n.resource_group, NULL);
 		azure_add(c, "workspaces", n.workspace, n.resource_group);
 		azure_add(c, "key_vaults", n.key_vault, n.resource_group);
 		azure_add(c, "storage_accounts", n.storage, n.resource_group);
 		azure_add(c, "compute_clusters", "cpu-cluster", n.workspace);
-	} else if (strcmp(kind, "training") == 0)
-		azure_add(c, "models", "taxi-model", n.workspace);
-	else
+	} else if (strcmp(kind, "training") == 0) {
+		if (n.model != NULL)
+			azure_add(c, "models", n.model, n.workspace);
+	} else
 		azure_add(c, strcmp(kind, "batch") == 0 ? "batch_endpoints" :
-		    "online_endpoints", run_endpoint(c, &n), n.workspace);
-	names_free(&n);
+		    "online_endpoints", n.endpoint, n.workspace);
+	free(n.model);
 }

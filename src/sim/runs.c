@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sim/compile.h"
 #include "sim/handlers.h"
 #include "sim/pipelines.h"
 #include "sim/resources.h"
@@ -72,76 +73,48 @@ text_of(json_t *value)
 
 /* ---- variables and expressions -------------------------------------- */
 
-/* Expand $(name) from vars and ${{ parameters.name }} from params. */
+/*
+ * Expand the $(name) macros of text from vars, as an agent does at run
+ * time (the ${{ }} expressions were done when the run was compiled); a
+ * macro of no variable stays as written, as it does for real.
+ */
 static char *
-expand(const char *text, json_t *vars, json_t *params)
+expand(const char *text, json_t *vars)
 {
 	char *out = xstrdup(text ? text : ""), *start, *end, *next, *name;
 	const char *value;
+	size_t from = 0;
 
-	for (int round = 0; round < 8; round++) {
-		bool changed = false;
-		if ((start = strstr(out, "${{")) != NULL &&
-		    (end = strstr(start, "}}")) != NULL) {
-			name = xstrndup(start + 3, (size_t)(end - start - 3));
-			char *trimmed = name + strspn(name, " ");
-			trimmed[strcspn(trimmed, " ")] = '\0';
-			value = strncmp(trimmed, "parameters.", 11) == 0 ?
-			    json_string_value(json_object_get(params,
-			    trimmed + 11)) : NULL;
-			next = xasprintf("%.*s%s%s", (int)(start - out), out,
-			    value ? value : "", end + 2);
-			free(name);
-			free(out);
-			out = next;
-			changed = true;
-		}
-		if ((start = strstr(out, "$(")) != NULL &&
-		    (end = strchr(start, ')')) != NULL) {
-			name = xstrndup(start + 2, (size_t)(end - start - 2));
-			value = json_string_value(json_object_get(vars, name));
-			if (value != NULL) {
-				next = xasprintf("%.*s%s%s", (int)(start - out),
-				    out, value, end + 1);
-				free(out);
-				out = next;
-				changed = true;
-			}
-			free(name);
-		}
-		if (!changed)
+	for (int round = 0; round < 64; round++) {
+		if ((start = strstr(out + from, "$(")) == NULL ||
+		    (end = strchr(start, ')')) == NULL)
 			break;
+		name = xstrndup(start + 2, (size_t)(end - start - 2));
+		value = json_string_value(json_object_get(vars, name));
+		free(name);
+		if (value == NULL) {
+			from = (size_t)(end + 1 - out);
+			continue;
+		}
+		next = xasprintf("%.*s%s%s", (int)(start - out), out, value,
+		    end + 1);
+		from = (size_t)(start - out);
+		free(out);
+		out = next;
 	}
 	return out;
 }
 
-/* The config-infra file a pipeline includes for branch, as variables. */
+/* The run's variables: the compiled ones with the macros among them
+ * expanded, as the service does. */
 static json_t *
-config_variables(struct exchange *x, json_t *repo, const char *branch,
-    json_t *yaml)
+run_variables(json_t *compiled)
 {
-	char *text = json_dumps(json_object_get(yaml, "variables"),
-	    JSON_COMPACT);
-	const char *file = NULL;
-	json_t *vars = json_object(), *doc, *v;
-	size_t len;
-	char *content;
+	json_t *vars = json_deep_copy(compiled), *v;
 	const char *key;
 
-	if (text != NULL && strstr(text, "config-infra-") != NULL)
-		file = strcmp(branch, "refs/heads/main") == 0 ?
-		    "config-infra-prod.yml" : "config-infra-dev.yml";
-	free(text);
-	content = file ? git_read_file(x, repo, branch, file, &len) : NULL;
-	doc = content ? yamljson_parse(content, len, NULL) : NULL;
-	json_object_foreach(json_object_get(doc, "variables"), key, v)
-		if (json_is_string(v))
-			json_object_set(vars, key, v);
-	json_decref(doc);
-	free(content);
-	/* Expand references between them, as the service does. */
 	json_object_foreach(vars, key, v) {
-		char *e = expand(json_string_value(v), vars, NULL);
+		char *e = expand(json_string_value(v), vars);
 		json_object_set_new(vars, key, json_string(e));
 		free(e);
 	}
@@ -164,7 +137,7 @@ runs_parameter(struct run_context *c, const char *name)
 /* ---- the plan: tasks from the YAML ---------------------------------- */
 
 static char *
-step_name(json_t *step, json_t *vars, json_t *params)
+step_name(json_t *step, json_t *vars)
 {
 	const char *display = json_string_value(json_object_get(step,
 	    "displayName"));
@@ -176,9 +149,9 @@ step_name(json_t *step, json_t *vars, json_t *params)
 	char *out, *e;
 
 	if (display != NULL)
-		return expand(display, vars, params);
+		return expand(display, vars);
 	if (checkout != NULL) {
-		e = expand(checkout, vars, params);
+		e = expand(checkout, vars);
 		out = xasprintf("Checkout %s", e);
 		free(e);
 		return out;
@@ -204,8 +177,7 @@ add_task(json_t *plan, const char *stage, const char *job, char *name)
 }
 
 static void
-plan_job(json_t *plan, const char *stage, json_t *job, json_t *vars,
-    json_t *params)
+plan_job(json_t *plan, const char *stage, json_t *job, json_t *vars)
 {
 	const char *name = json_string_value(json_object_get(job, "job"));
 	json_t *steps = json_object_get(job, "steps"), *step;
@@ -220,13 +192,13 @@ plan_job(json_t *plan, const char *stage, json_t *job, json_t *vars,
 	json_array_foreach(steps, i, step)
 		if (json_is_object(step))
 			add_task(plan, stage, name ? name : "Job", step_name(
-			    step, vars, params));
+			    step, vars));
 	if (json_array_size(steps) == 0)
 		add_task(plan, stage, name ? name : "Job", xstrdup("Script"));
 }
 
 static json_t *
-make_plan(json_t *yaml, json_t *vars, json_t *params)
+make_plan(json_t *yaml, json_t *vars)
 {
 	json_t *plan = json_array(), *stage, *job, *stages;
 	size_t i, j;
@@ -244,12 +216,11 @@ make_plan(json_t *yaml, json_t *vars, json_t *params)
 		if (jobs == NULL) {
 			json_t *only = json_pack("{s:s, s:O*}", "job", "Job",
 			    "steps", json_object_get(yaml, "steps"));
-			plan_job(plan, name, only, vars, params);
+			plan_job(plan, name, only, vars);
 			json_decref(only);
 		}
 		json_array_foreach(jobs, j, job)
-			plan_job(plan, name ? name : "__default", job, vars,
-			    params);
+			plan_job(plan, name ? name : "__default", job, vars);
 	}
 	json_decref(stages);
 	return plan;
@@ -396,91 +367,25 @@ add_repository_needs(json_t *root, json_t *project, json_t *self,
 	return missing;
 }
 
-/* Every step of the YAML, wherever it stands (stages, jobs, deployments). */
-static void
-collect_steps(json_t *node, json_t *out)
+/* Whether a GitHub repository resource may check out through endpoint
+ * ep: a github connection of that name the pipeline is allowed to use. */
+static bool
+github_endpoint_usable(struct run_context *c, const char *ep)
 {
-	const char *key;
-	json_t *value;
-	size_t i;
+	json_t *e = endpoint_by_name(c->root, c->project, ep);
 
-	if (json_is_array(node)) {
-		json_array_foreach(node, i, value)
-			collect_steps(value, out);
-		return;
-	}
-	if (!json_is_object(node))
-		return;
-	json_object_foreach(node, key, value) {
-		if (strcmp(key, "steps") == 0 && json_is_array(value))
-			json_array_extend(out, value);
-		else if (json_is_array(value) || json_is_object(value))
-			collect_steps(value, out);
-	}
+	return e != NULL && strcasecmp(text_of(json_object_get(e, "type")),
+	    "github") == 0 && permits_authorized(c->root, c->project,
+	    "endpoint", json_string_value(json_object_get(e, "id")),
+	    json_integer_value(json_object_get(c->definition, "id")));
 }
 
 /*
- * A step template from another repository must exist there and declare
- * every parameter it is given, or the pipeline does not compile.
+ * A repository on GitHub needs its service connection (known problem 21).
+ * Unlike a connection a task names, which a run waits to be permitted,
+ * one a repository resource names is checked as the YAML is compiled: a
+ * missing or unauthorized one refuses the run, in one message.
  */
-static char *
-check_templates(struct run_context *c, json_t *yaml)
-{
-	json_t *steps = json_array(), *step, *aliases, *r, *declared, *d;
-	json_t *repo, *doc;
-	const char *key;
-	json_t *value;
-	char *error = NULL, *text;
-	size_t i, j, len;
-
-	aliases = json_object_get(json_object_get(yaml, "resources"),
-	    "repositories");
-	collect_steps(json_object_get(yaml, "stages"), steps);
-	collect_steps(json_object_get(yaml, "jobs"), steps);
-	json_array_extend(steps, json_object_get(yaml, "steps"));
-	json_array_foreach(steps, i, step) {
-		const char *tmpl = json_string_value(json_object_get(step,
-		    "template")), *at = tmpl ? strchr(tmpl, '@') : NULL;
-		char *path, *alias;
-		if (at == NULL || error != NULL)
-			continue;
-		path = xstrndup(tmpl, (size_t)(at - tmpl));
-		alias = xstrdup(at + 1);
-		repo = NULL;
-		json_array_foreach(aliases, j, r)
-			if (strcmp(text_of(json_object_get(r, "repository")),
-			    alias) == 0)
-				repo = git_repository_named(c->root, c->project,
-				    json_string_value(json_object_get(r, "name")));
-		text = repo ? git_read_file(c->x, repo, "refs/heads/main", path,
-		    &len) : NULL;
-		if (repo != NULL && text == NULL)
-			error = xasprintf("File /%s not found in repository %s "
-			    "branch refs/heads/main.", path, json_string_value(
-			    json_object_get(repo, "name")));
-		doc = text ? yamljson_parse(text, len, NULL) : NULL;
-		declared = json_object_get(doc, "parameters");
-		json_object_foreach(json_object_get(step, "parameters"), key,
-		    value) {
-			bool known = false;
-			json_array_foreach(declared, j, d)
-				if (strcmp(text_of(json_object_get(d, "name")), key)
-				    == 0)
-					known = true;
-			if (!known && error == NULL && doc != NULL)
-				error = xasprintf("/%s@%s (Line: 1, Col: 1): "
-				    "Unexpected parameter '%s'", path, alias, key);
-		}
-		json_decref(doc);
-		free(text);
-		free(alias);
-		free(path);
-	}
-	json_decref(steps);
-	return error;
-}
-
-/* A repository on GitHub needs its service connection (known problem 21). */
 static char *
 check_github_endpoints(struct run_context *c, json_t *yaml)
 {
@@ -493,7 +398,7 @@ check_github_endpoints(struct run_context *c, json_t *yaml)
 		const char *ep = json_string_value(json_object_get(r,
 		    "endpoint"));
 		if (type == NULL || strcasecmp(type, "github") != 0 ||
-		    ep == NULL || endpoint_by_name(c->root, c->project, ep))
+		    ep == NULL || github_endpoint_usable(c, ep))
 			continue;
 		return xasprintf("Repository %s references endpoint %s which "
 		    "does not exist or is not authorized for use", json_string_value(
@@ -520,8 +425,7 @@ check_compile(struct run_context *c, json_t *yaml, json_t *plan,
 	size_t i;
 	bool installed = false;
 
-	if ((missing = check_github_endpoints(c, yaml)) != NULL ||
-	    (missing = check_templates(c, yaml)) != NULL)
+	if ((missing = check_github_endpoints(c, yaml)) != NULL)
 		return missing;
 	missing = add_repository_needs(c->root, c->project, c->repo, yaml,
 	    plan, needs);
@@ -615,9 +519,12 @@ queue_run(struct exchange *x, json_t *root, json_t *project, json_t *d,
 	    "yaml_path"));
 	json_t *repo = world_find(json_object_get(root, "repositories"), "id",
 	    json_string_value(json_object_get(d, "repository_id")));
-	json_t *yaml, *params, *run, *needs = json_array();
+	json_t *yaml, *params, *run = NULL, *needs = json_array();
+	struct compile comp = { x, root, project, repo, branch, yaml_path,
+		json_string_value(json_object_get(d, "name")), NULL, NULL, NULL,
+		NULL };
 	struct run_context c;
-	char *text, *error;
+	char *text, *error = NULL;
 	size_t len;
 
 	text = git_read_file(x, repo, branch, yaml_path, &len);
@@ -632,48 +539,52 @@ queue_run(struct exchange *x, json_t *root, json_t *project, json_t *d,
 		return NULL;
 	}
 	params = resolve_parameters(x, yaml, given);
-	if (params == NULL) {
-		json_decref(yaml);
-		json_decref(needs);
-		return NULL;
+	if (params == NULL)
+		goto out;
+	comp.params = params;
+	if (compile_pipeline(&comp, yaml) == -1) {
+		error = xstrdup(comp.error);
+		goto refuse;
 	}
-	run = json_pack("{s:I, s:O, s:O, s:s, s:o, s:I, s:s, s:o}", "id",
+	run = json_pack("{s:I, s:O, s:O, s:s, s:O, s:I, s:s, s:o}", "id",
 	    (json_int_t)world_next(root, "build"), "definition_id",
 	    json_object_get(d, "id"), "project_id", json_object_get(project,
 	    "id"), "branch", branch, "template_parameters", params,
 	    "created_ms", (json_int_t)world_now_ms(), "kind",
-	    kind_for_path(yaml_path), "variables", config_variables(x, repo,
-	    branch, yaml));
-	json_object_set_new(run, "plan", make_plan(yaml, json_object_get(run,
-	    "variables"), params));
+	    kind_for_path(yaml_path), "variables", run_variables(
+	    comp.variables));
+	json_object_set_new(run, "plan", make_plan(comp.yaml,
+	    json_object_get(run, "variables")));
 	context_for(&c, x, root, run);
 	c.definition = d;
 	c.repo = repo;
-	error = check_compile(&c, yaml, json_object_get(run, "plan"), needs);
-	json_object_set_new(run, "needs", needs);
-	if (error != NULL) {
-		/* The service refuses to queue a run whose YAML does not
-		 * compile, with the reason in the error. */
-		if (build_api) {
-			exchange_error(x, 400,
-			    "BuildRequestValidationFailedException", "%s", error);
-		} else
-			exchange_error(x, 400, "PipelineValidationException", "%s",
-			    error);
-		free(error);
-		json_decref(yaml);
-		json_decref(run);
-		return NULL;
-	}
+	error = check_compile(&c, comp.yaml, json_object_get(run, "plan"),
+	    needs);
+	json_object_set_new(run, "needs", json_incref(needs));
+	if (error != NULL)
+		goto refuse;
 	/* What the job's pool is: a retired image fails at job start. */
 	char *image = expand(json_string_value(json_object_get(
-	    json_object_get(yaml, "pool"), "vmImage")), json_object_get(run,
-	    "variables"), params);
+	    json_object_get(comp.yaml, "pool"), "vmImage")), json_object_get(
+	    run, "variables"));
 	json_object_set_new(run, "vm_image", json_string(image));
 	free(image);
-	free(error);
-	json_decref(yaml);
 	json_array_append_new(json_object_get(root, "builds"), run);
+	goto out;
+refuse:
+	/* The service refuses to queue a run whose YAML does not compile,
+	 * with the reasons in the error. */
+	exchange_error(x, 400, build_api ?
+	    "BuildRequestValidationFailedException" :
+	    "PipelineValidationException", "%s", error);
+	json_decref(run);
+	run = NULL;
+out:
+	free(error);
+	compile_free(&comp);
+	json_decref(params);
+	json_decref(needs);
+	json_decref(yaml);
 	return run;
 }
 

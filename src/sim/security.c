@@ -197,8 +197,8 @@ security_git_denial(json_t *root, json_t *identity, const char *project_id,
 	} wanted[] = { { 2, "GenericRead" }, { 4, "GenericContribute" },
 		{ 8, "ForcePush" }, { 16, "CreateBranch" } };
 	char *token = xasprintf("repoV2/%s/%s", project_id, repo_id);
-	unsigned have = security_effective(root, SECURITY_GIT, token,
-	    json_string_value(json_object_get(identity, "descriptor")), NULL);
+	unsigned have = security_enforced(root, SECURITY_GIT, token,
+	    json_string_value(json_object_get(identity, "descriptor")));
 	char *why = NULL;
 
 	for (size_t i = 0; i < 4 && why == NULL; i++)
@@ -390,14 +390,15 @@ identity_by_descriptor(json_t *root, const char *descriptor)
  * read lag is not visible yet, as on the real service.
  */
 static void
-visible_bits(json_t *root, json_t *ace, unsigned *allow, unsigned *deny)
+visible_bits(json_t *root, json_t *ace, bool lag, unsigned *allow,
+    unsigned *deny)
 {
 	long long written = json_integer_value(json_object_get(ace,
 	    "written_ms"));
 
 	*allow = *deny = 0;
-	if (ace == NULL || world_now_ms() - written < world_scaled_ms(root,
-	    ACL_READ_LAG_MS))
+	if (ace == NULL || (lag && world_now_ms() - written < world_scaled_ms(
+	    root, ACL_READ_LAG_MS)))
 		return;
 	*allow = (unsigned)json_integer_value(json_object_get(ace, "allow"));
 	*deny = (unsigned)json_integer_value(json_object_get(ace, "deny"));
@@ -408,9 +409,9 @@ visible_bits(json_t *root, json_t *ace, unsigned *allow, unsigned *deny)
  * then each token on the path from the root down, where an explicit entry
  * overrides what it inherits. *inherited is what the parent path gives.
  */
-unsigned
-security_effective(json_t *root, const char *ns_id, const char *token,
-    const char *descriptor, unsigned *inherited)
+static unsigned
+effective_bits(json_t *root, const char *ns_id, const char *token,
+    const char *descriptor, bool lag, unsigned *inherited)
 {
 	const struct namespace_def *ns = namespace_find(ns_id);
 	json_t *identity = identity_by_descriptor(root, descriptor);
@@ -433,12 +434,28 @@ security_effective(json_t *root, const char *ns_id, const char *token,
 		if (end == len && inherited != NULL)
 			*inherited = effective;
 		visible_bits(root, json_object_get(stored_aces(root, ns_id,
-		    prefix, false), descriptor), &allow, &deny);
+		    prefix, false), descriptor), lag, &allow, &deny);
 		effective = (effective & ~deny) | allow;
 		memcpy(prefix, token, len + 1);
 	}
 	free(prefix);
 	return effective;
+}
+
+unsigned
+security_effective(json_t *root, const char *ns_id, const char *token,
+    const char *descriptor, unsigned *inherited)
+{
+	return effective_bits(root, ns_id, token, descriptor, true, inherited);
+}
+
+/* The read lag is the replication of what the API reads; the service
+ * checks an action against the ACL as it is. */
+unsigned
+security_enforced(json_t *root, const char *ns_id, const char *token,
+    const char *descriptor)
+{
+	return effective_bits(root, ns_id, token, descriptor, false, NULL);
 }
 
 static void
@@ -542,7 +559,7 @@ ace_json(json_t *root, const char *ns, const char *token,
 	json_t *ace, *info;
 
 	visible_bits(root, json_object_get(stored_aces(root, ns, token, false),
-	    descriptor), &allow, &deny);
+	    descriptor), true, &allow, &deny);
 	ace = json_pack("{s:s, s:i, s:i}", "descriptor", descriptor,
 	    "allow", allow, "deny", deny);
 	if (!extended)

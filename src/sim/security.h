@@ -37,4 +37,11 @@ char *security_git_denial(json_t *root, json_t *identity,
 unsigned security_effective(json_t *root, const char *ns_id,
     const char *token, const char *descriptor, unsigned *inherited);
 
+/*
+ * The bits an action of descriptor at token is checked against: the ACL as
+ * it is now, without the lag with which reads see a new entry.
+ */
+unsigned security_enforced(json_t *root, const char *ns_id,
+    const char *token, const char *descriptor);
+
 #endif

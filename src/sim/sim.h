@@ -16,6 +16,8 @@ struct sim_options {
 	const char *organization; /* for a new world */
 	const char *log_path;     /* NULL: no request log */
 	const char *faults;       /* NULL: none; see sim/faults.h */
+	const char *accelerator;  /* NULL: the stand-ins; else a directory
+	                           * with the three real repositories */
 	double time_scale;        /* < 0: keep the world's */
 	bool reset;               /* start from a new world */
 };
@@ -43,5 +45,11 @@ const char *sim_pat(const struct sim *sim);
  */
 int sim_parse_listen(const char *listen, char **host, unsigned *port,
     char **cause);
+
+/*
+ * Check that an --accelerator directory holds mlops-v2,
+ * mlops-project-template and mlops-templates. Returns 0 or -1 with *cause.
+ */
+int sim_check_accelerator(const char *dir, char **cause);
 
 #endif

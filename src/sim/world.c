@@ -1,6 +1,7 @@
 /* The sandbox world: a JSON tree, a mutex, atomic saves. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -31,6 +32,7 @@ struct world {
 	char *pat;
 	char *repos_dir;
 	bool repos_temporary; /* removed at close */
+	char *accelerator;    /* NULL: imports serve the stand-ins */
 };
 
 long long
@@ -143,14 +145,15 @@ new_world(const char *org)
 	    "s:i, s:i}", "import", 1, "push", 1, "queue", 1, "environment", 1,
 	    "definition", 1, "build", 1));
 	/* What a new organization has: hosted parallelism granted, no
-	 * extension installed, a full-access PAT (pat_scopes null); tests and
-	 * pitfalls change these. */
+	 * extension installed, a full-access PAT (pat_scopes null) that the
+	 * organization accepts (pats_restricted false); tests and pitfalls
+	 * change these. */
 	json_object_set_new(root, "settings", json_pack("{s:f, s:s, s:b, s:[], "
-	    "s:[s], s:[], s:[], s:b, s:b, s:n}", "time_scale", 1.0,
+	    "s:[s], s:[], s:[], s:b, s:b, s:n, s:b}", "time_scale", 1.0,
 	    "import_default_branch", "main", "hosted_parallelism", 1,
 	    "installed_extensions", "retired_images", "ubuntu-20.04",
 	    "taken_names", "soft_deleted_names", "secrets_expired", 0,
-	    "quota_exhausted", 0, "pat_scopes"));
+	    "quota_exhausted", 0, "pat_scopes", "pats_restricted", 0));
 	security_new_world(root);
 	cloud_new_world(root);
 	free(instance);
@@ -218,6 +221,120 @@ make_repos_dir(struct world *w, bool reset, char **cause)
 	return -1;
 }
 
+/* ---- what an interrupted run left ---------------------------------- */
+
+/* Whether name is one of atomicfile_write's temporaries for the file
+ * base: "BASE.tmp.XXXXXX" (mkstemp's six) or "BASE.bak.tmp". */
+static bool
+is_temporary_of(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strncmp(name, base, n) != 0)
+		return false;
+	name += n;
+	return strcmp(name, ".bak.tmp") == 0 || (strncmp(name, ".tmp.", 5) ==
+	    0 && strlen(name + 5) == 6 && strchr(name + 5, '/') == NULL);
+}
+
+/* Unlink dir/name when it is a regular file of ours, never a link's
+ * target nor another user's file. */
+static int
+unlink_own_file(DIR *dir, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		return 0;
+	return unlinkat(dirfd(dir), name, 0) == 0;
+}
+
+/*
+ * A SIGKILL between mkstemp and rename leaves the world's temporary
+ * beside it, one more each time. Nothing else writes them, and a world
+ * has one sandbox at a time, so any found at the start are stale.
+ */
+static int
+remove_stale_temporaries(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dirname = slash ? xstrndup(path, (size_t)(slash - path + 1)) :
+	    xstrdup(".");
+	DIR *dir = opendir(dirname);
+	struct dirent *e;
+	int removed = 0;
+
+	while (dir != NULL && (e = readdir(dir)) != NULL)
+		if (is_temporary_of(e->d_name, slash ? slash + 1 : path))
+			removed += unlink_own_file(dir, e->d_name);
+	if (dir != NULL)
+		closedir(dir);
+	free(dirname);
+	return removed;
+}
+
+/* A repository's directory name: its id, a GUID, and ".git". */
+static bool
+is_repository_name(const char *name)
+{
+	return strlen(name) == 40 && strcmp(name + 36, ".git") == 0 &&
+	    strspn(name, "0123456789abcdef-") == 36;
+}
+
+/*
+ * A repository is made on disk before the world that lists it is saved,
+ * and a push's body waits in a file while git reads it: a SIGKILL in
+ * between leaves a repository no one can reach, under an id that is
+ * never made again, and a body file. Both go.
+ */
+static int
+remove_orphans(struct world *w)
+{
+	json_t *repos = json_object_get(w->root, "repositories");
+	DIR *dir = opendir(w->repos_dir);
+	struct dirent *e;
+	char *id, *path;
+	int removed = 0;
+
+	while (dir != NULL && (e = readdir(dir)) != NULL) {
+		if (strncmp(e->d_name, ".body.", 6) == 0) {
+			removed += unlink_own_file(dir, e->d_name);
+			continue;
+		}
+		if (!is_repository_name(e->d_name))
+			continue;
+		id = xstrndup(e->d_name, 36);
+		if (world_find(repos, "id", id) == NULL) {
+			path = xasprintf("%s/%s", w->repos_dir, e->d_name);
+			paths_remove_tree(path);
+			free(path);
+			removed++;
+		}
+		free(id);
+	}
+	if (dir != NULL)
+		closedir(dir);
+	return removed;
+}
+
+static void
+clean_leftovers(struct world *w, bool reset)
+{
+	int temporaries, orphans = 0;
+
+	if (w->path == NULL)
+		return;
+	temporaries = remove_stale_temporaries(w->path);
+	if (!reset)
+		orphans = remove_orphans(w);
+	if (temporaries + orphans > 0)
+		fprintf(stderr, "mlops-tui sim: removed %d leftover%s of an "
+		    "interrupted run (temporary world files, push bodies, "
+		    "repositories the world does not list)\n", temporaries +
+		    orphans, temporaries + orphans == 1 ? "" : "s");
+}
+
 int
 world_open(struct world **out, const char *path, const char *org,
     bool reset, char **cause)
@@ -243,6 +360,7 @@ world_open(struct world **out, const char *path, const char *org,
 		world_close(w);
 		return -1;
 	}
+	clean_leftovers(w, reset);
 	*out = w;
 	return 0;
 }
@@ -257,6 +375,7 @@ world_close(struct world *w)
 	if (w->repos_temporary)
 		paths_remove_tree(w->repos_dir);
 	free(w->repos_dir);
+	free(w->accelerator);
 	free(w->path);
 	free(w->organization);
 	free(w->pat);
@@ -286,6 +405,19 @@ const char *
 world_organization(const struct world *w)
 {
 	return w->organization;
+}
+
+void
+world_set_accelerator(struct world *w, const char *dir)
+{
+	free(w->accelerator);
+	w->accelerator = xstrdup_or_null(dir);
+}
+
+const char *
+world_accelerator(const struct world *w)
+{
+	return w->accelerator;
 }
 
 const char *

@@ -41,6 +41,15 @@ const char *world_pat(const struct world *w);
  */
 const char *world_repos_dir(const struct world *w);
 
+/*
+ * Where imports from github.com/Azure take the accelerator's three
+ * repositories from: a directory holding mlops-v2, mlops-project-template
+ * and mlops-templates (the real trees, unpacked), or NULL for the
+ * sandbox's stand-ins. A setting of this server, not of the saved world.
+ */
+void world_set_accelerator(struct world *w, const char *dir);
+const char *world_accelerator(const struct world *w); /* borrowed */
+
 /* The item of list whose key equals value, case-insensitively; borrowed. */
 json_t *world_find(json_t *list, const char *key, const char *value);
 /* The project named or identified by name_or_id; borrowed, or NULL. */

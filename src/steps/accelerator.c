@@ -91,6 +91,11 @@ apply_project(struct step_run *r)
 		return wait_well_formed(r);
 	}
 	api_call_free(c);
+	/* An operation gone with the organization's history (a sandbox
+	 * reset) is never awaited: the project is asked for again. */
+	if (op != NULL && run_recorded_gone(r, "operation",
+	    ado_get_operation(r->api, op), "the project's creation operation"))
+		op = NULL;
 	if (op == NULL) {
 		c = ado_create_project(r->api, project_name(r), NULL);
 		if (!run_call(r, c, "creating the project"))
@@ -260,6 +265,11 @@ apply_import(struct step_run *r)
 	repo = run_repository(r, project, import_name(r));
 	if (repo == NULL)
 		return -1;
+	/* An import request gone with its repository (deleted by hand, a
+	 * sandbox reset) is forgotten, and the import asked for again. */
+	if ((import = run_recorded(r, "import")) != NULL)
+		run_recorded_gone(r, "import", ado_get_import(r->api, project,
+		    repo, strtol(import, NULL, 10)), "the import request");
 	/* An import this setup started (before a crash) is followed, not
 	 * asked for again. */
 	if (run_recorded(r, "import") == NULL) {

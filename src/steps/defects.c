@@ -177,6 +177,18 @@ probe_defects(struct step_run *r)
 	char *list = xstrdup("");
 	int found;
 
+	if (project == NULL && r->error_id != NULL &&
+	    strcmp(r->error_id, "ado-project-not-found") == 0) {
+		/* A new organization: the templates come with the project, and
+		 * so do their defects; plan is not left unable to tell. */
+		free(list);
+		free(r->error);
+		r->error = NULL;
+		r->error_id = NULL;
+		run_detail(r, "fix the templates' known defects once they are "
+		    "imported");
+		return PROBE_TODO;
+	}
 	if (project == NULL || (found = find_defects(r, project, present)) < 0) {
 		free(list);
 		run_detail(r, "%s", r->error);

@@ -86,6 +86,10 @@ read_config(struct step_run *r, const char *project, char **tip)
 		}
 	}
 	free(path);
+	if (text == NULL) { /* the tip alone is no use to the caller */
+		free(*tip);
+		*tip = NULL;
+	}
 	return text;
 }
 

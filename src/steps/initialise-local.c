@@ -135,7 +135,7 @@ compose_and_push(struct local_job *j)
 	if (gitrepo_clone(&tmpl, j->template_url, tdir, j->auth,
 	    &j->cause) == 0 && gitrepo_clone(&target, j->target_url, mdir,
 	    j->auth, &j->cause) == 0) {
-		old = compose_main_tree(target);
+		old = gitrepo_main_tree(target);
 		if (compose_project(tmpl, target, old, j->type, j->interface,
 		    j->infrastructure, &tree_id) != 0 ||
 		    commit_main(j, target, &tree_id) != 0) {

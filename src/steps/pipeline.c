@@ -20,23 +20,60 @@
 /* Lost answers to a run's start before giving up. */
 #define RUN_ASKS 4
 
-long
-pipeline_ensure(struct step_run *r, const char *project, const char *name,
-    const char *folder, const char *repo_id, const char *yaml_path)
+/* The id of the pipeline name in folder; 0 when there is none, -1 with
+ * the error set. */
+static long
+find_pipeline(struct step_run *r, const char *project, const char *name,
+    const char *folder)
 {
 	struct api_call *c = ado_find_pipelines(r->api, project, name, folder);
 	long id = 0;
 
 	if (!run_call(r, c, "finding the pipeline"))
-		return 0;
+		return -1;
 	if (api_count(c) > 0)
 		id = (long)json_integer_value(json_object_get(api_item(c, 0),
 		    "id"));
 	api_call_free(c);
+	return id;
+}
+
+/* Whether the create failed because a pipeline of that name is there. */
+static bool
+exists_already(const struct api_error *e)
+{
+	return (e->code != NULL && strcmp(e->code,
+	    "DefinitionExistsException") == 0) || (e->message != NULL &&
+	    strstr(e->message, "already exists") != NULL);
+}
+
+/*
+ * One definition per name and folder, whatever runs at once: two steps
+ * (terraform's prod and dev infrastructure) may both find no
+ * tf-ado-deploy-infra and both create it; the one the service refuses
+ * with "Build pipeline X already exists" adopts the other's.
+ */
+long
+pipeline_ensure(struct step_run *r, const char *project, const char *name,
+    const char *folder, const char *repo_id, const char *yaml_path)
+{
+	struct api_call *c;
+	long id = find_pipeline(r, project, name, folder);
+
 	if (id != 0)
-		return id;
+		return id > 0 ? id : 0;
 	c = ado_create_pipeline(r->api, project, name, folder, repo_id,
 	    yaml_path);
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind != API_OK && exists_already(
+	    api_call_error(c))) {
+		api_call_free(c);
+		id = find_pipeline(r, project, name, folder);
+		if (id == 0)
+			run_fail(r, NULL, "creating the pipeline: %s already "
+			    "exists, but cannot be found in %s", name, folder);
+		return id > 0 ? id : 0;
+	}
 	if (!run_call(r, c, "creating the pipeline"))
 		return 0;
 	id = (long)json_integer_value(json_object_get(api_call_result(c),
@@ -320,6 +357,14 @@ pipeline_run(struct step_run *r, const char *project, long pipeline,
 	char *text;
 	long run;
 
+	/* A run gone (deleted, or its organization reset) is forgotten with
+	 * the newest id seen before it, which belonged to that history. */
+	if (recorded != NULL && run_recorded(r, "run_over") == NULL &&
+	    run_recorded_gone(r, "run", ado_get_build(r->api, project,
+	    strtol(recorded, NULL, 10)), "the pipeline run")) {
+		state_map_remove(r->created, "run_asked");
+		recorded = NULL;
+	}
 	/* A run this setup started before a stop is followed, not started
 	 * again: a second initialise run fails, and runs cost. */
 	if (recorded != NULL && run_recorded(r, "run_over") == NULL) {

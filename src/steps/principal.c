@@ -196,6 +196,15 @@ ensure_application(struct step_run *r)
 	json_t *app = NULL;
 	bool failed;
 
+	/* Recorded by an attempt longer ago than replication takes: not
+	 * found now means deleted, not late. Forgotten, and made again. */
+	if (made != NULL && run_recorded_before(r, REPLICATION_WAIT_MS) &&
+	    run_recorded_gone(r, "application", graph_get_application(r->api,
+	    made), "the application")) {
+		state_map_remove(r->created, "app_id");
+		state_map_remove(r->created, "principal");
+		made = NULL;
+	}
 	for (long waited = 0; made != NULL && app == NULL &&
 	    waited < REPLICATION_WAIT_MS; waited += 2000) {
 		/* Made by this setup before a stop: wait, never make two. */

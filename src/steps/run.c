@@ -18,8 +18,8 @@
 #define PUSH_TRIES 3
 
 static const struct step_ops *const sections[] = {
-	steps_accelerator, steps_project_repo, steps_azure, steps_deploy,
-	steps_defects, steps_deployment,
+	steps_accelerator, steps_project_repo, steps_azure, steps_github,
+	steps_deploy, steps_defects, steps_deployment,
 };
 
 const struct step_ops *
@@ -43,6 +43,7 @@ probe_by_check(const struct check *c, struct step_run *r)
 	r->detail = res.detail;
 	res.detail = NULL;
 	r->error_id = res.error_id;
+	r->problem = res.verdict == VERDICT_PROBLEM;
 	if (res.verdict == VERDICT_OK)
 		out = PROBE_DONE;
 	else if (res.verdict == VERDICT_PROBLEM || res.missing_error != NULL)
@@ -141,6 +142,42 @@ const char *
 run_recorded(struct step_run *r, const char *key)
 {
 	return state_map_get(r->created, key);
+}
+
+bool
+run_recorded_gone(struct step_run *r, const char *key,
+    struct api_call *call, const char *what)
+{
+	const char *value = run_recorded(r, key);
+	bool gone;
+	char *text, *all;
+
+	api_wait(r->api, call);
+	gone = value != NULL &&
+	    api_call_error(call)->kind == API_NOT_FOUND;
+	api_call_free(call);
+	if (!gone)
+		return false;
+	text = xasprintf("%s %s, recorded in the state, is gone (deleted?): "
+	    "forgotten, and done again", what, value);
+	run_note(r, "%s", text);
+	all = r->forgotten ? xasprintf("%s; %s", r->forgotten, text) : NULL;
+	free(r->forgotten);
+	r->forgotten = all ? all : xstrdup(text);
+	free(text);
+	state_map_remove(r->created, key);
+	if (r->save != NULL)
+		r->save(r->save_ctx);
+	return true;
+}
+
+bool
+run_recorded_before(struct step_run *r, long ms)
+{
+	/* Seen once by the verify of a step done, or no attempt's time (a
+	 * hand edit): replication is over. */
+	return r->recorded_seen || r->recorded_since == 0 ||
+	    (long)difftime(time(NULL), r->recorded_since) * 1000 >= ms;
 }
 
 bool

@@ -18,6 +18,7 @@
 #define MT_STEP_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "api.h"
 #include "catalog.h"
@@ -41,6 +42,8 @@ struct step_run {
 	void *answer_ctx;
 	const struct credential *secret; /* the operator's principal secret
 				        * (principal_way existing); NULL */
+	const struct credential *github_token; /* for a GitHub connection;
+					     * NULL: not given */
 	struct state_map *created;     /* what the step made: ids, names */
 	void (*save)(void *ctx);       /* save the state file now */
 	void *save_ctx;
@@ -49,9 +52,23 @@ struct step_run {
 	 * not logged. NULL: not shown anywhere. */
 	void (*progress)(void *ctx, const char *text);
 	bool *cancelled;               /* set when the operator stops */
+	/* When the attempt before this one started (0: none): what it
+	 * recorded has had since then to replicate. */
+	time_t recorded_since;
+	bool recorded_seen;            /* that attempt ended done: what it
+				        * made was seen (verified) */
+	char *forgotten;               /* records found gone; NULL: none */
 	char *detail;                  /* what was found, or done */
 	char *error;                   /* why it failed; NULL: it did not */
 	const char *error_id;          /* its entry in errors.yml */
+	/* Its check found a problem (not only its subject missing, which
+	 * an earlier step makes): plan shows what apply would fail. */
+	bool problem;
+	/* Set by a probe that found the step to do but knows apply cannot
+	 * do it now (a secret it needs was not given): the step is left to
+	 * the operator, by hand, with the detail saying why - in plan as in
+	 * apply, so that it is said before anything changes. */
+	bool by_hand;
 };
 
 struct step_ops {
@@ -89,6 +106,19 @@ void run_progress(struct step_run *r, const char *text);
  * after cannot make it again (kept in the state file; never a secret). */
 void run_record(struct step_run *r, const char *key, const char *value);
 const char *run_recorded(struct step_run *r, const char *key);
+/*
+ * Whether what the state recorded under key is gone: call (taken, freed)
+ * reads it back, and a 404 means it was deleted (by hand, or with the
+ * whole organization, a sandbox reset): the record is forgotten, and said
+ * so (a note, and the step's detail), so that the step does its work again
+ * rather than wait for or follow what no longer exists. False on any other
+ * answer, which the step's own reading then meets.
+ */
+bool run_recorded_gone(struct step_run *r, const char *key,
+    struct api_call *call, const char *what);
+/* Whether ms have passed since the attempt that recorded what the step
+ * finds (a new object shows late: replication). */
+bool run_recorded_before(struct step_run *r, long ms);
 /*
  * Wait for call. On failure set the run's error ("what: why") and
  * return false; the call is freed either way when it failed.
@@ -177,12 +207,13 @@ int pipeline_run(struct step_run *r, const char *project, long pipeline,
  */
 int initialise_locally(struct step_run *r, const char *project);
 
-/* The steps (accelerator.c, project-repo.c, principal.c, deploy.c,
- * defects.c, deployment.c). */
+/* The steps (accelerator.c, project-repo.c, principal.c, github.c,
+ * deploy.c, defects.c, deployment.c). */
 extern const struct step_ops steps_accelerator[];
 extern const struct step_ops steps_project_repo[];
 extern const struct step_ops steps_deploy[];
 extern const struct step_ops steps_azure[];
+extern const struct step_ops steps_github[];
 extern const struct step_ops steps_deployment[];
 extern const struct step_ops steps_defects[];
 

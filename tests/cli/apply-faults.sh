@@ -27,6 +27,9 @@ setup_world() { # FAULTS: a new sandbox and answers for it
 	    "$tap_tmp/requests.log"
 	sim_start --reset ${1:+--faults "$1"}
 	sim_answers "$answers"
+	# Secrets lost and orphaned are what is tested: a secret-based
+	# connection, asked for by name (federation is the default).
+	echo 'principal_way: create' >> "$answers"
 }
 apply_until_whole() { # at most three runs; sets $runs and $rc
 	runs=0

@@ -9,6 +9,9 @@ sim_start
 answers="$tap_tmp/answers.yml"
 out="$tap_tmp/apply.out"
 sim_answers "$answers"
+# Pitfall 19 is a secret's: a secret-based connection, asked for by name
+# (federation, the default, has no secret to expire).
+echo 'principal_way: create' >> "$answers"
 mt() {
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
 	    --azure-sign-in device >"$out" 2>&1 </dev/null

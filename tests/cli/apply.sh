@@ -46,11 +46,11 @@ status_of() { # STEP [ENV]: its status in the state file
 # ---- plan: says what apply would do, changes nothing, saves nothing ----
 : > "$SIM_LOG"
 mt plan --answers "$answers"
-is "$rc" 0 "plan: exit status 0"
-contains "$(cat "$out")" "[+] Create the mlops-v2 project: there is no project 'mlops-v2'" "plan: the project is to be created"
-contains "$(cat "$out")" "[+] Import the mlops-project-template repository: create the repository mlops-project-template and import github.com/Azure/mlops-project-template into it" "plan: each import says what it would do"
+is "$rc" 8 "plan: exit status 8, as apply will leave what needs subscription_id"
+contains "$(cat "$out")" "[ ] Create the mlops-v2 project: there is no project 'mlops-v2'" "plan: the project is to be created"
+contains "$(cat "$out")" "[ ] Import the mlops-project-template repository: create the repository mlops-project-template and import github.com/Azure/mlops-project-template into it" "plan: each import says what it would do"
 contains "$(cat "$out")" "[x] Check the sign-in to the organization: signed in to sandbox as Sandbox Operator" "plan: the sign-in is checked for real"
-contains "$(cat "$out")" "[+] Fill the ML repository from the templates: there is no project 'mlops-v2'" "plan: the initialisation is to be done"
+contains "$(cat "$out")" "[ ] Fill the ML repository from the templates: there is no project 'mlops-v2'" "plan: the initialisation is to be done"
 contains "$(cat "$out")" "[?] Provide a service principal for the environment (prod): give subscription_id for prod in the answers" "plan: what needs an answer not given cannot be told, and says which"
 contains "$(cat "$out")" "Nothing was changed." "plan: says it changed nothing"
 is "$(changes)" "" "plan: not one request that changes anything"
@@ -61,7 +61,7 @@ AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" </dev/nu
 is "$?" 2 "apply without --yes and without a terminal: exit status 2"
 contains "$(cat "$out")" "give --yes when there is no terminal to confirm on" "and says why"
 echo n | AZURE_DEVOPS_EXT_PAT="$SIM_PAT" script -qec "'$MLOPS_TUI' apply --answers '$answers'" /dev/null >"$out" 2>&1
-contains "$(cat "$out")" "[+] Create the mlops-v2 project" "on a terminal, apply shows the plan first..."
+contains "$(cat "$out")" "[ ] Create the mlops-v2 project" "on a terminal, apply shows the plan first..."
 contains "$(cat "$out")" "Apply these changes? [y/N]" "... and asks"
 contains "$(cat "$out")" "Nothing was changed." "answered no, it changes nothing"
 is "$(changes)" "" "not one request that changes anything"
@@ -165,7 +165,7 @@ contains "$want_listing" "	mlops/devops-pipelines/deploy-model-training-pipeline
 same_listing "$(sandbox_listing)" "$want_listing" \
     "apply: the ML repository is, file by file (names, modes, contents), what the stand-in's initialise_repo.sh makes, with the documented fixes and names"
 contains "$(cat "$out")" "[?] Provide a service principal for the environment (prod): give subscription_id for prod in the answers" "apply: without a subscription the principal cannot be made..."
-contains "$(cat "$out")" "[ ] Create the Azure Resource Manager service connection (prod): waits for 'service-principal' (cannot tell)" "... and what needs it waits"
+contains "$(cat "$out")" "[~] Create the Azure Resource Manager service connection (prod): waits for 'Provide a service principal for the environment (prod)' (cannot tell)" "... and what needs it waits"
 first_changes=$(changes)
 is "$(echo "$first_changes" | grep -c ' POST /sandbox/_apis/projects$')" 1 "apply: one project created"
 is "$(echo "$first_changes" | grep ' POST /sandbox/ID/_apis/git/repositories$' | cut -d' ' -f1)" 3 "apply: three repositories created (mlops-v2 comes with the project)"
@@ -298,8 +298,8 @@ contains "$(cat "$out")" "[x] Create the Azure DevOps environment (prod)" "prod 
 contains "$(cat "$out")" "[?] Provide a service principal for the environment (dev): give subscription_id for dev in the answers" "dev: its own principal, once it has a subscription"
 
 # ---- bad answers are refused before anything changes ------------------------
-bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE
-	printf 'organization: %s\nrepository: taxi-fare-regression\n%s\n' "$SIM_URL" "$2" > "$tap_tmp/bad.yml"
+bad() { # DESCRIPTION YAML-LINE EXPECTED-MESSAGE [ORGANIZATION]
+	printf 'organization: %s\nrepository: taxi-fare-regression\n%s\n' "${4:-$SIM_URL}" "$2" > "$tap_tmp/bad.yml"
 	: > "$SIM_LOG"
 	mt apply --answers "$tap_tmp/bad.yml"
 	is "$rc" 2 "bad answers ($1): exit status 2"
@@ -314,7 +314,8 @@ bad "unknown key" 'colour: blue' "colour: not an answer mlops-tui knows"
 bad "secret" 'client_secret: hunter2' "secrets never go in answers"
 bad "environment" 'environments: {staging: {}}' "'staging' is not allowed; use prod or dev"
 bad "names too long" 'environments: {prod: {namespace: averyveryverylongnamespace, postfix: "4711"}}' "environments.prod:"
-bad "plain http" 'organization: http://dev.azure.com/contoso' "plain http is only for this machine"
+bad "plain http" '' "plain http is only for this machine" http://dev.azure.com/contoso
+bad "given twice" 'organization: http://dev.azure.com/contoso' "organization: given twice (first on line 1)"
 printf 'organization: %s\nrepository: other\n' "$SIM_URL" > "$tap_tmp/other.yml"
 mt apply --answers "$tap_tmp/other.yml" --state "$(state_file)"
 is "$rc" 2 "answers for another setup with this state file: refused"

@@ -1,11 +1,14 @@
 # Secrets audit. Three whole setups on the sandbox: a principal mlops-tui
-# creates (PAT from AZURE_DEVOPS_EXT_PAT, Azure tokens from `az`), a
-# principal pasted with --principal-file (PAT from --pat-file), and
-# workload identity federation (PAT from the environment). Then every
+# creates (PAT from AZURE_DEVOPS_EXT_PAT, Azure tokens from `az`; rai, its
+# GitHub token from MLOPS_TUI_GITHUB_TOKEN), a principal pasted with
+# --principal-file (PAT from --pat-file; rai, the GitHub token from
+# --github-token-file), and workload identity federation (PAT from the
+# environment). Then every
 # file they leave - state files and their backups, apply's --log, its
 # output (what the operator saw), the sandbox's request log, the answers
 # files - and the command line and environment of every child process
 # mlops-tui started are searched for every secret used: the PAT, the
+# GitHub tokens, the
 # principal secrets (the pasted one, and the ones mlops-tui had made,
 # found by the digest the sandbox keeps), and every token, refresh token
 # and device code the sandbox issued. Zero hits. State and log files are
@@ -112,19 +115,27 @@ new_world() { # PRINCIPAL-WAY
 # Azure's tokens from az -----------------------------------------------------
 sim_answers "$answers"
 echo "principal_way: create" >> "$answers"
+echo "interface: rai-aml-cli-v2" >> "$answers"
 echo "$SIM_PAT" >> "$tap_tmp/secrets"
+github_token() { printf 'ghp_audit%s' "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"; }
+GITHUB_TOKEN=$(github_token)
+echo "$GITHUB_TOKEN" >> "$tap_tmp/secrets"
 sim_tokens
 printf '%s' "$ARM_TOKEN" > "$tap_tmp/arm.token"
 printf '%s' "$GRAPH_TOKEN" > "$tap_tmp/graph.token"
-PATH="$tap_tmp/bin:$PATH" AZURE_DEVOPS_EXT_PAT="$SIM_PAT" run create \
+PATH="$tap_tmp/bin:$PATH" AZURE_DEVOPS_EXT_PAT="$SIM_PAT" \
+    MLOPS_TUI_GITHUB_TOKEN="$GITHUB_TOKEN" run create \
     --azure-sign-in az --tenant "$SIM_TENANT"
-is "$rc" 0 "created principal, PAT from the environment, az: the setup is whole"
+is "$rc" 0 "created principal, PAT from the environment, az, rai's GitHub token from the environment: the setup is whole"
+contains "$(cat "$out")" "[x] Create the GitHub service connection" "the GitHub connection is made with it"
 keep create
 az_runs=$(ls "$evidence"/children/az.*.environ 2>/dev/null | wc -l)
 [ "$az_runs" -ge 2 ]
 tap_result $? "az was run for its tokens ($az_runs times), each recorded"
 is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^AZURE_DEVOPS_EXT_PAT=')" 0 \
     "az's environment has no AZURE_DEVOPS_EXT_PAT"
+is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^MLOPS_TUI_GITHUB_TOKEN=')" 0 \
+    "nor MLOPS_TUI_GITHUB_TOKEN"
 
 # ---- 2: a pasted principal; the PAT from a file; device sign-in ---------------
 : > "$evidence/children/seen"
@@ -137,9 +148,15 @@ printf '{"appId":"%s","displayName":"pasted-principal","password":"%s","tenant":
 chmod 600 "$tap_tmp/principal.json"
 printf '%s\n' "$SIM_PAT" > "$tap_tmp/pat"
 chmod 600 "$tap_tmp/pat"
+echo "interface: rai-aml-cli-v2" >> "$answers"
+GITHUB_TOKEN=$(github_token)
+echo "$GITHUB_TOKEN" >> "$tap_tmp/secrets"
+printf '%s\n' "$GITHUB_TOKEN" > "$tap_tmp/github.token"
+chmod 600 "$tap_tmp/github.token"
 run pasted --principal-file "$tap_tmp/principal.json" --pat-file "$tap_tmp/pat" \
+    --github-token-file "$tap_tmp/github.token" \
     --azure-sign-in device --tenant "$SIM_TENANT"
-is "$rc" 0 "pasted principal, PAT from --pat-file, device sign-in: the setup is whole"
+is "$rc" 0 "pasted principal, PAT from --pat-file, device sign-in, rai's GitHub token from --github-token-file: the setup is whole"
 keep pasted
 # The digest check is only as good as its FNV-1a: prove it on a secret
 # whose digest the sandbox keeps.

@@ -46,7 +46,7 @@ contains "$out" "[x] done    $(title project)  project_id=6ce954b1-ce1f-45d1-b94
     "a done step shows what it created"
 contains "$out" "[!] failed  $(title import-mlops-templates)" "a failed step is marked"
 contains "$out" "last error: TF401019" "with its last error"
-contains "$out" "[h] manual  $(title environment) (prod)" \
+contains "$out" "[h] by hand $(title environment) (prod)" \
     "a step done by hand is marked, per environment"
 contains "$out" "[ ] pending $(title terraform-extension)" \
     "the terraform check applies to a terraform setup"

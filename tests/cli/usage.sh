@@ -65,7 +65,9 @@ for cmd in plan apply; do
 done
 run status --answers x.yml
 is "$rc" 2 "--answers with status: a usage error"
-contains "$err" "--answers and --principal-file go with the wizard and the plan and apply commands" "naming the commands it goes with"
+contains "$err" "--answers, --principal-file and --github-token-file go with the wizard and the plan and apply commands" "naming the commands it goes with"
+run doctor --github-token-file x
+is "$rc" 2 "--github-token-file with doctor: a usage error"
 run status --pat-file x
 contains "$err" "go with the wizard and the doctor, plan and apply commands" "--pat-file goes with the wizard, doctor, plan and apply"
 run status --sandbox

@@ -93,8 +93,9 @@ code=$(curl -s -o "$tap_tmp/b" -w '%{http_code}' "$HOST/_graph/v1.0/applications
 is "$code" 401 "Graph without a token: 401"
 is "$(jq -r .error.code "$tap_tmp/b")" InvalidAuthenticationToken "in Graph's error shape"
 
-# A delay of 50 s at the test's time scale (0.02) is 1 s.
-api PATCH _sandbox/settings '{"replication_delay_ms":50000}'
+# A delay of 250 s at the test's time scale (0.02) is 5 s: long enough for
+# the three requests below to fall inside it on a loaded machine.
+api PATCH _sandbox/settings '{"replication_delay_ms":250000}'
 graph POST applications '{"displayName":"Azure-ARM-Prod-mlops-v2"}'
 is "$status" 201 "create an application"
 app=$(echo "$body" | jq -r .id)
@@ -108,7 +109,7 @@ contains "$(echo "$body" | jq -r .error.message)" "does not reference a valid ap
 api PATCH _sandbox/settings '{"replication_delay_ms":0}'
 filter=$(jq -rn '"displayName eq '"'"'Azure-ARM-Prod-mlops-v2'"'"'"|@uri')
 replicated() { graph GET "applications?\$filter=$filter"; [ "$(echo "$body" | jq -r '.value | length')" = 1 ]; }
-wait_for 10 replicated
+wait_for 20 replicated
 tap_result $? "after the delay it is found by displayName"
 graph POST "applications/$app/addPassword" '{"passwordCredential":{"displayName":"mlops-tui"}}'
 is "$status" 200 "add a password"

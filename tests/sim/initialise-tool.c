@@ -23,6 +23,7 @@
 
 #include "atomicfile.h"
 #include "compose.h"
+#include "gitrepo.h"
 #include "sim/shell.h"
 #include "xalloc.h"
 
@@ -49,7 +50,7 @@ compose(char **argv)
 	if (git_repository_open(&from, argv[0]) != 0 ||
 	    git_repository_open(&to, argv[1]) != 0)
 		return fail("open");
-	old = compose_main_tree(to);
+	old = gitrepo_main_tree(to);
 	if (git_reference_name_to_id(&tip, to, "refs/heads/main") == 0)
 		git_commit_lookup(&parent, to, &tip);
 	rc = compose_project(from, to, old, argv[2], argv[3], argv[4],

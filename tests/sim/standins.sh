@@ -49,8 +49,13 @@
 # only the stand-ins whose path (from templates/sandbox/) matches.
 #
 # The training and endpoint pipelines (mlops/devops-pipelines/*.yml) are
-# being rewritten in another change (their template paths take the real
-# variable form); until then a figure over a threshold there is a TODO.
+# judged on copied only. Their lines are nearly all facts (86 to 88 % of
+# them: template references in the real variable form, parameters,
+# variables), and their order is behaviour, not layout: the sandbox
+# compiles and runs the steps in the order written, and a stand-in must
+# fail where the real file fails (issue 13), so it follows the real order
+# and ordered measures the facts share (82 to 88 %). Their prose, display
+# names and scripts - what copied measures - are ours (at most 25 %).
 . "$top_srcdir/tests/lib.sh"
 
 COPIED_MAX=30
@@ -58,19 +63,9 @@ ORDERED_MAX=75
 SMALL=8
 OWN_MIN=4
 
-acc=$top_srcdir/../shared/accelerator
-if [ ! -d "$acc" ]; then
-	echo "1..0 # SKIP no accelerator repositories at $acc (the stand-ins are measured against them)"
-	exit 0
-fi
+skip_without_real_accelerator
 real=$tap_tmp/real
-mkdir -p "$real"
-for r in mlops-v2 mlops-project-template mlops-templates; do
-	if ! tar -xzf "$acc/$r.tar.gz" -C "$real"; then
-		echo "Bail out! $acc/$r.tar.gz does not unpack"
-		exit 1
-	fi
-done
+unpack_real_accelerator "$real"
 
 # measure REAL STANDIN: "n shared facts copied ordered", per cents but n.
 measure() {
@@ -165,26 +160,15 @@ for f in $list; do
 	fi
 	over=""
 	[ "$own" -ge "$OWN_MIN" ] && [ "$copied" -gt "$COPIED_MAX" ] && over="copied $copied % > $COPIED_MAX %"
-	[ "$ordered" -gt "$ORDERED_MAX" ] && over="${over:+$over, }ordered $ordered % > $ORDERED_MAX %"
-	todo=""
 	case "$f" in
-	*/mlops/devops-pipelines/*.yml)
-		[ -n "$over" ] && todo=" # TODO rewritten in another change" ;;
+	*/mlops/devops-pipelines/*.yml) ;; # order is behaviour: see above
+	*) [ "$ordered" -gt "$ORDERED_MAX" ] &&
+	    over="${over:+$over, }ordered $ordered % > $ORDERED_MAX %" ;;
 	esac
-	if [ -z "$over" ]; then
-		tap_result 0 "$f is ours: $figure"
-	else
-		tap_count=$((tap_count + 1))
-		echo "not ok $tap_count - $f is ours: $figure: $over$todo"
-		[ -n "$todo" ] || tap_failures=$((tap_failures + 1))
-	fi
+	tap_result "$([ -z "$over" ]; echo $?)" "$f is ours: $figure${over:+: $over}"
 done
 [ -n "${STANDINS_ONLY:-}" ] || [ "$measured" -gt 100 ]
 tap_result $? "the stand-ins were measured: $measured have a real file of the same path"
 
 cd "$top_builddir" || exit 1
-total=$tap_count failed=$tap_failures
-status=0
-done_testing || status=$?
-echo "# $((total - failed)) passed, $failed failed"
-exit $status
+done_testing

@@ -73,6 +73,28 @@ steps_of() {
 	        "\(.id)\(if .environment then "/" + .environment else "" end)=\(.status)"]'
 }
 
+# TORTURE_ACCELERATOR=DIR: the lanes' sandboxes host that accelerator
+# (`sim --accelerator`) instead of the stand-ins. DIR holds the three
+# repositories unpacked, or their tarballs (../shared/accelerator), which
+# are then unpacked once into the test's directory.
+torture_accelerator=""
+if [ -n "${TORTURE_ACCELERATOR:-}" ]; then
+	if [ -f "$TORTURE_ACCELERATOR/mlops-v2.tar.gz" ]; then
+		torture_accelerator="$tap_tmp/accelerator"
+		mkdir -p "$torture_accelerator"
+		for _r in mlops-v2 mlops-project-template mlops-templates; do
+			tar -xzf "$TORTURE_ACCELERATOR/$_r.tar.gz" -C "$torture_accelerator" || {
+				echo "Bail out! cannot unpack $TORTURE_ACCELERATOR/$_r.tar.gz"; exit 1; }
+		done
+	elif [ -d "$TORTURE_ACCELERATOR/mlops-v2" ]; then
+		torture_accelerator=$(cd "$TORTURE_ACCELERATOR" && pwd)
+	else
+		echo "Bail out! TORTURE_ACCELERATOR=$TORTURE_ACCELERATOR holds neither the repositories nor their tarballs"
+		exit 1
+	fi
+	diag "on the accelerator at $TORTURE_ACCELERATOR, not the stand-ins"
+fi
+
 # lane_sim LANE [ARGS...]: start (or restart) lane's sandbox on its world;
 # the first start picks a free port, which every restart keeps.
 lane_sim() {
@@ -82,6 +104,7 @@ lane_sim() {
 	: > "$dir/sim.out"
 	${SIM_WRAPPER:-} "$MLOPS_TUI" sim --listen "127.0.0.1:$port" --world "$dir/world.json" \
 	    --time-scale "${TORTURE_TIME_SCALE:-0.02}" --log "$dir/requests.log" \
+	    ${torture_accelerator:+--accelerator "$torture_accelerator"} \
 	    "$@" >"$dir/sim.out" 2>>"$dir/sim.err" &
 	echo $! > "$dir/sim.pid"
 	sandbox_wait "$dir/sim.out" "$(cat "$dir/sim.pid")" || return 1
@@ -128,6 +151,9 @@ environments:
     postfix: "4711"
     subscription_id: $sub
     tenant_id: $tenant
+# A secret-based connection, asked for by name (federation is the default):
+# no orphaned secret after a kill is what the torture checks.
+principal_way: create
 EOF
 }
 

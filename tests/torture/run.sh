@@ -13,6 +13,8 @@
 # Knobs: TORTURE_KILLS (apply kills, default 200), TORTURE_SIM_KILLS
 # (sandbox kills, default 60), TORTURE_LANES (setups in parallel,
 # default 10), TORTURE_SEED (default 20250607).
+# TORTURE_ACCELERATOR=DIR: on that accelerator (its three repositories or
+# their tarballs, e.g. ../shared/accelerator) instead of the stand-ins.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/torture/lib.sh"
 

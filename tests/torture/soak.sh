@@ -8,7 +8,9 @@
 # Not in `make check` (minutes); .ci/run runs it once:
 #   make check TESTS=tests/torture/soak.sh
 # Knobs: SOAK_SETUPS (in parallel, each with its own seed; default 4),
-# SOAK_SEED (default 7). An attempt may take 2 s here
+# SOAK_SEED (default 7), TORTURE_ACCELERATOR=DIR (on that accelerator - its
+# three repositories or their tarballs, e.g. ../shared/accelerator -
+# instead of the stand-ins). An attempt may take 2 s here
 # (MLOPS_TUI_HTTP_TIMEOUT_MS; 30 s by default) and a stall lasts 5 s, so
 # that each stall is a timeout without costing half a minute.
 . "$top_srcdir/tests/lib.sh"

@@ -39,7 +39,7 @@ tap_result $? "once its braces close, the step is marked done by hand"
 lacks "$(pane)" "$SP_SECRET" "the pasted password is never on the screen"
 wait_for 180 shows "finished"
 tap_result $? "the setup goes on to the finish"
-contains "$(pane)" "The setup is whole." "with the pasted principal in the service connection"
+contains "$(pane)" "The setup is whole:" "with the pasted principal in the service connection"
 keys q
 is "$(tui_quit_status)" 0 "q quits; exit status 0"
 state=$(ls "$XDG_STATE_HOME"/mlops-tui/*.json)

@@ -65,7 +65,7 @@ tap_result $? "a running pipeline shows its stages live, with their time"
 wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '│        - Job .*: \(running\|succeeded\) [0-9]:[0-9][0-9]'"
 tap_result $? "and its jobs under them"
 api PATCH _sandbox/settings '{"time_scale":0.02}'
-wait_for 120 shows "The setup is whole."
+wait_for 120 shows "The setup is whole:"
 tap_result $? "pitfall 14 fixed: r retries, and the setup goes on to the finish"
 keys q
 is "$(tui_quit_status)" 0 "q quits; exit status 0"

@@ -21,8 +21,8 @@ wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n 3p | grep -qF 'â
 tap_result $? "Down selects the next step: its detail is shown beside the list"
 is "$(tmux -L "$sock" display -p -t w '#{cursor_y}')" 3 "the cursor sits on the selected step (for screen readers)"
 tmux -L "$sock" send-keys -t w '?'
-wait_for 5 shows "retry the selected step"
-tap_result $? "? shows the help, with the key table"
+wait_for 5 shows "Keys"
+tap_result $? "? shows the help, the legend, then the key table"
 help_to() { shows "$1" && return 0; tmux -L "$sock" send-keys -t w Down; return 1; }
 wait_for 10 help_to "Ctrl-C"
 tap_result $? "every key of the table is listed, Down scrolling to the last"
@@ -37,16 +37,16 @@ wait_for 5 shows "Up/Down select"
 tap_result $? "resized back, the screen is redrawn"
 wait_for 120 shows "finished"
 tap_result $? "the whole guide runs to the end"
-contains "$(pane)" "The setup is whole." "the finish says the setup is whole"
-contains "$(pane)" "/mlops-v2/_git/taxi-fare-regression" "with the repository's URL"
+contains "$(pane)" "The setup is whole: every step is done." "the finish says the setup is whole"
 tmux -L "$sock" send-keys -t w l
 wait_for 5 shows "log, lines"
 tap_result $? "l shows the whole log"
-contains "$(pane)" "The setup is whole." "at its end"
+contains "$(pane)" "/mlops-v2/_git/taxi-fare-regression" "with the repository's URL"
+contains "$(pane)" "The setup is whole: every step is done." "at its end"
 tmux -L "$sock" send-keys -t w Home
 wait_for 5 shows "log, lines 1-"
 tap_result $? "Home goes to its start"
-contains "$(pane | sed -n 3p)" "[x] Check" "where the first checks are"
+contains "$(pane | sed -n 3,4p)" "[x] Check" "where the first checks are (after the sign-in)"
 tmux -L "$sock" send-keys -t w Escape
 wait_for 5 shows "Up/Down select"
 tap_result $? "Esc goes back to the checklist"

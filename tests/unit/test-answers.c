@@ -7,6 +7,7 @@
 #include "answers.h"
 #include "catalog.h"
 #include "state.h"
+#include "scenario.h"
 #include "tap.h"
 #include "xalloc.h"
 
@@ -18,6 +19,13 @@ static const struct {
 	{ "organization", "https://dev.azure.com/contoso", "ftp://x", "not a URL" },
 	{ "organization", "http://127.0.0.1:8080/sandbox",
 	    "http://dev.azure.com/contoso", "only for this machine" },
+	{ "organization", "https://dev.azure.com/my%20org",
+	    "https://dev.azure.com/org/%2e%2e/x", "(%2e too)" },
+	{ "organization", NULL, "https://dev.azure.com/org#", "fragment (#)" },
+	{ "organization", NULL, "https://dev.azure.com/org%00x",
+	    "control character" },
+	{ "organization", NULL, "https://dev.azure.com/o%2f..%2fx", "segments" },
+	{ "organization", NULL, "https://dev.azure.com/org\\x", "a \\" },
 	{ "project", "mlops-v2", "_hidden", "may not start with _" },
 	{ "project", "my project", "a/b", "may not contain '/'" },
 	{ "repository", "taxi-fare-regression", "taxi fare", "spaces" },
@@ -29,8 +37,11 @@ static const struct {
 	{ "principal_way", "federated", "borrowed",
 	    "use create, existing or federated" },
 	{ "environments", "prod,dev", "prod,qa", "use prod or dev" },
+	{ "environments", "dev", "prod,prod", "names prod twice" },
+	{ "environments", "prod, dev", "dev, prod,dev", "names dev twice" },
 	{ "branch", "develop", "my branch", "not a valid branch name" },
 	{ "service_connection", "Azure-ARM-Prod", "", "1 to 256" },
+	{ "github_connection", "github-connection", "", "1 to 256" },
 	{ "subscription_id", "0a1b2c3d-0000-4000-8000-00000000abcd", "1234",
 	    "not an id of the form" },
 	{ "tenant_id", "0a1b2c3d-0000-4000-8000-00000000abcd", "contoso.com",
@@ -44,6 +55,8 @@ static const struct {
 	{ "deploy_batch", "false", "no", "use true or false" },
 	{ "fix_defects", "true", "1", "use true or false" },
 	{ "client_secret", NULL, "hunter2", "secrets never go in answers" },
+	{ "github_token", NULL, "ghp_x", "the GitHub token comes from "
+	    "MLOPS_TUI_GITHUB_TOKEN, --github-token-file or the wizard" },
 	{ "colour", NULL, "blue", "not an answer mlops-tui knows" },
 };
 
@@ -125,6 +138,68 @@ test_file(const struct catalog *cat, const char *example)
 	free(cause);
 }
 
+/* What a careless or hostile file holds that YAML readers let through
+ * (issue 17, items 9, 12, 13, 15), and every problem at once (issue 15). */
+static void
+test_strict(const struct catalog *cat)
+{
+	static const struct {
+		const char *text, *says, *why;
+	} bad[] = {
+		{ "repository: \"ok\\u0000/../../etc\"\n",
+		    "a.yml:1: repository: holds a NUL character",
+		    "a NUL escape is refused, not cut short" },
+		{ "repository: a\nproject: p\nrepository: b\n",
+		    "a.yml:3: repository: given twice (first on line 1)",
+		    "a key given twice: the second's line" },
+		{ "environments:\n  prod:\n    postfix: \"1\"\n  prod:\n"
+		    "    postfix: \"2\"\n",
+		    "a.yml:4: environments.prod: given twice (first on line 2)",
+		    "an environment given twice in the mapping" },
+		{ "environments: \"prod,prod\"\n",
+		    "a.yml:1: environments: 'prod,prod' names prod twice",
+		    "an environment given twice in the string" },
+		{ "repository: r\n---\nrepository: s\n",
+		    "a.yml:2: a second document",
+		    "a second document is refused, not ignored" },
+		{ "? [a, b]\n: c\nrepository: r\n",
+		    "a.yml:1: a key must be a name",
+		    "a complex key is refused" },
+		{ "project: ~\n", "a.yml:1: project: is empty (YAML null)",
+		    "a YAML null is told as empty" },
+		{ "environments:\n  prod:\n    postfix:\n",
+		    "a.yml:3: environments.prod.postfix: is empty",
+		    "an empty value in an environment" },
+		{ "repositroy: r\n", "did you mean repository?",
+		    "a misspelt field: did you mean" },
+		{ "environment: {prod: {}}\n", "did you mean environments?",
+		    "environment for environments" },
+	};
+	char *cause;
+
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		cause = parse_error(cat, bad[i].text);
+		tap_contains(cause, bad[i].says, "%s", bad[i].why);
+		free(cause);
+	}
+	cause = parse_error(cat, "project: ~\n");
+	tap_ok(cause != NULL && strstr(cause, "may not contain") == NULL,
+	    "a null is not blamed on a '~' in it");
+	free(cause);
+	cause = parse_error(cat, "colour: blue\nrepository: 'a b'\n"
+	    "environments:\n  prod:\n    location: Mars\n"
+	    "repository: c\n");
+	tap_contains(cause, "a.yml:1: colour: not an answer",
+	    "all problems at once: the first");
+	tap_contains(cause, "\na.yml:2: repository: 'a b' may not contain "
+	    "spaces", "the second, on a line of its own");
+	tap_contains(cause, "\na.yml:5: environments.prod.location",
+	    "the third");
+	tap_contains(cause, "\na.yml:6: repository: given twice",
+	    "the fourth, in the order of the file");
+	free(cause);
+}
+
 static void
 test_complete(const struct catalog *cat)
 {
@@ -149,6 +224,46 @@ test_complete(const struct catalog *cat)
 	state_free(st);
 }
 
+/* The guide's scenarios: each is allowed, or refused up front with why
+ * and what to choose instead (scenario.c's table, measured on the real
+ * repositories). */
+static void
+test_scenarios(void)
+{
+	static const struct {
+		const char *type, *interface, *says;
+	} guide[] = {
+		{ "classical", "aml-cli-v2", NULL },
+		{ "classical", "python-sdk-v2", NULL },
+		{ "classical", "rai-aml-cli-v2", NULL },
+		{ "nlp", "aml-cli-v2", NULL },
+		{ "cv", "aml-cli-v2", "build_type" },
+		{ "nlp", "python-sdk-v2", "data_name" },
+	};
+	struct scenario_verdict v;
+
+	for (size_t i = 0; i < sizeof guide / sizeof *guide; i++) {
+		scenario_judge(guide[i].type, guide[i].interface, "bicep", &v);
+		if (guide[i].says == NULL)
+			tap_ok(v.error == NULL, "%s/%s can be set up",
+			    guide[i].type, guide[i].interface);
+		else {
+			tap_contains(v.error, guide[i].says, "%s/%s is refused "
+			    "up front, saying why", guide[i].type,
+			    guide[i].interface);
+			tap_contains(v.error, "choose", "and what to choose "
+			    "instead");
+		}
+	}
+	scenario_judge("classical", "rai-aml-cli-v2", "bicep", &v);
+	tap_ok(v.warning == NULL, "rai-aml-cli-v2 carries no warning: its "
+	    "GitHub connection is a step (github-connection)");
+	tap_contains(scenario_type_refusal("cv"), "build_type", "cv, whose "
+	    "only interface is refused, is refused as a type with its reason");
+	tap_ok(scenario_type_refusal("nlp") == NULL, "nlp is not: one of its "
+	    "interfaces works");
+}
+
 int
 main(void)
 {
@@ -164,7 +279,9 @@ main(void)
 		return 1;
 	}
 	test_rules();
+	test_scenarios();
 	test_file(cat, example);
+	test_strict(cat);
 	test_complete(cat);
 	catalog_free(cat);
 	free(example);

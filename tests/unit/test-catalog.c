@@ -215,7 +215,8 @@ test_shipped(void)
 		"service-connection", "environment", "config-infra",
 		"infra-pipeline", "training-pipeline", "online-endpoint",
 		"batch-endpoint", "build-identity", "hosted-parallelism",
-		"terraform-extension", "scenario", "names" };
+		"terraform-extension", "scenario", "names",
+		"github-connection" };
 	for (size_t i = 0; i < sizeof guide_steps / sizeof *guide_steps; i++)
 		tap_ok(catalog_step_find(cat, guide_steps[i]) != NULL,
 		    "the catalogue has step %s", guide_steps[i]);

@@ -41,15 +41,21 @@ fill(struct state *st, unsigned long n)
 	char num[32], *pad = padding_for(n);
 
 	snprintf(num, sizeof num, "%lu", n);
-	state_map_set(&st->answers, "counter", num);
-	state_map_set(&st->answers, "padding", pad);
+	/* What a step made: free text, as answers (which keep their
+	 * rules) are not. */
+	state_map_set(&state_step(st, "project", NULL)->created, "counter",
+	    num);
+	state_map_set(&state_step(st, "project", NULL)->created, "padding",
+	    pad);
 	free(pad);
 }
 
 static unsigned long
 counter_of(const struct state *st)
 {
-	const char *c = state_map_get(&st->answers, "counter");
+	const struct state_step *step = state_step_find(st, "project", NULL);
+	const char *c = step ? state_map_get(&step->created, "counter") :
+	    NULL;
 
 	return c != NULL ? strtoul(c, NULL, 10) : 0;
 }
@@ -110,7 +116,8 @@ whole_and_expected(const char *path, unsigned long lo, unsigned long *got)
 	*got = counter_of(st);
 	pad = padding_for(*got);
 	ok = (*got == lo || *got == lo + 1) &&
-	    strcmp(state_map_get(&st->answers, "padding"), pad) == 0;
+	    strcmp(state_map_get(&state_step(st, "project", NULL)->created,
+	    "padding"), pad) == 0;
 	if (!ok)
 		tap_diag("file holds save %lu, expected %lu or %lu", *got, lo,
 		    lo + 1);

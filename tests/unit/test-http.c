@@ -46,6 +46,15 @@ keep(const struct http_response *r, void *arg)
 	out->message = xstrdup_or_null(r->error.message);
 }
 
+/* What keep() copied into r. */
+static void
+result_free(struct result *r)
+{
+	free(r->code);
+	free(r->body);
+	free(r->message);
+}
+
 static long long
 ms(void)
 {
@@ -142,12 +151,10 @@ test_connected_address(void)
 	tap_ok(r.kind == API_NETWORK && r.attempts == 1,
 	    "it is refused, not retried");
 	tap_contains(r.message, "not this machine's", "saying why");
-	free(r.message);
 	unsetenv("http_proxy");
 	http_free(h);
 	free(url);
-	free(r.code);
-	free(r.body);
+	result_free(&r);
 	sim_stop(sim);
 }
 
@@ -207,8 +214,7 @@ test_calls(void)
 	    "ProjectDoesNotExistWithNameException") == 0,
 	    "a missing project: not found, with the typeKey");
 	free(url);
-	free(r.code);
-	free(r.body);
+	result_free(&r);
 	http_free(h);
 	credential_free(bad);
 	credential_free(pat);
@@ -236,8 +242,7 @@ test_retry_after(void)
 	    "times the attempts), then reported as throttled (%u)", r.attempts);
 	tap_ok(took >= 3000, "it waited Retry-After (1 s) between the tries "
 	    "(%lld ms)", took);
-	free(r.code);
-	free(r.body);
+	result_free(&r);
 	free(url);
 	http_free(h);
 	credential_free(pat);
@@ -289,10 +294,8 @@ test_throttle_holds_host(void)
 	    "throttled service waits out its Retry-After (%lld ms after it "
 	    "was asked)", ms() - asked);
 	http_run(h);
-	free(throttled.code);
-	free(throttled.body);
-	free(other.code);
-	free(other.body);
+	result_free(&throttled);
+	result_free(&other);
 	free(log);
 	free(tmp);
 	free(projects);
@@ -339,8 +342,7 @@ test_lost_create(void)
 	get(h, list, pat, &r);
 	tap_ok(r.body != NULL && strstr(r.body, "\"count\":1") != NULL,
 	    "and it exists once: nothing was created twice");
-	free(r.code);
-	free(r.body);
+	result_free(&r);
 	free(list);
 	free(lookup);
 	free(url);
@@ -375,8 +377,7 @@ test_lost_once(void)
 	tap_ok(r.kind == API_OK && r.body != NULL && strstr(r.body,
 	    "sent-once") != NULL, "it was done; a GET of the same path is "
 	    "not hit by a POST-only fault");
-	free(r.code);
-	free(r.body);
+	result_free(&r);
 	free(url);
 	http_free(h);
 	credential_free(pat);
@@ -410,8 +411,7 @@ test_under_faults(void)
 	for (int i = 0; i < 40; i++) {
 		ok += r[i].status == 200;
 		retried += r[i].attempts > 1;
-		free(r[i].code);
-		free(r[i].body);
+		result_free(&r[i]);
 	}
 	tap_is_int(ok, 40, "40 requests in flight under 20 %% failures all "
 	    "succeed");

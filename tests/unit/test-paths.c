@@ -65,6 +65,54 @@ test_state_file(void)
 	free(e);
 }
 
+/* One organization, one identity, however the URL spells it (issue 17,
+ * item 10): two spellings once gave two state files and two locks. */
+static void
+test_organization_id(void)
+{
+	static const struct {
+		const char *url, *want;
+	} cases[] = {
+		{ "https://dev.azure.com/Contoso/", "dev.azure.com/Contoso" },
+		{ "https://DEV.Azure.com:443/Contoso//", "dev.azure.com/Contoso" },
+		{ "https://contoso.visualstudio.com", "dev.azure.com/contoso" },
+		{ "https://Contoso.VisualStudio.com/", "dev.azure.com/contoso" },
+		{ "https://contoso.visualstudio.com/DefaultCollection",
+		    "dev.azure.com/contoso" },
+		{ "http://127.0.0.1:8080/org", "127.0.0.1:8080/org" },
+		{ "http://localhost:8080/org/", "127.0.0.1:8080/org" },
+		{ "http://LOCALHOST:8080/org", "127.0.0.1:8080/org" },
+		{ "http://[::1]:8080/org", "127.0.0.1:8080/org" },
+		{ "http://localhost:8081/org", "127.0.0.1:8081/org" },
+		{ "http://127.0.0.2:8080/org", "127.0.0.2:8080/org" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *id = paths_organization_id(cases[i].url);
+
+		tap_is_str(id, cases[i].want, "%s", cases[i].url);
+		free(id);
+	}
+}
+
+static void
+test_state_file_spellings(void)
+{
+	char *a = paths_state_file("/s", "https://dev.azure.com/contoso",
+	    "p", "r");
+	char *b = paths_state_file("/s", "https://contoso.visualstudio.com/",
+	    "p", "r");
+	char *c = paths_state_file("/s", "http://127.0.0.1:9/org", "p", "r");
+	char *d = paths_state_file("/s", "http://localhost:9/org", "p", "r");
+
+	tap_is_str(a, b, "dev.azure.com/ORG and ORG.visualstudio.com: one file");
+	tap_is_str(c, d, "127.0.0.1 and localhost: one file");
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
 static void
 test_private_dir(void)
 {
@@ -139,6 +187,8 @@ main(void)
 {
 	test_state_dir();
 	test_state_file();
+	test_organization_id();
+	test_state_file_spellings();
 	test_private_dir();
 	test_templates_dir();
 	test_relative();
