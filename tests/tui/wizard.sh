@@ -132,6 +132,10 @@ contains "$("$MLOPS_TUI" --state "$XDG_STATE_HOME/mlops-tui/sandbox.json" status
 tmux -L "$sock" send-keys -t w r
 wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status != \"skipped\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
 tap_result $? "r undoes the skip"
+# Quit once the run is over, nothing running: steps left is 8 (130 is for
+# a run interrupted).
+wait_for 60 shows "The run is over"
+tap_result $? "the run is over, with steps left"
 tmux -L "$sock" send-keys -t w q
 is "$(tui_quit_status)" 8 "q quits; exit status 8, steps left to do"
 
@@ -141,6 +145,8 @@ wait_for 60 shows "Up/Down select"
 tap_result $? "it starts in the C locale"
 contains "$(pane | sed -n 2p)" "------" "ASCII line drawing outside a UTF-8 locale"
 is "$(pane_colours | sort -u | tr '\n' ' ')" "" "NO_COLOR: no colour escapes on the screen, of any colour"
+wait_for 60 shows "The run is over"
+tap_result $? "the run is over, with steps left"
 tmux -L "$sock" send-keys -t w q
 is "$(tui_quit_status)" 8 "q quits; exit status 8, steps left to do"
 
