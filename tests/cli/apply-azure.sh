@@ -163,5 +163,17 @@ is "$(arm "subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/M
 is "$(graph "applications" | jq '[.value[].displayName] | sort | join(" ")')" '"Azure-ARM-Dev-mlops-v2 Azure-ARM-Prod-mlops-v2"' \
     "one principal per environment"
 
+# deploy_batch: true (README): the batch endpoint pipeline runs too, and
+# Azure holds the batch endpoint the pipeline's variables name.
+new_world create
+echo 'deploy_batch: "true"' >> "$answers"
+mt
+is "$rc" 0 "deploy_batch: the setup is whole"
+contains "$(cat "$out")" "[x] Run the batch endpoint deployment pipeline (prod): deploy-batch-endpoint-pipeline succeeded" \
+    "deploy_batch: the batch endpoint pipeline runs and succeeds"
+sim_tokens
+is "$(arm "subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4711prod/batchEndpoints/taxi-batch-contoso4711prod?api-version=2024-04-01")" 200 \
+    "deploy_batch: Azure holds taxi-batch-contoso4711prod"
+
 lacks "$(cat "$tap_tmp/all-output" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SIM_PAT" "the PAT is in no output or state file"
 done_testing

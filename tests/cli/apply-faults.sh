@@ -82,24 +82,42 @@ is "$(jq '[.graph.applications[].passwords[]? | select(.displayName == "mlops-tu
 is "$(jq -c 'select(.method == "POST" and (.path | endswith("/addPassword")))' \
     "$SIM_LOG" | wc -l | tr -d ' ')" 4 "asked for four times"
 
-# SIGKILLed again and again at moments drawn from a seeded sequence, then
-# resumed each time: the same world, and no secret left orphaned.
+# SIGKILLed again and again, then resumed each time: the same world, and
+# no secret left orphaned. The moments are chosen by progress, not by
+# time: each run is killed as soon as the state file shows one step more
+# done than before it started, until a run gets to the end; so the kills
+# walk through the whole setup whatever the machine's speed.
 setup_world ""
-RANDOM=4242
 kills=0
-for round in $(seq 1 12); do
+seen=""
+done_count() {
+	jq '[.steps[] | select(.status == "done")] | length' \
+	    "$XDG_STATE_HOME"/mlops-tui/*.json 2>/dev/null || echo 0
+}
+alive() { grep -q '^State:[[:space:]]*[^Z]' "/proc/$1/status" 2>/dev/null; }
+reached() { ! alive "$victim" || [ "$(done_count)" -ge "$target" ]; }
+for round in $(seq 1 40); do
+	target=$(( $(done_count) + 1 ))
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
 	    --azure-sign-in device >"$out" 2>&1 </dev/null &
 	victim=$!
-	sleep "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
-	if kill -KILL "$victim" 2>/dev/null; then
-		kills=$((kills + 1))
-	fi
+	wait_for 120 reached
+	kill -KILL "$victim" 2>/dev/null
 	wait "$victim" 2>/dev/null
+	st=$?
+	# Killed mid-way only if it died of the SIGKILL (137), not by exiting.
+	[ "$st" -eq 137 ] || break
+	kills=$((kills + 1))
+	seen="$seen $(done_count)"
 done
 apply_until_whole
-is "$rc" 0 "after $kills kills at random moments, the setup is whole"
+is "$rc" 0 "after $kills kills, the setup is whole"
 is "$(world_of)" "$clean" "after the kills: the same world, every resource exactly once"
-[ "$kills" -ge 6 ]
-tap_result $? "at least half the runs were killed mid-way ($kills of 12)"
+total=$(done_count)
+[ "$kills" -ge 5 ]
+tap_result $? "the runs died of the SIGKILL mid-way, one after another ($kills)"
+first=$(echo "$seen" | tr ' ' '\n' | sed '/^$/d' | sort -n | head -n 1)
+last=$(echo "$seen" | tr ' ' '\n' | sed '/^$/d' | sort -n | tail -n 1)
+[ -n "$first" ] && [ "$first" -le $((total / 3)) ] && [ "$last" -ge $((total * 2 / 3)) ]
+tap_result $? "the kills came from the first third of the setup to its last (at${seen:- none} of $total steps done)"
 done_testing

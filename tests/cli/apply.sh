@@ -178,6 +178,23 @@ mt apply --answers "$answers"
 contains "$(line_of '[x] Import the mlops-templates repository')" "mlops-templates" "SIGINT, resumed: the import finishes"
 is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "SIGINT, resumed: each repository imported once"
 
+# SIGTERM as SIGINT (README: 130, interrupted by SIGINT or SIGTERM).
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+rm -f "$SIM_LOG" "$state_dir"/*
+sim_start --reset --time-scale 0.1
+sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" >"$out" 2>&1 </dev/null &
+victim=$!
+wait_for 30 started_imports
+kill -TERM "$victim"
+wait "$victim"
+is "$?" 130 "SIGTERM: exit status 130"
+contains "$(cat "$out")" "Stopped; run apply again to go on." "SIGTERM: says how to go on"
+is "$(jq -r '[.steps[] | select(.id | startswith("import-")) | .status] | unique | join(" ")' "$(state_file)")" running \
+    "SIGTERM: the interrupted imports stay running in the state"
+mt apply --answers "$answers"
+is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "SIGTERM, resumed: each repository imported once"
+
 # ---- the local way: the same repository, composed here and pushed ------------
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 rm -f "$SIM_LOG" "$state_dir"/*

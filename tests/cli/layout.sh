@@ -8,8 +8,13 @@ for path in src ui templates tests man README.md COPYING .ci/run \
 	tap_result $? "$path exists"
 done
 
-hits=$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|term\.h|panel\.h)' src/*.c src/*.h 2>/dev/null)
-is "$hits" "" "nothing in src/ includes curses"
+# Every file under src/, its subdirectories (src/sim/, src/steps/) included;
+# the same pattern must find ui/'s includes, or it finds nothing anywhere.
+curses_re='#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|term\.h|panel\.h)'
+hits=$(grep -rlE --include='*.[ch]' "$curses_re" src)
+is "$?:$hits" "1:" "nothing in src/ (recursively) includes curses"
+[ "$(grep -rlE --include='*.[ch]' "$curses_re" ui | wc -l)" -gt 0 ]
+tap_result $? "the same pattern finds ui/'s curses includes"
 
 grep -q 'MIT License' COPYING
 tap_result $? "COPYING is the MIT licence"

@@ -194,14 +194,31 @@ async function main() {
   ok(found.length === 1 && found[0].authorization.parameters.serviceprincipalkey
       === null, 'getServiceEndpointsByNames(), without the secret');
 
+  // The client answers null for a 404 and throws for anything else: the
+  // value is what says whether the extension is there.
   const ext = await conn.getExtensionManagementApi();
-  let extError = null;
-  try {
-    await ext.getInstalledExtensionByName('ms-devlabs',
-        'custom-terraform-tasks');
-  } catch (e) { extError = e; }
-  ok(extError === null || extError.statusCode === 404,
-      'ExtensionManagementApi: the Terraform extension is not installed');
+  const before = await ext.getInstalledExtensionByName('ms-devlabs',
+      'custom-terraform-tasks');
+  ok(before === null,
+      'ExtensionManagementApi: the Terraform extension is not installed',
+      JSON.stringify(before));
+  // Installed as mlops-tui installs it: a POST with no body. (The typed
+  // installExtensionByName() sends the body "null", which the sandbox
+  // refuses as not an object.)
+  const base = new ClientApiBase(url, [handler], 'mlops-tui-contract');
+  const verData = await base.vsoClient.getVersioningData('7.1-preview.1',
+      'ExtensionManagement', 'fb0da285-f23e-4b56-8b53-3ef5f9f6de66',
+      { publisherName: 'ms-devlabs', extensionName: 'custom-terraform-tasks' });
+  const res = await base.rest.client.post(verData.requestUrl, '',
+      { Accept: 'application/json;api-version=' + verData.apiVersion });
+  ok(res.message.statusCode === 200, 'the extension installs (POST, no body)',
+      res.message.statusCode);
+  const after = await ext.getInstalledExtensionByName('ms-devlabs',
+      'custom-terraform-tasks');
+  ok(after !== null && after.extensionId === 'custom-terraform-tasks' &&
+      after.publisherName === 'ms-devlabs',
+      'getInstalledExtensionByName() finds it once installed',
+      JSON.stringify(after));
 }
 
 main().catch(e => {

@@ -159,10 +159,15 @@ is "$(cat "$tap_tmp/clone/README.md")" "# taxi fare" "the clone has the pushed c
 tap_result $? "git push over smart HTTP"
 api GET "$T/items?path=/README.md&\$format=text&$V"
 contains "$body" "line" "the REST side sees the pushed commit"
-GIT_CONFIG_GLOBAL=/dev/null git clone -q "$SIM_URL/mlops-v2/_git/taxi-fare-regression" \
-    "$tap_tmp/noauth" 2>/dev/null
+# Refused by the server, with 401, not failing for any other reason (a
+# dead server fails too): git's own trace of the HTTP exchange says.
+GIT_CONFIG_GLOBAL=/dev/null GIT_TRACE_CURL="$tap_tmp/noauth.trace" \
+    GIT_TRACE_CURL_NO_DATA=1 git clone -q \
+    "$SIM_URL/mlops-v2/_git/taxi-fare-regression" "$tap_tmp/noauth" 2>/dev/null
 [ $? -ne 0 ]
 tap_result $? "a clone without the PAT is refused"
+grep -q '<= Recv header: HTTP/[0-9.]* 401' "$tap_tmp/noauth.trace"
+tap_result $? "with 401 from the server"
 git clone -q "$SIM_URL/mlops-v2/_git/mlops-templates" "$tap_tmp/templates" 2>>"$tap_tmp/git.err"
 tap_result $? "an imported repository clones"
 [ -f "$tap_tmp/templates/templates/aml-cli-v2/run-pipeline.yml" ]

@@ -54,7 +54,14 @@ api PATCH "mlops-v2/_apis/build/generalsettings?$V" '{"enforceJobAuthScope":true
 api POST "_apis/accesscontrolentries/33344d9c-fc72-4d6f-aba5-fa317101a7e9?$V" \
     "{\"token\":\"$project\",\"merge\":false,\"accessControlEntries\":[{\"descriptor\":\"$builder\",\"allow\":0,\"deny\":0}]}"
 new_repo p4
-wait_for 10 true
+# The revocation is read back once the sandbox's read lag has passed.
+revoked() {
+	api GET "_apis/accesscontrollists/33344d9c-fc72-4d6f-aba5-fa317101a7e9?token=$project&descriptors=$builder&includeExtendedInfo=true&$V"
+	_allow=$(echo "$body" | jq -r --arg d "$builder" '.value[0].acesDictionary[$d].extendedInfo.effectiveAllow // 0')
+	[ "$status" = 200 ] && [ $((_allow & 34816)) -eq 0 ]
+}
+wait_for 10 revoked
+tap_result $? "4: the Build Service's Create/Edit build pipeline is revoked"
 sleep 0.1
 initialise p4 classical aml-cli-v2 bicep
 is "$(echo "$body" | jq -r .result)" failed "4: without Create/Edit build pipeline the run fails"
@@ -181,10 +188,15 @@ printf '[http]\n\textraHeader = Authorization: Basic %s\n[user]\n\tname = T\n\te
 export GIT_CONFIG_GLOBAL="$tap_tmp/gitconfig" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 git clone -q "$SIM_URL/mlops-v2/_git/taxi-fare-regression" "$tap_tmp/clone" 2>/dev/null
 tap_result $? "reading is still allowed: git clone works"
-(cd "$tap_tmp/clone" && echo x >> f && git add f && git commit -qm x && git push -q origin main) \
-    2>"$tap_tmp/push.err"
+(cd "$tap_tmp/clone" && echo x >> f && git add f && git commit -qm x &&
+    GIT_TRACE_CURL="$tap_tmp/push.trace" GIT_TRACE_CURL_NO_DATA=1 \
+    git push -q origin main) 2>"$tap_tmp/push.err"
 [ $? -ne 0 ]
 tap_result $? "git push over smart HTTP is refused"
-contains "$(cat "$tap_tmp/push.err")" "403" "with 403"
+# By the server, at the push itself: the ref advertisement for
+# git-receive-pack is answered 403, not a dead server nor a local failure.
+grep -q '<= Recv header: HTTP/[0-9.]* 403' "$tap_tmp/push.trace"
+tap_result $? "with 403 from the server"
+contains "$(cat "$tap_tmp/push.err")" "403" "git says 403"
 
 done_testing

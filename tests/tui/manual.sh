@@ -23,8 +23,12 @@ wait_for 120 shows "[!] Provide a service principal"
 tap_result $? "the service principal step fails without the right to register applications"
 select_step "Provide a service principal"
 tap_result $? "it can be selected"
-wait_for 5 shows "Insufficient"
+# errors.yml's explanation of graph-insufficient-privileges, filled in.
+wait_for 5 shows "Why"
 tap_result $? "its detail says why"
+# (Spaces dropped: the pane wraps the tenant id anywhere.)
+contains "$(detail | tr -d ' ')" "WhyMicrosoftEntraIDrefusedtocreateorchangetheappregistration:usersintenant${SIM_TENANT}maynotregisterapplications" \
+    "the known failure's explanation, with the tenant filled in"
 
 keys p
 wait_for 5 shows "Paste what az ad sp create-for-rbac printed"
@@ -44,6 +48,12 @@ is "$(jq -r '.environments[] | select(.name == "prod") | .answers.client_id' "$s
 lacks "$(cat "$XDG_STATE_HOME"/mlops-tui/*)" "$SP_SECRET" "its password is in no file of the state directory"
 is "$(jq '[.endpoints[] | select(.name == "Azure-ARM-Prod")] | length' "$tap_tmp/world.json")" 1 \
     "one service connection"
+# Asked of the organization: the connection signs in as the pasted principal.
+api GET "mlops-v2/_apis/serviceendpoint/endpoints?endpointNames=Azure-ARM-Prod&api-version=7.1"
+is "$(echo "$body" | jq -r '.value[0].authorization.parameters.serviceprincipalid')" "$SP_APP_ID" \
+    "the service connection's principal is the pasted one"
+is "$(echo "$body" | jq -r '.value[0].authorization.parameters.tenantid')" "$SIM_TENANT" \
+    "in the pasted tenant"
 is "$(jq --arg app "$SP_APP_ID" '[.graph.applications[] | select(.appId == $app) | .passwords[]] | length' "$tap_tmp/world.json")" 1 \
     "the principal made by hand still has its one secret: none was added"
 done_testing

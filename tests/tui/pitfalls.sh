@@ -39,8 +39,12 @@ api PATCH _sandbox/settings '{"time_scale":0.02}'
 
 pitfall "pitfall 5" "Fill the ML repository from the templates" \
     "no Microsoft-hosted parallel" "Parallel jobs"
-is "$(jq -r '.steps[] | select(.id == "default-branch") | .status' "$XDG_STATE_HOME"/mlops-tui/*.json)" done \
-    "pitfall 1: main is made the default branch after all"
+# Asked of the organization, not of our state file.
+for r in mlops-v2 mlops-templates mlops-project-template; do
+	api GET "mlops-v2/_apis/git/repositories/$r?api-version=7.1"
+	is "$status:$(echo "$body" | jq -r .defaultBranch)" 200:refs/heads/main \
+	    "pitfall 1: main is made $r's default branch after all"
+done
 
 # Parallelism granted; pitfall 14: no quota for the workspace's compute.
 api PATCH _sandbox/settings '{"hosted_parallelism":true,"quota_exhausted":true}'

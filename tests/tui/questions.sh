@@ -90,7 +90,10 @@ focus "[ Review the plan ]"
 keys Enter
 wait_for 5 shows "What the setup will do"
 tap_result $? "Enter on the last line shows the review"
-contains "$(pane)" "[ ] Create the mlops-v2 project" "the plan lists the steps"
+# The plan's steps, in the guide's order: its first three, one a line.
+contains "$(pane | sed 's/^ *//' | tr '\n' '|')" \
+    "[ ] Check the sign-in to the organization|[ ] Create the mlops-v2 project|[ ] Import the mlops-v2 repository|" \
+    "the plan lists the steps, in the guide's order"
 lacks "$(pane)" "$SIM_PAT" "the review does not show the token"
 is "$(ls "$state_dir"/*.json 2>/dev/null | wc -l | tr -d ' ')" 0 "nothing is saved before the confirmation"
 api GET _apis/projects
@@ -163,7 +166,11 @@ wait_for 10 shows "Resume a saved setup, or start a new one"
 tap_result $? "started again, the wizard offers the saved setup"
 contains "$(pane)" "$SIM_URL" "with its organization"
 contains "$(pane)" "mlops-v2 / taxi-fare-regression" "its project and repository"
-contains "$(pane)" "steps done, last saved" "how far it got, and when"
+# What the state file says: its done steps, and when it was saved.
+done_steps=$(jq '[.steps[] | select(.status == "done")] | length' "$state")
+saved=$(jq -r .updated "$state")
+contains "$(pane | tr -d '\n')" "mlops-v2 / taxi-fare-regression: $done_steps steps done, last saved $saved" \
+    "how far it got ($done_steps steps done), and when ($saved)"
 contains "$(cursor_line)" "$SIM_URL" "the cursor sits on the selected setup"
 keys Down
 wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n \"\$(( \$(tmux -L '$sock' display -p -t w '#{cursor_y}') + 1 ))p\" | grep -qF 'Start a new setup'"

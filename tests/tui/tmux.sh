@@ -24,26 +24,47 @@ pane() { tmux -L "$sock" capture-pane -p -t w; }
 shows() { pane | grep -qF -- "$1"; }
 # shows_text TEXT: anywhere, though wrapped over lines.
 shows_text() { pane | sed 's/^ *//' | tr -s '\n ' '  ' | grep -qF -- "$1"; }
+# detail: the text of the pane right of the list (the selected step's
+# detail), on one line.
+detail() {
+	pane | sed -n 's/^[^│|]*[│|] \{0,1\}//p' | sed 's/^ *//' | tr -s '\n ' '  '
+}
+# Any SGR colour (foreground or background, 8, 16, 256 or true colour;
+# 39 and 49, the default colours, are none).
+pane_colours() {
+	tmux -L "$sock" capture-pane -p -e -t w |
+	    grep -oP '\e\[(?:[0-9]*;)*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9]*)*m'
+}
 keys() { tmux -L "$sock" send-keys -t w "$@"; }
 # type_text TEXT: literally, as the operator types it.
 type_text() { tmux -L "$sock" send-keys -t w -l -- "$1"; }
 cursor_y() { tmux -L "$sock" display -p -t w '#{cursor_y}'; }
 # The line the cursor sits on: the focused field, the selected step.
 cursor_line() { pane | sed -n "$(( $(cursor_y) + 1 ))p"; }
+# The selected step's title as the list shows it (left of the detail
+# pane, without its status), to see the selection move, not the screen.
+selected() { cursor_line | sed 's/│.*//; s/\[.\]//; s/^ *//; s/ *$//'; }
+# A key is sent only once the screen shows the one before it took effect:
+# never a fixed pause, which overshoots under load.
+moved_from() { [ "$(cursor_y):$(selected)" != "$1" ]; }
 # focus TEXT: Down until the cursor's line holds TEXT.
 focus() {
 	for _ in $(seq 1 40); do
 		cursor_line | grep -qF -- "$1" && return 0
+		_was="$(cursor_y):$(selected)"
 		keys Down
-		sleep 0.05
+		wait_for 5 moved_from "$_was" || return 1
 	done
 	return 1
 }
 # select_step TITLE: from the first step down to TITLE's line (the list
 # cuts titles at its width).
+first_step=$("$MLOPS_TUI" status --json 2>/dev/null |
+    jq -r '.sections[0].steps[0].title' | cut -c1-20)
+at_first() { [ -n "$first_step" ] && selected | grep -qF -- "$first_step"; }
 select_step() {
 	keys Home
-	sleep 0.05
+	wait_for 5 at_first || return 1
 	focus "$(printf '%.30s' "$1")"
 }
 # tui_status: once it has quit, its exit status.

@@ -14,6 +14,8 @@ wait_for 60 shows "[x] Create the mlops-v2 project"
 tap_result $? "the checklist shows the project created"
 contains "$(pane | head -n 1)" "SANDBOX" "the SANDBOX badge is on the screen"
 contains "$(pane | sed -n 2p)" "────" "UTF-8 line drawing in a UTF-8 locale"
+[ -n "$(pane_colours)" ]
+tap_result $? "colours are drawn when NO_COLOR is not set"
 # The selection follows the running steps; Home takes it to the first.
 tmux -L "$sock" send-keys -t w Home j
 wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n 3p | grep -qF '│ Create the mlops-v2 project'"
@@ -88,7 +90,10 @@ wait_for 60 shows "[!] Fill the ML repository"
 tap_result $? "the initialisation fails without hosted parallelism"
 select_step "Fill the ML repository"
 tap_result $? "the failed step can be selected"
-contains "$(pane)" "Why" "its detail explains the failure"
+# The detail gives errors.yml's explanation and fix of pitfall 5.
+contains "$(detail)" "Why" "its detail says why"
+contains "$(detail)" "Why The organization has no Microsoft-hosted parallel" \
+    "with the known failure's explanation"
 tmux -L "$sock" send-keys -t w Enter
 wait_for 10 shows "Up/Down scroll"
 tap_result $? "Enter opens the step"
@@ -112,24 +117,45 @@ tap_result $? "and the state file says so"
 tmux -L "$sock" send-keys -t w r
 wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status != \"manual\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
 tap_result $? "r undoes the mark"
+# s skips it (README: a failed step can be skipped), r undoes that too.
+wait_for 10 shows "[!] Fill the ML repository"
+tap_result $? "undone, the step is failed again"
+tmux -L "$sock" send-keys -t w s
+# (The checklist shows a step the operator marked, skipped or by hand,
+# as "[h] kept"; its detail and the state file tell which.)
+skipped_shown() { shows "marked skipped by the operator" && ! shows "[!] Fill the ML repository"; }
+wait_for 10 skipped_shown
+tap_result $? "s marks it skipped: its detail says so"
+wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status == \"skipped\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
+tap_result $? "and the state file says so"
+contains "$("$MLOPS_TUI" --state "$XDG_STATE_HOME/mlops-tui/sandbox.json" status)" \
+    "[-] skipped Fill the ML repository" "and status shows it [-] skipped"
+tmux -L "$sock" send-keys -t w r
+wait_for 10 sh -c "jq -e '.steps[] | select(.id == \"initialise\") | .status != \"skipped\"' '$XDG_STATE_HOME/mlops-tui/sandbox.json' >/dev/null"
+tap_result $? "r undoes the skip"
+# Quit once the run is over, nothing running: steps left is 8 (130 is for
+# a run interrupted).
+wait_for 60 shows "The run is over"
+tap_result $? "the run is over, with steps left"
 tmux -L "$sock" send-keys -t w q
-wait_for 20 test -s "$tap_tmp/status"
-tap_result $? "and quits"
+is "$(tui_quit_status)" 8 "q quits; exit status 8, steps left to do"
 
 # ---- ASCII and no colour ----------------------------------------------------------
 start LANG=C LC_ALL=C NO_COLOR=1
 wait_for 60 shows "Up/Down select"
 tap_result $? "it starts in the C locale"
 contains "$(pane | sed -n 2p)" "------" "ASCII line drawing outside a UTF-8 locale"
-lacks "$(tmux -L "$sock" capture-pane -p -e -t w)" "[32m" "NO_COLOR: no colour escapes on the screen"
+is "$(pane_colours | sort -u | tr '\n' ' ')" "" "NO_COLOR: no colour escapes on the screen, of any colour"
+wait_for 60 shows "The run is over"
+tap_result $? "the run is over, with steps left"
 tmux -L "$sock" send-keys -t w q
-wait_for 10 test -s "$tap_tmp/status"
-tap_result $? "and quits"
+is "$(tui_quit_status)" 8 "q quits; exit status 8, steps left to do"
 
 # ---- without a terminal, or without answers ------------------------------------
 run --sandbox </dev/null
 is "$rc" 2 "no terminal: exit status 2"
 contains "$err" "use 'mlops-tui plan' and 'mlops-tui apply' instead" "and a pointer to plan and apply"
 out=$(TERM=dumb script -qec "'$MLOPS_TUI' --sandbox" /dev/null 2>&1) && rc=0 || rc=$?
+is "$rc" 2 "TERM=dumb: exit status 2"
 contains "$out" "TERM other than dumb" "TERM=dumb: the same message"
 done_testing

@@ -140,8 +140,11 @@ test_shipped(void)
 	}
 	for (int i = 1; i <= CATALOG_PITFALLS; i++)
 		pitfalls += covered[i];
-	tap_is_int((long long)unreachable, 0, "no entry is hidden behind an "
-	    "earlier one");
+	tap_ok(e != NULL && e->count > 0, "the shipped errors.yml has entries");
+	tap_ok(e != NULL && e->count > 0 && unreachable == 0, "no entry is "
+	    "hidden behind an earlier one");
+	if (unreachable != 0)
+		tap_diag("%zu unreachable", unreachable);
 	tap_is_int((long long)pitfalls, CATALOG_PITFALLS, "every known pitfall "
 	    "has an entry");
 	errors_free(e);

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,17 +46,19 @@ enum mode {
 	M_PAGES,          /* a next page, always */
 	M_FOREIGN_PAGE,   /* the next page on another host */
 	M_RETRY_NAN,      /* 429 Retry-After: nan, then M_OK */
+	M_THREE_PAGES,    /* a list over three pages, by nextLink, same host */
 	M_MODES
 };
 
 static const char *const mode_names[] = { "ok", "huge-length",
 	"huge-stream", "cut-length", "cut-close", "not-json", "wrong-type",
 	"wrong-shape", "trickle", "silent", "pages", "foreign-page",
-	"retry-nan" };
+	"retry-nan", "three-pages" };
 
 static atomic_int mode;
 static atomic_llong sent_bytes;     /* of the current mode's answers */
 static atomic_int requests, foreign_requests, throttled;
+static bool serving;                /* --serve: requests are printed */
 static int listen_fd;
 static unsigned short port;
 
@@ -199,6 +202,22 @@ answer(int fd, const char *request)
 		    "\r\nConnection: close\r\n\r\n");
 		send_str(fd, head);
 		break;
+	case M_THREE_PAGES: {
+		int n = strstr(request, "/pages/3") ? 3 :
+		    strstr(request, "/pages/2") ? 2 : 1;
+
+		if (n < 3)
+			snprintf(head, sizeof head, "{\"value\":[{\"name\":"
+			    "\"p%d\"}],\"nextLink\":\"http://127.0.0.1:%u/org/"
+			    "pages/%d?api-version=7.1\"}", n, port, n + 1);
+		else
+			snprintf(head, sizeof head, "{\"value\":[{\"name\":"
+			    "\"p3\"}]}");
+		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json"
+		    "\r\nConnection: close\r\n\r\n");
+		send_str(fd, head);
+		break;
+	}
 	case M_RETRY_NAN:
 		if (atomic_fetch_add(&throttled, 1) % 2 == 0) {
 			send_str(fd, "HTTP/1.1 429 Too Many Requests\r\n"
@@ -231,6 +250,8 @@ serve(void *arg)
 		}
 		if (read_request(fd, line, sizeof line)) {
 			atomic_fetch_add(&requests, 1);
+			if (serving) /* --serve: the request line, for the test */
+				dprintf(STDOUT_FILENO, "request %.200s\n", line);
 			answer(fd, line);
 		}
 		shutdown(fd, SHUT_WR);
@@ -274,6 +295,25 @@ now_ms(void)
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
+/*
+ * The README's "+16 MiB": the body is refused at 16 MiB, kept in one buffer
+ * that glibc grows in place (mremap); measured 16 640 KiB. 2 MiB over the
+ * 16 MiB is for curl's and the in-process server's buffers and page
+ * rounding, and stays under the 20 MiB sent. AddressSanitizer's realloc
+ * copies and keeps the freed 4, 8, ... MiB buffers in quarantine (about
+ * twice the body) and adds an eighth as shadow: 40 MiB there.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PEAK_BOUND_KIB (40 * 1024)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PEAK_BOUND_KIB (40 * 1024)
+#endif
+#endif
+#ifndef PEAK_BOUND_KIB
+#define PEAK_BOUND_KIB (18 * 1024)
+#endif
+
 static long
 peak_rss_kib(void)
 {
@@ -291,6 +331,24 @@ struct outcome {
 	int requests;
 };
 
+/*
+ * No wall-time bound is asserted here (make check runs loaded and under
+ * ASan; bench/ measures): a call that hangs is what fails. A minute is
+ * far beyond any attempt's limit here (1 s, two attempts) and short of
+ * the 120 s a Retry-After is capped to, or forever.
+ */
+#define HANG_S 60
+
+static void
+hung(int sig)
+{
+	static const char msg[] = "Bail out! a call hung for a minute\n";
+
+	(void)sig;
+	(void)!write(STDOUT_FILENO, msg, sizeof msg - 1);
+	_exit(1);
+}
+
 /* One API call (a list when collection) to the server in mode m. */
 static struct outcome
 call(struct api *api, enum mode m, bool collection)
@@ -304,7 +362,10 @@ call(struct api *api, enum mode m, bool collection)
 	atomic_store(&sent_bytes, 0);
 	c = api_request(api, "GET", xasprintf("%s/_apis/things?api-version="
 	    "7.1", api->org_url), NULL, collection);
+	signal(SIGALRM, hung);
+	alarm(HANG_S);
 	api_wait(api, c);
+	alarm(0);
 	o.kind = api_call_error(c)->kind;
 	o.message = xstrdup_or_null(api_call_error(c)->message);
 	o.items = api_count(c);
@@ -343,6 +404,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 		atomic_store(&mode, m);
+		serving = true;
 		if (start_server(argc > 3 ? (unsigned short)atoi(argv[3]) : 0)
 		    == -1) {
 			perror("listen");
@@ -378,10 +440,12 @@ main(int argc, char **argv)
 	    "larger than 16 MiB"), "an answer with no length that never "
 	    "ends: refused at 16 MiB (%s)", o.message);
 	tap_is_int(o.requests, 1, "and not asked for again");
-	tap_ok(peak_rss_kib() - rss_before < 64 * 1024, "memory stayed "
-	    "bounded: the peak grew %ld KiB while the server sent %lld MiB",
-	    peak_rss_kib() - rss_before, (long long)atomic_load(&sent_bytes)
-	    >> 20);
+	tap_ok(peak_rss_kib() - rss_before < PEAK_BOUND_KIB, "memory stayed "
+	    "bounded: the peak grew %ld KiB (at most %d) while the server "
+	    "sent %lld MiB", peak_rss_kib() - rss_before, PEAK_BOUND_KIB,
+	    (long long)atomic_load(&sent_bytes) >> 20);
+	tap_ok((atomic_load(&sent_bytes) >> 20) > 16, "the server sent past "
+	    "the 16 MiB the client keeps");
 	outcome_free(&o);
 
 	o = call(&api, M_CUT_LENGTH, true);
@@ -439,14 +503,18 @@ main(int argc, char **argv)
 	}
 
 	o = call(&api, M_TRICKLE, false);
+	/* The trickle ends after a minute with a document that is not JSON:
+	 * a timeout is the attempts' limit. */
 	tap_ok(o.kind == API_NETWORK && o.message && strstr(o.message,
 	    "imeout"), "an answer that never ends: timed out (%s)", o.message);
-	tap_ok(o.ms < 2 * 1000 + 1000, "within the attempts' time limits "
-	    "(%lld ms for 2 attempts of 1 s)", o.ms);
+	tap_is_int(o.requests, 2, "each of the 2 attempts ended by its limit "
+	    "(%lld ms)", o.ms);
 	outcome_free(&o);
 	o = call(&api, M_SILENT, false);
-	tap_ok(o.kind == API_NETWORK && o.ms < 3000, "a server that never "
-	    "answers: timed out in %lld ms (%s)", o.ms, o.message);
+	tap_ok(o.kind == API_NETWORK && o.message && strstr(o.message,
+	    "imeout"), "a server that never answers: timed out (%s, %lld ms)",
+	    o.message, o.ms);
+	tap_is_int(o.requests, 2, "after its 2 attempts");
 	outcome_free(&o);
 
 	o = call(&api, M_PAGES, true);
@@ -454,6 +522,12 @@ main(int argc, char **argv)
 	    "1000 pages"), "a list whose pages never end: refused (%s)",
 	    o.message);
 	tap_is_int(o.requests, 1000, "after 1000 pages");
+	outcome_free(&o);
+	o = call(&api, M_THREE_PAGES, true);
+	tap_ok(o.kind == API_OK && o.items == 3, "a list over three pages: "
+	    "nextLink on the same host followed to the end (%zu items)",
+	    o.items);
+	tap_is_int(o.requests, 3, "one request a page");
 	outcome_free(&o);
 	o = call(&api, M_FOREIGN_PAGE, true);
 	tap_ok(o.kind == API_SERVER && o.message && strstr(o.message,
@@ -464,9 +538,9 @@ main(int argc, char **argv)
 	outcome_free(&o);
 
 	o = call(&api, M_RETRY_NAN, true);
-	tap_ok(o.kind == API_OK && o.items == 1 && o.ms < 2000, "a 429 with "
-	    "Retry-After nan and a negative delay: retried at once (%lld ms)",
-	    o.ms);
+	tap_ok(o.kind == API_OK && o.items == 1 && o.requests == 2, "a 429 "
+	    "with Retry-After nan and a negative delay: retried, not waited "
+	    "on for long (%lld ms)", o.ms);
 	outcome_free(&o);
 
 	http_free(api.http);

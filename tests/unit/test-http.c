@@ -267,13 +267,25 @@ test_throttle_holds_host(void)
 		.done = keep, .arg = &throttled };
 	struct http_request b = { .method = "GET", .url = projects,
 		.auth = pat, .done = keep, .arg = &other };
-	long long first, asked;
+	long long asked;
+	char *tmp = tap_tmpdir("throttle"), *log = xasprintf("%s/http.log",
+	    tmp), *text = NULL;
 
+	/* Until the client has read the first 429: its log's line for an
+	 * attempt is written as the attempt completes, before the retry is
+	 * scheduled. */
+	opt.log_path = log;
 	http_new(&h, &opt, &cause);
 	http_submit(h, &a, &cause);
-	/* Until the first 429 is in: a loopback answer takes milliseconds. */
-	for (first = ms(); ms() - first < 500; )
+	while (throttled.calls == 0 && (text == NULL ||
+	    strstr(text, " 429 ") == NULL)) {
 		http_step(h, NULL, 0, 50);
+		free(text);
+		text = tap_read_file(log);
+	}
+	tap_ok(text != NULL && strstr(text, " 429 ") != NULL &&
+	    throttled.calls == 0, "the first 429 is in, its retries to come");
+	free(text);
 	asked = ms();
 	http_submit(h, &b, &cause);
 	while (other.calls == 0)
@@ -284,6 +296,8 @@ test_throttle_holds_host(void)
 	http_run(h);
 	result_free(&throttled);
 	result_free(&other);
+	free(log);
+	free(tmp);
 	free(projects);
 	free(url);
 	http_free(h);
