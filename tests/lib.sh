@@ -182,11 +182,22 @@ same_listing() { # GOT WANT DESCRIPTION: file by file, the differences shown
 # a command line. The server is stopped when the test exits.
 sim_start() {
 	SIM_LOG="$tap_tmp/requests.log"
-	"$MLOPS_TUI" sim --world "$tap_tmp/world.json" --time-scale 0.02 \
-	    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
-	SIM_PID=$!
-	at_exit 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null'
-	sandbox_wait "$tap_tmp/sim.out" "$SIM_PID"
+	for _try in 1 2; do
+		"$MLOPS_TUI" sim --world "$tap_tmp/world.json" --time-scale 0.02 \
+		    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
+		SIM_PID=$!
+		at_exit 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null'
+		sandbox_wait "$tap_tmp/sim.out" "$SIM_PID" && break
+		# Seen twice in full suites, never alone: a sandbox alive but
+		# silent for 90 s. Said, so that it is not forgotten, and
+		# started once more.
+		kill -0 "$SIM_PID" 2>/dev/null || break
+		diag "the sandbox (pid $SIM_PID) was not up after 90 s; starting it again"
+		command -v gdb >/dev/null && diag "$(gdb -p "$SIM_PID" -batch \
+		    -ex 'thread apply all bt' 2>/dev/null | grep -E '^#' | head -n 40)"
+		kill -9 "$SIM_PID" 2>/dev/null
+		wait "$SIM_PID" 2>/dev/null
+	done
 	sandbox_read "$tap_tmp/sim.out"
 	if [ -z "$SIM_URL" ]; then
 		echo "Bail out! the sandbox did not start ($(kill -0 "$SIM_PID" 2>/dev/null && echo still starting || echo it exited)): $(cat "$tap_tmp/sim.err") $(head -c 500 "$tap_tmp/sim.out")"

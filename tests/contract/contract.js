@@ -225,5 +225,6 @@ main().catch(e => {
   ok(false, `the client threw: ${e.message}`, e.statusCode);
 }).finally(() => {
   console.log(`1..${count}`);
+  console.log(`# ${count - failed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 });
