@@ -148,7 +148,7 @@ code=$(pane | tr '\n' ' ' | sed -n 's/.*enter the code \([A-Z0-9]*\).*/\1/p')
 tap_result $? "large: the code spaced out ($code)"
 contains "$(pane)" "Open  ${SIM_URL%/*}/_entra/device" "with the page to open"
 is "$(approve "$code")" 204 "the code is entered on the sandbox's page"
-wait_for 30 shows "[x] Create the mlops-v2 project"
+wait_for 30 state_done project
 tap_result $? "then the setup starts"
 wait_for 180 shows "finished"
 tap_result $? "and it runs to the finish"

@@ -70,7 +70,7 @@ code=$(pane | tr '\n' ' ' | sed -n 's/.*enter the code \([A-Z0-9]*\).*/\1/p')
 [ -n "$code" ] && pane | grep -q "Code  *$(echo "$code" | sed 's/./ &/g')"
 tap_result $? "large: the code spaced out ($code)"
 is "$(approve "$code")" 204 "the code is entered on the sandbox's page"
-wait_for 60 shows "[x] Create the mlops-v2 project"
+wait_for 60 state_done project
 tap_result $? "Entra signs in to Azure DevOps where PATs are refused: the setup starts"
 # (The sandbox's API refuses the PAT too now: its world file is read.)
 is "$(jq -r '.projects[0].name' "$tap_tmp/world.json")" mlops-v2 "the project was made with the Entra token"

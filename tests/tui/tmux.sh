@@ -67,6 +67,17 @@ select_step() {
 	wait_for 5 at_first || return 1
 	focus "$(printf '%.30s' "$1")"
 }
+# state_done ID: a setup's state file under XDG_STATE_HOME says step ID
+# is done. While a run goes on the checklist follows the running step and
+# scrolls, so what finished early may be off the screen: the state says.
+state_done() {
+	for _f in "$XDG_STATE_HOME"/mlops-tui/*.json; do
+		jq -e --arg id "$1" '[.steps[] | select(.id == $id and
+		    .status == "done")] | length > 0' "$_f" >/dev/null 2>&1 &&
+		    return 0
+	done
+	return 1
+}
 # tui_status: once it has quit, its exit status.
 tui_quit_status() {
 	wait_for 10 test -s "$tap_tmp/status" && cat "$tap_tmp/status"

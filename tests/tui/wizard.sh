@@ -10,7 +10,9 @@ world() { jq "$1" "$XDG_STATE_HOME/mlops-tui/sandbox/world.json"; }
 
 # ---- the whole guide on the sandbox, to the finish ---------------------------
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
-wait_for 60 shows "[x] Create the mlops-v2 project"
+wait_for 60 state_done project
+keys Home
+wait_for 5 shows "[x] Create the mlops-v2 project"
 tap_result $? "the checklist shows the project created"
 contains "$(pane | head -n 1)" "SANDBOX" "the SANDBOX badge is on the screen"
 contains "$(pane | sed -n 2p)" "────" "UTF-8 line drawing in a UTF-8 locale"
@@ -60,7 +62,7 @@ is "$(jq -r '[.steps[] | select(.id == "verify-azure") | .status] | join("")' "$
 # ---- killed mid-run, started again: it resumes, nothing made twice ------------
 rm -rf "$XDG_STATE_HOME/mlops-tui"
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
-wait_for 60 shows "[x] Import the mlops-templates"
+wait_for 60 state_done import-mlops-templates
 victim=$(pgrep -x -f "$MLOPS_TUI --sandbox")
 kill -KILL $victim
 wait_for 20 test -s "$tap_tmp/status"
