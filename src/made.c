@@ -17,6 +17,9 @@ struct made {
 	const struct state *st;
 };
 
+static void add(struct made *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 add(struct made *m, const char *fmt, ...)
 {
