@@ -160,40 +160,26 @@ is "$(changes | grep 'pushes$' | awk '{n += $1} END {print n}')" 6 "killed, resu
 is "$(changes | grep '/runs$' | awk '{n += $1} END {print n}')" 1 "killed, resumed: one initialise-project run"
 
 # ---- interrupted: stops at the running steps' next wait, resumes -----------
-kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
-rm -f "$SIM_LOG" "$state_dir"/*
-# Imports that take 600 ms, so that the signal lands while they run.
-sim_start --reset --time-scale 0.1
-sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" >"$out" 2>&1 </dev/null &
-victim=$!
-wait_for 30 started_imports
-kill -INT "$victim"
-wait "$victim"
-is "$?" 130 "SIGINT: exit status 130"
-contains "$(cat "$out")" "Stopped; run apply again to go on." "SIGINT: says how to go on"
-is "$(jq -r '[.steps[] | select(.id | startswith("import-")) | .status] | unique | join(" ")' "$(state_file)")" running \
-    "SIGINT: the interrupted imports stay running in the state"
-mt apply --answers "$answers"
-contains "$(line_of '[x] Import the mlops-templates repository')" "mlops-templates" "SIGINT, resumed: the import finishes"
-is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "SIGINT, resumed: each repository imported once"
-
-# SIGTERM as SIGINT (README: 130, interrupted by SIGINT or SIGTERM).
-kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
-rm -f "$SIM_LOG" "$state_dir"/*
-sim_start --reset --time-scale 0.1
-sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" >"$out" 2>&1 </dev/null &
-victim=$!
-wait_for 30 started_imports
-kill -TERM "$victim"
-wait "$victim"
-is "$?" 130 "SIGTERM: exit status 130"
-contains "$(cat "$out")" "Stopped; run apply again to go on." "SIGTERM: says how to go on"
-is "$(jq -r '[.steps[] | select(.id | startswith("import-")) | .status] | unique | join(" ")' "$(state_file)")" running \
-    "SIGTERM: the interrupted imports stay running in the state"
-mt apply --answers "$answers"
-is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "SIGTERM, resumed: each repository imported once"
+# SIGINT, then SIGTERM as SIGINT (README: 130, interrupted by either).
+for sig in INT TERM; do
+	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+	rm -f "$SIM_LOG" "$state_dir"/*
+	# Imports that take 600 ms, so that the signal lands while they run.
+	sim_start --reset --time-scale 0.1
+	sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" >"$out" 2>&1 </dev/null &
+	victim=$!
+	wait_for 30 started_imports
+	kill -"$sig" "$victim"
+	wait "$victim"
+	is "$?" 130 "SIG$sig: exit status 130"
+	contains "$(cat "$out")" "Stopped; run apply again to go on." "SIG$sig: says how to go on"
+	is "$(jq -r '[.steps[] | select(.id | startswith("import-")) | .status] | unique | join(" ")' "$(state_file)")" running \
+	    "SIG$sig: the interrupted imports stay running in the state"
+	mt apply --answers "$answers"
+	contains "$(line_of '[x] Import the mlops-templates repository')" "mlops-templates" "SIG$sig, resumed: the import finishes"
+	is "$(changes | grep 'importRequests$' | awk '{n += $1} END {print n}')" 3 "SIG$sig, resumed: each repository imported once"
+done
 
 # ---- the local way: the same repository, composed here and pushed ------------
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
