@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,24 @@ draw_rule(struct tui *t, int y, int x, int width)
 }
 
 void
+tui_note(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(t->note);
+	va_start(ap, fmt);
+	if (vasprintf(&t->note, fmt, ap) == -1)
+		t->note = NULL;
+	va_end(ap);
+}
+
+void
 draw_hints(struct tui *t, const char *hints)
 {
-	(void)t;
+	char *note = NULL;
+
+	if (t->note != NULL)
+		hints = note = xasprintf(" %s", t->note);
 	move(LINES - 1, 0);
 	clrtoeol();
 	attron(A_REVERSE);
@@ -54,6 +70,7 @@ draw_hints(struct tui *t, const char *hints)
 	for (int x = (int)strlen(hints); x < COLS - 1; x++)
 		addch(' ');
 	attroff(A_REVERSE);
+	free(note);
 }
 
 int
@@ -116,11 +133,12 @@ void
 tui_log(struct tui *t, const char *line)
 {
 	if (t->nlog == TUI_LOG_LINES) {
-		free(t->log[0]);
+		free(t->log[0].text);
 		memmove(t->log, t->log + 1, (TUI_LOG_LINES - 1) * sizeof *t->log);
 		t->nlog--;
 	} else
 		t->log = xreallocarray(t->log, t->nlog + 1, sizeof *t->log);
-	t->log[t->nlog++] = xstrdup(line);
+	t->log[t->nlog].at = time(NULL);
+	t->log[t->nlog++].text = xstrdup(line);
 	t->dirty = true;
 }

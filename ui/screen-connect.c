@@ -90,12 +90,20 @@ connect_act(struct tui *t, int action)
 	return false;
 }
 
+static const struct screen_key connect_keys[] = {
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "stop signing in and quit; nothing has changed" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_connect = {
-	"signing in",
-	"The organization is asked who the personal access token belongs to, "
-	"and Azure is signed in to for Graph and ARM. For a device code, open "
-	"the address shown and enter the code; the setup goes on by itself "
-	"once Entra has it. A refused token or sign-in is shown on the "
-	"questions, in place, with the answers kept.",
-	connect_draw, connect_act, NULL,
+	.name = "signing in",
+	.help = "The organization is asked who the personal access token belongs to, "
+	    "and Azure is signed in to for Graph and ARM. For a device code, open "
+	    "the address shown and enter the code; the setup goes on by itself "
+	    "once Entra has it. A refused token or sign-in is shown on the "
+	    "questions, in place, with the answers kept.",
+	.draw = connect_draw,
+	.act = connect_act,
+	.keys = connect_keys,
 };

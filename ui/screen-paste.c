@@ -137,11 +137,21 @@ paste_act(struct tui *t, int action)
 	return true;
 }
 
+static const struct screen_key paste_keys[] = {
+	{ ACTION_BACK, "back, nothing taken" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, the state saved" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_paste = {
-	"paste",
-	"For a service principal made by hand: paste the JSON az ad sp "
-	"create-for-rbac printed. Its appId and tenant become the "
-	"environment's answers; its password goes to the service connection "
-	"and is never saved or shown. The step is then marked done by hand.",
-	paste_draw, paste_act, paste_key,
+	.name = "paste",
+	.help = "For a service principal made by hand: paste the JSON az ad sp "
+	    "create-for-rbac printed. Its appId and tenant become the "
+	    "environment's answers; its password goes to the service connection "
+	    "and is never saved or shown. The step is then marked done by hand.",
+	.draw = paste_draw,
+	.act = paste_act,
+	.key = paste_key,
+	.keys = paste_keys,
 };

@@ -237,13 +237,31 @@ questions_act(struct tui *t, int action)
 	}
 }
 
+static const struct screen_key questions_keys[] = {
+	{ ACTION_UP, "the field above" },
+	{ ACTION_DOWN, "the field below" },
+	{ ACTION_NEXT, "the next field" },
+	{ ACTION_FIRST, "the first field" },
+	{ ACTION_LAST, "the last line, to go on" },
+	{ ACTION_LEFT, "the previous value of a choice" },
+	{ ACTION_RIGHT, "the next value of a choice" },
+	{ ACTION_OPEN, "the next field; on the last line, review the answers" },
+	{ ACTION_BACK, "back to the saved setups, when there are any" },
+	{ ACTION_HELP, "this help (F1: ? is typed into a field)" },
+	{ ACTION_QUIT, "quit (q is typed into a field: Ctrl-C)" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_questions = {
-	"questions",
-	"The answers a new setup needs, with the guide's defaults. Each field "
-	"is checked as you type, by the rules of mlops-tui(5); what is wrong "
-	"shows below the fields, and namespace and postfix show the Azure "
-	"names they make. Choices in brackets cannot go with the others. The "
-	"token is shown masked and never saved. Nothing changes until you "
-	"confirm the plan on the next screen.",
-	questions_draw, questions_act, questions_key,
+	.name = "questions",
+	.help = "The answers a new setup needs, with the guide's defaults. Each field "
+	    "is checked as you type, by the rules of mlops-tui(5); what is wrong "
+	    "shows below the fields, and namespace and postfix show the Azure "
+	    "names they make. Choices in brackets cannot go with the others. The "
+	    "token is shown masked and never saved. Nothing changes until you "
+	    "confirm the plan on the next screen.",
+	.draw = questions_draw,
+	.act = questions_act,
+	.key = questions_key,
+	.keys = questions_keys,
 };

@@ -153,10 +153,22 @@ review_act(struct tui *t, int action)
 	}
 }
 
+static const struct screen_key review_keys[] = {
+	{ ACTION_OPEN, "start the setup" },
+	{ ACTION_UP, "scroll up" },
+	{ ACTION_DOWN, "scroll down" },
+	{ ACTION_BACK, "back to the questions, to change an answer" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, nothing changed" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_review = {
-	"review",
-	"Everything the setup will make or check, step by step, for the "
-	"answers shown. Nothing has changed yet: Enter starts the setup, Esc "
-	"goes back to change an answer.",
-	review_draw, review_act, NULL,
+	.name = "review",
+	.help = "Everything the setup will make or check, step by step, for the "
+	    "answers shown. Nothing has changed yet: Enter starts the setup, Esc "
+	    "goes back to change an answer.",
+	.draw = review_draw,
+	.act = review_act,
+	.keys = review_keys,
 };

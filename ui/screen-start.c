@@ -107,12 +107,23 @@ start_act(struct tui *t, int action)
 	}
 }
 
+static const struct screen_key start_keys[] = {
+	{ ACTION_UP, "the setup above" },
+	{ ACTION_DOWN, "the setup below" },
+	{ ACTION_OPEN, "resume the selected setup, or start a new one" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_start = {
-	"start",
-	"The setups saved in the state directory: where each is, how many of "
-	"its steps are done, and when it was last saved (one that cannot be "
-	"read says why, and is kept). "
-	"Enter resumes one - every step is looked at again, so what changed "
-	"meanwhile is noticed - or starts a new setup.",
-	start_draw, start_act, NULL,
+	.name = "start",
+	.help = "The setups saved in the state directory: where each is, how many of "
+	    "its steps are done, and when it was last saved (one that cannot be "
+	    "read says why, and is kept). "
+	    "Enter resumes one - every step is looked at again, so what changed "
+	    "meanwhile is noticed - or starts a new setup.",
+	.draw = start_draw,
+	.act = start_act,
+	.keys = start_keys,
 };

@@ -81,6 +81,10 @@ layout(struct tui *t, const struct engine_job *j, int width)
 	    job_outcome_word(j->outcome));
 	add_block(&l, "Status", text, width);
 	free(text);
+	/* Live, as the run screen's pane shows it: an import's step, a
+	 * pipeline run's stages and jobs with their times. */
+	if (j->outcome == JOB_RUNNING)
+		add_block(&l, "Now", j->progress, width);
 	add_block(&l, "Found", j->detail, width);
 	if (j->outcome != JOB_DONE) {
 		add_block(&l, "Error", j->error, width);
@@ -136,6 +140,13 @@ step_act(struct tui *t, int action)
 	case ACTION_DOWN:
 		t->scroll++;
 		return true;
+	case ACTION_PAGE_UP:
+		t->scroll = t->scroll > (size_t)(LINES - 5) ?
+		    t->scroll - (size_t)(LINES - 5) : 0;
+		return true;
+	case ACTION_PAGE_DOWN:
+		t->scroll += (size_t)(LINES - 5);
+		return true;
 	case ACTION_BACK:
 		t->screen = &screen_run;
 		return true;
@@ -143,6 +154,20 @@ step_act(struct tui *t, int action)
 		return screen_run.act(t, action);
 	}
 }
+
+static const struct screen_key step_keys[] = {
+	{ ACTION_UP, "scroll up" },
+	{ ACTION_DOWN, "scroll down" },
+	{ ACTION_PAGE_UP, "scroll up a page" },
+	{ ACTION_PAGE_DOWN, "scroll down a page" },
+	{ ACTION_RETRY, "retry the step, or undo its mark" },
+	{ ACTION_MANUAL, "mark it done by hand" },
+	{ ACTION_SKIP, "skip it" },
+	{ ACTION_BACK, "back to the checklist" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, the state saved" },
+	{ ACTION_NONE, NULL },
+};
 
 const struct screen screen_step = {
 	.name = "step",
@@ -152,4 +177,5 @@ const struct screen screen_step = {
 	    "step does. Retry it, or do it by hand and mark it so.",
 	.draw = step_draw,
 	.act = step_act,
+	.keys = step_keys,
 };

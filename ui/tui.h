@@ -20,6 +20,19 @@
 #define TUI_LOG_LINES 20000     /* the oldest go beyond this */
 
 struct tui;
+struct log_view;
+
+/* A line of the run's log and when it was logged. */
+struct tui_log_line {
+	time_t at;
+	char *text;
+};
+
+/* A key a screen uses, and what it does there, for its help. */
+struct screen_key {
+	int action;                    /* an enum key_action; ACTION_NONE ends */
+	const char *what;
+};
 
 struct screen {
 	const char *name;
@@ -29,6 +42,8 @@ struct screen {
 	bool (*act)(struct tui *t, int action);
 	/* A key before the table sees it (typing); true when used. */
 	bool (*key)(struct tui *t, int ch);
+	/* The keys its help lists; NULL: the whole key table. */
+	const struct screen_key *keys;
 };
 
 struct tui {
@@ -42,14 +57,17 @@ struct tui {
 	bool sandbox;                  /* show the SANDBOX badge */
 	bool dirty;                    /* redraw at the next pass */
 	bool quitting;                 /* stop asked; quit once settled */
+	/* Why the last key did nothing, in place of the hints until the
+	 * next key (owned). */
+	char *note;
 	size_t selected;               /* the job the detail pane shows */
 	/* The selection goes to each step as it starts running, until the
 	 * operator moves it; again from their next retry. */
 	bool follow;
 	size_t scroll;                 /* the step screen's first line */
-	char **log;                    /* the log of this run, oldest first */
+	struct tui_log_line *log;      /* the log of this run, oldest first */
 	size_t nlog;
-	size_t log_top;                /* the log screen's first line */
+	struct log_view *log_view;     /* the log screen's own (screen-log.c) */
 	time_t started;
 	time_t ended;                  /* when the run was last over */
 	/* Before the run: the questions of a new setup and their review. */
@@ -87,6 +105,10 @@ extern const struct screen screen_start;
 extern const struct screen screen_log;
 extern const struct screen screen_connect;
 
+/* Show the log screen at its end; free its state (screen-log.c). */
+void tui_log_open(struct tui *t);
+void tui_log_view_free(struct tui *t);
+
 /* Open the paste screen for the selected job (screen-paste.c). */
 void tui_paste_open(struct tui *t);
 
@@ -100,7 +122,11 @@ void help_draw(struct tui *t);
 
 /* draw.c: the pieces every screen uses. */
 void draw_title(struct tui *t, const char *right);
+/* The hint line, or the note in its place. */
 void draw_hints(struct tui *t, const char *hints);
+/* Say why a key did nothing, on the hint line (printf-like). */
+void tui_note(struct tui *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void draw_rule(struct tui *t, int y, int x, int width);
 /* Text wrapped into a box; returns the rows used. */
 int draw_wrapped(int y, int x, int width, int rows, const char *text);

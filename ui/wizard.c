@@ -161,6 +161,9 @@ on_key(struct tui *t, int ch)
 	t->dirty = true;
 	if (ch == KEY_RESIZE)
 		return;
+	/* A note answers the key before; the next one clears it. */
+	free(t->note);
+	t->note = NULL;
 	/* Typing takes every printable key, q too: Ctrl-C still quits. */
 	if (!t->help && t->screen->key != NULL && ch != CTRL_C &&
 	    t->screen->key(t, ch))
@@ -171,6 +174,8 @@ on_key(struct tui *t, int ch)
 		t->help = false;
 	else if (t->help && (a == ACTION_UP || a == ACTION_DOWN))
 		t->help_top += a == ACTION_UP ? -1 : 1;
+	else if (t->help && (a == ACTION_PAGE_UP || a == ACTION_PAGE_DOWN))
+		t->help_top += (a == ACTION_PAGE_UP ? -1 : 1) * (LINES - 4);
 	else if (!t->help && a == ACTION_HELP)
 		t->help = true, t->help_top = 0;
 	else if (!t->help)
@@ -623,12 +628,14 @@ cmd_wizard(struct wizard_options *opt)
 		rc = open_and_run(&t, &s, opt);
 	setup_close(&s);
 	for (size_t i = 0; i < t.nlog; i++)
-		free(t.log[i]);
+		free(t.log[i].text);
 	free(t.log);
+	tui_log_view_free(&t);
 	/* After the engine, which borrowed it. */
 	credential_free(t.pasted);
 	free(t.paste_problem);
 	free(t.device_message);
+	free(t.note);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;

@@ -1,0 +1,101 @@
+# The wizard's screens as a person meets them, in one session on the
+# sandbox (tmux, 80x24): a running pipeline's stages in the step screen,
+# the log with its times, pages, wrapping and search, each screen's own
+# help, and a key that does nothing saying why.
+. "$top_srcdir/tests/lib.sh"
+
+. "$top_srcdir/tests/tui/tmux.sh"
+
+row() { pane | sed -n "$1p"; }
+title_has() { pane | head -n 1 | grep -qF -- "$1"; }
+
+sim_start
+answers="$tap_tmp/answers.yml"
+sim_answers "$answers"
+# Slow enough for a pipeline run to be watched in the step screen.
+api PATCH _sandbox/settings '{"time_scale":0.3}'
+TUI_ARGS="--answers '$answers' --azure-sign-in device" \
+    tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8 "AZURE_DEVOPS_EXT_PAT='$SIM_PAT'"
+
+# A running pipeline's stages and jobs in the step screen too.
+infra="Run the infrastructure pipeline (prod)"
+wait_for 60 shows "[>] $infra"
+tap_result $? "the infrastructure pipeline runs"
+select_step "$infra"
+keys Enter
+wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '^Now     Stage .*: running [0-9]:[0-9][0-9]'"
+tap_result $? "Enter on a running pipeline shows its stages live, with their time"
+keys Escape
+api PATCH _sandbox/settings '{"time_scale":0.02}'
+wait_for 120 shows "finished"
+tap_result $? "the setup runs to its end"
+
+# A key that does nothing says why.
+select_step "$infra"
+keys m
+wait_for 5 shows "m does nothing on this step: it is done already."
+tap_result $? "m on a done step says why it does nothing"
+keys j
+wait_for 5 shows "Up/Down select"
+tap_result $? "the next key brings the hints back"
+
+# Each screen's help lists its own keys.
+keys '?'
+wait_for 5 shows "select the step above"
+tap_result $? "the run screen's help lists its keys"
+lacks "$(pane; keys PageDown; sleep 0.3; pane)" "search" "and not the log's"
+keys Escape
+keys l
+wait_for 5 shows "log, lines"
+tap_result $? "l opens the log"
+keys '?'
+wait_for 5 shows "search: type the text"
+tap_result $? "the log's help lists its keys"
+lacks "$(pane; keys PageDown; sleep 0.3; pane)" "select the step above" \
+    "and not the checklist's"
+keys Escape
+wait_for 5 shows "log, lines"
+
+# Every line with the time it was logged; continuations under the text.
+stamped=$(pane | sed -n '3,22p' | grep -cE '^[0-2][0-9]:[0-5][0-9]:[0-5][0-9] ')
+loose=$(pane | sed -n '3,22p' | grep -cvE '^([0-2][0-9]:[0-5][0-9]:[0-5][0-9] |         )')
+[ "$stamped" -ge 10 ] && [ "$loose" -eq 0 ]
+tap_result $? "each log line starts with its time ($stamped stamped, $loose neither)"
+
+# Pages.
+keys Home
+wait_for 5 title_has "log, lines 1-"
+tap_result $? "Home goes to the log's start"
+keys PageDown
+wait_for 5 sh -c "! tmux -L '$sock' capture-pane -p -t w | head -n 1 | grep -qF 'log, lines 1-'"
+tap_result $? "PgDn goes a page down"
+keys PageUp
+wait_for 5 title_has "log, lines 1-"
+tap_result $? "PgUp back up"
+
+# Search, and a long line wrapped with its address whole.
+keys / ; type_text "run 2 of"; keys Enter
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n 3p | grep -qF 'run 2 of'"
+tap_result $? "/ brings the line that holds the text to the top"
+contains "$(tmux -L "$sock" capture-pane -p -e -t w | sed -n 3p)" "$(printf '\033[7mrun 2 of')" \
+    "the match is shown reversed"
+url=$(pane | sed -n '3,6p' | grep -oE 'https?://[^ ]*_build/results\?buildId=2$')
+contains "$url" "$SIM_URL/mlops-v2/_build/results?buildId=2" \
+    "the line wraps, its address whole on a row of its own"
+keys / ; type_text "buildId=2"; keys Enter
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n 3p | grep -qF 'run 2 of'"
+tap_result $? "a search starts at the top line"
+lacks "$(pane)" "Pipeline run 2:" "the finish's line for that run is further down"
+keys n
+wait_for 5 shows "Pipeline run 2:"
+tap_result $? "n goes to the next line that holds the text"
+keys / ; type_text "no such text anywhere"; keys Enter
+wait_for 5 shows "not found: no such text anywhere"
+tap_result $? "a text not in the log says so"
+keys Escape
+wait_for 5 shows "Up/Down select"
+tap_result $? "Esc goes back to the checklist"
+
+keys q
+is "$(tui_quit_status)" 0 "q quits; exit status 0"
+done_testing
