@@ -44,6 +44,17 @@ draw_rule(struct tui *t, int y, int x, int width)
 		mvhline(y, x, ACS_HLINE, width);
 }
 
+/* The last "  " of s (two spaces: between two hints), or NULL. */
+static char *
+strrstr2(char *s)
+{
+	char *found = NULL;
+
+	for (char *p = strstr(s, "  "); p != NULL; p = strstr(p + 1, "  "))
+		found = p;
+	return found;
+}
+
 void
 tui_note(struct tui *t, const char *fmt, ...)
 {
@@ -56,21 +67,45 @@ tui_note(struct tui *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The hints are items two spaces apart (" Up/Down select  Enter open");
+ * those that do not fit are left out whole, from the last but one back,
+ * so that no hint is cut mid-word and "quit" stays.
+ */
+static void
+hints_fit(char *hints, size_t cols)
+{
+	char *last, *before;
+
+	while (wrap_columns(hints, strlen(hints)) > cols &&
+	    (last = strrstr2(hints)) != NULL) {
+		*last = '\0';
+		before = strrstr2(hints);
+		*last = ' ';
+		if (before == NULL) {
+			*last = '\0';         /* one item left: it alone */
+			break;
+		}
+		memmove(before, last, strlen(last) + 1);
+	}
+}
+
 void
 draw_hints(struct tui *t, const char *hints)
 {
-	char *note = NULL;
+	char *line = t->note != NULL ? xasprintf(" %s", t->note) :
+	    xstrdup(hints);
 
-	if (t->note != NULL)
-		hints = note = xasprintf(" %s", t->note);
+	if (t->note == NULL)
+		hints_fit(line, (size_t)(COLS - 1));
 	move(LINES - 1, 0);
 	clrtoeol();
 	attron(A_REVERSE);
-	mvaddnstr(LINES - 1, 0, hints, COLS - 1);
-	for (int x = (int)strlen(hints); x < COLS - 1; x++)
+	mvaddnstr(LINES - 1, 0, line, COLS - 1);
+	for (int x = (int)wrap_columns(line, strlen(line)); x < COLS - 1; x++)
 		addch(' ');
 	attroff(A_REVERSE);
-	free(note);
+	free(line);
 }
 
 int

@@ -31,6 +31,8 @@ static const struct key_binding bindings[] = {
 	{ '/', "/", ACTION_SEARCH, "in the log, search for a text" },
 	{ 'n', "n", ACTION_SEARCH_NEXT, "in the log, the next match" },
 	{ 'N', "N", ACTION_SEARCH_PREV, "in the log, the match before" },
+	{ 'w', "w", ACTION_SAVE_ANSWERS, "write the answers to a file, for "
+	    "plan and apply" },
 	{ 'p', "p", ACTION_PASTE, "paste a principal made by hand (its JSON)" },
 	{ '?', "?", ACTION_HELP, "show this help" },
 	{ KEY_F(1), "F1", ACTION_HELP, "show this help" },

@@ -129,7 +129,8 @@ questions_draw(struct tui *t)
 	struct questions *q = t->questions;
 	int cy = FIELDS_TOP, cx = 2;
 
-	draw_title(t, "a new setup");
+	/* Resuming asks for the token alone: not a new setup. */
+	draw_title(t, t->resume_path ? "resume a setup" : "a new setup");
 	draw_rule(t, 1, 0, COLS);
 	for (size_t i = 0; i < q->count; i++) {
 		struct question *f = &q->list[i];

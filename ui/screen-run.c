@@ -233,10 +233,10 @@ note_unchanged(struct tui *t, const struct engine_job *j, int key)
 		break;
 	case JOB_OPERATOR: case JOB_SKIPPED:
 		why = "it is marked already (r undoes the mark)"; break;
-	default: why = "it has not failed: it runs once the steps it needs "
-	    "are done"; break;
+	default: why = "it has not failed; it runs when what it needs is "
+	    "done"; break;
 	}
-	tui_note(t, "%c does nothing on this step: %s.", key, why);
+	tui_note(t, "%c does nothing here: %s.", key, why);
 }
 
 static void
@@ -303,6 +303,9 @@ run_act(struct tui *t, int action)
 	case ACTION_PASTE:
 		tui_paste_open(t);
 		return true;
+	case ACTION_SAVE_ANSWERS:
+		tui_save_open(t);
+		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
 		return true;
@@ -323,6 +326,8 @@ static const struct screen_key run_keys[] = {
 	{ ACTION_LOG, "show the whole log of this run" },
 	{ ACTION_PASTE, "on a service principal step, paste the JSON of a "
 	    "principal made by hand" },
+	{ ACTION_SAVE_ANSWERS, "write the answers to a file (no secret in it), "
+	    "to repeat the setup with plan and apply" },
 	{ ACTION_HELP, "this help" },
 	{ ACTION_QUIT, "quit, the state saved" },
 	{ ACTION_NONE, NULL },

@@ -21,6 +21,8 @@
 
 struct tui;
 struct log_view;
+struct review;
+struct save_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -68,13 +70,13 @@ struct tui {
 	struct tui_log_line *log;      /* the log of this run, oldest first */
 	size_t nlog;
 	struct log_view *log_view;     /* the log screen's own (screen-log.c) */
+	struct save_view *save_view;   /* w's prompt's own (screen-save.c) */
 	time_t started;
 	time_t ended;                  /* when the run was last over */
 	/* Before the run: the questions of a new setup and their review. */
 	struct questions *questions;
 	const struct catalog *catalog;
-	char **review;                 /* the review's lines */
-	size_t nreview;
+	struct review *review;         /* the review's own (screen-review.c) */
 	char *answers_text;            /* what the operator confirmed */
 	bool confirmed;                /* the review's Enter: start */
 	struct setup_list *setups;     /* the saved ones, to resume */
@@ -104,10 +106,16 @@ extern const struct screen screen_paste;
 extern const struct screen screen_start;
 extern const struct screen screen_log;
 extern const struct screen screen_connect;
+extern const struct screen screen_save;
 
 /* Show the log screen at its end; free its state (screen-log.c). */
 void tui_log_open(struct tui *t);
 void tui_log_view_free(struct tui *t);
+
+/* Ask where to write the answers file (w); free its state
+ * (screen-save.c). */
+void tui_save_open(struct tui *t);
+void tui_save_free(struct tui *t);
 
 /* Open the paste screen for the selected job (screen-paste.c). */
 void tui_paste_open(struct tui *t);

@@ -631,6 +631,7 @@ cmd_wizard(struct wizard_options *opt)
 		free(t.log[i].text);
 	free(t.log);
 	tui_log_view_free(&t);
+	tui_save_free(&t);
 	/* After the engine, which borrowed it. */
 	credential_free(t.pasted);
 	free(t.paste_problem);

@@ -23,7 +23,7 @@ wait_for 60 shows "[>] $infra"
 tap_result $? "the infrastructure pipeline runs"
 select_step "$infra"
 keys Enter
-wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '^Now     Stage .*: running [0-9]:[0-9][0-9]'"
+wait_for 60 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q '^Now     Stage [^:]*: [a-z]* [0-9]:[0-9][0-9]'"
 tap_result $? "Enter on a running pipeline shows its stages live, with their time"
 keys Escape
 api PATCH _sandbox/settings '{"time_scale":0.02}'
@@ -33,7 +33,7 @@ tap_result $? "the setup runs to its end"
 # A key that does nothing says why.
 select_step "$infra"
 keys m
-wait_for 5 shows "m does nothing on this step: it is done already."
+wait_for 5 shows "m does nothing here: it is done already."
 tap_result $? "m on a done step says why it does nothing"
 keys j
 wait_for 5 shows "Up/Down select"
@@ -95,6 +95,46 @@ tap_result $? "a text not in the log says so"
 keys Escape
 wait_for 5 shows "Up/Down select"
 tap_result $? "Esc goes back to the checklist"
+
+# w: the answers as a file, to repeat the setup headless.
+saved="$tap_tmp/saved answers.yml"
+keys w
+wait_for 5 shows "Write the answers to: "
+tap_result $? "w asks where to write the answers"
+keys -N 300 BSpace
+type_text "$saved"
+keys Enter
+wait_for 5 test -s "$saved"
+tap_result $? "Enter writes the file"
+is "$(stat -c %a "$saved")" 600 "readable by the operator alone"
+lacks "$(cat "$saved")" "$SIM_PAT" "no token in it"
+contains "$(cat "$saved")" 'postfix: "4711"' "the postfix kept as text"
+echo "changed by hand" >> "$saved"
+keys w
+wait_for 5 shows "Write the answers to: "
+keys -N 300 BSpace
+type_text "$saved"
+keys Enter
+wait_for 5 shows "A file is there already: replace it? (y/n)"
+tap_result $? "a file there already is not replaced without asking"
+keys n Escape
+wait_for 5 shows "Up/Down select"
+contains "$(cat "$saved")" "changed by hand" "n leaves it as it was"
+keys w
+wait_for 5 shows "Write the answers to: "
+keys -N 300 BSpace
+type_text "$saved"
+keys Enter
+wait_for 5 shows "replace it? (y/n)"
+keys y
+wait_for 5 shows "Answers written to"
+lacks "$(cat "$saved")" "changed by hand" "y replaces it"
+# The round trip: the saved answers, planned from a new state on the same
+# sandbox, find every step there.
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" --state "$tap_tmp/fresh.json" \
+    plan --answers "$saved" --azure-sign-in device > "$tap_tmp/plan.out" 2>&1 </dev/null
+is "$?" 0 "plan --answers of the saved file: exit status 0"
+lacks "$(grep -E '^ *\[[ !?>]\]' "$tap_tmp/plan.out")" "[" "and nothing left to do"
 
 keys q
 is "$(tui_quit_status)" 0 "q quits; exit status 0"
