@@ -136,7 +136,7 @@ draw_cut(struct tui *t, int y, int x, int width, const char *text)
 	/* "..." where the locale cannot show the one-column character. */
 	const char *more = t->ascii ? "..." : "\u2026";
 	int more_cols = t->ascii ? 3 : 1;
-	size_t len = strlen(text), cols = wrap_columns(text, len);
+	size_t len = strlen(text), cols = wrap_columns(text, len), keep;
 
 	if (width <= more_cols)
 		return 0;
@@ -144,10 +144,17 @@ draw_cut(struct tui *t, int y, int x, int width, const char *text)
 		mvaddnstr(y, x, text, (int)len);
 		return (int)cols;
 	}
-	mvaddnstr(y, x, text, (int)wrap_bytes_for_columns(text, len,
-	    (size_t)(width - more_cols)));
+	keep = wrap_bytes_for_columns(text, len, (size_t)(width - more_cols));
+	/* At the end of a word, when one ends in the second half: a word
+	 * cut in two reads as another word. */
+	for (size_t k = keep; k > keep / 2; k--)
+		if (text[k] == ' ') {
+			keep = k;
+			break;
+		}
+	mvaddnstr(y, x, text, (int)keep);
 	addstr(more);
-	return width;
+	return (int)wrap_columns(text, keep) + more_cols;
 }
 
 bool

@@ -158,8 +158,9 @@ questions_draw(struct tui *t)
 		cy = FIELDS_TOP + (int)q->count + 1, cx = 2 + LABEL_WIDTH + 2;
 	draw_rule(t, FIELDS_TOP + (int)q->count + 2, 0, COLS);
 	draw_note(t, FIELDS_TOP + (int)q->count + 3);
-	draw_hints(t, " Up/Down field  Left/Right choose  type to edit  "
-	    "Enter next  F1 help  Ctrl-C quit");
+	/* Typing is plain to see; the help key is not: it stays at 80. */
+	draw_hints(t, " Up/Down field  Left/Right choose  Enter next  F1 help"
+	    "  Ctrl-C quit");
 	move(cy, cx);
 }
 

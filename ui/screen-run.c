@@ -148,8 +148,9 @@ draw_detail(struct tui *t, int top, int last)
 	if (j == NULL)
 		return;
 	title = engine_job_title(j);
+	/* Wrapped, not cut: the pane is narrower than most titles. */
 	attron(A_BOLD);
-	mvaddnstr(y++, x, title, width);
+	y += draw_wrapped(y, x, width, 2, title);
 	attroff(A_BOLD);
 	status = xasprintf("%s %s", job_outcome_symbol(j->outcome),
 	    job_outcome_word(j->outcome));
@@ -174,7 +175,7 @@ draw_log(struct tui *t, int top)
 	size_t first = t->nlog > LOG_ROWS ? t->nlog - LOG_ROWS : 0;
 
 	for (size_t i = first; i < t->nlog; i++)
-		mvaddnstr(top + (int)(i - first), 0, t->log[i].text, COLS - 1);
+		draw_cut(t, top + (int)(i - first), 0, COLS - 1, t->log[i].text);
 }
 
 static void
