@@ -90,6 +90,16 @@ focus "[ Review the plan ]"
 keys Enter
 wait_for 5 shows "What the setup will do"
 tap_result $? "Enter on the last line shows the review"
+# At 80 columns nothing is cut mid-word: the hints keep whole items, to
+# quit, and the review's lines wrap short of the last column.
+case $(pane | tail -n 1 | sed 's/ *$//') in
+*"  F1 help  q quit") tap_result 0 "the review's hints are whole, to their last" ;;
+*) tap_result 1 "the review's hints are whole, to their last"
+   diag "$(pane | tail -n 1)" ;;
+esac
+wide=$(pane | sed -n '3,22p' | awk '{ if (length($0) > n) n = length($0) } END { print n }')
+[ "$wide" -lt 79 ]
+tap_result $? "no line of the review reaches the last column ($wide)"
 # The plan's steps, in the guide's order: its first three, one a line.
 contains "$(pane | sed 's/^ *//' | tr '\n' '|')" \
     "[ ] Check the sign-in to the organization|[ ] Create the mlops-v2 project|[ ] Import the mlops-v2 repository|" \
