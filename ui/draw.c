@@ -184,3 +184,134 @@ tui_log(struct tui *t, const char *line)
 	t->log[t->nlog++].text = xstrdup(line);
 	t->dirty = true;
 }
+
+/* ---- hyperlinks -------------------------------------------------------- */
+
+struct link {
+	int y, x;
+	char *text;                    /* as shown */
+	char *url;
+};
+
+struct links {
+	struct link *list;
+	size_t count;
+};
+
+bool
+draw_hyperlinks_supported(void)
+{
+	const char *force = getenv("MLOPS_TUI_HYPERLINKS");
+	const char *term = getenv("TERM"), *program = getenv("TERM_PROGRAM");
+	const char *vte = getenv("VTE_VERSION");
+
+	if (force != NULL && *force != '\0')
+		return strcmp(force, "0") != 0;
+	/* A multiplexer between us and the terminal may not pass them. */
+	if (getenv("TMUX") != NULL || getenv("STY") != NULL ||
+	    term == NULL || strncmp(term, "screen", 6) == 0 ||
+	    strncmp(term, "tmux", 4) == 0)
+		return false;
+	/* The terminals known to show them; any other, plain text. */
+	return (vte != NULL && atoi(vte) >= 5000) ||
+	    getenv("KITTY_WINDOW_ID") != NULL || getenv("WT_SESSION") != NULL ||
+	    strcmp(term, "xterm-kitty") == 0 || strncmp(term, "foot", 4) == 0 ||
+	    strcmp(term, "wezterm") == 0 || strcmp(term, "xterm-ghostty") == 0 ||
+	    (program != NULL && (strcmp(program, "iTerm.app") == 0 ||
+	    strcmp(program, "WezTerm") == 0 || strcmp(program, "vscode") == 0));
+}
+
+/* The address in source that the shown span (within it) is part of. */
+static char *
+url_around(const char *source, const char *at, size_t len)
+{
+	const char *start = at, *end = at + len;
+
+	while (start > source && start[-1] != ' ' && start[-1] != '\n')
+		start--;
+	while (*end != '\0' && *end != ' ' && *end != '\n')
+		end++;
+	return xstrndup(start, (size_t)(end - start));
+}
+
+static void
+add_link(struct tui *t, int y, int x, const char *text, size_t len,
+    char *url)
+{
+	struct links *l = t->links;
+
+	if (l == NULL)
+		l = t->links = xcalloc(1, sizeof *l);
+	l->list = xreallocarray(l->list, l->count + 1, sizeof *l->list);
+	l->list[l->count++] = (struct link){ y, x, xstrndup(text, len), url };
+}
+
+void
+draw_note_links(struct tui *t, int y, int x, const char *shown, size_t len,
+    const char *source)
+{
+	if (!t->hyperlinks)
+		return;
+	for (size_t i = 0; i < len; ) {
+		size_t word = strcspn(shown + i, " ");
+		const char *w = shown + i;
+
+		if (word > len - i)
+			word = len - i;
+		/* Part of an address: its own start, or the rest of one cut
+		 * at the end of the row before. */
+		if (word > 0) {
+			char *url = url_around(source, w, word);
+
+			if (strncmp(url, "http://", 7) == 0 ||
+			    strncmp(url, "https://", 8) == 0)
+				add_link(t, y, x + (int)wrap_columns(shown, i),
+				    w, word, url);
+			else
+				free(url);
+		}
+		i += word + 1;
+	}
+}
+
+void
+draw_links_emit(struct tui *t)
+{
+	struct links *l = t->links;
+	int oy, ox;
+
+	if (l == NULL || l->count == 0)
+		return;
+	/*
+	 * After refresh() curses has written its frame out. The cells hold
+	 * these characters already: they are written again inside the link,
+	 * plain (vidattr tells curses so), and the cursor is put back where
+	 * curses has it. All through stdio, flushed before curses writes
+	 * again, so nothing is left to come out after the wizard ends.
+	 */
+	getyx(curscr, oy, ox);
+	vidattr(A_NORMAL);
+	for (size_t i = 0; i < l->count; i++)
+		printf("\033[%d;%dH\033]8;;%s\033\\%s\033]8;;\033\\",
+		    l->list[i].y + 1, l->list[i].x + 1, l->list[i].url,
+		    l->list[i].text);
+	printf("\033[%d;%dH", oy + 1, ox + 1);
+	fflush(stdout);
+	draw_links_free(t);
+}
+
+void
+draw_links_free(struct tui *t)
+{
+	struct links *l = t->links;
+
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->list[i].text);
+		free(l->list[i].url);
+	}
+	free(l->list);
+	free(l);
+	t->links = NULL;
+}

@@ -111,6 +111,8 @@ draw_row(struct tui *t, const struct log_view *v, int y,
 		strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
 	mvaddstr(y, 0, stamp);
 	mvaddnstr(y, STAMP_WIDTH + (int)r->indent, r->start, (int)r->len);
+	draw_note_links(t, y, STAMP_WIDTH + (int)r->indent, r->start, r->len,
+	    t->log[r->line].text);
 	mark_matches(v, y, STAMP_WIDTH + (int)r->indent, r);
 }
 

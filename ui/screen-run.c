@@ -13,6 +13,7 @@
 
 #include "keys.h"
 #include "tui.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 #define LOG_ROWS 6
@@ -174,8 +175,15 @@ draw_log(struct tui *t, int top)
 {
 	size_t first = t->nlog > LOG_ROWS ? t->nlog - LOG_ROWS : 0;
 
-	for (size_t i = first; i < t->nlog; i++)
-		draw_cut(t, top + (int)(i - first), 0, COLS - 1, t->log[i].text);
+	for (size_t i = first; i < t->nlog; i++) {
+		const char *text = t->log[i].text;
+
+		/* An address is a link where it is shown whole. */
+		if (draw_cut(t, top + (int)(i - first), 0, COLS - 1, text) ==
+		    (int)wrap_columns(text, strlen(text)))
+			draw_note_links(t, top + (int)(i - first), 0, text,
+			    strlen(text), text);
+	}
 }
 
 static void

@@ -23,6 +23,7 @@ struct tui;
 struct log_view;
 struct review;
 struct save_view;
+struct links;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -56,6 +57,9 @@ struct tui {
 	int help_top;                  /* its first line, when it scrolls */
 	bool ascii;                    /* no UTF-8 line drawing */
 	bool color;
+	/* Addresses as OSC 8 hyperlinks: where the terminal takes them. */
+	bool hyperlinks;
+	struct links *links;           /* this frame's (draw.c) */
 	bool sandbox;                  /* show the SANDBOX badge */
 	bool dirty;                    /* redraw at the next pass */
 	bool quitting;                 /* stop asked; quit once settled */
@@ -144,6 +148,18 @@ int draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
  * when cut; returns the columns drawn. */
 int draw_cut(struct tui *t, int y, int x, int width, const char *text);
 bool draw_too_small(struct tui *t);
+/* Whether the terminal shows OSC 8 hyperlinks (MLOPS_TUI_HYPERLINKS
+ * says so outright). */
+bool draw_hyperlinks_supported(void);
+/* Text drawn at y, x, holding addresses: each is remembered, to be made
+ * a hyperlink once the frame is out. A wrapped address's part links to
+ * the whole of it (source: the unwrapped text the part comes from). */
+void draw_note_links(struct tui *t, int y, int x, const char *shown,
+    size_t len, const char *source);
+/* After refresh(): the frame's addresses rewritten as hyperlinks, and
+ * forgotten. */
+void draw_links_emit(struct tui *t);
+void draw_links_free(struct tui *t);
 /* Add a line to the log tail (copied). */
 void tui_log(struct tui *t, const char *line);
 

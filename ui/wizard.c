@@ -129,6 +129,7 @@ start_curses(struct tui *t, bool no_color)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	t->color = !no_color && getenv("NO_COLOR") == NULL && has_colors();
+	t->hyperlinks = draw_hyperlinks_supported();
 	if (t->color) {
 		start_color();
 		use_default_colors();
@@ -150,6 +151,7 @@ draw(struct tui *t)
 			t->screen->draw(t);
 	}
 	refresh();
+	draw_links_emit(t);
 	t->dirty = false;
 }
 
@@ -632,6 +634,7 @@ cmd_wizard(struct wizard_options *opt)
 	free(t.log);
 	tui_log_view_free(&t);
 	tui_save_free(&t);
+	draw_links_free(&t);
 	/* After the engine, which borrowed it. */
 	credential_free(t.pasted);
 	free(t.paste_problem);
