@@ -149,9 +149,10 @@ draw_detail(struct tui *t, int top, int last)
 	if (j == NULL)
 		return;
 	title = engine_job_title(j);
-	/* Wrapped, not cut: the pane is narrower than most titles. */
+	/* One row, the pane's rows being few: a long title ends at a word,
+	 * with an ellipsis (Enter shows it whole). */
 	attron(A_BOLD);
-	y += draw_wrapped(y, x, width, 2, title);
+	draw_cut(t, y++, x, width, title);
 	attroff(A_BOLD);
 	status = xasprintf("%s %s", job_outcome_symbol(j->outcome),
 	    job_outcome_word(j->outcome));

@@ -24,6 +24,7 @@ struct log_view;
 struct review;
 struct save_view;
 struct links;
+struct paste_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -90,12 +91,9 @@ struct tui {
 	const char *connect_org;
 	time_t connect_started;
 	char *device_message;
-	/* A principal's JSON being pasted: never drawn, wiped once read. */
-	char paste[8192];
-	size_t npaste;
-	unsigned paste_depth;
-	bool paste_in_string, paste_escaped;
-	char *paste_problem;
+	/* A principal's JSON being pasted: never drawn, wiped once read
+	 * (screen-paste.c). */
+	struct paste_view *paste_view;
 	struct credential *pasted;     /* the engine borrows it */
 };
 
@@ -121,8 +119,10 @@ void tui_log_view_free(struct tui *t);
 void tui_save_open(struct tui *t);
 void tui_save_free(struct tui *t);
 
-/* Open the paste screen for the selected job (screen-paste.c). */
+/* Open the paste screen for the selected job; wipe and free its state
+ * (screen-paste.c). */
 void tui_paste_open(struct tui *t);
+void tui_paste_free(struct tui *t);
 
 /* Check the questions and show their review, or the first wrong field
  * (screen-review.c). */

@@ -637,7 +637,7 @@ cmd_wizard(struct wizard_options *opt)
 	draw_links_free(&t);
 	/* After the engine, which borrowed it. */
 	credential_free(t.pasted);
-	free(t.paste_problem);
+	tui_paste_free(&t);
 	free(t.device_message);
 	free(t.note);
 	if (opt->sandbox)
