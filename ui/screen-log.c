@@ -129,7 +129,8 @@ draw_footer(struct tui *t, const struct log_view *v)
 		return;
 	}
 	if (v->status != NULL) {
-		snprintf(line, sizeof line, " %s: %s", v->status, v->pattern);
+		snprintf(line, sizeof line, " %s%s%s", v->status,
+		    v->pattern[0] ? ": " : "", v->pattern);
 		draw_hints(t, line);
 		return;
 	}
@@ -195,7 +196,11 @@ static void
 search(struct tui *t, struct log_view *v, size_t from, bool backward)
 {
 	v->status = NULL;
-	if (v->pattern[0] == '\0' || t->nlog == 0)
+	if (v->pattern[0] == '\0') {
+		v->status = "nothing searched for yet; / searches";
+		return;
+	}
+	if (t->nlog == 0)
 		return;
 	from %= t->nlog;
 	for (size_t k = 1; k <= t->nlog; k++) {

@@ -74,6 +74,9 @@ wait_for 5 title_has "log, lines 1-"
 tap_result $? "PgUp back up"
 
 # Search, and a long line wrapped with its address whole.
+keys n
+wait_for 5 shows "nothing searched for yet; / searches"
+tap_result $? "n before any search says how to search"
 keys / ; type_text "run 2 of"; keys Enter
 wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n 3p | grep -qF 'run 2 of'"
 tap_result $? "/ brings the line that holds the text to the top"
