@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,10 @@ struct log_row {
 static struct log_view *
 view_of(struct tui *t)
 {
-	if (t->log_view == NULL)
+	if (t->log_view == NULL) {
 		t->log_view = xcalloc(1, sizeof *t->log_view);
+		t->log_view->match = SIZE_MAX;     /* none yet */
+	}
 	return t->log_view;
 }
 
@@ -288,8 +291,10 @@ log_act(struct tui *t, int action)
 		return true;
 	case ACTION_SEARCH_NEXT:
 	case ACTION_SEARCH_PREV:
-		search(t, v, v->status || v->match >= t->nlog ?
-		    top_line(t, v) : v->match, action == ACTION_SEARCH_PREV);
+		/* On from the last match, even where the end of the log
+		 * keeps it below the top. */
+		search(t, v, v->match < t->nlog ? v->match : top_line(t, v),
+		    action == ACTION_SEARCH_PREV);
 		return true;
 	case ACTION_BACK:
 		t->screen = &screen_run;
