@@ -885,7 +885,8 @@ add_quoted(char **out, size_t *len, const char *value)
 		if (*c == '"' || *c == '\\')
 			snprintf(piece, sizeof piece, "\\%c", *c);
 		else if ((unsigned char)*c < 0x20)
-			snprintf(piece, sizeof piece, "\\x%02x", (unsigned char)*c);
+			snprintf(piece, sizeof piece, "\\x%02x",
+			    (unsigned char)*c);
 		else
 			snprintf(piece, sizeof piece, "%c", *c);
 		append(out, len, piece);

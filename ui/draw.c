@@ -216,7 +216,8 @@ draw_hyperlinks_supported(void)
 	return (vte != NULL && atoi(vte) >= 5000) ||
 	    getenv("KITTY_WINDOW_ID") != NULL || getenv("WT_SESSION") != NULL ||
 	    strcmp(term, "xterm-kitty") == 0 || strncmp(term, "foot", 4) == 0 ||
-	    strcmp(term, "wezterm") == 0 || strcmp(term, "xterm-ghostty") == 0 ||
+	    strcmp(term, "wezterm") == 0 ||
+	    strcmp(term, "xterm-ghostty") == 0 ||
 	    (program != NULL && (strcmp(program, "iTerm.app") == 0 ||
 	    strcmp(program, "WezTerm") == 0 || strcmp(program, "vscode") == 0));
 }

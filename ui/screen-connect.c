@@ -98,11 +98,12 @@ static const struct screen_key connect_keys[] = {
 
 const struct screen screen_connect = {
 	.name = "signing in",
-	.help = "The organization is asked who the personal access token belongs to, "
-	    "and Azure is signed in to for Graph and ARM. For a device code, open "
-	    "the address shown and enter the code; the setup goes on by itself "
-	    "once Entra has it. A refused token or sign-in is shown on the "
-	    "questions, in place, with the answers kept.",
+	.help = "The organization is asked who the personal access token "
+	    "belongs to, and Azure is signed in to for Graph and ARM. For a "
+	    "device code, open the address shown and enter the code; the "
+	    "setup goes on by itself once Entra has it. A refused token or "
+	    "sign-in is shown on the questions, in place, with the answers "
+	    "kept.",
 	.draw = connect_draw,
 	.act = connect_act,
 	.keys = connect_keys,

@@ -183,10 +183,11 @@ static const struct screen_key paste_keys[] = {
 
 const struct screen screen_paste = {
 	.name = "paste",
-	.help = "For a service principal made by hand: paste the JSON az ad sp "
-	    "create-for-rbac printed. Its appId and tenant become the "
-	    "environment's answers; its password goes to the service connection "
-	    "and is never saved or shown. The step is then marked done by hand.",
+	.help = "For a service principal made by hand: paste the JSON az ad "
+	    "sp create-for-rbac printed. Its appId and tenant become the "
+	    "environment's answers; its password goes to the service "
+	    "connection and is never saved or shown. The step is then marked "
+	    "done by hand.",
 	.draw = paste_draw,
 	.act = paste_act,
 	.key = paste_key,

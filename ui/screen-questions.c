@@ -256,12 +256,13 @@ static const struct screen_key questions_keys[] = {
 
 const struct screen screen_questions = {
 	.name = "questions",
-	.help = "The answers a new setup needs, with the guide's defaults. Each field "
-	    "is checked as you type, by the rules of mlops-tui(5); what is wrong "
-	    "shows below the fields, and namespace and postfix show the Azure "
-	    "names they make. Choices in brackets cannot go with the others. The "
-	    "token is shown masked and never saved. Nothing changes until you "
-	    "confirm the plan on the next screen.",
+	.help = "The answers a new setup needs, with the guide's defaults. "
+	    "Each field is checked as you type, by the rules of mlops-tui(5); "
+	    "what is wrong shows below the fields, and namespace and postfix "
+	    "show the Azure names they make. Choices in brackets cannot go "
+	    "with the others. The token is shown masked and never saved. "
+	    "Nothing changes until you confirm the plan on the next screen. "
+	    "Resuming a saved setup asks for the token alone.",
 	.draw = questions_draw,
 	.act = questions_act,
 	.key = questions_key,

@@ -194,7 +194,8 @@ review_act(struct tui *t, int action)
 		r->top++;
 		return true;
 	case ACTION_PAGE_UP:
-		r->top = r->top > text_rows() - 1 ? r->top - text_rows() + 1 : 0;
+		r->top = r->top > text_rows() - 1 ?
+		    r->top - text_rows() + 1 : 0;
 		return true;
 	case ACTION_PAGE_DOWN:
 		r->top += text_rows() - 1;
@@ -224,9 +225,9 @@ static const struct screen_key review_keys[] = {
 
 const struct screen screen_review = {
 	.name = "review",
-	.help = "Everything the setup will make or check, step by step, for the "
-	    "answers shown. Nothing has changed yet: Enter starts the setup, Esc "
-	    "goes back to change an answer.",
+	.help = "Everything the setup will make or check, step by step, for "
+	    "the answers shown. Nothing has changed yet: Enter starts the "
+	    "setup, Esc goes back to change an answer.",
 	.draw = review_draw,
 	.act = review_act,
 	.keys = review_keys,

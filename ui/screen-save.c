@@ -137,7 +137,8 @@ save_key(struct tui *t, int ch)
 		enter_path(t);
 	else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len > 0)
 		v->path[len - 1] = '\0';
-	else if (ch >= ' ' && ch < 256 && ch != 127 && len + 1 < sizeof v->path) {
+	else if (ch >= ' ' && ch < 256 && ch != 127 &&
+	    len + 1 < sizeof v->path) {
 		v->path[len] = (char)ch;
 		v->path[len + 1] = '\0';
 	}

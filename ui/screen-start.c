@@ -149,11 +149,11 @@ static const struct screen_key start_keys[] = {
 
 const struct screen screen_start = {
 	.name = "start",
-	.help = "The setups saved in the state directory: where each is, how many of "
-	    "its steps are done, and when it was last saved (one that cannot be "
-	    "read says why, and is kept). "
-	    "Enter resumes one - every step is looked at again, so what changed "
-	    "meanwhile is noticed - or starts a new setup.",
+	.help = "The setups saved in the state directory: where each is, how "
+	    "many of its steps are done, and when it was last saved (one that "
+	    "cannot be read says why, and is kept). Enter resumes one - every "
+	    "step is looked at again, so what changed meanwhile is noticed - "
+	    "or starts a new setup.",
 	.draw = start_draw,
 	.act = start_act,
 	.keys = start_keys,

@@ -34,7 +34,7 @@ struct tui_log_line {
 
 /* A key a screen uses, and what it does there, for its help. */
 struct screen_key {
-	int action;                    /* an enum key_action; ACTION_NONE ends */
+	int action;              /* an enum key_action; ACTION_NONE ends */
 	const char *what;
 };
 
