@@ -222,6 +222,20 @@ draw_hyperlinks_supported(void)
 	    strcmp(program, "WezTerm") == 0 || strcmp(program, "vscode") == 0));
 }
 
+/* Whether url is an address made of printable ASCII alone: it is written
+ * to the terminal raw, inside the link, where a control character from a
+ * service's text would be a command to the terminal. */
+static bool
+plain_address(const char *url)
+{
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		return false;
+	for (const char *c = url; *c != '\0'; c++)
+		if (*c < '!' || *c > '~')
+			return false;
+	return true;
+}
+
 /* The address in source that the shown span (within it) is part of. */
 static char *
 url_around(const char *source, const char *at, size_t len)
@@ -264,8 +278,7 @@ draw_note_links(struct tui *t, int y, int x, const char *shown, size_t len,
 		if (word > 0) {
 			char *url = url_around(source, w, word);
 
-			if (strncmp(url, "http://", 7) == 0 ||
-			    strncmp(url, "https://", 8) == 0)
+			if (plain_address(url))
 				add_link(t, y, x + (int)wrap_columns(shown, i),
 				    w, word, url);
 			else
