@@ -56,18 +56,30 @@ tui_paste_free(struct tui *t)
 	t->paste_view = NULL;
 }
 
+/*
+ * Open the screen for the selected job, unless a principal pasted there
+ * could not be used: then say why on the hint line, before the operator
+ * has pasted a secret for nothing.
+ */
 void
 tui_paste_open(struct tui *t)
 {
 	struct paste_view *v = view_of(t);
 	const struct engine_job *j = engine_job(t->engine, t->selected);
 
+	if (j == NULL || strcmp(j->step->id, "service-principal") != 0) {
+		tui_note(t, "p does nothing here: select a service principal "
+		    "step first.");
+		return;
+	}
+	if (j->outcome == JOB_DONE || j->outcome == JOB_RUNNING) {
+		tui_note(t, "p does nothing here: the step is %s.",
+		    j->outcome == JOB_DONE ? "done already" : "running");
+		return;
+	}
 	paste_wipe(t);
 	free(v->problem);
 	v->problem = NULL;
-	if (strcmp(j->step->id, "service-principal") != 0)
-		v->problem = xstrdup("Select a service principal step "
-		    "first: the pasted principal stands for it.");
 	t->screen = &screen_paste;
 }
 

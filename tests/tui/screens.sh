@@ -38,6 +38,13 @@ tap_result $? "m on a done step says why it does nothing"
 keys j
 wait_for 5 shows "Up/Down select"
 tap_result $? "the next key brings the hints back"
+keys p
+wait_for 5 shows "p does nothing here: select a service principal step first."
+tap_result $? "p off a service principal step says why, no paste screen opened"
+select_step "Provide a service principal"
+keys p
+wait_for 5 shows "p does nothing here: the step is done already."
+tap_result $? "p on a done principal step says so before a secret is pasted"
 
 # Each screen's help lists its own keys.
 keys '?'
