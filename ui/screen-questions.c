@@ -262,7 +262,9 @@ const struct screen screen_questions = {
 	    "show the Azure names they make. Choices in brackets cannot go "
 	    "with the others. The token is shown masked and never saved. "
 	    "Nothing changes until you confirm the plan on the next screen. "
-	    "Resuming a saved setup asks for the token alone.",
+	    "Resuming a saved setup asks for the token alone. In a text field "
+	    "every letter is typed, k, j, q and ? too: there, use the arrows, "
+	    "F1 and Ctrl-C.",
 	.draw = questions_draw,
 	.act = questions_act,
 	.key = questions_key,
