@@ -894,7 +894,9 @@ add_quoted(char **out, size_t *len, const char *value)
 	append(out, len, "\"\n");
 }
 
-/* Whether key goes into an answers file at this level. */
+/* Whether key goes into an answers file at this level: any input at the
+ * top (a per-environment one there is every environment's), the
+ * per-environment ones under an environment. */
 static bool
 writable(const struct catalog *cat, const char *key, bool per_env)
 {
@@ -902,7 +904,7 @@ writable(const struct catalog *cat, const char *key, bool per_env)
 	    strcmp(key, "environment") != 0 &&
 	    strcmp(key, "environments") != 0 &&
 	    !secret_is_secret_name(key) &&
-	    listed(per_environment, key) == per_env;
+	    (!per_env || listed(per_environment, key));
 }
 
 static void

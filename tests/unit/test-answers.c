@@ -270,6 +270,7 @@ test_format(const struct catalog *cat)
 {
 	static const char text[] = "organization: https://dev.azure.com/c\n"
 	    "project: \"my project\"\nrepository: taxi-fare-regression\n"
+	    "location: westeurope\n"
 	    "principal_way: existing\nenvironments:\n  prod:\n"
 	    "    namespace: contoso\n    postfix: \"0042\"\n"
 	    "    client_id: 11111111-2222-3333-4444-555555555555\n"
@@ -286,6 +287,8 @@ test_format(const struct catalog *cat)
 	    "does not have, a secret's, is not written");
 	tap_contains(out, "postfix: \"0042\"", "format: a postfix of digits "
 	    "stays text");
+	tap_contains(out, "\nlocation: \"westeurope\"", "format: a "
+	    "per-environment answer given at the top stays there");
 	tap_ok(answers_parse(again, "formatted", out, strlen(out), cat,
 	    &cause) == 0, "format: read back without a problem%s%s",
 	    cause ? ": " : "", cause ? cause : "");
