@@ -297,8 +297,7 @@ run_act(struct tui *t, int action)
 		select_job(t, n ? n - 1 : 0);
 		return true;
 	case ACTION_OPEN:
-		t->scroll = 0;
-		t->screen = &screen_step;
+		tui_step_open(t);
 		return true;
 	case ACTION_RETRY:
 		t->follow = true;

@@ -19,6 +19,17 @@
 /* "Status  ": the labels' column, then the text. */
 #define LABEL_WIDTH 8
 
+/* The first line shown: this screen's alone, so kept here, not in struct
+ * tui (one wizard per process). */
+static size_t step_top;
+
+void
+tui_step_open(struct tui *t)
+{
+	step_top = 0;
+	t->screen = &screen_step;
+}
+
 struct lines {
 	char **text;
 	size_t count;
@@ -117,10 +128,10 @@ step_draw(struct tui *t)
 	draw_rule(t, 2, 0, COLS);
 	/* Short of the last column, which the lines below would lose. */
 	l = layout(t, j, COLS - 1);
-	if (t->scroll + (size_t)rows > l.count)
-		t->scroll = l.count > (size_t)rows ? l.count - (size_t)rows : 0;
-	for (int row = 0; row < rows && t->scroll + (size_t)row < l.count; row++)
-		mvaddnstr(3 + row, 0, l.text[t->scroll + (size_t)row], COLS - 1);
+	if (step_top + (size_t)rows > l.count)
+		step_top = l.count > (size_t)rows ? l.count - (size_t)rows : 0;
+	for (int row = 0; row < rows && step_top + (size_t)row < l.count; row++)
+		mvaddnstr(3 + row, 0, l.text[step_top + (size_t)row], COLS - 1);
 	for (size_t i = 0; i < l.count; i++)
 		free(l.text[i]);
 	free(l.text);
@@ -134,18 +145,18 @@ step_act(struct tui *t, int action)
 {
 	switch (action) {
 	case ACTION_UP:
-		if (t->scroll > 0)
-			t->scroll--;
+		if (step_top > 0)
+			step_top--;
 		return true;
 	case ACTION_DOWN:
-		t->scroll++;
+		step_top++;
 		return true;
 	case ACTION_PAGE_UP:
-		t->scroll = t->scroll > (size_t)(LINES - 5) ?
-		    t->scroll - (size_t)(LINES - 5) : 0;
+		step_top = step_top > (size_t)(LINES - 5) ?
+		    step_top - (size_t)(LINES - 5) : 0;
 		return true;
 	case ACTION_PAGE_DOWN:
-		t->scroll += (size_t)(LINES - 5);
+		step_top += (size_t)(LINES - 5);
 		return true;
 	case ACTION_BACK:
 		t->screen = &screen_run;

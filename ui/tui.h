@@ -71,7 +71,6 @@ struct tui {
 	/* The selection goes to each step as it starts running, until the
 	 * operator moves it; again from their next retry. */
 	bool follow;
-	size_t scroll;                 /* the step screen's first line */
 	struct tui_log_line *log;      /* the log of this run, oldest first */
 	size_t nlog;
 	struct log_view *log_view;     /* the log screen's own (screen-log.c) */
@@ -109,6 +108,9 @@ extern const struct screen screen_start;
 extern const struct screen screen_log;
 extern const struct screen screen_connect;
 extern const struct screen screen_save;
+
+/* Show the selected step in full, from its top (screen-step.c). */
+void tui_step_open(struct tui *t);
 
 /* Show the log screen at its end; free its state (screen-log.c). */
 void tui_log_open(struct tui *t);
