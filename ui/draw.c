@@ -189,6 +189,7 @@ tui_log(struct tui *t, const char *line)
 
 struct link {
 	int y, x;
+	int attrs;                     /* the text's, as drawn */
 	char *text;                    /* as shown */
 	char *url;
 };
@@ -258,7 +259,8 @@ add_link(struct tui *t, int y, int x, const char *text, size_t len,
 	if (l == NULL)
 		l = t->links = xcalloc(1, sizeof *l);
 	l->list = xreallocarray(l->list, l->count + 1, sizeof *l->list);
-	l->list[l->count++] = (struct link){ y, x, xstrndup(text, len), url };
+	l->list[l->count++] = (struct link){ y, x, getattrs(stdscr),
+		xstrndup(text, len), url };
 }
 
 void
@@ -299,16 +301,19 @@ draw_links_emit(struct tui *t)
 	/*
 	 * After refresh() curses has written its frame out. The cells hold
 	 * these characters already: they are written again inside the link,
-	 * plain (vidattr tells curses so), and the cursor is put back where
-	 * curses has it. All through stdio, flushed before curses writes
-	 * again, so nothing is left to come out after the wizard ends.
+	 * in the attributes they were drawn with (set by vidattr, which
+	 * tells curses), and the cursor is put back where curses has it.
+	 * All through stdio, flushed before curses writes again, so nothing
+	 * is left to come out after the wizard ends.
 	 */
 	getyx(curscr, oy, ox);
-	vidattr(A_NORMAL);
-	for (size_t i = 0; i < l->count; i++)
+	for (size_t i = 0; i < l->count; i++) {
+		vidattr((chtype)l->list[i].attrs);
 		printf("\033[%d;%dH\033]8;;%s\033\\%s\033]8;;\033\\",
 		    l->list[i].y + 1, l->list[i].x + 1, l->list[i].url,
 		    l->list[i].text);
+	}
+	vidattr(A_NORMAL);
 	printf("\033[%d;%dH", oy + 1, ox + 1);
 	fflush(stdout);
 	draw_links_free(t);

@@ -44,6 +44,9 @@ draw_device(struct tui *t, int y)
 		mvaddstr(y, 2, "Open");
 		attron(A_BOLD);
 		mvaddnstr(y, 8, url, COLS - 10);
+		/* Where the terminal can, a click opens it (bold too). */
+		if ((int)strlen(url) <= COLS - 10)
+			draw_note_links(t, y, 8, url, strlen(url), url);
 		attroff(A_BOLD);
 		mvaddstr(y + 2, 2, "Code");
 		attron(A_BOLD | A_REVERSE);

@@ -1,6 +1,7 @@
 # Addresses as OSC 8 hyperlinks where the terminal shows them, plain text
 # elsewhere: the wizard on the sandbox under script(1), a terminal whose
-# bytes are read back, until its log shows the sign-in's address; then q.
+# bytes are read back, from the sign-in's device page until its log shows
+# the organization's address; then q.
 . "$top_srcdir/tests/lib.sh"
 
 unset TMUX STY VTE_VERSION KITTY_WINDOW_ID WT_SESSION TERM_PROGRAM \
@@ -25,7 +26,7 @@ esc=$(printf '\033')
 links() { grep -ao "$esc]8;;[^$esc]*" "$tap_tmp/ts" | sort -u; }
 
 session MLOPS_TUI_HYPERLINKS=1
-url=$(links | sed -n 's/^.]8;;\(http.*\)/\1/p' | head -n 1)
+url=$(links | sed -n 's/^.]8;;\(http.*\/sandbox\)$/\1/p' | head -n 1)
 case $url in
 http://127.0.0.1:*/sandbox) tap_result 0 "MLOPS_TUI_HYPERLINKS=1: the organization's address is a link ($url)" ;;
 *) tap_result 1 "MLOPS_TUI_HYPERLINKS=1: the organization's address is a link"
@@ -33,6 +34,8 @@ http://127.0.0.1:*/sandbox) tap_result 0 "MLOPS_TUI_HYPERLINKS=1: the organizati
 esac
 grep -aqF "$esc]8;;$url$esc\\$url$esc]8;;$esc\\" "$tap_tmp/ts"
 tap_result $? "the link's text is the address itself, the link closed after it"
+links | grep -q "^.]8;;http://127.0.0.1:[0-9]*/_entra/device$"
+tap_result $? "the sign-in's device page is a link, to open with a click"
 after=$(sed -n 's/.*\[?1049l//p' "$tap_tmp/ts" | tr -d '\n')
 lacks "$after" "]8;;" "nothing of a link comes out after the wizard has left the screen"
 
