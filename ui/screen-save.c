@@ -101,12 +101,27 @@ write_answers(struct tui *t)
 	free(text);
 }
 
+/* "~/..." as a shell would read it: the operator's home. */
+static void
+expand_home(struct save_view *v)
+{
+	const char *home = getenv("HOME");
+	char expanded[SAVE_PATH_MAX];
+
+	if (strncmp(v->path, "~/", 2) != 0 || home == NULL || *home == '\0')
+		return;
+	if ((size_t)snprintf(expanded, sizeof expanded, "%s%s", home,
+	    v->path + 1) < sizeof expanded)
+		memcpy(v->path, expanded, sizeof v->path);
+}
+
 static void
 enter_path(struct tui *t)
 {
 	struct save_view *v = t->save_view;
 	struct stat sb;
 
+	expand_home(v);
 	if (v->path[0] == '\0') {
 		back_to_run(t);
 		tui_note(t, "No path given: nothing written.");

@@ -139,6 +139,14 @@ wait_for 5 shows "replace it? (y/n)"
 keys y
 wait_for 5 shows "Answers written to"
 lacks "$(cat "$saved")" "changed by hand" "y replaces it"
+mkdir -p "$HOME"
+keys w
+wait_for 5 shows "Write the answers to: "
+keys -N 300 BSpace
+type_text "~/home answers.yml"
+keys Enter
+wait_for 5 test -s "$HOME/home answers.yml"
+tap_result $? "~/ is the operator's home, as in a shell"
 # The round trip: the saved answers, planned from a new state on the same
 # sandbox, find every step there.
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" --state "$tap_tmp/fresh.json" \
