@@ -60,6 +60,11 @@ is "$(state_file)" "" "plan: no state file written"
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" </dev/null >"$out" 2>&1
 is "$?" 2 "apply without --yes and without a terminal: exit status 2"
 contains "$(cat "$out")" "give --yes when there is no terminal to confirm on" "and says why"
+requests_before=$(wc -l < "$SIM_LOG")
+"$MLOPS_TUI" apply --ado-auth entra --answers "$answers" </dev/null >"$out" 2>&1
+is "$?" 2 "the same with an Entra sign-in to Azure DevOps"
+lacks "$(cat "$out")" "enter the code" "refused before signing in: no device code shown for nothing"
+is "$(wc -l < "$SIM_LOG")" "$requests_before" "and not one request sent"
 echo n | AZURE_DEVOPS_EXT_PAT="$SIM_PAT" script -qec "'$MLOPS_TUI' apply --answers '$answers'" /dev/null >"$out" 2>&1
 contains "$(cat "$out")" "[ ] Create the mlops-v2 project" "on a terminal, apply shows the plan first..."
 contains "$(cat "$out")" "Apply these changes? [y/N]" "... and asks"
