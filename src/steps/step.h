@@ -64,6 +64,9 @@ struct step_run {
 	/* Its check found a problem (not only its subject missing, which
 	 * an earlier step makes): plan shows what apply would fail. */
 	bool problem;
+	/* Its probe found what the step acts on absent (the project): an
+	 * earlier step makes it, so plan says "after" rather than why. */
+	bool subject_missing;
 	/* Set by a probe that found the step to do but knows apply cannot
 	 * do it now (a secret it needs was not given): the step is left to
 	 * the operator, by hand, with the detail saying why - in plan as in
