@@ -2,8 +2,9 @@
  * The guide's last steps: the infrastructure, training and endpoint
  * pipelines of the ML repository, run in order and followed to the end,
  * and the check that Azure holds what they made. A step is done when
- * Azure shows its result (the workspace, a registered model, the
- * endpoint), so a pipeline that already did its work is not run again.
+ * this repository's pipeline succeeded and Azure shows its result (the
+ * workspace, a registered model, the endpoint), so a pipeline that
+ * already did its work is not run again.
  */
 #include "config.h"
 
@@ -104,22 +105,55 @@ azure_holds(struct step_run *r, const struct deployment *d)
 	return found;
 }
 
+/* This repository's pipeline d: the id of its newest ended run when that
+ * succeeded, 0 when none did (or there is no project or pipeline yet),
+ * -1 with the error set. */
+static long
+own_run_succeeded(struct step_run *r, const struct deployment *d)
+{
+	const char *project = run_project_id(r);
+	char *folder;
+	long run;
+
+	if (project == NULL) {
+		free(r->error);         /* an earlier step makes it */
+		r->error = NULL;
+		r->error_id = NULL;
+		return 0;
+	}
+	folder = xasprintf("\\%s\\%s", r->target.repository, d->folder);
+	run = pipeline_succeeded(r, project, d->name, folder);
+	free(folder);
+	return run;
+}
+
+/*
+ * Done when this repository's own pipeline has run to success and Azure
+ * holds what it makes. Azure alone is no proof: a second ML repository
+ * with the same namespace and postfix finds the first one's workspace
+ * and endpoints, yet its own pipelines never ran.
+ */
 static enum step_probe
 probe_deployment(struct step_run *r)
 {
 	const struct deployment *d = deployment_of(r, r->step->id);
-	int held = azure_holds(r, d);
+	long run = own_run_succeeded(r, d);
+	int held = run > 0 ? azure_holds(r, d) : 0;
 
-	if (held < 0) {
+	if (run < 0 || held < 0) {
 		run_detail(r, "%s", r->error);
 		return PROBE_UNKNOWN;
 	}
-	if (held)
-		run_detail(r, "Azure holds what %s makes", d->name);
+	if (run > 0 && held)
+		run_detail(r, "%s succeeded (run %ld) and Azure holds what it "
+		    "makes", d->name, run);
+	else if (run > 0)
+		run_detail(r, "%s succeeded (run %ld), but Azure does not hold "
+		    "what it makes (deleted?): run it again", d->name, run);
 	else
 		run_detail(r, "run %s from %s", d->name, run_answer(r,
 		    "branch"));
-	return held ? PROBE_DONE : PROBE_TODO;
+	return run > 0 && held ? PROBE_DONE : PROBE_TODO;
 }
 
 /* Authorise what the pipeline uses besides the connection, which the

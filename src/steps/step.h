@@ -187,6 +187,11 @@ char *run_repository_id(struct step_run *r, const char *project,
 
 /* Pipelines (pipeline.c). The id of pipeline name in folder, created
  * from yaml_path in repo_id when missing; 0 with the error set. */
+/* The newest ended run of pipeline name in folder, when it succeeded: its
+ * id; 0 when there is no such pipeline, no ended run, or the newest
+ * failed; -1 with the error set. */
+long pipeline_succeeded(struct step_run *r, const char *project,
+    const char *name, const char *folder);
 long pipeline_ensure(struct step_run *r, const char *project,
     const char *name, const char *folder, const char *repo_id,
     const char *yaml_path);
