@@ -142,14 +142,18 @@ static void
 draw_detail(struct tui *t, int top, int last)
 {
 	const struct engine_job *j = engine_job(t->engine, t->selected);
-	int x = list_width() + 2, width = COLS - x - 1, y = top;
+	/* To the last column: no row here is the screen's last, whose
+	 * last cell would scroll it. */
+	int x = list_width() + 2, width = COLS - x, y = top;
 	char *title, *what, *status;
 
 	if (j == NULL)
 		return;
 	title = engine_job_title(j);
+	/* Whole, on two lines where one is too short: it is what the
+	 * list had to cut. */
 	attron(A_BOLD);
-	mvaddnstr(y++, x, title, width);
+	y += draw_wrapped(y, x, width, 2, title);
 	attroff(A_BOLD);
 	status = xasprintf("%s %s", job_outcome_symbol(j->outcome),
 	    job_outcome_word(j->outcome));
