@@ -231,6 +231,17 @@ handle_pipelines(struct exchange *x)
 
 /* ---- the Build API: definitions and folders ------------------------ */
 
+/* A definition follows its repository's default branch until an update
+ * gives it one of its own (the portal's "Default branch for manual and
+ * scheduled builds"). */
+static json_t *
+definition_branch(json_t *d, json_t *repo)
+{
+	json_t *own = json_object_get(d, "default_branch");
+
+	return own != NULL ? own : json_object_get(repo, "default_branch");
+}
+
 static json_t *
 definition_json(struct exchange *x, json_t *root, json_t *d)
 {
@@ -250,9 +261,8 @@ definition_json(struct exchange *x, json_t *root, json_t *d)
 	    "url", url, "process", "type", 2, "yamlFilename",
 	    json_object_get(d, "yaml_path"), "repository", "id",
 	    json_object_get(repo, "id"), "name", json_object_get(repo, "name"),
-	    "type", "TfsGit", "defaultBranch", json_object_get(repo,
-	    "default_branch"), "project", core_project_reference(x, root,
-	    project));
+	    "type", "TfsGit", "defaultBranch", definition_branch(d, repo),
+	    "project", core_project_reference(x, root, project));
 
 	free(url);
 	return j;
@@ -315,6 +325,44 @@ list_definitions(struct exchange *x, json_t *root, json_t *project)
 	exchange_collection(x, list);
 }
 
+/*
+ * PUT of a whole definition, as the portal's editor saves one: accepted
+ * only with the revision it read (else the service's misleading 404),
+ * its YAML path and default branch taken, the revision moved on.
+ */
+static void
+update_definition(struct exchange *x, json_t *root, json_t *d,
+    bool *changed)
+{
+	json_t *process = json_object_get(x->body, "process");
+	const char *yaml = json_string_value(json_object_get(process,
+	    "yamlFilename"));
+	const char *branch = json_string_value(json_object_get(
+	    json_object_get(x->body, "repository"), "defaultBranch"));
+	json_int_t revision = json_integer_value(json_object_get(d,
+	    "revision"));
+
+	if (json_integer_value(json_object_get(x->body, "revision")) !=
+	    revision) {
+		exchange_error(x, 404, "DefinitionNotFoundException", "Build "
+		    "pipeline %s was not found.", x->params[1]);
+		return;
+	}
+	if (yaml == NULL || *yaml == '\0') {
+		exchange_error(x, 400, "BuildDefinitionValidationException", "A "
+		    "YAML build definition needs a name and process type 2 with a "
+		    "yamlFilename.");
+		return;
+	}
+	json_object_set_new(d, "yaml_path", yaml[0] == '/' ? json_string(yaml)
+	    : json_sprintf("/%s", yaml));
+	if (branch != NULL)
+		json_object_set_new(d, "default_branch", json_string(branch));
+	json_object_set_new(d, "revision", json_integer(revision + 1));
+	*changed = true;
+	exchange_json(x, 200, definition_json(x, root, d));
+}
+
 void
 handle_definitions(struct exchange *x)
 {
@@ -326,16 +374,19 @@ handle_definitions(struct exchange *x)
 		;
 	else if (x->params[1] == NULL && strcmp(x->method, "POST") == 0)
 		create_definition(x, root, project, &changed);
-	else if (strcmp(x->method, "GET") != 0)
+	else if (strcmp(x->method, "GET") != 0 && (x->params[1] == NULL ||
+	    strcmp(x->method, "PUT") != 0))
 		exchange_method_not_allowed(x);
 	else if (x->params[1] == NULL)
 		list_definitions(x, root, project);
 	else if ((d = pipelines_find(root, project, atoll(x->params[1])))
-	    != NULL)
-		exchange_json(x, 200, definition_json(x, root, d));
-	else
+	    == NULL)
 		exchange_error(x, 404, "DefinitionNotFoundException", "Build "
 		    "pipeline %s was not found.", x->params[1]);
+	else if (strcmp(x->method, "PUT") == 0)
+		update_definition(x, root, d, &changed);
+	else
+		exchange_json(x, 200, definition_json(x, root, d));
 	world_unlock(x->world, changed);
 }
 

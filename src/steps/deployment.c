@@ -47,17 +47,29 @@ static const struct deployment deployments[] = {
 
 /* The pipeline of step (for the infrastructure: the provider's). */
 static const struct deployment *
-deployment_of(struct step_run *r, const char *step)
+find_deployment(const char *step, bool terraform)
 {
-	bool terraform = strcmp(run_answer(r, "infrastructure"),
-	    "terraform") == 0;
-
 	for (size_t i = 0; i < sizeof deployments / sizeof *deployments; i++)
 		if (strcmp(deployments[i].step, step) == 0 &&
 		    (strcmp(step, "infra-pipeline") != 0 ||
 		    (strncmp(deployments[i].name, "tf-", 3) == 0) == terraform))
 			return &deployments[i];
 	return NULL;
+}
+
+static const struct deployment *
+deployment_of(struct step_run *r, const char *step)
+{
+	return find_deployment(step, strcmp(run_answer(r, "infrastructure"),
+	    "terraform") == 0);
+}
+
+const char *
+deployment_yaml(const char *step, bool terraform)
+{
+	const struct deployment *d = find_deployment(step, terraform);
+
+	return d ? d->yaml : NULL;
 }
 
 static void
@@ -104,22 +116,48 @@ azure_holds(struct step_run *r, const struct deployment *d)
 	return found;
 }
 
+/*
+ * Whether the pipeline the step made is still as made: 0, 1 with
+ * *changes (deleted, another YAML path or branch), -1 (error set). A
+ * step that recorded none (an older state) is taken as made.
+ */
+static int
+made_pipeline_drift(struct step_run *r, const struct deployment *d,
+    char **changes)
+{
+	const char *recorded = run_recorded(r, "pipeline");
+	const char *project;
+
+	*changes = NULL;
+	if (recorded == NULL || (project = run_project_id(r)) == NULL)
+		return recorded == NULL ? 0 : -1;
+	return pipeline_drift(r, project, atol(recorded), d->yaml,
+	    run_answer(r, "branch"), changes);
+}
+
 static enum step_probe
 probe_deployment(struct step_run *r)
 {
 	const struct deployment *d = deployment_of(r, r->step->id);
-	int held = azure_holds(r, d);
+	int held = azure_holds(r, d), drifted = 0;
+	char *changes = NULL;
 
-	if (held < 0) {
+	if (held > 0)
+		drifted = made_pipeline_drift(r, d, &changes);
+	if (held < 0 || drifted < 0) {
 		run_detail(r, "%s", r->error);
 		return PROBE_UNKNOWN;
 	}
-	if (held)
+	if (drifted)
+		run_detail(r, "Azure holds what %s makes, but the pipeline is "
+		    "not as made (%s): put it back", d->name, changes);
+	else if (held)
 		run_detail(r, "Azure holds what %s makes", d->name);
 	else
 		run_detail(r, "run %s from %s", d->name, run_answer(r,
 		    "branch"));
-	return held ? PROBE_DONE : PROBE_TODO;
+	free(changes);
+	return held && !drifted ? PROBE_DONE : PROBE_TODO;
 }
 
 /* Authorise what the pipeline uses besides the connection, which the
@@ -166,6 +204,7 @@ apply_deployment(struct step_run *r)
 	const char *project = run_project_id(r);
 	char *repo, *folder, *text;
 	long pipeline;
+	int held;
 
 	if (project == NULL ||
 	    (repo = run_repository_id(r, project, r->target.repository)) == NULL)
@@ -179,8 +218,20 @@ apply_deployment(struct step_run *r)
 	text = xasprintf("%ld", pipeline);
 	run_record(r, "pipeline", text);
 	free(text);
-	if (permit_resources(r, d, project, pipeline) == -1 ||
-	    pipeline_run(r, project, pipeline, d->name, run_answer(r,
+	if (pipeline_restore(r, project, pipeline, d->yaml, run_answer(r,
+	    "branch")) == -1 || permit_resources(r, d, project, pipeline) == -1)
+		return -1;
+	/* Only the pipeline had drifted: what it makes is there, so it is
+	 * put back, not run again. */
+	held = azure_holds(r, d);
+	if (held < 0)
+		return -1;
+	if (held) {
+		run_detail(r, "%s is as made again; Azure holds what it makes",
+		    d->name);
+		return 0;
+	}
+	if (pipeline_run(r, project, pipeline, d->name, run_answer(r,
 	    "branch"), NULL) == -1)
 		return -1;
 	run_detail(r, "%s succeeded (run %s)", d->name, run_recorded(r, "run"));
