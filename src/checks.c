@@ -685,13 +685,14 @@ check_secret_end(struct probe *p, struct check_result *r)
 	api_call_free(c);
 }
 
-/* The test passed: is it still the connection the setup made? */
+/* Is it still the connection the setup made, and does it connect? What
+ * changed is said before the failed test it causes. */
 static void
 check_connection_as_made(struct probe *p, struct check_result *r,
     json_t *endpoint)
 {
-	char *changes = checks_connection_changes(endpoint,
-	    p->target->subscription, p->target->client_id);
+	char *changes = p->target->as_made ? checks_connection_changes(
+	    endpoint, p->target->subscription, p->target->client_id) : NULL;
 
 	if (changes != NULL) {
 		set_result(r, VERDICT_PROBLEM, "service-connection-changed",
@@ -699,7 +700,11 @@ check_connection_as_made(struct probe *p, struct check_result *r,
 		free(changes);
 		return;
 	}
-	check_secret_end(p, r);
+	test_connection(p, r, endpoint);
+	/* A federated connection holds no secret to end. */
+	if (r->verdict == VERDICT_OK && strcasecmp(or_empty(api_field(
+	    endpoint, "authorization.scheme")), "ServicePrincipal") == 0)
+		check_secret_end(p, r);
 }
 
 static void
@@ -725,11 +730,8 @@ check_connection(struct probe *p, struct check_result *r)
 	    api_field(endpoint, "id"))) == 0)
 		set_result(r, VERDICT_PROBLEM, "waiting-for-permit",
 		    "%s is not open to all pipelines", p->target->connection);
-	else if (open == 1) {
-		test_connection(p, r, endpoint);
-		if (r->verdict == VERDICT_OK)
-			check_connection_as_made(p, r, endpoint);
-	}
+	else if (open == 1)
+		check_connection_as_made(p, r, endpoint);
 	api_call_free(c);
 }
 

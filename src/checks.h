@@ -39,6 +39,10 @@ struct check_target {
 	 * object id of the application whose secret it holds. */
 	const char *client_id;
 	const char *application;
+	/* Hold the connection to what the setup made it with (the answers'
+	 * subscription, the client id above): apply and doctor --state.
+	 * Without a state, --subscription only names what to check. */
+	bool as_made;
 };
 
 enum verdict { VERDICT_OK, VERDICT_PROBLEM, VERDICT_UNKNOWN };

@@ -172,7 +172,7 @@ doctor_init(struct doctor *d, const struct doctor_options *opt)
 		opt->infrastructure ? opt->infrastructure : "bicep",
 		opt->namespace, opt->postfix, "Azure-ARM-Prod", "prod",
 		opt->subscription, opt->location, opt->project_type, NULL, NULL,
-		NULL };
+		NULL, false };
 }
 
 int
