@@ -149,7 +149,7 @@ judge_pipeline(struct drift *d, const struct resource *res,
 	bool terraform = strcmp(answer(d, rec, "infrastructure"),
 	    "terraform") == 0;
 	const char *yaml = deployment_yaml(rec->id, terraform);
-	const char *branch = yaml ? answer(d, rec, "branch") : NULL;
+	const char *branch = yaml ? PIPELINE_MADE_BRANCH : NULL;
 	struct api *api = &d->setup.conn.api;
 	struct api_call *c;
 	char *changes;

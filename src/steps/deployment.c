@@ -132,7 +132,7 @@ made_pipeline_drift(struct step_run *r, const struct deployment *d,
 	if (recorded == NULL || (project = run_project_id(r)) == NULL)
 		return recorded == NULL ? 0 : -1;
 	return pipeline_drift(r, project, atol(recorded), d->yaml,
-	    run_answer(r, "branch"), changes);
+	    PIPELINE_MADE_BRANCH, changes);
 }
 
 static enum step_probe
@@ -218,8 +218,9 @@ apply_deployment(struct step_run *r)
 	text = xasprintf("%ld", pipeline);
 	run_record(r, "pipeline", text);
 	free(text);
-	if (pipeline_restore(r, project, pipeline, d->yaml, run_answer(r,
-	    "branch")) == -1 || permit_resources(r, d, project, pipeline) == -1)
+	if (pipeline_restore(r, project, pipeline, d->yaml,
+	    PIPELINE_MADE_BRANCH) == -1 || permit_resources(r, d, project,
+	    pipeline) == -1)
 		return -1;
 	/* Only the pipeline had drifted: what it makes is there, so it is
 	 * put back, not run again. */
