@@ -1,10 +1,10 @@
 # Drift (issue 16, item 3): a setup applied once, then changed by hand over
 # REST the way a person would (a right removed, an environment deleted, a
-# pipeline edited to another branch or YAML path, or deleted, the
-# connection edited to another subscription or principal, its secret
-# near its end, the connection or the ML repository deleted).
-# `doctor --state` names each, read-only, with exit status 7; `apply`
-# puts it back; `doctor --state` is clean after. One sandbox throughout.
+# pipeline edited to another branch or YAML path, the connection edited to
+# another subscription or principal, its secret near its end, the
+# connection, a pipeline or the ML repository deleted). `doctor --state`
+# names each, read-only, with exit status 7; `apply` puts it back (all but
+# the ML repository); `doctor --state` is clean after. One sandbox.
 . "$top_srcdir/tests/lib.sh"
 sim_start
 V="api-version=7.1"
@@ -167,6 +167,17 @@ doctor
 is "$rc" 0 "doctor --state is clean after apply"
 contains "$(line "service connection")" "as made" "the connection is as made"
 contains "$(line "bicep-ado-deploy-infra")" "as made" "the pipeline is as made"
+
+# --- the ML repository deleted: found (apply cannot make it again: the
+# accelerator's initialisation cannot run twice over the pipelines left) ---
+api DELETE "mlops-v2/_apis/git/repositories/$taxi?$V"
+is "$status" 204 "the ML repository deleted"
+doctor
+is "$rc" 7 "exit status 7"
+is "$(line "ML repository")" "  missing      ML repository taxi-fare-regression: there is no repository 'taxi-fare-regression' in mlops-v2" \
+    "the deleted ML repository is missing"
+contains "$(line "rights on taxi-fare-regression")" "cannot tell" \
+    "its rights cannot be told, not reported twice"
 
 # --- doctor --state's own errors ---------------------------------------------
 "$MLOPS_TUI" --state "$tap_tmp/none.json" doctor >"$out" 2>&1 </dev/null
