@@ -658,21 +658,24 @@ checks_pipeline_changes(json_t *definition, const char *yaml,
 }
 
 /* The principal's secret, when the setup made the application: past or
- * within CHECKS_SECRET_WARN_DAYS of its end is a problem. */
-static void
+ * within CHECKS_SECRET_WARN_DAYS of its end is a problem. Whether it said
+ * so (or could not read it). */
+static bool
 check_secret_end(struct probe *p, struct check_result *r)
 {
 	struct api_call *c;
 	time_t end;
 	int days;
 	char when[TIMEFMT_LEN];
+	bool said = true;
 
 	if (p->target->application == NULL || p->azure == NULL)
-		return;
+		return false;
 	c = fetch(p, graph_get_application(p->api, p->target->application));
 	if (!azure_failed(r, c, "the principal's application")) {
 		days = checks_secret_days(api_call_result(c), time(NULL), &end);
-		timefmt_iso8601(end, when);
+		if (end >= 0)
+			timefmt_iso8601(end, when);
 		if (end >= 0 && days < 0)
 			set_result(r, VERDICT_PROBLEM, "principal-secret-expiring",
 			    "%s connects with a secret that ended %s",
@@ -681,8 +684,11 @@ check_secret_end(struct probe *p, struct check_result *r)
 			set_result(r, VERDICT_PROBLEM, "principal-secret-expiring",
 			    "%s connects with a secret that ends %s (in %d "
 			    "days)", p->target->connection, when, days);
+		else
+			said = false;
 	}
 	api_call_free(c);
+	return said;
 }
 
 /* Is it still the connection the setup made, and does it connect? What
@@ -700,11 +706,11 @@ check_connection_as_made(struct probe *p, struct check_result *r,
 		free(changes);
 		return;
 	}
-	test_connection(p, r, endpoint);
-	/* A federated connection holds no secret to end. */
-	if (r->verdict == VERDICT_OK && strcasecmp(or_empty(api_field(
-	    endpoint, "authorization.scheme")), "ServicePrincipal") == 0)
-		check_secret_end(p, r);
+	/* A federated connection holds no secret to end; an ended secret
+	 * is said as such, before the failed test it causes. */
+	if (strcasecmp(or_empty(api_field(endpoint, "authorization.scheme")),
+	    "ServicePrincipal") != 0 || !check_secret_end(p, r))
+		test_connection(p, r, endpoint);
 }
 
 static void

@@ -126,15 +126,18 @@ is "$rc" 0 "apply repairs round 2"
 is "$(endpoint | jq -r .authorization.parameters.serviceprincipalid)" \
     "$(recorded service-principal app_id)" "the connection is on its principal again"
 
-# The secret: a person rotates it to one that ends in ten days.
-app=$(recorded service-principal application)
-for key in $(graph GET "applications/$app" | jq -r '.passwordCredentials[].keyId'); do
-	graph POST "applications/$app/removePassword" "{\"keyId\":\"$key\"}" >/dev/null
-done
+# The secret: a person rotates it to one that ends at END.
+rotate() { # END
+	app=$(recorded service-principal application)
+	for key in $(graph GET "applications/$app" | jq -r '.passwordCredentials[].keyId'); do
+		graph POST "applications/$app/removePassword" "{\"keyId\":\"$key\"}" >/dev/null
+	done
+	secret=$(graph POST "applications/$app/addPassword" \
+	    "{\"passwordCredential\":{\"displayName\":\"rotated\",\"endDateTime\":\"$1\"}}" | jq -r .secretText)
+	put_endpoint '.authorization.parameters.serviceprincipalkey = $k' --arg k "$secret"
+}
 soon=$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)
-secret=$(graph POST "applications/$app/addPassword" \
-    "{\"passwordCredential\":{\"displayName\":\"rotated\",\"endDateTime\":\"$soon\"}}" | jq -r .secretText)
-put_endpoint '.authorization.parameters.serviceprincipalkey = $k' --arg k "$secret"
+rotate "$soon"
 is "$status" 200 "the connection holds a secret that ends in ten days"
 doctor
 is "$rc" 7 "exit status 7"
@@ -142,6 +145,19 @@ contains "$(line "service connection")" "expiring     service connection Azure-A
     "the secret near its end"
 apply
 is "$rc" 0 "apply renews the secret"
+doctor
+is "$rc" 0 "doctor --state is clean after apply"
+past=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
+rotate "$past"
+doctor
+is "$(line "service connection")" "  expiring     service connection Azure-ARM-Prod (prod): Azure-ARM-Prod connects with a secret that ended $past" \
+    "a secret past its end: said so, not as a failed test"
+api POST "mlops-v2/_apis/serviceendpoint/endpointproxy?endpointId=$(endpoint | jq -r .id)&$V" \
+    '{"dataSourceDetails":{"dataSourceName":"TestConnection"}}'
+contains "$(printf '%s' "$body" | jq -r .errorMessage)" "AADSTS7000222: The provided client secret keys" \
+    "the sandbox's TestConnection refuses it as Entra does"
+apply
+is "$rc" 0 "apply renews it"
 doctor
 is "$rc" 0 "doctor --state is clean after apply"
 
