@@ -446,12 +446,6 @@ confirm(struct applier *a)
 	FILE *tty;
 	int rc;
 
-	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "mlops-tui: apply changes the organization: "
-		    "give --yes when there is no terminal to confirm on (plan "
-		    "shows what it would do)\n");
-		return MT_EXIT_USAGE;
-	}
 	/* Asked too when apply would leave steps (8): it does the rest. */
 	if ((rc = run(a, true)) != MT_EXIT_OK && rc != MT_EXIT_INCOMPLETE)
 		return rc;
@@ -471,11 +465,28 @@ confirm(struct applier *a)
 	return MT_EXIT_OK;
 }
 
+/* Whether apply may go on to ask: refused before any sign-in (a device
+ * code printed for nothing) when there is no terminal to ask on. */
+static bool
+may_confirm(const struct apply_options *opt)
+{
+	if (opt->plan || opt->yes || isatty(STDIN_FILENO))
+		return true;
+	fprintf(stderr, "mlops-tui: apply changes the organization: give "
+	    "--yes when there is no terminal to confirm on (plan shows what "
+	    "it would do)\n");
+	return false;
+}
+
 int
 cmd_apply(const struct apply_options *opt)
 {
 	struct applier a = { .opt = opt };
-	int rc = setup_open(&a.setup, &opt->setup);
+	int rc;
+
+	if (!may_confirm(opt))
+		return MT_EXIT_USAGE;
+	rc = setup_open(&a.setup, &opt->setup);
 
 	if (rc == 0 && !opt->plan && !opt->yes)
 		rc = confirm(&a);

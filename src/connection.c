@@ -136,10 +136,12 @@ check_token(struct connection *c)
 
 	api_wait(&c->api, call);
 	e = api_call_error(call);
-	if (e->kind == API_OK)
+	if (e->kind == API_OK) {
 		c->user = xstrdup_or_null(api_field(api_call_result(call),
 		    "authenticatedUser.providerDisplayName"));
-	else {
+		c->instance_id = xstrdup_or_null(api_field(
+		    api_call_result(call), "instanceId"));
+	} else {
 		fprintf(stderr, "mlops-tui: signing in to %s: %s%s%s\n",
 		    c->api.org_url, api_error_kind_name(e->kind), e->message ?
 		    ": " : "", e->message ? e->message : "");
@@ -192,6 +194,7 @@ connection_close(struct connection *c)
 	signin_clear(&c->azure);
 	free(c->azure_error);
 	free(c->user);
+	free(c->instance_id);
 	http_free(c->api.http);
 	free(c->api.org_url);
 	free(c->api.entra_url);

@@ -43,6 +43,8 @@ struct connection {
 	char *azure_error;             /* why not, when it was tried */
 	char *organization;            /* the organization's name */
 	char *user;                    /* who the token is (check_token) */
+	char *instance_id;             /* the organization's own id, which
+	                                  no spelling of its URL changes */
 };
 
 /*

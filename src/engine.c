@@ -295,6 +295,47 @@ cannot_apply(struct engine_job *j, struct step_run *r)
  * as a step "to do" (a refused PAT is not something apply will do); one
  * whose subject an earlier step makes (the project) is to do.
  */
+static struct engine_job *find_job(struct engine *e, const char *id,
+    const char *env);
+
+/* The first job j needs that plan found to do; NULL: none. */
+static struct engine_job *
+need_to_do(struct engine_job *j)
+{
+	for (size_t i = 0; i < j->step->needs.count; i++) {
+		struct engine_job *need = find_job(j->engine,
+		    j->step->needs.items[i], j->environment);
+
+		if (need != NULL && need->outcome == JOB_TODO)
+			return need;
+	}
+	return NULL;
+}
+
+/* A step whose subject an earlier step of this plan makes is to do after
+ * it: said so, rather than "there is no project", which reads as an
+ * error on a new organization. */
+static void
+told_after(struct engine_job *j, struct step_run *r, const char *when)
+{
+	char *title = engine_job_title(need_to_do(j));
+
+	free(r->detail);
+	r->detail = xasprintf("%s '%s'", when, title);
+	free(r->error);
+	r->error = NULL;
+	r->error_id = NULL;
+	free(title);
+}
+
+static enum job_outcome
+to_do(struct engine_job *j, struct step_run *r)
+{
+	if (r->subject_missing && need_to_do(j) != NULL)
+		told_after(j, r, "to do after");
+	return JOB_TODO;
+}
+
 static enum job_outcome
 plan_outcome(struct engine_job *j, const struct step_ops *ops,
     struct step_run *r)
@@ -302,11 +343,11 @@ plan_outcome(struct engine_job *j, const struct step_ops *ops,
 	if (r->by_hand)
 		return JOB_BY_HAND;     /* its probe knows apply cannot do it */
 	if (ops->apply != NULL)
-		return JOB_TODO;
+		return to_do(j, r);
 	if (j->step->kind != CATALOG_CHECK)
 		return JOB_BY_HAND;
 	if (!r->problem)
-		return JOB_TODO;        /* its subject comes with an earlier step */
+		return to_do(j, r);     /* its subject comes with an earlier step */
 	if (r->error == NULL)
 		run_fail(r, r->error_id, "%s", r->detail);
 	return JOB_FAILED;
@@ -335,7 +376,9 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 		/* An advisory check's problem is evidence, not a verdict on
 		 * today (parallelism read from past runs): told, never a
 		 * stop. */
-		if (r->error == NULL)
+		if (!apply && r->subject_missing && need_to_do(j) != NULL)
+			told_after(j, r, "can be told after");
+		else if (r->error == NULL)
 			run_fail(r, r->error_id, "%s", r->detail);
 		settle(j, JOB_UNKNOWN, r);
 	} else if (!apply)

@@ -41,6 +41,7 @@ struct setup {
 	struct credential *principal_secret;
 	struct credential *github_token; /* NULL: not given */
 	bool created;                   /* the state file is new */
+	bool discard;                   /* setup_close discards: refused */
 };
 
 /*

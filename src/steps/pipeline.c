@@ -82,6 +82,37 @@ pipeline_ensure(struct step_run *r, const char *project, const char *name,
 	return id;
 }
 
+long
+pipeline_succeeded(struct step_run *r, const char *project, const char *name,
+    const char *folder)
+{
+	long pipeline = find_pipeline(r, project, name, folder), best = 0;
+	struct api_call *c;
+
+	if (pipeline <= 0)
+		return pipeline;
+	c = ado_list_runs(r->api, project, pipeline);
+	if (!run_call(r, c, "listing the pipeline's runs"))
+		return -1;
+	/* The newest that ended: one that failed after a success means
+	 * what is in Azure may not be what this repository's code makes. */
+	for (size_t i = 0; i < api_count(c); i++) {
+		json_t *run = api_item(c, i);
+		const char *state = api_field(run, "state");
+		const char *result = api_field(run, "result");
+		long id = (long)json_integer_value(json_object_get(run, "id"));
+
+		if (state == NULL || strcmp(state, "completed") != 0 ||
+		    id <= labs(best))
+			continue;
+		/* Kept negative when it did not succeed. */
+		best = result != NULL && strcmp(result, "succeeded") == 0 ?
+		    id : -id;
+	}
+	api_call_free(c);
+	return best > 0 ? best : 0;
+}
+
 int
 pipeline_drift(struct step_run *r, const char *project, long pipeline,
     const char *yaml, const char *branch, char **changes)

@@ -64,6 +64,9 @@ struct step_run {
 	/* Its check found a problem (not only its subject missing, which
 	 * an earlier step makes): plan shows what apply would fail. */
 	bool problem;
+	/* Its probe found what the step acts on absent (the project): an
+	 * earlier step makes it, so plan says "after" rather than why. */
+	bool subject_missing;
 	/* Set by a probe that found the step to do but knows apply cannot
 	 * do it now (a secret it needs was not given): the step is left to
 	 * the operator, by hand, with the detail saying why - in plan as in
@@ -184,6 +187,11 @@ char *run_repository_id(struct step_run *r, const char *project,
 
 /* Pipelines (pipeline.c). The id of pipeline name in folder, created
  * from yaml_path in repo_id when missing; 0 with the error set. */
+/* The newest ended run of pipeline name in folder, when it succeeded: its
+ * id; 0 when there is no such pipeline, no ended run, or the newest
+ * failed; -1 with the error set. */
+long pipeline_succeeded(struct step_run *r, const char *project,
+    const char *name, const char *folder);
 long pipeline_ensure(struct step_run *r, const char *project,
     const char *name, const char *folder, const char *repo_id,
     const char *yaml_path);
