@@ -206,6 +206,9 @@ report(struct drift *d)
 	}
 	problems = d->counts[DRIFT_MISSING] + d->counts[DRIFT_CHANGED] +
 	    d->counts[DRIFT_EXPIRING];
+	if (problems + d->counts[DRIFT_AS_MADE] + d->counts[DRIFT_UNKNOWN] == 0)
+		printf("  The state records nothing made yet: run mlops-tui "
+		    "apply first.\n");
 	printf("\n%zu as made, %zu missing, %zu changed, %zu expiring, %zu "
 	    "cannot tell. Nothing was changed.%s\n", d->counts[DRIFT_AS_MADE],
 	    d->counts[DRIFT_MISSING], d->counts[DRIFT_CHANGED],

@@ -197,6 +197,11 @@ contains "$(line "rights on taxi-fare-regression")" "cannot tell" \
     "its rights cannot be told, not reported twice"
 
 # --- doctor --state's own errors ---------------------------------------------
+jq '.steps |= map(.status = "pending")' "$state" > "$tap_tmp/pending.json"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" --state "$tap_tmp/pending.json" doctor \
+    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
+is "$?" 0 "nothing made yet: exit status 0"
+contains "$(cat "$out")" "The state records nothing made yet" "said"
 "$MLOPS_TUI" --state "$tap_tmp/none.json" doctor >"$out" 2>&1 </dev/null
 is "$?" 3 "no state file: exit status 3"
 contains "$(cat "$out")" "none.json: no state file there" "said"
