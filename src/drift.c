@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "ado_build.h"
 #include "checks.h"
 #include "drift.h"
@@ -73,6 +75,7 @@ struct drift {
 	struct setup setup;
 	const struct state *st;
 	size_t counts[DRIFT_KINDS];
+	json_t *list;                  /* --json: the resources; NULL: text */
 };
 
 static const char *
@@ -93,9 +96,15 @@ say(struct drift *d, enum drift_kind kind, const struct resource *res,
 	    strcmp(name, rec->environment) == 0 ? NULL : rec->environment;
 
 	d->counts[kind]++;
-	printf("  %-12s %s%s%s%s%s%s\n", kind_words[kind], what,
-	    env ? " (" : "", env ? env : "", env ? ")" : "",
-	    detail ? ": " : "", detail ? detail : "");
+	if (d->list != NULL)
+		json_array_append_new(d->list, json_pack("{s:s, s:s?, s:s, s:s, "
+		    "s:s?}", "step", rec->id, "environment", rec->environment,
+		    "resource", what, "verdict", kind_words[kind], "detail",
+		    detail));
+	else
+		printf("  %-12s %s%s%s%s%s%s\n", kind_words[kind], what,
+		    env ? " (" : "", env ? env : "", env ? ")" : "",
+		    detail ? ": " : "", detail ? detail : "");
 	free(what);
 }
 
@@ -185,13 +194,8 @@ resource_of(const char *step)
 }
 
 static void
-report(struct drift *d)
+judge_all(struct drift *d)
 {
-	size_t problems;
-
-	printf("Comparing what %s says was made with what exists now in %s "
-	    "(read-only: doctor changes nothing)\n\n", d->setup.state_path,
-	    state_map_get(&d->st->answers, "organization"));
 	for (size_t i = 0; i < d->st->nsteps; i++) {
 		const struct state_step *rec = &d->st->steps[i];
 		const struct resource *res = resource_of(rec->id);
@@ -204,16 +208,53 @@ report(struct drift *d)
 			judge_pipeline(d, res, rec);
 		fflush(stdout);
 	}
-	problems = d->counts[DRIFT_MISSING] + d->counts[DRIFT_CHANGED] +
+}
+
+static size_t
+problems(const struct drift *d)
+{
+	return d->counts[DRIFT_MISSING] + d->counts[DRIFT_CHANGED] +
 	    d->counts[DRIFT_EXPIRING];
-	if (problems + d->counts[DRIFT_AS_MADE] + d->counts[DRIFT_UNKNOWN] == 0)
+}
+
+static void
+report_text(struct drift *d)
+{
+	printf("Comparing what %s says was made with what exists now in %s "
+	    "(read-only: doctor changes nothing)\n\n", d->setup.state_path,
+	    state_map_get(&d->st->answers, "organization"));
+	judge_all(d);
+	if (problems(d) + d->counts[DRIFT_AS_MADE] + d->counts[DRIFT_UNKNOWN]
+	    == 0)
 		printf("  The state records nothing made yet: run mlops-tui "
 		    "apply first.\n");
 	printf("\n%zu as made, %zu missing, %zu changed, %zu expiring, %zu "
 	    "cannot tell. Nothing was changed.%s\n", d->counts[DRIFT_AS_MADE],
 	    d->counts[DRIFT_MISSING], d->counts[DRIFT_CHANGED],
-	    d->counts[DRIFT_EXPIRING], d->counts[DRIFT_UNKNOWN], problems ?
+	    d->counts[DRIFT_EXPIRING], d->counts[DRIFT_UNKNOWN], problems(d) ?
 	    " mlops-tui apply puts it back as made." : "");
+}
+
+static void
+report_json(struct drift *d)
+{
+	json_t *out;
+
+	d->list = json_array();
+	judge_all(d);
+	out = json_pack("{s:s, s:s, s:b, s:O, s:{s:I, s:I, s:I, s:I, s:I}}",
+	    "state", d->setup.state_path, "organization", state_map_get(
+	    &d->st->answers, "organization"), "changed", 0, "resources",
+	    d->list, "summary", "as_made", (json_int_t)d->counts[DRIFT_AS_MADE],
+	    "missing", (json_int_t)d->counts[DRIFT_MISSING], "changed",
+	    (json_int_t)d->counts[DRIFT_CHANGED], "expiring",
+	    (json_int_t)d->counts[DRIFT_EXPIRING], "unknown",
+	    (json_int_t)d->counts[DRIFT_UNKNOWN]);
+	json_dumpf(out, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(out);
+	json_decref(d->list);
+	d->list = NULL;
 }
 
 int
@@ -236,9 +277,11 @@ cmd_drift(const struct drift_options *opt)
 	rc = setup_open(&d.setup, &sopt);
 	if (rc == 0) {
 		d.st = d.setup.session->state;
-		report(&d);
-		rc = d.counts[DRIFT_MISSING] + d.counts[DRIFT_CHANGED] +
-		    d.counts[DRIFT_EXPIRING] ? MT_EXIT_PROBLEM : MT_EXIT_OK;
+		if (opt->json)
+			report_json(&d);
+		else
+			report_text(&d);
+		rc = problems(&d) ? MT_EXIT_PROBLEM : MT_EXIT_OK;
 	}
 	setup_close(&d.setup);
 	return rc;

@@ -7,11 +7,14 @@
 #ifndef MT_DRIFT_H
 #define MT_DRIFT_H
 
+#include <stdbool.h>
+
 #include "connection.h"
 
 struct drift_options {
 	struct connection_options conn; /* org_url and azure: from the state */
 	const char *state_path;
+	bool json;                      /* machine-readable output */
 };
 
 /* One line per recorded resource; an exit status (exitcode.h):

@@ -68,7 +68,7 @@ usage(FILE *out)
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui --state FILE doctor [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
-"                        [--azure-sign-in device|az] [--log FILE]\n"
+"                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
 "                        [--progress SECONDS]\n"
 "                        [--principal-file FILE] [--github-token-file FILE]\n"
@@ -351,9 +351,7 @@ check_drift_options(struct options *opt)
 		    "file: --org, --project, --repo, --infrastructure, "
 		    "--namespace, --postfix, --subscription and --location go "
 		    "with doctor without --state");
-	if (opt->json)
-		return usage_error("--json does not go with doctor --state "
-		    "yet");
+	opt->drift.json = opt->json;
 	opt->drift.conn = opt->conn;
 	opt->drift.conn.log_path = opt->log_path;
 	opt->drift.state_path = opt->state_path;

@@ -92,6 +92,14 @@ contains "$(line "service connection")" "changed      service connection Azure-A
     "the connection on another subscription"
 contains "$(line "as made      pipeline bicep")" "bicep-ado-deploy-infra" \
     "what was not touched is as made"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" --state "$state" doctor --json \
+    --tenant "$SIM_TENANT" --azure-sign-in device >"$tap_tmp/doctor.json" \
+    2>/dev/null </dev/null
+is "$?" 7 "--json: exit status 7 too"
+is "$(jq -r '[.resources[] | select(.verdict != "as made") | .step + ":" + .verdict] | join(" ")' "$tap_tmp/doctor.json")" \
+    "pipeline-permissions:changed service-connection:changed environment:missing training-pipeline:changed online-endpoint:changed" \
+    "--json: the same verdicts, by step"
+is "$(jq -r '.summary | "\(.as_made) \(.missing) \(.changed) \(.expiring) \(.unknown)"' "$tap_tmp/doctor.json")" "5 1 4 0 0" "--json: the summary"
 contains "$(cat "$out")" "1 missing, 4 changed, 0 expiring" "the summary counts them"
 contains "$(cat "$out")" "Nothing was changed." "and says it changed nothing"
 api GET "mlops-v2/_apis/distributedtask/environments?name=prod&$V"
