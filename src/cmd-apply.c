@@ -465,28 +465,17 @@ confirm(struct applier *a)
 	return MT_EXIT_OK;
 }
 
-/* Whether apply may go on to ask: refused before any sign-in (a device
- * code printed for nothing) when there is no terminal to ask on. */
-static bool
-may_confirm(const struct apply_options *opt)
-{
-	if (opt->plan || opt->yes || isatty(STDIN_FILENO))
-		return true;
-	fprintf(stderr, "mlops-tui: apply changes the organization: give "
-	    "--yes when there is no terminal to confirm on (plan shows what "
-	    "it would do)\n");
-	return false;
-}
-
 int
 cmd_apply(const struct apply_options *opt)
 {
 	struct applier a = { .opt = opt };
+	struct setup_options setup = opt->setup;
 	int rc;
 
-	if (!may_confirm(opt))
-		return MT_EXIT_USAGE;
-	rc = setup_open(&a.setup, &opt->setup);
+	/* Refused before any sign-in (a device code printed for nothing),
+	 * after the answers are read (their mistakes said first). */
+	setup.confirm = !opt->plan && !opt->yes;
+	rc = setup_open(&a.setup, &setup);
 
 	if (rc == 0 && !opt->plan && !opt->yes)
 		rc = confirm(&a);

@@ -334,6 +334,13 @@ wants_azure(const struct state *st)
 static int
 connect_services(struct setup *a)
 {
+	if (a->opt->confirm && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "mlops-tui: apply changes the organization: "
+		    "give --yes when there is no terminal to confirm on (plan "
+		    "shows what it would do)\n");
+		a->discard = true;      /* a new setup leaves nothing behind */
+		return MT_EXIT_USAGE;
+	}
 	struct connection_options copt = a->opt->conn;
 	const struct state *st = a->session->state;
 

@@ -68,6 +68,7 @@ requests_before=$(wc -l < "$SIM_LOG")
 is "$?" 2 "the same with an Entra sign-in to Azure DevOps"
 lacks "$(cat "$out")" "enter the code" "refused before signing in: no device code shown for nothing"
 is "$(wc -l < "$SIM_LOG")" "$requests_before" "and not one request sent"
+is "$(state_file)" "" "and no state file left behind"
 echo n | AZURE_DEVOPS_EXT_PAT="$SIM_PAT" script -qec "'$MLOPS_TUI' apply --answers '$answers'" /dev/null >"$out" 2>&1
 contains "$(cat "$out")" "[ ] Create the mlops-v2 project" "on a terminal, apply shows the plan first..."
 contains "$(cat "$out")" "Apply these changes? [y/N]" "... and asks"
