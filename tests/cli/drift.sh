@@ -73,6 +73,9 @@ put_definition "$training" '.repository.defaultBranch = "refs/heads/experiment"'
 is "$status" 200 "the training pipeline edited to another branch"
 put_definition "$online" '.process.yamlFilename = "/mlops/devops-pipelines/other.yml"'
 is "$status" 200 "the endpoint pipeline edited to another YAML path"
+put_definition "$online" '.revision = 1 | .process.yamlFilename = "/x.yml"'
+is "$status $(printf '%s' "$body" | jq -r .typeKey)" "404 DefinitionNotFoundException" \
+    "the sandbox refuses an edit from a stale revision, as the service does"
 put_endpoint '.data.subscriptionId = $s' --arg s "$other_sub"
 is "$status" 200 "the connection edited to another subscription"
 
