@@ -26,7 +26,7 @@ _mlops_tui_options() {
 	status) echo "$common --json" ;;
 	plan) echo "$common --answers --principal-file $sign_in" ;;
 	apply) echo "$common --answers --principal-file --yes $sign_in" ;;
-	doctor) echo "--org --repo --project --infrastructure --namespace \
+	doctor) echo "--state --org --repo --project --infrastructure --namespace \
 --postfix --subscription --json $sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \
 --accelerator --help" ;;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ado_build.h"
 #include "ado_core.h"
@@ -16,6 +17,7 @@
 #include "checks.h"
 #include "cloud.h"
 #include "names.h"
+#include "timefmt.h"
 #include "xalloc.h"
 #include "yamljson.h"
 
@@ -565,6 +567,152 @@ test_connection(struct probe *p, struct check_result *r, json_t *endpoint)
 	api_call_free(c);
 }
 
+/* ---- the connection as made ------------------------------------------ */
+
+/*
+ * When the longest-lasting password of application app ends: -1 when it
+ * has none. The connection holds one of them, and the service never says
+ * which: the last to end is the best it can hold.
+ */
+static time_t
+last_secret_end(json_t *app)
+{
+	json_t *cred;
+	size_t i;
+	time_t last = -1, end;
+
+	json_array_foreach(json_object_get(app, "passwordCredentials"), i,
+	    cred)
+		if (timefmt_parse(api_field(cred, "endDateTime"), &end) &&
+		    end > last)
+			last = end;
+	return last;
+}
+
+int
+checks_secret_days(json_t *app, time_t now, time_t *end)
+{
+	*end = last_secret_end(app);
+	if (*end < 0)
+		return 0;
+	return (int)((*end - now) / (24 * 3600)) + (*end < now ? -1 : 0);
+}
+
+/* What of endpoint differs from what the setup made it with: the
+ * subscription, the principal; NULL when nothing. */
+char *
+checks_connection_changes(json_t *endpoint, const char *subscription,
+    const char *client_id)
+{
+	const char *sub = api_field(endpoint, "data.subscriptionId");
+	const char *app = api_field(endpoint, "authorization.parameters."
+	    "serviceprincipalid");
+	char *text = NULL, *more;
+
+	if (subscription != NULL && (sub == NULL || strcasecmp(sub,
+	    subscription) != 0))
+		text = xasprintf("subscription %s, made for %s", sub ? sub :
+		    "(none)", subscription);
+	if (client_id != NULL && (app == NULL || strcasecmp(app, client_id)
+	    != 0)) {
+		more = xasprintf("%s%sclient id %s, made with %s", text ? text :
+		    "", text ? "; " : "", app ? app : "(none)", client_id);
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
+/* "main" and "refs/heads/main" are the same branch. */
+static bool
+same_branch(const char *a, const char *b)
+{
+	if (strncmp(a, "refs/heads/", 11) == 0)
+		a += 11;
+	if (strncmp(b, "refs/heads/", 11) == 0)
+		b += 11;
+	return strcmp(a, b) == 0;
+}
+
+char *
+checks_pipeline_changes(json_t *definition, const char *yaml,
+    const char *branch)
+{
+	const char *now_yaml = api_field(definition, "process.yamlFilename");
+	const char *now_branch = api_field(definition,
+	    "repository.defaultBranch");
+	char *text = NULL, *more;
+
+	if (yaml != NULL && (now_yaml == NULL || strcmp(now_yaml, yaml) != 0))
+		text = xasprintf("YAML path %s, made with %s", now_yaml ?
+		    now_yaml : "(none)", yaml);
+	if (branch != NULL && (now_branch == NULL || !same_branch(now_branch,
+	    branch))) {
+		more = xasprintf("%s%sbranch %s, made on %s", text ? text : "",
+		    text ? "; " : "", now_branch ? now_branch : "(none)",
+		    branch);
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
+/* The principal's secret, when the setup made the application: past or
+ * within CHECKS_SECRET_WARN_DAYS of its end is a problem. Whether it said
+ * so (or could not read it). */
+static bool
+check_secret_end(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	time_t end;
+	int days;
+	char when[TIMEFMT_LEN];
+	bool said = true;
+
+	if (p->target->application == NULL || p->azure == NULL)
+		return false;
+	c = fetch(p, graph_get_application(p->api, p->target->application));
+	if (!azure_failed(r, c, "the principal's application")) {
+		days = checks_secret_days(api_call_result(c), time(NULL), &end);
+		if (end >= 0)
+			timefmt_iso8601(end, when);
+		if (end >= 0 && days < 0)
+			set_result(r, VERDICT_PROBLEM, "principal-secret-expiring",
+			    "%s connects with a secret that ended %s",
+			    p->target->connection, when);
+		else if (end >= 0 && days < CHECKS_SECRET_WARN_DAYS)
+			set_result(r, VERDICT_PROBLEM, "principal-secret-expiring",
+			    "%s connects with a secret that ends %s (in %d "
+			    "days)", p->target->connection, when, days);
+		else
+			said = false;
+	}
+	api_call_free(c);
+	return said;
+}
+
+/* Is it still the connection the setup made, and does it connect? What
+ * changed is said before the failed test it causes. */
+static void
+check_connection_as_made(struct probe *p, struct check_result *r,
+    json_t *endpoint)
+{
+	char *changes = p->target->as_made ? checks_connection_changes(
+	    endpoint, p->target->subscription, p->target->client_id) : NULL;
+
+	if (changes != NULL) {
+		set_result(r, VERDICT_PROBLEM, "service-connection-changed",
+		    "%s was changed: %s", p->target->connection, changes);
+		free(changes);
+		return;
+	}
+	/* A federated connection holds no secret to end; an ended secret
+	 * is said as such, before the failed test it causes. */
+	if (strcasecmp(or_empty(api_field(endpoint, "authorization.scheme")),
+	    "ServicePrincipal") != 0 || !check_secret_end(p, r))
+		test_connection(p, r, endpoint);
+}
+
 static void
 check_connection(struct probe *p, struct check_result *r)
 {
@@ -589,7 +737,7 @@ check_connection(struct probe *p, struct check_result *r)
 		set_result(r, VERDICT_PROBLEM, "waiting-for-permit",
 		    "%s is not open to all pipelines", p->target->connection);
 	else if (open == 1)
-		test_connection(p, r, endpoint);
+		check_connection_as_made(p, r, endpoint);
 	api_call_free(c);
 }
 

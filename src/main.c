@@ -14,6 +14,7 @@
 #include "cmd-doctor.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
+#include "drift.h"
 #include "credential.h"
 #include "wizard.h"
 #include "sim/faults.h"
@@ -29,6 +30,7 @@ struct options {
 	bool sim_option_given; /* an option that only sim takes */
 	struct doctor_options doctor;
 	bool doctor_option_given;
+	struct drift_options drift;    /* doctor --state */
 	struct connection_options conn; /* doctor's, plan's and apply's */
 	bool conn_option_given;
 	struct apply_options apply;
@@ -64,6 +66,9 @@ usage(FILE *out)
 "                        [--subscription ID [--location REGION]]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
+"       mlops-tui --state FILE doctor [--pat-file FILE | --ado-auth pat|entra]\n"
+"                        [--tenant ID] [--client-id ID]\n"
+"                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
 "                        [--progress SECONDS]\n"
 "                        [--principal-file FILE] [--github-token-file FILE]\n"
@@ -89,7 +94,10 @@ usage(FILE *out)
 "  doctor      read-only preflight: one line per check of the\n"
 "              organization (ok, problem with its fix, or cannot tell);\n"
 "              changes nothing. The PAT comes from AZURE_DEVOPS_EXT_PAT,\n"
-"              --pat-file or a masked prompt\n"
+"              --pat-file or a masked prompt. With --state FILE: drift,\n"
+"              what the state says was made against what exists now,\n"
+"              one line per resource (as made, missing, changed,\n"
+"              expiring); apply puts it back\n"
 "  sim         run the sandbox: a local Azure DevOps on loopback that\n"
 "              speaks the same REST contract; prints its URL and PAT\n"
 "  plan        probe every step and print what exists and what apply\n"
@@ -333,6 +341,23 @@ is_command(const struct options *opt, const char *name)
 	return opt->command != NULL && strcmp(opt->command, name) == 0;
 }
 
+/* doctor --state: the setup's answers come from the state file. */
+static int
+check_drift_options(struct options *opt)
+{
+	if (opt->doctor_option_given || opt->org != NULL)
+		return usage_error("doctor --state takes the organization, "
+		    "project, repository and subscription from the state "
+		    "file: --org, --project, --repo, --infrastructure, "
+		    "--namespace, --postfix, --subscription and --location go "
+		    "with doctor without --state");
+	opt->drift.json = opt->json;
+	opt->drift.conn = opt->conn;
+	opt->drift.conn.log_path = opt->log_path;
+	opt->drift.state_path = opt->state_path;
+	return -1;
+}
+
 /* Options that belong to one command go to it, and only with it. */
 static int
 check_command_options(struct options *opt)
@@ -397,6 +422,8 @@ check_command_options(struct options *opt)
 		if (opt->org != NULL)
 			opt->sim.organization = opt->org;
 	}
+	if (is_command(opt, "doctor") && opt->state_path != NULL)
+		return check_drift_options(opt);
 	if (is_command(opt, "doctor")) {
 		opt->doctor.conn = opt->conn;
 		opt->doctor.conn.org_url = opt->org;
@@ -529,7 +556,8 @@ run_command(struct options *opt)
 	if (strcmp(opt->command, "sim") == 0)
 		return cmd_sim(&opt->sim);
 	if (strcmp(opt->command, "doctor") == 0)
-		return cmd_doctor(&opt->doctor);
+		return opt->drift.state_path != NULL ? cmd_drift(&opt->drift) :
+		    cmd_doctor(&opt->doctor);
 	if (strcmp(opt->command, "plan") == 0 ||
 	    strcmp(opt->command, "apply") == 0)
 		return cmd_apply(&opt->apply);

@@ -195,6 +195,24 @@ long pipeline_succeeded(struct step_run *r, const char *project,
 long pipeline_ensure(struct step_run *r, const char *project,
     const char *name, const char *folder, const char *repo_id,
     const char *yaml_path);
+/*
+ * The default branch a pipeline of the ML repository is made with: the
+ * repository's, main, where the setup initialises it. One definition
+ * serves every environment (dev runs it from develop by naming the branch
+ * of each run), so an environment's branch is not the definition's.
+ */
+#define PIPELINE_MADE_BRANCH "main"
+/* Whether pipeline is still as made (its YAML path and default branch;
+ * NULL: not compared): 0, 1 with *changes saying what differs or that it
+ * was deleted (owned by the caller), -1 with the error set. Read only. */
+int pipeline_drift(struct step_run *r, const char *project, long pipeline,
+    const char *yaml, const char *branch, char **changes);
+/* Put pipeline's YAML path and default branch back; 0, or -1. */
+int pipeline_restore(struct step_run *r, const char *project, long pipeline,
+    const char *yaml, const char *branch);
+/* The YAML path the pipeline of deployment step makes runs (deployment.c);
+ * NULL for a step that makes none. */
+const char *deployment_yaml(const char *step, bool terraform);
 /* Authorise resource type/id ("repository", "{project}.{repo}") for
  * pipeline (0: all pipelines). */
 int pipeline_permit(struct step_run *r, const char *project,
