@@ -157,6 +157,9 @@ void engine_tally(const struct engine *e, size_t counts[]);
 
 /* "Title (env)", as the front ends show a job; caller frees. */
 char *engine_job_title(const struct engine_job *j);
+/* The answer input has for job j (its environment's, else the setup's,
+ * else the default); NULL when none. */
+const char *engine_job_answer(const struct engine_job *j, const char *input);
 
 /* text with the setup's answers for {input} (the job's environment
  * first), e.g. a step's manual instructions; caller frees. */
