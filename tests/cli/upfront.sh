@@ -89,4 +89,14 @@ plan
 lacks "$(cat "$out")" "You may create the project" "project there: creating it is not checked"
 is "$rc" 0 "project there: plan exits 0"
 
+# apply, told all the same, fails at the project with the service's words
+# (another project, as mlops-v2 is there now; last, as apply makes the
+# steps that do not need the project).
+cp "$answers" "$tap_tmp/other.yml"
+echo "project: other" >> "$tap_tmp/other.yml"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$tap_tmp/other.yml" \
+    --azure-sign-in device >"$tap_tmp/apply.out" 2>&1 </dev/null
+is "$?" 1 "apply fails as plan said"
+contains "$(grep -F '[!]' "$tap_tmp/apply.out" | head -n 1)" "project: creating the project: not allowed: TF50309: The following account" "at the project, with the service's words"
+contains "$(cat "$tap_tmp/apply.out")" "Ask a Project Collection Administrator of" "explained from errors.yml"
 done_testing
