@@ -608,9 +608,13 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 			free(said);
 			/* A saved setup had its review when it was new. */
 			if (t->resume_path != NULL || (rc = warn_upfront(t, s)) ==
-			    0 || rc == MT_EXIT_INTERRUPTED)
+			    0)
 				return rc;
+			/* Quit on the warnings, or answers changed: nothing
+			 * was done, so no setup is left to resume. */
 			setup_discard(s);
+			if (rc == MT_EXIT_INTERRUPTED)
+				return rc;
 			confirmed = true;  /* changed and confirmed: open */
 			continue;
 		}
