@@ -11,25 +11,39 @@ unset AZURE_DEVOPS_EXT_PAT
 sim_start
 sim_answers "$tap_tmp/unused.yml"      # device sign-ins approve themselves
 api PATCH _sandbox/settings '{"operator_can_register_apps":false}'
-TUI_ARGS="--azure-sign-in device" tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-wait_for 10 shows "Organization URL"
-tap_result $? "the questions of a new setup"
-keys -N 22 BSpace
-type_text "$SIM_URL"
-focus "Azure DevOps sign-in"
-keys Right
-focus "Personal access token"
-type_text "$SIM_PAT"
-focus "Subscription id"
-type_text "$SIM_SUB"
-focus "Namespace"
-type_text "qa"
-focus "Postfix"
-type_text "0042"
-focus "[ Review the plan ]"
+# answer: a new setup's questions typed, up to its first review.
+answer() {
+	TUI_ARGS="--azure-sign-in device" tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8
+	wait_for 10 shows "Organization URL" || return 1
+	keys -N 22 BSpace
+	type_text "$SIM_URL"
+	focus "Azure DevOps sign-in"
+	keys Right
+	focus "Personal access token"
+	type_text "$SIM_PAT"
+	focus "Subscription id"
+	type_text "$SIM_SUB"
+	focus "Namespace"
+	type_text "qa"
+	focus "Postfix"
+	type_text "0042"
+	focus "[ Review the plan ]"
+	keys Enter
+	wait_for 5 shows "What the setup will do"
+}
+state_files() { ls "$XDG_STATE_HOME"/mlops-tui/*.json 2>/dev/null | wc -l | tr -d ' '; }
+
+# Quit on the warnings: nothing was done, no setup is left to resume.
+answer
 keys Enter
-wait_for 5 shows "What the setup will do"
+wait_for 60 shows "Checked up front"
+tap_result $? "first start: the warnings"
+keys q
+is "$(tui_quit_status)" 130 "q on the warnings quits (130)"
+is "$(state_files)" 0 "and leaves no state file"
+
+answer
 tap_result $? "the review, before the sign-in"
 lacks "$(pane)" "Checked up front" "no warning before the sign-in: nothing was asked yet"
 keys Enter
