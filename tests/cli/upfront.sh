@@ -55,6 +55,16 @@ contains "$(line 'You may register applications (prod):')" "[!] You may register
 contains "$(line 'You may register applications (prod):')" "An administrator with one of them makes the principal (az ad sp create-for-rbac) and you give it" "apps: who, and the manual route"
 contains "$(line 'You may assign roles at the subscription (prod):')" "[!] You may assign roles at the subscription (prod): you may not write role assignments at subscription $SIM_SUB" "roles: Contributor is not enough"
 contains "$(cat "$out")" "az role assignment create --assignee <appId> --role Contributor" "roles: the manual route"
+# Only Role Based Access Control Administrator, under a condition that
+# allows Reader alone.
+reader="acdd72a7-3385-48ef-bd42-f606fba81ae7"
+cond="((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {$reader}))"
+api PATCH _sandbox/settings "$(jq -cn --arg c "$cond" '{operator_can_register_apps: true, role_assignment_condition: $c}')"
+plan
+is "$rc" 1 "conditioned roles: plan exits 1"
+contains "$(line 'You may assign roles at the subscription (prod):')" "[!] You may assign roles at the subscription (prod): you may write role assignments at subscription $SIM_SUB only under a condition that does not name Contributor" "roles: the condition read, said up front"
+api PATCH _sandbox/settings '{"role_assignment_condition":null,"operator_can_register_apps":false}'
+
 # The principal made by an administrator and given (principal_way
 # existing): its step is done, and neither right is asked.
 sed "s/^    postfix: .*/&\\n    client_id: $SP_APP_ID/" "$answers" >"$tap_tmp/existing.yml"
