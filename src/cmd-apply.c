@@ -417,11 +417,10 @@ static int
 finish(struct applier *a)
 {
 	if (!output_gone) {
-		if (a->planning)
+		if (a->planning) {
 			print_upfront(a);
-		if (a->planning)
 			print_plan(a);
-		else if (!interrupted)
+		} else if (!interrupted)
 			print_made(a);
 		print_summary(a);
 		if (engine_halted(a->engine))
