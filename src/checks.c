@@ -314,6 +314,46 @@ check_project(struct probe *p, struct check_result *r)
 		    state ? state : "in an unknown state");
 }
 
+/*
+ * May the operator create the project: Create new projects at the
+ * organization (a Project Collection Administrator has it), asked of the
+ * caller's own permissions. Not needed once the project exists.
+ */
+static void
+check_project_creation(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+
+	if (probe_project(p, r) != NULL) {
+		set_result(r, VERDICT_OK, NULL, "%s exists: creating it is not "
+		    "needed", p->target->project);
+		return;
+	}
+	if (r->missing_error == NULL)
+		return;                 /* unreadable: r says why */
+	r->missing_error = NULL;
+	c = fetch(p, ado_has_permissions(p->api, ADO_NS_COLLECTION,
+	    COLLECTION_CREATE_PROJECTS, ADO_COLLECTION_TOKEN));
+	if (!call_failed(p, r, c, "your permissions in the organization")) {
+		if (json_is_true(api_item(c, 0)))
+			set_result(r, VERDICT_OK, NULL, "you may create the "
+			    "project %s (Create new projects)",
+			    p->target->project);
+		else
+			set_result(r, VERDICT_PROBLEM,
+			    "project-creation-forbidden", "you may not create "
+			    "projects in %s (you lack Create new projects: you "
+			    "are not a Project Collection Administrator). A "
+			    "Project Collection Administrator creates the "
+			    "project %s (Organization settings > Projects > New "
+			    "project) and makes you its Project Administrator, "
+			    "or gives you Create new projects; mlops-tui then "
+			    "finds the project and goes on",
+			    p->target->organization, p->target->project);
+	}
+	api_call_free(c);
+}
+
 static void
 check_accelerator_repo(struct probe *p, struct check_result *r,
     const char *name)
@@ -1180,13 +1220,18 @@ check_role_assignments(struct probe *p, struct check_result *r)
 }
 
 /* The Azure ML compute clusters the setup's templates create, by quota
- * family: infrastructure's cpu-cluster, and cv's and nlp's training GPU
- * cluster (mlops-v2-facts.md: bicep Standard_DS3_v2, terraform
- * STANDARD_D4S_V3, cv Standard_NC6, nlp Standard_NV6; one node each). */
+ * family, one node each: the infrastructure's cpu-cluster (bicep
+ * Standard_DS3_v2, terraform STANDARD_D4S_V3; mlops-v2-facts.md), and
+ * what the scenario's training pipeline adds in mlops-project-template
+ * (deploy-model-training-pipeline.yml's create-compute steps): cv its
+ * gpu-cluster Standard_NC6; nlp its cpu-cluster-lg Standard_D14_v2 and
+ * gpu-cluster Standard_NV6. Their cpu-cluster is the infrastructure's. */
 struct cluster_need {
 	const char *family, *cluster, *size;
 	long vcpus;
 };
+
+#define MAX_CLUSTER_NEEDS 3
 
 static size_t
 cluster_needs(const struct check_target *t, struct cluster_need *out)
@@ -1194,16 +1239,20 @@ cluster_needs(const struct check_target *t, struct cluster_need *out)
 	size_t n = 0;
 	bool tf = t->infrastructure && strcmp(t->infrastructure,
 	    "terraform") == 0;
+	const char *type = t->project_type ? t->project_type : "classical";
 
 	out[n++] = tf ? (struct cluster_need){ "standardDSv3Family",
 		"cpu-cluster", "STANDARD_D4S_V3", 4 } : (struct cluster_need){
 		"standardDSv2Family", "cpu-cluster", "Standard_DS3_v2", 4 };
-	if (t->project_type && strcmp(t->project_type, "cv") == 0)
+	if (strcmp(type, "cv") == 0)
 		out[n++] = (struct cluster_need){ "standardNCFamily",
 			"gpu-cluster", "Standard_NC6", 6 };
-	if (t->project_type && strcmp(t->project_type, "nlp") == 0)
+	if (strcmp(type, "nlp") == 0) {
+		out[n++] = (struct cluster_need){ "standardDv2Family",
+			"cpu-cluster-lg", "Standard_D14_v2", 16 };
 		out[n++] = (struct cluster_need){ "standardNVFamily",
 			"gpu-cluster", "Standard_NV6", 6 };
+	}
 	return n;
 }
 
@@ -1226,7 +1275,7 @@ family_free(struct api_call *c, const char *family)
 static void
 check_quota(struct probe *p, struct check_result *r)
 {
-	struct cluster_need need[2];
+	struct cluster_need need[MAX_CLUSTER_NEEDS];
 	size_t n = cluster_needs(p->target, need);
 	struct api_call *c;
 	char *short_of = xstrdup("");
@@ -1306,6 +1355,8 @@ check_azure_rights(struct probe *p, struct check_result *r)
 static const struct check all_checks[] = {
 	{ "sign-in", "Azure DevOps sign-in", check_pat },
 	{ "project", "The project exists", check_project },
+	{ "project-creation", "You may create the project",
+	    check_project_creation },
 	{ "repo-mlops-v2", "mlops-v2 is imported, on main",
 	    check_repo_mlops_v2 },
 	{ "repo-mlops-project-template", "mlops-project-template is "

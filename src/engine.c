@@ -110,6 +110,12 @@ job_answer(void *ctx, const char *input)
 	    j->engine->cfg.catalog, j->environment, input);
 }
 
+const char *
+engine_job_answer(const struct engine_job *j, const char *input)
+{
+	return job_answer((void *)j, input);
+}
+
 char *
 engine_job_title(const struct engine_job *j)
 {

@@ -167,6 +167,9 @@ void engine_check_target(const struct state *st, const struct catalog *cat,
     const char *organization, const char *environment,
     struct check_target *out);
 char *engine_job_title(const struct engine_job *j);
+/* The answer input has for job j (its environment's, else the setup's,
+ * else the default); NULL when none. */
+const char *engine_job_answer(const struct engine_job *j, const char *input);
 
 /* text with the setup's answers for {input} (the job's environment
  * first), e.g. a step's manual instructions; caller frees. */

@@ -44,7 +44,7 @@ struct options {
 
 enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
-	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION,
+	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION, DOCTOR_TYPE,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
 	APPLY_EVERY,
@@ -63,7 +63,8 @@ usage(FILE *out)
 "                        [--infrastructure bicep|terraform]\n"
 "                        [--namespace NS] [--postfix PF]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
-"                        [--subscription ID [--location REGION]]\n"
+"                        [--subscription ID [--location REGION\n"
+"                        [--project-type classical|cv|nlp]]]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui --state FILE doctor [--pat-file FILE | --ado-auth pat|entra]\n"
@@ -142,9 +143,11 @@ usage(FILE *out)
 "                    from argv)\n"
 "      --ado-auth pat|entra\n"
 "                    doctor, plan, apply: sign in to Azure DevOps with a\n"
-"                    PAT (the default) or with the Entra ID sign-in (no\n"
-"                    PAT; what to use where the organization restricts\n"
-"                    PATs). The wizard asks, Entra first\n"
+"                    PAT or with the Entra ID sign-in (no PAT; what to\n"
+"                    use where the organization restricts PATs). Default:\n"
+"                    pat when a PAT is given (AZURE_DEVOPS_EXT_PAT,\n"
+"                    --pat-file), else entra with az on PATH or a\n"
+"                    terminal, else pat. The wizard asks, Entra first\n"
 "      --subscription ID\n"
 "                    doctor: check this subscription, the connection's\n"
 "                    principal's Contributor role and the providers, and\n"
@@ -153,6 +156,9 @@ usage(FILE *out)
 "      --location REGION\n"
 "                    doctor: check the Azure ML compute quota there for\n"
 "                    the clusters the templates create\n"
+"      --project-type classical|cv|nlp\n"
+"                    doctor: the scenario, for the quota of its training\n"
+"                    clusters (cv and nlp: GPU; default classical)\n"
 "      --tenant ID   doctor, plan, apply: the Entra tenant (default\n"
 "                    organizations)\n"
 "      --client-id ID\n"
@@ -216,6 +222,15 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 	case DOCTOR_POSTFIX: d->postfix = arg; break;
 	case DOCTOR_SUBSCRIPTION: d->subscription = arg; break;
 	case DOCTOR_LOCATION: d->location = arg; break;
+	case DOCTOR_TYPE:
+		if (strcmp(arg, "classical") != 0 && strcmp(arg, "cv") != 0 &&
+		    strcmp(arg, "nlp") != 0) {
+			usage_error("--project-type %s: expected classical, cv "
+			    "or nlp", arg);
+			return -1;
+		}
+		d->project_type = arg;
+		break;
 	case DOCTOR_INFRA:
 		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
 			usage_error("--infrastructure %s: expected bicep or "
@@ -388,9 +403,8 @@ check_command_options(struct options *opt)
 	opt->wizard.accelerator = opt->accelerator;
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix, --subscription and --location go "
-		    "with the "
-		    "doctor command");
+		    "--namespace, --postfix, --subscription, --location and "
+		    "--project-type go with the doctor command");
 	if (opt->conn_option_given && !is_command(opt, "doctor") && !applies)
 		return usage_error("--pat-file, --ado-auth, --tenant, "
 		    "--client-id and --azure-sign-in go with the wizard and the "
@@ -456,6 +470,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "pat-file", required_argument, NULL, CONN_PAT_FILE },
 		{ "subscription", required_argument, NULL, DOCTOR_SUBSCRIPTION },
 		{ "location", required_argument, NULL, DOCTOR_LOCATION },
+		{ "project-type", required_argument, NULL, DOCTOR_TYPE },
 		{ "tenant", required_argument, NULL, CONN_TENANT },
 		{ "client-id", required_argument, NULL, CONN_CLIENT_ID },
 		{ "azure-sign-in", required_argument, NULL, CONN_SIGN_IN },
@@ -485,7 +500,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'O': opt->org = optarg; break;
 		case DOCTOR_PROJECT: case DOCTOR_REPO:
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
-		case DOCTOR_SUBSCRIPTION: case DOCTOR_LOCATION:
+		case DOCTOR_SUBSCRIPTION: case DOCTOR_LOCATION: case DOCTOR_TYPE:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;

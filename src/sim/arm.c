@@ -418,6 +418,8 @@ usages(struct exchange *x, json_t *root, const char *sub, const char *loc)
 		    "Dedicated vCPUs" },
 		{ "standardDSv5Family", "Standard DSv5 Family Cluster "
 		    "Dedicated vCPUs" },
+		{ "standardDv2Family", "Standard Dv2 Family Cluster "
+		    "Dedicated vCPUs" },
 		{ "standardNCFamily", "Standard NC Family Cluster Dedicated "
 		    "vCPUs" },
 		{ "standardNVFamily", "Standard NV Family Cluster Dedicated "
