@@ -143,14 +143,16 @@ static void
 draw_detail(struct tui *t, int top, int last)
 {
 	const struct engine_job *j = engine_job(t->engine, t->selected);
-	int x = list_width() + 2, width = COLS - x - 1, y = top;
+	/* To the last column: no row here is the screen's last, whose
+	 * last cell would scroll it. */
+	int x = list_width() + 2, width = COLS - x, y = top;
 	char *title, *what, *status;
 
 	if (j == NULL)
 		return;
 	title = engine_job_title(j);
-	/* One row, the pane's rows being few: a long title ends at a word,
-	 * with an ellipsis (Enter shows it whole). */
+	/* One line, cut with an ellipsis where it must be: the rows below
+	 * are what the list cannot show (Enter shows the title whole). */
 	attron(A_BOLD);
 	draw_cut(t, y++, x, width, title);
 	attroff(A_BOLD);
