@@ -150,10 +150,10 @@ draw_detail(struct tui *t, int top, int last)
 	if (j == NULL)
 		return;
 	title = engine_job_title(j);
-	/* Whole, on two lines where one is too short: it is what the
-	 * list had to cut. */
+	/* One line, cut with an ellipsis where it must be: the rows below
+	 * are what the list cannot show (Enter shows the title whole). */
 	attron(A_BOLD);
-	y += draw_wrapped(y, x, width, 2, title);
+	draw_cut(t, y++, x, width, title);
 	attroff(A_BOLD);
 	status = xasprintf("%s %s", job_outcome_symbol(j->outcome),
 	    job_outcome_word(j->outcome));
