@@ -30,6 +30,16 @@ struct run_context {
  */
 void runs_fail_at(struct run_context *c, const char *task,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * A right the job needs when the task whose name contains task starts:
+ * bits of the namespace ns at token, for the identity the job runs as.
+ * Checked then against the ACL as it is, not when the run is queued (a
+ * right granted or removed meanwhile counts); when missing, the run fails
+ * at that task with message.
+ */
+void runs_require_at(struct run_context *c, const char *task,
+    const char *ns, const char *token, unsigned bits, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 /* Add a line to the log of the task whose name contains task. */
 void runs_log(struct run_context *c, const char *task, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
