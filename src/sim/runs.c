@@ -165,15 +165,35 @@ step_name(json_t *step, json_t *vars)
 	return xstrdup(task ? task : "Script");
 }
 
-static void
-add_task(json_t *plan, const char *stage, const char *job, char *name)
+/* Whether a task named name (or made by that template) is a long one: a
+ * deployment, an Azure ML job, a terraform apply. */
+static bool
+slow_task(const char *name)
 {
-	bool slow = strstr(name, "Deploy") || strstr(name, "deploy") ||
+	return strstr(name, "Deploy") || strstr(name, "deploy") ||
 	    strstr(name, "run-pipeline") || strstr(name, "terraform-apply");
+}
 
-	json_array_append_new(plan, json_pack("{s:s, s:s, s:s, s:i}", "stage",
-	    stage, "job", job, "name", name, "ms", slow ? LONG_TASK_MS :
-	    TASK_MS));
+/*
+ * A task of the plan for step. The steps a template expanded to share
+ * the time the template takes, so that a run lasts as long whether its
+ * templates make one step or several.
+ */
+static void
+add_task(json_t *plan, const char *stage, const char *job, json_t *step,
+    char *name)
+{
+	const char *origin = json_string_value(json_object_get(step,
+	    SPLICED_FROM));
+	json_int_t share = json_integer_value(json_object_get(step,
+	    SPLICED_COUNT));
+	int ms = slow_task(origin ? origin : name) ? LONG_TASK_MS : TASK_MS;
+	json_t *task = json_pack("{s:s, s:s, s:s, s:i}", "stage", stage, "job",
+	    job, "name", name, "ms", share > 1 ? ms / (int)share : ms);
+
+	if (origin != NULL)
+		json_object_set_new(task, "template", json_string(origin));
+	json_array_append_new(plan, task);
 	free(name);
 }
 
@@ -192,10 +212,11 @@ plan_job(json_t *plan, const char *stage, json_t *job, json_t *vars)
 		    "steps");
 	json_array_foreach(steps, i, step)
 		if (json_is_object(step))
-			add_task(plan, stage, name ? name : "Job", step_name(
-			    step, vars));
+			add_task(plan, stage, name ? name : "Job", step,
+			    step_name(step, vars));
 	if (json_array_size(steps) == 0)
-		add_task(plan, stage, name ? name : "Job", xstrdup("Script"));
+		add_task(plan, stage, name ? name : "Job", NULL,
+		    xstrdup("Script"));
 }
 
 static json_t *
@@ -653,9 +674,11 @@ plan_index(json_t *run, const char *task)
 	json_t *plan = json_object_get(run, "plan"), *t;
 	size_t i;
 
+	/* by its name, or the template that made it */
 	json_array_foreach(plan, i, t)
-		if (task != NULL && strstr(json_string_value(json_object_get(t,
-		    "name")), task) != NULL)
+		if (task != NULL && (strstr(json_string_value(json_object_get(t,
+		    "name")), task) != NULL || strstr(text_of(json_object_get(t,
+		    "template")), task) != NULL))
 			return (json_int_t)i;
 	return 0;
 }

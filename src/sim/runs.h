@@ -25,8 +25,9 @@ struct run_context {
 };
 
 /*
- * Fail the run at the first task whose name contains task (or the first
- * task), with message as the error of that task's log and timeline.
+ * Fail the run at the first task whose name contains task, or that a
+ * template of such a name made (else the first task), with message as the
+ * error of that task's log and timeline.
  */
 void runs_fail_at(struct run_context *c, const char *task,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -40,7 +41,7 @@ void runs_fail_at(struct run_context *c, const char *task,
 void runs_require_at(struct run_context *c, const char *task,
     const char *ns, const char *token, unsigned bits, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-/* Add a line to the log of the task whose name contains task. */
+/* Add a line to the log of the task runs_fail_at would name. */
 void runs_log(struct run_context *c, const char *task, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A template parameter of the run, or NULL. */

@@ -207,6 +207,14 @@ is "$(echo "$body" | jq -r .result)" failed "then the install-az-cli defect of m
 api GET "mlops-v2/_apis/build/builds/$build/timeline?$V"
 contains "$(echo "$body" | jq -r '.records[].issues[].message')" "satisfies the requirement install" \
     "with pip's message"
+is "$(echo "$body" | jq -r '.records[] | select(.type == "Task" and .result == "failed") | .name')" \
+    "Install AZ ML dependencies" "in the step install-az-cli.yml contributes, named by its displayName"
+# Each `- template:` step stands for the template's own steps, as Azure
+# Pipelines lists them (the stand-in templates' displayNames, their
+# parameters filled in), not one record per template reference.
+is "$(echo "$body" | jq -r '[.records[] | select(.type == "Task")] | sort_by(.order) | map(.name) | join(" | ")')" \
+    "Checkout self | Checkout mlops-templates | Install AZ ML dependencies | Azure ML extension of the az CLI | Connect to AML workspace using CLI v2 | Environment taxi-train-env | Compute cluster cpu-cluster | Data asset taxi-data | Run Azure ML pipeline" \
+    "the timeline lists the steps the templates contribute"
 edit_file mlops-templates /templates/aml-cli-v2/install-az-cli.yml 's/pip pip install/pip install/'
 queue_training
 wait_for 30 build_over "$build"
