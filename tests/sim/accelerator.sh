@@ -137,6 +137,12 @@ queue_build "$(pipeline_of nlps deploy-model-training-pipeline)"
 is "$status" 400 "nlp python-sdk-v2 training (real): refused"
 contains "$(echo "$body" | jq -r .message)" "A value for the 'data_name' parameter must be provided." \
     "a required template parameter left out: the real error"
+for p in environment_name compute_name; do
+	contains "$(echo "$body" | jq -r .message)" "A value for the '$p' parameter must be provided." \
+	    "and the same for $p (README's Scenarios table)"
+done
+is "$(pipeline_of nlps deploy-online-endpoint-pipeline)" null \
+    "nlp python-sdk-v2 has no online endpoint pipeline to make"
 
 initialise rai classical rai-aml-cli-v2
 queue_build "$(pipeline_of rai deploy-model-training-pipeline)"
