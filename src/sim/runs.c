@@ -876,6 +876,19 @@ job_may(struct run_context *c, const char *ns, const char *token,
 	    json_object_get(job, "descriptor"))) & bits) == bits;
 }
 
+/* Whether the run stops before task at does its work: it failed at an
+ * earlier task, or at that one for another missing right. */
+static bool
+stopped_before(struct run_context *c, json_int_t at)
+{
+	json_t *failed = json_object_get(c->run, "failed_task");
+
+	if (failed == NULL)
+		return false;
+	return json_integer_value(failed) < at || (json_integer_value(failed)
+	    == at && json_is_true(json_object_get(c->run, "failed_by_right")));
+}
+
 /*
  * The rights the run's tasks need, each checked once, when its task
  * starts (elapsed ms after the gate), not when the run was queued: a
@@ -885,7 +898,7 @@ job_may(struct run_context *c, const char *ns, const char *token,
 static bool
 enforce_started(struct run_context *c, long long elapsed)
 {
-	json_t *r, *failed;
+	json_t *r;
 	bool changed = false;
 	size_t i;
 
@@ -896,12 +909,8 @@ enforce_started(struct run_context *c, long long elapsed)
 			continue;
 		json_object_set_new(r, "checked", json_true());
 		changed = true;
-		failed = json_object_get(c->run, "failed_task");
-		if ((failed != NULL && (json_integer_value(failed) < at ||
-		    (json_integer_value(failed) == at && json_is_true(
-		    json_object_get(c->run, "failed_by_right"))))) ||
-		    job_may(c, json_string_value(json_object_get(r,
-		    "namespace")), json_string_value(json_object_get(r,
+		if (stopped_before(c, at) || job_may(c, text_of(
+		    json_object_get(r, "namespace")), text_of(json_object_get(r,
 		    "token")), (unsigned)json_integer_value(json_object_get(r,
 		    "bits"))))
 			continue;
