@@ -130,7 +130,7 @@ help_draw(struct tui *t)
 		t->help_top = 0;
 	copywin(pad, stdscr, t->help_top, 0, 2, 0, LINES - 2, COLS - 1, FALSE);
 	delwin(pad);
-	draw_hints(t, rows > shown ? " Up/Down scroll  Esc back  q quit" :
-	    " Esc back  q quit");
+	draw_hints(t, rows > shown ? " Up/Down/PgUp/PgDn scroll  Esc back  "
+	    "q quit" : " Esc back  q quit");
 	move(2, 2);
 }
