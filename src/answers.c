@@ -860,3 +860,82 @@ answers_complete(const struct state *st, char **cause)
 			return -1;
 	return 0;
 }
+
+static void
+append(char **out, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	*out = xrealloc(*out, *len + n + 1);
+	memcpy(*out + *len, s, n + 1);
+	*len += n;
+}
+
+/* value as a YAML double-quoted scalar: "0042" stays text, not a number. */
+static void
+add_quoted(char **out, size_t *len, const char *value)
+{
+	for (const char *c = value; ; c++) {
+		char piece[8];
+
+		if (c == value)
+			append(out, len, "\"");
+		if (*c == '\0')
+			break;
+		if (*c == '"' || *c == '\\')
+			snprintf(piece, sizeof piece, "\\%c", *c);
+		else if ((unsigned char)*c < 0x20)
+			snprintf(piece, sizeof piece, "\\x%02x",
+			    (unsigned char)*c);
+		else
+			snprintf(piece, sizeof piece, "%c", *c);
+		append(out, len, piece);
+	}
+	append(out, len, "\"\n");
+}
+
+/* Whether key goes into an answers file at this level: any input at the
+ * top (a per-environment one there is every environment's), the
+ * per-environment ones under an environment. */
+static bool
+writable(const struct catalog *cat, const char *key, bool per_env)
+{
+	return catalog_input_find(cat, key) != NULL &&
+	    strcmp(key, "environment") != 0 &&
+	    strcmp(key, "environments") != 0 &&
+	    !secret_is_secret_name(key) &&
+	    (!per_env || listed(per_environment, key));
+}
+
+static void
+add_map(char **out, size_t *len, const struct state_map *map,
+    const struct catalog *cat, bool per_env)
+{
+	for (size_t i = 0; i < map->count; i++) {
+		if (!writable(cat, map->keys[i], per_env))
+			continue;
+		append(out, len, per_env ? "    " : "");
+		append(out, len, map->keys[i]);
+		append(out, len, ": ");
+		add_quoted(out, len, map->values[i]);
+	}
+}
+
+char *
+answers_format(const struct state *st, const struct catalog *cat)
+{
+	char *out = xstrdup("# mlops-tui answers (mlops-tui(5)); no secret is "
+	    "written here.\n");
+	size_t len = strlen(out);
+
+	add_map(&out, &len, &st->answers, cat, false);
+	if (st->nenvironments > 0)
+		append(&out, &len, "environments:\n");
+	for (size_t e = 0; e < st->nenvironments; e++) {
+		append(&out, &len, "  ");
+		append(&out, &len, st->environments[e].name);
+		append(&out, &len, ":\n");
+		add_map(&out, &len, &st->environments[e].answers, cat, true);
+	}
+	return out;
+}

@@ -44,4 +44,12 @@ int answers_parse(struct state *st, const char *name, const char *text,
  */
 int answers_complete(const struct state *st, char **cause);
 
+/*
+ * st's answers as an answers file (mlops-tui(5)) that answers_parse reads
+ * back to the same answers: the catalogue's inputs at the top, the
+ * per-environment ones under environments, every value quoted. Never a
+ * secret: a field whose name is one is left out. Owned by the caller.
+ */
+char *answers_format(const struct state *st, const struct catalog *cat);
+
 #endif

@@ -67,7 +67,9 @@ emit(struct wrapper *w, size_t indent, const char *start, size_t len)
 }
 
 /* Where a line of at most room columns ends in s: the last space that
- * fits, else as much of a long word as fits. */
+ * fits; in a word longer than the line, after its last hyphen or slash
+ * that fits (deploy-online- / endpoint, .../_build/ / results), where a
+ * reader sees a part end; else as much of it as fits. */
 static size_t
 break_at(const char *s, size_t len, size_t room)
 {
@@ -77,6 +79,9 @@ break_at(const char *s, size_t len, size_t room)
 		return len;
 	for (size_t i = fit; i > 0; i--)
 		if (s[i] == ' ')
+			return i;
+	for (size_t i = fit; i > 1; i--)
+		if (s[i - 1] == '-' || s[i - 1] == '/')
 			return i;
 	return fit > 0 ? fit : wrap_bytes_for_columns(s, len, 1);
 }

@@ -18,7 +18,8 @@ struct wrap_line {
 /*
  * Split text into lines of at most width columns (a UTF-8 character is
  * one column): at its newlines, then at the last space that fits, else
- * within a word too long for a line. A continuation keeps its source
+ * within a word too long for a line - after its last hyphen or slash
+ * that fits, else where the line ends. A continuation keeps its source
  * line's indentation, and hangs under the text of a list item ("1. ",
  * "- "). Returns how many lines; *lines is owned by the caller.
  */

@@ -14,6 +14,8 @@ static const struct key_binding bindings[] = {
 	{ 'j', "j", ACTION_DOWN, "select the step below" },
 	{ KEY_HOME, "Home", ACTION_FIRST, "select the first step" },
 	{ KEY_END, "End", ACTION_LAST, "select the last step" },
+	{ KEY_PPAGE, "PgUp", ACTION_PAGE_UP, "scroll up a page" },
+	{ KEY_NPAGE, "PgDn", ACTION_PAGE_DOWN, "scroll down a page" },
 	{ '\t', "Tab", ACTION_NEXT, "go to the next question" },
 	{ KEY_LEFT, "Left", ACTION_LEFT, "take the previous value of a "
 	    "choice" },
@@ -26,6 +28,11 @@ static const struct key_binding bindings[] = {
 	{ 'm', "m", ACTION_MANUAL, "mark the selected step done by hand" },
 	{ 's', "s", ACTION_SKIP, "skip the selected step" },
 	{ 'l', "l", ACTION_LOG, "show the whole log of this run" },
+	{ '/', "/", ACTION_SEARCH, "in the log, search for a text" },
+	{ 'n', "n", ACTION_SEARCH_NEXT, "in the log, the next match" },
+	{ 'N', "N", ACTION_SEARCH_PREV, "in the log, the match before" },
+	{ 'w', "w", ACTION_SAVE_ANSWERS, "write the answers to a file, for "
+	    "plan and apply" },
 	{ 'p', "p", ACTION_PASTE, "paste a principal made by hand (its JSON)" },
 	{ '?', "?", ACTION_HELP, "show this help" },
 	{ KEY_F(1), "F1", ACTION_HELP, "show this help" },

@@ -44,6 +44,9 @@ draw_device(struct tui *t, int y)
 		mvaddstr(y, 2, "Open");
 		attron(A_BOLD);
 		mvaddnstr(y, 8, url, COLS - 10);
+		/* Where the terminal can, a click opens it (bold too). */
+		if ((int)strlen(url) <= COLS - 10)
+			draw_note_links(t, y, 8, url, strlen(url), url);
 		attroff(A_BOLD);
 		mvaddstr(y + 2, 2, "Code");
 		attron(A_BOLD | A_REVERSE);
@@ -90,12 +93,21 @@ connect_act(struct tui *t, int action)
 	return false;
 }
 
+static const struct screen_key connect_keys[] = {
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "stop signing in and quit; nothing has changed" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_connect = {
-	"signing in",
-	"The organization is asked who the personal access token belongs to, "
-	"and Azure is signed in to for Graph and ARM. For a device code, open "
-	"the address shown and enter the code; the setup goes on by itself "
-	"once Entra has it. A refused token or sign-in is shown on the "
-	"questions, in place, with the answers kept.",
-	connect_draw, connect_act, NULL,
+	.name = "signing in",
+	.help = "The organization is asked who the personal access token "
+	    "belongs to, and Azure is signed in to for Graph and ARM. For a "
+	    "device code, open the address shown and enter the code; the "
+	    "setup goes on by itself once Entra has it. A refused token or "
+	    "sign-in is shown on the questions, in place, with the answers "
+	    "kept.",
+	.draw = connect_draw,
+	.act = connect_act,
+	.keys = connect_keys,
 };

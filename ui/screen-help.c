@@ -48,22 +48,37 @@ legend_write(WINDOW *pad, int y, int width)
 	return y + 1;
 }
 
-/* Write the help into pad; returns the rows used. */
+/* Every name of the keys that do action, each once; false for none. */
+static bool
+action_names(WINDOW *pad, const struct key_binding *keys, size_t n,
+    int action)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((int)keys[i].action == action) {
+			key_names(pad, keys, n, i);
+			return true;
+		}
+	return false;
+}
+
+/* The keys of the screen, with what each does there; returns the next
+ * row. Screens without their own list show the whole table. */
 static int
-help_write(struct tui *t, WINDOW *pad)
+keys_write(struct tui *t, WINDOW *pad, int y, int width)
 {
 	size_t n;
 	const struct key_binding *keys = keys_all(&n);
-	int y = 0, width = COLS - 4;
+	const struct screen_key *own = t->screen->keys;
 
-	wattron(pad, A_BOLD);
-	mvwaddstr(pad, y++, 2, "This screen");
-	wattroff(pad, A_BOLD);
-	y += draw_wrapped_in(pad, y, 2, width, 20, t->screen->help) + 1;
-	y = legend_write(pad, y, width);
-	wattron(pad, A_BOLD);
-	mvwaddstr(pad, y++, 2, "Keys");
-	wattroff(pad, A_BOLD);
+	if (own != NULL) {
+		for (; own->action != ACTION_NONE && y < HELP_ROWS - 4; own++) {
+			wmove(pad, y, 4);
+			if (action_names(pad, keys, n, own->action))
+				y += draw_wrapped_in(pad, y, 20, width - 18, 3,
+				    own->what);
+		}
+		return y;
+	}
 	/* One line per action, with every key that does it. */
 	for (size_t i = 0; i < n && y < HELP_ROWS - 2; i++) {
 		bool first = true;
@@ -77,6 +92,26 @@ help_write(struct tui *t, WINDOW *pad)
 		y += draw_wrapped_in(pad, y, 20, width - 18, 3, keys[i].what);
 	}
 	return y;
+}
+
+/* Write the help into pad; returns the rows used. */
+static int
+help_write(struct tui *t, WINDOW *pad)
+{
+	int y = 0, width = COLS - 4;
+
+	wattron(pad, A_BOLD);
+	mvwaddstr(pad, y++, 2, "This screen");
+	wattroff(pad, A_BOLD);
+	y += draw_wrapped_in(pad, y, 2, width, 20, t->screen->help) + 1;
+	/* The symbols where steps are shown with them. */
+	if (t->screen == &screen_run || t->screen == &screen_step ||
+	    t->screen->keys == NULL)
+		y = legend_write(pad, y, width);
+	wattron(pad, A_BOLD);
+	mvwaddstr(pad, y++, 2, "Keys");
+	wattroff(pad, A_BOLD);
+	return keys_write(t, pad, y, width);
 }
 
 void
@@ -95,7 +130,7 @@ help_draw(struct tui *t)
 		t->help_top = 0;
 	copywin(pad, stdscr, t->help_top, 0, 2, 0, LINES - 2, COLS - 1, FALSE);
 	delwin(pad);
-	draw_hints(t, rows > shown ? " Up/Down scroll  Esc back  q quit" :
-	    " Esc back  q quit");
+	draw_hints(t, rows > shown ? " Up/Down/PgUp/PgDn scroll  Esc back  "
+	    "q quit" : " Esc back  q quit");
 	move(2, 2);
 }

@@ -16,26 +16,70 @@
 #include "tui.h"
 #include "xalloc.h"
 
+/* What only this screen uses: the text as it comes (the secret in it),
+ * how deep its braces are, and why the last one was refused. */
+struct paste_view {
+	char text[8192];
+	size_t len;
+	unsigned depth;
+	bool in_string, escaped;
+	char *problem;
+};
+
+static struct paste_view *
+view_of(struct tui *t)
+{
+	if (t->paste_view == NULL)
+		t->paste_view = xcalloc(1, sizeof *t->paste_view);
+	return t->paste_view;
+}
+
 static void
 paste_wipe(struct tui *t)
 {
-	explicit_bzero(t->paste, sizeof t->paste);
-	t->npaste = 0;
-	t->paste_depth = 0;
-	t->paste_in_string = t->paste_escaped = false;
+	struct paste_view *v = view_of(t);
+
+	explicit_bzero(v->text, sizeof v->text);
+	v->len = 0;
+	v->depth = 0;
+	v->in_string = v->escaped = false;
 }
 
 void
+tui_paste_free(struct tui *t)
+{
+	if (t->paste_view == NULL)
+		return;
+	paste_wipe(t);
+	free(t->paste_view->problem);
+	free(t->paste_view);
+	t->paste_view = NULL;
+}
+
+/*
+ * Open the screen for the selected job, unless a principal pasted there
+ * could not be used: then say why on the hint line, before the operator
+ * has pasted a secret for nothing.
+ */
+void
 tui_paste_open(struct tui *t)
 {
+	struct paste_view *v = view_of(t);
 	const struct engine_job *j = engine_job(t->engine, t->selected);
 
+	if (j == NULL || strcmp(j->step->id, "service-principal") != 0) {
+		tui_note(t, "p does nothing here: select a service principal "
+		    "step first.");
+		return;
+	}
+	if (j->outcome == JOB_DONE || j->outcome == JOB_RUNNING) {
+		tui_note(t, "p does nothing here: the step is %s.",
+		    j->outcome == JOB_DONE ? "done already" : "running");
+		return;
+	}
 	paste_wipe(t);
-	free(t->paste_problem);
-	t->paste_problem = NULL;
-	if (strcmp(j->step->id, "service-principal") != 0)
-		t->paste_problem = xstrdup("Select a service principal step "
-		    "first: the pasted principal stands for it.");
+	free(v->problem);
+	v->problem = NULL;
 	t->screen = &screen_paste;
 }
 
@@ -43,13 +87,14 @@ tui_paste_open(struct tui *t)
 static void
 take(struct tui *t)
 {
+	struct paste_view *v = view_of(t);
 	char *app = NULL, *tenant = NULL, *cause = NULL;
-	struct credential *secret = credential_principal_text(t->paste,
-	    t->npaste, "the pasted principal", &app, &tenant, &cause);
+	struct credential *secret = credential_principal_text(v->text,
+	    v->len, "the pasted principal", &app, &tenant, &cause);
 
 	paste_wipe(t);
-	free(t->paste_problem);
-	t->paste_problem = NULL;
+	free(v->problem);
+	v->problem = NULL;
 	if (secret != NULL && engine_use_principal(t->engine, t->selected,
 	    secret, app, tenant, &cause) == 0) {
 		/* The engine borrows it; the one before is no longer used. */
@@ -58,7 +103,7 @@ take(struct tui *t)
 		t->screen = &screen_run;
 	} else {
 		credential_free(secret);
-		t->paste_problem = cause;
+		v->problem = cause;
 		cause = NULL;
 	}
 	free(cause);
@@ -70,30 +115,33 @@ take(struct tui *t)
 static void
 follow(struct tui *t, int ch)
 {
-	if (t->paste_escaped)
-		t->paste_escaped = false;
-	else if (t->paste_in_string)
-		t->paste_in_string = ch != '"', t->paste_escaped = ch == '\\';
+	struct paste_view *v = view_of(t);
+
+	if (v->escaped)
+		v->escaped = false;
+	else if (v->in_string)
+		v->in_string = ch != '"', v->escaped = ch == '\\';
 	else if (ch == '"')
-		t->paste_in_string = true;
+		v->in_string = true;
 	else if (ch == '{')
-		t->paste_depth++;
-	else if (ch == '}' && t->paste_depth > 0)
-		t->paste_depth--;
+		v->depth++;
+	else if (ch == '}' && v->depth > 0)
+		v->depth--;
 }
 
 static bool
 paste_key(struct tui *t, int ch)
 {
-	bool closing = ch == '}' && !t->paste_in_string && !t->paste_escaped;
+	struct paste_view *v = view_of(t);
+	bool closing = ch == '}' && !v->in_string && !v->escaped;
 
 	if (ch == 27 || ch == KEY_F(1) || ch == 3)
 		return false;
 	follow(t, ch);
-	if (t->npaste + 1 < sizeof t->paste && (ch == '\n' || (ch >= 32 &&
+	if (v->len + 1 < sizeof v->text && (ch == '\n' || (ch >= 32 &&
 	    ch < 256)))
-		t->paste[t->npaste++] = (char)ch;
-	if (closing && t->paste_depth == 0)
+		v->text[v->len++] = (char)ch;
+	if (closing && v->depth == 0)
 		take(t);
 	return true;
 }
@@ -101,6 +149,7 @@ paste_key(struct tui *t, int ch)
 static void
 paste_draw(struct tui *t)
 {
+	struct paste_view *v = view_of(t);
 	const struct engine_job *j = engine_job(t->engine, t->selected);
 	char *title = engine_job_title(j), *got;
 	int y = 2;
@@ -112,13 +161,13 @@ paste_draw(struct tui *t)
 	    "read once its braces close; it is not shown, and its password is "
 	    "kept in memory only, for the service connection):");
 	mvaddnstr(++y, 4, title, COLS - 6);
-	got = xasprintf("%zu characters received", t->npaste);
+	got = xasprintf("%zu characters received", v->len);
 	mvaddstr(y += 2, 4, got);
-	if (t->paste_problem != NULL) {
+	if (v->problem != NULL) {
 		attron(A_BOLD);
 		mvaddstr(y + 2, 2, "! ");
 		attroff(A_BOLD);
-		draw_wrapped(y + 2, 4, COLS - 6, 4, t->paste_problem);
+		draw_wrapped(y + 2, 4, COLS - 6, 4, v->problem);
 	}
 	draw_hints(t, " paste the JSON  Esc back, nothing taken  F1 help  "
 	    "Ctrl-C quit");
@@ -137,11 +186,22 @@ paste_act(struct tui *t, int action)
 	return true;
 }
 
+static const struct screen_key paste_keys[] = {
+	{ ACTION_BACK, "back, nothing taken" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, the state saved" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_paste = {
-	"paste",
-	"For a service principal made by hand: paste the JSON az ad sp "
-	"create-for-rbac printed. Its appId and tenant become the "
-	"environment's answers; its password goes to the service connection "
-	"and is never saved or shown. The step is then marked done by hand.",
-	paste_draw, paste_act, paste_key,
+	.name = "paste",
+	.help = "For a service principal made by hand: paste the JSON az ad "
+	    "sp create-for-rbac printed. Its appId and tenant become the "
+	    "environment's answers; its password goes to the service "
+	    "connection and is never saved or shown. The step is then marked "
+	    "done by hand.",
+	.draw = paste_draw,
+	.act = paste_act,
+	.key = paste_key,
+	.keys = paste_keys,
 };

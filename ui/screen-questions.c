@@ -129,7 +129,8 @@ questions_draw(struct tui *t)
 	struct questions *q = t->questions;
 	int cy = FIELDS_TOP, cx = 2;
 
-	draw_title(t, "a new setup");
+	/* Resuming asks for the token alone: not a new setup. */
+	draw_title(t, t->resume_path ? "resume a setup" : "a new setup");
 	draw_rule(t, 1, 0, COLS);
 	for (size_t i = 0; i < q->count; i++) {
 		struct question *f = &q->list[i];
@@ -157,8 +158,9 @@ questions_draw(struct tui *t)
 		cy = FIELDS_TOP + (int)q->count + 1, cx = 2 + LABEL_WIDTH + 2;
 	draw_rule(t, FIELDS_TOP + (int)q->count + 2, 0, COLS);
 	draw_note(t, FIELDS_TOP + (int)q->count + 3);
-	draw_hints(t, " Up/Down field  Left/Right choose  type to edit  "
-	    "Enter next  F1 help  Ctrl-C quit");
+	/* Typing is plain to see; the help key is not: it stays at 80. */
+	draw_hints(t, " Up/Down field  Left/Right choose  Enter next  F1 help"
+	    "  Ctrl-C quit");
 	move(cy, cx);
 }
 
@@ -237,13 +239,34 @@ questions_act(struct tui *t, int action)
 	}
 }
 
+static const struct screen_key questions_keys[] = {
+	{ ACTION_UP, "the field above" },
+	{ ACTION_DOWN, "the field below" },
+	{ ACTION_NEXT, "the next field" },
+	{ ACTION_FIRST, "the first field" },
+	{ ACTION_LAST, "the last line, to go on" },
+	{ ACTION_LEFT, "the previous value of a choice" },
+	{ ACTION_RIGHT, "the next value of a choice" },
+	{ ACTION_OPEN, "the next field; on the last line, review the answers" },
+	{ ACTION_BACK, "back to the saved setups, when there are any" },
+	{ ACTION_HELP, "this help (F1: ? is typed into a field)" },
+	{ ACTION_QUIT, "quit (q is typed into a field: Ctrl-C)" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_questions = {
-	"questions",
-	"The answers a new setup needs, with the guide's defaults. Each field "
-	"is checked as you type, by the rules of mlops-tui(5); what is wrong "
-	"shows below the fields, and namespace and postfix show the Azure "
-	"names they make. Choices in brackets cannot go with the others. The "
-	"token is shown masked and never saved. Nothing changes until you "
-	"confirm the plan on the next screen.",
-	questions_draw, questions_act, questions_key,
+	.name = "questions",
+	.help = "The answers a new setup needs, with the guide's defaults. "
+	    "Each field is checked as you type, by the rules of mlops-tui(5); "
+	    "what is wrong shows below the fields, and namespace and postfix "
+	    "show the Azure names they make. Choices in brackets cannot go "
+	    "with the others. The token is shown masked and never saved. "
+	    "Nothing changes until you confirm the plan on the next screen. "
+	    "Resuming a saved setup asks for the token alone. In a text field "
+	    "every letter is typed, k, j, q and ? too: there, use the arrows, "
+	    "F1 and Ctrl-C.",
+	.draw = questions_draw,
+	.act = questions_act,
+	.key = questions_key,
+	.keys = questions_keys,
 };

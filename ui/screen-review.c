@@ -18,6 +18,14 @@
 #include "wrap.h"
 #include "xalloc.h"
 
+/* What only the review uses: its lines, unwrapped, and the first screen
+ * row shown once they are wrapped to the terminal. */
+struct review {
+	char **lines;
+	size_t count;
+	size_t top;
+};
+
 struct answer_lookup {
 	const struct state *st;
 	const struct state_environment *env;
@@ -35,8 +43,12 @@ answer_of(const char *input, void *ctx)
 static void
 add_line(struct tui *t, char *line)
 {
-	t->review = xreallocarray(t->review, t->nreview + 1, sizeof *t->review);
-	t->review[t->nreview++] = line;
+	struct review *r = t->review;
+
+	if (r == NULL)
+		r = t->review = xcalloc(1, sizeof *r);
+	r->lines = xreallocarray(r->lines, r->count + 1, sizeof *r->lines);
+	r->lines[r->count++] = line;
 }
 
 /* The steps that apply, each per-environment one once per environment. */
@@ -72,8 +84,9 @@ review_build(struct tui *t, const struct state *st, const char *text)
 	    l = strtok_r(NULL, "\n", &save))
 		add_line(t, xasprintf("  %s", l));
 	add_line(t, xstrdup(""));
-	add_line(t, xstrdup("What the setup will do, in the guide's order "
-	    "(each step first looks, and only makes what is missing):"));
+	/* One line at 80 columns, so that the first steps show. */
+	add_line(t, xstrdup("What the setup will do, in order; each step "
+	    "makes only what is missing:"));
 	add_steps(t, st);
 	free(copy);
 }
@@ -99,6 +112,7 @@ insert_wrapped(char ***lines, size_t *n, const char *first, const char *text)
 void
 tui_review_warn(struct tui *t, const struct upfront *found)
 {
+	struct review *r;
 	char **lines = NULL;
 	size_t n = 0;
 
@@ -117,22 +131,28 @@ tui_review_warn(struct tui *t, const struct upfront *found)
 	}
 	lines = xreallocarray(lines, n + 1, sizeof *lines);
 	lines[n++] = xstrdup("");
+	if (t->review == NULL)
+		t->review = xcalloc(1, sizeof *t->review);
+	r = t->review;
 	/* Before the answers: the first thing the eye meets. */
-	lines = xreallocarray(lines, n + t->nreview, sizeof *lines);
-	memcpy(lines + n, t->review, t->nreview * sizeof *lines);
-	free(t->review);
-	t->review = lines;
-	t->nreview += n;
+	lines = xreallocarray(lines, n + r->count, sizeof *lines);
+	memcpy(lines + n, r->lines, r->count * sizeof *lines);
+	free(r->lines);
+	r->lines = lines;
+	r->count += n;
+	r->top = 0;
 }
 
 void
 tui_review_free(struct tui *t)
 {
-	for (size_t i = 0; i < t->nreview; i++)
-		free(t->review[i]);
+	if (t->review == NULL)
+		return;
+	for (size_t i = 0; i < t->review->count; i++)
+		free(t->review->lines[i]);
+	free(t->review->lines);
 	free(t->review);
 	t->review = NULL;
-	t->nreview = 0;
 }
 
 void
@@ -157,39 +177,81 @@ tui_review(struct tui *t)
 		review_build(t, st, text);
 		free(t->answers_text);
 		t->answers_text = text;
-		t->scroll = 0;
 		t->screen = &screen_review;
 	}
 	state_free(st);
 }
 
+/* The review's lines wrapped to the terminal, a continuation under the
+ * text it continues; *n gets how many. */
+static struct wrap_line *
+review_rows(const struct review *r, size_t *n)
+{
+	struct wrap_line *rows = NULL;
+
+	*n = 0;
+	for (size_t i = 0; r != NULL && i < r->count; i++) {
+		struct wrap_line *w = NULL;
+		size_t count = wrap_text(r->lines[i], (size_t)(COLS - 2), &w);
+
+		rows = xreallocarray(rows, *n + (count ? count : 1),
+		    sizeof *rows);
+		if (count == 0)
+			rows[(*n)++] = (struct wrap_line){ 0, "", 0 };
+		for (size_t k = 0; k < count; k++)
+			rows[(*n)++] = w[k];
+		free(w);
+	}
+	return rows;
+}
+
+static size_t
+text_rows(void)
+{
+	return (size_t)(LINES - 4);
+}
+
 static void
 review_draw(struct tui *t)
 {
-	int rows = LINES - 4;
+	struct review *r = t->review;
+	size_t n;
+	struct wrap_line *rows = review_rows(r, &n);
 
+	if (r != NULL && r->top + text_rows() > n)
+		r->top = n > text_rows() ? n - text_rows() : 0;
 	draw_title(t, "review");
 	draw_rule(t, 1, 0, COLS);
-	for (int r = 0; r < rows && t->scroll + (size_t)r < t->nreview; r++)
-		mvaddnstr(2 + r, 1, t->review[t->scroll + (size_t)r], COLS - 2);
+	for (size_t i = 0; r != NULL && i < text_rows() && r->top + i < n;
+	    i++)
+		mvaddnstr(2 + (int)i, 1 + (int)rows[r->top + i].indent,
+		    rows[r->top + i].start, (int)rows[r->top + i].len);
+	free(rows);
 	draw_rule(t, LINES - 2, 0, COLS);
-	draw_hints(t, " Enter start the setup  Up/Down scroll  Esc back to the "
-	    "questions  F1 help  q quit");
+	draw_hints(t, " Enter start  Up/Down scroll  Esc back to the questions"
+	    "  F1 help  q quit");
 	move(2, 1);
 }
 
 static bool
 review_act(struct tui *t, int action)
 {
-	size_t rows = (size_t)(LINES - 4);
-	size_t last = t->nreview > rows ? t->nreview - rows : 0;
+	struct review *r = t->review;
 
 	switch (action) {
 	case ACTION_UP:
-		t->scroll -= t->scroll > 0;
+		r->top -= r->top > 0;
 		return true;
 	case ACTION_DOWN:
-		t->scroll += t->scroll < last;
+		/* Drawing keeps it short of the end. */
+		r->top++;
+		return true;
+	case ACTION_PAGE_UP:
+		r->top = r->top > text_rows() - 1 ?
+		    r->top - text_rows() + 1 : 0;
+		return true;
+	case ACTION_PAGE_DOWN:
+		r->top += text_rows() - 1;
 		return true;
 	case ACTION_BACK:
 		t->screen = &screen_questions;
@@ -202,10 +264,24 @@ review_act(struct tui *t, int action)
 	}
 }
 
+static const struct screen_key review_keys[] = {
+	{ ACTION_OPEN, "start the setup" },
+	{ ACTION_UP, "scroll up" },
+	{ ACTION_DOWN, "scroll down" },
+	{ ACTION_PAGE_UP, "scroll up a page" },
+	{ ACTION_PAGE_DOWN, "scroll down a page" },
+	{ ACTION_BACK, "back to the questions, to change an answer" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, nothing changed" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_review = {
-	"review",
-	"Everything the setup will make or check, step by step, for the "
-	"answers shown. Nothing has changed yet: Enter starts the setup, Esc "
-	"goes back to change an answer.",
-	review_draw, review_act, NULL,
+	.name = "review",
+	.help = "Everything the setup will make or check, step by step, for "
+	    "the answers shown. Nothing has changed yet: Enter starts the "
+	    "setup, Esc goes back to change an answer.",
+	.draw = review_draw,
+	.act = review_act,
+	.keys = review_keys,
 };

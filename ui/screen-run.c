@@ -13,6 +13,7 @@
 
 #include "keys.h"
 #include "tui.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 #define LOG_ROWS 6
@@ -177,8 +178,15 @@ draw_log(struct tui *t, int top)
 {
 	size_t first = t->nlog > LOG_ROWS ? t->nlog - LOG_ROWS : 0;
 
-	for (size_t i = first; i < t->nlog; i++)
-		mvaddnstr(top + (int)(i - first), 0, t->log[i], COLS - 1);
+	for (size_t i = first; i < t->nlog; i++) {
+		const char *text = t->log[i].text;
+
+		/* An address is a link where it is shown whole. */
+		if (draw_cut(t, top + (int)(i - first), 0, COLS - 1, text) ==
+		    (int)wrap_columns(text, strlen(text)))
+			draw_note_links(t, top + (int)(i - first), 0, text,
+			    strlen(text), text);
+	}
 }
 
 static void
@@ -223,6 +231,54 @@ select_job(struct tui *t, size_t i)
 	t->follow = false;
 }
 
+/* Why a key left job j as it was: the engine takes a mark or a retry
+ * only where it means something. */
+static void
+note_unchanged(struct tui *t, const struct engine_job *j, int key)
+{
+	const char *why;
+
+	switch (j->outcome) {
+	case JOB_RUNNING: why = "it is running; wait for its outcome"; break;
+	case JOB_DONE: why = "it is done already"; break;
+	case JOB_NOT_APPLICABLE: why = "it does not apply to this setup";
+		break;
+	case JOB_OPERATOR: case JOB_SKIPPED:
+		why = "it is marked already (r undoes the mark)"; break;
+	default: why = "it has not failed; it runs when what it needs is "
+	    "done"; break;
+	}
+	tui_note(t, "%c does nothing here: %s.", key, why);
+}
+
+static void
+mark(struct tui *t, enum step_status status, int key)
+{
+	const struct engine_job *j = engine_job(t->engine, t->selected);
+	enum job_outcome was;
+
+	if (j == NULL)
+		return;
+	was = j->outcome;
+	engine_mark(t->engine, t->selected, status);
+	if (j->outcome == was)
+		note_unchanged(t, j, key);
+}
+
+static void
+retry(struct tui *t)
+{
+	const struct engine_job *j = engine_job(t->engine, t->selected);
+	enum job_outcome was;
+
+	if (j == NULL)
+		return;
+	was = j->outcome;
+	engine_retry(t->engine, t->selected);
+	if (j->outcome == was)
+		note_unchanged(t, j, 'r');
+}
+
 static bool
 run_act(struct tui *t, int action)
 {
@@ -243,32 +299,50 @@ run_act(struct tui *t, int action)
 		select_job(t, n ? n - 1 : 0);
 		return true;
 	case ACTION_OPEN:
-		t->scroll = 0;
-		t->screen = &screen_step;
+		tui_step_open(t);
 		return true;
 	case ACTION_RETRY:
 		t->follow = true;
-		engine_retry(t->engine, t->selected);
+		retry(t);
 		return true;
 	case ACTION_MANUAL:
-		engine_mark(t->engine, t->selected, STEP_MANUAL);
+		mark(t, STEP_MANUAL, 'm');
 		return true;
 	case ACTION_SKIP:
-		engine_mark(t->engine, t->selected, STEP_SKIPPED);
+		mark(t, STEP_SKIPPED, 's');
 		return true;
 	case ACTION_PASTE:
 		tui_paste_open(t);
 		return true;
+	case ACTION_SAVE_ANSWERS:
+		tui_save_open(t);
+		return true;
 	case ACTION_LOG:
-		/* At its end, where the news is. */
-		t->log_top = t->nlog > (size_t)(LINES - 4) ? t->nlog -
-		    (size_t)(LINES - 4) : 0;
-		t->screen = &screen_log;
+		tui_log_open(t);
 		return true;
 	default:
 		return false;
 	}
 }
+
+static const struct screen_key run_keys[] = {
+	{ ACTION_UP, "select the step above" },
+	{ ACTION_DOWN, "select the step below" },
+	{ ACTION_FIRST, "select the first step" },
+	{ ACTION_LAST, "select the last step" },
+	{ ACTION_OPEN, "open the selected step: all of its detail" },
+	{ ACTION_RETRY, "retry the selected step, or undo its mark" },
+	{ ACTION_MANUAL, "mark the selected step done by hand" },
+	{ ACTION_SKIP, "skip the selected step" },
+	{ ACTION_LOG, "show the whole log of this run" },
+	{ ACTION_PASTE, "on a service principal step, paste the JSON of a "
+	    "principal made by hand" },
+	{ ACTION_SAVE_ANSWERS, "write the answers to a file (no secret in it), "
+	    "to repeat the setup with plan and apply" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, the state saved" },
+	{ ACTION_NONE, NULL },
+};
 
 const struct screen screen_run = {
 	.name = "run",
@@ -279,4 +353,5 @@ const struct screen screen_run = {
 	    "a failure's cause and retry it, or do it by hand and mark it so.",
 	.draw = run_draw,
 	.act = run_act,
+	.keys = run_keys,
 };

@@ -17,54 +17,85 @@
 #include "setups.h"
 #include "timefmt.h"
 #include "tui.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 #define LIST_TOP 4
+#define ENTRY_ROWS 3         /* the organization, then two of text */
+#define ENTRY_INDENT 4
+
+/* A row of the entry, in the width of the list, reversed when the entry
+ * is selected: the whole entry shows the selection, not only its first
+ * line (organizations are often one for all). */
+static void
+draw_entry_row(int y, int x, bool selected, const char *text)
+{
+	int width = COLS - 1 - x;
+
+	if (selected)
+		attron(A_REVERSE);
+	mvprintw(y, x, "%-*.*s", width, width, text);
+	if (selected)
+		attroff(A_REVERSE);
+}
+
+/* An entry's text below its organization: wrapped, never cut. */
+static void
+draw_entry_text(int y, bool selected, const char *text)
+{
+	struct wrap_line *w = NULL;
+	size_t n = wrap_text(text, (size_t)(COLS - 1 - ENTRY_INDENT), &w);
+
+	for (size_t i = 0; i < ENTRY_ROWS - 1; i++) {
+		char *row = xasprintf("  %.*s", i < n ? (int)w[i].len : 0,
+		    i < n ? w[i].start : "");
+
+		draw_entry_row(y + (int)i, 2, selected, row);
+		free(row);
+	}
+	free(w);
+}
 
 static void
 draw_setup(const struct setup_summary *s, int y, bool selected)
 {
 	char when[TIMEFMT_LEN];
+	char *text;
 
-	if (selected)
-		attron(A_REVERSE);
+	draw_entry_row(y, 2, selected, s->error != NULL ? s->path :
+	    s->organization ? s->organization : "(no organization)");
 	if (s->error != NULL)
-		mvprintw(y, 2, "%-.*s", COLS - 4, s->path);
+		text = xstrdup(s->error);
 	else
-		mvprintw(y, 2, "%-.*s", COLS - 4, s->organization ?
-		    s->organization : "(no organization)");
-	if (selected)
-		attroff(A_REVERSE);
-	if (s->error != NULL)
-		mvprintw(y + 1, 4, "%-.*s", COLS - 6, s->error);
-	else
-		mvprintw(y + 1, 4, "%s / %s: %zu steps done, last saved %s",
+		text = xasprintf("%s / %s: %zu steps done, last saved %s",
 		    s->project ? s->project : "mlops-v2", s->repository ?
 		    s->repository : "?", s->steps_done, timefmt_iso8601(
 		    s->updated, when));
+	draw_entry_text(y + 1, selected, text);
+	free(text);
 }
 
 static void
 start_draw(struct tui *t)
 {
 	int y = LIST_TOP, cursor = LIST_TOP;
-	size_t first = t->choice > 4 ? t->choice - 4 : 0;
+	/* As many whole entries as fit above the last line, the selected
+	 * one among them. */
+	size_t fit = (size_t)(LINES - 5 - LIST_TOP) / (ENTRY_ROWS + 1);
+	size_t first = t->choice >= fit ? t->choice - fit + 1 : 0;
 
 	draw_title(t, "start");
 	draw_rule(t, 1, 0, COLS);
 	mvaddstr(2, 2, "Resume a saved setup, or start a new one:");
-	for (size_t i = first; i < t->nsetups && y < LINES - 5; i++, y += 3) {
+	for (size_t i = first; i < t->nsetups && i < first + fit; i++,
+	    y += ENTRY_ROWS + 1) {
 		if (i == t->choice)
 			cursor = y;
 		draw_setup(&t->setups->items[i], y, i == t->choice);
 	}
-	if (t->choice == t->nsetups) {
-		cursor = y;
-		attron(A_REVERSE);
-	}
-	mvaddstr(y, 2, "Start a new setup");
 	if (t->choice == t->nsetups)
-		attroff(A_REVERSE);
+		cursor = y;
+	draw_entry_row(y, 2, t->choice == t->nsetups, "Start a new setup");
 	draw_hints(t, " Up/Down select  Enter resume or start  F1 help  "
 	    "q quit");
 	move(cursor, 2);
@@ -107,12 +138,23 @@ start_act(struct tui *t, int action)
 	}
 }
 
+static const struct screen_key start_keys[] = {
+	{ ACTION_UP, "the setup above" },
+	{ ACTION_DOWN, "the setup below" },
+	{ ACTION_OPEN, "resume the selected setup, or start a new one" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_start = {
-	"start",
-	"The setups saved in the state directory: where each is, how many of "
-	"its steps are done, and when it was last saved (one that cannot be "
-	"read says why, and is kept). "
-	"Enter resumes one - every step is looked at again, so what changed "
-	"meanwhile is noticed - or starts a new setup.",
-	start_draw, start_act, NULL,
+	.name = "start",
+	.help = "The setups saved in the state directory: where each is, how "
+	    "many of its steps are done, and when it was last saved (one that "
+	    "cannot be read says why, and is kept). Enter resumes one - every "
+	    "step is looked at again, so what changed meanwhile is noticed - "
+	    "or starts a new setup.",
+	.draw = start_draw,
+	.act = start_act,
+	.keys = start_keys,
 };

@@ -19,6 +19,17 @@
 /* "Status  ": the labels' column, then the text. */
 #define LABEL_WIDTH 8
 
+/* The first line shown: this screen's alone, so kept here, not in struct
+ * tui (one wizard per process). */
+static size_t step_top;
+
+void
+tui_step_open(struct tui *t)
+{
+	step_top = 0;
+	t->screen = &screen_step;
+}
+
 struct lines {
 	char **text;
 	size_t count;
@@ -81,6 +92,10 @@ layout(struct tui *t, const struct engine_job *j, int width)
 	    job_outcome_word(j->outcome));
 	add_block(&l, "Status", text, width);
 	free(text);
+	/* Live, as the run screen's pane shows it: an import's step, a
+	 * pipeline run's stages and jobs with their times. */
+	if (j->outcome == JOB_RUNNING)
+		add_block(&l, "Now", j->progress, width);
 	add_block(&l, "Found", j->detail, width);
 	if (j->outcome != JOB_DONE) {
 		add_block(&l, "Error", j->error, width);
@@ -113,10 +128,10 @@ step_draw(struct tui *t)
 	draw_rule(t, 2, 0, COLS);
 	/* Short of the last column, which the lines below would lose. */
 	l = layout(t, j, COLS - 1);
-	if (t->scroll + (size_t)rows > l.count)
-		t->scroll = l.count > (size_t)rows ? l.count - (size_t)rows : 0;
-	for (int row = 0; row < rows && t->scroll + (size_t)row < l.count; row++)
-		mvaddnstr(3 + row, 0, l.text[t->scroll + (size_t)row], COLS - 1);
+	if (step_top + (size_t)rows > l.count)
+		step_top = l.count > (size_t)rows ? l.count - (size_t)rows : 0;
+	for (int row = 0; row < rows && step_top + (size_t)row < l.count; row++)
+		mvaddnstr(3 + row, 0, l.text[step_top + (size_t)row], COLS - 1);
 	for (size_t i = 0; i < l.count; i++)
 		free(l.text[i]);
 	free(l.text);
@@ -130,11 +145,18 @@ step_act(struct tui *t, int action)
 {
 	switch (action) {
 	case ACTION_UP:
-		if (t->scroll > 0)
-			t->scroll--;
+		if (step_top > 0)
+			step_top--;
 		return true;
 	case ACTION_DOWN:
-		t->scroll++;
+		step_top++;
+		return true;
+	case ACTION_PAGE_UP:
+		step_top = step_top > (size_t)(LINES - 5) ?
+		    step_top - (size_t)(LINES - 5) : 0;
+		return true;
+	case ACTION_PAGE_DOWN:
+		step_top += (size_t)(LINES - 5);
 		return true;
 	case ACTION_BACK:
 		t->screen = &screen_run;
@@ -144,6 +166,20 @@ step_act(struct tui *t, int action)
 	}
 }
 
+static const struct screen_key step_keys[] = {
+	{ ACTION_UP, "scroll up" },
+	{ ACTION_DOWN, "scroll down" },
+	{ ACTION_PAGE_UP, "scroll up a page" },
+	{ ACTION_PAGE_DOWN, "scroll down a page" },
+	{ ACTION_RETRY, "retry the step, or undo its mark" },
+	{ ACTION_MANUAL, "mark it done by hand" },
+	{ ACTION_SKIP, "skip it" },
+	{ ACTION_BACK, "back to the checklist" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, the state saved" },
+	{ ACTION_NONE, NULL },
+};
+
 const struct screen screen_step = {
 	.name = "step",
 	.help = "Everything about the selected step: its status, what was "
@@ -152,4 +188,5 @@ const struct screen screen_step = {
 	    "step does. Retry it, or do it by hand and mark it so.",
 	.draw = step_draw,
 	.act = step_act,
+	.keys = step_keys,
 };

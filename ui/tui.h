@@ -20,6 +20,23 @@
 #define TUI_LOG_LINES 20000     /* the oldest go beyond this */
 
 struct tui;
+struct log_view;
+struct review;
+struct save_view;
+struct links;
+struct paste_view;
+
+/* A line of the run's log and when it was logged. */
+struct tui_log_line {
+	time_t at;
+	char *text;
+};
+
+/* A key a screen uses, and what it does there, for its help. */
+struct screen_key {
+	int action;              /* an enum key_action; ACTION_NONE ends */
+	const char *what;
+};
 
 struct screen {
 	const char *name;
@@ -29,6 +46,8 @@ struct screen {
 	bool (*act)(struct tui *t, int action);
 	/* A key before the table sees it (typing); true when used. */
 	bool (*key)(struct tui *t, int ch);
+	/* The keys its help lists; NULL: the whole key table. */
+	const struct screen_key *keys;
 };
 
 struct tui {
@@ -39,24 +58,29 @@ struct tui {
 	int help_top;                  /* its first line, when it scrolls */
 	bool ascii;                    /* no UTF-8 line drawing */
 	bool color;
+	/* Addresses as OSC 8 hyperlinks: where the terminal takes them. */
+	bool hyperlinks;
+	struct links *links;           /* this frame's (draw.c) */
 	bool sandbox;                  /* show the SANDBOX badge */
 	bool dirty;                    /* redraw at the next pass */
 	bool quitting;                 /* stop asked; quit once settled */
+	/* Why the last key did nothing, in place of the hints until the
+	 * next key (owned). */
+	char *note;
 	size_t selected;               /* the job the detail pane shows */
 	/* The selection goes to each step as it starts running, until the
 	 * operator moves it; again from their next retry. */
 	bool follow;
-	size_t scroll;                 /* the step screen's first line */
-	char **log;                    /* the log of this run, oldest first */
+	struct tui_log_line *log;      /* the log of this run, oldest first */
 	size_t nlog;
-	size_t log_top;                /* the log screen's first line */
+	struct log_view *log_view;     /* the log screen's own (screen-log.c) */
+	struct save_view *save_view;   /* w's prompt's own (screen-save.c) */
 	time_t started;
 	time_t ended;                  /* when the run was last over */
 	/* Before the run: the questions of a new setup and their review. */
 	struct questions *questions;
 	const struct catalog *catalog;
-	char **review;                 /* the review's lines */
-	size_t nreview;
+	struct review *review;         /* the review's own (screen-review.c) */
 	char *answers_text;            /* what the operator confirmed */
 	bool confirmed;                /* the review's Enter: start */
 	struct setup_list *setups;     /* the saved ones, to resume */
@@ -66,12 +90,9 @@ struct tui {
 	const char *connect_org;
 	time_t connect_started;
 	char *device_message;
-	/* A principal's JSON being pasted: never drawn, wiped once read. */
-	char paste[8192];
-	size_t npaste;
-	unsigned paste_depth;
-	bool paste_in_string, paste_escaped;
-	char *paste_problem;
+	/* A principal's JSON being pasted: never drawn, wiped once read
+	 * (screen-paste.c). */
+	struct paste_view *paste_view;
 	struct credential *pasted;     /* the engine borrows it */
 };
 
@@ -86,9 +107,24 @@ extern const struct screen screen_paste;
 extern const struct screen screen_start;
 extern const struct screen screen_log;
 extern const struct screen screen_connect;
+extern const struct screen screen_save;
 
-/* Open the paste screen for the selected job (screen-paste.c). */
+/* Show the selected step in full, from its top (screen-step.c). */
+void tui_step_open(struct tui *t);
+
+/* Show the log screen at its end; free its state (screen-log.c). */
+void tui_log_open(struct tui *t);
+void tui_log_view_free(struct tui *t);
+
+/* Ask where to write the answers file (w); free its state
+ * (screen-save.c). */
+void tui_save_open(struct tui *t);
+void tui_save_free(struct tui *t);
+
+/* Open the paste screen for the selected job; wipe and free its state
+ * (screen-paste.c). */
 void tui_paste_open(struct tui *t);
+void tui_paste_free(struct tui *t);
 
 /* Check the questions and show their review, or the first wrong field
  * (screen-review.c). */
@@ -104,7 +140,11 @@ void help_draw(struct tui *t);
 
 /* draw.c: the pieces every screen uses. */
 void draw_title(struct tui *t, const char *right);
+/* The hint line, or the note in its place. */
 void draw_hints(struct tui *t, const char *hints);
+/* Say why a key did nothing, on the hint line (printf-like). */
+void tui_note(struct tui *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void draw_rule(struct tui *t, int y, int x, int width);
 /* Text wrapped into a box; returns the rows used. */
 int draw_wrapped(int y, int x, int width, int rows, const char *text);
@@ -114,6 +154,18 @@ int draw_wrapped_in(WINDOW *w, int y, int x, int width, int rows,
  * when cut; returns the columns drawn. */
 int draw_cut(struct tui *t, int y, int x, int width, const char *text);
 bool draw_too_small(struct tui *t);
+/* Whether the terminal shows OSC 8 hyperlinks (MLOPS_TUI_HYPERLINKS
+ * says so outright). */
+bool draw_hyperlinks_supported(void);
+/* Text drawn at y, x, holding addresses: each is remembered, to be made
+ * a hyperlink once the frame is out. A wrapped address's part links to
+ * the whole of it (source: the unwrapped text the part comes from). */
+void draw_note_links(struct tui *t, int y, int x, const char *shown,
+    size_t len, const char *source);
+/* After refresh(): the frame's addresses rewritten as hyperlinks, and
+ * forgotten. */
+void draw_links_emit(struct tui *t);
+void draw_links_free(struct tui *t);
 /* Add a line to the log tail (copied). */
 void tui_log(struct tui *t, const char *line);
 

@@ -130,6 +130,7 @@ start_curses(struct tui *t, bool no_color)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	t->color = !no_color && getenv("NO_COLOR") == NULL && has_colors();
+	t->hyperlinks = draw_hyperlinks_supported();
 	if (t->color) {
 		start_color();
 		use_default_colors();
@@ -151,6 +152,7 @@ draw(struct tui *t)
 			t->screen->draw(t);
 	}
 	refresh();
+	draw_links_emit(t);
 	t->dirty = false;
 }
 
@@ -162,6 +164,9 @@ on_key(struct tui *t, int ch)
 	t->dirty = true;
 	if (ch == KEY_RESIZE)
 		return;
+	/* A note answers the key before; the next one clears it. */
+	free(t->note);
+	t->note = NULL;
 	/* Typing takes every printable key, q too: Ctrl-C still quits. */
 	if (!t->help && t->screen->key != NULL && ch != CTRL_C &&
 	    t->screen->key(t, ch))
@@ -172,6 +177,8 @@ on_key(struct tui *t, int ch)
 		t->help = false;
 	else if (t->help && (a == ACTION_UP || a == ACTION_DOWN))
 		t->help_top += a == ACTION_UP ? -1 : 1;
+	else if (t->help && (a == ACTION_PAGE_UP || a == ACTION_PAGE_DOWN))
+		t->help_top += (a == ACTION_PAGE_UP ? -1 : 1) * (LINES - 4);
 	else if (!t->help && a == ACTION_HELP)
 		t->help = true, t->help_top = 0;
 	else if (!t->help)
@@ -545,9 +552,8 @@ warn_upfront(struct tui *t, struct setup *s)
 	if (!check_upfront(t, s, &found))
 		rc = MT_EXIT_INTERRUPTED;
 	else if (found.problems > 0) {
-		tui_review_warn(t, &found);
+		tui_review_warn(t, &found);   /* shown from its top */
 		t->screen = &screen_review;
-		t->scroll = 0;
 		opened = xstrdup(t->answers_text);
 		if (!ask(t))
 			rc = MT_EXIT_INTERRUPTED;
@@ -729,12 +735,16 @@ cmd_wizard(struct wizard_options *opt)
 		rc = open_and_run(&t, &s, opt);
 	setup_close(&s);
 	for (size_t i = 0; i < t.nlog; i++)
-		free(t.log[i]);
+		free(t.log[i].text);
 	free(t.log);
+	tui_log_view_free(&t);
+	tui_save_free(&t);
+	draw_links_free(&t);
 	/* After the engine, which borrowed it. */
 	credential_free(t.pasted);
-	free(t.paste_problem);
+	tui_paste_free(&t);
 	free(t.device_message);
+	free(t.note);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;

@@ -90,6 +90,16 @@ focus "[ Review the plan ]"
 keys Enter
 wait_for 5 shows "What the setup will do"
 tap_result $? "Enter on the last line shows the review"
+# At 80 columns nothing is cut mid-word: the hints keep whole items, to
+# quit, and the review's lines wrap short of the last column.
+case $(pane | tail -n 1 | sed 's/ *$//') in
+*"  F1 help  q quit") tap_result 0 "the review's hints are whole, to their last" ;;
+*) tap_result 1 "the review's hints are whole, to their last"
+   diag "$(pane | tail -n 1)" ;;
+esac
+wide=$(pane | sed -n '3,22p' | awk '{ if (length($0) > n) n = length($0) } END { print n }')
+[ "$wide" -lt 79 ]
+tap_result $? "no line of the review reaches the last column ($wide)"
 # The plan's steps, in the guide's order: its first three, one a line.
 contains "$(pane | sed 's/^ *//' | tr '\n' '|')" \
     "[ ] Check the sign-in to the organization|[ ] Create the mlops-v2 project|[ ] Import the mlops-v2 repository|" \
@@ -169,15 +179,25 @@ contains "$(pane)" "mlops-v2 / taxi-fare-regression" "its project and repository
 # What the state file says: its done steps, and when it was saved.
 done_steps=$(jq '[.steps[] | select(.status == "done")] | length' "$state")
 saved=$(jq -r .updated "$state")
-contains "$(pane | tr -d '\n')" "mlops-v2 / taxi-fare-regression: $done_steps steps done, last saved $saved" \
+contains "$(pane | sed 's/^ *//' | tr -s '\n ' '  ')" "mlops-v2 / taxi-fare-regression: $done_steps steps done, last saved $saved" \
     "how far it got ($done_steps steps done), and when ($saved)"
 contains "$(cursor_line)" "$SIM_URL" "the cursor sits on the selected setup"
+# The whole entry shows the selection, not only its organization (one
+# organization is often shared by several setups).
+entry=$(tmux -L "$sock" capture-pane -p -e -t w | sed -n "$(( $(cursor_y) + 2 )),$(( $(cursor_y) + 3 ))p")
+[ "$(printf '%s\n' "$entry" | grep -c "$(printf '\033\\[7m')")" -eq 2 ]
+tap_result $? "the selected entry is reversed on its every row"
+wide=$(pane | sed -n '3,21p' | awk '{ if (length($0) > n) n = length($0) } END { print n }')
+[ "$wide" -lt 80 ]
+tap_result $? "no line of the list reaches the last column ($wide)"
 keys Down
 wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | sed -n \"\$(( \$(tmux -L '$sock' display -p -t w '#{cursor_y}') + 1 ))p\" | grep -qF 'Start a new setup'"
 tap_result $? "the last line starts a new setup"
 keys Up Enter
 wait_for 5 shows "[ Resume the setup ]"
 tap_result $? "resuming asks for the token alone"
+contains "$(pane | head -n 1)" "resume a setup" "titled as a resume"
+lacks "$(pane | head -n 1)" "a new setup" "not as a new setup"
 lacks "$(pane)" "Namespace" "and nothing else"
 keys Escape
 wait_for 5 shows "Resume a saved setup"

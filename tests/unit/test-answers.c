@@ -264,6 +264,44 @@ test_scenarios(void)
 	    "interfaces works");
 }
 
+/* answers_format: read back, the same answers; never a secret. */
+static void
+test_format(const struct catalog *cat)
+{
+	static const char text[] = "organization: https://dev.azure.com/c\n"
+	    "project: \"my project\"\nrepository: taxi-fare-regression\n"
+	    "location: westeurope\n"
+	    "principal_way: existing\nenvironments:\n  prod:\n"
+	    "    namespace: contoso\n    postfix: \"0042\"\n"
+	    "    client_id: 11111111-2222-3333-4444-555555555555\n"
+	    "    subscription_id: 00000000-0000-0000-0000-000000000001\n";
+	struct state *st = state_new(), *again = state_new();
+	char *cause = NULL, *out, *out_again;
+
+	tap_ok(answers_parse(st, "text", text, strlen(text), cat, &cause) == 0,
+	    "format: the answers are read");
+	/* Put there by hand: a field whose name is a secret's. */
+	state_map_set(&st->answers, "client_secret", "s3cret-value");
+	out = answers_format(st, cat);
+	tap_ok(strstr(out, "s3cret") == NULL, "format: a field the catalogue "
+	    "does not have, a secret's, is not written");
+	tap_contains(out, "postfix: \"0042\"", "format: a postfix of digits "
+	    "stays text");
+	tap_contains(out, "\nlocation: \"westeurope\"", "format: a "
+	    "per-environment answer given at the top stays there");
+	tap_ok(answers_parse(again, "formatted", out, strlen(out), cat,
+	    &cause) == 0, "format: read back without a problem%s%s",
+	    cause ? ": " : "", cause ? cause : "");
+	out_again = answers_format(again, cat);
+	tap_ok(strcmp(out, out_again) == 0, "format: read back, the same "
+	    "answers");
+	free(out_again);
+	free(out);
+	free(cause);
+	state_free(again);
+	state_free(st);
+}
+
 int
 main(void)
 {
@@ -283,6 +321,7 @@ main(void)
 	test_file(cat, example);
 	test_strict(cat);
 	test_complete(cat);
+	test_format(cat);
 	catalog_free(cat);
 	free(example);
 	free(steps);

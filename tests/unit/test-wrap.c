@@ -93,9 +93,19 @@ main(void)
 	tap_ok(n == 3 && lines[1].indent == 3 && lines[2].indent == 3,
 	    "a list item's continuation hangs under its text");
 	free(lines);
-	n = wrap_text("https://aka.ms/azpipelines", 10, &lines);
-	tap_ok(n == 3 && lines[0].len == 10 && lines[2].len == 6,
+	n = wrap_text("azpipelinesparallelism", 10, &lines);
+	tap_ok(n == 3 && lines[0].len == 10 && lines[2].len == 2,
 	    "a word longer than the width is cut, nothing dropped");
+	free(lines);
+	n = wrap_text("deploy-online-endpoint-pipeline ran", 30, &lines);
+	tap_ok(n == 2 && lines[0].len == 23 && strncmp(lines[1].start,
+	    "pipeline ran", 12) == 0, "a long word breaks after its last "
+	    "hyphen that fits, not inside a part");
+	free(lines);
+	n = wrap_text("https://aka.ms/azpipelines", 20, &lines);
+	tap_ok(n == 2 && lines[0].len == 15 && strncmp(lines[1].start,
+	    "azpipelines", 11) == 0, "an address, after its last slash "
+	    "that fits");
 	free(lines);
 	tap_is_int((long long)wrap_text("", 10, &lines), 0, "no text, no line");
 	free(lines);
