@@ -19,6 +19,7 @@
 #include "sim/faults.h"
 #include "exitcode.h"
 #include "secret.h"
+#include "wrap.h"
 
 struct options {
 	const char *state_path;
@@ -49,6 +50,22 @@ enum long_option {
 	WIZARD_SANDBOX,
 	SIM_ACCELERATOR,
 };
+
+/* "  3  meaning", wrapped to 80 columns under the meaning's first word,
+ * as the rest of --help is. */
+static void
+print_exit_status(FILE *out, int code, const char *meaning)
+{
+	enum { HELP_COLUMNS = 80 };
+	int tag = fprintf(out, "  %d  ", code);
+	struct wrap_line *lines = NULL;
+	size_t n = wrap_text(meaning, (size_t)(HELP_COLUMNS - tag), &lines);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%*s%.*s\n", i ? tag : 0, "", (int)lines[i].len,
+		    lines[i].start);
+	free(lines);
+}
 
 static void
 usage(FILE *out)
@@ -176,10 +193,11 @@ usage(FILE *out)
 "  -V, --version     the version\n"
 "\n"
 "Exit status:\n", out);
-#define X(name, code, meaning) fprintf(out, "  %d  %s\n", code, meaning);
+#define X(name, code, meaning) print_exit_status(out, code, meaning);
 	EXIT_STATUS_LIST(X)
 #undef X
-	fputs("\nSee mlops-tui(1) and mlops-tui(5).\n", out);
+	fputs("\nEvery command, option and event in full: man mlops-tui, "
+	    "mlops-tui(1);\nthe files: mlops-tui(5).\n", out);
 }
 
 static int usage_error(const char *fmt, ...)

@@ -8,6 +8,9 @@ for opt in --state --no-color --json --help --version; do
 	contains "$out" "$opt" "--help mentions $opt"
 done
 contains "$out" "  3  the state file is missing" "--help lists the exit statuses"
+wide=$(echo "$out" | awk 'length > 80')
+is "$wide" "" "every line of --help fits 80 columns"
+contains "$out" "man mlops-tui" "--help points to the man page for the rest"
 
 run --version
 is "$rc" 0 "--version succeeds"
