@@ -24,8 +24,8 @@ _mlops_tui_options() {
 	local sign_in="--pat-file --ado-auth --tenant --client-id --azure-sign-in --log"
 	case $1 in
 	status) echo "$common --json" ;;
-	plan) echo "$common --answers --principal-file $sign_in" ;;
-	apply) echo "$common --answers --principal-file --yes $sign_in" ;;
+	plan) echo "$common --answers --principal-file --json $sign_in" ;;
+	apply) echo "$common --answers --principal-file --yes --json $sign_in" ;;
 	doctor) echo "--org --repo --project --infrastructure --namespace \
 --postfix --subscription --json $sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \

@@ -81,7 +81,7 @@ usage(FILE *out)
 "                        [--subscription ID [--location REGION]]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
-"       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
+"       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes] [--json]\n"
 "                        [--progress SECONDS]\n"
 "                        [--principal-file FILE] [--github-token-file FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
@@ -118,7 +118,8 @@ usage(FILE *out)
 "  -s, --state FILE  the state file of the setup (default: one file per\n"
 "                    setup in $XDG_STATE_HOME/mlops-tui)\n"
 "      --no-color    no colours (also when NO_COLOR is set)\n"
-"      --json        status, doctor: machine-readable output\n"
+"      --json        status, doctor: machine-readable output; plan, apply:\n"
+"                    one JSON event a line (see JSON EVENTS in mlops-tui(1))\n"
 "      --sandbox     the wizard: run on the embedded sandbox\n"
 "      --yes         apply: do not ask first (needed without a terminal)\n"
 "      --progress SECONDS\n"
@@ -356,9 +357,14 @@ static int
 check_command_options(struct options *opt)
 {
 	if (opt->json && !is_command(opt, "status") &&
-	    !is_command(opt, "doctor"))
-		return usage_error("--json goes with the status and doctor "
-		    "commands");
+	    !is_command(opt, "doctor") && !is_command(opt, "plan") &&
+	    !is_command(opt, "apply"))
+		return usage_error("--json goes with the status, doctor, plan "
+		    "and apply commands");
+	/* Lines for a script: no terminal question in between. */
+	if (opt->json && is_command(opt, "apply") && !opt->yes_given)
+		return usage_error("apply --json needs --yes (plan --json "
+		    "shows what it would do)");
 	if (opt->sim_option_given && !is_command(opt, "sim"))
 		return usage_error("--listen, --world, --reset, --time-scale "
 		    "and --faults go with the sim command");
@@ -405,6 +411,7 @@ check_command_options(struct options *opt)
 		opt->apply.setup.conn.log_path = opt->log_path;
 		opt->apply.setup.state_path = opt->state_path;
 		opt->apply.plan = is_command(opt, "plan");
+		opt->apply.json = opt->json;
 		opt->apply.setup.read_only = opt->apply.plan;
 		opt->wizard.setup = opt->apply.setup;
 		opt->wizard.no_color = opt->no_color;
