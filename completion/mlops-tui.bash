@@ -30,7 +30,7 @@ _mlops_tui_options() {
 --postfix --subscription --json $sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \
 --accelerator --help" ;;
-	*) echo "$common --sandbox --accelerator --answers --principal-file $sign_in" ;;
+	*) echo "$common --sandbox --accelerator --time-scale --answers --principal-file $sign_in" ;;
 	esac
 }
 

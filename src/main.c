@@ -28,6 +28,7 @@ struct options {
 	const char *command;   /* NULL: the wizard */
 	struct sim_options sim;
 	bool sim_option_given; /* an option that only sim takes */
+	bool time_scale_given; /* sim's, and --sandbox's */
 	struct doctor_options doctor;
 	bool doctor_option_given;
 	struct connection_options conn; /* doctor's, plan's and apply's */
@@ -72,7 +73,7 @@ usage(FILE *out)
 {
 	fputs(
 "Usage: mlops-tui [--state FILE] [--no-color] [--sandbox [--accelerator DIR]\n"
-"                 | --answers FILE]\n"
+"                 [--time-scale F] | --answers FILE]\n"
 "       mlops-tui [--state FILE] status [--json]\n"
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
@@ -179,7 +180,8 @@ usage(FILE *out)
 "      --reset       sim: start from a new world\n"
 "      --org NAME    sim: the organization of a new world (sandbox)\n"
 "      --time-scale F\n"
-"                    sim: multiply simulated durations by F (0: instant)\n"
+"                    sim, --sandbox: multiply simulated durations by F\n"
+"                    (0: instant; --sandbox's default 0.02)\n"
 "      --log FILE    sim: log each request it serves as a JSON line;\n"
 "                    doctor, plan, apply: log each request it makes\n"
 "                    (secrets redacted)\n"
@@ -366,8 +368,13 @@ check_command_options(struct options *opt)
 		return usage_error("apply --json needs --yes (plan --json "
 		    "shows what it would do)");
 	if (opt->sim_option_given && !is_command(opt, "sim"))
-		return usage_error("--listen, --world, --reset, --time-scale "
+		return usage_error("--listen, --world, --reset "
 		    "and --faults go with the sim command");
+	if (opt->time_scale_given && !is_command(opt, "sim") &&
+	    !(opt->command == NULL && opt->wizard.sandbox))
+		return usage_error("--time-scale goes with the sim command "
+		    "and with --sandbox");
+	opt->wizard.time_scale = opt->sim.time_scale;
 	/* The wizard (no command) takes plan's and apply's options too. */
 	bool applies = is_command(opt, "plan") || is_command(opt, "apply") ||
 	    opt->command == NULL;
@@ -523,7 +530,8 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'L': case 'W': case 'R': case 'T': case 'F':
 			if (parse_sim_option(c, optarg, &opt->sim) == -1)
 				return MT_EXIT_USAGE;
-			opt->sim_option_given = true;
+			opt->sim_option_given |= c != 'T';
+			opt->time_scale_given |= c == 'T';
 			break;
 		case 'h': usage(stdout); return MT_EXIT_OK;
 		case 'V': printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);

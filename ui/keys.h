@@ -26,6 +26,7 @@ enum key_action {
 	ACTION_NEXT,
 	ACTION_PASTE,
 	ACTION_LOG,
+	ACTION_SANDBOX,
 };
 
 struct key_binding {

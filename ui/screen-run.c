@@ -201,8 +201,13 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	draw_hints(t, " Up/Down select  Enter open  r retry  m by hand  s skip"
-	    "  l log  ? help  q quit");
+	/* On a sandbox, its panel's key, in the room "q quit" leaves at
+	 * 80 columns (q still quits; the help lists it). */
+	draw_hints(t, !tui_on_sandbox(t) ? " Up/Down select  Enter open  "
+	    "r retry  m by hand  s skip  l log  ? help  q quit" : COLS >= 86 ?
+	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
+	    "f sim  ? help  q quit" : " Up/Down select  Enter open  r retry  "
+	    "m by hand  s skip  l log  f sim  ? help");
 	/* The cursor sits on the selected step, for screen readers. */
 	move(cursor, 0);
 }
@@ -254,6 +259,9 @@ run_act(struct tui *t, int action)
 		return true;
 	case ACTION_PASTE:
 		tui_paste_open(t);
+		return true;
+	case ACTION_SANDBOX:
+		tui_sandbox_open(t);
 		return true;
 	case ACTION_LOG:
 		/* At its end, where the news is. */

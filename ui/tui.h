@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "setup.h"
+#include "simswitch.h"
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
@@ -73,6 +74,12 @@ struct tui {
 	bool paste_in_string, paste_escaped;
 	char *paste_problem;
 	struct credential *pasted;     /* the engine borrows it */
+	/* The sandbox panel: its selection, the switches as last read,
+	 * the time scale, and what went wrong with the last switch. */
+	size_t pitfall_choice;
+	bool pitfall_on[SIM_PITFALLS_MAX];
+	double sim_time_scale;
+	char *pitfall_problem;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -86,6 +93,13 @@ extern const struct screen screen_paste;
 extern const struct screen screen_start;
 extern const struct screen screen_log;
 extern const struct screen screen_connect;
+extern const struct screen screen_sandbox;
+
+/* Whether the organization is a sandbox (--sandbox's, or mlops-tui sim
+ * on this machine): the sandbox panel is offered (screen-sandbox.c). */
+bool tui_on_sandbox(const struct tui *t);
+/* Open the sandbox panel, its switches read from the sandbox. */
+void tui_sandbox_open(struct tui *t);
 
 /* Open the paste screen for the selected job (screen-paste.c). */
 void tui_paste_open(struct tui *t);

@@ -34,6 +34,14 @@ is "$rc" 2 "an extra argument is a usage error"
 run --json
 is "$rc" 2 "--json without status is a usage error"
 
+run status --time-scale 1
+is "$rc" 2 "--time-scale with status is a usage error"
+contains "$err" "--time-scale goes with the sim command and with --sandbox" "naming where it goes"
+run --sandbox --time-scale 101
+is "$rc" 2 "--sandbox --time-scale out of range is a usage error"
+run --sandbox --time-scale 0.5 </dev/null
+contains "$err" "the wizard needs a terminal" "--sandbox takes --time-scale (then wants a terminal)"
+
 run status --repo x
 is "$rc" 2 "a doctor option with another command is a usage error"
 run doctor --repo x
