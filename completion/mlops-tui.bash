@@ -24,6 +24,7 @@ _mlops_tui_options() {
 	local sign_in="--pat-file --ado-auth --tenant --client-id --azure-sign-in --log"
 	case $1 in
 	status) echo "$common --json" ;;
+	export) echo "$common --answers" ;;
 	plan) echo "$common --answers --principal-file --json $sign_in" ;;
 	apply) echo "$common --answers --principal-file --yes --json $sign_in" ;;
 	doctor) echo "--org --repo --project --infrastructure --namespace \
@@ -73,7 +74,7 @@ _mlops_tui_value() {
 
 _mlops_tui() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev="" command="" i word
-	local commands="status plan apply doctor sim"
+	local commands="status plan apply doctor sim export"
 
 	# bash splits --state=FILE at the '='; put the option back together.
 	if [ "$COMP_CWORD" -ge 2 ] && [ "${COMP_WORDS[COMP_CWORD - 1]}" = "=" ]; then

@@ -12,6 +12,7 @@
 #include "answers.h"
 #include "cmd-apply.h"
 #include "cmd-doctor.h"
+#include "cmd-export.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
 #include "credential.h"
@@ -36,6 +37,7 @@ struct options {
 	struct apply_options apply;
 	bool apply_option_given;
 	struct wizard_options wizard;
+	struct export_options export;
 	bool yes_given;
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
@@ -88,6 +90,7 @@ usage(FILE *out)
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE]\n"
+"       mlops-tui [--state FILE] export [--answers FILE]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
 "                     [--faults SPEC] [--accelerator DIR]\n"
@@ -114,6 +117,9 @@ usage(FILE *out)
 "              would do; changes nothing\n"
 "  apply       do the setup, step by step, saving the state after each;\n"
 "              run it again to resume; a failure comes with its fix\n"
+"  export      print a bash script of the setup's steps: for each, the az\n"
+"              command where one exists and the REST calls; secrets are\n"
+"              read from the environment, never written\n"
 "\n"
 "Options:\n"
 "  -s, --state FILE  the state file of the setup (default: one file per\n"
@@ -127,8 +133,8 @@ usage(FILE *out)
 "                    apply: while a step runs, say how long and its stage\n"
 "                    this often (default 30)\n"
 "      --answers FILE\n"
-"                    wizard, plan, apply: the operator's answers (YAML; see\n"
-"                    mlops-tui(5)); needed for a new setup\n"
+"                    wizard, plan, apply, export: the operator's answers\n"
+"                    (YAML; see mlops-tui(5)); needed for a new setup\n"
 "      --principal-file FILE\n"
 "                    wizard, plan, apply: the JSON az ad sp\n"
 "                    create-for-rbac\n"
@@ -354,6 +360,21 @@ is_command(const struct options *opt, const char *name)
 	return opt->command != NULL && strcmp(opt->command, name) == 0;
 }
 
+/* export: offline, from --answers or the state; nothing that signs in. */
+static int
+check_export_options(struct options *opt)
+{
+	if (opt->conn_option_given || opt->log_path != NULL ||
+	    opt->doctor_option_given || opt->org != NULL ||
+	    opt->apply.setup.principal_file != NULL ||
+	    opt->apply.setup.github_token_file != NULL)
+		return usage_error("export takes --answers or --state only: it "
+		    "signs in nowhere and reads no secret");
+	opt->export.answers_path = opt->apply.setup.answers_path;
+	opt->export.state_path = opt->state_path;
+	return -1;
+}
+
 /* Options that belong to one command go to it, and only with it. */
 static int
 check_command_options(struct options *opt)
@@ -392,6 +413,8 @@ check_command_options(struct options *opt)
 		    "and with --sandbox");
 	opt->sim.accelerator = opt->accelerator;
 	opt->wizard.accelerator = opt->accelerator;
+	if (is_command(opt, "export"))
+		return check_export_options(opt);
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
 		    "--namespace, --postfix, --subscription and --location go "
@@ -563,6 +586,8 @@ run_command(struct options *opt)
 		return cmd_sim(&opt->sim);
 	if (strcmp(opt->command, "doctor") == 0)
 		return cmd_doctor(&opt->doctor);
+	if (strcmp(opt->command, "export") == 0)
+		return cmd_export(&opt->export);
 	if (strcmp(opt->command, "plan") == 0 ||
 	    strcmp(opt->command, "apply") == 0)
 		return cmd_apply(&opt->apply);

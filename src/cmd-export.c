@@ -1,0 +1,334 @@
+/*
+ * `mlops-tui export`: the setup as commands - for someone who must see or
+ * redo by hand what mlops-tui does, or run it where mlops-tui cannot.
+ * Each step becomes a shell function holding the az command (commented,
+ * where one exists) and the REST calls; the values come from the answers,
+ * quoted, and a secret only ever as an environment variable's name.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "answers.h"
+#include "atomicfile.h"
+#include "checklist.h"
+#include "cmd-export.h"
+#include "exitcode.h"
+#include "names.h"
+#include "paths.h"
+#include "setups.h"
+#include "state.h"
+#include "templates.h"
+#include "xalloc.h"
+#include "yamljson.h"
+
+#define EXPORT_MAX_BYTES (256 * 1024)
+
+/* ---- reading --------------------------------------------------------- */
+
+/* templates/export.yml's "steps" object; NULL after saying why. */
+static json_t *
+load_commands(void)
+{
+	char *dir = paths_templates_dir(), *path = xasprintf("%s/export.yml",
+	    dir), *text = NULL, *cause = NULL;
+	size_t len;
+	json_t *doc = NULL, *steps = NULL;
+
+	if (atomicfile_read(path, EXPORT_MAX_BYTES, &text, &len, &cause) != 0)
+		fprintf(stderr, "mlops-tui: %s: %s\n", path, cause ? cause :
+		    "cannot be read");
+	else if ((doc = yamljson_parse(text, len, &cause)) == NULL ||
+	    !json_is_object(steps = json_object_get(doc, "steps")))
+		fprintf(stderr, "mlops-tui: %s: %s\n", path, cause ? cause :
+		    "no steps: mapping");
+	else
+		json_incref(steps);
+	json_decref(doc);
+	free(cause);
+	free(text);
+	free(path);
+	free(dir);
+	return json_is_object(steps) ? steps : NULL;
+}
+
+/* The one saved setup's state file, when there is exactly one. */
+static char *
+only_saved_setup(void)
+{
+	char *cause = NULL, *dir = paths_state_dir(&cause), *path = NULL;
+	struct setup_list *list = dir ? setups_scan(dir) : NULL;
+
+	if (list != NULL && list->count == 1)
+		path = xstrdup(list->items[0].path);
+	else
+		fprintf(stderr, "mlops-tui: export needs --answers FILE or "
+		    "--state FILE (%s saved setups)\n", list && list->count ?
+		    "several" : "no");
+	setups_free(list);
+	free(cause);
+	free(dir);
+	return path;
+}
+
+/* The setup's state: its file's, or a new one from the answers. */
+static int
+load_setup(const struct export_options *opt, const struct catalog *cat,
+    struct state **st)
+{
+	char *cause = NULL, *path;
+	int rc;
+
+	if (opt->answers_path != NULL) {
+		*st = state_new();
+		if (answers_load(*st, opt->answers_path, cat, &cause) == 0)
+			return 0;
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+		free(cause);
+		return MT_EXIT_USAGE;
+	}
+	path = opt->state_path ? xstrdup(opt->state_path) : only_saved_setup();
+	if (path == NULL)
+		return MT_EXIT_USAGE;
+	rc = state_load(st, path, &cause);
+	if (rc != 0)
+		fprintf(stderr, "mlops-tui: %s\n", rc == STATE_ENOENT ?
+		    "no such state file" : cause);
+	free(cause);
+	free(path);
+	return rc == 0 ? 0 : MT_EXIT_STATE;
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+/* NAME='value', the value single-quoted so that nothing in it is read by
+ * the shell (the answers' rules already keep quotes out; this holds
+ * whatever they allow). */
+static void
+assign(const char *indent, const char *name, const char *value)
+{
+	printf("%s%s='", indent, name);
+	for (const char *p = value ? value : ""; *p; p++)
+		if (*p == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*p);
+	puts("'");
+}
+
+static void
+print_prologue(const struct state *st)
+{
+	const char *project = state_map_get(&st->answers, "project");
+	const char *infra = state_map_get(&st->answers, "infrastructure");
+	bool terraform = infra != NULL && strcmp(infra, "terraform") == 0;
+
+	puts("#!/usr/bin/env bash\n"
+	    "# Written by mlops-tui export: this setup, step by step, as the "
+	    "commands\n# that do the same - the az command where one exists "
+	    "(commented) and the\n# REST calls mlops-tui makes. Each step is "
+	    "a function; run some with\n#   bash THIS-FILE step_project "
+	    "step_ml_repository ...\n# Values a call answers (ids) are asked "
+	    "for as variables when missing.\n# Secrets are never written "
+	    "here: they are read from the environment\n# (AZURE_DEVOPS_EXT_PAT,"
+	    " MLOPS_TUI_GITHUB_TOKEN; az's sign-in for Azure).\n"
+	    "set -euo pipefail");
+	assign("", "ORG", state_map_get(&st->answers, "organization"));
+	assign("", "PROJECT", project ? project : "mlops-v2");
+	assign("", "REPO", state_map_get(&st->answers, "repository"));
+	assign("", "INFRA_PIPELINE", terraform ? "tf-ado-deploy-infra" :
+	    "bicep-ado-deploy-infra");
+	assign("", "INFRA_YAML", terraform ?
+	    "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml" :
+	    "/infrastructure/pipelines/bicep-ado-deploy-infra.yml");
+	puts("API='api-version=7.1'\n"
+	    "# ado METHOD PATH [JSON]: Azure DevOps, with the PAT from the "
+	    "environment\nado() {\n"
+	    "\tcurl -fsS -u \":${AZURE_DEVOPS_EXT_PAT:?set "
+	    "AZURE_DEVOPS_EXT_PAT to a PAT}\" -X \"$1\" \\\n"
+	    "\t    -H 'Content-Type: application/json' ${3:+--data \"$3\"} "
+	    "\"$ORG/$2\"\n}\n"
+	    "# arm and graph METHOD PATH [JSON]: ARM and Graph, with az's "
+	    "token\nazure() {\n"
+	    "\tcurl -fsS -X \"$2\" -H \"Authorization: Bearer $(az account "
+	    "get-access-token \\\n\t    --resource-type \"$1\" --query "
+	    "accessToken -o tsv)\" \\\n\t    -H 'Content-Type: "
+	    "application/json' ${5:+--data \"$5\"} \"$3$4\"\n}\n"
+	    "arm() { azure arm \"$1\" https://management.azure.com \"$2\" "
+	    "\"${3:-}\"; }\n"
+	    "graph() { azure ms-graph \"$1\" https://graph.microsoft.com/v1.0 "
+	    "\"$2\" \"${3:-}\"; }");
+}
+
+/* An environment's answer, else the setup's. */
+static const char *
+env_answer(const struct state *st, const char *env, const char *key)
+{
+	const struct state_environment *e = state_environment_find(st, env);
+	const char *v = e ? state_map_get(&e->answers, key) : NULL;
+
+	return v ? v : state_map_get(&st->answers, key);
+}
+
+/* The locals of a step per environment: its answers and Azure names. */
+static void
+print_environment(const struct state *st, const char *env)
+{
+	const char *sc = env_answer(st, env, "service_connection");
+	struct names n;
+	struct names_input in = { env_answer(st, env, "namespace"),
+		env_answer(st, env, "postfix"), env,
+		env_answer(st, env, "infrastructure"),
+		env_answer(st, env, "project_type") };
+
+	if (in.infrastructure == NULL)
+		in.infrastructure = "bicep";
+	if (in.project_type == NULL)
+		in.project_type = "classical";
+	names_derive(&n, &in);
+	assign("\tlocal ", "ENV", env);
+	assign("\tlocal ", "NAMESPACE", in.namespace);
+	assign("\tlocal ", "POSTFIX", in.postfix);
+	assign("\tlocal ", "LOCATION", env_answer(st, env, "location"));
+	assign("\tlocal ", "SUBSCRIPTION_ID", env_answer(st, env,
+	    "subscription_id"));
+	assign("\tlocal ", "TENANT_ID", env_answer(st, env, "tenant_id"));
+	/* The guide's names, as the engine's defaults give them. */
+	assign("\tlocal ", "SERVICE_CONNECTION", sc ? sc : strcmp(env, "dev")
+	    == 0 ? "Azure-ARM-Dev" : "Azure-ARM-Prod");
+	assign("\tlocal ", "RESOURCE_GROUP", n.resource_group);
+	assign("\tlocal ", "WORKSPACE", n.workspace);
+	names_free(&n);
+}
+
+/* text's lines, each after indent; a "#" prefix comments them out. */
+static void
+print_lines(const char *indent, const char *text)
+{
+	const char *line = text, *end;
+
+	while (*line != '\0') {
+		end = strchr(line, '\n');
+		end = end ? end : line + strlen(line);
+		if (end > line)
+			printf("%s%.*s\n", indent, (int)(end - line), line);
+		line = *end ? end + 1 : end;
+	}
+}
+
+/* "step_<id>[_<env>]", a name bash takes (the ids are [a-z0-9-]). */
+static char *
+function_name(const struct checklist_line *l)
+{
+	char *name = xasprintf("step_%s%s%s", l->step->id, l->environment ?
+	    "_" : "", l->environment ? l->environment : "");
+
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return name;
+}
+
+static void
+print_step(const struct state *st, const struct checklist_line *l,
+    json_t *commands)
+{
+	json_t *c = json_object_get(commands, l->step->id);
+	const char *az = json_string_value(json_object_get(c, "az"));
+	const char *rest = json_string_value(json_object_get(c, "rest"));
+	const char *note = json_string_value(json_object_get(c, "note"));
+	char *name = function_name(l);
+
+	printf("\n# %s%s%s (%s): %s\n", l->step->title, l->environment ?
+	    ", " : "", l->environment ? l->environment : "", l->step->id,
+	    checklist_word(l));
+	if (note != NULL)
+		printf("# %s\n", note);
+	printf("%s() {\n", name);
+	if (l->environment != NULL)
+		print_environment(st, l->environment);
+	if (az != NULL) {
+		puts("\t# az:");
+		print_lines("\t# ", az);
+	}
+	if (rest != NULL)
+		print_lines("\t", rest);
+	else
+		puts("\t:");
+	puts("}");
+	free(name);
+}
+
+/* The steps named on the script's command line run; none: the list. */
+static void
+print_epilogue(const struct checklist *cl)
+{
+	puts("\nif [ $# -eq 0 ]; then\n\techo \"Steps (run them by name):\"");
+	for (size_t i = 0; i < cl->count; i++) {
+		char *name;
+
+		if (!cl->lines[i].applies)
+			continue;
+		name = function_name(&cl->lines[i]);
+		printf("\techo '  %s'\n", name);
+		free(name);
+	}
+	puts("\texit 0\nfi\nfor step in \"$@\"; do\n\t\"$step\"\ndone");
+}
+
+static void
+print_script(const struct state *st, const struct checklist *cl,
+    json_t *commands)
+{
+	print_prologue(st);
+	for (size_t i = 0; i < cl->count; i++)
+		if (cl->lines[i].applies)
+			print_step(st, &cl->lines[i], commands);
+	print_epilogue(cl);
+}
+
+/* Every step of the catalogue has its commands: a data file that misses
+ * one is mlops-tui's own defect, said before anything is printed. */
+static bool
+commands_complete(const struct catalog *cat, json_t *commands)
+{
+	for (size_t i = 0; i < cat->nsteps; i++)
+		if (json_object_get(commands, cat->steps[i].id) == NULL) {
+			fprintf(stderr, "mlops-tui: export.yml has no entry for "
+			    "the step %s\n", cat->steps[i].id);
+			return false;
+		}
+	return true;
+}
+
+int
+cmd_export(const struct export_options *opt)
+{
+	struct catalog *cat = NULL;
+	struct state *st = NULL;
+	struct checklist *cl;
+	json_t *commands;
+	int rc;
+
+	if (templates_load(&cat, NULL) != 0)
+		return MT_EXIT_DATA;
+	if ((commands = load_commands()) == NULL ||
+	    !commands_complete(cat, commands)) {
+		json_decref(commands);
+		catalog_free(cat);
+		return MT_EXIT_DATA;
+	}
+	if ((rc = load_setup(opt, cat, &st)) == 0) {
+		cl = checklist_build(cat, st);
+		print_script(st, cl, commands);
+		checklist_free(cl);
+	}
+	state_free(st);
+	json_decref(commands);
+	catalog_free(cat);
+	return rc;
+}
