@@ -30,26 +30,42 @@
 
 /* ---- reading --------------------------------------------------------- */
 
-/* templates/export.yml's "steps" object; NULL after saying why. */
+/* Every step of the catalogue has its commands: a data file that misses
+ * one is mlops-tui's own defect, said before anything is printed. */
+static bool
+commands_complete(const struct catalog *cat, json_t *commands,
+    char **cause)
+{
+	for (size_t i = 0; i < cat->nsteps; i++)
+		if (json_object_get(commands, cat->steps[i].id) == NULL) {
+			*cause = xasprintf("export.yml has no entry for the "
+			    "step %s", cat->steps[i].id);
+			return false;
+		}
+	return true;
+}
+
+/* templates/export.yml's "steps" object, with an entry for every step
+ * of cat; NULL with *cause. */
 static json_t *
-load_commands(void)
+load_commands(const struct catalog *cat, char **cause)
 {
 	char *dir = paths_templates_dir(), *path = xasprintf("%s/export.yml",
-	    dir), *text = NULL, *cause = NULL;
+	    dir), *text = NULL, *why = NULL;
 	size_t len;
 	json_t *doc = NULL, *steps = NULL;
 
-	if (atomicfile_read(path, EXPORT_MAX_BYTES, &text, &len, &cause) != 0)
-		fprintf(stderr, "mlops-tui: %s: %s\n", path, cause ? cause :
-		    "cannot be read");
-	else if ((doc = yamljson_parse(text, len, &cause)) == NULL ||
-	    !json_is_object(steps = json_object_get(doc, "steps")))
-		fprintf(stderr, "mlops-tui: %s: %s\n", path, cause ? cause :
-		    "no steps: mapping");
-	else
+	if (atomicfile_read(path, EXPORT_MAX_BYTES, &text, &len, &why) != 0 ||
+	    (doc = yamljson_parse(text, len, &why)) == NULL)
+		*cause = xasprintf("%s: %s", path, why ? why : "cannot be read");
+	else if (!json_is_object(steps = json_object_get(doc, "steps")))
+		*cause = xasprintf("%s: no steps: mapping", path);
+	else if (commands_complete(cat, steps, cause))
 		json_incref(steps);
+	else
+		steps = NULL;
 	json_decref(doc);
-	free(cause);
+	free(why);
 	free(text);
 	free(path);
 	free(dir);
@@ -105,29 +121,36 @@ load_setup(const struct export_options *opt, const struct catalog *cat,
 
 /* ---- writing --------------------------------------------------------- */
 
+static void
+put_line(FILE *out, const char *text)
+{
+	fputs(text, out);
+	fputc('\n', out);
+}
+
 /* NAME='value', the value single-quoted so that nothing in it is read by
  * the shell (the answers' rules already keep quotes out; this holds
  * whatever they allow). */
 static void
-assign(const char *indent, const char *name, const char *value)
+assign(FILE *out, const char *indent, const char *name, const char *value)
 {
-	printf("%s%s='", indent, name);
+	fprintf(out, "%s%s='", indent, name);
 	for (const char *p = value ? value : ""; *p; p++)
 		if (*p == '\'')
-			fputs("'\\''", stdout);
+			fputs("'\\''", out);
 		else
-			putchar(*p);
-	puts("'");
+			fputc(*p, out);
+	put_line(out, "'");
 }
 
 static void
-print_prologue(const struct state *st)
+print_prologue(FILE *out, const struct state *st)
 {
 	const char *project = state_map_get(&st->answers, "project");
 	const char *infra = state_map_get(&st->answers, "infrastructure");
 	bool terraform = infra != NULL && strcmp(infra, "terraform") == 0;
 
-	puts("#!/usr/bin/env bash\n"
+	put_line(out, "#!/usr/bin/env bash\n"
 	    "# Written by mlops-tui export: this setup, step by step, as the "
 	    "commands\n# that do the same - the az command where one exists "
 	    "(commented) and the\n# REST calls mlops-tui makes. Each step is "
@@ -137,15 +160,15 @@ print_prologue(const struct state *st)
 	    "here: they are read from the environment\n# (AZURE_DEVOPS_EXT_PAT,"
 	    " MLOPS_TUI_GITHUB_TOKEN; az's sign-in for Azure).\n"
 	    "set -euo pipefail");
-	assign("", "ORG", state_map_get(&st->answers, "organization"));
-	assign("", "PROJECT", project ? project : "mlops-v2");
-	assign("", "REPO", state_map_get(&st->answers, "repository"));
-	assign("", "INFRA_PIPELINE", terraform ? "tf-ado-deploy-infra" :
+	assign(out, "", "ORG", state_map_get(&st->answers, "organization"));
+	assign(out, "", "PROJECT", project ? project : "mlops-v2");
+	assign(out, "", "REPO", state_map_get(&st->answers, "repository"));
+	assign(out, "", "INFRA_PIPELINE", terraform ? "tf-ado-deploy-infra" :
 	    "bicep-ado-deploy-infra");
-	assign("", "INFRA_YAML", terraform ?
+	assign(out, "", "INFRA_YAML", terraform ?
 	    "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml" :
 	    "/infrastructure/pipelines/bicep-ado-deploy-infra.yml");
-	puts("API='api-version=7.1'\n"
+	put_line(out, "API='api-version=7.1'\n"
 	    "# ado METHOD PATH [JSON]: Azure DevOps, with the PAT from the "
 	    "environment\nado() {\n"
 	    "\tcurl -fsS -u \":${AZURE_DEVOPS_EXT_PAT:?set "
@@ -176,7 +199,7 @@ env_answer(const struct state *st, const char *env, const char *key)
 
 /* The locals of a step per environment: its answers and Azure names. */
 static void
-print_environment(const struct state *st, const char *env)
+print_environment(FILE *out, const struct state *st, const char *env)
 {
 	const char *sc = env_answer(st, env, "service_connection");
 	struct names n;
@@ -190,24 +213,24 @@ print_environment(const struct state *st, const char *env)
 	if (in.project_type == NULL)
 		in.project_type = "classical";
 	names_derive(&n, &in);
-	assign("\tlocal ", "ENV", env);
-	assign("\tlocal ", "NAMESPACE", in.namespace);
-	assign("\tlocal ", "POSTFIX", in.postfix);
-	assign("\tlocal ", "LOCATION", env_answer(st, env, "location"));
-	assign("\tlocal ", "SUBSCRIPTION_ID", env_answer(st, env,
+	assign(out, "\tlocal ", "ENV", env);
+	assign(out, "\tlocal ", "NAMESPACE", in.namespace);
+	assign(out, "\tlocal ", "POSTFIX", in.postfix);
+	assign(out, "\tlocal ", "LOCATION", env_answer(st, env, "location"));
+	assign(out, "\tlocal ", "SUBSCRIPTION_ID", env_answer(st, env,
 	    "subscription_id"));
-	assign("\tlocal ", "TENANT_ID", env_answer(st, env, "tenant_id"));
+	assign(out, "\tlocal ", "TENANT_ID", env_answer(st, env, "tenant_id"));
 	/* The guide's names, as the engine's defaults give them. */
-	assign("\tlocal ", "SERVICE_CONNECTION", sc ? sc : strcmp(env, "dev")
+	assign(out, "\tlocal ", "SERVICE_CONNECTION", sc ? sc : strcmp(env, "dev")
 	    == 0 ? "Azure-ARM-Dev" : "Azure-ARM-Prod");
-	assign("\tlocal ", "RESOURCE_GROUP", n.resource_group);
-	assign("\tlocal ", "WORKSPACE", n.workspace);
+	assign(out, "\tlocal ", "RESOURCE_GROUP", n.resource_group);
+	assign(out, "\tlocal ", "WORKSPACE", n.workspace);
 	names_free(&n);
 }
 
 /* text's lines, each after indent; a "#" prefix comments them out. */
 static void
-print_lines(const char *indent, const char *text)
+print_lines(FILE *out, const char *indent, const char *text)
 {
 	const char *line = text, *end;
 
@@ -215,7 +238,7 @@ print_lines(const char *indent, const char *text)
 		end = strchr(line, '\n');
 		end = end ? end : line + strlen(line);
 		if (end > line)
-			printf("%s%.*s\n", indent, (int)(end - line), line);
+			fprintf(out, "%s%.*s\n", indent, (int)(end - line), line);
 		line = *end ? end + 1 : end;
 	}
 }
@@ -234,7 +257,7 @@ function_name(const struct checklist_line *l)
 }
 
 static void
-print_step(const struct state *st, const struct checklist_line *l,
+print_step(FILE *out, const struct state *st, const struct checklist_line *l,
     json_t *commands)
 {
 	json_t *c = json_object_get(commands, l->step->id);
@@ -243,66 +266,77 @@ print_step(const struct state *st, const struct checklist_line *l,
 	const char *note = json_string_value(json_object_get(c, "note"));
 	char *name = function_name(l);
 
-	printf("\n# %s%s%s (%s): %s\n", l->step->title, l->environment ?
+	fprintf(out, "\n# %s%s%s (%s): %s\n", l->step->title, l->environment ?
 	    ", " : "", l->environment ? l->environment : "", l->step->id,
 	    checklist_word(l));
 	if (note != NULL)
-		printf("# %s\n", note);
-	printf("%s() {\n", name);
+		fprintf(out, "# %s\n", note);
+	fprintf(out, "%s() {\n", name);
 	if (l->environment != NULL)
-		print_environment(st, l->environment);
+		print_environment(out, st, l->environment);
 	if (az != NULL) {
-		puts("\t# az:");
-		print_lines("\t# ", az);
+		put_line(out, "\t# az:");
+		print_lines(out, "\t# ", az);
 	}
 	if (rest != NULL)
-		print_lines("\t", rest);
+		print_lines(out, "\t", rest);
 	else
-		puts("\t:");
-	puts("}");
+		put_line(out, "\t:");
+	put_line(out, "}");
 	free(name);
 }
 
 /* The steps named on the script's command line run; none: the list. */
 static void
-print_epilogue(const struct checklist *cl)
+print_epilogue(FILE *out, const struct checklist *cl)
 {
-	puts("\nif [ $# -eq 0 ]; then\n\techo \"Steps (run them by name):\"");
+	put_line(out, "\nif [ $# -eq 0 ]; then\n\techo \"Steps (run them by name):\"");
 	for (size_t i = 0; i < cl->count; i++) {
 		char *name;
 
 		if (!cl->lines[i].applies)
 			continue;
 		name = function_name(&cl->lines[i]);
-		printf("\techo '  %s'\n", name);
+		fprintf(out, "\techo '  %s'\n", name);
 		free(name);
 	}
-	puts("\texit 0\nfi\nfor step in \"$@\"; do\n\t\"$step\"\ndone");
+	put_line(out, "\texit 0\nfi\nfor step in \"$@\"; do\n\t\"$step\"\ndone");
 }
 
 static void
-print_script(const struct state *st, const struct checklist *cl,
+print_script(FILE *out, const struct state *st, const struct checklist *cl,
     json_t *commands)
 {
-	print_prologue(st);
+	print_prologue(out, st);
 	for (size_t i = 0; i < cl->count; i++)
 		if (cl->lines[i].applies)
-			print_step(st, &cl->lines[i], commands);
-	print_epilogue(cl);
+			print_step(out, st, &cl->lines[i], commands);
+	print_epilogue(out, cl);
 }
 
-/* Every step of the catalogue has its commands: a data file that misses
- * one is mlops-tui's own defect, said before anything is printed. */
-static bool
-commands_complete(const struct catalog *cat, json_t *commands)
+char *
+export_script(const struct catalog *cat, const struct state *st,
+    char **cause)
 {
-	for (size_t i = 0; i < cat->nsteps; i++)
-		if (json_object_get(commands, cat->steps[i].id) == NULL) {
-			fprintf(stderr, "mlops-tui: export.yml has no entry for "
-			    "the step %s\n", cat->steps[i].id);
-			return false;
-		}
-	return true;
+	json_t *commands = load_commands(cat, cause);
+	struct checklist *cl;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (commands == NULL)
+		return NULL;
+	if ((out = open_memstream(&text, &len)) == NULL) {
+		*cause = xstrdup("out of memory");
+		json_decref(commands);
+		return NULL;
+	}
+	cl = checklist_build(cat, st);
+	print_script(out, st, cl, commands);
+	fclose(out);
+	checklist_free(cl);
+	json_decref(commands);
+	return text;
 }
 
 int
@@ -312,19 +346,20 @@ cmd_export(const struct export_options *opt)
 	struct state *st = NULL;
 	struct checklist *cl;
 	json_t *commands;
+	char *cause = NULL;
 	int rc;
 
 	if (templates_load(&cat, NULL) != 0)
 		return MT_EXIT_DATA;
-	if ((commands = load_commands()) == NULL ||
-	    !commands_complete(cat, commands)) {
-		json_decref(commands);
+	if ((commands = load_commands(cat, &cause)) == NULL) {
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+		free(cause);
 		catalog_free(cat);
 		return MT_EXIT_DATA;
 	}
 	if ((rc = load_setup(opt, cat, &st)) == 0) {
 		cl = checklist_build(cat, st);
-		print_script(st, cl, commands);
+		print_script(stdout, st, cl, commands);
 		checklist_free(cl);
 	}
 	state_free(st);

@@ -17,4 +17,11 @@ struct export_options {
  */
 int cmd_export(const struct export_options *opt);
 
+struct catalog;
+struct state;
+/* The same script for st as text (the wizard's export screen); NULL with
+ * *cause when templates/export.yml cannot be used. Caller frees. */
+char *export_script(const struct catalog *cat, const struct state *st,
+    char **cause);
+
 #endif

@@ -27,6 +27,8 @@ static const struct key_binding bindings[] = {
 	{ 's', "s", ACTION_SKIP, "skip the selected step" },
 	{ 'l', "l", ACTION_LOG, "show the whole log of this run" },
 	{ 'p', "p", ACTION_PASTE, "paste a principal made by hand (its JSON)" },
+	{ 'e', "e", ACTION_EXPORT, "show the setup as commands (az, REST), "
+	    "as export writes them" },
 	{ 'f', "f", ACTION_SANDBOX, "on a sandbox: switch its known problems "
 	    "on and off" },
 	{ '?', "?", ACTION_HELP, "show this help" },

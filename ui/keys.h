@@ -27,6 +27,7 @@ enum key_action {
 	ACTION_PASTE,
 	ACTION_LOG,
 	ACTION_SANDBOX,
+	ACTION_EXPORT,
 };
 
 struct key_binding {

@@ -263,6 +263,9 @@ run_act(struct tui *t, int action)
 	case ACTION_SANDBOX:
 		tui_sandbox_open(t);
 		return true;
+	case ACTION_EXPORT:
+		tui_export_open(t);
+		return true;
 	case ACTION_LOG:
 		/* At its end, where the news is. */
 		t->log_top = t->nlog > (size_t)(LINES - 4) ? t->nlog -

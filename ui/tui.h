@@ -80,6 +80,9 @@ struct tui {
 	bool pitfall_on[SIM_PITFALLS_MAX];
 	double sim_time_scale;
 	char *pitfall_problem;
+	/* The export screen: the script's lines, its first line shown. */
+	char **export_lines;
+	size_t nexport, export_top;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -94,6 +97,11 @@ extern const struct screen screen_start;
 extern const struct screen screen_log;
 extern const struct screen screen_connect;
 extern const struct screen screen_sandbox;
+extern const struct screen screen_export;
+
+/* Open the export screen: the setup as commands (screen-export.c). */
+void tui_export_open(struct tui *t);
+void tui_export_free(struct tui *t);
 
 /* Whether the organization is a sandbox (--sandbox's, or mlops-tui sim
  * on this machine): the sandbox panel is offered (screen-sandbox.c). */

@@ -630,6 +630,7 @@ cmd_wizard(struct wizard_options *opt)
 	free(t.paste_problem);
 	free(t.device_message);
 	free(t.pitfall_problem);
+	tui_export_free(&t);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;

@@ -59,6 +59,18 @@ select_step "Fill the ML repository from the templates"
 keys r
 wait_for 60 shows "[x] Fill the ML repository from the templates"
 tap_result $? "switched off in the panel, the step retried is done"
+# e: the setup as commands (what export writes), scrolled, no secret.
+keys e
+wait_for 5 shows "commands, lines 1-"
+tap_result $? "e shows the setup as commands"
+contains "$(pane)" "#!/usr/bin/env bash" "the script, from its first line"
+for _ in $(seq 1 40); do keys Down; done
+wait_for 5 shows "step_"
+tap_result $? "scrolled down, it shows the steps' functions"
+lacks "$(pane)" "$SIM_PAT" "and never the PAT"
+keys Escape
+wait_for 5 shows "Up/Down select"
+tap_result $? "Esc goes back to the run"
 keys q
 tui_quit_status >/dev/null
 done_testing
