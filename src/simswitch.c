@@ -11,7 +11,8 @@
 #include "xalloc.h"
 
 /*
- * The pitfalls whose cause is the organization's or the tenant's, which
+ * The pitfalls whose cause is the organization's or the tenant's (each
+ * line short enough for the panel at 80 columns), which
  * the sandbox imitates by a setting; the numbers are the guide's
  * (templates/errors.yml). Retired images are on in a new sandbox, as in
  * Azure DevOps today.
@@ -19,14 +20,14 @@
 static const struct sim_pitfall pitfalls[] = {
 	{ "Pitfall 1", "imports make develop, not main, the default branch",
 	    "import_default_branch", "\"develop\"", "\"main\"" },
-	{ "Pitfall 5", "no Microsoft-hosted parallel job: pipeline runs are "
-	    "refused", "hosted_parallelism", "false", "true" },
+	{ "Pitfall 5", "no Microsoft-hosted parallel job: runs are refused",
+	    "hosted_parallelism", "false", "true" },
 	{ "Pitfall 6", "ubuntu-20.04 agents are retired: jobs on that image "
 	    "fail", "retired_images", "[\"ubuntu-20.04\"]", "[]" },
-	{ "Pitfall 14", "no vCPU quota: the infrastructure run cannot make "
-	    "the compute", "quota_exhausted", "true", "false" },
-	{ "Pitfall 19", "client secrets have expired: connections with one "
-	    "fail their test", "secrets_expired", "true", "false" },
+	{ "Pitfall 14", "no vCPU quota: the infrastructure run fails",
+	    "quota_exhausted", "true", "false" },
+	{ "Pitfall 19", "client secrets expired: connections fail their "
+	    "test", "secrets_expired", "true", "false" },
 	{ "Pitfall 20", "Microsoft.KeyVault is not registered in the "
 	    "subscription", "registered_providers",
 	    "[\"Microsoft.MachineLearningServices\",\"Microsoft.Storage\","
@@ -36,6 +37,11 @@ static const struct sim_pitfall pitfalls[] = {
 	    "\"Microsoft.Insights\"]" },
 	{ "PAT policy", "the organization refuses personal access tokens",
 	    "pats_restricted", "true", "false" },
+	{ "PAT scopes", "the PAT lacks Build: build settings and runs answer "
+	    "401", "pat_scopes", "[\"vso.project_manage\","
+	    "\"vso.code_full\",\"vso.environment_manage\","
+	    "\"vso.serviceendpoint_manage\",\"vso.pipelineresources_manage\","
+	    "\"vso.extension\"]", "null" },
 	{ "App rights", "you may not register applications in the tenant",
 	    "operator_can_register_apps", "false", "true" },
 	{ "Role rights", "you may not assign roles on the subscription",

@@ -28,6 +28,8 @@ contains "$(panel_line "Pitfall 5")" "[on ] Pitfall 5" "it reads pitfall 5 on fr
 contains "$(panel_line "Pitfall 5")" "no Microsoft-hosted parallel job" "with one line of what it does"
 contains "$(panel_line "Pitfall 1 ")" "[off] Pitfall 1" "and pitfall 1 off"
 contains "$(panel_line "Pitfall 6")" "[on ] Pitfall 6" "retired images: on, as a new sandbox has them"
+contains "$(panel_line "PAT scopes")" "[off] PAT scopes" "a full-access PAT: PAT scopes off"
+lacks "$(pane)" "…" "each line fits 80 columns, none cut"
 
 # Space on pitfall 1 (the first line): on in the sandbox, and back off.
 keys Space
