@@ -205,8 +205,9 @@ usage(FILE *out)
 #define X(name, code, meaning) print_exit_status(out, code, meaning);
 	EXIT_STATUS_LIST(X)
 #undef X
-	fputs("\nEvery command, option and event in full: man mlops-tui, "
-	    "mlops-tui(1);\nthe files: mlops-tui(5).\n", out);
+	fputs("\nEvery command, option, key and JSON event in full: man "
+	    "mlops-tui\n(mlops-tui(1)); the state, answers and world files: "
+	    "mlops-tui(5).\n", out);
 }
 
 static int usage_error(const char *fmt, ...)
