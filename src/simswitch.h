@@ -13,6 +13,15 @@
 #include <stddef.h>
 
 #include "credential.h"
+#include "state.h"
+
+/* What a pitfall's setting holds when on: a fixed value, or the names
+ * this setup's environments give a kind of Azure resource. */
+enum sim_pitfall_value {
+	SIM_VALUE_FIXED,
+	SIM_VALUE_KEY_VAULTS,          /* kv-<ns>-<pf><env> */
+	SIM_VALUE_ONLINE_ENDPOINTS,    /* <type>-online-<ns><pf><env> */
+};
 
 struct sim_pitfall {
 	const char *name;              /* "Pitfall 5", as the guide counts */
@@ -20,6 +29,7 @@ struct sim_pitfall {
 	const char *setting;           /* its /_sandbox/settings name */
 	const char *on;                /* the setting's value, as JSON */
 	const char *off;
+	enum sim_pitfall_value value;  /* not FIXED: on is the names */
 };
 
 /* At most this many, so that a caller can hold their states. */
@@ -30,15 +40,17 @@ const struct sim_pitfall *sim_pitfalls(size_t *count);
 
 /*
  * Read the sandbox's settings at org_url (the sandbox's organization)
- * with its PAT: on[i] for each pitfall, and the time scale. Blocks for
- * one loopback request. 0, or -1 with *cause (owned).
+ * with its PAT: on[i] for each pitfall (for one by name, whether every
+ * name of st's setup is listed), and the time scale. Blocks for one
+ * loopback request. 0, or -1 with *cause (owned).
  */
 int sim_pitfalls_read(const char *org_url, const struct credential *pat,
-    bool *on, double *time_scale, char **cause);
+    const struct state *st, bool *on, double *time_scale, char **cause);
 
-/* Switch pitfall i on or off: one PATCH of its setting alone. 0, or -1
- * with *cause (owned): the sandbox's own refusal, or no answer. */
+/* Switch pitfall i on or off: one PATCH of its setting alone (on, by
+ * name: st's names). 0, or -1 with *cause (owned): the sandbox's own
+ * refusal, or no answer. */
 int sim_pitfall_set(const char *org_url, const struct credential *pat,
-    size_t i, bool on, char **cause);
+    const struct state *st, size_t i, bool on, char **cause);
 
 #endif

@@ -39,7 +39,8 @@ read_switches(struct tui *t)
 	char *cause = NULL;
 
 	if (sim_pitfalls_read(t->setup->conn.api.org_url, t->setup->conn.pat,
-	    t->pitfall_on, &t->sim_time_scale, &cause) == -1)
+	    t->setup->session->state, t->pitfall_on, &t->sim_time_scale,
+	    &cause) == -1)
 		say(t, cause);
 	else
 		say(t, NULL);
@@ -96,7 +97,7 @@ toggle(struct tui *t)
 	bool on = !t->pitfall_on[t->pitfall_choice];
 
 	if (sim_pitfall_set(t->setup->conn.api.org_url, t->setup->conn.pat,
-	    t->pitfall_choice, on, &cause) == -1) {
+	    t->setup->session->state, t->pitfall_choice, on, &cause) == -1) {
 		say(t, cause);
 		return;
 	}

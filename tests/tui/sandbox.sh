@@ -49,6 +49,17 @@ tap_result $? "Enter switches pitfall 5 off"
 is "$(setting hosted_parallelism)" true "the sandbox has hosted parallelism again"
 is "$(setting time_scale)" 0.02 "the time scale is left as it was"
 
+# Pitfall 18 by name: this setup's key vault, soft-deleted, and back.
+focus "Pitfall 18"
+keys Enter
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -qF '[on ] Pitfall 18'"
+tap_result $? "Enter switches pitfall 18 on"
+is "$(setting soft_deleted_names)" '["kv-contoso-4711prod"]' \
+    "the sandbox lists this setup's key vault as soft-deleted"
+keys Enter
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -qF '[off] Pitfall 18'"
+is "$(setting soft_deleted_names)" '[]' "and none once it is off"
+
 keys Escape
 wait_for 5 shows "Up/Down select"
 tap_result $? "Esc goes back to the run"
