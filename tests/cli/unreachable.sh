@@ -1,7 +1,8 @@
 # An organization that cannot be reached is said at once, with what to
 # check: a name that cannot resolve (.invalid, never asked of DNS) and a
 # refused connection (a closed loopback port) are not retried as a
-# timeout or a 503 is. No network is needed.
+# timeout or a 503 is, by plan, doctor and the wizard. No network is
+# needed.
 . "$top_srcdir/tests/lib.sh"
 
 # A loopback port nothing listens on: port 1, checked with curl first.
@@ -51,5 +52,18 @@ answers "$tap_tmp/answers.yml" "https://dev.azure.com.invalid/contoso"
 timed plan --answers "$tap_tmp/answers.yml" --log "$tap_tmp/requests.log"
 is "$(wc -c < "$tap_tmp/requests.log" | tr -d ' ')" 0 \
     "a .invalid organization: no request was made"
+
+# The wizard on the same organization: the sign-in says so at once too.
+. "$top_srcdir/tests/tui/tmux.sh"
+_t0=$(now_ms)
+TUI_ARGS="--answers '$tap_tmp/answers.yml'" \
+    tui_start "AZURE_DEVOPS_EXT_PAT=not-a-real-pat"
+is "$(tui_quit_status)" 2 "the wizard on a .invalid organization exits (2)"
+took=$(( $(now_ms) - _t0 ))
+[ "$took" -lt 3000 ]
+tap_result $? "at once, not after retries ($took ms)"
+# Its stderr, left on the terminal, wrapped at 80 columns mid-word.
+pane | tr -d '\n' | grep -qF "cannot reach dev.azure.com.invalid"
+tap_result $? "naming the host it cannot reach"
 
 done_testing
