@@ -71,8 +71,23 @@ is "$(summary '.counts.failed')" 1 "apply --json: the summary counts the failure
 [ "$(summary '.not_started | length')" -gt 0 ]
 tap_result $? "apply --json: and lists the steps not started"
 
-# --- apply to the end -----------------------------------------------------
+# --- apply interrupted: the summary still comes, last, and says so --------
 api PATCH _sandbox/settings '{"hosted_parallelism":true}'
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --json --answers "$answers" \
+    --azure-sign-in device >"$json" 2>"$tap_tmp/err" </dev/null &
+pid=$!
+started() { grep -q '"event":"started"' "$json"; }
+wait_for 30 started
+kill -INT "$pid"
+wait "$pid"
+is "$?" 130 "apply --json interrupted (SIGINT): exit status 130"
+every_line_parses
+tap_result $? "apply --json interrupted: every line parses"
+is "$(summary '.event + " " + (.interrupted | tostring)')" "summary true" \
+    "the last line is the summary, saying it was interrupted"
+contains "$(cat "$tap_tmp/err")" "interrupted: stopped" "stderr says how to go on"
+
+# --- apply to the end -----------------------------------------------------
 mt apply --yes
 is "$rc" 0 "apply --json to the end: exit status 0"
 every_line_parses
