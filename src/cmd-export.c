@@ -91,32 +91,36 @@ only_saved_setup(void)
 	return path;
 }
 
-/* The setup's state: its file's, or a new one from the answers. */
+/* The setup's state: its file's (--state, or the one saved), a new one,
+ * or the file's with the answers merged in, as plan reads them. */
 static int
 load_setup(const struct export_options *opt, const struct catalog *cat,
     struct state **st)
 {
-	char *cause = NULL, *path;
-	int rc;
+	char *cause = NULL, *path = NULL;
+	int rc = 0;
 
-	if (opt->answers_path != NULL) {
+	if (opt->state_path == NULL && opt->answers_path != NULL)
 		*st = state_new();
-		if (answers_load(*st, opt->answers_path, cat, &cause) == 0)
-			return 0;
-		fprintf(stderr, "mlops-tui: %s\n", cause);
-		free(cause);
+	else if ((path = opt->state_path ? xstrdup(opt->state_path) :
+	    only_saved_setup()) == NULL)
 		return MT_EXIT_USAGE;
+	else if ((rc = state_load(st, path, &cause)) != 0) {
+		if (rc == STATE_ENOENT)
+			fprintf(stderr, "mlops-tui: %s: no such state file\n",
+			    path);
+		else
+			fprintf(stderr, "mlops-tui: %s\n", cause);
+		rc = MT_EXIT_STATE;
 	}
-	path = opt->state_path ? xstrdup(opt->state_path) : only_saved_setup();
-	if (path == NULL)
-		return MT_EXIT_USAGE;
-	rc = state_load(st, path, &cause);
-	if (rc != 0)
-		fprintf(stderr, "mlops-tui: %s\n", rc == STATE_ENOENT ?
-		    "no such state file" : cause);
+	if (rc == 0 && opt->answers_path != NULL &&
+	    answers_load(*st, opt->answers_path, cat, &cause) != 0) {
+		fprintf(stderr, "mlops-tui: %s\n", cause);
+		rc = MT_EXIT_USAGE;
+	}
 	free(cause);
 	free(path);
-	return rc == 0 ? 0 : MT_EXIT_STATE;
+	return rc;
 }
 
 /* ---- writing --------------------------------------------------------- */

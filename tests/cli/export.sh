@@ -72,6 +72,10 @@ contains "$out" "(terraform-extension): pending" "and the terraform check of a t
 printf '%s\n' "$out" | bash -n
 tap_result $? "that script is valid bash too"
 
+run --state "$tap_tmp/none.json" export
+is "$rc" 3 "export of a state file that is not there: exit status 3"
+contains "$err" "none.json: no such state file" "naming it"
+
 # Nothing that signs in or reads a secret goes with export.
 run export --answers "$answers" --pat-file /dev/null
 is "$rc" 2 "export with --pat-file is a usage error"
