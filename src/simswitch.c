@@ -84,8 +84,12 @@ keep(const struct http_response *r, void *arg)
 		a->error = xstrdup_or_null(r->error.message);
 }
 
-/* One request to the settings, run to its end on an engine of its own
- * (the wizard's engine runs the setup's); -1 with *cause. */
+/*
+ * One request to the settings, run to its end on an engine of its own
+ * (the wizard's engine runs the setup's); -1 with *cause. The panel waits
+ * for it, so it is given little time: a sandbox on this machine answers
+ * its settings at once, and one that does not is said so, not waited on.
+ */
 static int
 settings_call(const char *org_url, const struct credential *pat,
     const char *method, const char *body, json_t **out, char **cause)
@@ -93,12 +97,14 @@ settings_call(const char *org_url, const struct credential *pat,
 	char *url = xasprintf("%s/_sandbox/settings", org_url);
 	struct http_request req = { .method = method, .url = url, .body = body,
 		.auth = pat, .done = keep };
+	struct http_options brief = { .timeout_ms = 3000, .max_attempts = 1 };
 	struct answer a = { 0 };
 	struct http *h = NULL;
 	int rc = -1;
 
 	req.arg = &a;
-	if (http_new(&h, NULL, cause) == 0 && http_submit(h, &req, cause) == 0) {
+	if (http_new(&h, &brief, cause) == 0 &&
+	    http_submit(h, &req, cause) == 0) {
 		http_run(h);
 		if (a.status == 200 && (*out = json_loads(a.body, 0, NULL)))
 			rc = 0;
