@@ -147,6 +147,77 @@ assign(FILE *out, const char *indent, const char *name, const char *value)
 	put_line(out, "'");
 }
 
+/*
+ * The ids a step made (its record's "created" in the state), as the
+ * variables export.yml's commands ask for, so that the script of a setup
+ * under way names what exists: once for the setup, in each function of
+ * the step's environment, or in the step's own function. A NULL step:
+ * any step's.
+ */
+enum made_scope { MADE_SETUP, MADE_ENVIRONMENT, MADE_STEP };
+
+static const struct {
+	const char *step, *key, *variable;
+	enum made_scope scope;
+} made_ids[] = {
+	{ "project", "id", "PROJECT_ID", MADE_SETUP },
+	{ "import-mlops-v2", "id", "MLOPS_V2_ID", MADE_SETUP },
+	{ "ml-repository", "id", "REPO_ID", MADE_SETUP },
+	{ "service-principal", "app_id", "APP_ID", MADE_ENVIRONMENT },
+	{ "service-principal", "application", "APP_OBJECT_ID",
+	    MADE_ENVIRONMENT },
+	{ "service-principal", "principal", "SP_OBJECT_ID", MADE_ENVIRONMENT },
+	{ "project", "operation", "OPERATION_ID", MADE_STEP },
+	{ "service-connection", "id", "ENDPOINT_ID", MADE_STEP },
+	{ NULL, "pipeline", "PIPELINE_ID", MADE_STEP },
+};
+
+/* Each id of scope that step (in env) made, as an assignment. */
+static void
+print_made(FILE *out, const char *indent, const struct state *st,
+    enum made_scope scope, const char *step, const char *env)
+{
+	for (size_t i = 0; i < sizeof made_ids / sizeof *made_ids; i++) {
+		const char *id = made_ids[i].step ? made_ids[i].step : step;
+		const struct state_step *r;
+		const char *v;
+
+		if (made_ids[i].scope != scope || id == NULL || (scope ==
+		    MADE_STEP && strcmp(id, step) != 0))
+			continue;
+		r = state_step_find(st, id, env);
+		v = r ? state_map_get(&r->created, made_ids[i].key) : NULL;
+		if (v != NULL)
+			assign(out, indent, made_ids[i].variable, v);
+	}
+}
+
+/* Text the service gave (a name, an id) inside a comment: a line break
+ * in it would end the comment and make the rest a command, so every
+ * control character becomes '?'. */
+static void
+comment_text(FILE *out, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+}
+
+/* "# made: key=value, ...": all a step's record says it made. */
+static void
+print_made_comment(FILE *out, const struct state_step *r)
+{
+	if (r == NULL || r->created.count == 0)
+		return;
+	fputs("\t# made:", out);
+	for (size_t i = 0; i < r->created.count; i++) {
+		fputs(i ? ", " : " ", out);
+		comment_text(out, r->created.keys[i]);
+		fputc('=', out);
+		comment_text(out, r->created.values[i]);
+	}
+	fputc('\n', out);
+}
+
 static void
 print_prologue(FILE *out, const struct state *st)
 {
@@ -172,6 +243,7 @@ print_prologue(FILE *out, const struct state *st)
 	assign(out, "", "INFRA_YAML", terraform ?
 	    "/infrastructure/devops-pipelines/tf-ado-deploy-infra.yml" :
 	    "/infrastructure/pipelines/bicep-ado-deploy-infra.yml");
+	print_made(out, "", st, MADE_SETUP, NULL, NULL);
 	put_line(out, "API='api-version=7.1'\n"
 	    "# ado METHOD PATH [JSON]: Azure DevOps, with the PAT from the "
 	    "environment\nado() {\n"
@@ -225,10 +297,11 @@ print_environment(FILE *out, const struct state *st, const char *env)
 	    "subscription_id"));
 	assign(out, "\tlocal ", "TENANT_ID", env_answer(st, env, "tenant_id"));
 	/* The guide's names, as the engine's defaults give them. */
-	assign(out, "\tlocal ", "SERVICE_CONNECTION", sc ? sc : strcmp(env, "dev")
-	    == 0 ? "Azure-ARM-Dev" : "Azure-ARM-Prod");
+	assign(out, "\tlocal ", "SERVICE_CONNECTION", sc ? sc :
+	    strcmp(env, "dev") == 0 ? "Azure-ARM-Dev" : "Azure-ARM-Prod");
 	assign(out, "\tlocal ", "RESOURCE_GROUP", n.resource_group);
 	assign(out, "\tlocal ", "WORKSPACE", n.workspace);
+	print_made(out, "\tlocal ", st, MADE_ENVIRONMENT, NULL, env);
 	names_free(&n);
 }
 
@@ -276,8 +349,11 @@ print_step(FILE *out, const struct state *st, const struct checklist_line *l,
 	if (note != NULL)
 		fprintf(out, "# %s\n", note);
 	fprintf(out, "%s() {\n", name);
+	print_made_comment(out, l->record);
 	if (l->environment != NULL)
 		print_environment(out, st, l->environment);
+	print_made(out, "\tlocal ", st, MADE_STEP, l->step->id,
+	    l->environment);
 	if (az != NULL) {
 		put_line(out, "\t# az:");
 		print_lines(out, "\t# ", az);
@@ -294,7 +370,8 @@ print_step(FILE *out, const struct state *st, const struct checklist_line *l,
 static void
 print_epilogue(FILE *out, const struct checklist *cl)
 {
-	put_line(out, "\nif [ $# -eq 0 ]; then\n\techo \"Steps (run them by name):\"");
+	put_line(out, "\nif [ $# -eq 0 ]; then\n"
+	    "\techo \"Steps (run them by name):\"");
 	for (size_t i = 0; i < cl->count; i++) {
 		char *name;
 

@@ -76,6 +76,25 @@ run --state "$tap_tmp/none.json" export
 is "$rc" 3 "export of a state file that is not there: exit status 3"
 contains "$err" "none.json: no such state file" "naming it"
 
+# What a setup under way made: its ids set for the commands that need
+# them, and a name the service gave, even with a line break, kept in its
+# comment (never a command of its own).
+jq '(.steps[] | select(.id == "project")).created = {"id": "11111111-2222-3333-4444-555555555555", "operation": "op-1"}
+    | .steps += [{"id": "build-identity", "status": "done", "attempts": 1,
+        "created": {"identity": "x\nrm -rf ~"}}]' \
+    "$top_srcdir/tests/fixtures/state/partial.json" > "$tap_tmp/made.json"
+run --state "$tap_tmp/made.json" export
+is "$rc" 0 "export of a setup with ids made succeeds"
+contains "$out" "PROJECT_ID='11111111-2222-3333-4444-555555555555'" "the project's id is set for the commands"
+contains "$(printf '%s\n' "$out" | sed -n '/^step_project() {$/,/^}$/p')" \
+    "local OPERATION_ID='op-1'" "the project's operation, in its step"
+printf '%s\n' "$out" | grep -qx 'rm -rf ~'
+[ $? -ne 0 ]
+tap_result $? "a line break in a name the service gave ends no comment"
+contains "$out" "# made: identity=x?rm -rf ~" "it is shown in the comment, as ?"
+printf '%s\n' "$out" | bash -n
+tap_result $? "and the script is valid bash"
+
 # Nothing that signs in or reads a secret goes with export.
 run export --answers "$answers" --pat-file /dev/null
 is "$rc" 2 "export with --pat-file is a usage error"
