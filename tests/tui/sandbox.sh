@@ -86,4 +86,15 @@ wait_for 5 shows "Up/Down select"
 tap_result $? "Esc goes back to the run"
 keys q
 tui_quit_status >/dev/null
+
+# --sandbox --time-scale: the embedded sandbox runs at the user's scale,
+# which the panel shows (and, as above, leaves).
+TUI_ARGS="--sandbox --time-scale 0.05" tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 30 shows "f sim"
+tap_result $? "with --sandbox, the footer shows the panel's key"
+keys f
+wait_for 5 shows "Known problems the sandbox imitates"
+contains "$(pane | head -n 1)" "time scale 0.05" "the embedded sandbox runs at --time-scale 0.05"
+keys q
+tui_quit_status >/dev/null
 done_testing
