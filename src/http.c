@@ -169,17 +169,28 @@ url_never_resolves(const char *url)
 	return reserved;
 }
 
+/* A certificate that is not trusted for the host: the same certificate
+ * comes back on every try (an intercepting proxy, a wrong host). */
+static bool
+untrusted(CURLcode code)
+{
+	return code == CURLE_PEER_FAILED_VERIFICATION ||
+	    code == CURLE_SSL_CACERT_BADFILE;
+}
+
 /*
  * Failures where nothing reached the service and trying again soon would
- * fail alike: a name that does not resolve, nothing listening. Said at
- * once (a typo in the organization's URL, a proxy, no network), not
- * after the back-off a timeout or a 503 gets.
+ * fail alike: a name that does not resolve, nothing listening, a
+ * certificate not trusted. Said at once (a typo in the organization's
+ * URL, a proxy, no network), not after the back-off a timeout or a 503
+ * gets (a doctor against an untrusted certificate took 2.5 minutes).
  */
 static bool
 unreachable(CURLcode code)
 {
 	return code == CURLE_COULDNT_RESOLVE_HOST ||
-	    code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_COULDNT_CONNECT;
+	    code == CURLE_COULDNT_RESOLVE_PROXY ||
+	    code == CURLE_COULDNT_CONNECT || untrusted(code);
 }
 
 /* ---- the log ----------------------------------------------------------- */
@@ -552,7 +563,11 @@ say_unreachable(struct transfer *t, CURLcode code)
 	    "is reserved for names that never do)" : curl_easy_strerror(code);
 
 	url_parts(t->looking_up ? t->lookup_url : t->url, &scheme, &host);
-	message = xasprintf("cannot reach %s: %s; nothing was sent: check the "
+	message = untrusted(code) ? xasprintf("cannot reach %s safely: %s; "
+	    "nothing was sent: check the URL, and whether a proxy or the "
+	    "network intercepts HTTPS (its certificate authority must be in "
+	    "the system store)", host ? host : "the service", why) :
+	    xasprintf("cannot reach %s: %s; nothing was sent: check the "
 	    "URL, the proxy settings (https_proxy, no_proxy) and the network",
 	    host ? host : "the service", why);
 	api_error_set(&t->resp.error, API_NETWORK, message);
