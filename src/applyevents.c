@@ -130,6 +130,27 @@ events_progress(FILE *out, const struct engine_job *j, const char *note,
 	emit(out, o);
 }
 
+void
+events_upfront(FILE *out, const struct upfront_item *it)
+{
+	static const char *const verdicts[] = { [VERDICT_OK] = "ok",
+		[VERDICT_PROBLEM] = "problem", [VERDICT_UNKNOWN] = "cannot_tell" };
+	json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o}", "event",
+	    "upfront", "step", it->job->step->id, "environment",
+	    string_or_null(it->job->environment), "title", it->title,
+	    "verdict", verdicts[it->verdict], "detail",
+	    string_or_null(it->detail));
+
+	if (it->known != NULL) {
+		json_object_set_new(o, "error_id", json_string(it->known->id));
+		json_object_set_new(o, "why", owned_string(engine_fill(it->job,
+		    it->known->explanation)));
+		json_object_set_new(o, "fix", owned_string(engine_fill(it->job,
+		    it->known->fix)));
+	}
+	emit(out, o);
+}
+
 static json_t *
 counts_json(const struct engine *e, size_t *changed)
 {

@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "setup.h"
+#include "upfront.h"
 
 /* {"event":"start"}: the command, organization, project, repository and
  * state file. */
@@ -27,6 +28,12 @@ void events_job(FILE *out, const char *event, const struct setup *s,
  * wait), or how long it has run (seconds) and its stage. */
 void events_progress(FILE *out, const struct engine_job *j,
     const char *note, double elapsed, const char *stage);
+
+/* {"event":"upfront"}: one check plan made up front of a right or a
+ * capacity a step to do needs: its step, environment, title, verdict
+ * (ok, problem, cannot_tell), detail, and the known error's id, why and
+ * fix. */
+void events_upfront(FILE *out, const struct upfront_item *it);
 
 /* {"event":"summary"}: counts by outcome, changed, made (what the setup
  * made and its address, apply only), not started, interrupted. */

@@ -30,7 +30,10 @@ summary() { tail -n 1 "$json" | jq -r "$1"; }
 mt plan
 every_line_parses
 tap_result $? "plan --json: every line is a JSON object with an event"
-is "$(events)" "start plan summary " "plan --json: start, the plan's entries, the summary"
+echo "$(events)" | grep -qxE 'start (upfront )?plan summary '
+tap_result $? "plan --json: start, what it checked up front, the plan's entries, the summary ($(events))"
+is "$(count '.event == "upfront" and (.verdict | IN("ok", "problem", "cannot_tell"))')" \
+    "$(count '.event == "upfront"')" "plan --json: each check up front has its verdict"
 is "$(head -n 1 "$json" | jq -r '.command + " " + .repository + " " + .project')" \
     "plan taxi-fare-regression mlops-v2" "plan --json: start names the command and setup"
 steps=$("$MLOPS_TUI" status --json | jq '[.sections[].steps[]] | length')

@@ -2,8 +2,8 @@
 # creates (PAT from AZURE_DEVOPS_EXT_PAT, Azure tokens from `az`; rai, its
 # GitHub token from MLOPS_TUI_GITHUB_TOKEN), a principal pasted with
 # --principal-file (PAT from --pat-file; rai, the GitHub token from
-# --github-token-file), and workload identity federation (PAT from the
-# environment). Then every
+# --github-token-file), and workload identity federation (no PAT: Azure
+# DevOps through Entra, --ado-auth entra, its tokens audited). Then every
 # file they leave - state files and their backups, apply's --log, its
 # output (what the operator saw), the sandbox's request log, the answers
 # files - and the command line and environment of every child process
@@ -185,13 +185,18 @@ tap_result $? "the test's FNV-1a finds the pasted secret by the sandbox's digest
 is "$(sort -u "$evidence/children/seen")" "" \
     "with a device sign-in, mlops-tui starts no child process"
 
-# ---- 3: workload identity federation; the PAT from the environment ----------
+# ---- 3: workload identity federation; Azure DevOps through Entra, no PAT ----
 new_world federated
 echo "$SIM_PAT" >> "$tap_tmp/secrets"
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" run federated --azure-sign-in device \
+run federated --ado-auth entra --azure-sign-in device \
     --tenant "$SIM_TENANT"
-is "$rc" 0 "workload identity federation: the setup is whole"
+is "$rc" 0 "workload identity federation, Azure DevOps through Entra: the setup is whole"
 keep federated
+# The Entra tokens for Azure DevOps (audience 499b84ac-...) are among the
+# secrets keep collected, with the refresh tokens they came from.
+ado_tokens=$(jq '[.entra.tokens[] | select(.aud | test("499b84ac"))] | length' "$tap_tmp/world.json")
+[ "$ado_tokens" -ge 1 ]
+tap_result $? "Azure DevOps took Entra tokens ($ado_tokens), audited with the others"
 is "$(sort -u "$evidence/children/seen")" "" "still no child process"
 
 # ---- the audit ---------------------------------------------------------------
