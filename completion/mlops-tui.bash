@@ -24,13 +24,14 @@ _mlops_tui_options() {
 	local sign_in="--pat-file --ado-auth --tenant --client-id --azure-sign-in --log"
 	case $1 in
 	status) echo "$common --json" ;;
-	plan) echo "$common --answers --principal-file $sign_in" ;;
-	apply) echo "$common --answers --principal-file --yes $sign_in" ;;
+	export) echo "$common --answers" ;;
+	plan) echo "$common --answers --principal-file --json $sign_in" ;;
+	apply) echo "$common --answers --principal-file --yes --json $sign_in" ;;
 	doctor) echo "--state --org --repo --project --infrastructure --namespace \
 --postfix --subscription --location --project-type --json $sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \
 --accelerator --help" ;;
-	*) echo "$common --sandbox --accelerator --answers --principal-file $sign_in" ;;
+	*) echo "$common --sandbox --accelerator --time-scale --answers --principal-file $sign_in" ;;
 	esac
 }
 
@@ -74,7 +75,7 @@ _mlops_tui_value() {
 
 _mlops_tui() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev="" command="" i word
-	local commands="status plan apply doctor sim"
+	local commands="status plan apply doctor sim export"
 
 	# bash splits --state=FILE at the '='; put the option back together.
 	if [ "$COMP_CWORD" -ge 2 ] && [ "${COMP_WORDS[COMP_CWORD - 1]}" = "=" ]; then

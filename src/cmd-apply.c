@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "applyevents.h"
 #include "cmd-apply.h"
 #include "engine.h"
 #include "made.h"
@@ -120,7 +121,13 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 
 	if (a->planning)
 		return;
-	if (note != NULL && !output_gone) {
+	if (a->opt->json && !output_gone) {
+		if (note != NULL)
+			events_progress(stdout, j, note, 0, NULL);
+		else
+			events_job(stdout, events_job_event(j), &a->setup, j);
+		flush_output();
+	} else if (note != NULL && !output_gone) {
 		printf("    %s\n", note);
 		flush_output();
 	} else if (note == NULL)
@@ -297,6 +304,16 @@ say_still_running(const struct engine_job *j, double secs)
 	free(title);
 }
 
+static void
+progress_event(const struct engine_job *j, double secs)
+{
+	char *stage = running_stage(j->progress);
+
+	events_progress(stdout, j, NULL, secs, stage);
+	flush_output();
+	free(stage);
+}
+
 /* Each job that has run for the period since it started or its last
  * line says so, with its stage: a long pipeline run is never silent. */
 static void
@@ -315,7 +332,10 @@ watch_running(struct applier *a)
 			w->started = w->said = now;
 		else if (now - w->said >= every && !output_gone) {
 			w->said = now;
-			say_still_running(j, now - w->started);
+			if (a->opt->json)
+				progress_event(j, now - w->started);
+			else
+				say_still_running(j, now - w->started);
 		}
 	}
 }
@@ -367,6 +387,11 @@ print_header(struct applier *a)
 	const struct state_map *answers = &a->setup.session->state->answers;
 	const char *project = state_map_get(answers, "project");
 
+	if (a->opt->json) {
+		events_start(stdout, &a->setup, a->planning);
+		flush_output();
+		return;
+	}
 	printf("%s %s, project %s, repository %s\n", a->planning ?
 	    "Plan for" : "Applying", a->setup.conn.api.org_url, project ?
 	    project : "mlops-v2", state_map_get(answers, "repository"));
@@ -412,11 +437,29 @@ restore_stops(const struct sigaction *old)
 		sigaction(stop_signals[i], &old[i], NULL);
 }
 
+/* --json: the plan's entries, then the summary (apply's steps went out
+ * as they happened). */
+static void
+finish_json(struct applier *a)
+{
+	if (a->planning)
+		for (size_t i = 0; i < a->upfront.count; i++)
+			events_upfront(stdout, &a->upfront.items[i]);
+	if (a->planning)
+		for (size_t i = 0; i < engine_count(a->engine); i++)
+			events_job(stdout, "plan", &a->setup,
+			    engine_job(a->engine, i));
+	events_summary(stdout, &a->setup, a->engine, a->planning,
+	    interrupted);
+}
+
 /* What was done, unless nobody reads it any more; an exit status. */
 static int
 finish(struct applier *a)
 {
-	if (!output_gone) {
+	if (!output_gone && a->opt->json)
+		finish_json(a);
+	else if (!output_gone) {
 		if (a->planning) {
 			print_upfront(a);
 			print_plan(a);
@@ -428,10 +471,11 @@ finish(struct applier *a)
 	}
 	if (!interrupted)
 		return exit_status(a);
-	if (output_gone)
-		fprintf(stderr, "mlops-tui: the output was closed: stopped; "
+	if (output_gone || a->opt->json)
+		fprintf(stderr, "mlops-tui: %s: stopped; "
 		    "the interrupted steps stay running in the state file; "
-		    "run %s again to go on\n", a->planning ? "plan" : "apply");
+		    "run %s again to go on\n", output_gone ? "the output was "
+		    "closed" : "interrupted", a->planning ? "plan" : "apply");
 	else
 		printf("Stopped; run apply again to go on.\n");
 	flush_output();

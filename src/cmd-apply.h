@@ -8,6 +8,7 @@ struct apply_options {
 	struct setup_options setup;
 	bool plan;                      /* probe only, change nothing */
 	bool yes;                       /* apply without asking */
+	bool json;                      /* JSON lines (applyevents.h) */
 	/* apply: while a step runs, a line this often (seconds of real
 	 * time) with how long and its stage; 0: the default, 30. */
 	double every;

@@ -74,6 +74,14 @@ print_summary(const struct checklist_summary *s)
 	printf(".\n");
 }
 
+/* An answers file may leave the project out: setup then uses the
+ * guide's mlops-v2, so that is the project, not an unknown. */
+static const char *
+project_or_default(const char *project)
+{
+	return project != NULL ? project : "mlops-v2";
+}
+
 static void
 print_header(const struct state *st, const char *path, const char *dir)
 {
@@ -89,7 +97,7 @@ print_header(const struct state *st, const char *path, const char *dir)
 	org = state_map_get(&st->answers, "organization");
 	project = state_map_get(&st->answers, "project");
 	repo = state_map_get(&st->answers, "repository");
-	printf("Setup:  %s / %s on %s\n", project ? project : "?",
+	printf("Setup:  %s / %s on %s\n", project_or_default(project),
 	    repo ? repo : "?", org ? org : "?");
 	printf("State:  %s (serial %lu, saved %s)\n", path, st->serial,
 	    st->updated ? timefmt_iso8601(st->updated, when) : "never");
@@ -251,7 +259,7 @@ print_setups(const struct setup_list *list, bool json)
 			    "{s:s, s:o, s:o, s:o, s:o, s:I, s:o}",
 			    "state_file", s->path,
 			    "organization", string_or_null(s->organization),
-			    "project", string_or_null(s->project),
+			    "project", json_string(project_or_default(s->project)),
 			    "repository", string_or_null(s->repository),
 			    "updated", time_or_null(s->updated),
 			    "steps_done", (json_int_t)s->steps_done,
@@ -260,7 +268,7 @@ print_setups(const struct setup_list *list, bool json)
 			printf("%s\n  cannot be read: %s\n", s->path, s->error);
 		} else {
 			printf("%s\n  %s / %s on %s: %zu steps done, saved "
-			    "%s\n", s->path, s->project ? s->project : "?",
+			    "%s\n", s->path, project_or_default(s->project),
 			    s->repository ? s->repository : "?",
 			    s->organization ? s->organization : "?",
 			    s->steps_done, timefmt_iso8601(s->updated, when));

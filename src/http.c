@@ -39,6 +39,7 @@ struct transfer {
 	bool waiting;                    /* not in the multi handle */
 	bool too_large;                  /* the answer passed MAX_BODY */
 	bool not_loopback;               /* plain http reached elsewhere */
+	bool never_resolves;             /* a host RFC 6761 reserves */
 	size_t body_cap;                 /* allocated for resp.body */
 	struct transfer *next;
 };
@@ -142,6 +143,54 @@ http_url_is_loopback(const char *url)
 	curl_free(scheme);
 	curl_free(host);
 	return ok;
+}
+
+/*
+ * Whether url's host is under .invalid, which RFC 6761 reserves as a
+ * name that never resolves, and asks resolvers to refuse without asking
+ * DNS: so it is refused here, and nothing leaves the machine for it.
+ */
+static bool
+url_never_resolves(const char *url)
+{
+	char *scheme = NULL, *host = NULL;
+	bool reserved = false;
+	size_t len;
+
+	if (url_parts(url, &scheme, &host)) {
+		len = strlen(host);
+		if (len > 0 && host[len - 1] == '.')
+			len--;          /* the root's dot: "x.invalid." */
+		reserved = (len == 7 && strncasecmp(host, "invalid", 7) == 0) ||
+		    (len > 8 && strncasecmp(host + len - 8, ".invalid", 8) == 0);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	return reserved;
+}
+
+/* A certificate that is not trusted for the host: the same certificate
+ * comes back on every try (an intercepting proxy, a wrong host). */
+static bool
+untrusted(CURLcode code)
+{
+	return code == CURLE_PEER_FAILED_VERIFICATION ||
+	    code == CURLE_SSL_CACERT_BADFILE;
+}
+
+/*
+ * Failures where nothing reached the service and trying again soon would
+ * fail alike: a name that does not resolve, nothing listening, a
+ * certificate not trusted. Said at once (a typo in the organization's
+ * URL, a proxy, no network), not after the back-off a timeout or a 503
+ * gets (a doctor against an untrusted certificate took 2.5 minutes).
+ */
+static bool
+unreachable(CURLcode code)
+{
+	return code == CURLE_COULDNT_RESOLVE_HOST ||
+	    code == CURLE_COULDNT_RESOLVE_PROXY ||
+	    code == CURLE_COULDNT_CONNECT || untrusted(code);
 }
 
 /* ---- the log ----------------------------------------------------------- */
@@ -324,6 +373,15 @@ start(struct transfer *t)
 		return;
 	}
 	reset_response(t);
+	if (url_never_resolves(t->looking_up ? t->lookup_url : t->url)) {
+		/* Settled by http_step, as a transfer is, never here: the
+		 * caller's callback does not run inside its own submit. */
+		t->resp.attempts++;
+		t->never_resolves = true;
+		t->waiting = true;
+		t->due_ms = 0;
+		return;
+	}
 	curl_slist_free_all(t->headers);
 	t->headers = NULL;
 	if (t->easy != NULL)
@@ -473,6 +531,8 @@ retryable(const struct transfer *t, CURLcode code)
 		return false; /* it would be as large again */
 	if (t->not_loopback)
 		return false; /* it would go there again */
+	if (unreachable(code))
+		return false;
 	return code != CURLE_OK || s == 429 || s == 500 || s == 502 ||
 	    s == 503 || s == 504;
 }
@@ -494,12 +554,35 @@ may_have_arrived(CURLcode code)
 	    code != CURLE_COULDNT_RESOLVE_PROXY && code != CURLE_COULDNT_CONNECT;
 }
 
+/* "cannot reach HOST: WHY; check ...", naming what to look at. */
+static void
+say_unreachable(struct transfer *t, CURLcode code)
+{
+	char *scheme = NULL, *host = NULL, *message;
+	const char *why = t->never_resolves ? "the name cannot resolve (.invalid "
+	    "is reserved for names that never do)" : curl_easy_strerror(code);
+
+	url_parts(t->looking_up ? t->lookup_url : t->url, &scheme, &host);
+	message = untrusted(code) ? xasprintf("cannot reach %s safely: %s; "
+	    "nothing was sent: check the URL, and whether a proxy or the "
+	    "network intercepts HTTPS (its certificate authority must be in "
+	    "the system store)", host ? host : "the service", why) :
+	    xasprintf("cannot reach %s: %s; nothing was sent: check the "
+	    "URL, the proxy settings (https_proxy, no_proxy) and the network",
+	    host ? host : "the service", why);
+	api_error_set(&t->resp.error, API_NETWORK, message);
+	free(message);
+	curl_free(scheme);
+	curl_free(host);
+}
+
 static void
 decode(struct transfer *t, CURLcode code)
 {
 	char *type = NULL;
 
-	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &type);
+	if (t->easy != NULL)
+		curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &type);
 	t->resp.content_type = xstrdup_or_null(type);
 	if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
 		char *message = xasprintf("the answer is larger than %u MiB: "
@@ -515,6 +598,10 @@ decode(struct transfer *t, CURLcode code)
 		    "HTTP is only used with this machine (loopback), and the "
 		    "address reached is not this machine's; check the URL, "
 		    "/etc/hosts and any proxy");
+		return;
+	}
+	if (unreachable(code)) {
+		say_unreachable(t, code);
 		return;
 	}
 	if (code != CURLE_OK) {
@@ -710,6 +797,11 @@ http_step(struct http *h, struct curl_waitfd *extra, unsigned nextra,
 	now = now_ms();
 	for (t = h->list; t != NULL; t = following) {
 		following = t->next;
+		if (t->waiting && t->never_resolves) {
+			decode(t, CURLE_COULDNT_RESOLVE_HOST);
+			finish(t);
+			continue;
+		}
 		if (t->waiting && t->due_ms <= now)
 			start(t);
 		active++;

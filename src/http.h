@@ -6,6 +6,10 @@
  * - 429 waits for Retry-After (or X-RateLimit-Delay, at most 120 s); 500,
  *   502, 503, 504, timeouts and dropped connections back off exponentially,
  *   capped, with jitter.
+ * - A host that does not resolve (any under .invalid, without asking
+ *   DNS), refuses the connection or shows a certificate not trusted for
+ *   it is not retried: nothing reached the service, so it is said at
+ *   once, with what to check (API_NETWORK).
  * - An answer larger than 16 MiB is refused (API_SERVER), not retried.
  * - A request that creates something is never re-sent blindly after a
  *   lost answer: its lookup URL is asked first, and when the object is

@@ -12,6 +12,7 @@
 #include "answers.h"
 #include "cmd-apply.h"
 #include "cmd-doctor.h"
+#include "cmd-export.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
 #include "drift.h"
@@ -20,6 +21,7 @@
 #include "sim/faults.h"
 #include "exitcode.h"
 #include "secret.h"
+#include "wrap.h"
 
 struct options {
 	const char *state_path;
@@ -28,6 +30,7 @@ struct options {
 	const char *command;   /* NULL: the wizard */
 	struct sim_options sim;
 	bool sim_option_given; /* an option that only sim takes */
+	bool time_scale_given; /* sim's, and --sandbox's */
 	struct doctor_options doctor;
 	bool doctor_option_given;
 	struct drift_options drift;    /* doctor --state */
@@ -36,6 +39,7 @@ struct options {
 	struct apply_options apply;
 	bool apply_option_given;
 	struct wizard_options wizard;
+	struct export_options export;
 	bool yes_given;
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
@@ -52,12 +56,28 @@ enum long_option {
 	SIM_ACCELERATOR,
 };
 
+/* "  3  meaning", wrapped to 80 columns under the meaning's first word,
+ * as the rest of --help is. */
+static void
+print_exit_status(FILE *out, int code, const char *meaning)
+{
+	enum { HELP_COLUMNS = 80 };
+	int tag = fprintf(out, "  %d  ", code);
+	struct wrap_line *lines = NULL;
+	size_t n = wrap_text(meaning, (size_t)(HELP_COLUMNS - tag), &lines);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%*s%.*s\n", i ? tag : 0, "", (int)lines[i].len,
+		    lines[i].start);
+	free(lines);
+}
+
 static void
 usage(FILE *out)
 {
 	fputs(
 "Usage: mlops-tui [--state FILE] [--no-color] [--sandbox [--accelerator DIR]\n"
-"                 | --answers FILE]\n"
+"                 [--time-scale F] | --answers FILE]\n"
 "       mlops-tui [--state FILE] status [--json]\n"
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
@@ -70,12 +90,13 @@ usage(FILE *out)
 "       mlops-tui --state FILE doctor [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
-"       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
+"       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes] [--json]\n"
 "                        [--progress SECONDS]\n"
 "                        [--principal-file FILE] [--github-token-file FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE]\n"
+"       mlops-tui [--state FILE] export [--answers FILE]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
 "                     [--faults SPEC] [--accelerator DIR]\n"
@@ -105,20 +126,24 @@ usage(FILE *out)
 "              would do; changes nothing\n"
 "  apply       do the setup, step by step, saving the state after each;\n"
 "              run it again to resume; a failure comes with its fix\n"
+"  export      print a bash script of the setup's steps: for each, the az\n"
+"              command where one exists and the REST calls; secrets are\n"
+"              read from the environment, never written\n"
 "\n"
 "Options:\n"
 "  -s, --state FILE  the state file of the setup (default: one file per\n"
 "                    setup in $XDG_STATE_HOME/mlops-tui)\n"
 "      --no-color    no colours (also when NO_COLOR is set)\n"
-"      --json        status, doctor: machine-readable output\n"
+"      --json        status, doctor: machine-readable output; plan, apply:\n"
+"                    one JSON event a line (see JSON EVENTS in mlops-tui(1))\n"
 "      --sandbox     the wizard: run on the embedded sandbox\n"
 "      --yes         apply: do not ask first (needed without a terminal)\n"
 "      --progress SECONDS\n"
 "                    apply: while a step runs, say how long and its stage\n"
 "                    this often (default 30)\n"
 "      --answers FILE\n"
-"                    wizard, plan, apply: the operator's answers (YAML; see\n"
-"                    mlops-tui(5)); needed for a new setup\n"
+"                    wizard, plan, apply, export: the operator's answers\n"
+"                    (YAML; see mlops-tui(5)); needed for a new setup\n"
 "      --principal-file FILE\n"
 "                    wizard, plan, apply: the JSON az ad sp\n"
 "                    create-for-rbac\n"
@@ -175,7 +200,8 @@ usage(FILE *out)
 "      --reset       sim: start from a new world\n"
 "      --org NAME    sim: the organization of a new world (sandbox)\n"
 "      --time-scale F\n"
-"                    sim: multiply simulated durations by F (0: instant)\n"
+"                    sim, --sandbox: multiply simulated durations by F\n"
+"                    (0: instant; --sandbox's default 0.02)\n"
 "      --log FILE    sim: log each request it serves as a JSON line;\n"
 "                    doctor, plan, apply: log each request it makes\n"
 "                    (secrets redacted)\n"
@@ -190,10 +216,12 @@ usage(FILE *out)
 "  -V, --version     the version\n"
 "\n"
 "Exit status:\n", out);
-#define X(name, code, meaning) fprintf(out, "  %d  %s\n", code, meaning);
+#define X(name, code, meaning) print_exit_status(out, code, meaning);
 	EXIT_STATUS_LIST(X)
 #undef X
-	fputs("\nSee mlops-tui(1) and mlops-tui(5).\n", out);
+	fputs("\nEvery command, option, key and JSON event in full: man "
+	    "mlops-tui\n(mlops-tui(1)); the state, answers and world files: "
+	    "mlops-tui(5).\n", out);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -356,6 +384,21 @@ is_command(const struct options *opt, const char *name)
 	return opt->command != NULL && strcmp(opt->command, name) == 0;
 }
 
+/* export: offline, from --answers or the state; nothing that signs in. */
+static int
+check_export_options(struct options *opt)
+{
+	if (opt->conn_option_given || opt->log_path != NULL ||
+	    opt->doctor_option_given || opt->org != NULL ||
+	    opt->apply.setup.principal_file != NULL ||
+	    opt->apply.setup.github_token_file != NULL)
+		return usage_error("export takes --answers or --state only: it "
+		    "signs in nowhere and reads no secret");
+	opt->export.answers_path = opt->apply.setup.answers_path;
+	opt->export.state_path = opt->state_path;
+	return -1;
+}
+
 /* doctor --state: the setup's answers come from the state file. */
 static int
 check_drift_options(struct options *opt)
@@ -378,12 +421,22 @@ static int
 check_command_options(struct options *opt)
 {
 	if (opt->json && !is_command(opt, "status") &&
-	    !is_command(opt, "doctor"))
-		return usage_error("--json goes with the status and doctor "
-		    "commands");
+	    !is_command(opt, "doctor") && !is_command(opt, "plan") &&
+	    !is_command(opt, "apply"))
+		return usage_error("--json goes with the status, doctor, plan "
+		    "and apply commands");
+	/* Lines for a script: no terminal question in between. */
+	if (opt->json && is_command(opt, "apply") && !opt->yes_given)
+		return usage_error("apply --json needs --yes (plan --json "
+		    "shows what it would do)");
 	if (opt->sim_option_given && !is_command(opt, "sim"))
-		return usage_error("--listen, --world, --reset, --time-scale "
+		return usage_error("--listen, --world, --reset "
 		    "and --faults go with the sim command");
+	if (opt->time_scale_given && !is_command(opt, "sim") &&
+	    !(opt->command == NULL && opt->wizard.sandbox))
+		return usage_error("--time-scale goes with the sim command "
+		    "and with --sandbox");
+	opt->wizard.time_scale = opt->sim.time_scale;
 	/* The wizard (no command) takes plan's and apply's options too. */
 	bool applies = is_command(opt, "plan") || is_command(opt, "apply") ||
 	    opt->command == NULL;
@@ -401,6 +454,8 @@ check_command_options(struct options *opt)
 		    "and with --sandbox");
 	opt->sim.accelerator = opt->accelerator;
 	opt->wizard.accelerator = opt->accelerator;
+	if (is_command(opt, "export"))
+		return check_export_options(opt);
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
 		    "--namespace, --postfix, --subscription, --location and "
@@ -426,6 +481,7 @@ check_command_options(struct options *opt)
 		opt->apply.setup.conn.log_path = opt->log_path;
 		opt->apply.setup.state_path = opt->state_path;
 		opt->apply.plan = is_command(opt, "plan");
+		opt->apply.json = opt->json;
 		opt->apply.setup.read_only = opt->apply.plan;
 		opt->wizard.setup = opt->apply.setup;
 		opt->wizard.no_color = opt->no_color;
@@ -540,7 +596,8 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'L': case 'W': case 'R': case 'T': case 'F':
 			if (parse_sim_option(c, optarg, &opt->sim) == -1)
 				return MT_EXIT_USAGE;
-			opt->sim_option_given = true;
+			opt->sim_option_given |= c != 'T';
+			opt->time_scale_given |= c == 'T';
 			break;
 		case 'h': usage(stdout); return MT_EXIT_OK;
 		case 'V': printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -573,6 +630,8 @@ run_command(struct options *opt)
 	if (strcmp(opt->command, "doctor") == 0)
 		return opt->drift.state_path != NULL ? cmd_drift(&opt->drift) :
 		    cmd_doctor(&opt->doctor);
+	if (strcmp(opt->command, "export") == 0)
+		return cmd_export(&opt->export);
 	if (strcmp(opt->command, "plan") == 0 ||
 	    strcmp(opt->command, "apply") == 0)
 		return cmd_apply(&opt->apply);

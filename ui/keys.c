@@ -34,6 +34,10 @@ static const struct key_binding bindings[] = {
 	{ 'w', "w", ACTION_SAVE_ANSWERS, "write the answers to a file, for "
 	    "plan and apply" },
 	{ 'p', "p", ACTION_PASTE, "paste a principal made by hand (its JSON)" },
+	{ 'e', "e", ACTION_EXPORT, "show the setup as commands (az, REST), "
+	    "as export writes them" },
+	{ 'f', "f", ACTION_SANDBOX, "on a sandbox: switch its known problems "
+	    "on and off" },
 	{ '?', "?", ACTION_HELP, "show this help" },
 	{ KEY_F(1), "F1", ACTION_HELP, "show this help" },
 	{ 27, "Esc", ACTION_BACK, "go back: close the help, the step or the "

@@ -32,6 +32,8 @@ enum key_action {
 	ACTION_SEARCH_NEXT,
 	ACTION_SEARCH_PREV,
 	ACTION_SAVE_ANSWERS,
+	ACTION_SANDBOX,
+	ACTION_EXPORT,
 };
 
 struct key_binding {

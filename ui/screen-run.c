@@ -213,8 +213,12 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	draw_hints(t, " Up/Down select  Enter open  r retry  m by hand  s skip"
-	    "  l log  ? help  q quit");
+	/* On a sandbox, its panel's key; draw_hints drops whole hints that
+	 * do not fit, never "q quit". */
+	draw_hints(t, tui_on_sandbox(t) ? " Up/Down select  Enter open  "
+	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
+	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
+	    "? help  q quit");
 	/* The cursor sits on the selected step, for screen readers. */
 	move(cursor, 0);
 }
@@ -316,6 +320,12 @@ run_act(struct tui *t, int action)
 		return true;
 	case ACTION_SAVE_ANSWERS:
 		tui_save_open(t);
+		return true;
+	case ACTION_SANDBOX:
+		tui_sandbox_open(t);
+		return true;
+	case ACTION_EXPORT:
+		tui_export_open(t);
 		return true;
 	case ACTION_LOG:
 		tui_log_open(t);

@@ -72,8 +72,8 @@ static int
 sandbox_start(struct sandbox *sb, struct wizard_options *opt)
 {
 	struct sim_options so = { .listen = "127.0.0.1:0", .organization =
-		"sandbox", .time_scale = 0.02, .accelerator =
-		opt->accelerator };
+		"sandbox", .time_scale = opt->time_scale >= 0 ?
+		opt->time_scale : 0.02, .accelerator = opt->accelerator };
 	char *cause = NULL, *dir;
 
 	if ((sb->world = sim_default_world(&cause)) == NULL ||
@@ -745,6 +745,8 @@ cmd_wizard(struct wizard_options *opt)
 	tui_paste_free(&t);
 	free(t.device_message);
 	free(t.note);
+	free(t.pitfall_problem);
+	tui_export_free(&t);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;

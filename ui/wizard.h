@@ -12,6 +12,7 @@ struct wizard_options {
 	const char *accelerator;       /* its imports: NULL the stand-ins,
 	                                * else the real trees in this dir */
 	bool no_color;
+	double time_scale;             /* the sandbox's; < 0: 0.02 */
 };
 
 /*

@@ -52,7 +52,11 @@ subsection() {
 run --help
 # Every exit status --help lists is in EXIT STATUS with the same meaning:
 # an entry whose tag is the number and whose text is the meaning.
-echo "$out" | sed -n 's/^  \([0-9][0-9]*\)  \(.*\)$/\1 \2/p' > "$tap_tmp/codes"
+# A meaning wrapped to 80 columns goes on under its first word: joined.
+echo "$out" | awk '/^  [0-9]+  / { if (e != "") print e; e = $0; next }
+    e != "" && /^     / { sub(/^ +/, ""); e = e " " $0; next }
+    { if (e != "") print e; e = "" } END { if (e != "") print e }' |
+    sed -n 's/^  \([0-9][0-9]*\)  \(.*\)$/\1 \2/p' > "$tap_tmp/codes"
 [ -s "$tap_tmp/codes" ]
 tap_result $? "--help lists exit statuses"
 exits=$(lines "EXIT STATUS" | sed -n 's/^     \([0-9][0-9]*\)  *\(.*\)$/\1 \2/p')
@@ -122,7 +126,7 @@ is "$(echo "$diagnostics" | grep -o '[a-z0-9-]* ([a-z0-9-]*) ' | wc -l)" \
 
 # Every command --help lists is the tag of an entry of COMMANDS.
 cmds=$(echo "$out" | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\)  .*/\1/p')
-is "$(echo "$cmds" | sort | tr '\n' ' ')" "apply doctor plan sim status " \
+is "$(echo "$cmds" | sort | tr '\n' ' ')" "apply doctor export plan sim status " \
     "--help lists the commands"
 for cmd in $cmds; do
 	lines COMMANDS | grep -qE "^     $cmd( |\$)"

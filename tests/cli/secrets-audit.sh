@@ -11,7 +11,8 @@
 # GitHub tokens, the
 # principal secrets (the pasted one, and the ones mlops-tui had made,
 # found by the digest the sandbox keeps), and every token, refresh token
-# and device code the sandbox issued. Zero hits. State and log files are
+# and device code the sandbox issued - and the first setup's plan --json
+# and export, made with those secrets in the environment. Zero hits. State and log files are
 # 0600, the state directory 0700.
 #
 # Child processes: mlops-tui starts one only for --azure-sign-in az (`az
@@ -136,6 +137,17 @@ is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^AZURE_DEV
     "az's environment has no AZURE_DEVOPS_EXT_PAT"
 is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^MLOPS_TUI_GITHUB_TOKEN=')" 0 \
     "nor MLOPS_TUI_GITHUB_TOKEN"
+
+# What scripts read of the same setup - plan --json and export, with the
+# secrets in their environment - is audited too.
+PATH="$tap_tmp/bin:$PATH" AZURE_DEVOPS_EXT_PAT="$SIM_PAT" \
+    MLOPS_TUI_GITHUB_TOKEN="$GITHUB_TOKEN" "$MLOPS_TUI" plan --json \
+    --answers "$answers" --azure-sign-in az --tenant "$SIM_TENANT" \
+    >"$evidence/create.plan.jsonl" 2>&1 </dev/null
+is "$?" 0 "plan --json of the whole setup: exit status 0"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" MLOPS_TUI_GITHUB_TOKEN="$GITHUB_TOKEN" \
+    "$MLOPS_TUI" export --answers "$answers" >"$evidence/create.export.sh" 2>&1
+is "$?" 0 "export of the whole setup: exit status 0"
 
 # ---- 2: a pasted principal; the PAT from a file; device sign-in ---------------
 : > "$evidence/children/seen"

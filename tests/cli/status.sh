@@ -98,4 +98,11 @@ run --state "$tap_tmp/none.json" status
 is "$rc" 3 "a missing --state file: exit status 3"
 contains "$err" "no such state file" "says so"
 
+# --- answers that leave the project out: the default, not "?" ----------
+jq 'del(.answers.project)' "$fixtures/partial.json" >"$tap_tmp/noproject.json"
+run --state "$tap_tmp/noproject.json" status
+contains "$out" "Setup:  mlops-v2 / taxi-fare-regression on https://dev.azure.com/contoso" \
+    "a setup without a project answer shows the default project mlops-v2"
+lacks "$out" "Setup:  ?" "not an unknown project"
+
 done_testing

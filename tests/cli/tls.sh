@@ -53,8 +53,11 @@ serve localhost
 [ -n "$port" ]
 tap_result $? "openssl s_server serves it on loopback"
 
+t0=$(date +%s)
 doctor
 contains "$out" "$refused" "a certificate nobody trusts: the connection is refused"
+[ $(( $(date +%s) - t0 )) -lt 10 ]
+tap_result $? "at once, not retried: the same certificate comes back ($(( $(date +%s) - t0 )) s)"
 lacks "$out" "sign-in refused" "no answer of the server was read"
 
 # A private mount namespace needs unprivileged user namespaces.

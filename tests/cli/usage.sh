@@ -8,6 +8,9 @@ for opt in --state --no-color --json --help --version; do
 	contains "$out" "$opt" "--help mentions $opt"
 done
 contains "$out" "  3  the state file is missing" "--help lists the exit statuses"
+wide=$(echo "$out" | awk 'length > 80')
+is "$wide" "" "every line of --help fits 80 columns"
+contains "$out" "man mlops-tui" "--help points to the man page for the rest"
 
 run --version
 is "$rc" 0 "--version succeeds"
@@ -30,6 +33,14 @@ is "$rc" 2 "an extra argument is a usage error"
 
 run --json
 is "$rc" 2 "--json without status is a usage error"
+
+run status --time-scale 1
+is "$rc" 2 "--time-scale with status is a usage error"
+contains "$err" "--time-scale goes with the sim command and with --sandbox" "naming where it goes"
+run --sandbox --time-scale 101
+is "$rc" 2 "--sandbox --time-scale out of range is a usage error"
+run --sandbox --time-scale 0.5 </dev/null
+contains "$err" "the wizard needs a terminal" "--sandbox takes --time-scale (then wants a terminal)"
 
 run status --repo x
 is "$rc" 2 "a doctor option with another command is a usage error"

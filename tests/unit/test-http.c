@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 #include "apierror.h"
 #include "http.h"
@@ -429,12 +432,74 @@ test_under_faults(void)
 	sim_stop(sim);
 }
 
+
+/* A loopback port bound but not listening: a connection to it is refused
+ * (and the port stays ours while the test runs). */
+static int
+refusing_port(unsigned *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd == -1 || bind(fd, (struct sockaddr *)&a, sizeof a) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) == -1)
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* Nothing listening, a name that cannot resolve: said at once, with what
+ * to check, not retried after back-offs as a timeout or a 503 is. */
+static void
+test_unreachable(void)
+{
+	struct http_options opt = { .max_attempts = 5,
+		.base_backoff_ms = 1000 };
+	struct http *h = NULL;
+	struct result r = { 0 };
+	struct http_request req = { .method = "GET", .url =
+		"https://dev.azure.com.invalid/contoso/_apis/projects",
+		.done = keep, .arg = &r };
+	char *cause = NULL, *url;
+	unsigned port = 0;
+	int fd = refusing_port(&port);
+	long long t0 = ms();
+
+	http_new(&h, &opt, &cause);
+	url = xasprintf("http://127.0.0.1:%u/contoso/_apis/projects", port);
+	get(h, url, NULL, &r);
+	tap_ok(r.kind == API_NETWORK && r.attempts == 1 && r.calls == 1,
+	    "a refused connection: one attempt, not retried (%u)", r.attempts);
+	tap_contains(r.message, "connect", "saying the connection failed");
+	tap_contains(r.message, "check the URL, the proxy", "and what to check");
+	result_free(&r);
+	memset(&r, 0, sizeof r);
+	http_submit(h, &req, &cause);
+	tap_is_int(r.calls, 0, "a .invalid host is not answered inside "
+	    "its own submit");
+	http_run(h);
+	tap_ok(r.kind == API_NETWORK && r.attempts == 1 && r.calls == 1,
+	    "a .invalid host: one attempt, not retried (%u)", r.attempts);
+	tap_contains(r.message, "cannot reach dev.azure.com.invalid",
+	    "naming the host");
+	tap_contains(r.message, "the name cannot resolve", "and why");
+	tap_ok(ms() - t0 < 900, "both said within a second (%lld ms), "
+	    "before a first back-off", ms() - t0);
+	result_free(&r);
+	http_free(h);
+	free(url);
+	close(fd);
+}
+
 int
 main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	test_policy();
 	test_connected_address();
+	test_unreachable();
 	test_decoding();
 	test_calls();
 	test_retry_after();

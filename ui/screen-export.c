@@ -1,0 +1,149 @@
+/*
+ * The setup as commands: what `mlops-tui export` prints - for each step,
+ * the az command where one exists and the REST calls - to read or copy
+ * while the run goes on. Made when opened, from the state as it is then;
+ * it holds no secret (the script reads them from the environment).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-export.h"
+#include "keys.h"
+#include "tui.h"
+#include "xalloc.h"
+
+static size_t
+rows(void)
+{
+	return (size_t)(LINES - 4);
+}
+
+static void
+forget(struct tui *t)
+{
+	for (size_t i = 0; i < t->nexport; i++)
+		free(t->export_lines[i]);
+	free(t->export_lines);
+	t->export_lines = NULL;
+	t->nexport = 0;
+}
+
+/* Each line of text as one of the screen's (tabs as spaces: curses
+ * would draw them to its own stops). */
+static void
+keep_lines(struct tui *t, const char *text)
+{
+	char *copy = xstrdup(text), *line, *rest = copy;
+
+	while ((line = strsep(&rest, "\n")) != NULL) {
+		if (rest == NULL && *line == '\0')
+			break;
+		for (char *p = line; *p; p++)
+			if (*p == '\t')
+				*p = ' ';
+		t->export_lines = xreallocarray(t->export_lines, t->nexport + 1,
+		    sizeof *t->export_lines);
+		t->export_lines[t->nexport++] = xstrdup(line);
+	}
+	free(copy);
+}
+
+void
+tui_export_open(struct tui *t)
+{
+	char *cause = NULL, *text = export_script(t->setup->cat,
+	    t->setup->session->state, &cause);
+
+	forget(t);
+	keep_lines(t, text ? text : cause);
+	free(text);
+	free(cause);
+	t->export_top = 0;
+	t->screen = &screen_export;
+}
+
+void
+tui_export_free(struct tui *t)
+{
+	forget(t);
+}
+
+static void
+export_draw(struct tui *t)
+{
+	char where[48];
+
+	snprintf(where, sizeof where, "commands, lines %zu-%zu of %zu",
+	    t->nexport ? t->export_top + 1 : 0, t->export_top + rows() <
+	    t->nexport ? t->export_top + rows() : t->nexport, t->nexport);
+	draw_title(t, where);
+	draw_rule(t, 1, 0, COLS);
+	for (size_t r = 0; r < rows() && t->export_top + r < t->nexport; r++)
+		draw_cut(t, 2 + (int)r, 0, COLS - 1,
+		    t->export_lines[t->export_top + r]);
+	draw_rule(t, LINES - 2, 0, COLS);
+	draw_hints(t, " Up/Down scroll  Home/End first/last  Esc back  "
+	    "(mlops-tui export writes it whole)");
+	move(2, 0);
+}
+
+static bool
+export_act(struct tui *t, int action)
+{
+	size_t last = t->nexport > rows() ? t->nexport - rows() : 0;
+
+	switch (action) {
+	case ACTION_UP:
+		t->export_top -= t->export_top > 0;
+		return true;
+	case ACTION_DOWN:
+		t->export_top += t->export_top < last;
+		return true;
+	case ACTION_PAGE_UP:
+		t->export_top -= t->export_top > rows() ? rows() :
+		    t->export_top;
+		return true;
+	case ACTION_PAGE_DOWN:
+		t->export_top = t->export_top + rows() < last ?
+		    t->export_top + rows() : last;
+		return true;
+	case ACTION_FIRST:
+		t->export_top = 0;
+		return true;
+	case ACTION_LAST:
+		t->export_top = last;
+		return true;
+	case ACTION_BACK:
+	case ACTION_EXPORT:
+		t->screen = &screen_run;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct screen_key export_keys[] = {
+	{ ACTION_UP, "scroll up a line" },
+	{ ACTION_DOWN, "scroll down a line" },
+	{ ACTION_PAGE_UP, "scroll up a page" },
+	{ ACTION_PAGE_DOWN, "scroll down a page" },
+	{ ACTION_FIRST, "go to the script's start" },
+	{ ACTION_LAST, "go to its end" },
+	{ ACTION_BACK, "back to the checklist (e too)" },
+	{ ACTION_HELP, "this help" },
+	{ ACTION_QUIT, "quit, the state saved" },
+	{ ACTION_NONE, NULL },
+};
+
+const struct screen screen_export = {
+	"export",
+	"The setup as commands, as mlops-tui export writes them: for each "
+	"step, the az command where one exists and the REST calls mlops-tui "
+	"makes, with the answers filled in. Secrets are not in it: the "
+	"script reads them from the environment.",
+	export_draw, export_act, NULL, export_keys,
+};
