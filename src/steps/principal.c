@@ -20,10 +20,11 @@
 #include "cloud.h"
 #include "credential.h"
 #include "guid.h"
+#include "steps/identity.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
-#define SECRET_NAME "mlops-tui"
+#define SECRET_NAME PRINCIPAL_SECRET_NAME
 /* Lost answers to a new secret before giving up. */
 #define SECRET_ASKS 4
 /* Entra and ARM see a new object after a replication delay. */
@@ -37,11 +38,13 @@ principal_name(struct step_run *r)
 	    r->target.project);
 }
 
-/* create and federated make the principal; existing names one. */
+/* create and federated make the principal; existing names one;
+ * managed-identity has none (identity.c). */
 static bool
 creates_principal(struct step_run *r)
 {
-	return strcmp(run_answer(r, "principal_way"), "existing") != 0;
+	return strcmp(run_answer(r, "principal_way"), "existing") != 0 &&
+	    !identity_way(r);
 }
 
 static bool
@@ -152,14 +155,44 @@ find_principal(struct step_run *r, const char *sub, struct principal *p)
 	return failed ? -1 : 0;
 }
 
+/* The managed identity way: the identity, with Contributor. */
+static enum step_probe
+probe_managed_identity(struct step_run *r, const char *sub)
+{
+	bool failed;
+	json_t *mi = identity_read(r, sub, &failed);
+	char *name = identity_name(r);
+	enum step_probe out = PROBE_TODO;
+
+	if (mi != NULL && has_contributor(r, sub, api_field(mi,
+	    "properties.principalId"), &failed)) {
+		run_detail(r, "the managed identity %s is Contributor on "
+		    "subscription %s", name, sub);
+		out = PROBE_DONE;
+	} else if (failed) {
+		run_detail(r, "%s", r->error);
+		out = PROBE_UNKNOWN;
+	} else
+		run_detail(r, "%s the managed identity %s in resource group %s, "
+		    "with Contributor on subscription %s", mi ? "give" :
+		    "create", name, run_answer(r, "identity_resource_group"),
+		    sub);
+	json_decref(mi);
+	free(name);
+	return out;
+}
+
 static enum step_probe
 probe_service_principal(struct step_run *r)
 {
 	const char *sub = need_azure(r);
 	struct principal p;
-	char *name = principal_name(r);
+	char *name;
 	enum step_probe out = PROBE_TODO;
 
+	if (sub != NULL && identity_way(r))
+		return probe_managed_identity(r, sub);
+	name = principal_name(r);
 	if (sub == NULL || find_principal(r, sub, &p) == -1) {
 		run_detail(r, "%s", r->error);
 		free(name);
@@ -305,6 +338,17 @@ apply_service_principal(struct step_run *r)
 
 	if (sub == NULL)
 		return -1;
+	if (identity_way(r)) {
+		json_t *mi = identity_ensure(r, sub);
+
+		rc = mi ? assign_contributor(r, sub, api_field(mi,
+		    "properties.principalId")) : -1;
+		if (rc == 0)
+			run_detail(r, "the managed identity %s is Contributor on "
+			    "subscription %s", api_field(mi, "name"), sub);
+		json_decref(mi);
+		return rc;
+	}
 	if (!creates_principal(r)) {
 		struct principal p;
 
@@ -331,8 +375,8 @@ apply_service_principal(struct step_run *r)
 /* ---- the service connection -------------------------------------------- */
 
 /* Remove the secrets an earlier run made and handed to nobody. */
-static int
-remove_our_secrets(struct step_run *r, json_t *app)
+int
+principal_remove_secrets(struct step_run *r, json_t *app)
 {
 	json_t *cred;
 	size_t i;
@@ -346,7 +390,7 @@ remove_our_secrets(struct step_run *r, json_t *app)
 			continue;
 		c = graph_remove_password(r->api, api_field(app, "id"),
 		    api_field(cred, "keyId"));
-		if (!run_call(r, c, "removing an orphaned secret"))
+		if (!run_call(r, c, "removing a secret mlops-tui made"))
 			return -1;
 		api_call_free(c);
 	}
@@ -379,7 +423,7 @@ add_secret(struct step_run *r, json_t *app)
 			app = fresh;
 		}
 		c = NULL;
-		if (remove_our_secrets(r, app) == -1)
+		if (principal_remove_secrets(r, app) == -1)
 			break;
 		c = graph_add_password(r->api, id, SECRET_NAME);
 		api_wait(r->api, c);
@@ -435,8 +479,8 @@ tenant_of(struct step_run *r, const char *sub, char **owned)
 
 /* Trust the connection's issuer and subject on the application, so that
  * it signs in without a secret (workload identity federation). */
-static int
-federate(struct step_run *r, json_t *app, json_t *endpoint)
+int
+principal_federate(struct step_run *r, json_t *app, json_t *endpoint)
 {
 	char *name = xasprintf("mlops-tui-%s", run_answer(r,
 	    "service_connection"));
@@ -486,6 +530,47 @@ connection_secret(struct step_run *r, json_t *app, struct credential **out)
 	return 0;
 }
 
+/* A connection of the managed identity: federated, naming its
+ * clientId; the identity then trusts it. Its id, or NULL (error set). */
+static char *
+create_identity_connection(struct step_run *r, const char *project,
+    const char *sub)
+{
+	bool failed;
+	json_t *mi = identity_read(r, sub, &failed);
+	struct ado_arm_connection conn;
+	struct api_call *c;
+	char *tenant_owned = NULL, *id = NULL;
+
+	if (mi == NULL) {
+		if (!failed)
+			run_fail(r, "service-principal-missing", "the managed "
+			    "identity of %s is missing", run_answer(r,
+			    "service_connection"));
+		return NULL;
+	}
+	conn = (struct ado_arm_connection){ run_answer(r,
+		"service_connection"), project, r->target.project,
+		tenant_of(r, sub, &tenant_owned), sub, NULL,
+		api_field(mi, "properties.clientId"), NULL };
+	c = conn.tenant_id ? ado_create_arm_endpoint(r->api, &conn) : NULL;
+	if (c != NULL && run_call(r, c, "creating the service connection")) {
+		id = run_field(r, api_call_result(c), "id",
+		    "creating the service connection");
+		if (id != NULL)
+			run_record(r, "id", id);
+		if (id != NULL && identity_federate(r, sub, api_call_result(c))
+		    == -1) {
+			free(id);
+			id = NULL;
+		}
+		api_call_free(c);
+	}
+	free(tenant_owned);
+	json_decref(mi);
+	return id;
+}
+
 /* Create the connection; its id, or NULL with the error set. */
 static char *
 create_connection(struct step_run *r, const char *project, const char *sub)
@@ -496,6 +581,8 @@ create_connection(struct step_run *r, const char *project, const char *sub)
 	struct api_call *c;
 	char *tenant_owned = NULL, *id = NULL;
 
+	if (identity_way(r))
+		return create_identity_connection(r, project, sub);
 	if (find_principal(r, sub, &p) == -1)
 		return NULL;
 	if (p.sp == NULL) {
@@ -516,7 +603,7 @@ create_connection(struct step_run *r, const char *project, const char *sub)
 			    "creating the service connection");
 			if (id != NULL)
 				run_record(r, "id", id);
-			if (id != NULL && federated(r) && federate(r, p.app,
+			if (id != NULL && federated(r) && principal_federate(r, p.app,
 			    api_call_result(c)) == -1) {
 				free(id);
 				id = NULL;
@@ -548,6 +635,13 @@ apply_service_connection(struct step_run *r)
 		return -1;
 	id = endpoint ? run_field(r, endpoint, "id", "the service "
 	    "connection") : create_connection(r, project, sub);
+	/* A run stopped between the connection and the identity's trust:
+	 * the trust again (a PUT by name, changing nothing when there). */
+	if (id != NULL && endpoint != NULL && identity_way(r) &&
+	    identity_federate(r, sub, endpoint) == -1) {
+		free(id);
+		id = NULL;
+	}
 	json_decref(endpoint);
 	if (id == NULL)
 		return -1;
