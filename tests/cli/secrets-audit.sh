@@ -1,9 +1,10 @@
-# Secrets audit. Three whole setups on the sandbox: a principal mlops-tui
+# Secrets audit. Four whole setups on the sandbox: a principal mlops-tui
 # creates (PAT from AZURE_DEVOPS_EXT_PAT, Azure tokens from `az`; rai, its
-# GitHub token from MLOPS_TUI_GITHUB_TOKEN), a principal pasted with
-# --principal-file (PAT from --pat-file; rai, the GitHub token from
-# --github-token-file), and workload identity federation (PAT from the
-# environment). Then every
+# GitHub token from MLOPS_TUI_GITHUB_TOKEN), its connection then converted
+# to federation and its secret removed (convert_connections), a principal
+# pasted with --principal-file (PAT from --pat-file; rai, the GitHub token
+# from --github-token-file), workload identity federation (PAT from the
+# environment), and a user-assigned managed identity. Then every
 # file they leave - state files and their backups, apply's --log, its
 # output (what the operator saw), the sandbox's request log, the answers
 # files - and the command line and environment of every child process
@@ -136,6 +137,15 @@ is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^AZURE_DEV
     "az's environment has no AZURE_DEVOPS_EXT_PAT"
 is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^MLOPS_TUI_GITHUB_TOKEN=')" 0 \
     "nor MLOPS_TUI_GITHUB_TOKEN"
+# The created principal's connection converted: the secret it held is
+# removed, and was in no file on the way (its digest is kept above).
+echo 'convert_connections: "true"' >> "$answers"
+PATH="$tap_tmp/bin:$PATH" AZURE_DEVOPS_EXT_PAT="$SIM_PAT" \
+    MLOPS_TUI_GITHUB_TOKEN="$GITHUB_TOKEN" run convert \
+    --azure-sign-in az --tenant "$SIM_TENANT"
+is "$rc" 0 "the created principal's connection converted to federation"
+contains "$(cat "$out")" "[x] Convert the service connection to workload identity federation (prod): Azure-ARM-Prod uses workload identity federation; 1 secret removed" "its secret removed"
+keep convert
 
 # ---- 2: a pasted principal; the PAT from a file; device sign-in ---------------
 : > "$evidence/children/seen"
@@ -181,6 +191,15 @@ AZURE_DEVOPS_EXT_PAT="$SIM_PAT" run federated --azure-sign-in device \
 is "$rc" 0 "workload identity federation: the setup is whole"
 keep federated
 is "$(sort -u "$evidence/children/seen")" "" "still no child process"
+
+# ---- 4: a user-assigned managed identity; no secret made at all -------------
+new_world managed-identity
+echo "$SIM_PAT" >> "$tap_tmp/secrets"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" run identity --azure-sign-in device \
+    --tenant "$SIM_TENANT"
+is "$rc" 0 "a managed identity: the setup is whole"
+is "$(jq '[.graph.applications[]?] | length' "$tap_tmp/world.json")" 0 "with no application, so no secret to leak"
+keep identity
 
 # ---- the audit ---------------------------------------------------------------
 sort -u -o "$tap_tmp/secrets" "$tap_tmp/secrets"
