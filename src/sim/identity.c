@@ -102,11 +102,12 @@ identity(json_t *root, const char *rg, const char *name)
 	return NULL;
 }
 
+/* Read only: TestConnection and the runs call it under a read lock. */
 json_t *
 identity_by_client_id(json_t *root, const char *client_id)
 {
-	return world_find(list_of(root, "arm", "identities"), "clientId",
-	    client_id);
+	return world_find(json_object_get(json_object_get(root, "arm"),
+	    "identities"), "clientId", client_id);
 }
 
 static char *

@@ -69,6 +69,8 @@ is "$(endpoint mlops-v2 | jq -r '[.authorization.scheme, .authorization.paramete
 arm "$mi/federatedIdentityCredentials/mlops-tui-Azure-ARM-Prod?$MI_V"
 is "$(echo "$body" | jq -r '.properties.subject | .[0:7]')" "/eid1/c" "the identity trusts the connection's subject"
 is "$(graph applications | jq '.value | length')" 0 "no application, so no secret anywhere"
+is "$(graph "servicePrincipals?\$filter=appId%20eq%20'$client'" | jq -r '.value[0].servicePrincipalType')" \
+    ManagedIdentity "the directory shows the identity's principal, by its clientId"
 
 # The trust removed (as a run stopped before it would leave it): the
 # connection no longer connects, and a re-run puts the trust back.
