@@ -105,6 +105,18 @@ contains "$(cat "$out")" "secret-based: mlops-tui expires $end; convert_connecti
 
 echo 'convert_connections: "true"' >> "$answers"
 : > "$SIM_LOG"
+plan() { # ANSWERS: plan with the sandbox's PAT and an Azure device sign-in
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" plan --answers "$1" \
+	    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
+	cat "$out" >> "$tap_tmp/all-output"
+}
+plan "$answers"
+contains "$(line_of '] Convert the service connection')" "[ ] Convert the service connection to workload identity federation (prod): convert Azure-ARM-Prod to workload identity federation, test it, then remove its secret" "plan: the conversion is to do"
+cp "$answers" "$tap_tmp/terraform.yml"
+echo 'infrastructure: terraform' >> "$tap_tmp/terraform.yml"
+plan "$tap_tmp/terraform.yml"
+contains "$(line_of '] Convert the service connection')" "[h] Convert the service connection to workload identity federation (prod): the terraform pipelines sign in with the connection's secret" "plan: not for terraform (left by hand), and why"
+is "$(changes)" "" "plan changed nothing"
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
     --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null &
 victim=$!
