@@ -208,7 +208,9 @@ ado_convert_endpoint(struct api *api, json_t *endpoint)
 	    "type"), "authorization", "scheme", "WorkloadIdentityFederation",
 	    "serviceEndpointProjectReferences", json_object_get(endpoint,
 	    "serviceEndpointProjectReferences"));
-	struct api_call_spec spec = { .method = "PUT",
+	/* Not resent: a second one is refused as already federated; a lost
+	 * answer is told (API_LOST) and the caller reads the scheme back. */
+	struct api_call_spec spec = { .method = "PUT", .once = true,
 		.url = api_url(api, ADO_CONVERT_API, "_apis/serviceendpoint/"
 		    "endpoints/%s?operation=ConvertAuthenticationScheme", i),
 		.json = body };
