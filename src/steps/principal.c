@@ -617,6 +617,34 @@ create_connection(struct step_run *r, const char *project, const char *sub)
 	return id;
 }
 
+/*
+ * A federated connection found, whose check failed: a run stopped between
+ * making (or converting) it and its trust leaves it untrusted. The trust
+ * again, on the identity or the application (replacing ours by name).
+ */
+static int
+trust_again(struct step_run *r, const char *sub, json_t *endpoint)
+{
+	const char *scheme = api_field(endpoint, "authorization.scheme");
+	struct api_call *c;
+	int rc = 0;
+
+	if (scheme == NULL || strcasecmp(scheme, "WorkloadIdentityFederation")
+	    != 0)
+		return 0;
+	if (identity_way(r))
+		return identity_federate(r, sub, endpoint);
+	c = graph_find_applications_by_app_id(r->api, api_field(endpoint,
+	    "authorization.parameters.serviceprincipalid"));
+	if (!run_call(r, c, "reading the connection's application"))
+		return -1;
+	/* No application here: a principal of another tenant, not ours. */
+	if (api_item(c, 0) != NULL)
+		rc = principal_federate(r, api_item(c, 0), endpoint);
+	api_call_free(c);
+	return rc;
+}
+
 static int
 apply_service_connection(struct step_run *r)
 {
@@ -635,10 +663,8 @@ apply_service_connection(struct step_run *r)
 		return -1;
 	id = endpoint ? run_field(r, endpoint, "id", "the service "
 	    "connection") : create_connection(r, project, sub);
-	/* A run stopped between the connection and the identity's trust:
-	 * the trust again (a PUT by name, changing nothing when there). */
-	if (id != NULL && endpoint != NULL && identity_way(r) &&
-	    identity_federate(r, sub, endpoint) == -1) {
+	if (id != NULL && endpoint != NULL && trust_again(r, sub, endpoint)
+	    == -1) {
 		free(id);
 		id = NULL;
 	}

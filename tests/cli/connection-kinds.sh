@@ -5,10 +5,10 @@
 # SIGKILLed mid-conversion and resumed, and re-run to no change. The
 # federated, secret and pasted kinds are run end to end by apply-azure.sh.
 . "$top_srcdir/tests/lib.sh"
-# TestConnection answers late: a run killed while it waits is killed
-# between the conversion and the removal of the secret, whatever the
-# machine's speed.
-sim_start --faults 'latency=1200@POST:*endpointproxy*'
+# TestConnection and the removal of a federated credential answer late: a
+# run killed while it waits for one is killed at a known point of the
+# conversion, whatever the machine's speed.
+sim_start --faults 'latency=800@POST:*endpointproxy*,latency=800@DELETE:*federatedIdentityCredentials*'
 
 answers="$tap_tmp/answers.yml"
 out="$tap_tmp/apply.out"
@@ -117,25 +117,38 @@ echo 'infrastructure: terraform' >> "$tap_tmp/terraform.yml"
 plan "$tap_tmp/terraform.yml"
 contains "$(line_of '] Convert the service connection')" "[h] Convert the service connection to workload identity federation (prod): the terraform pipelines sign in with the connection's secret" "plan: not for terraform (left by hand), and why"
 is "$(changes)" "" "plan changed nothing"
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
-    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null &
-victim=$!
-converted_and_testing() { # the conversion answered, the trust added, the test asked
-	jq -e 'select(.method == "POST" and (.path | endswith("/federatedIdentityCredentials")))' \
-	    "$SIM_LOG" >/dev/null 2>&1
+# killed_after WHAT PATTERN: apply SIGKILLed once the sandbox's log shows
+# an answered request matching PATTERN (grep -E; the request after it is
+# slowed by --faults, so the kill lands before that one is answered), then
+# resumed.
+killed_after() {
+	: > "$SIM_LOG"
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$answers" \
+	    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null &
+	victim=$!
+	wait_for 60 grep -qE "$2" "$SIM_LOG"
+	sleep 0.2
+	kill -KILL "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
+	is "$?" 137 "apply is SIGKILLed $1"
+	is "$(endpoint conv | jq -r .authorization.scheme)" WorkloadIdentityFederation "killed after the conversion..."
+	is "$(app_of | jq '.passwordCredentials | length')" 1 "... and before the secret's removal: it is kept until the test passes"
+	mt
+	is "$rc" 0 "the resumed run finishes"
+	contains "$(line_of '] Convert the service connection to workload identity federation (prod)')" "[x] Convert the service connection to workload identity federation (prod): Azure-ARM-Prod uses workload identity federation; 1 secret removed" "the conversion is finished and the secret removed"
+	is "$(app_of | jq '.passwordCredentials | length')" 0 "no secret is left orphaned on the application"
+	is "$(jq -c 'select(.method == "PUT" and .query.operation == "ConvertAuthenticationScheme")' "$SIM_LOG" | wc -l | tr -d ' ')" 1 "the conversion was asked for once in all"
 }
-wait_for 60 converted_and_testing
-sleep 0.3
-kill -KILL "$victim" 2>/dev/null
-wait "$victim" 2>/dev/null
-is "$?" 137 "apply is SIGKILLed mid-conversion"
-is "$(endpoint conv | jq -r .authorization.scheme)" WorkloadIdentityFederation "killed after the conversion..."
-is "$(app_of | jq '.passwordCredentials | length')" 1 "... and before the secret's removal: it is kept until the test passes"
+killed_after "between the conversion and the application's trust" \
+    '"method":"PUT",.*"operation":"ConvertAuthenticationScheme"'
+# A new secret-based connection, as one made by hand before the setup.
+api DELETE "_apis/serviceendpoint/endpoints/$(endpoint conv | jq -r .id)?projectIds=$(endpoint conv | jq -r '.serviceEndpointProjectReferences[0].projectReference.id')&$V"
+sed -i 's/^convert_connections: "true"/convert_connections: "false"/' "$answers"
 mt
-is "$rc" 0 "the resumed run finishes"
-contains "$(line_of '] Convert the service connection to workload identity federation (prod)')" "[x] Convert the service connection to workload identity federation (prod): Azure-ARM-Prod uses workload identity federation; 1 secret removed" "the conversion is finished and the secret removed"
-is "$(app_of | jq '.passwordCredentials | length')" 0 "no secret is left orphaned on the application"
-is "$(jq -c 'select(.method == "PUT" and .query.operation == "ConvertAuthenticationScheme")' "$SIM_LOG" | wc -l | tr -d ' ')" 1 "the conversion was asked for once in all"
+is "$(endpoint conv | jq -r .authorization.scheme)/$(app_of | jq '.passwordCredentials | length')" ServicePrincipal/1 "a secret-based connection again, with one secret"
+sed -i 's/^convert_connections: "false"/convert_connections: "true"/' "$answers"
+killed_after "between the trust and TestConnection's answer" \
+    '"method":"POST","path":"[^"]*/federatedIdentityCredentials"'
 api POST "conv/_apis/serviceendpoint/endpointproxy?endpointId=$(endpoint conv | jq -r .id)&$V" \
     '{"dataSourceDetails":{"dataSourceName":"TestConnection"},"resultTransformationDetails":{}}'
 is "$(echo "$body" | jq -r .statusCode)" ok "the converted connection passes TestConnection"
