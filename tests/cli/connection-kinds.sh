@@ -2,7 +2,8 @@
 # sandbox: a user-assigned managed identity, federated, through the
 # training pipeline; then a secret-based connection, listed by doctor with
 # its secret's expiry, converted to federation with the secret removed,
-# SIGKILLed mid-conversion and resumed, and re-run to no change. The
+# SIGKILLed at two points of the conversion and resumed each time, and
+# re-run to no change. The
 # federated, secret and pasted kinds are run end to end by apply-azure.sh.
 . "$top_srcdir/tests/lib.sh"
 # TestConnection and the removal of a federated credential answer late: a
