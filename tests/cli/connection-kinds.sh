@@ -169,5 +169,27 @@ api PUT "_apis/serviceendpoint/endpoints/$id?operation=ConvertAuthenticationSche
 is "$status" 400 "the preview operation without -preview: 400"
 contains "$body" "VssInvalidPreviewVersionException" "with Azure DevOps' exception"
 
+# ---- the sandbox's managed identities, as ARM answers them -----------------
+put() { # PATH JSON: a PUT to ARM; sets $status, $body
+	body=$(curl -s -X PUT -w '\n%{http_code}' -H "Authorization: Bearer $ARM_TOKEN" \
+	    -H 'Content-Type: application/json' --data "$2" "${SIM_URL%/*}/_arm/$1")
+	status=$(printf '%s' "$body" | tail -n 1)
+	body=$(printf '%s' "$body" | sed '$d')
+}
+other="$sub/resourceGroups/rg-other/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-other"
+put "$other?$MI_V" '{"location":"eastus"}'
+is "$status/$(echo "$body" | jq -r .error.code)" 404/ResourceGroupNotFound "an identity in a resource group that does not exist: 404"
+put "$sub/resourcegroups/rg-other?api-version=2024-03-01" '{"location":"eastus"}'
+is "$status" 201 "a resource group made: 201"
+put "$sub/resourcegroups/rg-other?api-version=2024-03-01" '{"location":"eastus"}'
+is "$status" 200 "made again: 200, the same one"
+put "$other?$MI_V" '{"location":"eastus"}'
+first=$(echo "$body" | jq -r '.properties.principalId')
+is "$status/$(echo "$body" | jq -r .type)" 201/Microsoft.ManagedIdentity/userAssignedIdentities "an identity made: 201"
+put "$other?$MI_V" '{"location":"eastus"}'
+is "$status/$(echo "$body" | jq -r .properties.principalId)" "200/$first" "made again: 200, the same principal"
+put "$other/federatedIdentityCredentials/fic?$MI_V" '{"properties":{"issuer":"https://example.org","subject":"s"}}'
+is "$status" 400 "a federated credential without its audience: 400"
+
 lacks "$(cat "$tap_tmp/all-output" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SIM_PAT" "the PAT is in no output or state file"
 done_testing
