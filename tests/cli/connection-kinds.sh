@@ -73,6 +73,13 @@ is "$(graph applications | jq '.value | length')" 0 "no application, so no secre
 is "$(graph "servicePrincipals?\$filter=appId%20eq%20'$client'" | jq -r '.value[0].servicePrincipalType')" \
     ManagedIdentity "the directory shows the identity's principal, by its clientId"
 
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" doctor --json --org "$SIM_URL" \
+    --repo taxi-fare-regression --subscription "$SIM_SUB" --tenant "$SIM_TENANT" \
+    --azure-sign-in device >"$out" 2>"$tap_tmp/doctor.err" </dev/null
+is "$(jq -r '[.checks[] | select(.id == "connection" or .id == "contributor") | .verdict] | join(" ")' "$out")" "ok ok" \
+    "doctor: the identity's connection connects, and its principal holds Contributor"
+is "$(jq -r '.checks[] | select(.id == "connection") | .detail' "$out")" "Azure-ARM-Prod is open to all pipelines and connects" "and has no secret to list"
+
 # The trust removed (as a run stopped before it would leave it): the
 # connection no longer connects, and a re-run puts the trust back.
 arm "$mi/federatedIdentityCredentials/mlops-tui-Azure-ARM-Prod?$MI_V" DELETE
