@@ -76,6 +76,7 @@ sim_up() {
 	SIM_LOG="$bench_tmp/requests.log"
 	set -- --log "$SIM_LOG" "$@"
 	[ "${SIM_NO_LOG:-0}" = 1 ] && shift 2
+	: >"$bench_tmp/sim.out"  # never the last sandbox's address (lib.sh)
 	"$MLOPS_TUI" sim --listen 127.0.0.1:0 --world "$bench_tmp/world.json" \
 	    --reset "$@" >"$bench_tmp/sim.out" \
 	    2>"$bench_tmp/sim.err" &

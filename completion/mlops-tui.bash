@@ -11,8 +11,8 @@ _mlops_tui_takes_value() {
 	-s | --state | --answers | --principal-file | --pat-file | --ado-auth | \
 	--tenant | --client-id | --azure-sign-in | --log | --org | --repo | \
 	--project | --infrastructure | --namespace | --postfix | \
-	--subscription | --listen | --world | --time-scale | --faults | \
-	--accelerator)
+	--subscription | --location | --project-type | --listen | --world | \
+	--time-scale | --faults | --accelerator)
 		return 0 ;;
 	esac
 	return 1
@@ -26,8 +26,8 @@ _mlops_tui_options() {
 	status) echo "$common --json" ;;
 	plan) echo "$common --answers --principal-file $sign_in" ;;
 	apply) echo "$common --answers --principal-file --yes $sign_in" ;;
-	doctor) echo "--org --repo --project --infrastructure --namespace \
---postfix --subscription --json $sign_in --help" ;;
+	doctor) echo "--state --org --repo --project --infrastructure --namespace \
+--postfix --subscription --location --project-type --json $sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \
 --accelerator --help" ;;
 	*) echo "$common --sandbox --accelerator --answers --principal-file $sign_in" ;;
@@ -66,6 +66,7 @@ _mlops_tui_value() {
 		compopt -o filenames 2>/dev/null ;;
 	--infrastructure) COMPREPLY=($(compgen -W "bicep terraform" -- "$2")) ;;
 	--ado-auth) COMPREPLY=($(compgen -W "pat entra" -- "$2")) ;;
+	--project-type) COMPREPLY=($(compgen -W "classical cv nlp" -- "$2")) ;;
 	--azure-sign-in) COMPREPLY=($(compgen -W "device az" -- "$2")) ;;
 	*) COMPREPLY=() ;;
 	esac

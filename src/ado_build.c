@@ -104,6 +104,29 @@ ado_get_build(struct api *api, const char *project, long build)
 }
 
 struct api_call *
+ado_get_definition(struct api *api, const char *project, long id)
+{
+	char *p = api_escape(project);
+	struct api_call *c = api_request(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/build/definitions/%ld", p, id), NULL, false);
+
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_update_definition(struct api *api, const char *project, json_t *d)
+{
+	char *p = api_escape(project);
+	long id = (long)json_integer_value(json_object_get(d, "id"));
+	struct api_call *c = api_request(api, "PUT", api_url(api, "7.1",
+	    "%s/_apis/build/definitions/%ld", p, id), d, false);
+
+	free(p);
+	return c;
+}
+
+struct api_call *
 ado_get_timeline(struct api *api, const char *project, long build)
 {
 	char *p = api_escape(project);

@@ -28,6 +28,14 @@ struct api_call *ado_list_runs(struct api *api, const char *project,
 struct api_call *ado_get_build(struct api *api, const char *project,
     long build);
 /* A build's timeline: records {type, name, state, result, issues}. */
+/* A build definition (pipeline) by id: its process.yamlFilename and
+ * repository.defaultBranch, and the revision an update must send. */
+struct api_call *ado_get_definition(struct api *api, const char *project,
+    long id);
+/* PUT definition d (as read, changed; taken) back: accepted only with
+ * the revision the service holds. */
+struct api_call *ado_update_definition(struct api *api, const char *project,
+    json_t *d);
 struct api_call *ado_get_timeline(struct api *api, const char *project,
     long build);
 /* Authorise a resource ("repository", "{project}.{repo}") for pipeline

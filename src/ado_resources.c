@@ -85,6 +85,25 @@ ado_create_arm_endpoint(struct api *api, const struct ado_arm_connection *c)
 }
 
 struct api_call *
+ado_update_arm_endpoint(struct api *api, const char *id,
+    const struct ado_arm_connection *c)
+{
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:b, "
+	    "s:b, s:[{s:{s:s, s:s}, s:s}]}", "id", id, "name", c->name, "type",
+	    "azurerm", "url", "https://management.azure.com/", "owner",
+	    "library", "authorization", authorization(c), "data", data(c),
+	    "isShared", 0, "isReady", 1, "serviceEndpointProjectReferences",
+	    "projectReference", "id", c->project_id, "name", c->project_name,
+	    "name", c->name);
+	char *e = api_escape(id);
+	struct api_call *call = api_request(api, "PUT", api_url(api, "7.1",
+	    "_apis/serviceendpoint/endpoints/%s", e), body, false);
+
+	free(e);
+	return call;
+}
+
+struct api_call *
 ado_create_github_endpoint(struct api *api,
     const struct ado_github_connection *c)
 {

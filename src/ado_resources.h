@@ -35,6 +35,10 @@ struct api_call *ado_find_endpoints(struct api *api, const char *project,
 /* Create one; a lost answer is found by name. */
 struct api_call *ado_create_arm_endpoint(struct api *api,
     const struct ado_arm_connection *c);
+/* PUT connection id back as c says (subscription, principal, secret):
+ * the update the portal's Edit makes; the id and pipelines' uses stay. */
+struct api_call *ado_update_arm_endpoint(struct api *api, const char *id,
+    const struct ado_arm_connection *c);
 /* Create a GitHub one (type github, url https://github.com); a lost
  * answer is found by name. */
 struct api_call *ado_create_github_endpoint(struct api *api,

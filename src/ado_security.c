@@ -64,6 +64,18 @@ ado_acl(struct api *api, const char *ns, const char *token,
 	return call;
 }
 
+struct api_call *
+ado_has_permissions(struct api *api, const char *ns, unsigned bits,
+    const char *token)
+{
+	char *t = api_escape(token);
+	struct api_call *call = api_request(api, "GET", api_url(api, "7.1",
+	    "_apis/permissions/%s/%u?tokens=%s", ns, bits, t), NULL, true);
+
+	free(t);
+	return call;
+}
+
 unsigned
 ado_acl_effective(const struct api_call *call, const char *descriptor)
 {

@@ -6,6 +6,10 @@
 
 #define ADO_NS_GIT "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87"
 #define ADO_NS_BUILD "33344d9c-fc72-4d6f-aba5-fa317101a7e9"
+/* The organization's namespace; its one token is NAMESPACE. */
+#define ADO_NS_COLLECTION "3e65f728-f8bc-4ecd-8764-7e378b19bfa7"
+#define ADO_COLLECTION_TOKEN "NAMESPACE"
+#define COLLECTION_CREATE_PROJECTS 4u
 
 /* The bits the guide grants the Build Service in those namespaces. */
 #define BUILD_EDIT_PIPELINE   2048u
@@ -28,6 +32,10 @@ struct api_call *ado_allow(struct api *api, const char *ns,
 /* The access control list of token for descriptor, with effective bits. */
 struct api_call *ado_acl(struct api *api, const char *ns, const char *token,
     const char *descriptor);
+/* Whether the caller (not another identity) holds every one of bits at
+ * token: an answer of one boolean. */
+struct api_call *ado_has_permissions(struct api *api, const char *ns,
+    unsigned bits, const char *token);
 /* The effective allowed bits in an ado_acl answer for descriptor. */
 unsigned ado_acl_effective(const struct api_call *call,
     const char *descriptor);

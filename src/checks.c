@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ado_build.h"
 #include "ado_core.h"
@@ -16,6 +17,7 @@
 #include "checks.h"
 #include "cloud.h"
 #include "names.h"
+#include "timefmt.h"
 #include "xalloc.h"
 #include "yamljson.h"
 
@@ -310,6 +312,46 @@ check_project(struct probe *p, struct check_result *r)
 		set_result(r, VERDICT_PROBLEM, NULL,
 		    "%s is %s, not yet ready", p->target->project,
 		    state ? state : "in an unknown state");
+}
+
+/*
+ * May the operator create the project: Create new projects at the
+ * organization (a Project Collection Administrator has it), asked of the
+ * caller's own permissions. Not needed once the project exists.
+ */
+static void
+check_project_creation(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+
+	if (probe_project(p, r) != NULL) {
+		set_result(r, VERDICT_OK, NULL, "%s exists: creating it is not "
+		    "needed", p->target->project);
+		return;
+	}
+	if (r->missing_error == NULL)
+		return;                 /* unreadable: r says why */
+	r->missing_error = NULL;
+	c = fetch(p, ado_has_permissions(p->api, ADO_NS_COLLECTION,
+	    COLLECTION_CREATE_PROJECTS, ADO_COLLECTION_TOKEN));
+	if (!call_failed(p, r, c, "your permissions in the organization")) {
+		if (json_is_true(api_item(c, 0)))
+			set_result(r, VERDICT_OK, NULL, "you may create the "
+			    "project %s (Create new projects)",
+			    p->target->project);
+		else
+			set_result(r, VERDICT_PROBLEM,
+			    "project-creation-forbidden", "you may not create "
+			    "projects in %s (you lack Create new projects: you "
+			    "are not a Project Collection Administrator). A "
+			    "Project Collection Administrator creates the "
+			    "project %s (Organization settings > Projects > New "
+			    "project) and makes you its Project Administrator, "
+			    "or gives you Create new projects; mlops-tui then "
+			    "finds the project and goes on",
+			    p->target->organization, p->target->project);
+	}
+	api_call_free(c);
 }
 
 static void
@@ -608,6 +650,152 @@ test_connection(struct probe *p, struct check_result *r, json_t *endpoint)
 	api_call_free(c);
 }
 
+/* ---- the connection as made ------------------------------------------ */
+
+/*
+ * When the longest-lasting password of application app ends: -1 when it
+ * has none. The connection holds one of them, and the service never says
+ * which: the last to end is the best it can hold.
+ */
+static time_t
+last_secret_end(json_t *app)
+{
+	json_t *cred;
+	size_t i;
+	time_t last = -1, end;
+
+	json_array_foreach(json_object_get(app, "passwordCredentials"), i,
+	    cred)
+		if (timefmt_parse(api_field(cred, "endDateTime"), &end) &&
+		    end > last)
+			last = end;
+	return last;
+}
+
+int
+checks_secret_days(json_t *app, time_t now, time_t *end)
+{
+	*end = last_secret_end(app);
+	if (*end < 0)
+		return 0;
+	return (int)((*end - now) / (24 * 3600)) + (*end < now ? -1 : 0);
+}
+
+/* What of endpoint differs from what the setup made it with: the
+ * subscription, the principal; NULL when nothing. */
+char *
+checks_connection_changes(json_t *endpoint, const char *subscription,
+    const char *client_id)
+{
+	const char *sub = api_field(endpoint, "data.subscriptionId");
+	const char *app = api_field(endpoint, "authorization.parameters."
+	    "serviceprincipalid");
+	char *text = NULL, *more;
+
+	if (subscription != NULL && (sub == NULL || strcasecmp(sub,
+	    subscription) != 0))
+		text = xasprintf("subscription %s, made for %s", sub ? sub :
+		    "(none)", subscription);
+	if (client_id != NULL && (app == NULL || strcasecmp(app, client_id)
+	    != 0)) {
+		more = xasprintf("%s%sclient id %s, made with %s", text ? text :
+		    "", text ? "; " : "", app ? app : "(none)", client_id);
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
+/* "main" and "refs/heads/main" are the same branch. */
+static bool
+same_branch(const char *a, const char *b)
+{
+	if (strncmp(a, "refs/heads/", 11) == 0)
+		a += 11;
+	if (strncmp(b, "refs/heads/", 11) == 0)
+		b += 11;
+	return strcmp(a, b) == 0;
+}
+
+char *
+checks_pipeline_changes(json_t *definition, const char *yaml,
+    const char *branch)
+{
+	const char *now_yaml = api_field(definition, "process.yamlFilename");
+	const char *now_branch = api_field(definition,
+	    "repository.defaultBranch");
+	char *text = NULL, *more;
+
+	if (yaml != NULL && (now_yaml == NULL || strcmp(now_yaml, yaml) != 0))
+		text = xasprintf("YAML path %s, made with %s", now_yaml ?
+		    now_yaml : "(none)", yaml);
+	if (branch != NULL && (now_branch == NULL || !same_branch(now_branch,
+	    branch))) {
+		more = xasprintf("%s%sbranch %s, made on %s", text ? text : "",
+		    text ? "; " : "", now_branch ? now_branch : "(none)",
+		    branch);
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
+/* The principal's secret, when the setup made the application: past or
+ * within CHECKS_SECRET_WARN_DAYS of its end is a problem. Whether it said
+ * so (or could not read it). */
+static bool
+check_secret_end(struct probe *p, struct check_result *r)
+{
+	struct api_call *c;
+	time_t end;
+	int days;
+	char when[TIMEFMT_LEN];
+	bool said = true;
+
+	if (p->target->application == NULL || p->azure == NULL)
+		return false;
+	c = fetch(p, graph_get_application(p->api, p->target->application));
+	if (!azure_failed(r, c, "the principal's application")) {
+		days = checks_secret_days(api_call_result(c), time(NULL), &end);
+		if (end >= 0)
+			timefmt_iso8601(end, when);
+		if (end >= 0 && days < 0)
+			set_result(r, VERDICT_PROBLEM, "principal-secret-expiring",
+			    "%s connects with a secret that ended %s",
+			    p->target->connection, when);
+		else if (end >= 0 && days < CHECKS_SECRET_WARN_DAYS)
+			set_result(r, VERDICT_PROBLEM, "principal-secret-expiring",
+			    "%s connects with a secret that ends %s (in %d "
+			    "days)", p->target->connection, when, days);
+		else
+			said = false;
+	}
+	api_call_free(c);
+	return said;
+}
+
+/* Is it still the connection the setup made, and does it connect? What
+ * changed is said before the failed test it causes. */
+static void
+check_connection_as_made(struct probe *p, struct check_result *r,
+    json_t *endpoint)
+{
+	char *changes = p->target->as_made ? checks_connection_changes(
+	    endpoint, p->target->subscription, p->target->client_id) : NULL;
+
+	if (changes != NULL) {
+		set_result(r, VERDICT_PROBLEM, "service-connection-changed",
+		    "%s was changed: %s", p->target->connection, changes);
+		free(changes);
+		return;
+	}
+	/* A federated connection holds no secret to end; an ended secret
+	 * is said as such, before the failed test it causes. */
+	if (strcasecmp(or_empty(api_field(endpoint, "authorization.scheme")),
+	    "ServicePrincipal") != 0 || !check_secret_end(p, r))
+		test_connection(p, r, endpoint);
+}
+
 static void
 check_connection(struct probe *p, struct check_result *r)
 {
@@ -632,7 +820,7 @@ check_connection(struct probe *p, struct check_result *r)
 		set_result(r, VERDICT_PROBLEM, "waiting-for-permit",
 		    "%s is not open to all pipelines", p->target->connection);
 	else if (open == 1)
-		test_connection(p, r, endpoint);
+		check_connection_as_made(p, r, endpoint);
 	api_call_free(c);
 }
 
@@ -934,6 +1122,18 @@ principal_given(struct probe *p, struct check_result *r)
 	return true;
 }
 
+/* A managed identity is an ARM resource: no application to register. */
+static bool
+no_application(struct probe *p, struct check_result *r)
+{
+	if (p->target->principal_way == NULL || strcmp(
+	    p->target->principal_way, "managed-identity") != 0)
+		return false;
+	set_result(r, VERDICT_OK, NULL, "principal_way managed-identity: no "
+	    "application to register");
+	return true;
+}
+
 /* The first of the user's directory roles that may register
  * applications, or NULL. */
 static char *
@@ -963,7 +1163,7 @@ check_app_registration(struct probe *p, struct check_result *r)
 	json_t *allowed;
 	char *role;
 
-	if (!need_azure(p, r) || principal_given(p, r))
+	if (!need_azure(p, r) || principal_given(p, r) || no_application(p, r))
 		return;
 	c = fetch(p, graph_authorization_policy(p->api));
 	if (azure_failed(r, c, "the tenant's authorization policy")) {
@@ -1075,13 +1275,18 @@ check_role_assignments(struct probe *p, struct check_result *r)
 }
 
 /* The Azure ML compute clusters the setup's templates create, by quota
- * family: infrastructure's cpu-cluster, and cv's and nlp's training GPU
- * cluster (mlops-v2-facts.md: bicep Standard_DS3_v2, terraform
- * STANDARD_D4S_V3, cv Standard_NC6, nlp Standard_NV6; one node each). */
+ * family, one node each: the infrastructure's cpu-cluster (bicep
+ * Standard_DS3_v2, terraform STANDARD_D4S_V3; mlops-v2-facts.md), and
+ * what the scenario's training pipeline adds in mlops-project-template
+ * (deploy-model-training-pipeline.yml's create-compute steps): cv its
+ * gpu-cluster Standard_NC6; nlp its cpu-cluster-lg Standard_D14_v2 and
+ * gpu-cluster Standard_NV6. Their cpu-cluster is the infrastructure's. */
 struct cluster_need {
 	const char *family, *cluster, *size;
 	long vcpus;
 };
+
+#define MAX_CLUSTER_NEEDS 3
 
 static size_t
 cluster_needs(const struct check_target *t, struct cluster_need *out)
@@ -1089,16 +1294,20 @@ cluster_needs(const struct check_target *t, struct cluster_need *out)
 	size_t n = 0;
 	bool tf = t->infrastructure && strcmp(t->infrastructure,
 	    "terraform") == 0;
+	const char *type = t->project_type ? t->project_type : "classical";
 
 	out[n++] = tf ? (struct cluster_need){ "standardDSv3Family",
 		"cpu-cluster", "STANDARD_D4S_V3", 4 } : (struct cluster_need){
 		"standardDSv2Family", "cpu-cluster", "Standard_DS3_v2", 4 };
-	if (t->project_type && strcmp(t->project_type, "cv") == 0)
+	if (strcmp(type, "cv") == 0)
 		out[n++] = (struct cluster_need){ "standardNCFamily",
 			"gpu-cluster", "Standard_NC6", 6 };
-	if (t->project_type && strcmp(t->project_type, "nlp") == 0)
+	if (strcmp(type, "nlp") == 0) {
+		out[n++] = (struct cluster_need){ "standardDv2Family",
+			"cpu-cluster-lg", "Standard_D14_v2", 16 };
 		out[n++] = (struct cluster_need){ "standardNVFamily",
 			"gpu-cluster", "Standard_NV6", 6 };
+	}
 	return n;
 }
 
@@ -1121,7 +1330,7 @@ family_free(struct api_call *c, const char *family)
 static void
 check_quota(struct probe *p, struct check_result *r)
 {
-	struct cluster_need need[2];
+	struct cluster_need need[MAX_CLUSTER_NEEDS];
 	size_t n = cluster_needs(p->target, need);
 	struct api_call *c;
 	char *short_of = xstrdup("");
@@ -1201,6 +1410,8 @@ check_azure_rights(struct probe *p, struct check_result *r)
 static const struct check all_checks[] = {
 	{ "sign-in", "Azure DevOps sign-in", check_pat },
 	{ "project", "The project exists", check_project },
+	{ "project-creation", "You may create the project",
+	    check_project_creation },
 	{ "repo-mlops-v2", "mlops-v2 is imported, on main",
 	    check_repo_mlops_v2 },
 	{ "repo-mlops-project-template", "mlops-project-template is "

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -33,6 +34,15 @@ struct check_target {
 	const char *location;          /* NULL: the quota cannot be told */
 	const char *project_type;      /* classical, cv, nlp; NULL classical */
 	const char *principal_way;     /* existing needs no rights; NULL */
+	/* What the state recorded the connection was made with (NULL: not
+	 * known, not compared): the principal's client id, and the Entra
+	 * object id of the application whose secret it holds. */
+	const char *client_id;
+	const char *application;
+	/* Hold the connection to what the setup made it with (the answers'
+	 * subscription, the client id above): apply and doctor --state.
+	 * Without a state, --subscription only names what to check. */
+	bool as_made;
 };
 
 enum verdict { VERDICT_OK, VERDICT_PROBLEM, VERDICT_UNKNOWN };
@@ -86,6 +96,20 @@ void check_result_clear(struct check_result *r);
 void probe_forget(struct probe *p);
 
 const char *verdict_word(enum verdict v);
+
+/* A secret ending within this many days is a problem already. */
+#define CHECKS_SECRET_WARN_DAYS 30
+/* Whole days from now until the last of application app's passwords
+ * ends (negative: ended), *end set to when (-1: it has none, 0 back). */
+int checks_secret_days(json_t *app, time_t now, time_t *end);
+/* What of a service connection as read differs from the subscription
+ * and client id it was made with (NULL: not compared); NULL: nothing. */
+char *checks_connection_changes(json_t *endpoint, const char *subscription,
+    const char *client_id);
+/* What of a build definition as read differs from the YAML path and
+ * default branch it was made with (NULL: not compared); NULL: nothing. */
+char *checks_pipeline_changes(json_t *definition, const char *yaml,
+    const char *branch);
 
 /*
  * What the checks share, for the engine's steps: the project, a

@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "state.h"
 #include "textout.h"
+#include "upfront.h"
 #include "wrap.h"
 #include "xalloc.h"
 
@@ -35,6 +36,7 @@ struct applier {
 	struct engine *engine;
 	bool planning;                  /* this pass only probes */
 	struct watch *watch;            /* one a job */
+	struct upfront upfront;         /* plan: rights checked up front */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -123,6 +125,38 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 		flush_output();
 	} else if (note == NULL)
 		print_job(a, j);
+}
+
+/* plan: the rights and capacity the steps to do need, before them,
+ * each problem with its cause and who can fix it, and how. */
+static void
+print_upfront(struct applier *a)
+{
+	const struct upfront *u = &a->upfront;
+	static const enum job_outcome marks[] = { JOB_DONE, JOB_FAILED,
+		JOB_UNKNOWN };
+
+	if (u->count == 0)
+		return;
+	printf("\nChecked up front (your rights and capacity for the steps to "
+	    "do; read-only)\n");
+	for (size_t i = 0; i < u->count; i++) {
+		const struct upfront_item *it = &u->items[i];
+		char *text;
+
+		printf("  %s %s: %s\n", job_outcome_symbol(marks[it->verdict]),
+		    it->title, it->detail);
+		if (it->known == NULL)
+			continue;
+		text = engine_fill(it->job, it->known->explanation);
+		if (it->verdict == VERDICT_PROBLEM)
+			textout_indented(4, "why", text);
+		free(text);
+		text = engine_fill(it->job, it->known->fix);
+		textout_indented(4, "fix", text);
+		free(text);
+	}
+	flush_output();
 }
 
 static void
@@ -317,7 +351,8 @@ exit_status(struct applier *a)
 		return MT_EXIT_STATE;
 	}
 	engine_tally(a->engine, n);
-	if (n[JOB_FAILED] > 0)
+	/* A right missing up front fails its step when apply gets there. */
+	if (n[JOB_FAILED] > 0 || a->upfront.problems > 0)
 		return MT_EXIT_STEP_FAILED;
 	/* plan says what apply would end with: 8 when it would leave steps
 	 * (blocked, by hand, cannot tell), 1 when a check fails already. */
@@ -382,9 +417,10 @@ static int
 finish(struct applier *a)
 {
 	if (!output_gone) {
-		if (a->planning)
+		if (a->planning) {
+			print_upfront(a);
 			print_plan(a);
-		else if (!interrupted)
+		} else if (!interrupted)
 			print_made(a);
 		print_summary(a);
 		if (engine_halted(a->engine))
@@ -435,7 +471,20 @@ run(struct applier *a, bool planning)
 			watch_running(a);
 	}
 	restore_stops(old);
+	upfront_clear(&a->upfront);
+	if (planning && !interrupted && engine_fatal(a->engine) == NULL)
+		upfront_check(&a->upfront, a->engine, &a->setup.conn,
+		    a->setup.errors);
 	return finish(a);
+}
+
+static bool
+has_failed(struct applier *a)
+{
+	size_t n[JOB_OUTCOME_COUNT];
+
+	engine_tally(a->engine, n);
+	return n[JOB_FAILED] > 0;
 }
 
 /* Without --yes: the plan, then the operator's word on the terminal. */
@@ -446,14 +495,14 @@ confirm(struct applier *a)
 	FILE *tty;
 	int rc;
 
-	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "mlops-tui: apply changes the organization: "
-		    "give --yes when there is no terminal to confirm on (plan "
-		    "shows what it would do)\n");
-		return MT_EXIT_USAGE;
-	}
-	/* Asked too when apply would leave steps (8): it does the rest. */
-	if ((rc = run(a, true)) != MT_EXIT_OK && rc != MT_EXIT_INCOMPLETE)
+	/* Asked too when apply would leave steps (8): it does the rest;
+	 * and when only a right is missing up front: the steps before the
+	 * one that needs it are still worth doing. */
+	rc = run(a, true);
+	if (rc == MT_EXIT_STEP_FAILED && a->upfront.problems > 0 &&
+	    !engine_halted(a->engine) && !has_failed(a))
+		rc = MT_EXIT_INCOMPLETE;
+	if (rc != MT_EXIT_OK && rc != MT_EXIT_INCOMPLETE)
 		return rc;
 	tty = fopen("/dev/tty", "r+");
 	if (tty == NULL)
@@ -475,7 +524,13 @@ int
 cmd_apply(const struct apply_options *opt)
 {
 	struct applier a = { .opt = opt };
-	int rc = setup_open(&a.setup, &opt->setup);
+	struct setup_options setup = opt->setup;
+	int rc;
+
+	/* Refused before any sign-in (a device code printed for nothing),
+	 * after the answers are read (their mistakes said first). */
+	setup.confirm = !opt->plan && !opt->yes;
+	rc = setup_open(&a.setup, &setup);
 
 	if (rc == 0 && !opt->plan && !opt->yes)
 		rc = confirm(&a);
@@ -483,6 +538,7 @@ cmd_apply(const struct apply_options *opt)
 		rc = run(&a, opt->plan);
 	else if (rc == -1)
 		rc = MT_EXIT_OK;        /* the operator said no */
+	upfront_clear(&a.upfront);
 	engine_free(a.engine);
 	free(a.watch);
 	setup_close(&a.setup);

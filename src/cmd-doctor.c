@@ -171,7 +171,8 @@ doctor_init(struct doctor *d, const struct doctor_options *opt)
 		opt->project ? opt->project : "mlops-v2", opt->repository,
 		opt->infrastructure ? opt->infrastructure : "bicep",
 		opt->namespace, opt->postfix, "Azure-ARM-Prod", "prod",
-		opt->subscription, opt->location, opt->project_type, NULL };
+		opt->subscription, opt->location, opt->project_type, NULL, NULL,
+		NULL, false };
 }
 
 int

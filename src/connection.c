@@ -93,6 +93,29 @@ on_path(const char *program)
 	return found;
 }
 
+/*
+ * --ado-auth not given: a PAT when one is given (AZURE_DEVOPS_EXT_PAT,
+ * --pat-file), else Entra where it can sign in without one - a signed-in
+ * Azure CLI (az on PATH, or --azure-sign-in az), or a terminal to show the
+ * device code on - so a new user never has to make a PAT. Otherwise the
+ * PAT, whose absence is then said.
+ */
+static const char *
+chosen_ado_auth(const struct connection_options *opt)
+{
+	const char *env = getenv("AZURE_DEVOPS_EXT_PAT");
+	bool az = opt->azure_sign_in ? strcmp(opt->azure_sign_in, "az") == 0 :
+	    on_path("az");
+
+	if (opt->ado_auth != NULL)
+		return opt->ado_auth;
+	if (opt->pat != NULL || opt->pat_file != NULL || (env && *env))
+		return "pat";
+	if (az || isatty(STDIN_FILENO) || isatty(STDERR_FILENO))
+		return "entra";
+	return "pat";
+}
+
 static bool
 entra_for_ado(const struct connection_options *opt)
 {
@@ -136,10 +159,12 @@ check_token(struct connection *c)
 
 	api_wait(&c->api, call);
 	e = api_call_error(call);
-	if (e->kind == API_OK)
+	if (e->kind == API_OK) {
 		c->user = xstrdup_or_null(api_field(api_call_result(call),
 		    "authenticatedUser.providerDisplayName"));
-	else {
+		c->instance_id = xstrdup_or_null(api_field(
+		    api_call_result(call), "instanceId"));
+	} else {
 		fprintf(stderr, "mlops-tui: signing in to %s: %s%s%s\n",
 		    c->api.org_url, api_error_kind_name(e->kind), e->message ?
 		    ": " : "", e->message ? e->message : "");
@@ -150,10 +175,13 @@ check_token(struct connection *c)
 }
 
 int
-connection_open(struct connection *c, const struct connection_options *opt)
+connection_open(struct connection *c, const struct connection_options *given)
 {
+	struct connection_options chosen = *given;
+	const struct connection_options *opt = &chosen;
 	char *cause = NULL;
 
+	chosen.ado_auth = chosen_ado_auth(given);
 	memset(c, 0, sizeof *c);
 	c->organization = organization_name(opt->org_url);
 	if (opt->pat != NULL)
@@ -161,8 +189,8 @@ connection_open(struct connection *c, const struct connection_options *opt)
 	else if (!entra_for_ado(opt)) {
 		c->pat = credential_pat(opt->pat_file, &cause);
 		if (c->pat == NULL) {
-			fprintf(stderr, "mlops-tui: no Azure DevOps PAT: %s\n",
-			    cause);
+			fprintf(stderr, "mlops-tui: no Azure DevOps PAT: %s "
+			    "(or sign in with Entra: --ado-auth entra)\n", cause);
 			free(cause);
 			return -1;
 		}
@@ -192,6 +220,7 @@ connection_close(struct connection *c)
 	signin_clear(&c->azure);
 	free(c->azure_error);
 	free(c->user);
+	free(c->instance_id);
 	http_free(c->api.http);
 	free(c->api.org_url);
 	free(c->api.entra_url);

@@ -21,7 +21,9 @@ struct connection_options {
 	const char *org_url;
 	const char *pat_file;          /* NULL: environment or prompt */
 	const char *pat;               /* the sandbox's own PAT; NULL */
-	const char *ado_auth;          /* "pat" (NULL) or "entra" */
+	/* "pat" or "entra"; NULL: the PAT when one is given, else Entra
+	 * where it can sign in (connection.c, chosen_ado_auth). */
+	const char *ado_auth;
 	const char *tenant;            /* NULL: organizations */
 	const char *client_id;         /* NULL: the Azure CLI's */
 	const char *azure_sign_in;     /* "device", "az"; NULL: az if found */
@@ -43,6 +45,8 @@ struct connection {
 	char *azure_error;             /* why not, when it was tried */
 	char *organization;            /* the organization's name */
 	char *user;                    /* who the token is (check_token) */
+	char *instance_id;             /* the organization's own id, which
+	                                  no spelling of its URL changes */
 };
 
 /*

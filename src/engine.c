@@ -79,27 +79,41 @@ environment_default(const char *env, const char *input)
 	return NULL;
 }
 
-static const char *
-job_answer(void *ctx, const char *input)
+const char *
+engine_answer(const struct state *st, const struct catalog *cat,
+    const char *environment, const char *input)
 {
-	const struct engine_job *j = ctx;
-	const struct state *st = j->engine->cfg.session->state;
-	const struct state_environment *env = j->environment ?
-	    state_environment_find(st, j->environment) : NULL;
+	const struct state_environment *env = environment ?
+	    state_environment_find(st, environment) : NULL;
 	const struct catalog_entry *entry;
 	const char *v = env ? state_map_get(&env->answers, input) : NULL;
 
 	if (v != NULL)
 		return v;
-	if (j->environment != NULL && strcmp(input, "environment") == 0)
-		return j->environment;
+	if (environment != NULL && strcmp(input, "environment") == 0)
+		return environment;
 	if ((v = state_map_get(&st->answers, input)) != NULL)
 		return v;
-	if (j->environment != NULL && (v = environment_default(j->environment,
+	if (environment != NULL && (v = environment_default(environment,
 	    input)) != NULL)
 		return v;
-	entry = catalog_input_find(j->engine->cfg.catalog, input);
+	entry = catalog_input_find(cat, input);
 	return entry ? entry->extra : NULL;
+}
+
+static const char *
+job_answer(void *ctx, const char *input)
+{
+	const struct engine_job *j = ctx;
+
+	return engine_answer(j->engine->cfg.session->state,
+	    j->engine->cfg.catalog, j->environment, input);
+}
+
+const char *
+engine_job_answer(const struct engine_job *j, const char *input)
+{
+	return job_answer((void *)j, input);
 }
 
 char *
@@ -287,6 +301,47 @@ cannot_apply(struct engine_job *j, struct step_run *r)
  * as a step "to do" (a refused PAT is not something apply will do); one
  * whose subject an earlier step makes (the project) is to do.
  */
+static struct engine_job *find_job(struct engine *e, const char *id,
+    const char *env);
+
+/* The first job j needs that plan found to do; NULL: none. */
+static struct engine_job *
+need_to_do(struct engine_job *j)
+{
+	for (size_t i = 0; i < j->step->needs.count; i++) {
+		struct engine_job *need = find_job(j->engine,
+		    j->step->needs.items[i], j->environment);
+
+		if (need != NULL && need->outcome == JOB_TODO)
+			return need;
+	}
+	return NULL;
+}
+
+/* A step whose subject an earlier step of this plan makes is to do after
+ * it: said so, rather than "there is no project", which reads as an
+ * error on a new organization. */
+static void
+told_after(struct engine_job *j, struct step_run *r, const char *when)
+{
+	char *title = engine_job_title(need_to_do(j));
+
+	free(r->detail);
+	r->detail = xasprintf("%s '%s'", when, title);
+	free(r->error);
+	r->error = NULL;
+	r->error_id = NULL;
+	free(title);
+}
+
+static enum job_outcome
+to_do(struct engine_job *j, struct step_run *r)
+{
+	if (r->subject_missing && need_to_do(j) != NULL)
+		told_after(j, r, "to do after");
+	return JOB_TODO;
+}
+
 static enum job_outcome
 plan_outcome(struct engine_job *j, const struct step_ops *ops,
     struct step_run *r)
@@ -294,11 +349,11 @@ plan_outcome(struct engine_job *j, const struct step_ops *ops,
 	if (r->by_hand)
 		return JOB_BY_HAND;     /* its probe knows apply cannot do it */
 	if (ops->apply != NULL)
-		return JOB_TODO;
+		return to_do(j, r);
 	if (j->step->kind != CATALOG_CHECK)
 		return JOB_BY_HAND;
 	if (!r->problem)
-		return JOB_TODO;        /* its subject comes with an earlier step */
+		return to_do(j, r);     /* its subject comes with an earlier step */
 	if (r->error == NULL)
 		run_fail(r, r->error_id, "%s", r->detail);
 	return JOB_FAILED;
@@ -327,7 +382,9 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 		/* An advisory check's problem is evidence, not a verdict on
 		 * today (parallelism read from past runs): told, never a
 		 * stop. */
-		if (r->error == NULL)
+		if (!apply && r->subject_missing && need_to_do(j) != NULL)
+			told_after(j, r, "can be told after");
+		else if (r->error == NULL)
 			run_fail(r, r->error_id, "%s", r->detail);
 		settle(j, JOB_UNKNOWN, r);
 	} else if (!apply)
@@ -338,20 +395,53 @@ run_job(struct engine_job *j, const struct step_ops *ops, struct step_run *r)
 		apply_job(j, ops, r);
 }
 
+/* What the state recorded of the environment's principal: the
+ * connection is held to it (an existing principal: the answer). */
+static const char *
+principal_record(const struct state *st, const struct catalog *cat,
+    const char *environment, const char *key)
+{
+	const struct state_step *rec = environment ? state_step_find(st,
+	    "service-principal", environment) : NULL;
+	const char *v = rec != NULL && rec->status == STEP_DONE ?
+	    state_map_get(&rec->created, key) : NULL;
+
+	if (v == NULL && strcmp(key, "app_id") == 0)
+		v = engine_answer(st, cat, environment, "client_id");
+	return v;
+}
+
+void
+engine_check_target(const struct state *st, const struct catalog *cat,
+    const char *organization, const char *environment,
+    struct check_target *out)
+{
+	*out = (struct check_target){
+		.organization = organization,
+		.project = engine_answer(st, cat, environment, "project"),
+		.repository = engine_answer(st, cat, environment, "repository"),
+		.infrastructure = engine_answer(st, cat, environment,
+		    "infrastructure"),
+		.namespace = engine_answer(st, cat, environment, "namespace"),
+		.postfix = engine_answer(st, cat, environment, "postfix"),
+		.connection = engine_answer(st, cat, environment,
+		    "service_connection"),
+		.environment = environment ? environment : "prod",
+		.subscription = engine_answer(st, cat, environment,
+		    "subscription_id"),
+		.client_id = principal_record(st, cat, environment, "app_id"),
+		.application = principal_record(st, cat, environment,
+		    "application"),
+		.as_made = true,
+	};
+}
+
 static void
 set_target(struct engine_job *j, struct step_run *r)
 {
-	r->target = (struct check_target){
-		.organization = j->engine->cfg.conn->organization,
-		.project = job_answer(j, "project"),
-		.repository = job_answer(j, "repository"),
-		.infrastructure = job_answer(j, "infrastructure"),
-		.namespace = job_answer(j, "namespace"),
-		.postfix = job_answer(j, "postfix"),
-		.connection = job_answer(j, "service_connection"),
-		.environment = j->environment ? j->environment : "prod",
-		.subscription = job_answer(j, "subscription_id"),
-	};
+	engine_check_target(j->engine->cfg.session->state,
+	    j->engine->cfg.catalog, j->engine->cfg.conn->organization,
+	    j->environment, &r->target);
 }
 
 static void

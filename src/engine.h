@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 
 #include "catalog.h"
+#include "checks.h"
 #include "connection.h"
 #include "legend.h"
 #include "state.h"
@@ -156,7 +157,19 @@ void engine_tally(const struct engine *e, size_t counts[]);
 #define JOB_OUTCOME_COUNT (JOB_NOT_APPLICABLE + 1)
 
 /* "Title (env)", as the front ends show a job; caller frees. */
+/* The answer to input for a step in environment (NULL: none): the
+ * environment's, the setup's, then the default; NULL when unanswered. */
+const char *engine_answer(const struct state *st, const struct catalog *cat,
+    const char *environment, const char *input);
+/* What the checks hold a step in environment (NULL: none) to: the
+ * answers, and what the state recorded of the environment's principal. */
+void engine_check_target(const struct state *st, const struct catalog *cat,
+    const char *organization, const char *environment,
+    struct check_target *out);
 char *engine_job_title(const struct engine_job *j);
+/* The answer input has for job j (its environment's, else the setup's,
+ * else the default); NULL when none. */
+const char *engine_job_answer(const struct engine_job *j, const char *input);
 
 /* text with the setup's answers for {input} (the job's environment
  * first), e.g. a step's manual instructions; caller frees. */

@@ -14,6 +14,7 @@
 #include "cmd-doctor.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
+#include "drift.h"
 #include "credential.h"
 #include "wizard.h"
 #include "sim/faults.h"
@@ -29,6 +30,7 @@ struct options {
 	bool sim_option_given; /* an option that only sim takes */
 	struct doctor_options doctor;
 	bool doctor_option_given;
+	struct drift_options drift;    /* doctor --state */
 	struct connection_options conn; /* doctor's, plan's and apply's */
 	bool conn_option_given;
 	struct apply_options apply;
@@ -42,7 +44,7 @@ struct options {
 
 enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
-	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION,
+	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION, DOCTOR_TYPE,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
 	APPLY_EVERY,
@@ -61,7 +63,11 @@ usage(FILE *out)
 "                        [--infrastructure bicep|terraform]\n"
 "                        [--namespace NS] [--postfix PF]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
-"                        [--subscription ID [--location REGION]]\n"
+"                        [--subscription ID [--location REGION\n"
+"                        [--project-type classical|cv|nlp]]]\n"
+"                        [--tenant ID] [--client-id ID]\n"
+"                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
+"       mlops-tui --state FILE doctor [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE] [--json]\n"
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
@@ -89,7 +95,10 @@ usage(FILE *out)
 "  doctor      read-only preflight: one line per check of the\n"
 "              organization (ok, problem with its fix, or cannot tell);\n"
 "              changes nothing. The PAT comes from AZURE_DEVOPS_EXT_PAT,\n"
-"              --pat-file or a masked prompt\n"
+"              --pat-file or a masked prompt. With --state FILE: drift,\n"
+"              what the state says was made against what exists now,\n"
+"              one line per resource (as made, missing, changed,\n"
+"              expiring); apply puts it back\n"
 "  sim         run the sandbox: a local Azure DevOps on loopback that\n"
 "              speaks the same REST contract; prints its URL and PAT\n"
 "  plan        probe every step and print what exists and what apply\n"
@@ -134,9 +143,11 @@ usage(FILE *out)
 "                    from argv)\n"
 "      --ado-auth pat|entra\n"
 "                    doctor, plan, apply: sign in to Azure DevOps with a\n"
-"                    PAT (the default) or with the Entra ID sign-in (no\n"
-"                    PAT; what to use where the organization restricts\n"
-"                    PATs). The wizard asks, Entra first\n"
+"                    PAT or with the Entra ID sign-in (no PAT; what to\n"
+"                    use where the organization restricts PATs). Default:\n"
+"                    pat when a PAT is given (AZURE_DEVOPS_EXT_PAT,\n"
+"                    --pat-file), else entra with az on PATH or a\n"
+"                    terminal, else pat. The wizard asks, Entra first\n"
 "      --subscription ID\n"
 "                    doctor: check this subscription, the connection's\n"
 "                    principal's Contributor role and the providers, and\n"
@@ -145,6 +156,9 @@ usage(FILE *out)
 "      --location REGION\n"
 "                    doctor: check the Azure ML compute quota there for\n"
 "                    the clusters the templates create\n"
+"      --project-type classical|cv|nlp\n"
+"                    doctor: the scenario, for the quota of its training\n"
+"                    clusters (cv and nlp: GPU; default classical)\n"
 "      --tenant ID   doctor, plan, apply: the Entra tenant (default\n"
 "                    organizations)\n"
 "      --client-id ID\n"
@@ -208,6 +222,15 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 	case DOCTOR_POSTFIX: d->postfix = arg; break;
 	case DOCTOR_SUBSCRIPTION: d->subscription = arg; break;
 	case DOCTOR_LOCATION: d->location = arg; break;
+	case DOCTOR_TYPE:
+		if (strcmp(arg, "classical") != 0 && strcmp(arg, "cv") != 0 &&
+		    strcmp(arg, "nlp") != 0) {
+			usage_error("--project-type %s: expected classical, cv "
+			    "or nlp", arg);
+			return -1;
+		}
+		d->project_type = arg;
+		break;
 	case DOCTOR_INFRA:
 		if (strcmp(arg, "bicep") != 0 && strcmp(arg, "terraform") != 0) {
 			usage_error("--infrastructure %s: expected bicep or "
@@ -333,6 +356,23 @@ is_command(const struct options *opt, const char *name)
 	return opt->command != NULL && strcmp(opt->command, name) == 0;
 }
 
+/* doctor --state: the setup's answers come from the state file. */
+static int
+check_drift_options(struct options *opt)
+{
+	if (opt->doctor_option_given || opt->org != NULL)
+		return usage_error("doctor --state takes the organization, "
+		    "project, repository and subscription from the state "
+		    "file: --org, --project, --repo, --infrastructure, "
+		    "--namespace, --postfix, --subscription and --location go "
+		    "with doctor without --state");
+	opt->drift.json = opt->json;
+	opt->drift.conn = opt->conn;
+	opt->drift.conn.log_path = opt->log_path;
+	opt->drift.state_path = opt->state_path;
+	return -1;
+}
+
 /* Options that belong to one command go to it, and only with it. */
 static int
 check_command_options(struct options *opt)
@@ -363,9 +403,8 @@ check_command_options(struct options *opt)
 	opt->wizard.accelerator = opt->accelerator;
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix, --subscription and --location go "
-		    "with the "
-		    "doctor command");
+		    "--namespace, --postfix, --subscription, --location and "
+		    "--project-type go with the doctor command");
 	if (opt->conn_option_given && !is_command(opt, "doctor") && !applies)
 		return usage_error("--pat-file, --ado-auth, --tenant, "
 		    "--client-id and --azure-sign-in go with the wizard and the "
@@ -397,6 +436,8 @@ check_command_options(struct options *opt)
 		if (opt->org != NULL)
 			opt->sim.organization = opt->org;
 	}
+	if (is_command(opt, "doctor") && opt->state_path != NULL)
+		return check_drift_options(opt);
 	if (is_command(opt, "doctor")) {
 		opt->doctor.conn = opt->conn;
 		opt->doctor.conn.org_url = opt->org;
@@ -429,6 +470,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "pat-file", required_argument, NULL, CONN_PAT_FILE },
 		{ "subscription", required_argument, NULL, DOCTOR_SUBSCRIPTION },
 		{ "location", required_argument, NULL, DOCTOR_LOCATION },
+		{ "project-type", required_argument, NULL, DOCTOR_TYPE },
 		{ "tenant", required_argument, NULL, CONN_TENANT },
 		{ "client-id", required_argument, NULL, CONN_CLIENT_ID },
 		{ "azure-sign-in", required_argument, NULL, CONN_SIGN_IN },
@@ -458,7 +500,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'O': opt->org = optarg; break;
 		case DOCTOR_PROJECT: case DOCTOR_REPO:
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
-		case DOCTOR_SUBSCRIPTION: case DOCTOR_LOCATION:
+		case DOCTOR_SUBSCRIPTION: case DOCTOR_LOCATION: case DOCTOR_TYPE:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;
@@ -529,7 +571,8 @@ run_command(struct options *opt)
 	if (strcmp(opt->command, "sim") == 0)
 		return cmd_sim(&opt->sim);
 	if (strcmp(opt->command, "doctor") == 0)
-		return cmd_doctor(&opt->doctor);
+		return opt->drift.state_path != NULL ? cmd_drift(&opt->drift) :
+		    cmd_doctor(&opt->doctor);
 	if (strcmp(opt->command, "plan") == 0 ||
 	    strcmp(opt->command, "apply") == 0)
 		return cmd_apply(&opt->apply);

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "ado_core.h"
 #include "answers.h"
 #include "cloud.h"
 #include "atomicfile.h"
@@ -333,6 +334,13 @@ wants_azure(const struct state *st)
 static int
 connect_services(struct setup *a)
 {
+	if (a->opt->confirm && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "mlops-tui: apply changes the organization: "
+		    "give --yes when there is no terminal to confirm on (plan "
+		    "shows what it would do)\n");
+		a->discard = true;      /* a new setup leaves nothing behind */
+		return MT_EXIT_USAGE;
+	}
 	struct connection_options copt = a->opt->conn;
 	const struct state *st = a->session->state;
 
@@ -383,6 +391,88 @@ check_azure(struct setup *a)
 	return rc;
 }
 
+/* connectionData's instanceId, when it answers; owned, NULL. */
+static char *
+organization_instance(struct api *api)
+{
+	struct api_call *c = ado_connection_data(api);
+	char *id = NULL;
+
+	api_wait(api, c);
+	if (api_call_error(c)->kind == API_OK)
+		id = xstrdup_or_null(api_field(api_call_result(c),
+		    "instanceId"));
+	api_call_free(c);
+	return id;
+}
+
+/* The state file in dir, other than a's, that holds this setup under
+ * another URL of the same organization instance (renamed, or spelled
+ * in a way no rule of paths_organization_id knows); owned, NULL. */
+static char *
+same_instance_elsewhere(struct setup *a, const char *dir)
+{
+	const struct state *st = a->session->state;
+	const char *project = state_map_get(&st->answers, "project");
+	const char *repository = state_map_get(&st->answers, "repository");
+	struct setup_list *list = setups_scan(dir);
+	char *found = NULL;
+
+	for (size_t i = 0; i < list->count && found == NULL; i++) {
+		const struct setup_summary *s = &list->items[i];
+
+		if (s->instance_id != NULL && repository != NULL &&
+		    s->repository != NULL &&
+		    strcmp(s->path, a->state_path) != 0 &&
+		    strcasecmp(s->instance_id, a->conn.instance_id) == 0 &&
+		    strcasecmp(s->project ? s->project : "mlops-v2",
+		    project ? project : "mlops-v2") == 0 &&
+		    strcasecmp(s->repository, repository) == 0)
+			found = xstrdup(s->path);
+	}
+	setups_free(list);
+	return found;
+}
+
+/*
+ * The organization's instance id (connectionData) is the identity no URL
+ * changes: a new state file for a setup another file already holds under
+ * an old URL (the organization renamed) would make everything twice.
+ * Refused, naming the file; otherwise the id is recorded for the next.
+ */
+static int
+check_instance(struct setup *a)
+{
+	char *dir, *other = NULL, *slash;
+
+	if (a->conn.instance_id == NULL)
+		a->conn.instance_id = organization_instance(&a->conn.api);
+	if (a->conn.instance_id == NULL)
+		return 0;       /* the sign-in step will say why */
+	if (a->created && a->opt->state_path == NULL) {
+		dir = xstrdup(a->state_path);
+		if ((slash = strrchr(dir, '/')) != NULL)
+			*slash = '\0';
+		other = same_instance_elsewhere(a, dir);
+		free(dir);
+	}
+	if (other != NULL) {
+		fprintf(stderr, "mlops-tui: %s already holds this setup: the "
+		    "same organization (instance %s) under another URL, '%s' "
+		    "now (renamed?). Go on with it: --state %s, after setting "
+		    "its organization answer to the new URL.\n", other,
+		    a->conn.instance_id, state_map_get(&a->session->state->answers,
+		    "organization"), other);
+		free(other);
+		a->discard = true;      /* nothing of the refused one kept */
+		return MT_EXIT_STATE;
+	}
+	if (!a->opt->read_only)
+		state_map_set(&state_step(a->session->state, "sign-in",
+		    NULL)->created, "instance", a->conn.instance_id);
+	return 0;
+}
+
 int
 setup_open(struct setup *a, const struct setup_options *opt)
 {
@@ -396,7 +486,8 @@ setup_open(struct setup *a, const struct setup_options *opt)
 	    (rc = take_answers(a)) == 0 &&
 	    (rc = take_principal(a)) == 0 &&
 	    (rc = take_github_token(a)) == 0 &&
-	    (rc = connect_services(a)) == 0 && opt->conn.check_token)
+	    (rc = connect_services(a)) == 0 &&
+	    (rc = check_instance(a)) == 0 && opt->conn.check_token)
 		rc = check_azure(a);
 	return rc;
 }
@@ -407,6 +498,7 @@ setup_discard(struct setup *a)
 	char *path = a->created && a->session != &a->plan_session ?
 	    xstrdup_or_null(a->state_path) : NULL;
 
+	a->discard = false;
 	setup_close(a);
 	if (path != NULL) {
 		char *lock = xasprintf("%s.lock", path);
@@ -424,6 +516,11 @@ setup_discard(struct setup *a)
 void
 setup_close(struct setup *a)
 {
+	if (a->discard) {
+		a->discard = false;
+		setup_discard(a);       /* which closes */
+		return;
+	}
 	connection_close(&a->conn);
 	credential_free(a->principal_secret);
 	credential_free(a->github_token);

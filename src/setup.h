@@ -27,6 +27,9 @@ struct setup_options {
 	const char *github_token;
 	const char *github_token_file;
 	bool read_only;                 /* plan: nothing saved, no lock */
+	/* apply without --yes: refused before signing in when there is no
+	 * terminal to confirm on. */
+	bool confirm;
 	bool sandbox;                   /* the organization may move (port) */
 };
 
@@ -41,6 +44,7 @@ struct setup {
 	struct credential *principal_secret;
 	struct credential *github_token; /* NULL: not given */
 	bool created;                   /* the state file is new */
+	bool discard;                   /* setup_close discards: refused */
 };
 
 /*

@@ -9,6 +9,14 @@
 #include "state.h"
 #include "xalloc.h"
 
+const char *
+setups_recorded_instance(const struct state *st)
+{
+	const struct state_step *rec = state_step_find(st, "sign-in", NULL);
+
+	return rec != NULL ? state_map_get(&rec->created, "instance") : NULL;
+}
+
 static void
 summarise(struct setup_summary *s, const char *path)
 {
@@ -26,6 +34,7 @@ summarise(struct setup_summary *s, const char *path)
 	s->project = xstrdup_or_null(state_map_get(&st->answers, "project"));
 	s->repository = xstrdup_or_null(state_map_get(&st->answers,
 	    "repository"));
+	s->instance_id = xstrdup_or_null(setups_recorded_instance(st));
 	s->serial = st->serial;
 	s->updated = st->updated;
 	for (size_t i = 0; i < st->nsteps; i++)
@@ -59,6 +68,7 @@ summary_free(struct setup_summary *s)
 	free(s->organization);
 	free(s->project);
 	free(s->repository);
+	free(s->instance_id);
 	free(s->error);
 }
 

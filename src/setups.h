@@ -13,6 +13,7 @@ struct setup_summary {
 	char *organization;   /* NULL when unknown */
 	char *project;
 	char *repository;
+	char *instance_id;    /* the organization's, as recorded; NULL */
 	unsigned long serial;
 	time_t updated;
 	size_t steps_done;    /* done or done by hand */
@@ -30,6 +31,9 @@ struct setup_list {
  * list. Owned by the caller; free with setups_free.
  */
 struct setup_list *setups_scan(const char *dir);
+/* The organization's instance id the sign-in recorded in st; NULL. */
+struct state;
+const char *setups_recorded_instance(const struct state *st);
 void setups_free(struct setup_list *list);
 /* Leave item i out of the list (freed). */
 void setups_remove(struct setup_list *list, size_t i);

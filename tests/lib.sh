@@ -102,32 +102,38 @@ unpack_real_accelerator() {
 	done
 }
 
-# script_listing TREES TYPE INTERFACE PROVIDER NAMESPACE POSTFIX LOCATION:
-# the reference for a whole ML repository, which is not mlops-tui's code:
-# the mlops-v2 of TREES (the stand-ins, or Microsoft's unpacked) runs its
-# own .azuredevops/scripts/initialise_repo.sh with bash and git on clones
-# of TREES as the pipeline's step runs it, then come the edits apply
-# documents: the known-problems fixes (ubuntu-20.04 to ubuntu-latest
-# where the agent image is named) and prod's names and region. Prints the
-# result's ls-tree (names, modes, contents by blob id).
-script_listing() {
-	_trees=$1; shift
-	_d="$tap_tmp/reference"
-	rm -rf "$_d"
-	mkdir -p "$_d/up" "$_d/s" "$_d/home"
+# script_upstream TREES UP: the repositories of TREES (the stand-ins, or
+# Microsoft's unpacked) as upstream has them on main, one commit each,
+# and the new repository's README, in UP; script_tree's upstream.
+script_upstream() {
+	rm -rf "$2"
+	mkdir -p "$2"
 	for _r in mlops-v2 mlops-project-template; do
-		cp -R "$_trees/$_r" "$_d/up/$_r"
-		git -C "$_d/up/$_r" init -q -b main
-		git -C "$_d/up/$_r" add -A -f
-		git -C "$_d/up/$_r" -c user.name=up -c user.email=up@x commit -qm up
+		cp -R "$1/$_r" "$2/$_r"
+		git -C "$2/$_r" init -q -b main
+		git -C "$2/$_r" add -A -f
+		git -C "$2/$_r" -c user.name=up -c user.email=up@x commit -qm up
 	done
-	git init -q -b main "$_d/up/taxi-fare-regression"
-	echo "# taxi-fare-regression" > "$_d/up/taxi-fare-regression/README.md"
-	git -C "$_d/up/taxi-fare-regression" add README.md
-	git -C "$_d/up/taxi-fare-regression" -c user.name=up -c user.email=up@x commit -qm README
-	git clone -q --bare "$_d/up/taxi-fare-regression" "$_d/origin.git"
+	git init -q -b main "$2/taxi-fare-regression"
+	echo "# taxi-fare-regression" > "$2/taxi-fare-regression/README.md"
+	git -C "$2/taxi-fare-regression" add README.md
+	git -C "$2/taxi-fare-regression" -c user.name=up -c user.email=up@x commit -qm README
+}
+
+# script_tree TREES TYPE INTERFACE PROVIDER DIR [UP]: the reference for a
+# whole ML repository, which is not mlops-tui's code: the mlops-v2 of
+# TREES runs its own .azuredevops/scripts/initialise_repo.sh with bash
+# and git on clones of TREES (of UP when given, made by script_upstream)
+# as the pipeline's step runs it; what it pushes is cloned into
+# DIR/result, a work tree with its own .git. Nothing else touches it.
+script_tree() {
+	_d=$5 _up=${6:-$5/up}
+	rm -rf "$_d"
+	mkdir -p "$_d/s" "$_d/home"
+	[ $# -ge 6 ] || script_upstream "$1" "$_up"
+	git clone -q --bare "$_up/taxi-fare-regression" "$_d/origin.git"
 	for _r in mlops-v2 mlops-project-template; do
-		git clone -q "$_d/up/$_r" "$_d/s/$_r"
+		git clone -q "$_up/$_r" "$_d/s/$_r"
 	done
 	git clone -q "$_d/origin.git" "$_d/s/taxi-fare-regression"
 	for _r in mlops-v2 mlops-project-template taxi-fare-regression; do
@@ -136,26 +142,56 @@ script_listing() {
 	done
 	(cd "$_d/s" && HOME="$_d/home" GIT_CONFIG_NOSYSTEM=1 bash \
 	    mlops-v2/.azuredevops/scripts/initialise_repo.sh \
-	    taxi-fare-regression "$1" "$2" mlops-project-template "$3") \
+	    taxi-fare-regression "$2" "$3" mlops-project-template "$4") \
 	    >"$_d/script.out" 2>&1
 	git clone -q "$_d/origin.git" "$_d/result"
+	rm -rf "$_d/s"
+	[ $# -ge 6 ] || rm -rf "$_up"
+}
+
+# retired_images_fixed DIR: the known-problems fix of the retired agent
+# image, in the work tree DIR: ubuntu-20.04 becomes ubuntu-latest where
+# the pipelines name their agent image.
+retired_images_fixed() {
 	for _f in mlops/devops-pipelines/deploy-model-training-pipeline.yml \
 	    mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml \
 	    mlops/devops-pipelines/deploy-batch-endpoint-pipeline.yml \
 	    infrastructure/devops-pipelines/tf-ado-deploy-infra.yml; do
-		[ -f "$_d/result/$_f" ] && sed -i \
-		    's/^\( *vmImage: \)ubuntu-20\.04$/\1ubuntu-latest/' "$_d/result/$_f"
+		# (a file may have CRLF line ends, kept)
+		[ -f "$1/$_f" ] && sed -i \
+		    's/^\( *vmImage: \)ubuntu-20\.04\(\r\?\)$/\1ubuntu-latest\2/' "$1/$_f"
 	done
 	for _f in config-infra-prod.yml config-infra-dev.yml; do
-		sed -i 's/^\( *ap_vm_image: \)ubuntu-20\.04$/\1ubuntu-latest/' "$_d/result/$_f"
+		sed -i 's/^\( *ap_vm_image: \)ubuntu-20\.04$/\1ubuntu-latest/' "$1/$_f"
 	done
-	sed -i -e "s/^  namespace: mlopsv2 /  namespace: $4 /" \
-	    -e "s/^  postfix: 0001\$/  postfix: $5/" \
-	    -e "s/^  location: eastus\$/  location: $6/" \
-	    "$_d/result/config-infra-prod.yml"
-	git -C "$_d/result" add -A
-	git -C "$_d/result" -c user.name=up -c user.email=up@x commit -qm edits
-	git -C "$_d/result" ls-tree -r --full-tree HEAD
+}
+
+# names_set DIR ENVIRONMENT NAMESPACE POSTFIX LOCATION: the operator's
+# names and region in config-infra-ENVIRONMENT.yml of the work tree DIR,
+# in place of the shipped mlopsv2, 0001 and eastus.
+names_set() {
+	sed -i -e "s/^  namespace: mlopsv2 /  namespace: $3 /" \
+	    -e "s/^  postfix: 0001\$/  postfix: $4/" \
+	    -e "s/^  location: eastus\$/  location: $5/" \
+	    "$1/config-infra-$2.yml"
+}
+
+# tree_listing DIR: the work tree DIR as committed: its ls-tree (names,
+# modes, contents by blob id).
+tree_listing() {
+	git -C "$1" add -A
+	git -C "$1" -c user.name=up -c user.email=up@x commit -qm edits
+	git -C "$1" ls-tree -r --full-tree HEAD
+}
+
+# script_listing TREES TYPE INTERFACE PROVIDER NAMESPACE POSTFIX LOCATION:
+# script_tree's result with the edits apply documents: the retired agent
+# image fixed and prod's names and region.
+script_listing() {
+	script_tree "$1" "$2" "$3" "$4" "$tap_tmp/reference"
+	retired_images_fixed "$tap_tmp/reference/result"
+	names_set "$tap_tmp/reference/result" prod "$5" "$6" "$7"
+	tree_listing "$tap_tmp/reference/result"
 }
 # The ML repository in the sandbox, cloned over smart HTTP (the PAT in a
 # config file, never on a command line): its ls-tree.
@@ -183,6 +219,10 @@ same_listing() { # GOT WANT DESCRIPTION: file by file, the differences shown
 sim_start() {
 	SIM_LOG="$tap_tmp/requests.log"
 	for _try in 1 2; do
+		# Emptied here, not by the child's redirection: until the
+		# child has opened it, a restart's wait would read the last
+		# sandbox's "Stop with" and its address, and go on at once.
+		: >"$tap_tmp/sim.out"
 		"$MLOPS_TUI" sim --world "$tap_tmp/world.json" --time-scale 0.02 \
 		    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
 		SIM_PID=$!

@@ -14,6 +14,8 @@
 #include "keys.h"
 #include "questions.h"
 #include "tui.h"
+#include "upfront.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 struct answer_lookup {
@@ -74,6 +76,53 @@ review_build(struct tui *t, const struct state *st, const char *text)
 	    "(each step first looks, and only makes what is missing):"));
 	add_steps(t, st);
 	free(copy);
+}
+
+/* text wrapped to the screen, each line after the first indented. */
+static void
+insert_wrapped(char ***lines, size_t *n, const char *first, const char *text)
+{
+	struct wrap_line *w = NULL;
+	size_t indent = strlen(first), width = COLS > (int)indent + 8 ?
+	    (size_t)COLS - indent - 4 : 40;
+	size_t count = wrap_text(text, width, &w);
+
+	for (size_t i = 0; i < count; i++) {
+		*lines = xreallocarray(*lines, *n + 1, sizeof **lines);
+		(*lines)[(*n)++] = xasprintf("%s%*s%.*s", i ? "" : first,
+		    (int)(i ? indent + w[i].indent : w[i].indent), "",
+		    (int)w[i].len, w[i].start);
+	}
+	free(w);
+}
+
+void
+tui_review_warn(struct tui *t, const struct upfront *found)
+{
+	char **lines = NULL;
+	size_t n = 0;
+
+	insert_wrapped(&lines, &n, "", "Checked up front, after the sign-in: "
+	    "what may stop a step (Enter still starts the setup; each "
+	    "problem can be fixed by hand when its step comes):");
+	for (size_t i = 0; i < found->count; i++) {
+		const struct upfront_item *it = &found->items[i];
+		char *text;
+
+		if (it->verdict != VERDICT_PROBLEM)
+			continue;
+		text = xasprintf("%s: %s", it->title, it->detail);
+		insert_wrapped(&lines, &n, "  [!] ", text);
+		free(text);
+	}
+	lines = xreallocarray(lines, n + 1, sizeof *lines);
+	lines[n++] = xstrdup("");
+	/* Before the answers: the first thing the eye meets. */
+	lines = xreallocarray(lines, n + t->nreview, sizeof *lines);
+	memcpy(lines + n, t->review, t->nreview * sizeof *lines);
+	free(t->review);
+	t->review = lines;
+	t->nreview += n;
 }
 
 void

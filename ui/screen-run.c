@@ -142,14 +142,18 @@ static void
 draw_detail(struct tui *t, int top, int last)
 {
 	const struct engine_job *j = engine_job(t->engine, t->selected);
-	int x = list_width() + 2, width = COLS - x - 1, y = top;
+	/* To the last column: no row here is the screen's last, whose
+	 * last cell would scroll it. */
+	int x = list_width() + 2, width = COLS - x, y = top;
 	char *title, *what, *status;
 
 	if (j == NULL)
 		return;
 	title = engine_job_title(j);
+	/* One line, cut with an ellipsis where it must be: the rows below
+	 * are what the list cannot show (Enter shows the title whole). */
 	attron(A_BOLD);
-	mvaddnstr(y++, x, title, width);
+	draw_cut(t, y++, x, width, title);
 	attroff(A_BOLD);
 	status = xasprintf("%s %s", job_outcome_symbol(j->outcome),
 	    job_outcome_word(j->outcome));

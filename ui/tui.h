@@ -94,6 +94,10 @@ void tui_paste_open(struct tui *t);
  * (screen-review.c). */
 void tui_review(struct tui *t);
 void tui_review_free(struct tui *t);
+struct upfront;
+/* Put the problems the rights checked up front found at the top of the
+ * review, as warnings (screen-review.c). */
+void tui_review_warn(struct tui *t, const struct upfront *found);
 
 /* Draw the help overlay of the current screen (screen-help.c). */
 void help_draw(struct tui *t);

@@ -25,6 +25,7 @@
 #include "questions.h"
 #include "setups.h"
 #include "templates.h"
+#include "upfront.h"
 #include "sim/sim.h"
 #include "tui.h"
 #include "wizard.h"
@@ -389,36 +390,45 @@ stop_signing_in(void)
 	_exit(MT_EXIT_INTERRUPTED);
 }
 
-/* Run opening_main in a fiber, answering keys and showing the sign-in. */
-static void
-open_beside(struct tui *t, struct opening *o)
+/* Run fn(arg) in a fiber, answering keys and drawing the current screen;
+ * -1 when the fiber could not start (said on stderr). */
+static int
+beside(struct tui *t, struct setup *s, void (*fn)(void *), void *arg)
 {
 	struct fibers *set = NULL;
 	struct fiber *f;
 	char *cause = NULL;
 	int ch;
 
-	if (fibers_new(&set, &cause) == -1 || (f = fiber_start(set,
-	    opening_main, o, &cause)) == NULL) {
+	if (fibers_new(&set, &cause) == -1 || (f = fiber_start(set, fn, arg,
+	    &cause)) == NULL) {
 		fprintf(stderr, "mlops-tui: %s\n", cause);
 		free(cause);
 		fibers_free(set);
-		o->rc = MT_EXIT_DATA;
-		return;
+		return -1;
 	}
-	t->screen = &screen_connect;
-	t->connect_started = time(NULL);
 	while (!fiber_done(f)) {
 		if (stop_signal || t->quitting)
 			stop_signing_in();
 		draw(t);
-		wait_turn(o->setup, set);
+		wait_turn(s, set);
 		fibers_resume(set);
 		while ((ch = getch()) != ERR)
 			on_key(t, ch);
 	}
 	fiber_free(f);
 	fibers_free(set);
+	return 0;
+}
+
+/* Run opening_main in a fiber, answering keys and showing the sign-in. */
+static void
+open_beside(struct tui *t, struct opening *o)
+{
+	t->screen = &screen_connect;
+	t->connect_started = time(NULL);
+	if (beside(t, o->setup, opening_main, o) == -1)
+		o->rc = MT_EXIT_DATA;
 }
 
 /*
@@ -465,6 +475,90 @@ open_in_place(struct tui *t, struct setup *s, struct setup_options *opt,
 	return o.rc;
 }
 
+/* ---- the rights checked up front, shown on the review ------------------ */
+
+struct upfront_pass {
+	struct engine *engine;
+	struct setup *setup;
+	struct upfront found;
+};
+
+static void
+upfront_main(void *arg)
+{
+	struct upfront_pass *p = arg;
+
+	upfront_check(&p->found, p->engine, &p->setup->conn, p->setup->errors);
+}
+
+/* Plan the setup (probes only, nothing saved) with keys answered, then
+ * check what its steps to do need; false when stopped. */
+static bool
+check_upfront(struct tui *t, struct setup *s, struct upfront *found)
+{
+	struct engine_config cfg = { s->cat, s->session, &s->conn,
+		s->principal_secret, ENGINE_PLAN, NULL, NULL, false,
+		s->github_token };
+	struct curl_waitfd keyboard = { STDIN_FILENO, CURL_WAIT_POLLIN, 0 };
+	struct upfront_pass pass = { NULL, s, { NULL, 0, 0 } };
+	char *cause = NULL;
+	int ch;
+
+	memset(found, 0, sizeof *found);
+	/* Without a plan there is nothing to warn of: the run says it. */
+	if (engine_new(&pass.engine, &cfg, &cause) == -1) {
+		free(cause);
+		return true;
+	}
+	free(t->device_message);
+	t->device_message = xstrdup("Signed in. Checking your rights and "
+	    "capacity for the steps to do (read-only)...");
+	while (!engine_finished(pass.engine)) {
+		if (stop_signal || t->quitting)
+			engine_stop(pass.engine);
+		draw(t);
+		engine_step_fds(pass.engine, &keyboard, 1, 250);
+		while ((ch = getch()) != ERR)
+			on_key(t, ch);
+	}
+	if (!(stop_signal || t->quitting))
+		beside(t, s, upfront_main, &pass);
+	engine_free(pass.engine);
+	*found = pass.found;
+	return !(stop_signal || t->quitting);
+}
+
+/*
+ * After the sign-in, before the run: a right or capacity missing for a
+ * step to do is shown on the review as a warning, not a refusal - the
+ * run may still start, and a principal made by an administrator can be
+ * pasted at its step. 0 to run; -1 when the answers were changed on the
+ * way (open again); MT_EXIT_INTERRUPTED when stopped.
+ */
+static int
+warn_upfront(struct tui *t, struct setup *s)
+{
+	struct upfront found;
+	char *opened;
+	int rc = 0;
+
+	if (!check_upfront(t, s, &found))
+		rc = MT_EXIT_INTERRUPTED;
+	else if (found.problems > 0) {
+		tui_review_warn(t, &found);
+		t->screen = &screen_review;
+		t->scroll = 0;
+		opened = xstrdup(t->answers_text);
+		if (!ask(t))
+			rc = MT_EXIT_INTERRUPTED;
+		else if (strcmp(opened, t->answers_text) != 0)
+			rc = -1;
+		free(opened);
+	}
+	upfront_clear(&found);
+	return rc;
+}
+
 /* A PAT the organization refused by policy: Entra is chosen for the next
  * try, and the problem says so. */
 static void
@@ -488,10 +582,12 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 	struct questions *q = t->questions;
 	char *said;
 	int rc;
+	bool confirmed = false;         /* confirmed on the warnings' review */
 
 	for (;;) {
-		if (!ask(t))
+		if (!confirmed && !ask(t))
 			return MT_EXIT_INTERRUPTED;
+		confirmed = false;
 		/* A new setup from its answers, or a saved one as it is. */
 		opt->setup.answers_text = t->resume_path ? NULL :
 		    t->answers_text;
@@ -510,7 +606,17 @@ ask_and_open(struct tui *t, struct setup *s, struct wizard_options *opt)
 		    questions_get(q, "organization")->value;
 		if ((rc = open_in_place(t, s, &opt->setup, &said)) == 0) {
 			free(said);
-			return 0;
+			/* A saved setup had its review when it was new. */
+			if (t->resume_path != NULL || (rc = warn_upfront(t, s)) ==
+			    0)
+				return rc;
+			/* Quit on the warnings, or answers changed: nothing
+			 * was done, so no setup is left to resume. */
+			setup_discard(s);
+			if (rc == MT_EXIT_INTERRUPTED)
+				return rc;
+			confirmed = true;  /* changed and confirmed: open */
+			continue;
 		}
 		setup_discard(s);
 		free(q->problem);

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "secret.h"
 #include "sim/cloud.h"
 #include "sim/locations.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 static json_t *
@@ -416,6 +418,8 @@ usages(struct exchange *x, json_t *root, const char *sub, const char *loc)
 		    "Dedicated vCPUs" },
 		{ "standardDSv5Family", "Standard DSv5 Family Cluster "
 		    "Dedicated vCPUs" },
+		{ "standardDv2Family", "Standard Dv2 Family Cluster "
+		    "Dedicated vCPUs" },
 		{ "standardNCFamily", "Standard NC Family Cluster Dedicated "
 		    "vCPUs" },
 		{ "standardNVFamily", "Standard NV Family Cluster Dedicated "
@@ -569,6 +573,23 @@ federation_matches(json_t *app, json_t *params)
 	return false;
 }
 
+/* Whether the connection's secret (by its digest) is one of app's whose
+ * end date has passed: Entra refuses it as expired, not as invalid. */
+static bool
+secret_ended(json_t *app, const char *digest)
+{
+	json_t *p;
+	size_t i;
+	time_t end;
+
+	json_array_foreach(json_object_get(app, "passwords"), i, p)
+		if (digest != NULL && strcmp(json_string_value(json_object_get(p,
+		    "digest")), digest) == 0)
+			return timefmt_parse(json_string_value(json_object_get(p,
+			    "endDateTime")), &end) && end < time(NULL);
+	return false;
+}
+
 static bool
 secret_valid(json_t *root, json_t *app, const char *digest)
 {
@@ -607,8 +628,9 @@ cloud_endpoint_problem(json_t *root, json_t *endpoint, const char **status)
 		return xasprintf("AADSTS700016: Application with identifier '%s' "
 		    "was not found in the directory '%s'.", app_id ? app_id : "",
 		    json_string_value(json_object_get(root, "tenant_id")));
-	if (!federated && json_is_true(json_object_get(settings(root),
-	    "secrets_expired")))
+	if (!federated && (json_is_true(json_object_get(settings(root),
+	    "secrets_expired")) || secret_ended(app, json_string_value(
+	    json_object_get(params, "serviceprincipalkey_digest")))))
 		return xasprintf("AADSTS7000222: The provided client secret keys "
 		    "for app '%s' are expired. Visit the Azure portal to create "
 		    "new keys for your app.", app_id);

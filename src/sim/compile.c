@@ -304,8 +304,9 @@ static void templates_in(struct compile *c, json_t *node, json_t *ctx,
     const struct place *at, int depth);
 
 /* One `template:` reference made from the file at: found, given the
- * parameters it declares, and compiled in turn. */
-static void
+ * parameters it declares, and compiled in turn. Returns what it expands
+ * to (a new reference), or NULL. */
+static json_t *
 follow_template(struct compile *c, json_t *item, json_t *ctx,
     const struct place *at, int depth)
 {
@@ -313,7 +314,7 @@ follow_template(struct compile *c, json_t *item, json_t *ctx,
 	const char *at_sign = strchr(tmpl, '@');
 	struct place p = *at;
 	bool is_declared, github;
-	json_t *doc, *params, *inner, *expanded;
+	json_t *doc, *params, *inner, *expanded = NULL;
 	char *shown, *from, *error = NULL;
 
 	if (at_sign != NULL) {
@@ -336,7 +337,7 @@ follow_template(struct compile *c, json_t *item, json_t *ctx,
 		free(alias);
 		if (p.repo == NULL) {   /* missing: the permit check says so */
 			free(p.path);
-			return;
+			return NULL;
 		}
 	} else
 		p.path = resolve_path(at->path, tmpl);
@@ -361,13 +362,83 @@ follow_template(struct compile *c, json_t *item, json_t *ctx,
 		else
 			templates_in(c, expanded, inner, &p, depth + 1);
 		free(error);
-		json_decref(expanded);
 		json_decref(inner);
 	}
 	json_decref(doc);
 	free(from);
 	free(shown);
 	free(p.path);
+	return expanded;
+}
+
+/* The steps, jobs or stages a template expands to, or NULL. */
+static json_t *
+template_items(json_t *expanded)
+{
+	static const char *const lists[] = { "steps", "jobs", "stages" };
+	json_t *items;
+
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+		if (json_is_array(items = json_object_get(expanded, lists[i])))
+			return items;
+	return NULL;
+}
+
+/*
+ * The items of a template reference put in its place in the list out, as
+ * the service does: each remembers the template it came from (its file
+ * name, for the sandbox's behaviour and timing) and how many items that
+ * reference made.
+ */
+static void
+splice_items(json_t *out, json_t *items, const char *tmpl)
+{
+	const char *base = strrchr(tmpl, '/');
+	char *origin;
+	json_t *item;
+	size_t i;
+
+	base = base ? base + 1 : tmpl;
+	origin = xstrndup(base, strcspn(base, ".@"));
+	json_array_foreach(items, i, item) {
+		if (json_is_object(item)) {
+			json_object_set_new(item, SPLICED_FROM, json_string(
+			    origin));
+			json_object_set_new(item, SPLICED_COUNT, json_integer(
+			    (json_int_t)json_array_size(items)));
+		}
+		json_array_append(out, item);
+	}
+	free(origin);
+}
+
+/* A list whose template references are followed and replaced by what
+ * they expand to. */
+static void
+templates_in_list(struct compile *c, json_t *list, json_t *ctx,
+    const struct place *at, int depth)
+{
+	json_t *out = json_array(), *v, *expanded, *items;
+	size_t i;
+
+	json_array_foreach(list, i, v) {
+		if (!json_is_object(v) || !json_is_string(json_object_get(v,
+		    "template"))) {
+			templates_in(c, v, ctx, at, depth);
+			json_array_append(out, v);
+			continue;
+		}
+		expanded = follow_template(c, v, ctx, at, depth);
+		if ((items = template_items(expanded)) != NULL)
+			splice_items(out, items, json_string_value(
+			    json_object_get(v, "template")));
+		else
+			json_array_append(out, v);
+		json_decref(expanded);
+	}
+	json_array_clear(list);
+	json_array_extend(list, out);
+	json_decref(out);
 }
 
 /* Every template named anywhere in node (stages, jobs, steps, extends). */
@@ -377,19 +448,17 @@ templates_in(struct compile *c, json_t *node, json_t *ctx,
 {
 	const char *key;
 	json_t *v;
-	size_t i;
 
 	if (depth > MAX_DEPTH)
 		return;
 	if (json_is_array(node)) {
-		json_array_foreach(node, i, v)
-			templates_in(c, v, ctx, at, depth);
+		templates_in_list(c, node, ctx, at, depth);
 		return;
 	}
 	if (!json_is_object(node))
 		return;
 	if (json_is_string(json_object_get(node, "template")))
-		follow_template(c, node, ctx, at, depth);
+		json_decref(follow_template(c, node, ctx, at, depth));
 	json_object_foreach(node, key, v)
 		if (strcmp(key, "parameters") != 0)
 			templates_in(c, v, ctx, at, depth);

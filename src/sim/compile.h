@@ -14,6 +14,14 @@
 
 #include "sim/exchange.h"
 
+/*
+ * A step, job or stage a template reference expanded to carries these
+ * keys: the template's file name without ".yml" ("install-az-cli") and
+ * how many items the reference made.
+ */
+#define SPLICED_FROM "__template"
+#define SPLICED_COUNT "__template_items"
+
 struct compile {
 	/* in */
 	struct exchange *x;
@@ -26,7 +34,8 @@ struct compile {
 	json_t *params;          /* the run's parameters, defaults filled */
 	/* out, new references */
 	json_t *variables;       /* name -> text, $(macros) left as they are */
-	json_t *yaml;            /* the pipeline with its expressions done */
+	json_t *yaml;            /* the pipeline, expressions done, templates
+	                            expanded in place */
 	char *error;             /* the service's compile errors, or NULL */
 };
 

@@ -384,6 +384,17 @@ create_project(struct exchange *x, json_t *root, bool *changed)
 	char *project_id, *op_id;
 	long long now = world_now_ms();
 
+	if (!security_operator_is_admin(root)) {
+		/* The service's words (TF50309) when the operator lacks
+		 * Create new projects at the organization. */
+		exchange_error(x, 403, "AccessCheckException", "TF50309: The "
+		    "following account does not have sufficient permissions to "
+		    "complete the operation: %s. The following permissions are "
+		    "needed to perform this operation: Create new projects.",
+		    json_string_value(json_object_get(json_object_get(root,
+		    "user"), "displayName")));
+		return;
+	}
 	if (check_new_project(x, root, name) == -1)
 		return;
 	if (process == NULL) {

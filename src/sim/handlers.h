@@ -25,6 +25,7 @@ void handle_pushes(struct exchange *x);
 void handle_security_namespaces(struct exchange *x);
 void handle_access_control_entries(struct exchange *x);
 void handle_access_control_lists(struct exchange *x);
+void handle_permissions(struct exchange *x);
 void handle_identities(struct exchange *x);
 void handle_general_settings(struct exchange *x);
 /* distributedtask and extensions (resources.c) */

@@ -27,10 +27,31 @@
 #include "sim/shell.h"
 #include "xalloc.h"
 
-#define COPY_TASK "Copy template files"
-#define CREATE_TASK "Create the project pipelines"
+/* The job's scripts, after its checkouts: the stand-in names them "Copy
+ * template files ..." and "Create the project pipelines ...", Microsoft's
+ * "Run script to initialise your repo" and "... create pipelines in ADO". */
+#define COPY_TASK script_task(c, 0)
+#define CREATE_TASK script_task(c, 1)
 #define SCRIPT ".azuredevops/scripts/initialise_repo.sh"
 #define AGENT_SOURCES "/home/vsts/work/1/s"
+
+/* The name of the run's nth task that is not a checkout, NULL if none. */
+static const char *
+script_task(struct run_context *c, size_t nth)
+{
+	json_t *task;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->run, "plan"), i, task) {
+		const char *name = json_string_value(json_object_get(task,
+		    "name"));
+		if (name == NULL || strncmp(name, "Checkout ", 9) == 0)
+			continue;
+		if (nth-- == 0)
+			return name;
+	}
+	return NULL;
+}
 
 /* The branch a checkout of repo gets: its default, else main. */
 static const char *
@@ -150,14 +171,6 @@ pipelines_exist(struct run_context *c, const char *repo)
 	return found;
 }
 
-static bool
-has_permissions(struct run_context *c, const char *ns, const char *token,
-    json_t *identity, unsigned want)
-{
-	return (security_enforced(c->root, ns, token, json_string_value(
-	    json_object_get(identity, "descriptor"))) & want) == want;
-}
-
 /* Where the scripts of the run fail, if they do. */
 void
 initialise_decide(struct run_context *c)
@@ -189,16 +202,17 @@ initialise_decide(struct run_context *c)
 		runs_fail_at(c, COPY_TASK, "Not found filePath: " AGENT_SOURCES
 		    "/%s/" SCRIPT, mlops);
 	has_main = git_path_kind(c->x, target, "refs/heads/main", "") == 2;
+	/* The script's push and its pipeline creation need the rights when
+	 * they happen, not when the run is queued. */
 	token = xasprintf("repoV2/%s/%s", json_string_value(json_object_get(
 	    c->project, "id")), json_string_value(json_object_get(target,
 	    "id")));
-	if (!has_permissions(c, SECURITY_GIT, token, identity,
-	    GIT_GENERIC_CONTRIBUTE | (has_main ? 0 : GIT_CREATE_BRANCH)))
-		runs_fail_at(c, COPY_TASK, "remote: TF401027: You need the Git "
-		    "'GenericContribute' permission to perform this action. "
-		    "Details: identity '%s', scope 'repository'. fatal: unable "
-		    "to access the repository: The requested URL returned error: "
-		    "403", who);
+	runs_require_at(c, COPY_TASK, SECURITY_GIT, token,
+	    GIT_GENERIC_CONTRIBUTE | (has_main ? 0 : GIT_CREATE_BRANCH),
+	    "remote: TF401027: You need the Git 'GenericContribute' "
+	    "permission to perform this action. Details: identity '%s', scope "
+	    "'repository'. fatal: unable to access the repository: The "
+	    "requested URL returned error: 403", who);
 	free(token);
 	if (status > 0)
 		runs_fail_at(c, COPY_TASK, "Bash exited with code '%d'.",
@@ -207,13 +221,12 @@ initialise_decide(struct run_context *c)
 		runs_fail_at(c, CREATE_TASK, "ERROR: A pipeline with name "
 		    "deploy-model-training-pipeline already exists in folder "
 		    "\\%s\\mlops.", repo_name);
-	if (!has_permissions(c, SECURITY_BUILD, json_string_value(
-	    json_object_get(c->project, "id")), identity,
-	    BUILD_EDIT_DEFINITION | BUILD_CREATE_DEFINITION))
-		runs_fail_at(c, CREATE_TASK, "ERROR: TF215106: Access denied. %s "
-		    "needs Edit build pipeline permissions for the pipelines in "
-		    "team project %s to perform the action.", who,
-		    json_string_value(json_object_get(c->project, "name")));
+	runs_require_at(c, CREATE_TASK, SECURITY_BUILD, json_string_value(
+	    json_object_get(c->project, "id")), BUILD_EDIT_DEFINITION |
+	    BUILD_CREATE_DEFINITION, "ERROR: TF215106: Access denied. %s "
+	    "needs Edit build pipeline permissions for the pipelines in team "
+	    "project %s to perform the action.", who, json_string_value(
+	    json_object_get(c->project, "name")));
 }
 
 /* The script's push, when the run has succeeded. */

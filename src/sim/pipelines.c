@@ -231,6 +231,17 @@ handle_pipelines(struct exchange *x)
 
 /* ---- the Build API: definitions and folders ------------------------ */
 
+/* A definition follows its repository's default branch until an update
+ * gives it one of its own (the portal's "Default branch for manual and
+ * scheduled builds"). */
+static json_t *
+definition_branch(json_t *d, json_t *repo)
+{
+	json_t *own = json_object_get(d, "default_branch");
+
+	return own != NULL ? own : json_object_get(repo, "default_branch");
+}
+
 static json_t *
 definition_json(struct exchange *x, json_t *root, json_t *d)
 {
@@ -250,9 +261,8 @@ definition_json(struct exchange *x, json_t *root, json_t *d)
 	    "url", url, "process", "type", 2, "yamlFilename",
 	    json_object_get(d, "yaml_path"), "repository", "id",
 	    json_object_get(repo, "id"), "name", json_object_get(repo, "name"),
-	    "type", "TfsGit", "defaultBranch", json_object_get(repo,
-	    "default_branch"), "project", core_project_reference(x, root,
-	    project));
+	    "type", "TfsGit", "defaultBranch", definition_branch(d, repo),
+	    "project", core_project_reference(x, root, project));
 
 	free(url);
 	return j;
@@ -295,6 +305,7 @@ list_definitions(struct exchange *x, json_t *root, json_t *project)
 {
 	const char *name = exchange_query(x, "name");
 	const char *path = exchange_query(x, "path");
+	const char *repo = exchange_query(x, "repositoryId");
 	char *want = path ? pipelines_folder_path(path) : NULL;
 	json_t *list = json_array(), *d;
 	size_t i;
@@ -309,10 +320,117 @@ list_definitions(struct exchange *x, json_t *root, json_t *project)
 		if (want && strcasecmp(want, json_string_value(json_object_get(
 		    d, "path"))) != 0)
 			continue;
+		if (repo && strcasecmp(repo, json_string_value(json_object_get(
+		    d, "repository_id"))) != 0)
+			continue;
 		json_array_append_new(list, definition_json(x, root, d));
 	}
 	free(want);
 	exchange_collection(x, list);
+}
+
+/* Remove definition d and, as the service does, all of its builds. */
+static void
+remove_definition(json_t *root, json_t *d)
+{
+	json_t *list = json_object_get(root, "builds"), *b;
+	json_int_t id = json_integer_value(json_object_get(d, "id"));
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		b = json_array_get(list, i);
+		if (json_integer_value(json_object_get(b, "definition_id")) ==
+		    id)
+			json_array_remove(list, i);
+	}
+	list = json_object_get(root, "definitions");
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (json_array_get(list, i) == d) {
+			json_array_remove(list, i);
+			return;
+		}
+}
+
+/* Whether folder path is under (or is) top, case-insensitively. */
+static bool
+folder_under(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	return strncasecmp(path, top, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '\\' || strcmp(top, "\\") == 0);
+}
+
+/* DELETE a folder: its subfolders, their definitions and builds (204);
+ * 404 when there is no such folder. */
+static void
+delete_folder(struct exchange *x, json_t *root, json_t *project,
+    const char *path, bool *changed)
+{
+	json_t *list = json_object_get(root, "folders"), *f;
+	bool found = false;
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		f = json_array_get(list, i);
+		if (json_equal(json_object_get(f, "project_id"),
+		    json_object_get(project, "id")) && folder_under(
+		    json_string_value(json_object_get(f, "path")), path)) {
+			json_array_remove(list, i);
+			found = true;
+		}
+	}
+	if (!found) {
+		exchange_error(x, 404, "FolderNotFoundException", "Folder %s "
+		    "does not exist.", path);
+		return;
+	}
+	list = json_object_get(root, "definitions");
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		f = json_array_get(list, i);
+		if (json_equal(json_object_get(f, "project_id"),
+		    json_object_get(project, "id")) && folder_under(
+		    json_string_value(json_object_get(f, "path")), path))
+			remove_definition(root, f);
+	}
+	*changed = true;
+	exchange_no_content(x);
+}
+
+/*
+ * PUT of a whole definition, as the portal's editor saves one: accepted
+ * only with the revision it read (else the service's misleading 404),
+ * its YAML path and default branch taken, the revision moved on.
+ */
+static void
+update_definition(struct exchange *x, json_t *root, json_t *d,
+    bool *changed)
+{
+	json_t *process = json_object_get(x->body, "process");
+	const char *yaml = json_string_value(json_object_get(process,
+	    "yamlFilename"));
+	const char *branch = json_string_value(json_object_get(
+	    json_object_get(x->body, "repository"), "defaultBranch"));
+	json_int_t revision = json_integer_value(json_object_get(d,
+	    "revision"));
+
+	if (json_integer_value(json_object_get(x->body, "revision")) !=
+	    revision) {
+		exchange_error(x, 404, "DefinitionNotFoundException", "Build "
+		    "pipeline %s was not found.", x->params[1]);
+		return;
+	}
+	if (yaml == NULL || *yaml == '\0') {
+		exchange_error(x, 400, "BuildDefinitionValidationException", "A "
+		    "YAML build definition needs a name and process type 2 with a "
+		    "yamlFilename.");
+		return;
+	}
+	json_object_set_new(d, "yaml_path", yaml[0] == '/' ? json_string(yaml)
+	    : json_sprintf("/%s", yaml));
+	if (branch != NULL)
+		json_object_set_new(d, "default_branch", json_string(branch));
+	json_object_set_new(d, "revision", json_integer(revision + 1));
+	*changed = true;
+	exchange_json(x, 200, definition_json(x, root, d));
 }
 
 void
@@ -326,12 +444,21 @@ handle_definitions(struct exchange *x)
 		;
 	else if (x->params[1] == NULL && strcmp(x->method, "POST") == 0)
 		create_definition(x, root, project, &changed);
-	else if (strcmp(x->method, "GET") != 0)
+	else if (x->params[1] != NULL && strcmp(x->method, "DELETE") == 0 &&
+	    (d = pipelines_find(root, project, atoll(x->params[1]))) != NULL) {
+		remove_definition(root, d);
+		changed = true;
+		exchange_no_content(x);
+	} else if (strcmp(x->method, "GET") != 0 && (x->params[1] == NULL ||
+	    (strcmp(x->method, "DELETE") != 0 && strcmp(x->method, "PUT") !=
+	    0)))
 		exchange_method_not_allowed(x);
 	else if (x->params[1] == NULL)
 		list_definitions(x, root, project);
 	else if ((d = pipelines_find(root, project, atoll(x->params[1])))
-	    != NULL)
+	    != NULL && strcmp(x->method, "PUT") == 0)
+		update_definition(x, root, d, &changed);
+	else if (d != NULL)
 		exchange_json(x, 200, definition_json(x, root, d));
 	else
 		exchange_error(x, 404, "DefinitionNotFoundException", "Build "
@@ -372,7 +499,9 @@ handle_folders(struct exchange *x)
 			    path, "project", core_project_reference(x, root,
 			    project)));
 		}
-	} else if (strcmp(x->method, "GET") == 0) {
+	} else if (strcmp(x->method, "DELETE") == 0)
+		delete_folder(x, root, project, path, &changed);
+	else if (strcmp(x->method, "GET") == 0) {
 		list = json_array();
 		json_array_foreach(json_object_get(root, "folders"), i, f)
 			if (json_equal(json_object_get(f, "project_id"),

@@ -18,6 +18,7 @@
 #include "sim/pipelines.h"
 #include "sim/resources.h"
 #include "sim/runs.h"
+#include "sim/security.h"
 #include "yamljson.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -164,15 +165,35 @@ step_name(json_t *step, json_t *vars)
 	return xstrdup(task ? task : "Script");
 }
 
-static void
-add_task(json_t *plan, const char *stage, const char *job, char *name)
+/* Whether a task named name (or made by that template) is a long one: a
+ * deployment, an Azure ML job, a terraform apply. */
+static bool
+slow_task(const char *name)
 {
-	bool slow = strstr(name, "Deploy") || strstr(name, "deploy") ||
+	return strstr(name, "Deploy") || strstr(name, "deploy") ||
 	    strstr(name, "run-pipeline") || strstr(name, "terraform-apply");
+}
 
-	json_array_append_new(plan, json_pack("{s:s, s:s, s:s, s:i}", "stage",
-	    stage, "job", job, "name", name, "ms", slow ? LONG_TASK_MS :
-	    TASK_MS));
+/*
+ * A task of the plan for step. The steps a template expanded to share
+ * the time the template takes, so that a run lasts as long whether its
+ * templates make one step or several.
+ */
+static void
+add_task(json_t *plan, const char *stage, const char *job, json_t *step,
+    char *name)
+{
+	const char *origin = json_string_value(json_object_get(step,
+	    SPLICED_FROM));
+	json_int_t share = json_integer_value(json_object_get(step,
+	    SPLICED_COUNT));
+	int ms = slow_task(origin ? origin : name) ? LONG_TASK_MS : TASK_MS;
+	json_t *task = json_pack("{s:s, s:s, s:s, s:i}", "stage", stage, "job",
+	    job, "name", name, "ms", share > 1 ? ms / (int)share : ms);
+
+	if (origin != NULL)
+		json_object_set_new(task, "template", json_string(origin));
+	json_array_append_new(plan, task);
 	free(name);
 }
 
@@ -191,10 +212,11 @@ plan_job(json_t *plan, const char *stage, json_t *job, json_t *vars)
 		    "steps");
 	json_array_foreach(steps, i, step)
 		if (json_is_object(step))
-			add_task(plan, stage, name ? name : "Job", step_name(
-			    step, vars));
+			add_task(plan, stage, name ? name : "Job", step,
+			    step_name(step, vars));
 	if (json_array_size(steps) == 0)
-		add_task(plan, stage, name ? name : "Job", xstrdup("Script"));
+		add_task(plan, stage, name ? name : "Job", NULL,
+		    xstrdup("Script"));
 }
 
 static json_t *
@@ -330,37 +352,93 @@ need(json_t *needs, const char *type, const char *id, const char *name)
 	    "id", id, "name", name));
 }
 
-/* Repositories a run checks out besides its own: resources and inline. */
+/* The name of the plan's task called name exactly, or NULL. */
+static const char *
+plan_task_named(json_t *plan, const char *name)
+{
+	json_t *task;
+	size_t i;
+
+	json_array_foreach(plan, i, task)
+		if (strcmp(text_of(json_object_get(task, "name")), name) == 0)
+			return name;
+	return NULL;
+}
+
+/*
+ * Repositories a run checks out besides its own: resources and inline,
+ * each as a pair [repository name, the task that checks it out or null].
+ */
+static json_t *
+repositories_used(json_t *yaml, json_t *plan)
+{
+	json_t *list = json_array(), *r, *task;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(yaml, "resources"),
+	    "repositories"), i, r) {
+		if (strcasecmp(text_of(json_object_get(r, "type")), "github")
+		    == 0)
+			continue;
+		/* name may be "project/repository" */
+		const char *name = text_of(json_object_get(r, "name"));
+		const char *slash = strrchr(name, '/');
+		char *checkout = xasprintf("Checkout %s", text_of(
+		    json_object_get(r, "repository")));
+		json_array_append_new(list, json_pack("[s, s*]", slash ?
+		    slash + 1 : name, plan_task_named(plan, checkout)));
+		free(checkout);
+	}
+	json_array_foreach(plan, i, task) {
+		const char *n = text_of(json_object_get(task, "name"));
+		if (strncmp(n, "Checkout git://", 15) == 0 && strchr(n + 15, '/'))
+			json_array_append_new(list, json_pack("[s, s]",
+			    strchr(n + 15, '/') + 1, n));
+	}
+	return list;
+}
+
+static json_t *
+need_of(json_t *needs, const char *type, const char *id)
+{
+	json_t *n;
+	size_t i;
+
+	json_array_foreach(needs, i, n)
+		if (strcmp(text_of(json_object_get(n, "type")), type) == 0 &&
+		    strcmp(text_of(json_object_get(n, "id")), id) == 0)
+			return n;
+	return NULL;
+}
+
+/* The repositories among the run's needs, with the task that checks each
+ * out ("checkout"), when one does; the first missing one's name. */
 static char *
 add_repository_needs(json_t *root, json_t *project, json_t *self,
     json_t *yaml, json_t *plan, json_t *needs)
 {
-	json_t *list = json_array(), *r, *task, *repo;
+	json_t *list = repositories_used(yaml, plan), *r, *repo, *n;
 	const char *pid = json_string_value(json_object_get(project, "id"));
 	char *missing = NULL;
 	size_t i;
 
-	json_array_foreach(json_object_get(json_object_get(yaml, "resources"),
-	    "repositories"), i, r)
-		if (strcasecmp(text_of(json_object_get(r, "type")), "github")
-		    != 0)
-			json_array_append(list, json_object_get(r, "name"));
-	json_array_foreach(plan, i, task) {
-		const char *n = json_string_value(json_object_get(task, "name"));
-		if (strncmp(n, "Checkout git://", 15) == 0 && strchr(n + 15, '/'))
-			json_array_append_new(list, json_string(strchr(n + 15,
-			    '/') + 1));
-	}
 	json_array_foreach(list, i, r) {
-		repo = git_repository_named(root, project, json_string_value(r));
+		const char *name = json_string_value(json_array_get(r, 0));
+		const char *task = json_string_value(json_array_get(r, 1));
+		repo = git_repository_named(root, project, name);
 		if (repo == NULL && missing == NULL)
-			missing = xstrdup(json_string_value(r));
+			missing = xstrdup(name);
 		if (repo == NULL || repo == self)
 			continue;
 		char *id = xasprintf("%s.%s", pid, json_string_value(
 		    json_object_get(repo, "id")));
-		need(needs, "repository", id, json_string_value(
-		    json_object_get(repo, "name")));
+		if ((n = need_of(needs, "repository", id)) == NULL) {
+			need(needs, "repository", id, json_string_value(
+			    json_object_get(repo, "name")));
+			n = json_array_get(needs, json_array_size(needs) - 1);
+		}
+		if (task != NULL && json_object_get(n, "checkout") == NULL)
+			json_object_set_new(n, "checkout", json_string(task));
 		free(id);
 	}
 	json_decref(list);
@@ -596,9 +674,11 @@ plan_index(json_t *run, const char *task)
 	json_t *plan = json_object_get(run, "plan"), *t;
 	size_t i;
 
+	/* by its name, or the template that made it */
 	json_array_foreach(plan, i, t)
-		if (task != NULL && strstr(json_string_value(json_object_get(t,
-		    "name")), task) != NULL)
+		if (task != NULL && (strstr(json_string_value(json_object_get(t,
+		    "name")), task) != NULL || strstr(text_of(json_object_get(t,
+		    "template")), task) != NULL))
 			return (json_int_t)i;
 	return 0;
 }
@@ -651,6 +731,63 @@ runs_fail_at(struct run_context *c, const char *task, const char *fmt, ...)
 	json_object_set_new(c->run, "failed_task", json_integer(index));
 	json_object_set_new(c->run, "error", json_string(message));
 	free(message);
+}
+
+void
+runs_require_at(struct run_context *c, const char *task, const char *ns,
+    const char *token, unsigned bits, const char *fmt, ...)
+{
+	json_int_t index = plan_index(c->run, task);
+	json_t *failed = json_object_get(c->run, "failed_task");
+	json_t *all = json_object_get(c->run, "requirements");
+	va_list ap;
+	char *message;
+
+	/* A failure already decided at or before that task comes first. */
+	if (failed != NULL && json_integer_value(failed) <= index)
+		return;
+	if (all == NULL) {
+		all = json_array();
+		json_object_set_new(c->run, "requirements", all);
+	}
+	va_start(ap, fmt);
+	message = xvasprintf(fmt, ap);
+	va_end(ap);
+	json_array_append_new(all, json_pack("{s:I, s:s, s:s, s:i, s:s}",
+	    "task", index, "namespace", ns, "token", token, "bits", (int)bits,
+	    "error", message));
+	free(message);
+}
+
+/* The job's checkout of each other repository reads it as the job's
+ * identity: a missing Read fails that checkout, as git's fetch does. */
+static void
+require_checkouts(struct run_context *c)
+{
+	json_t *n;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->run, "needs"), i, n) {
+		const char *task = json_string_value(json_object_get(n,
+		    "checkout"));
+		const char *id = text_of(json_object_get(n, "id"));
+		const char *dot = strchr(id, '.');
+		if (task == NULL || dot == NULL)
+			continue;
+		char *token = xasprintf("repoV2/%.*s/%s", (int)(dot - id), id,
+		    dot + 1);
+		char *remote = xasprintf("%s/%s/_git/%s", c->x->base_url,
+		    text_of(json_object_get(c->project, "name")), text_of(
+		    json_object_get(n, "name")));
+		runs_require_at(c, task, SECURITY_GIT, token, GIT_GENERIC_READ,
+		    "remote: TF401019: The Git repository with name or "
+		    "identifier %s does not exist or you do not have permissions "
+		    "for the operation you are attempting. fatal: repository "
+		    "'%s' not found", text_of(json_object_get(n, "name")),
+		    remote);
+		free(remote);
+		free(token);
+	}
 }
 
 /* The checks every run meets when its job starts. */
@@ -720,6 +857,71 @@ finish(struct run_context *c, const char *result, long long when)
 	json_object_set_new(c->run, "finished_ms", json_integer(when));
 }
 
+/* When task index starts, ms after the gate. */
+static long long
+task_start(struct run_context *c, json_int_t index)
+{
+	return index == 0 ? 0 : task_end(c, index - 1);
+}
+
+/* Whether the run's job identity has bits in ns at token: the ACL as it
+ * is now, without the lag with which reads see a new entry. */
+static bool
+job_may(struct run_context *c, const char *ns, const char *token,
+    unsigned bits)
+{
+	json_t *job = security_job_identity(c->root, c->project);
+
+	return (security_enforced(c->root, ns, token, json_string_value(
+	    json_object_get(job, "descriptor"))) & bits) == bits;
+}
+
+/* Whether the run stops before task at does its work: it failed at an
+ * earlier task, or at that one for another missing right. */
+static bool
+stopped_before(struct run_context *c, json_int_t at)
+{
+	json_t *failed = json_object_get(c->run, "failed_task");
+
+	if (failed == NULL)
+		return false;
+	return json_integer_value(failed) < at || (json_integer_value(failed)
+	    == at && json_is_true(json_object_get(c->run, "failed_by_right")));
+}
+
+/*
+ * The rights the run's tasks need, each checked once, when its task
+ * starts (elapsed ms after the gate), not when the run was queued: a
+ * right granted or taken away meanwhile counts. A missing one fails the
+ * run at that task, unless it stopped before.
+ */
+static bool
+enforce_started(struct run_context *c, long long elapsed)
+{
+	json_t *r;
+	bool changed = false;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->run, "requirements"), i, r) {
+		json_int_t at = json_integer_value(json_object_get(r, "task"));
+		if (json_object_get(r, "checked") != NULL ||
+		    task_start(c, at) > elapsed)
+			continue;
+		json_object_set_new(r, "checked", json_true());
+		changed = true;
+		if (stopped_before(c, at) || job_may(c, text_of(
+		    json_object_get(r, "namespace")), text_of(json_object_get(r,
+		    "token")), (unsigned)json_integer_value(json_object_get(r,
+		    "bits"))))
+			continue;
+		/* What the task meets first is the missing right. */
+		json_object_set_new(c->run, "failed_task", json_integer(at));
+		json_object_set(c->run, "error", json_object_get(r, "error"));
+		json_object_set_new(c->run, "failed_by_right", json_true());
+	}
+	return changed;
+}
+
 /* Move one run on to now; true when the world changed. */
 static bool
 settle_run(struct exchange *x, json_t *root, json_t *run)
@@ -745,17 +947,20 @@ settle_run(struct exchange *x, json_t *root, json_t *run)
 		}
 		json_object_set_new(run, "gate_ms", json_integer(now));
 		decide_common(&c);
+		require_checkouts(&c);
 		kind = kind_of(json_string_value(json_object_get(run, "kind")));
 		if (kind != NULL && kind->decide != NULL)
 			kind->decide(&c);
+		enforce_started(&c, 0);
 		/* A run that takes no time (time scale 0) is over as soon
 		 * as it passes the gate, not at the next read. */
 		if (run_length(&c) > 0)
 			return true;
 	}
 	gate = json_integer_value(json_object_get(run, "gate_ms"));
+	bool enforced = enforce_started(&c, now - gate);
 	if (now < gate + run_length(&c))
-		return false;
+		return enforced;
 	if (json_object_get(run, "failed_task") != NULL) {
 		finish(&c, "failed", gate + run_length(&c));
 		return true;

@@ -25,12 +25,23 @@ struct run_context {
 };
 
 /*
- * Fail the run at the first task whose name contains task (or the first
- * task), with message as the error of that task's log and timeline.
+ * Fail the run at the first task whose name contains task, or that a
+ * template of such a name made (else the first task), with message as the
+ * error of that task's log and timeline.
  */
 void runs_fail_at(struct run_context *c, const char *task,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Add a line to the log of the task whose name contains task. */
+/*
+ * A right the job needs when the task whose name contains task starts:
+ * bits of the namespace ns at token, for the identity the job runs as.
+ * Checked then against the ACL as it is, not when the run is queued (a
+ * right granted or removed meanwhile counts); when missing, the run fails
+ * at that task with message.
+ */
+void runs_require_at(struct run_context *c, const char *task,
+    const char *ns, const char *token, unsigned bits, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Add a line to the log of the task runs_fail_at would name. */
 void runs_log(struct run_context *c, const char *task, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A template parameter of the run, or NULL. */

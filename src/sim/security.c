@@ -90,6 +90,22 @@ static const struct action environment_actions[] = {
 	    "Environment" },
 };
 
+/* The organization's own namespace ("Collection"); its one token is
+ * NAMESPACE. Create new projects is the right the project step needs. */
+static const struct action collection_actions[] = {
+	{ 1, "GENERIC_READ", "View instance-level information" },
+	{ 2, "GENERIC_WRITE", "Edit instance-level information" },
+	{ 4, "CREATE_PROJECTS", "Create new projects" },
+	{ 16, "TRIGGER_EVENT", "Trigger events" },
+	{ 32, "MANAGE_TEMPLATE", "Manage process template" },
+	{ 64, "DIAGNOSTIC_TRACE", "Alter trace settings" },
+	{ 128, "SYNCHRONIZE_READ", "View system synchronization "
+	    "information" },
+	{ 512, "MANAGE_TEST_CONTROLLERS", "Manage test controllers" },
+	{ 1024, "DELETE_FIELD", "Delete field from organization" },
+	{ 2048, "MANAGE_ENTERPRISE_POLICIES", "Manage enterprise policies" },
+};
+
 #define ACTIONS(a) a, sizeof a / sizeof a[0]
 static const struct namespace_def namespaces[] = {
 	{ SECURITY_GIT, "Git Repositories", "Git Repositories", '/',
@@ -100,6 +116,8 @@ static const struct namespace_def namespaces[] = {
 	    "ServiceEndpoints", '/', ACTIONS(endpoint_actions), 0 },
 	{ "83d4c2e6-e57d-4d6e-892b-b87222b7ad20", "Environment",
 	    "Environment", '/', ACTIONS(environment_actions), 0 },
+	{ SECURITY_COLLECTION, "Collection", "Collection", '/',
+	    ACTIONS(collection_actions), 0 },
 };
 #undef ACTIONS
 #define NNAMESPACES (sizeof namespaces / sizeof namespaces[0])
@@ -176,6 +194,10 @@ security_new_world(json_t *root)
 	    "id"), "descriptor", descriptor, "subjectDescriptor", subject,
 	    "providerDisplayName", json_object_get(user, "displayName"),
 	    "kind", "user", "scope", "", "domain", "AzureAD"));
+	/* settings.operator_can_create_projects false makes the operator a
+	 * mere member (Project Collection Valid Users): only reading. */
+	json_object_set_new(json_object_get(root, "settings"),
+	    "operator_can_create_projects", json_true());
 	free(subject);
 	free(descriptor);
 	free(name);
@@ -456,6 +478,71 @@ security_enforced(json_t *root, const char *ns_id, const char *token,
     const char *descriptor)
 {
 	return effective_bits(root, ns_id, token, descriptor, false, NULL);
+}
+
+bool
+security_operator_is_admin(json_t *root)
+{
+	json_t *v = json_object_get(json_object_get(root, "settings"),
+	    "operator_can_create_projects");
+
+	/* A world from before the setting: the operator administers. */
+	return v == NULL || json_is_true(v);
+}
+
+/* The operator's bits at token: an administrator's, or at the
+ * collection a member's (read only) when it is not one. */
+static unsigned
+operator_bits(json_t *root, const struct namespace_def *ns,
+    const char *token)
+{
+	json_t *op = security_operator(root);
+	unsigned bits = security_enforced(root, ns->id, token,
+	    json_string_value(json_object_get(op, "descriptor")));
+
+	if (strcmp(ns->id, SECURITY_COLLECTION) == 0 &&
+	    !security_operator_is_admin(root))
+		bits &= COLLECTION_GENERIC_READ;
+	return bits;
+}
+
+/*
+ * GET _apis/permissions/{ns}/{bits}?tokens=a,b: whether the caller holds
+ * every bit at each token, as {count, value: [true, false]} in the
+ * tokens' order (security.json, Permissions_Has Permissions).
+ */
+void
+handle_permissions(struct exchange *x)
+{
+	const struct namespace_def *ns = namespace_find(x->params[0]);
+	const char *tokens = exchange_query(x, "tokens");
+	const char *delimiter = exchange_query(x, "delimiter");
+	char sep = delimiter && *delimiter ? *delimiter : ',';
+	unsigned long want = x->params[1] ? strtoul(x->params[1], NULL, 10) :
+	    0;
+	json_t *root, *list;
+
+	if (ns == NULL || strcmp(x->method, "GET") != 0 || want == 0) {
+		exchange_error(x, ns ? 400 : 404, ns ? "ArgumentException" :
+		    "InvalidSecurityNamespaceException", ns ? "The permissions "
+		    "to evaluate must be a positive number." : "The security "
+		    "namespace %s is not valid.", x->params[0] ?
+		    x->params[0] : "");
+		return;
+	}
+	root = world_lock(x->world);
+	list = json_array();
+	for (const char *p = tokens ? tokens : ""; *p != '\0';) {
+		size_t len = strcspn(p, (char[]){ sep, '\0' });
+		char *token = xstrndup(p, len);
+
+		json_array_append_new(list, json_boolean((operator_bits(root,
+		    ns, token) & want) == want));
+		free(token);
+		p += len + (p[len] == sep);
+	}
+	world_unlock(x->world, false);
+	exchange_collection(x, list);
 }
 
 static void

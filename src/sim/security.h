@@ -2,10 +2,16 @@
 #ifndef MT_SIM_SECURITY_H
 #define MT_SIM_SECURITY_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #define SECURITY_GIT "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87"
 #define SECURITY_BUILD "33344d9c-fc72-4d6f-aba5-fa317101a7e9"
+#define SECURITY_COLLECTION "3e65f728-f8bc-4ecd-8764-7e378b19bfa7"
+
+#define COLLECTION_GENERIC_READ 1u
+#define COLLECTION_CREATE_PROJECTS 4u
 
 #define GIT_GENERIC_READ 2u
 #define GIT_GENERIC_CONTRIBUTE 4u
@@ -43,5 +49,9 @@ unsigned security_effective(json_t *root, const char *ns_id,
  */
 unsigned security_enforced(json_t *root, const char *ns_id,
     const char *token, const char *descriptor);
+
+/* Whether the operator is a Project Collection Administrator
+ * (settings.operator_can_create_projects). */
+bool security_operator_is_admin(json_t *root);
 
 #endif

@@ -570,7 +570,9 @@ dispatch(struct exchange *x, const char *url)
 			    x->base_url);
 			exchange_add_header(x, "WWW-Authenticate", realm);
 			free(realm);
-		} else {
+		} else if (!pat_refused_by_policy(x)) {
+			/* git with a PAT is refused by the policy as the
+			 * REST API is; an Entra token still clones. */
 			settle(x);
 			handle_git_http(x);
 		}

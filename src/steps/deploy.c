@@ -133,6 +133,13 @@ probe_config_infra(struct step_run *r)
 		run_detail(r, "%s", r->error);
 		return PROBE_UNKNOWN;
 	}
+	if (project == NULL) {
+		/* No project yet is what an earlier step makes, not a
+		 * failure: the detail below says what will be done. */
+		free(r->error);
+		r->error = NULL;
+		r->error_id = NULL;
+	}
 	if (project == NULL || (text = read_config(r, project, &tip)) ==
 	    NULL) {
 		run_detail(r, "set %s, %s and %s in config-infra-%s.yml once "

@@ -2,8 +2,9 @@
  * The guide's last steps: the infrastructure, training and endpoint
  * pipelines of the ML repository, run in order and followed to the end,
  * and the check that Azure holds what they made. A step is done when
- * Azure shows its result (the workspace, a registered model, the
- * endpoint), so a pipeline that already did its work is not run again.
+ * this repository's pipeline succeeded and Azure shows its result (the
+ * workspace, a registered model, the endpoint), so a pipeline that
+ * already did its work is not run again.
  */
 #include "config.h"
 
@@ -47,17 +48,29 @@ static const struct deployment deployments[] = {
 
 /* The pipeline of step (for the infrastructure: the provider's). */
 static const struct deployment *
-deployment_of(struct step_run *r, const char *step)
+find_deployment(const char *step, bool terraform)
 {
-	bool terraform = strcmp(run_answer(r, "infrastructure"),
-	    "terraform") == 0;
-
 	for (size_t i = 0; i < sizeof deployments / sizeof *deployments; i++)
 		if (strcmp(deployments[i].step, step) == 0 &&
 		    (strcmp(step, "infra-pipeline") != 0 ||
 		    (strncmp(deployments[i].name, "tf-", 3) == 0) == terraform))
 			return &deployments[i];
 	return NULL;
+}
+
+static const struct deployment *
+deployment_of(struct step_run *r, const char *step)
+{
+	return find_deployment(step, strcmp(run_answer(r, "infrastructure"),
+	    "terraform") == 0);
+}
+
+const char *
+deployment_yaml(const char *step, bool terraform)
+{
+	const struct deployment *d = find_deployment(step, terraform);
+
+	return d ? d->yaml : NULL;
 }
 
 static void
@@ -104,22 +117,82 @@ azure_holds(struct step_run *r, const struct deployment *d)
 	return found;
 }
 
+/*
+ * Whether the pipeline the step made is still as made: 0, 1 with
+ * *changes (deleted, another YAML path or branch), -1 (error set). A
+ * step that recorded none (an older state) is taken as made.
+ */
+static int
+made_pipeline_drift(struct step_run *r, const struct deployment *d,
+    char **changes)
+{
+	const char *recorded = run_recorded(r, "pipeline");
+	const char *project;
+
+	*changes = NULL;
+	if (recorded == NULL || (project = run_project_id(r)) == NULL)
+		return recorded == NULL ? 0 : -1;
+	return pipeline_drift(r, project, atol(recorded), d->yaml,
+	    PIPELINE_MADE_BRANCH, changes);
+}
+
+/* This repository's pipeline d: the id of its newest ended run when that
+ * succeeded, 0 when none did (or there is no project or pipeline yet),
+ * -1 with the error set. */
+static long
+own_run_succeeded(struct step_run *r, const struct deployment *d)
+{
+	const char *project = run_project_id(r);
+	char *folder;
+	long run;
+
+	if (project == NULL) {
+		free(r->error);         /* an earlier step makes it */
+		r->error = NULL;
+		r->error_id = NULL;
+		return 0;
+	}
+	folder = xasprintf("\\%s\\%s", r->target.repository, d->folder);
+	run = pipeline_succeeded(r, project, d->name, folder);
+	free(folder);
+	return run;
+}
+
+/*
+ * Done when this repository's own pipeline has run to success and Azure
+ * holds what it makes. Azure alone is no proof: a second ML repository
+ * with the same namespace and postfix finds the first one's workspace
+ * and endpoints, yet its own pipelines never ran.
+ */
 static enum step_probe
 probe_deployment(struct step_run *r)
 {
 	const struct deployment *d = deployment_of(r, r->step->id);
-	int held = azure_holds(r, d);
+	long run = own_run_succeeded(r, d);
+	int held = run > 0 ? azure_holds(r, d) : 0, drifted = 0;
+	char *changes = NULL;
 
-	if (held < 0) {
+	if (run > 0 && held > 0)
+		drifted = made_pipeline_drift(r, d, &changes);
+	if (run < 0 || held < 0 || drifted < 0) {
 		run_detail(r, "%s", r->error);
 		return PROBE_UNKNOWN;
 	}
-	if (held)
-		run_detail(r, "Azure holds what %s makes", d->name);
+	if (drifted)
+		run_detail(r, "%s succeeded (run %ld) and Azure holds what it "
+		    "makes, but the pipeline is not as made (%s): put it back",
+		    d->name, run, changes);
+	else if (run > 0 && held)
+		run_detail(r, "%s succeeded (run %ld) and Azure holds what it "
+		    "makes", d->name, run);
+	else if (run > 0)
+		run_detail(r, "%s succeeded (run %ld), but Azure does not hold "
+		    "what it makes (deleted?): run it again", d->name, run);
 	else
 		run_detail(r, "run %s from %s", d->name, run_answer(r,
 		    "branch"));
-	return held ? PROBE_DONE : PROBE_TODO;
+	free(changes);
+	return run > 0 && held && !drifted ? PROBE_DONE : PROBE_TODO;
 }
 
 /* Authorise what the pipeline uses besides the connection, which the
@@ -165,7 +238,8 @@ apply_deployment(struct step_run *r)
 	const struct deployment *d = deployment_of(r, r->step->id);
 	const char *project = run_project_id(r);
 	char *repo, *folder, *text;
-	long pipeline;
+	long pipeline, ran;
+	int held;
 
 	if (project == NULL ||
 	    (repo = run_repository_id(r, project, r->target.repository)) == NULL)
@@ -179,8 +253,23 @@ apply_deployment(struct step_run *r)
 	text = xasprintf("%ld", pipeline);
 	run_record(r, "pipeline", text);
 	free(text);
-	if (permit_resources(r, d, project, pipeline) == -1 ||
-	    pipeline_run(r, project, pipeline, d->name, run_answer(r,
+	if (pipeline_restore(r, project, pipeline, d->yaml,
+	    PIPELINE_MADE_BRANCH) == -1 || permit_resources(r, d, project,
+	    pipeline) == -1)
+		return -1;
+	/* Only the definition had drifted: its run succeeded and what it
+	 * makes is there, so it is put back, not run again. A pipeline made
+	 * again has no run of its own yet: it runs. */
+	ran = own_run_succeeded(r, d);
+	held = ran > 0 ? azure_holds(r, d) : 0;
+	if (ran < 0 || held < 0)
+		return -1;
+	if (ran > 0 && held) {
+		run_detail(r, "%s is as made again; Azure holds what it makes",
+		    d->name);
+		return 0;
+	}
+	if (pipeline_run(r, project, pipeline, d->name, run_answer(r,
 	    "branch"), NULL) == -1)
 		return -1;
 	run_detail(r, "%s succeeded (run %s)", d->name, run_recorded(r, "run"));

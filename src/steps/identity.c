@@ -122,7 +122,9 @@ identity_ensure(struct step_run *r, const char *sub)
 	api_call_free(c);
 	run_record(r, "identity", api_field(mi, "id"));
 	run_record(r, "principal", api_field(mi, "properties.principalId"));
-	run_record(r, "client_id", api_field(mi, "properties.clientId"));
+	/* As an application's appId: what the connection names, and what
+	 * drift compares the connection with. */
+	run_record(r, "app_id", api_field(mi, "properties.clientId"));
 	if (api_field(mi, "properties.principalId") == NULL ||
 	    api_field(mi, "properties.clientId") == NULL) {
 		json_decref(mi);

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,19 +187,26 @@ initialise_locally(struct step_run *r, const char *project)
 		.type = run_answer(r, "project_type"),
 		.interface = run_answer(r, "interface"),
 		.infrastructure = run_answer(r, "infrastructure") };
-	char tmp[] = "/tmp/mlops-tui-init.XXXXXX";
+	const char *base = getenv("TMPDIR");
+	char *tmp;
 	int rc = -1;
 
 	j.template_url = run_repository_field(r, project, run_answer(r,
 	    "template_repository"), "remoteUrl");
 	j.target_url = j.template_url ? run_repository_field(r, project,
 	    r->target.repository, "remoteUrl") : NULL;
+	/* $TMPDIR as mkdtemp's users expect, else /tmp; the clones hold
+	 * no secret, and the directory is 0700 either way. */
+	tmp = xasprintf("%s/mlops-tui-init.XXXXXX", base != NULL &&
+	    base[0] == '/' ? base : "/tmp");
 	if (j.target_url == NULL || mkdtemp(tmp) == NULL) {
+		rc = r->error ? -1 : run_fail(r, NULL, "cannot make a "
+		    "temporary directory %s: %s", tmp, strerror(errno));
+		free(tmp);
 		job_free(&j);
-		return r->error ? -1 : run_fail(r, NULL, "cannot make a "
-		    "temporary directory");
+		return rc;
 	}
-	j.dir = xstrdup(tmp);
+	j.dir = tmp;
 	git_libgit2_init();
 	fiber_unlock();
 	rc = compose_and_push(&j);

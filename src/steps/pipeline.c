@@ -82,6 +82,100 @@ pipeline_ensure(struct step_run *r, const char *project, const char *name,
 	return id;
 }
 
+long
+pipeline_succeeded(struct step_run *r, const char *project, const char *name,
+    const char *folder)
+{
+	long pipeline = find_pipeline(r, project, name, folder), best = 0;
+	struct api_call *c;
+
+	if (pipeline <= 0)
+		return pipeline;
+	c = ado_list_runs(r->api, project, pipeline);
+	if (!run_call(r, c, "listing the pipeline's runs"))
+		return -1;
+	/* The newest that ended: one that failed after a success means
+	 * what is in Azure may not be what this repository's code makes. */
+	for (size_t i = 0; i < api_count(c); i++) {
+		json_t *run = api_item(c, i);
+		const char *state = api_field(run, "state");
+		const char *result = api_field(run, "result");
+		long id = (long)json_integer_value(json_object_get(run, "id"));
+
+		if (state == NULL || strcmp(state, "completed") != 0 ||
+		    id <= labs(best))
+			continue;
+		/* Kept negative when it did not succeed. */
+		best = result != NULL && strcmp(result, "succeeded") == 0 ?
+		    id : -id;
+	}
+	api_call_free(c);
+	return best > 0 ? best : 0;
+}
+
+int
+pipeline_drift(struct step_run *r, const char *project, long pipeline,
+    const char *yaml, const char *branch, char **changes)
+{
+	struct api_call *c = ado_get_definition(r->api, project, pipeline);
+
+	*changes = NULL;
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_NOT_FOUND) {
+		api_call_free(c);
+		*changes = xasprintf("pipeline %ld was deleted", pipeline);
+		return 1;
+	}
+	if (!run_call(r, c, "reading the pipeline"))
+		return -1;
+	*changes = checks_pipeline_changes(api_call_result(c), yaml, branch);
+	api_call_free(c);
+	return *changes != NULL;
+}
+
+/* The definition as read, its YAML path and default branch set back. */
+static json_t *
+as_made(json_t *definition, const char *yaml, const char *branch)
+{
+	json_t *d = json_deep_copy(definition);
+	char *ref = strncmp(branch, "refs/", 5) == 0 ? xstrdup(branch) :
+	    xasprintf("refs/heads/%s", branch);
+
+	json_object_set_new(json_object_get(d, "process"), "yamlFilename",
+	    json_string(yaml));
+	json_object_set_new(json_object_get(d, "repository"), "defaultBranch",
+	    json_string(ref));
+	free(ref);
+	return d;
+}
+
+int
+pipeline_restore(struct step_run *r, const char *project, long pipeline,
+    const char *yaml, const char *branch)
+{
+	struct api_call *c = ado_get_definition(r->api, project, pipeline);
+	char *changes;
+
+	if (!run_call(r, c, "reading the pipeline"))
+		return -1;
+	changes = checks_pipeline_changes(api_call_result(c), yaml, branch);
+	if (changes != NULL) {
+		/* PUT with the revision just read: an edit in between is
+		 * refused rather than overwritten. */
+		json_t *d = as_made(api_call_result(c), yaml, branch);
+
+		run_note(r, "putting pipeline %ld back as made (%s)", pipeline,
+		    changes);
+		free(changes);
+		api_call_free(c);
+		c = ado_update_definition(r->api, project, d);
+		if (!run_call(r, c, "putting the pipeline back"))
+			return -1;
+	}
+	api_call_free(c);
+	return 0;
+}
+
 int
 pipeline_permit(struct step_run *r, const char *project, const char *type,
     const char *id, long pipeline)

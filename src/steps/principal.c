@@ -530,11 +530,12 @@ connection_secret(struct step_run *r, json_t *app, struct credential **out)
 	return 0;
 }
 
-/* A connection of the managed identity: federated, naming its
- * clientId; the identity then trusts it. Its id, or NULL (error set). */
+/* A connection of the managed identity (existing NULL: made, else put
+ * back as made): federated, naming its clientId; the identity then trusts
+ * it. Its id, or NULL (error set). */
 static char *
-create_identity_connection(struct step_run *r, const char *project,
-    const char *sub)
+put_identity_connection(struct step_run *r, const char *project,
+    const char *sub, const char *existing)
 {
 	bool failed;
 	json_t *mi = identity_read(r, sub, &failed);
@@ -553,8 +554,11 @@ create_identity_connection(struct step_run *r, const char *project,
 		"service_connection"), project, r->target.project,
 		tenant_of(r, sub, &tenant_owned), sub, NULL,
 		api_field(mi, "properties.clientId"), NULL };
-	c = conn.tenant_id ? ado_create_arm_endpoint(r->api, &conn) : NULL;
-	if (c != NULL && run_call(r, c, "creating the service connection")) {
+	c = conn.tenant_id == NULL ? NULL : existing ?
+	    ado_update_arm_endpoint(r->api, existing, &conn) :
+	    ado_create_arm_endpoint(r->api, &conn);
+	if (c != NULL && run_call(r, c, existing ? "updating the service "
+	    "connection" : "creating the service connection")) {
 		id = run_field(r, api_call_result(c), "id",
 		    "creating the service connection");
 		if (id != NULL)
@@ -571,9 +575,11 @@ create_identity_connection(struct step_run *r, const char *project,
 	return id;
 }
 
-/* Create the connection; its id, or NULL with the error set. */
+/* Create the connection (existing NULL), or put the existing one back
+ * as made; its id, or NULL with the error set. */
 static char *
-create_connection(struct step_run *r, const char *project, const char *sub)
+put_connection(struct step_run *r, const char *project, const char *sub,
+    const char *existing)
 {
 	struct principal p;
 	struct ado_arm_connection conn;
@@ -582,7 +588,7 @@ create_connection(struct step_run *r, const char *project, const char *sub)
 	char *tenant_owned = NULL, *id = NULL;
 
 	if (identity_way(r))
-		return create_identity_connection(r, project, sub);
+		return put_identity_connection(r, project, sub, existing);
 	if (find_principal(r, sub, &p) == -1)
 		return NULL;
 	if (p.sp == NULL) {
@@ -597,14 +603,16 @@ create_connection(struct step_run *r, const char *project, const char *sub)
 		api_field(p.sp, "appId"), NULL };
 	if (conn.tenant_id != NULL && connection_secret(r, p.app, &secret) == 0) {
 		conn.secret = secret;
-		c = ado_create_arm_endpoint(r->api, &conn);
-		if (run_call(r, c, "creating the service connection")) {
+		c = existing ? ado_update_arm_endpoint(r->api, existing, &conn)
+		    : ado_create_arm_endpoint(r->api, &conn);
+		if (run_call(r, c, existing ? "updating the service connection"
+		    : "creating the service connection")) {
 			id = run_field(r, api_call_result(c), "id",
 			    "creating the service connection");
 			if (id != NULL)
 				run_record(r, "id", id);
-			if (id != NULL && federated(r) && principal_federate(r, p.app,
-			    api_call_result(c)) == -1) {
+			if (id != NULL && federated(r) && principal_federate(r,
+			    p.app, api_call_result(c)) == -1) {
 				free(id);
 				id = NULL;
 			}
@@ -645,13 +653,40 @@ trust_again(struct step_run *r, const char *sub, json_t *endpoint)
 	return rc;
 }
 
+/*
+ * The connection is there, open to all pipelines: when it no longer
+ * connects or is not as made (another subscription or principal, a
+ * principal made again, its secret ended or ending), put it back as made,
+ * with a new secret, keeping its id and what pipelines already use it.
+ */
+static int
+repair_connection(struct step_run *r, const char *project, const char *sub,
+    const char *id)
+{
+	struct check_result res;
+	char *put;
+
+	/* The probe's own project: run_project_id's text lives in it, so
+	 * it is not forgotten here. */
+	probe_run(r->probe, checks_find("connection"), &res);
+	if (res.verdict != VERDICT_PROBLEM) {
+		check_result_clear(&res);
+		return 0;
+	}
+	run_note(r, "putting the connection back as made (%s)", res.detail);
+	check_result_clear(&res);
+	put = put_connection(r, project, sub, id);
+	free(put);
+	return put != NULL ? 0 : -1;
+}
+
 static int
 apply_service_connection(struct step_run *r)
 {
 	const char *project = run_project_id(r), *sub = need_azure(r);
 	struct api_call *c;
 	char *id = NULL;
-	bool failed;
+	bool failed, ok;
 	json_t *endpoint;
 
 	if (project == NULL || sub == NULL)
@@ -662,21 +697,25 @@ apply_service_connection(struct step_run *r)
 	if (failed)
 		return -1;
 	id = endpoint ? run_field(r, endpoint, "id", "the service "
-	    "connection") : create_connection(r, project, sub);
-	if (id != NULL && endpoint != NULL && trust_again(r, sub, endpoint)
-	    == -1) {
-		free(id);
-		id = NULL;
-	}
-	json_decref(endpoint);
-	if (id == NULL)
+	    "connection") : put_connection(r, project, sub, NULL);
+	if (id == NULL) {
+		json_decref(endpoint);
 		return -1;
+	}
 	/* The guide's "Grant access permission to all pipelines". */
 	c = ado_permit(r->api, project, "endpoint", id, 0);
+	ok = run_call(r, c, "granting the connection to all pipelines");
+	if (ok)
+		api_call_free(c);
+	/* A federated connection left untrusted by a stopped run is
+	 * trusted again before it is judged, not made again. */
+	if (ok && endpoint != NULL)
+		ok = trust_again(r, sub, endpoint) == 0 &&
+		    repair_connection(r, project, sub, id) == 0;
+	json_decref(endpoint);
 	free(id);
-	if (!run_call(r, c, "granting the connection to all pipelines"))
+	if (!ok)
 		return -1;
-	api_call_free(c);
 	run_detail(r, "%s connects to subscription %s, open to all "
 	    "pipelines", run_answer(r, "service_connection"), sub);
 	return 0;

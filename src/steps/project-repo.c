@@ -163,8 +163,9 @@ probe_initialise(struct step_run *r)
 
 	if (repo == NULL) {
 		run_detail(r, "%s", res.detail);
+		r->subject_missing = res.missing_error != NULL;
 		check_result_clear(&res);
-		return res.missing_error ? PROBE_TODO : PROBE_UNKNOWN;
+		return r->subject_missing ? PROBE_TODO : PROBE_UNKNOWN;
 	}
 	check_result_clear(&res);
 	found = count_initialised(r, project, &config);

@@ -45,6 +45,7 @@ probe_by_check(const struct check *c, struct step_run *r)
 	res.detail = NULL;
 	r->error_id = res.error_id;
 	r->problem = res.verdict == VERDICT_PROBLEM;
+	r->subject_missing = !r->problem && res.missing_error != NULL;
 	if (res.verdict == VERDICT_OK)
 		out = PROBE_DONE;
 	else if (res.verdict == VERDICT_PROBLEM || res.missing_error != NULL)
@@ -61,6 +62,7 @@ step_probe(const struct step_ops *ops, struct step_run *r)
 	const struct check *c = ops->check ? checks_find(ops->check) : NULL;
 
 	r->error_id = NULL;
+	r->subject_missing = false;
 	if (c != NULL)
 		return probe_by_check(c, r);
 	return ops->probe(r);

@@ -64,6 +64,9 @@ struct step_run {
 	/* Its check found a problem (not only its subject missing, which
 	 * an earlier step makes): plan shows what apply would fail. */
 	bool problem;
+	/* Its probe found what the step acts on absent (the project): an
+	 * earlier step makes it, so plan says "after" rather than why. */
+	bool subject_missing;
 	/* Set by a probe that found the step to do but knows apply cannot
 	 * do it now (a secret it needs was not given): the step is left to
 	 * the operator, by hand, with the detail saying why - in plan as in
@@ -184,9 +187,32 @@ char *run_repository_id(struct step_run *r, const char *project,
 
 /* Pipelines (pipeline.c). The id of pipeline name in folder, created
  * from yaml_path in repo_id when missing; 0 with the error set. */
+/* The newest ended run of pipeline name in folder, when it succeeded: its
+ * id; 0 when there is no such pipeline, no ended run, or the newest
+ * failed; -1 with the error set. */
+long pipeline_succeeded(struct step_run *r, const char *project,
+    const char *name, const char *folder);
 long pipeline_ensure(struct step_run *r, const char *project,
     const char *name, const char *folder, const char *repo_id,
     const char *yaml_path);
+/*
+ * The default branch a pipeline of the ML repository is made with: the
+ * repository's, main, where the setup initialises it. One definition
+ * serves every environment (dev runs it from develop by naming the branch
+ * of each run), so an environment's branch is not the definition's.
+ */
+#define PIPELINE_MADE_BRANCH "main"
+/* Whether pipeline is still as made (its YAML path and default branch;
+ * NULL: not compared): 0, 1 with *changes saying what differs or that it
+ * was deleted (owned by the caller), -1 with the error set. Read only. */
+int pipeline_drift(struct step_run *r, const char *project, long pipeline,
+    const char *yaml, const char *branch, char **changes);
+/* Put pipeline's YAML path and default branch back; 0, or -1. */
+int pipeline_restore(struct step_run *r, const char *project, long pipeline,
+    const char *yaml, const char *branch);
+/* The YAML path the pipeline of deployment step makes runs (deployment.c);
+ * NULL for a step that makes none. */
+const char *deployment_yaml(const char *step, bool terraform);
 /* Authorise resource type/id ("repository", "{project}.{repo}") for
  * pipeline (0: all pipelines). */
 int pipeline_permit(struct step_run *r, const char *project,

@@ -175,5 +175,24 @@ sim_tokens
 is "$(arm "subscriptions/$SIM_SUB/resourceGroups/rg-contoso-4711prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-4711prod/batchEndpoints/taxi-batch-contoso4711prod?api-version=2024-04-01")" 200 \
     "deploy_batch: Azure holds taxi-batch-contoso4711prod"
 
+# A second ML repository with the same namespace and postfix: Azure holds
+# the first one's workspace and endpoint, yet the second's own pipelines
+# have never run. They are run, not taken as done.
+sed 's/^repository: .*/repository: second-repo/' "$answers" > "$tap_tmp/second.yml"
+cp "$tap_tmp/second.yml" "$answers"
+mt
+is "$rc" 0 "a second ML repository, same names: the setup is whole"
+for p in deploy-model-training-pipeline deploy-online-endpoint-pipeline; do
+	contains "$(cat "$out")" "$p succeeded (run" "second repository: its own $p ran"
+	def=$(curl -s -K "$SIM_CURL" "$SIM_URL/mlops-v2/_apis/build/definitions?name=$p&path=%5Csecond-repo%5Cmlops&api-version=7.1" |
+	    jq '.value[0].id')
+	is "$(curl -s -K "$SIM_CURL" "$SIM_URL/mlops-v2/_apis/pipelines/$def/runs?api-version=7.1" |
+	    jq '[.value[] | select(.result == "succeeded")] | length')" 1 	    "second repository: $p in \\second-repo\\mlops has a succeeded run of its own"
+done
+mt
+is "$rc" 0 "run again: nothing to do"
+contains "$(cat "$out")" "[x] Run the model training pipeline (prod): deploy-model-training-pipeline succeeded (run"     "run again: done, by its own run and what Azure holds"
+contains "$(cat "$out")" "(0 changed now)" "run again: nothing changed"
+
 lacks "$(cat "$tap_tmp/all-output" "$XDG_STATE_HOME"/mlops-tui/*.json)" "$SIM_PAT" "the PAT is in no output or state file"
 done_testing

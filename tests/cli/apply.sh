@@ -50,7 +50,10 @@ is "$rc" 8 "plan: exit status 8, as apply will leave what needs subscription_id"
 contains "$(cat "$out")" "[ ] Create the mlops-v2 project: there is no project 'mlops-v2'" "plan: the project is to be created"
 contains "$(cat "$out")" "[ ] Import the mlops-project-template repository: create the repository mlops-project-template and import github.com/Azure/mlops-project-template into it" "plan: each import says what it would do"
 contains "$(cat "$out")" "[x] Check the sign-in to the organization: signed in to sandbox as Sandbox Operator" "plan: the sign-in is checked for real"
-contains "$(cat "$out")" "[ ] Fill the ML repository from the templates: there is no project 'mlops-v2'" "plan: the initialisation is to be done"
+contains "$(cat "$out")" "[ ] Fill the ML repository from the templates: to do after 'Make main the default branch of the imported repos'" "plan: the initialisation is to be done, after what it needs"
+contains "$(cat "$out")" "[ ] Create the ML project repository: to do after 'Create the mlops-v2 project'" "plan: a step whose subject an earlier step makes says after which"
+contains "$(cat "$out")" "[?] Check that pipelines can get an agent: can be told after 'Create the mlops-v2 project'" "plan: so does a check that cannot tell before it"
+is "$(grep -c "there is no project" "$out")" 1 "plan: 'there is no project' only where the project is made, not as an error on every step after it"
 contains "$(cat "$out")" "[?] Provide a service principal for the environment (prod): give subscription_id for prod in the answers" "plan: what needs an answer not given cannot be told, and says which"
 contains "$(cat "$out")" "Nothing was changed." "plan: says it changed nothing"
 is "$(changes)" "" "plan: not one request that changes anything"
@@ -60,6 +63,12 @@ is "$(state_file)" "" "plan: no state file written"
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --answers "$answers" </dev/null >"$out" 2>&1
 is "$?" 2 "apply without --yes and without a terminal: exit status 2"
 contains "$(cat "$out")" "give --yes when there is no terminal to confirm on" "and says why"
+requests_before=$(wc -l < "$SIM_LOG")
+"$MLOPS_TUI" apply --ado-auth entra --answers "$answers" </dev/null >"$out" 2>&1
+is "$?" 2 "the same with an Entra sign-in to Azure DevOps"
+lacks "$(cat "$out")" "enter the code" "refused before signing in: no device code shown for nothing"
+is "$(wc -l < "$SIM_LOG")" "$requests_before" "and not one request sent"
+is "$(state_file)" "" "and no state file left behind"
 echo n | AZURE_DEVOPS_EXT_PAT="$SIM_PAT" script -qec "'$MLOPS_TUI' apply --answers '$answers'" /dev/null >"$out" 2>&1
 contains "$(cat "$out")" "[ ] Create the mlops-v2 project" "on a terminal, apply shows the plan first..."
 contains "$(cat "$out")" "Apply these changes? [y/N]" "... and asks"
@@ -187,8 +196,10 @@ rm -f "$SIM_LOG" "$state_dir"/*
 sim_start --reset
 sed -i "s|^organization: .*|organization: $SIM_URL|" "$answers"
 echo "initialise_way: local" >> "$answers"
-ls -d /tmp/mlops-tui-init.* > "$tap_tmp/tmp.before" 2>/dev/null
-mt apply --answers "$answers"
+# Its clones go to $TMPDIR: a directory of this test's own, which other
+# tests running at once do not write to.
+mkdir -m 700 "$tap_tmp/tmpdir"
+TMPDIR=$tap_tmp/tmpdir mt apply --answers "$answers"
 is "$rc" 8 "local: apply goes on to the Azure steps"
 contains "$(cat "$out")" "[x] Fill the ML repository from the templates: filled taxi-fare-regression locally (commit " "local: the ML repository is filled and pushed"
 same_listing "$(sandbox_listing)" "$want_listing" \
@@ -199,8 +210,7 @@ is "$(echo "$body" | jq -r '[.value[] | .path + "\\" + .name] | sort | join(" ")
     "local: the project's pipelines registered in their folders"
 lacks "$(changes)" "/runs" "local: no pipeline run"
 lacks "$(changes)" "pipelinepermissions" "local: no permit needed"
-ls -d /tmp/mlops-tui-init.* > "$tap_tmp/tmp.after" 2>/dev/null
-is "$(cat "$tap_tmp/tmp.after")" "$(cat "$tap_tmp/tmp.before")" "local: the clones are removed"
+is "$(ls -A "$tap_tmp/tmpdir")" "" "local: the clones are removed from \$TMPDIR"
 sed -i '/^initialise_way:/d' "$answers"
 
 # ---- a dev environment beside prod ---------------------------------------------

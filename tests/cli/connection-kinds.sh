@@ -19,6 +19,11 @@ mt() { # ARGS...: apply with the sandbox's PAT and an Azure device sign-in
 	rc=$?
 	cat "$out" >> "$tap_tmp/all-output"
 }
+plan() { # ANSWERS: plan with the sandbox's PAT and an Azure device sign-in
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" plan --answers "$1" \
+	    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
+	cat "$out" >> "$tap_tmp/all-output"
+}
 line_of() { grep -F "$1" "$out" | tail -n 1; }
 arm() { # PATH [METHOD]: ARM's answer to the signed-in operator; sets $status, $body
 	body=$(curl -s -X "${2:-GET}" -w '\n%{http_code}' -H "Authorization: Bearer $ARM_TOKEN" \
@@ -55,6 +60,8 @@ is "$(changes)" "" "and nothing was changed"
 sim_answers "$answers"
 api PATCH _sandbox/settings '{"operator_can_register_apps":false}'
 printf 'principal_way: managed-identity\nidentity_resource_group: rg-mlops-ids\ndeploy_online: "false"\n' >> "$answers"
+plan "$answers"
+lacks "$(cat "$out")" "may not register applications" "plan asks for no right to register applications"
 mt
 is "$rc" 0 "managed identity: the setup is whole in one run, by an operator who may not register applications"
 contains "$(line_of '] Provide a service principal for the environment (prod)')" "[x] Provide a service principal for the environment (prod): the managed identity Azure-ARM-Prod-mlops-v2 is Contributor on subscription $SIM_SUB" "the identity is made, with Contributor"
@@ -113,11 +120,6 @@ contains "$(cat "$out")" "secret-based: mlops-tui expires $end; convert_connecti
 
 echo 'convert_connections: "true"' >> "$answers"
 : > "$SIM_LOG"
-plan() { # ANSWERS: plan with the sandbox's PAT and an Azure device sign-in
-	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" plan --answers "$1" \
-	    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
-	cat "$out" >> "$tap_tmp/all-output"
-}
 plan "$answers"
 contains "$(line_of '] Convert the service connection')" "[ ] Convert the service connection to workload identity federation (prod): convert Azure-ARM-Prod to workload identity federation, test it, then remove its secret" "plan: the conversion is to do"
 cp "$answers" "$tap_tmp/terraform.yml"

@@ -10,7 +10,7 @@ shows() { pane | grep -q "$1"; }
 trap 'tmux -L "$sock" kill-server 2>/dev/null; kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null' EXIT
 unset TMUX
 env -u AZURE_DEVOPS_EXT_PAT tmux -L "$sock" -f /dev/null new-session -d -s t -x 120 -y 30 sh
-tmux -L "$sock" send-keys -t t "PS1='$ '; '$MLOPS_TUI' doctor --org '$SIM_URL' --repo taxi --json > '$tap_tmp/out'; echo \"exit:\"\$?" Enter
+tmux -L "$sock" send-keys -t t "PS1='$ '; '$MLOPS_TUI' doctor --ado-auth pat --org '$SIM_URL' --repo taxi --json > '$tap_tmp/out'; echo \"exit:\"\$?" Enter
 wait_for 10 shows "personal access token (not shown)"
 tap_result $? "doctor asks for the PAT on the terminal"
 
@@ -26,10 +26,19 @@ is "$(jq -r '.checks[0].verdict' "$tap_tmp/out")" ok "signed in with the typed P
 lacks "$(pane)" "$SIM_PAT" "the PAT never shows on the screen"
 
 # Ctrl-C at the prompt: the terminal echoes again.
-tmux -L "$sock" send-keys -t t "clear; '$MLOPS_TUI' doctor --org '$SIM_URL' --repo taxi" Enter
+tmux -L "$sock" send-keys -t t "clear; '$MLOPS_TUI' doctor --ado-auth pat --org '$SIM_URL' --repo taxi" Enter
 wait_for 10 shows "personal access token (not shown)"
 tmux -L "$sock" send-keys -t t C-c
 tmux -L "$sock" send-keys -t t "stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo > '$tap_tmp/echo'" Enter
 wait_for 10 test -s "$tap_tmp/echo"
 is "$(cat "$tap_tmp/echo")" echo "after Ctrl-C at the prompt, echo is on again"
+
+# No PAT given and no --ado-auth: on a terminal, Entra (a device code,
+# approved by the sandbox after two polls), never the PAT prompt.
+api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2}'
+tmux -L "$sock" send-keys -t t "clear; '$MLOPS_TUI' doctor --org '$SIM_URL' --repo taxi --azure-sign-in device --tenant '$SIM_TENANT' --json > '$tap_tmp/entra'; echo \"exit:\"\$?" Enter
+wait_for 20 shows "^exit:[0-9]"
+contains "$(pane)" "To sign in, use a web browser" "no PAT: the Entra sign-in by default"
+lacks "$(pane)" "personal access token (not shown)" "no PAT: never the PAT prompt"
+is "$(jq -r '.checks[0].verdict' "$tap_tmp/entra")" ok "signed in to Azure DevOps with Entra"
 done_testing

@@ -58,5 +58,15 @@ doctor --location westeurope
 is "$(check quota)" "ok: the Azure ML quota in westeurope covers the clusters" "quota: another region has it"
 doctor --infrastructure terraform
 is "$(check quota)" "ok: the Azure ML quota in eastus covers the clusters" "quota: terraform's cluster is of another family"
+# The scenario's GPU clusters (--project-type): nlp's NV family exhausted.
+api PATCH _sandbox/settings '{"exhausted_quota":["standardNVFamily@eastus"]}'
+doctor --project-type cv
+is "$(check quota)" "ok: the Azure ML quota in eastus covers the clusters" "quota: cv's NC family is there"
+doctor --project-type nlp
+contains "$(check quota)" "problem: the Azure ML compute quota in eastus does not cover the clusters: standardNVFamily for gpu-cluster (Standard_NV6) needs 6 vCPUs, none free" "quota: nlp's GPU family short"
+doctor --project-type deep
+is "$rc" 2 "--project-type: an unknown scenario is a usage error"
+contains "$(AZURE_DEVOPS_EXT_PAT=x "$MLOPS_TUI" doctor --org "$SIM_URL" --repo r --project-type deep 2>&1)" \
+    "--project-type deep: expected classical, cv or nlp" "naming what is allowed"
 
 done_testing

@@ -3,8 +3,9 @@
 # GitHub token from MLOPS_TUI_GITHUB_TOKEN), its connection then converted
 # to federation and its secret removed (convert_connections), a principal
 # pasted with --principal-file (PAT from --pat-file; rai, the GitHub token
-# from --github-token-file), workload identity federation (PAT from the
-# environment), and a user-assigned managed identity. Then every
+# from --github-token-file), workload identity federation (no PAT: Azure
+# DevOps through Entra, --ado-auth entra, its tokens audited), and a
+# user-assigned managed identity. Then every
 # file they leave - state files and their backups, apply's --log, its
 # output (what the operator saw), the sandbox's request log, the answers
 # files - and the command line and environment of every child process
@@ -183,13 +184,18 @@ tap_result $? "the test's FNV-1a finds the pasted secret by the sandbox's digest
 is "$(sort -u "$evidence/children/seen")" "" \
     "with a device sign-in, mlops-tui starts no child process"
 
-# ---- 3: workload identity federation; the PAT from the environment ----------
+# ---- 3: workload identity federation; Azure DevOps through Entra, no PAT ----
 new_world federated
 echo "$SIM_PAT" >> "$tap_tmp/secrets"
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" run federated --azure-sign-in device \
+run federated --ado-auth entra --azure-sign-in device \
     --tenant "$SIM_TENANT"
-is "$rc" 0 "workload identity federation: the setup is whole"
+is "$rc" 0 "workload identity federation, Azure DevOps through Entra: the setup is whole"
 keep federated
+# The Entra tokens for Azure DevOps (audience 499b84ac-...) are among the
+# secrets keep collected, with the refresh tokens they came from.
+ado_tokens=$(jq '[.entra.tokens[] | select(.aud | test("499b84ac"))] | length' "$tap_tmp/world.json")
+[ "$ado_tokens" -ge 1 ]
+tap_result $? "Azure DevOps took Entra tokens ($ado_tokens), audited with the others"
 is "$(sort -u "$evidence/children/seen")" "" "still no child process"
 
 # ---- 4: a user-assigned managed identity; no secret made at all -------------

@@ -22,7 +22,14 @@ doctor
 contains "$(signin)" "ok: signed in to sandbox as Sandbox Operator" "PATs allowed: the PAT signs in"
 
 # PATs restricted by the organization's policy.
+git_refs() { # git's first request over smart HTTP, with the PAT
+	curl -s -u ":$SIM_PAT" -w '\n%{http_code}' \
+	    "$SIM_URL/mlops-v2/_git/mlops-v2/info/refs?service=git-upload-pack"
+}
+lacks "$(git_refs | tail -n 1)" 401 "git over HTTP takes the PAT while PATs are allowed"
 api PATCH _sandbox/settings '{"pats_restricted":true}'
+is "$(git_refs | tail -n 1)" 401 "PATs restricted: git over HTTP refuses the PAT too"
+contains "$(git_refs)" "Your ability to create and regenerate personal access tokens (PATs) is restricted by your organization" "with the policy's words"
 is "$status" 200 "the organization now restricts PATs"
 doctor
 is "$rc" 7 "PATs restricted: doctor finds a problem (7)"

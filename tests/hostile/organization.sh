@@ -33,7 +33,9 @@ lacks "$out" "the state file is for organization" \
     "the other spelling is the same setup, not another"
 
 # The lock: while one holds the setup, the other spelling is refused.
-flock "$canon.lock" sleep 30 &
+# -o: the lock is flock's own, not inherited by sleep, so that killing
+# flock releases it.
+flock -o "$canon.lock" sleep 30 &
 holder=$!
 at_exit "kill $holder 2>/dev/null"
 wait_for 5 sh -c "! flock -n '$canon.lock' true"
@@ -71,4 +73,33 @@ cp "$canon" "$dir/sandbox.json"
 apply_as "$answers"
 [ -f "$dir/sandbox.json" ]
 tap_result $? "sandbox.json stays where it is"
+# The organization renamed: its URL changes, its instance id does not. A
+# new state file for the new URL would make everything again; the file
+# holding the setup (its sign-in recorded the instance) is named instead.
+rm -f "$dir/sandbox.json"
+AZURE_DEVOPS_EXT_PAT=$SIM_PAT "$MLOPS_TUI" apply --yes --answers "$answers" \
+    </dev/null >"$tap_tmp/first.out" 2>&1 &
+first=$!
+at_exit "kill $first 2>/dev/null"
+recorded() { jq -e '.steps[] | select(.id == "sign-in") | .created.instance' "$canon"; }
+wait_for 60 recorded >/dev/null
+tap_result $? "apply records the organization's instance id with the sign-in" || diag "$(tail -n 5 "$tap_tmp/first.out")"
+kill -TERM "$first"; wait "$first" 2>/dev/null
+instance=$(recorded | jq -r .)
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+jq '.organization = "renamed"' "$tap_tmp/world.json" > "$tap_tmp/w" &&
+    mv "$tap_tmp/w" "$tap_tmp/world.json"
+sim_start
+contains "$SIM_URL" "/renamed" "the sandbox answers under the new name"
+sed "s|^organization: .*|organization: $SIM_URL|" "$answers" > "$tap_tmp/renamed.yml"
+files=$(ls "$dir" | grep -c '\.json$')
+out=$(AZURE_DEVOPS_EXT_PAT=$SIM_PAT timeout 60 "$MLOPS_TUI" apply --yes \
+    --answers "$tap_tmp/renamed.yml" </dev/null 2>&1) && rc=0 || rc=$?
+is "$rc" 3 "a new state file for the renamed organization is refused (3)"
+contains "$out" "$canon already holds this setup" "naming the file that holds it"
+contains "$out" "instance $instance" "and the instance id they share"
+is "$(ls "$dir" | grep -c '\.json$')" "$files" "no second state file is left"
+out=$(AZURE_DEVOPS_EXT_PAT=$SIM_PAT timeout 60 "$MLOPS_TUI" plan \
+    --answers "$tap_tmp/renamed.yml" </dev/null 2>&1) && rc=0 || rc=$?
+is "$rc" 3 "plan says the same (3), rather than planning a second setup"
 done_testing

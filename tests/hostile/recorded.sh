@@ -47,18 +47,16 @@ lacks "$(cat "$out")" "did not appear" "not blamed on replication"
 is "$(apps | jq '.value | length')" 1 "one application again"
 [ "$(recorded service-principal application)" != "$app" ]
 tap_result $? "the new one is recorded"
-# Sibling left open: the connection still names the deleted application's
-# client id, and apply keeps it (no update of a connection yet).
-case "$rc" in 0) tap_result 0 "the connection follows the new principal" ;;
-*) echo "not ok $((tap_count + 1)) - the connection follows the new principal # TODO"
-   tap_count=$((tap_count + 1)) ;; esac
-# The operator's way meanwhile: delete the stale connection, apply again.
+# The connection still named the deleted application's client id: it is
+# put back as made, on the new principal, keeping its id (issue 17).
+is "$rc" 0 "the re-run ends with the setup whole"
+contains "$(cat "$out")" "putting the connection back as made" \
+    "the stale connection is said"
 api GET "mlops-v2/_apis/serviceendpoint/endpoints?endpointNames=Azure-ARM-Prod&api-version=7.1"
-ep=$(printf '%s' "$body" | jq -r '.value[0].id')
-pid=$(printf '%s' "$body" | jq -r '.value[0].serviceEndpointProjectReferences[0].projectReference.id')
-api DELETE "_apis/serviceendpoint/endpoints/$ep?projectIds=$pid&api-version=7.1"
-mt
-is "$rc" 0 "with the stale connection deleted, the setup is whole again"
+is "$(printf '%s' "$body" | jq -r '.value[0].authorization.parameters.serviceprincipalid')" \
+    "$(recorded service-principal app_id)" "the connection follows the new principal"
+is "$(printf '%s' "$body" | jq -r '.value[0].id')" "$(recorded service-connection id)" \
+    "and keeps its id"
 
 # --- the sandbox reset: operation, imports and runs gone -----------------------
 port=${SIM_URL#http://127.0.0.1:}

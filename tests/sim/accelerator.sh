@@ -137,6 +137,12 @@ queue_build "$(pipeline_of nlps deploy-model-training-pipeline)"
 is "$status" 400 "nlp python-sdk-v2 training (real): refused"
 contains "$(echo "$body" | jq -r .message)" "A value for the 'data_name' parameter must be provided." \
     "a required template parameter left out: the real error"
+for p in environment_name compute_name; do
+	contains "$(echo "$body" | jq -r .message)" "A value for the '$p' parameter must be provided." \
+	    "and the same for $p (README's Scenarios table)"
+done
+is "$(pipeline_of nlps deploy-online-endpoint-pipeline)" null \
+    "nlp python-sdk-v2 has no online endpoint pipeline to make"
 
 initialise rai classical rai-aml-cli-v2
 queue_build "$(pipeline_of rai deploy-model-training-pipeline)"
@@ -151,6 +157,18 @@ queue_build "$(pipeline_of taxi-fare-regression deploy-model-training-pipeline)"
 contains "$(echo "$body" | jq -r .message)" "references service connection Azure-ARM-Dev which could not be found" \
     "from another branch than main, the real pipeline takes config-infra-dev.yml"
 
+# Without Contribute on the new repository, the real initialise-project
+# fails at its script's task (found after the checkouts), when it starts.
+api POST "$R?$V" '{"name":"nocontribute"}'
+first_commit nocontribute
+permit repository "$project.$(repo_id nocontribute)"
+queue_build "$init" refs/heads/main '{"adoProjectName":"mlops-v2","repoName":"nocontribute","projectType":"classical","mlopsVersion":"aml-cli-v2","infrastructure_version":"bicep"}'
+wait_for 30 finished "$build"
+api GET "mlops-v2/_apis/build/builds/$build/timeline?$V"
+is "$(echo "$body" | jq -r '[.records[] | select(.type == "Task" and .result == "failed")][0] | .name + ": " + (.issues[0].message // "" | .[0:59])')" \
+    "Run script to initialise your repo: remote: TF401027: You need the Git 'GenericContribute' perm" \
+    "without Contribute, the real initialise run fails at its script's task, with TF401027"
+
 # The nlp endpoint is named by the real nlp pipeline, not after the taxi one.
 initialise nlpa nlp aml-cli-v2
 # the operator's names, as the wizard writes them into config-infra-prod.yml
@@ -161,6 +179,12 @@ done
 queue_build "$(pipeline_of nlpa deploy-model-training-pipeline)"
 wait_for 60 finished "$build"
 is "$(echo "$body" | jq -r .result)" succeeded "nlp training (real) runs"; [ "$(echo "$body" | jq -r .result)" = succeeded ] || diag "$(issues "$build")"
+# Its timeline has the steps of the real templates, by their displayName
+# (create-compute.yml three times), not one record per `- template:`.
+api GET "mlops-v2/_apis/build/builds/$build/timeline?$V"
+is "$(echo "$body" | jq -r '[.records[] | select(.type == "Task")] | sort_by(.order) | map(.name) | join(" | ")')" \
+    "Checkout self | Create checkout repository folder(s) | Checkout mlops-templates | Install AZ ML dependencies | Install AML CLI v2 | Connect to AML Workspace using CLI v2 | Create compute cluster | Create compute cluster | Create compute cluster | Register Azure ML environment | Run Azure ML pipeline" \
+    "its timeline lists the real templates' steps"
 queue_build "$(pipeline_of nlpa deploy-online-endpoint-pipeline)"
 wait_for 60 finished "$build"
 is "$(echo "$body" | jq -r .result)" succeeded "nlp online endpoint (real) runs"; [ "$(echo "$body" | jq -r .result)" = succeeded ] || diag "$(issues "$build")"

@@ -6,7 +6,17 @@
 # in its own sandbox (several at once) and either reaches a deployed model,
 # Azure holding what the real files name, or is refused up front with its
 # reason before anything is created; a second apply on a finished setup
-# sends not one request that changes anything.
+# sends not one request that changes anything. The ML repository each
+# deployed setup leaves (main, and with dev the branch develop) is
+# compared file by file (names, modes, contents) with what Microsoft's
+# own initialise_repo.sh pushes when run with git on local clones of the
+# same repositories (script_tree in tests/lib.sh; made once per content,
+# type, interface and provider, in the background while the setups run),
+# with the edits apply documents made here, by this test: the retired
+# agent image (ubuntu-20.04 to ubuntu-latest), the environment's names in
+# its config-infra file, and for terraform the client_secret variable
+# declared and terraform_workingdir where initialisation puts terraform's
+# files. Every other byte must be equal.
 #
 # The Azure names below are written out as the real files make them, never
 # computed with mlops-tui's code:
@@ -83,6 +93,104 @@ esac > "$scenarios.all"
 grep -E "^[^ ]*($ONLY)" "$scenarios.all" > "$scenarios.run"
 # The longest first, so that the last to start are the quick ones.
 { grep 'dev+prod' "$scenarios.run"; grep -v -e 'dev+prod' -e ' refused ' "$scenarios.run"; grep ' refused ' "$scenarios.run"; } > "$scenarios"
+
+# ---- the script's repositories, one per content, type, interface, provider ---------
+# Made in the background while the setups run; a scenario waits for its
+# own (the marker file "done").
+refs="$tap_tmp/references"
+ref_of() { echo "$refs/$1-$2-$3-$4"; } # CONTENT TYPE INTERFACE PROVIDER
+references() {
+	refs_t0=$(date +%s%N)
+	awk '$8 == "deployed" { print $9, $2, $3, $4 }' "$scenarios" | sort -u |
+	while read -r c t i p; do
+		trees=$acc
+		[ "$c" = real ] || trees="$top_srcdir/templates/sandbox"
+		# the upstream repositories once per content
+		[ -d "$refs/up-$c" ] || script_upstream "$trees" "$refs/up-$c"
+		script_tree "$trees" "$t" "$i" "$p" "$(ref_of "$c" "$t" "$i" "$p")" "$refs/up-$c"
+		touch "$(ref_of "$c" "$t" "$i" "$p")/done"
+	done
+	echo $(( ($(date +%s%N) - refs_t0) / 1000000 )) > "$refs/ms"
+}
+
+# The client_secret declaration apply appends to infrastructure/variables.tf
+# for terraform, as written here (mlops-v2-facts.md section 5: the plan
+# passes -var client_secret, the shipped variables.tf does not declare it).
+client_secret_declared() {
+	grep -q '^variable "client_secret"' "$1" && return 0
+	cat >> "$1" <<'EOT'
+
+variable "client_secret" {
+  description = "The service principal's secret, which the pipeline passes"
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+EOT
+}
+
+# expected_tree DIR ENVIRONMENT NAMESPACE POSTFIX: the script's result in
+# DIR with the fixes apply documents for ENVIRONMENT's config file.
+expected_tree() {
+	# -p: the index's stat data stay true, so that git hashes only the
+	# files the fixes change
+	cp -R -p "$ref/result" "$1"
+	retired_images_fixed "$1"
+	names_set "$1" "$2" "$3" "$4" eastus
+	[ "$provider" = bicep ] && return 0
+	client_secret_declared "$1/infrastructure/variables.tf"
+	# initialise flattens infrastructure/terraform into infrastructure/
+	sed -i 's|^\(  terraform_workingdir: \)infrastructure/terraform$|\1infrastructure|' \
+	    "$1/config-infra-$2.yml"
+}
+
+# got BRANCH: the setup's ML repository's BRANCH, cloned into $dir/got-BRANCH.
+got() {
+	rm -rf "$dir/got-$1"
+	GIT_CONFIG_GLOBAL="$dir/gitconfig" GIT_TERMINAL_PROMPT=0 git clone -q -b "$1" \
+	    "$SIM_URL/mlops-v2/_git/taxi-fare-regression" "$dir/got-$1"
+}
+
+# compared BRANCH WANT-DIR: got BRANCH, file by file (names, modes,
+# contents), against the work tree WANT-DIR.
+compared() {
+	listing=$(git -C "$dir/got-$1" ls-tree -r --full-tree HEAD)
+	wanted=$(tree_listing "$2")
+	what="$name: the ML repository's $1 is, file by file, what the real initialise_repo.sh pushes, with the documented fixes and names"
+	if [ -n "$wanted" ] && [ "$listing" = "$wanted" ]; then
+		r_ok 0 "$what"
+	else
+		r_ok 1 "$what"
+		r_diag "$(diff <(echo "$wanted") <(echo "$listing") | head -n 20)" \
+		    "$(diff -r --exclude=.git "$2" "$dir/got-$1" | head -n 30)"
+	fi
+}
+
+# ml_repo_compared: main (prod's branch) and, with dev, develop (dev's)
+# against the script's repository with the fixes.
+ml_repo_compared() {
+	compare_start=$(date +%s%N)
+	ref=$(ref_of "$content" "$type" "$interface" "$provider")
+	for _ in $(seq 1 600); do [ -f "$ref/done" ] && break; sleep 0.2; done
+	[ -d "$ref/result" ] || r_diag "no reference: $(tail -n 5 "$ref/script.out" 2>/dev/null)"
+	printf '[http]\n\textraHeader = Authorization: Basic %s\n' \
+	    "$(printf ':%s' "$SIM_PAT" | base64 -w0)" > "$dir/gitconfig"
+	expected_tree "$dir/want-main" prod contoso 4711
+	got main
+	compared main "$dir/want-main"
+	if [ "$envs" != prod ]; then
+		expected_tree "$dir/want-develop" dev contoso 4712
+		got develop
+		# develop is made from main when dev's config step first needs
+		# it, which may be before or after prod's config step wrote
+		# main's config-infra-prod.yml: either is right (runs from
+		# develop read config-infra-dev.yml only).
+		cmp -s "$dir/got-develop/config-infra-prod.yml" "$dir/want-main/config-infra-prod.yml" &&
+		    cp -p "$dir/want-main/config-infra-prod.yml" "$dir/want-develop/"
+		compared develop "$dir/want-develop"
+	fi
+	echo $(( ($(date +%s%N) - compare_start) / 1000000 )) > "$dir/compare-ms"
+}
 
 # ---- one scenario, in its own directory and sandbox -----------------------------
 # Results go to DIR/results, one per line: "0 DESCRIPTION" or "1
@@ -212,6 +320,7 @@ EOF
 		fi
 		r_is "$rc" 0 "$name: apply reaches its end (exit status 0, $runs run(s))"
 		[ "$rc" = 0 ] || r_diag "$(grep -E '^\[(!|\?)\]|^    ' "$out" | head -n 30)"
+		ml_repo_compared
 		case $type in
 		nlp) model=pubmed-summarization online=nlp-online ;;
 		*) model=taxi-model online=taxi-online ;;
@@ -242,9 +351,12 @@ worker() {
 	done < "$scenarios"
 }
 t0=$(date +%s)
+mkdir -p "$refs"
+references > "$refs/log" 2>&1 &
 for _ in $(seq 1 "$JOBS"); do worker & done
 wait
-diag "the matrix took $(( $(date +%s) - t0 )) s"
+diag "the matrix took $(( $(date +%s) - t0 )) s; of it, in the background, the script's repositories $(cat "$refs/ms" 2>/dev/null || echo '?') ms" \
+    "and the comparisons with them $(cat "$tap_tmp"/s-*/compare-ms 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') ms in all"
 
 summary=""
 while read -r name _; do

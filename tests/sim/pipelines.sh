@@ -91,6 +91,69 @@ api GET "mlops-v2/_apis/build/builds/$run3/timeline?$V"
 contains "$(echo "$body" | jq -r '.records[].issues[].message')" "TF401027" \
     "with TF401027 in the failed task's issue"
 
+# --- a right is met when the task that needs it starts ---------------------------------
+# Not when the run is queued: the replication lag hides a fresh ACE from
+# reads only. The world runs slower here, so that a right can change
+# between the queueing and the script's task (three checkouts first).
+api PATCH _sandbox/settings '{"time_scale":0.25}'
+GIT=2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87
+fresh_repo() { # NAME: a repository with a README, every pipeline permitted; sets $fresh
+	api POST "$R?$V" "{\"name\":\"$1\"}"
+	first_commit "$1"
+	fresh=$(repo_id "$1")
+	api PATCH "$PP/repository/$project.$fresh?$P" '{"allPipelines":{"authorized":true}}'
+}
+set_ace() { # TOKEN ALLOW DENY: the Build Service's entry, replaced
+	api POST "_apis/accesscontrolentries/$GIT?$V" "{\"token\":\"$1\",\"merge\":false,\"accessControlEntries\":[{\"descriptor\":\"$builder\",\"allow\":$2,\"deny\":$3}]}"
+}
+# failed_task: the name and first issue of the failed Task record of $run.
+failed_task() {
+	timeline
+	echo "$body" | jq -r '[.records[] | select(.type == "Task" and .result == "failed")][0] | .name + ": " + (.issues[0].message // "")'
+}
+fresh_repo granted-early
+set_ace "repoV2/$project/$fresh" 4 0
+api GET "_apis/accesscontrollists/$GIT?token=repoV2/$project/$fresh&descriptors=$builder&$V"
+is "$(echo "$body" | jq -r '[.value[].acesDictionary[]?.allow] | add // 0')" 0 \
+    "a Contribute granted a moment ago is not seen yet by a read (replication)"
+run_init '{"adoProjectName":"mlops-v2","repoName":"granted-early"}'
+run=$(echo "$body" | jq -r .id)
+wait_for 20 run_over "$init" "$run"
+is "$(echo "$body" | jq -r .result)" succeeded "yet a run queued right after the grant does not fail on it" ||
+    diag "$(failed_task)"
+
+fresh_repo granted-late
+run_init '{"adoProjectName":"mlops-v2","repoName":"granted-late"}'
+run=$(echo "$body" | jq -r .id)
+set_ace "repoV2/$project/$fresh" 4 0
+wait_for 20 run_over "$init" "$run"
+is "$(echo "$body" | jq -r .result)" succeeded "Contribute missing at the queueing, granted before the script's task: the run succeeds" ||
+    diag "$(failed_task)"
+
+fresh_repo revoked
+set_ace "repoV2/$project/$fresh" 4 0
+run_init '{"adoProjectName":"mlops-v2","repoName":"revoked"}'
+run=$(echo "$body" | jq -r .id)
+set_ace "repoV2/$project/$fresh" 0 4
+wait_for 20 run_over "$init" "$run"
+is "$(echo "$body" | jq -r .result)" failed "Contribute there at the queueing, denied before the script's task: the run fails"
+contains "$(failed_task)" "Copy template files into the ML repository (initialise_repo.sh): remote: TF401027: You need the Git 'GenericContribute' permission" \
+    "at the script's task, with TF401027"
+timeline
+is "$(echo "$body" | jq -r '[.records[] | select(.type == "Task" and (.name | startswith("Checkout"))) | .result] | unique | join(",")')" succeeded \
+    "and its checkouts before it succeeded"
+
+fresh_repo unreadable-template
+set_ace "repoV2/$project/$fresh" 4 0
+run_init '{"adoProjectName":"mlops-v2","repoName":"unreadable-template"}'
+run=$(echo "$body" | jq -r .id)
+set_ace "repoV2/$project/$tmpl" 0 2
+wait_for 20 run_over "$init" "$run"
+contains "$(failed_task)" "Checkout git://mlops-v2/mlops-project-template: remote: TF401019: The Git repository with name or identifier mlops-project-template does not exist or you do not have permissions" \
+    "Read on the template repository denied after the queueing: the run fails at its checkout, with TF401019"
+set_ace "repoV2/$project/$tmpl" 0 0
+api PATCH _sandbox/settings '{"time_scale":0.02}'
+
 # --- infrastructure ---------------------------------------------------------------------
 queue_infra() { api POST "mlops-v2/_apis/build/builds?$V" "{\"definition\":{\"id\":$infra},\"sourceBranch\":\"refs/heads/main\"}"; }
 queue_infra
@@ -144,6 +207,14 @@ is "$(echo "$body" | jq -r .result)" failed "then the install-az-cli defect of m
 api GET "mlops-v2/_apis/build/builds/$build/timeline?$V"
 contains "$(echo "$body" | jq -r '.records[].issues[].message')" "satisfies the requirement install" \
     "with pip's message"
+is "$(echo "$body" | jq -r '.records[] | select(.type == "Task" and .result == "failed") | .name')" \
+    "Install AZ ML dependencies" "in the step install-az-cli.yml contributes, named by its displayName"
+# Each `- template:` step stands for the template's own steps, as Azure
+# Pipelines lists them (the stand-in templates' displayNames, their
+# parameters filled in), not one record per template reference.
+is "$(echo "$body" | jq -r '[.records[] | select(.type == "Task")] | sort_by(.order) | map(.name) | join(" | ")')" \
+    "Checkout self | Checkout mlops-templates | Install AZ ML dependencies | Azure ML extension of the az CLI | Connect to AML workspace using CLI v2 | Environment taxi-train-env | Compute cluster cpu-cluster | Data asset taxi-data | Run Azure ML pipeline" \
+    "the timeline lists the steps the templates contribute"
 edit_file mlops-templates /templates/aml-cli-v2/install-az-cli.yml 's/pip pip install/pip install/'
 queue_training
 wait_for 30 build_over "$build"

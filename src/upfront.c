@@ -1,0 +1,103 @@
+/* The rights and capacity a plan needs, checked before anything changes. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "upfront.h"
+#include "xalloc.h"
+
+/* Which check guards which step: the right is asked only when the step
+ * is still to do. The resource providers are not here: their own step
+ * says which are unregistered, and apply registers them. */
+static const struct {
+	const char *step, *check;
+} guards[] = {
+	{ "project", "project-creation" },
+	{ "service-principal", "app-registration" },
+	{ "service-principal", "role-assignments" },
+	{ "infra-pipeline", "quota" },
+};
+
+static struct check_target
+target_of(const struct engine_job *j, const struct connection *conn)
+{
+	return (struct check_target){
+		.organization = conn->organization,
+		.project = engine_job_answer(j, "project"),
+		.repository = engine_job_answer(j, "repository"),
+		.infrastructure = engine_job_answer(j, "infrastructure"),
+		.connection = engine_job_answer(j, "service_connection"),
+		.environment = j->environment ? j->environment : "prod",
+		.subscription = engine_job_answer(j, "subscription_id"),
+		.location = engine_job_answer(j, "location"),
+		.project_type = engine_job_answer(j, "project_type"),
+		.principal_way = engine_job_answer(j, "principal_way"),
+	};
+}
+
+static void
+add_item(struct upfront *u, const struct engine_job *j, const struct check
+    *c, struct check_result *r, const struct errors *errors)
+{
+	struct upfront_item *it;
+
+	u->items = xreallocarray(u->items, u->count + 1, sizeof *u->items);
+	it = &u->items[u->count++];
+	it->job = j;
+	it->title = j->environment ? xasprintf("%s (%s)", c->title,
+	    j->environment) : xstrdup(c->title);
+	it->verdict = r->verdict;
+	it->detail = r->detail;
+	r->detail = NULL;
+	it->known = r->verdict == VERDICT_OK || errors == NULL ? NULL :
+	    errors_explain(errors, r->error_id, it->detail);
+	u->problems += r->verdict == VERDICT_PROBLEM;
+}
+
+static void
+check_job(struct upfront *u, const struct engine_job *j,
+    struct connection *conn, const struct errors *errors)
+{
+	struct check_target target = target_of(j, conn);
+	struct probe *p = probe_new(&conn->api, &target);
+
+	p->azure = conn->signed_in_azure ? &conn->azure : NULL;
+	p->azure_error = conn->azure_error;
+	for (size_t g = 0; g < sizeof guards / sizeof *guards; g++) {
+		const struct check *c = checks_find(guards[g].check);
+		struct check_result r;
+
+		if (strcmp(j->step->id, guards[g].step) != 0 || c == NULL)
+			continue;
+		connection_fresh(conn);
+		probe_run(p, c, &r);
+		add_item(u, j, c, &r, errors);
+		check_result_clear(&r);
+	}
+	probe_free(p);
+}
+
+void
+upfront_check(struct upfront *u, struct engine *e, struct connection *conn,
+    const struct errors *errors)
+{
+	memset(u, 0, sizeof *u);
+	for (size_t i = 0; i < engine_count(e); i++) {
+		const struct engine_job *j = engine_job(e, i);
+
+		if (j->outcome == JOB_TODO)
+			check_job(u, j, conn, errors);
+	}
+}
+
+void
+upfront_clear(struct upfront *u)
+{
+	for (size_t i = 0; i < u->count; i++) {
+		free(u->items[i].title);
+		free(u->items[i].detail);
+	}
+	free(u->items);
+	memset(u, 0, sizeof *u);
+}
