@@ -214,3 +214,26 @@ ado_install_extension(struct api *api, const char *publisher,
 {
 	return extension_call(api, "POST", publisher, extension);
 }
+
+struct api_call *
+ado_convert_endpoint(struct api *api, json_t *endpoint)
+{
+	char *i = api_escape(json_string_value(json_object_get(endpoint,
+	    "id")));
+	/* Only the id, type, wanted scheme and project references: what the
+	 * portal's Convert sends. */
+	json_t *body = json_pack("{s:O?, s:O?, s:{s:s}, s:O?}", "id",
+	    json_object_get(endpoint, "id"), "type", json_object_get(endpoint,
+	    "type"), "authorization", "scheme", "WorkloadIdentityFederation",
+	    "serviceEndpointProjectReferences", json_object_get(endpoint,
+	    "serviceEndpointProjectReferences"));
+	/* Not resent: a second one is refused as already federated; a lost
+	 * answer is told (API_LOST) and the caller reads the scheme back. */
+	struct api_call_spec spec = { .method = "PUT", .once = true,
+		.url = api_url(api, ADO_CONVERT_API, "_apis/serviceendpoint/"
+		    "endpoints/%s?operation=ConvertAuthenticationScheme", i),
+		.json = body };
+
+	free(i);
+	return api_call_start(api, &spec);
+}

@@ -55,6 +55,14 @@ struct api_call *ado_test_endpoint(struct api *api, const char *project,
  */
 struct api_call *ado_test_stored_endpoint(struct api *api,
     const char *project, json_t *endpoint);
+/*
+ * Convert a secret-based Azure Resource Manager connection (as read) to
+ * workload identity federation: PUT ?operation=ConvertAuthenticationScheme,
+ * a preview operation. The answer is the connection with the issuer and
+ * subject its principal must now trust.
+ */
+#define ADO_CONVERT_API "7.2-preview.4"
+struct api_call *ado_convert_endpoint(struct api *api, json_t *endpoint);
 /* Environments of project named name: a list. */
 struct api_call *ado_find_environments(struct api *api, const char *project,
     const char *name);

@@ -42,7 +42,7 @@ static const char *const environment_names[] = { "prod", "dev", NULL };
 /* Inputs that may differ per environment. */
 static const char *const per_environment[] = { "namespace", "postfix",
 	"location", "subscription_id", "tenant_id", "client_id", "branch",
-	"service_connection", NULL };
+	"service_connection", "identity_resource_group", NULL };
 
 static bool
 listed(const char *const *list, const char *value)
@@ -238,9 +238,28 @@ static char *
 rule_principal_way(const char *key, const char *v)
 {
 	static const char *const ways[] = { "create", "existing",
-		"federated", NULL };
+		"federated", "managed-identity", NULL };
 
 	return one_of(key, v, ways);
+}
+
+/* Azure's rule for a resource group name: 1 to 90 letters, digits,
+ * underscores, hyphens, periods and parentheses, not ending in a period. */
+static char *
+rule_resource_group(const char *key, const char *v)
+{
+	size_t len = strlen(v);
+
+	if (len == 0 || len > 90)
+		return xasprintf("%s: '%s' must be 1 to 90 characters", key, v);
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_-.()", *p))
+			return xasprintf("%s: '%s' may not contain '%c'; a "
+			    "resource group name takes letters, digits, _, -, "
+			    ". and ()", key, v, *p);
+	if (v[len - 1] == '.')
+		return xasprintf("%s: '%s' may not end with a period", key, v);
+	return NULL;
 }
 
 static char *
@@ -358,6 +377,8 @@ static const struct {
 	{ "deploy_online", rule_boolean },
 	{ "deploy_batch", rule_boolean },
 	{ "fix_defects", rule_boolean },
+	{ "identity_resource_group", rule_resource_group },
+	{ "convert_connections", rule_boolean },
 };
 
 char *

@@ -586,23 +586,66 @@ open_to_all_pipelines(struct probe *p, struct check_result *r,
 	return open;
 }
 
+/* The secrets of a secret-based connection's application with their
+ * expiry, "; secret-based: ..." (issue 14: doctor lists them, so that one
+ * is converted before it expires); "" for a federated connection. */
+static char *
+secret_note(struct probe *p, json_t *endpoint)
+{
+	const char *scheme = api_field(endpoint, "authorization.scheme");
+	const char *app_id = api_field(endpoint, "authorization.parameters."
+	    "serviceprincipalid");
+	struct api_call *c;
+	char *list = NULL, *more, *note;
+	json_t *cred;
+	size_t i;
+
+	if (scheme == NULL || strcasecmp(scheme, "ServicePrincipal") != 0)
+		return xstrdup("");
+	if (p->azure == NULL || app_id == NULL)
+		return xstrdup("; secret-based (its expiry needs an Azure "
+		    "sign-in); convert_connections: true converts it");
+	c = fetch(p, graph_find_applications_by_app_id(p->api, app_id));
+	json_array_foreach(json_object_get(api_item(c, 0),
+	    "passwordCredentials"), i, cred) {
+		const char *end = api_field(cred, "endDateTime");
+		const char *name = api_field(cred, "displayName");
+
+		more = xasprintf("%s%s%s expires %.10s", list ? list : "",
+		    list ? ", " : "", name && *name ? name : "a secret",
+		    end ? end : "(no date)");
+		free(list);
+		list = more;
+	}
+	api_call_free(c);
+	note = xasprintf("; secret-based: %s; convert_connections: true "
+	    "converts it to workload identity federation", list ? list :
+	    "its application's secrets could not be read");
+	free(list);
+	return note;
+}
+
 static void
 test_connection(struct probe *p, struct check_result *r, json_t *endpoint)
 {
 	struct api_call *c = fetch(p, ado_test_stored_endpoint(p->api,
 	    project_id(p), endpoint));
 	const char *status, *message;
+	char *note;
 
 	if (!call_failed(p, r, c, "the connection test")) {
 		status = api_field(api_call_result(c), "statusCode");
 		message = api_field(api_call_result(c), "errorMessage");
+		note = secret_note(p, endpoint);
 		if (status != NULL && strcasecmp(status, "ok") == 0)
 			set_result(r, VERDICT_OK, NULL, "%s is open to all "
-			    "pipelines and connects", p->target->connection);
+			    "pipelines and connects%s", p->target->connection,
+			    note);
 		else
 			set_result(r, VERDICT_PROBLEM, NULL,
-			    "%s does not connect: %s", p->target->connection,
-			    message && *message ? message : status);
+			    "%s does not connect: %s%s", p->target->connection,
+			    message && *message ? message : status, note);
+		free(note);
 	}
 	api_call_free(c);
 }
@@ -1079,6 +1122,18 @@ principal_given(struct probe *p, struct check_result *r)
 	return true;
 }
 
+/* A managed identity is an ARM resource: no application to register. */
+static bool
+no_application(struct probe *p, struct check_result *r)
+{
+	if (p->target->principal_way == NULL || strcmp(
+	    p->target->principal_way, "managed-identity") != 0)
+		return false;
+	set_result(r, VERDICT_OK, NULL, "principal_way managed-identity: no "
+	    "application to register");
+	return true;
+}
+
 /* The first of the user's directory roles that may register
  * applications, or NULL. */
 static char *
@@ -1108,7 +1163,7 @@ check_app_registration(struct probe *p, struct check_result *r)
 	json_t *allowed;
 	char *role;
 
-	if (!need_azure(p, r) || principal_given(p, r))
+	if (!need_azure(p, r) || principal_given(p, r) || no_application(p, r))
 		return;
 	c = fetch(p, graph_authorization_policy(p->api));
 	if (azure_failed(r, c, "the tenant's authorization policy")) {

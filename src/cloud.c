@@ -317,3 +317,83 @@ arm_get_workspace(struct api *api, const char *sub, const char *rg,
 	    "resourceGroups/%s/providers/Microsoft.MachineLearningServices/"
 	    "workspaces/%s", sub, rg, workspace), NULL, false);
 }
+
+/* ---- managed identities (issue 14) ---------------------------------------- */
+
+struct api_call *
+graph_find_applications_by_app_id(struct api *api, const char *app_id)
+{
+	char *f = filter_eq("appId", app_id);
+	struct api_call *c = graph(api, "GET", xasprintf("applications?"
+	    "$filter=%s", f), NULL, true);
+
+	free(f);
+	return c;
+}
+
+struct api_call *
+arm_get_resource_group(struct api *api, const char *sub, const char *rg)
+{
+	char *g = api_escape(rg);
+	struct api_call *c = arm(api, "GET", "2024-03-01", xasprintf(
+	    "subscriptions/%s/resourcegroups/%s", sub, g), NULL, false);
+
+	free(g);
+	return c;
+}
+
+struct api_call *
+arm_put_resource_group(struct api *api, const char *sub, const char *rg,
+    const char *location)
+{
+	char *g = api_escape(rg);
+	struct api_call *c = arm(api, "PUT", "2024-03-01", xasprintf(
+	    "subscriptions/%s/resourcegroups/%s", sub, g), json_pack("{s:s}",
+	    "location", location), false);
+
+	free(g);
+	return c;
+}
+
+static char *
+identity_path(const char *sub, const char *rg, const char *name)
+{
+	char *g = api_escape(rg), *n = api_escape(name);
+	char *path = xasprintf("subscriptions/%s/resourceGroups/%s/providers/"
+	    "Microsoft.ManagedIdentity/userAssignedIdentities/%s", sub, g, n);
+
+	free(n);
+	free(g);
+	return path;
+}
+
+struct api_call *
+arm_get_identity(struct api *api, const char *sub, const char *rg,
+    const char *name)
+{
+	return arm(api, "GET", MANAGED_IDENTITY_API, identity_path(sub, rg,
+	    name), NULL, false);
+}
+
+struct api_call *
+arm_put_identity(struct api *api, const char *sub, const char *rg,
+    const char *name, const char *location)
+{
+	return arm(api, "PUT", MANAGED_IDENTITY_API, identity_path(sub, rg,
+	    name), json_pack("{s:s}", "location", location), false);
+}
+
+struct api_call *
+arm_put_identity_credential(struct api *api, const char *sub,
+    const char *rg, const char *name, const char *credential,
+    const char *issuer, const char *subject)
+{
+	char *base = identity_path(sub, rg, name), *c = api_escape(credential);
+	char *path = xasprintf("%s/federatedIdentityCredentials/%s", base, c);
+
+	free(c);
+	free(base);
+	return arm(api, "PUT", MANAGED_IDENTITY_API, path, json_pack(
+	    "{s:{s:s, s:s, s:[s]}}", "properties", "issuer", issuer, "subject",
+	    subject, "audiences", "api://AzureADTokenExchange"), false);
+}

@@ -83,4 +83,26 @@ struct api_call *arm_get_ml(struct api *api, const char *sub, const char *rg,
 struct api_call *arm_get_workspace(struct api *api, const char *sub,
     const char *rg, const char *workspace);
 
+/* Applications whose appId is app_id (at most one). */
+struct api_call *graph_find_applications_by_app_id(struct api *api,
+    const char *app_id);
+
+/* Resource groups: read one; create one (PUT: 201 made, 200 there). */
+struct api_call *arm_get_resource_group(struct api *api, const char *sub,
+    const char *rg);
+struct api_call *arm_put_resource_group(struct api *api, const char *sub,
+    const char *rg, const char *location);
+/* User-assigned managed identities: {id, properties: {principalId,
+ * clientId, tenantId}}; PUT makes one or answers the one there. */
+#define MANAGED_IDENTITY_API "2023-01-31"
+struct api_call *arm_get_identity(struct api *api, const char *sub,
+    const char *rg, const char *name);
+struct api_call *arm_put_identity(struct api *api, const char *sub,
+    const char *rg, const char *name, const char *location);
+/* The identity's federated credential named credential, trusting
+ * issuer and subject for the token exchange audience (PUT: idempotent). */
+struct api_call *arm_put_identity_credential(struct api *api,
+    const char *sub, const char *rg, const char *name,
+    const char *credential, const char *issuer, const char *subject);
+
 #endif

@@ -15,8 +15,8 @@
 static const char *const initialise_ways[] = { "pipeline", "local", NULL };
 /* Federated first: Azure DevOps now calls secret-based connections "for
  * backwards compatibility", and the accelerator's guide moved on too. */
-static const char *const principal_ways[] = { "federated", "create",
-	"existing", NULL };
+static const char *const principal_ways[] = { "federated",
+	"managed-identity", "create", "existing", NULL };
 /* Entra first: new organizations restrict PAT creation by default, and a
  * user should never have to make one. */
 static const char *const ado_auths[] = { "entra", "pat", NULL };
@@ -187,6 +187,8 @@ questions_choice_meaning(const char *key, const char *choice)
 		    "below (some organizations restrict PATs)" },
 		{ "principal_way", "federated", "federated: workload identity "
 		    "federation, no secret to expire (recommended)" },
+		{ "principal_way", "managed-identity", "managed-identity: a "
+		    "user-assigned identity, federated; no app, no secret" },
 		{ "principal_way", "create", "create: a principal with a "
 		    "secret, for backwards compatibility; it expires" },
 		{ "principal_way", "existing", "existing: one an administrator "

@@ -470,7 +470,9 @@ route(struct exchange *x, json_t *root, const char *path, bool *changed)
 	    subscription(root, p[0]) == NULL) {
 		exchange_cloud_error(x, 404, "SubscriptionNotFound", "The "
 		    "subscription '%s' could not be found.", p[0] ? p[0] : "");
-	} else if (MATCH("subscriptions/{sub}"))
+	} else if (identity_route(x, root, path, changed))
+		;       /* resource groups made, managed identities */
+	else if (MATCH("subscriptions/{sub}"))
 		exchange_json(x, 200, subscription_view(subscription(root,
 		    p[0])));
 	else if (MATCH("subscriptions/{sub}/providers/Microsoft.Authorization/"
@@ -614,6 +616,10 @@ cloud_endpoint_problem(json_t *root, json_t *endpoint, const char **status)
 	    endpoint, "data"), "subscriptionId"));
 	json_t *app = app_id ? graph_application_by_app_id(root, app_id) :
 	    NULL, *sp = app_id ? graph_principal_by_app_id(root, app_id) : NULL;
+
+	/* A managed identity holds its federated credentials itself. */
+	if (app == NULL && app_id != NULL)
+		app = identity_by_client_id(root, app_id);
 	bool federated = scheme && strcasecmp(scheme,
 	    "WorkloadIdentityFederation") == 0;
 

@@ -44,6 +44,13 @@ void entra_handle(struct exchange *x, const char *path);
 void graph_handle(struct exchange *x, const char *path);
 void arm_handle(struct exchange *x, const char *path);
 
+/* Resource groups made by PUT, user-assigned managed identities and
+ * their federated credentials (identity.c): true when path was one. */
+bool identity_route(struct exchange *x, json_t *root, const char *path,
+    bool *changed);
+/* The managed identity whose clientId is client_id; NULL when none. */
+json_t *identity_by_client_id(json_t *root, const char *client_id);
+
 /* Graph objects become visible after the replication delay (graph.c). */
 bool graph_visible(json_t *root, json_t *object);
 json_t *graph_application_by_app_id(json_t *root, const char *app_id);

@@ -296,6 +296,63 @@ delete_endpoint(struct exchange *x, json_t *root, json_t *e, bool *changed)
 	exchange_no_content(x);
 }
 
+static bool
+uses_scheme(json_t *endpoint, const char *scheme)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(
+	    endpoint, "authorization"), "scheme"));
+
+	return s != NULL && strcasecmp(s, scheme) == 0;
+}
+
+/*
+ * PUT ?operation=ConvertAuthenticationScheme: a secret-based Azure
+ * Resource Manager connection becomes a workload identity federation one,
+ * with the issuer and subject its principal must trust. The operation is
+ * a preview one (clients send 7.2-preview.4), and only the scheme is
+ * asked for; the secret the connection held is dropped.
+ */
+static void
+convert_endpoint(struct exchange *x, json_t *root, json_t *e, bool *changed)
+{
+	const char *wanted = json_string_value(json_object_get(json_object_get(
+	    x->body, "authorization"), "scheme"));
+	json_t *params;
+
+	if (!x->version.preview)
+		exchange_error(x, 400, "VssInvalidPreviewVersionException", "The "
+		    "requested version \"%s\" of the resource is under preview. "
+		    "The -preview flag must be supplied in the api-version for "
+		    "such requests. For example: \"%s-preview\"",
+		    x->version.text, x->version.text);
+	else if (wanted == NULL || strcasecmp(wanted,
+	    "WorkloadIdentityFederation") != 0)
+		exchange_error(x, 400, "ArgumentException", "Conversion to "
+		    "authentication scheme '%s' is not supported.",
+		    wanted ? wanted : "");
+	else if (strcasecmp(json_string_value(json_object_get(e, "type")),
+	    "azurerm") != 0)
+		exchange_error(x, 400, "ArgumentException", "Authentication "
+		    "scheme conversion is only supported for Azure Resource "
+		    "Manager service connections.");
+	else if (uses_scheme(e, "WorkloadIdentityFederation"))
+		exchange_error(x, 400, "InvalidOperationException", "The service "
+		    "connection '%s' already uses the authentication scheme "
+		    "WorkloadIdentityFederation.", json_string_value(
+		    json_object_get(e, "name")));
+	else {
+		json_object_set_new(json_object_get(e, "authorization"),
+		    "scheme", json_string("WorkloadIdentityFederation"));
+		params = json_object_get(json_object_get(e, "authorization"),
+		    "parameters");
+		json_object_del(params, "authenticationType");
+		json_object_del(params, "serviceprincipalkey_digest");
+		add_federation(root, e);
+		*changed = true;
+		exchange_json(x, 200, endpoint_json(e));
+	}
+}
+
 /* Organization level: create, update, share, delete. */
 void
 handle_endpoints_org(struct exchange *x)
@@ -310,7 +367,16 @@ handle_endpoints_org(struct exchange *x)
 		    x->params[0]);
 	else if (x->params[0] == NULL && strcmp(x->method, "POST") == 0)
 		create_endpoint(x, root, &changed);
-	else if (e != NULL && strcmp(x->method, "PUT") == 0)
+	else if (e != NULL && strcmp(x->method, "PUT") == 0 &&
+	    exchange_query(x, "operation") != NULL) {
+		if (strcasecmp(exchange_query(x, "operation"),
+		    "ConvertAuthenticationScheme") == 0)
+			convert_endpoint(x, root, e, &changed);
+		else
+			exchange_error(x, 400, "ArgumentException", "The operation "
+			    "'%s' is not supported.", exchange_query(x,
+			    "operation"));
+	} else if (e != NULL && strcmp(x->method, "PUT") == 0)
 		update_endpoint(x, root, e, &changed);
 	else if (e != NULL && strcmp(x->method, "PATCH") == 0)
 		share_endpoint(x, root, e, &changed);

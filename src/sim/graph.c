@@ -346,7 +346,9 @@ principal_view(json_t *sp)
 	    json_object_get(sp, "id"), "appId", json_object_get(sp, "appId"),
 	    "displayName", json_object_get(sp, "displayName"),
 	    "accountEnabled", 1, "servicePrincipalNames", json_object_get(sp,
-	    "appId"), "servicePrincipalType", "Application");
+	    "appId"), "servicePrincipalType", json_is_string(json_object_get(
+	    sp, "type")) ? json_string_value(json_object_get(sp, "type")) :
+	    "Application");
 }
 
 static void

@@ -20,10 +20,11 @@
 #include "cloud.h"
 #include "credential.h"
 #include "guid.h"
+#include "steps/identity.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
-#define SECRET_NAME "mlops-tui"
+#define SECRET_NAME PRINCIPAL_SECRET_NAME
 /* Lost answers to a new secret before giving up. */
 #define SECRET_ASKS 4
 /* Entra and ARM see a new object after a replication delay. */
@@ -37,11 +38,13 @@ principal_name(struct step_run *r)
 	    r->target.project);
 }
 
-/* create and federated make the principal; existing names one. */
+/* create and federated make the principal; existing names one;
+ * managed-identity has none (identity.c). */
 static bool
 creates_principal(struct step_run *r)
 {
-	return strcmp(run_answer(r, "principal_way"), "existing") != 0;
+	return strcmp(run_answer(r, "principal_way"), "existing") != 0 &&
+	    !identity_way(r);
 }
 
 static bool
@@ -152,14 +155,44 @@ find_principal(struct step_run *r, const char *sub, struct principal *p)
 	return failed ? -1 : 0;
 }
 
+/* The managed identity way: the identity, with Contributor. */
+static enum step_probe
+probe_managed_identity(struct step_run *r, const char *sub)
+{
+	bool failed;
+	json_t *mi = identity_read(r, sub, &failed);
+	char *name = identity_name(r);
+	enum step_probe out = PROBE_TODO;
+
+	if (mi != NULL && has_contributor(r, sub, api_field(mi,
+	    "properties.principalId"), &failed)) {
+		run_detail(r, "the managed identity %s is Contributor on "
+		    "subscription %s", name, sub);
+		out = PROBE_DONE;
+	} else if (failed) {
+		run_detail(r, "%s", r->error);
+		out = PROBE_UNKNOWN;
+	} else
+		run_detail(r, "%s the managed identity %s in resource group %s, "
+		    "with Contributor on subscription %s", mi ? "give" :
+		    "create", name, run_answer(r, "identity_resource_group"),
+		    sub);
+	json_decref(mi);
+	free(name);
+	return out;
+}
+
 static enum step_probe
 probe_service_principal(struct step_run *r)
 {
 	const char *sub = need_azure(r);
 	struct principal p;
-	char *name = principal_name(r);
+	char *name;
 	enum step_probe out = PROBE_TODO;
 
+	if (sub != NULL && identity_way(r))
+		return probe_managed_identity(r, sub);
+	name = principal_name(r);
 	if (sub == NULL || find_principal(r, sub, &p) == -1) {
 		run_detail(r, "%s", r->error);
 		free(name);
@@ -305,6 +338,17 @@ apply_service_principal(struct step_run *r)
 
 	if (sub == NULL)
 		return -1;
+	if (identity_way(r)) {
+		json_t *mi = identity_ensure(r, sub);
+
+		rc = mi ? assign_contributor(r, sub, api_field(mi,
+		    "properties.principalId")) : -1;
+		if (rc == 0)
+			run_detail(r, "the managed identity %s is Contributor on "
+			    "subscription %s", api_field(mi, "name"), sub);
+		json_decref(mi);
+		return rc;
+	}
 	if (!creates_principal(r)) {
 		struct principal p;
 
@@ -331,8 +375,8 @@ apply_service_principal(struct step_run *r)
 /* ---- the service connection -------------------------------------------- */
 
 /* Remove the secrets an earlier run made and handed to nobody. */
-static int
-remove_our_secrets(struct step_run *r, json_t *app)
+int
+principal_remove_secrets(struct step_run *r, json_t *app)
 {
 	json_t *cred;
 	size_t i;
@@ -346,7 +390,7 @@ remove_our_secrets(struct step_run *r, json_t *app)
 			continue;
 		c = graph_remove_password(r->api, api_field(app, "id"),
 		    api_field(cred, "keyId"));
-		if (!run_call(r, c, "removing an orphaned secret"))
+		if (!run_call(r, c, "removing a secret mlops-tui made"))
 			return -1;
 		api_call_free(c);
 	}
@@ -379,7 +423,7 @@ add_secret(struct step_run *r, json_t *app)
 			app = fresh;
 		}
 		c = NULL;
-		if (remove_our_secrets(r, app) == -1)
+		if (principal_remove_secrets(r, app) == -1)
 			break;
 		c = graph_add_password(r->api, id, SECRET_NAME);
 		api_wait(r->api, c);
@@ -435,8 +479,8 @@ tenant_of(struct step_run *r, const char *sub, char **owned)
 
 /* Trust the connection's issuer and subject on the application, so that
  * it signs in without a secret (workload identity federation). */
-static int
-federate(struct step_run *r, json_t *app, json_t *endpoint)
+int
+principal_federate(struct step_run *r, json_t *app, json_t *endpoint)
 {
 	char *name = xasprintf("mlops-tui-%s", run_answer(r,
 	    "service_connection"));
@@ -486,6 +530,51 @@ connection_secret(struct step_run *r, json_t *app, struct credential **out)
 	return 0;
 }
 
+/* A connection of the managed identity (existing NULL: made, else put
+ * back as made): federated, naming its clientId; the identity then trusts
+ * it. Its id, or NULL (error set). */
+static char *
+put_identity_connection(struct step_run *r, const char *project,
+    const char *sub, const char *existing)
+{
+	bool failed;
+	json_t *mi = identity_read(r, sub, &failed);
+	struct ado_arm_connection conn;
+	struct api_call *c;
+	char *tenant_owned = NULL, *id = NULL;
+
+	if (mi == NULL) {
+		if (!failed)
+			run_fail(r, "service-principal-missing", "the managed "
+			    "identity of %s is missing", run_answer(r,
+			    "service_connection"));
+		return NULL;
+	}
+	conn = (struct ado_arm_connection){ run_answer(r,
+		"service_connection"), project, r->target.project,
+		tenant_of(r, sub, &tenant_owned), sub, NULL,
+		api_field(mi, "properties.clientId"), NULL };
+	c = conn.tenant_id == NULL ? NULL : existing ?
+	    ado_update_arm_endpoint(r->api, existing, &conn) :
+	    ado_create_arm_endpoint(r->api, &conn);
+	if (c != NULL && run_call(r, c, existing ? "updating the service "
+	    "connection" : "creating the service connection")) {
+		id = run_field(r, api_call_result(c), "id",
+		    "creating the service connection");
+		if (id != NULL)
+			run_record(r, "id", id);
+		if (id != NULL && identity_federate(r, sub, api_call_result(c))
+		    == -1) {
+			free(id);
+			id = NULL;
+		}
+		api_call_free(c);
+	}
+	free(tenant_owned);
+	json_decref(mi);
+	return id;
+}
+
 /* Create the connection (existing NULL), or put the existing one back
  * as made; its id, or NULL with the error set. */
 static char *
@@ -498,6 +587,8 @@ put_connection(struct step_run *r, const char *project, const char *sub,
 	struct api_call *c;
 	char *tenant_owned = NULL, *id = NULL;
 
+	if (identity_way(r))
+		return put_identity_connection(r, project, sub, existing);
 	if (find_principal(r, sub, &p) == -1)
 		return NULL;
 	if (p.sp == NULL) {
@@ -520,8 +611,8 @@ put_connection(struct step_run *r, const char *project, const char *sub,
 			    "creating the service connection");
 			if (id != NULL)
 				run_record(r, "id", id);
-			if (id != NULL && federated(r) && federate(r, p.app,
-			    api_call_result(c)) == -1) {
+			if (id != NULL && federated(r) && principal_federate(r,
+			    p.app, api_call_result(c)) == -1) {
 				free(id);
 				id = NULL;
 			}
@@ -532,6 +623,34 @@ put_connection(struct step_run *r, const char *project, const char *sub,
 	free(tenant_owned);
 	principal_clear(&p);
 	return id;
+}
+
+/*
+ * A federated connection found, whose check failed: a run stopped between
+ * making (or converting) it and its trust leaves it untrusted. The trust
+ * again, on the identity or the application (replacing ours by name).
+ */
+static int
+trust_again(struct step_run *r, const char *sub, json_t *endpoint)
+{
+	const char *scheme = api_field(endpoint, "authorization.scheme");
+	struct api_call *c;
+	int rc = 0;
+
+	if (scheme == NULL || strcasecmp(scheme, "WorkloadIdentityFederation")
+	    != 0)
+		return 0;
+	if (identity_way(r))
+		return identity_federate(r, sub, endpoint);
+	c = graph_find_applications_by_app_id(r->api, api_field(endpoint,
+	    "authorization.parameters.serviceprincipalid"));
+	if (!run_call(r, c, "reading the connection's application"))
+		return -1;
+	/* No application here: a principal of another tenant, not ours. */
+	if (api_item(c, 0) != NULL)
+		rc = principal_federate(r, api_item(c, 0), endpoint);
+	api_call_free(c);
+	return rc;
 }
 
 /*
@@ -588,8 +707,11 @@ apply_service_connection(struct step_run *r)
 	ok = run_call(r, c, "granting the connection to all pipelines");
 	if (ok)
 		api_call_free(c);
+	/* A federated connection left untrusted by a stopped run is
+	 * trusted again before it is judged, not made again. */
 	if (ok && endpoint != NULL)
-		ok = repair_connection(r, project, sub, id) == 0;
+		ok = trust_again(r, sub, endpoint) == 0 &&
+		    repair_connection(r, project, sub, id) == 0;
 	json_decref(endpoint);
 	free(id);
 	if (!ok)

@@ -7,6 +7,7 @@
 
 #include "ado_git.h"
 #include "fiber.h"
+#include "steps/identity.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
@@ -19,7 +20,7 @@
 
 static const struct step_ops *const sections[] = {
 	steps_accelerator, steps_project_repo, steps_azure, steps_github,
-	steps_deploy, steps_defects, steps_deployment,
+	steps_deploy, steps_defects, steps_deployment, steps_convert,
 };
 
 const struct step_ops *

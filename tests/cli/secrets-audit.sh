@@ -1,9 +1,11 @@
-# Secrets audit. Three whole setups on the sandbox: a principal mlops-tui
+# Secrets audit. Four whole setups on the sandbox: a principal mlops-tui
 # creates (PAT from AZURE_DEVOPS_EXT_PAT, Azure tokens from `az`; rai, its
-# GitHub token from MLOPS_TUI_GITHUB_TOKEN), a principal pasted with
-# --principal-file (PAT from --pat-file; rai, the GitHub token from
-# --github-token-file), and workload identity federation (no PAT: Azure
-# DevOps through Entra, --ado-auth entra, its tokens audited). Then every
+# GitHub token from MLOPS_TUI_GITHUB_TOKEN), its connection then converted
+# to federation and its secret removed (convert_connections), a principal
+# pasted with --principal-file (PAT from --pat-file; rai, the GitHub token
+# from --github-token-file), workload identity federation (no PAT: Azure
+# DevOps through Entra, --ado-auth entra, its tokens audited), and a
+# user-assigned managed identity. Then every
 # file they leave - state files and their backups, apply's --log, its
 # output (what the operator saw), the sandbox's request log, the answers
 # files - and the command line and environment of every child process
@@ -137,6 +139,15 @@ is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^AZURE_DEV
     "az's environment has no AZURE_DEVOPS_EXT_PAT"
 is "$(cat "$evidence"/children/az.*.environ | tr '\0' '\n' | grep -c '^MLOPS_TUI_GITHUB_TOKEN=')" 0 \
     "nor MLOPS_TUI_GITHUB_TOKEN"
+# The created principal's connection converted: the secret it held is
+# removed, and was in no file on the way (its digest is kept above).
+echo 'convert_connections: "true"' >> "$answers"
+PATH="$tap_tmp/bin:$PATH" AZURE_DEVOPS_EXT_PAT="$SIM_PAT" \
+    MLOPS_TUI_GITHUB_TOKEN="$GITHUB_TOKEN" run convert \
+    --azure-sign-in az --tenant "$SIM_TENANT"
+is "$rc" 0 "the created principal's connection converted to federation"
+contains "$(cat "$out")" "[x] Convert the service connection to workload identity federation (prod): Azure-ARM-Prod uses workload identity federation; 1 secret removed" "its secret removed"
+keep convert
 
 # What scripts read of the same setup - plan --json and export, with the
 # secrets in their environment - is audited too.
@@ -198,6 +209,15 @@ ado_tokens=$(jq '[.entra.tokens[] | select(.aud | test("499b84ac"))] | length' "
 [ "$ado_tokens" -ge 1 ]
 tap_result $? "Azure DevOps took Entra tokens ($ado_tokens), audited with the others"
 is "$(sort -u "$evidence/children/seen")" "" "still no child process"
+
+# ---- 4: a user-assigned managed identity; no secret made at all -------------
+new_world managed-identity
+echo "$SIM_PAT" >> "$tap_tmp/secrets"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" run identity --azure-sign-in device \
+    --tenant "$SIM_TENANT"
+is "$rc" 0 "a managed identity: the setup is whole"
+is "$(jq '[.graph.applications[]?] | length' "$tap_tmp/world.json")" 0 "with no application, so no secret to leak"
+keep identity
 
 # ---- the audit ---------------------------------------------------------------
 sort -u -o "$tap_tmp/secrets" "$tap_tmp/secrets"

@@ -70,9 +70,12 @@ wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -e -t w | grep -F 'Service pri
 tap_result $? "the service principal is federated by default"
 contains "$(pane)" "federated: workload identity federation, no secret to expire (recommended)" "the chosen way is explained in one line"
 keys Right
+wait_for 5 shows "managed-identity: a user-assigned identity, federated; no app, no secret"
+tap_result $? "a managed identity is a choice, explained in one line"
+keys Right
 wait_for 5 shows "create: a principal with a secret, for backwards compatibility"
 tap_result $? "a secret-based one stays a choice, explained as for backwards compatibility"
-keys Left
+keys Left Left
 focus "Subscription id"
 type_text "$SIM_SUB"
 focus "Namespace"
