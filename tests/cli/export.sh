@@ -32,6 +32,19 @@ lacks "$(cat "$script")" "$pat" "the PAT in the environment is not in the script
 lacks "$(cat "$script")" "$token" "nor the GitHub token"
 contains "$(cat "$script")" 'AZURE_DEVOPS_EXT_PAT:?' "the PAT is read from the environment when it runs"
 
+# The steps only some setups have (a condition in the catalogue) are in
+# the script of a setup that has them, valid bash too.
+sed 's/^repository: .*/&\nconvert_connections: "true"\ndeploy_batch: "true"\nproject_type: classical\ninterface: rai-aml-cli-v2/' \
+    "$answers" > "$tap_tmp/all.yml"
+"$MLOPS_TUI" export --answers "$tap_tmp/all.yml" >"$tap_tmp/all.sh" 2>"$tap_tmp/err"
+is "$?" 0 "export of a setup with every conditional step succeeds" || diag "$(cat "$tap_tmp/err")"
+bash -n "$tap_tmp/all.sh"
+tap_result $? "and its script is valid bash"
+for id in convert-connection batch-endpoint github-connection; do
+	grep -q "($id): pending\$" "$tap_tmp/all.sh"
+	tap_result $? "it holds $id"
+done
+
 # Every step of the catalogue that applies to every setup is named, each
 # per-environment one once per environment.
 "$MLOPS_TUI" status --json > "$tap_tmp/catalogue.json"
