@@ -24,8 +24,9 @@ _mlops_tui_options() {
 	local sign_in="--pat-file --ado-auth --tenant --client-id --azure-sign-in --log"
 	case $1 in
 	status) echo "$common --json" ;;
-	plan) echo "$common --answers --principal-file $sign_in" ;;
+	plan) echo "$common --answers --principal-file --destroy --purge --all $sign_in" ;;
 	apply) echo "$common --answers --principal-file --yes $sign_in" ;;
+	destroy) echo "$common --answers --yes --purge --all $sign_in" ;;
 	doctor) echo "--org --repo --project --infrastructure --namespace \
 --postfix --subscription --json $sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \
@@ -73,7 +74,7 @@ _mlops_tui_value() {
 
 _mlops_tui() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev="" command="" i word
-	local commands="status plan apply doctor sim"
+	local commands="status plan apply destroy doctor sim"
 
 	# bash splits --state=FILE at the '='; put the option back together.
 	if [ "$COMP_CWORD" -ge 2 ] && [ "${COMP_WORDS[COMP_CWORD - 1]}" = "=" ]; then

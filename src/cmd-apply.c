@@ -475,7 +475,11 @@ int
 cmd_apply(const struct apply_options *opt)
 {
 	struct applier a = { .opt = opt };
-	int rc = setup_open(&a.setup, &opt->setup);
+	int rc;
+
+	if (opt->destroy)
+		return cmd_destroy(opt);
+	rc = setup_open(&a.setup, &opt->setup);
 
 	if (rc == 0 && !opt->plan && !opt->yes)
 		rc = confirm(&a);

@@ -35,6 +35,8 @@ struct options {
 	bool apply_option_given;
 	struct wizard_options wizard;
 	bool yes_given;
+	bool destroy_given;        /* plan --destroy */
+	bool destroy_option_given; /* --purge, --all */
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
 	const char *accelerator; /* --accelerator: sim's and --sandbox's */
@@ -45,7 +47,7 @@ enum long_option {
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
-	APPLY_EVERY,
+	APPLY_EVERY, DESTROY_PLAN, DESTROY_PURGE, DESTROY_ALL,
 	WIZARD_SANDBOX,
 	SIM_ACCELERATOR,
 };
@@ -67,6 +69,11 @@ usage(FILE *out)
 "       mlops-tui [--state FILE] plan|apply [--answers FILE] [--yes]\n"
 "                        [--progress SECONDS]\n"
 "                        [--principal-file FILE] [--github-token-file FILE]\n"
+"                        [--pat-file FILE | --ado-auth pat|entra]\n"
+"                        [--tenant ID] [--client-id ID]\n"
+"                        [--azure-sign-in device|az] [--log FILE]\n"
+"       mlops-tui [--state FILE] plan --destroy | destroy [--yes]\n"
+"                        [--purge] [--all] [--answers FILE]\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE]\n"
@@ -96,6 +103,9 @@ usage(FILE *out)
 "              would do; changes nothing\n"
 "  apply       do the setup, step by step, saving the state after each;\n"
 "              run it again to resume; a failure comes with its fix\n"
+"  destroy     delete what the setup made (never what it found there),\n"
+"              in reverse order, saving the state after each; run it\n"
+"              again to resume; plan --destroy shows it first\n"
 "\n"
 "Options:\n"
 "  -s, --state FILE  the state file of the setup (default: one file per\n"
@@ -103,7 +113,13 @@ usage(FILE *out)
 "      --no-color    no colours (also when NO_COLOR is set)\n"
 "      --json        status, doctor: machine-readable output\n"
 "      --sandbox     the wizard: run on the embedded sandbox\n"
-"      --yes         apply: do not ask first (needed without a terminal)\n"
+"      --yes         apply, destroy: do not ask first (needed without a\n"
+"                    terminal)\n"
+"      --destroy     plan: show what destroy would delete and keep\n"
+"      --purge       destroy: purge the soft-deleted workspace and Key\n"
+"                    Vault, so that the names can be used again\n"
+"      --all         destroy: the accelerator's project and imported\n"
+"                    repositories too\n"
 "      --progress SECONDS\n"
 "                    apply: while a step runs, say how long and its stage\n"
 "                    this often (default 30)\n"
@@ -345,11 +361,21 @@ check_command_options(struct options *opt)
 		return usage_error("--listen, --world, --reset, --time-scale "
 		    "and --faults go with the sim command");
 	/* The wizard (no command) takes plan's and apply's options too. */
+	bool destroys = is_command(opt, "destroy") ||
+	    (is_command(opt, "plan") && opt->destroy_given);
 	bool applies = is_command(opt, "plan") || is_command(opt, "apply") ||
-	    opt->command == NULL;
+	    is_command(opt, "destroy") || opt->command == NULL;
 
-	if (opt->yes_given && !is_command(opt, "apply"))
-		return usage_error("--yes goes with the apply command");
+	if (opt->yes_given && !is_command(opt, "apply") &&
+	    !is_command(opt, "destroy"))
+		return usage_error("--yes goes with the apply and destroy "
+		    "commands");
+	if (opt->destroy_given && !is_command(opt, "plan"))
+		return usage_error("--destroy goes with the plan command "
+		    "(plan --destroy); to delete, use the destroy command");
+	if (opt->destroy_option_given && !destroys)
+		return usage_error("--purge and --all go with the destroy "
+		    "command and with plan --destroy");
 	if (opt->apply.every > 0 && !is_command(opt, "apply"))
 		return usage_error("--progress goes with the apply command");
 	if (opt->wizard.sandbox && opt->command != NULL)
@@ -387,6 +413,7 @@ check_command_options(struct options *opt)
 		opt->apply.setup.conn.log_path = opt->log_path;
 		opt->apply.setup.state_path = opt->state_path;
 		opt->apply.plan = is_command(opt, "plan");
+		opt->apply.destroy = destroys;
 		opt->apply.setup.read_only = opt->apply.plan;
 		opt->wizard.setup = opt->apply.setup;
 		opt->wizard.no_color = opt->no_color;
@@ -440,6 +467,9 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
 		{ "yes", no_argument, NULL, APPLY_YES },
 		{ "progress", required_argument, NULL, APPLY_EVERY },
+		{ "destroy", no_argument, NULL, DESTROY_PLAN },
+		{ "purge", no_argument, NULL, DESTROY_PURGE },
+		{ "all", no_argument, NULL, DESTROY_ALL },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "accelerator", required_argument, NULL, SIM_ACCELERATOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -476,6 +506,17 @@ parse_options(int argc, char **argv, struct options *opt)
 		case APPLY_YES:
 			opt->apply.yes = true;
 			opt->yes_given = true;
+			break;
+		case DESTROY_PLAN:
+			opt->destroy_given = true;
+			break;
+		case DESTROY_PURGE:
+			opt->apply.destroy_opt.purge = true;
+			opt->destroy_option_given = true;
+			break;
+		case DESTROY_ALL:
+			opt->apply.destroy_opt.all = true;
+			opt->destroy_option_given = true;
 			break;
 		case APPLY_EVERY:
 			if (parse_every(optarg, &opt->apply.every) == -1)
@@ -531,7 +572,8 @@ run_command(struct options *opt)
 	if (strcmp(opt->command, "doctor") == 0)
 		return cmd_doctor(&opt->doctor);
 	if (strcmp(opt->command, "plan") == 0 ||
-	    strcmp(opt->command, "apply") == 0)
+	    strcmp(opt->command, "apply") == 0 ||
+	    strcmp(opt->command, "destroy") == 0)
 		return cmd_apply(&opt->apply);
 	return usage_error("unknown command '%s'", opt->command);
 }

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "paths.h"
 #include "sim/handlers.h"
 #include "sim/resources.h"
 #include "sim/security.h"
@@ -419,6 +420,101 @@ create_project(struct exchange *x, json_t *root, bool *changed)
 	free(op_id);
 }
 
+/* Remove from root's array key every item whose field equals value. */
+static void
+remove_where(json_t *root, const char *key, const char *field,
+    json_t *value)
+{
+	json_t *list = json_object_get(root, key);
+
+	for (size_t i = json_array_size(list); i-- > 0;)
+		if (json_equal(json_object_get(json_array_get(list, i), field),
+		    value))
+			json_array_remove(list, i);
+}
+
+/* The project's repositories, their bare clones and imports. */
+static void
+remove_repositories(struct exchange *x, json_t *root, json_t *pid)
+{
+	json_t *list = json_object_get(root, "repositories"), *repo;
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		char *path;
+
+		repo = json_array_get(list, i);
+		if (!json_equal(json_object_get(repo, "project_id"), pid))
+			continue;
+		path = git_repo_path(x, repo);
+		paths_remove_tree(path);
+		free(path);
+		remove_where(root, "imports", "repository_id",
+		    json_object_get(repo, "id"));
+		json_array_remove(list, i);
+	}
+}
+
+/* Service connections shared with the project lose it; one shared with
+ * no other project goes with it. */
+static void
+unshare_endpoints(json_t *root, json_t *pid)
+{
+	json_t *list = json_object_get(root, "endpoints"), *refs;
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		refs = json_object_get(json_array_get(list, i),
+		    "serviceEndpointProjectReferences");
+		for (size_t r = json_array_size(refs); r-- > 0;)
+			if (json_equal(json_object_get(json_object_get(
+			    json_array_get(refs, r), "projectReference"), "id"),
+			    pid))
+				json_array_remove(refs, r);
+		if (json_array_size(refs) == 0)
+			json_array_remove(list, i);
+	}
+}
+
+/*
+ * DELETE a project: queued as an operation (202 and its reference) that
+ * takes everything in the project with it - repositories, pipelines,
+ * runs, folders, environments, the pipeline permissions.
+ */
+static void
+delete_project(struct exchange *x, json_t *root, bool *changed)
+{
+	json_t *p = core_project_or_reply(x, root, x->params[0]), *pid;
+	json_t *permits = json_object_get(root, "permits");
+	char *op_id, *prefix;
+	const char *key;
+	void *tmp;
+
+	if (p == NULL)
+		return;
+	pid = json_incref(json_object_get(p, "id"));
+	remove_repositories(x, root, pid);
+	remove_where(root, "builds", "project_id", pid);
+	remove_where(root, "definitions", "project_id", pid);
+	remove_where(root, "folders", "project_id", pid);
+	remove_where(root, "environments", "project_id", pid);
+	remove_where(root, "queues", "project_id", pid);
+	unshare_endpoints(root, pid);
+	prefix = xasprintf("%s/", json_string_value(pid));
+	json_object_foreach_safe(permits, tmp, key, p)
+		if (strncmp(key, prefix, strlen(prefix)) == 0)
+			json_object_del(permits, key);
+	free(prefix);
+	remove_where(root, "projects", "id", pid);
+	json_decref(pid);
+	op_id = world_new_guid();
+	json_array_append_new(json_object_get(root, "operations"), json_pack(
+	    "{s:s, s:I, s:s}", "id", op_id, "created_ms",
+	    (json_int_t)world_now_ms(), "kind", "project-delete"));
+	*changed = true;
+	exchange_json(x, 202, operation_json(x, root, world_find(
+	    json_object_get(root, "operations"), "id", op_id)));
+	free(op_id);
+}
+
 void
 handle_projects(struct exchange *x)
 {
@@ -431,6 +527,8 @@ handle_projects(struct exchange *x)
 		get_project(x, root);
 	else if (strcmp(x->method, "POST") == 0 && x->params[0] == NULL)
 		create_project(x, root, &changed);
+	else if (strcmp(x->method, "DELETE") == 0 && x->params[0] != NULL)
+		delete_project(x, root, &changed);
 	else
 		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);

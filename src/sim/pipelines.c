@@ -295,6 +295,7 @@ list_definitions(struct exchange *x, json_t *root, json_t *project)
 {
 	const char *name = exchange_query(x, "name");
 	const char *path = exchange_query(x, "path");
+	const char *repo = exchange_query(x, "repositoryId");
 	char *want = path ? pipelines_folder_path(path) : NULL;
 	json_t *list = json_array(), *d;
 	size_t i;
@@ -309,10 +310,79 @@ list_definitions(struct exchange *x, json_t *root, json_t *project)
 		if (want && strcasecmp(want, json_string_value(json_object_get(
 		    d, "path"))) != 0)
 			continue;
+		if (repo && strcasecmp(repo, json_string_value(json_object_get(
+		    d, "repository_id"))) != 0)
+			continue;
 		json_array_append_new(list, definition_json(x, root, d));
 	}
 	free(want);
 	exchange_collection(x, list);
+}
+
+/* Remove definition d and, as the service does, all of its builds. */
+static void
+remove_definition(json_t *root, json_t *d)
+{
+	json_t *list = json_object_get(root, "builds"), *b;
+	json_int_t id = json_integer_value(json_object_get(d, "id"));
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		b = json_array_get(list, i);
+		if (json_integer_value(json_object_get(b, "definition_id")) ==
+		    id)
+			json_array_remove(list, i);
+	}
+	list = json_object_get(root, "definitions");
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (json_array_get(list, i) == d) {
+			json_array_remove(list, i);
+			return;
+		}
+}
+
+/* Whether folder path is under (or is) top, case-insensitively. */
+static bool
+folder_under(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	return strncasecmp(path, top, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '\\' || strcmp(top, "\\") == 0);
+}
+
+/* DELETE a folder: its subfolders, their definitions and builds (204);
+ * 404 when there is no such folder. */
+static void
+delete_folder(struct exchange *x, json_t *root, json_t *project,
+    const char *path, bool *changed)
+{
+	json_t *list = json_object_get(root, "folders"), *f;
+	bool found = false;
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		f = json_array_get(list, i);
+		if (json_equal(json_object_get(f, "project_id"),
+		    json_object_get(project, "id")) && folder_under(
+		    json_string_value(json_object_get(f, "path")), path)) {
+			json_array_remove(list, i);
+			found = true;
+		}
+	}
+	if (!found) {
+		exchange_error(x, 404, "FolderNotFoundException", "Folder %s "
+		    "does not exist.", path);
+		return;
+	}
+	list = json_object_get(root, "definitions");
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		f = json_array_get(list, i);
+		if (json_equal(json_object_get(f, "project_id"),
+		    json_object_get(project, "id")) && folder_under(
+		    json_string_value(json_object_get(f, "path")), path))
+			remove_definition(root, f);
+	}
+	*changed = true;
+	exchange_no_content(x);
 }
 
 void
@@ -326,7 +396,13 @@ handle_definitions(struct exchange *x)
 		;
 	else if (x->params[1] == NULL && strcmp(x->method, "POST") == 0)
 		create_definition(x, root, project, &changed);
-	else if (strcmp(x->method, "GET") != 0)
+	else if (x->params[1] != NULL && strcmp(x->method, "DELETE") == 0 &&
+	    (d = pipelines_find(root, project, atoll(x->params[1]))) != NULL) {
+		remove_definition(root, d);
+		changed = true;
+		exchange_no_content(x);
+	} else if (strcmp(x->method, "GET") != 0 && (x->params[1] == NULL ||
+	    strcmp(x->method, "DELETE") != 0))
 		exchange_method_not_allowed(x);
 	else if (x->params[1] == NULL)
 		list_definitions(x, root, project);
@@ -372,7 +448,9 @@ handle_folders(struct exchange *x)
 			    path, "project", core_project_reference(x, root,
 			    project)));
 		}
-	} else if (strcmp(x->method, "GET") == 0) {
+	} else if (strcmp(x->method, "DELETE") == 0)
+		delete_folder(x, root, project, path, &changed);
+	else if (strcmp(x->method, "GET") == 0) {
 		list = json_array();
 		json_array_foreach(json_object_get(root, "folders"), i, f)
 			if (json_equal(json_object_get(f, "project_id"),

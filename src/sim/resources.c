@@ -174,6 +174,27 @@ create_environment(struct exchange *x, json_t *root, json_t *project,
 	exchange_json(x, 200, environment_json(root, env));
 }
 
+/* DELETE: 204, or 404 as a GET of a missing one answers. */
+static void
+delete_environment(struct exchange *x, json_t *root, json_t *project,
+    long long id, bool *changed)
+{
+	json_t *list = json_object_get(root, "environments"), *env;
+	size_t i;
+
+	json_array_foreach(list, i, env)
+		if (json_equal(json_object_get(env, "project_id"),
+		    json_object_get(project, "id")) &&
+		    json_integer_value(json_object_get(env, "id")) == id) {
+			json_array_remove(list, i);
+			*changed = true;
+			exchange_no_content(x);
+			return;
+		}
+	exchange_error(x, 404, "EnvironmentNotFoundException", "Environment "
+	    "with id %lld does not exist.", id);
+}
+
 void
 handle_environments(struct exchange *x)
 {
@@ -187,6 +208,9 @@ handle_environments(struct exchange *x)
 		;
 	else if (strcmp(x->method, "POST") == 0 && x->params[1] == NULL)
 		create_environment(x, root, project, &changed);
+	else if (strcmp(x->method, "DELETE") == 0 && x->params[1] != NULL)
+		delete_environment(x, root, project, atoll(x->params[1]),
+		    &changed);
 	else if (strcmp(x->method, "GET") != 0)
 		exchange_method_not_allowed(x);
 	else {
