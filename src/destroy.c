@@ -214,8 +214,9 @@ plan_pipelines(struct planner *p)
 		    "pipeline", v, "pipeline %s (initialise-project, with its "
 		    "runs)", v);
 	folder = xasprintf("\\%s", repo);
-	if (own_repository(p->st) && recorded(p->st, "ml-repository", NULL,
-	    STATE_REMOVED_PREFIX "folder") == NULL)
+	/* Deleted before the repository: while it is recorded, a folder
+	 * deleted already answers 404, which is done. */
+	if (own_repository(p->st))
 		add(p, TD_FOLDER, "Azure DevOps", "ml-repository", NULL,
 		    "folder", folder, "the pipeline folder %s, with any "
 		    "pipeline left in it", folder);

@@ -474,6 +474,21 @@ unshare_endpoints(json_t *root, json_t *pid)
 	}
 }
 
+/* The access control lists of tokens naming the project ("{id}",
+ * "repoV2/{id}/..."), in every namespace. */
+static void
+remove_acls(json_t *root, const char *pid)
+{
+	const char *ns, *token;
+	json_t *tokens, *ace;
+	void *t1, *t2;
+
+	json_object_foreach_safe(json_object_get(root, "acls"), t1, ns, tokens)
+		json_object_foreach_safe(tokens, t2, token, ace)
+			if (strstr(token, pid) != NULL)
+				json_object_del(tokens, token);
+}
+
 /*
  * DELETE a project: queued as an operation (202 and its reference) that
  * takes everything in the project with it - repositories, pipelines,
@@ -497,6 +512,9 @@ delete_project(struct exchange *x, json_t *root, bool *changed)
 	remove_where(root, "folders", "project_id", pid);
 	remove_where(root, "environments", "project_id", pid);
 	remove_where(root, "queues", "project_id", pid);
+	/* Its build service identity, and the rights held on its objects. */
+	remove_where(root, "identities", "scope", pid);
+	remove_acls(root, json_string_value(pid));
 	unshare_endpoints(root, pid);
 	prefix = xasprintf("%s/", json_string_value(pid));
 	json_object_foreach_safe(permits, tmp, key, p)

@@ -1,0 +1,129 @@
+# `mlops-tui plan --destroy` and `destroy` against the sandbox: a setup
+# taken down leaves the world as it was before it (compared as the torture
+# compares worlds), through a SIGKILL and a resume; what existed before the
+# setup - a principal, the project, a repository, an environment - is
+# never touched; what was deleted by hand counts as gone; a second destroy
+# changes nothing; and the state file ends saying what was removed.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/torture/lib.sh"
+sim_start
+sim_tokens
+
+answers="$tap_tmp/answers.yml"
+sim_answers "$answers"
+out="$tap_tmp/out"
+mt() { # COMMAND ARGS...: with the sandbox's PAT and a device sign-in; $rc
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" "$@" --answers "$answers" \
+	    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
+	rc=$?
+	cat "$out" >> "$tap_tmp/all-output"
+}
+changes() { # what changed in Azure DevOps, Graph or ARM (not sign-ins)
+	jq -r 'select(.method != "GET" and (.path | test("/_entra/") | not)) |
+	    .method + " " + .path' "$SIM_LOG"
+}
+world() { # the world as the torture compares it, empty Azure kinds left out
+	world_of "$tap_tmp/world.json" |
+	    jq -c '.azure |= with_entries(select(.value | length > 0))'
+}
+state_file() { ls "$XDG_STATE_HOME"/mlops-tui/*.json | head -n 1; }
+record() { # STEP ENV KEY: the value the state holds
+	jq -r --arg id "$1" --arg env "$2" --arg key "$3" '.steps[] |
+	    select(.id == $id and (.environment // "") == $env) |
+	    .created[$key] // empty' "$(state_file)"
+}
+graph() { curl -s -H "Authorization: Bearer $GRAPH_TOKEN" "${SIM_URL%/*}/_graph/v1.0/$1"; }
+V="api-version=7.1"
+
+# ---- a principal made before the setup: never touched -------------------
+sim_principal keep-me
+before=$(world)
+
+# ---- a whole setup, and what destroy would do with it --------------------
+mt apply --yes
+is "$rc" 0 "the setup is whole"
+[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$out")"
+: > "$SIM_LOG"
+mt plan --destroy --purge --all
+is "$rc" 0 "plan --destroy: exit status 0"
+contains "$(cat "$out")" "[-] the resource group rg-contoso-4711prod, with its workspace mlw-contoso-4711prod (purged, not kept soft-deleted) and the online and batch endpoints first (prod)" "plan --destroy: the resource group, endpoints first"
+contains "$(cat "$out")" "[-] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "plan --destroy: the Key Vault's purge"
+contains "$(cat "$out")" "[-] the application $(record service-principal prod application)" "plan --destroy: the Entra application"
+contains "$(cat "$out")" "[-] the ML repository taxi-fare-regression" "plan --destroy: the ML repository"
+contains "$(cat "$out")" "[-] the project mlops-v2, with everything in it" "plan --destroy --all: the project it made"
+contains "$(cat "$out")" "Nothing was changed." "plan --destroy: says it changed nothing"
+is "$(changes)" "" "plan --destroy: not one request that changes anything"
+mt plan --destroy
+contains "$(cat "$out")" "$(printf '[ ] the project mlops-v2, with everything in it\n    the accelerator'"'"'s: give --all')" "plan --destroy without --all: the project is left, and says why"
+contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "plan --destroy without --purge: the vault is left soft-deleted"
+
+# ---- destroy needs --yes without a terminal --------------------------------
+mt destroy --purge --all
+is "$rc" 2 "destroy without --yes and without a terminal: a usage error"
+contains "$(cat "$out")" "give --yes" "saying what to give"
+
+# ---- destroy, SIGKILLed while Azure deletes, then resumed -----------------
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" destroy --yes --purge --all \
+    --answers "$answers" --tenant "$SIM_TENANT" --azure-sign-in device \
+    >"$out" 2>&1 </dev/null &
+pid=$!
+arm_busy() { jq -e '(.arm.operations // []) | length > 0' "$tap_tmp/world.json" >/dev/null 2>&1; }
+wait_for 30 arm_busy
+tap_result $? "destroy starts a long-running ARM delete"
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+is "$(record infra-pipeline prod resource_group)" "rg-contoso-4711prod" "killed mid-delete: the resource group is still recorded as to remove"
+mt destroy --yes --purge --all
+is "$rc" 0 "resumed: destroy finishes, exit status 0"
+contains "$(cat "$out")" "[x] the resource group rg-contoso-4711prod" "resumed: the resource group is deleted"
+contains "$(cat "$out")" "[x] the project mlops-v2, with everything in it" "resumed: the project is deleted"
+lacks "$(cat "$tap_tmp/all-output")" "$SIM_PAT" "the PAT is never printed"
+is "$(world)" "$before" "the world is as it was before the setup"
+is "$(jq -c '[.azure.deleted_vaults[]?, .azure.deleted_workspaces[]?]' "$tap_tmp/world.json")" "[]" "nothing is left soft-deleted (--purge)"
+is "$(graph "applications?\$filter=displayName%20eq%20'keep-me'" | jq '.value | length')" 1 "the principal made before the setup is still there"
+
+# ---- the state says what was removed; a second destroy changes nothing ---
+is "$(record infra-pipeline prod removed.resource_group)" "rg-contoso-4711prod" "the state records the resource group as removed"
+is "$(record infra-pipeline prod resource_group)" "" "... and no longer as there"
+is "$(jq -r '.steps[] | select(.id == "service-principal") | .status' "$(state_file)")" "pending" "a step whose making was removed is pending again"
+: > "$SIM_LOG"
+mt destroy --yes --purge --all
+is "$rc" 0 "a second destroy: exit status 0"
+contains "$(cat "$out")" "0 removed, 0 failed" "a second destroy removes nothing"
+is "$(changes)" "" "a second destroy: not one request that changes anything"
+
+# ---- a setup in a project that existed, beside an environment and a ------
+# ---- repository that existed: none of them touched ------------------------
+api POST "_apis/projects?$V" '{"name":"mlops-v2"}'
+well_formed() { api GET "_apis/projects/mlops-v2?$V"; [ "$(echo "$body" | jq -r .state)" = wellFormed ]; }
+wait_for 30 well_formed
+tap_result $? "a project made by hand before the setup"
+api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"prod"}'
+api POST "mlops-v2/_apis/git/repositories?$V" '{"name":"keep-repo"}'
+is "$status" 201 "a repository made by hand before the setup"
+before=$(world)
+mt apply --yes
+is "$rc" 0 "the setup, again from the same state file, is whole"
+[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$out")"
+mt plan --destroy --all
+contains "$(cat "$out")" "$(printf '[=] the imported repository mlops-v2\n    it was there before the setup: kept')" "plan --destroy: the project's own repository, there before, is kept"
+lacks "$(cat "$out")" "the project mlops-v2" "plan --destroy: a project that was there is not the setup's"
+lacks "$(cat "$out")" "the environment prod" "plan --destroy: an environment that was there is not the setup's"
+# The operator deletes the service connection by hand first.
+api DELETE "_apis/serviceendpoint/endpoints/$(record service-connection prod id)?projectIds=$(record project '' id)&$V"
+is "$status" 204 "the service connection deleted by hand"
+mt destroy --yes --all
+is "$rc" 0 "destroy without --purge: exit status 0"
+contains "$(cat "$out")" "[x] the Azure Resource Manager service connection" "the connection deleted by hand counts as removed (404)"
+contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "without --purge the vault is left, and said so"
+is "$(jq -c '[.azure.deleted_vaults[].name, .azure.deleted_workspaces[].name]' "$tap_tmp/world.json")" '["kv-contoso-4711prod","mlw-contoso-4711prod"]' "Azure keeps the vault and the workspace soft-deleted"
+mt destroy --yes --purge
+is "$rc" 0 "destroy --purge afterwards: exit status 0"
+contains "$(cat "$out")" "[x] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "the vault is purged"
+is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '[]' "no vault is left soft-deleted"
+# What existed is all there; the import into the repository that existed,
+# and the workspace soft-deleted with its resource group, stay.
+is "$(world | jq -c 'del(.imports, .azure.deleted_workspaces)')" "$(echo "$before" | jq -c 'del(.imports)')" "the world is as before the setup: the project, its repositories and environment kept"
+is "$(world | jq -c '.imports')" '["mlops-v2"]' "the import into the repository that existed stays with it"
+
+done_testing
