@@ -99,6 +99,19 @@ print_header(const struct setup *s, bool planning)
 	    "changes nothing)" : "");
 }
 
+/* Whether destroy may go on to ask: refused before any sign-in when
+ * there is no terminal to ask on. */
+static bool
+may_confirm(const struct apply_options *opt)
+{
+	if (opt->plan || opt->yes || isatty(STDIN_FILENO))
+		return true;
+	fprintf(stderr, "mlops-tui: destroy deletes what the setup made: give "
+	    "--yes when there is no terminal to confirm on (plan --destroy "
+	    "shows what it would delete)\n");
+	return false;
+}
+
 /* Without --yes: the operator's word on the terminal; 0 to go on. */
 static int
 confirm(void)
@@ -106,12 +119,6 @@ confirm(void)
 	char answer[16] = "";
 	FILE *tty;
 
-	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "mlops-tui: destroy deletes what the setup "
-		    "made: give --yes when there is no terminal to confirm on "
-		    "(plan --destroy shows what it would delete)\n");
-		return MT_EXIT_USAGE;
-	}
 	if ((tty = fopen("/dev/tty", "r+")) == NULL)
 		return MT_EXIT_USAGE;
 	fputs("\nDelete these? [y/N] ", tty);
@@ -199,7 +206,11 @@ cmd_destroy(const struct apply_options *opt)
 {
 	struct setup s;
 	struct destroy_plan plan = { 0 };
-	int rc = setup_open(&s, &opt->setup);
+	int rc;
+
+	if (!may_confirm(opt))
+		return MT_EXIT_USAGE;
+	rc = setup_open(&s, &opt->setup);
 
 	if (rc == 0 && s.created) {
 		fprintf(stderr, "mlops-tui: no state file at %s: nothing that "

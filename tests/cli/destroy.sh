@@ -61,6 +61,7 @@ contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (pu
 mt destroy --purge --all
 is "$rc" 2 "destroy without --yes and without a terminal: a usage error"
 contains "$(cat "$out")" "give --yes" "saying what to give"
+lacks "$(cat "$out")" "enter the code" "before any sign-in"
 
 # ---- destroy, SIGKILLed while Azure deletes, then resumed -----------------
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" destroy --yes --purge --all \
