@@ -183,6 +183,10 @@ same_listing() { # GOT WANT DESCRIPTION: file by file, the differences shown
 sim_start() {
 	SIM_LOG="$tap_tmp/requests.log"
 	for _try in 1 2; do
+		# Emptied here, not by the child's redirection: until the
+		# child has opened it, a restart's wait would read the last
+		# sandbox's "Stop with" and its address, and go on at once.
+		: >"$tap_tmp/sim.out"
 		"$MLOPS_TUI" sim --world "$tap_tmp/world.json" --time-scale 0.02 \
 		    --log "$SIM_LOG" "$@" >"$tap_tmp/sim.out" 2>"$tap_tmp/sim.err" &
 		SIM_PID=$!
