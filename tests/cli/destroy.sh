@@ -127,4 +127,42 @@ is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '[]' "no va
 is "$(world | jq -c 'del(.imports, .azure.deleted_workspaces)')" "$(echo "$before" | jq -c 'del(.imports)')" "the world is as before the setup: the project, its repositories and environment kept"
 is "$(world | jq -c '.imports')" '["mlops-v2"]' "the import into the repository that existed stays with it"
 
+# ---- the other kinds at once: terraform, local, dev+prod, a principal ----
+# ---- that existed (its role too): the world comes back whole --------------
+sim_principal existing-principal
+printf '{"appId":"%s","displayName":"existing-principal","password":"%s","tenant":"%s"}\n' \
+    "$SP_APP_ID" "$SP_SECRET" "$SIM_TENANT" > "$tap_tmp/principal.json"
+answers="$tap_tmp/answers-c.yml"
+cat > "$answers" <<EOF
+organization: $SIM_URL
+project: mlops-c
+repository: taxi-c
+infrastructure: terraform
+initialise_way: local
+principal_way: existing
+client_id: $SP_APP_ID
+environments:
+  prod:
+    namespace: contoso
+    postfix: "4721"
+    subscription_id: $SIM_SUB
+    tenant_id: $SIM_TENANT
+  dev:
+    namespace: contoso
+    postfix: "4722"
+    subscription_id: $SIM_SUB
+    tenant_id: $SIM_TENANT
+    branch: dev
+    service_connection: Azure-ARM-Dev
+EOF
+before=$(world)
+mt apply --yes --principal-file "$tap_tmp/principal.json"
+is "$rc" 0 "terraform, local, dev and prod, an existing principal: the setup is whole"
+[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$out")"
+mt destroy --yes --purge --all
+is "$rc" 0 "its destroy: exit status 0"
+contains "$(cat "$out")" "[x] the resource group rg-contoso-4722dev" "the dev resource group is deleted"
+lacks "$(cat "$out")" "the service principal" "a principal that existed is not the setup's: not listed"
+is "$(world)" "$before" "the world is as it was before this setup, the existing principal and its role kept"
+
 done_testing
