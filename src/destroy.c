@@ -145,7 +145,7 @@ plan_azure(struct planner *p, const char *env)
 	    "resource_group")) {
 		t = add(p, TD_VAULT_PURGE, "Azure", "infra-pipeline", env,
 		    "key_vault", kv, "the soft-deleted Key Vault %s "
-		    "(purged)", kv);
+		    "(its purge)", kv);
 		if (!p->opt->purge)
 			not_asked(t, "Azure keeps it soft-deleted, and the "
 			    "workspace too, and a new setup with the same "
@@ -527,6 +527,16 @@ purge_vault(struct remover *r)
 		api_call_free(c);
 		return 0;       /* purged already, or never soft-deleted */
 	}
+	if (api_call_error(c)->kind == API_OK && json_is_true(json_object_get(
+	    json_object_get(api_call_result(c), "properties"),
+	    "purgeProtectionEnabled"))) {
+		api_call_free(c);
+		/* Nobody can purge it: Azure does, after its retention. */
+		r->t->kept = true;
+		return fail(r, "purge protection is on: Azure purges it by "
+		    "itself when its retention days are over; until then a new "
+		    "setup needs another postfix");
+	}
 	if (settle(r, c, "reading the deleted Key Vault") == -1)
 		return -1;
 	return long_delete(r, arm_purge_vault(r->api, sub, loc, r->t->value),
@@ -734,7 +744,8 @@ destroy_item(struct teardown *t, struct api *api, const struct state *st,
 
 	free(t->note);
 	t->note = NULL;
-	t->state = remove_item(&r, t->purge) == 0 ? TD_REMOVED : TD_FAILED;
+	t->state = remove_item(&r, t->purge) == 0 ? TD_REMOVED : t->kept ?
+	    TD_KEPT : TD_FAILED;
 }
 
 /* ---- what the state says after ------------------------------------------ */

@@ -53,6 +53,8 @@ struct teardown {
 	char *note;              /* why kept, what failed; NULL: none */
 	bool purge;              /* the resource group: its workspace
 	                            purged, not kept soft-deleted */
+	bool kept;               /* destroy_item found it cannot be
+	                            removed by anyone (purge protection) */
 };
 
 struct destroy_plan {

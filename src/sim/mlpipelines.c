@@ -413,6 +413,12 @@ mlpipelines_apply(struct run_context *c)
 		azure_add(c, "resource_groups", n.resource_group, NULL);
 		azure_add(c, "workspaces", n.workspace, n.resource_group);
 		azure_add(c, "key_vaults", n.key_vault, n.resource_group);
+		/* The terraform template's vault has purge protection (90
+		 * days): once soft-deleted, nobody can purge it. */
+		if (strcmp(kind, "infra-terraform") == 0)
+			json_object_set_new(world_find(azure_list(c,
+			    "key_vaults"), "name", n.key_vault),
+			    "purge_protection", json_true());
 		azure_add(c, "storage_accounts", n.storage, n.resource_group);
 		azure_add(c, "compute_clusters", "cpu-cluster", n.workspace);
 	} else if (strcmp(kind, "training") == 0) {

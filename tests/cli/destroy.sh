@@ -47,7 +47,7 @@ is "$rc" 0 "the setup is whole"
 mt plan --destroy --purge --all
 is "$rc" 0 "plan --destroy: exit status 0"
 contains "$(cat "$out")" "[-] the resource group rg-contoso-4711prod, with its workspace mlw-contoso-4711prod (purged, not kept soft-deleted) and the online and batch endpoints first (prod)" "plan --destroy: the resource group, endpoints first"
-contains "$(cat "$out")" "[-] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "plan --destroy: the Key Vault's purge"
+contains "$(cat "$out")" "[-] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy: the Key Vault's purge"
 contains "$(cat "$out")" "[-] the application $(record service-principal prod application)" "plan --destroy: the Entra application"
 contains "$(cat "$out")" "[-] the ML repository taxi-fare-regression" "plan --destroy: the ML repository"
 contains "$(cat "$out")" "[-] the project mlops-v2, with everything in it" "plan --destroy --all: the project it made"
@@ -55,7 +55,7 @@ contains "$(cat "$out")" "Nothing was changed." "plan --destroy: says it changed
 is "$(changes)" "" "plan --destroy: not one request that changes anything"
 mt plan --destroy
 contains "$(cat "$out")" "$(printf '[ ] the project mlops-v2, with everything in it\n    the accelerator'"'"'s: give --all')" "plan --destroy without --all: the project is left, and says why"
-contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "plan --destroy without --purge: the vault is left soft-deleted"
+contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy without --purge: the vault is left soft-deleted"
 
 # ---- destroy needs --yes without a terminal --------------------------------
 mt destroy --purge --all
@@ -116,11 +116,11 @@ is "$status" 204 "the service connection deleted by hand"
 mt destroy --yes --all
 is "$rc" 0 "destroy without --purge: exit status 0"
 contains "$(cat "$out")" "[x] the Azure Resource Manager service connection" "the connection deleted by hand counts as removed (404)"
-contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "without --purge the vault is left, and said so"
+contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "without --purge the vault is left, and said so"
 is "$(jq -c '[.azure.deleted_vaults[].name, .azure.deleted_workspaces[].name]' "$tap_tmp/world.json")" '["kv-contoso-4711prod","mlw-contoso-4711prod"]' "Azure keeps the vault and the workspace soft-deleted"
 mt destroy --yes --purge
 is "$rc" 0 "destroy --purge afterwards: exit status 0"
-contains "$(cat "$out")" "[x] the soft-deleted Key Vault kv-contoso-4711prod (purged) (prod)" "the vault is purged"
+contains "$(cat "$out")" "[x] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "the vault is purged"
 is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '[]' "no vault is left soft-deleted"
 # What existed is all there; the import into the repository that existed,
 # and the workspace soft-deleted with its resource group, stay.
@@ -163,6 +163,8 @@ mt destroy --yes --purge --all
 is "$rc" 0 "its destroy: exit status 0"
 contains "$(cat "$out")" "[x] the resource group rg-contoso-4722dev" "the dev resource group is deleted"
 lacks "$(cat "$out")" "the service principal" "a principal that existed is not the setup's: not listed"
-is "$(world)" "$before" "the world is as it was before this setup, the existing principal and its role kept"
+contains "$(cat "$out")" "$(printf '[=] the soft-deleted Key Vault kv-contoso-4721prod (its purge) (prod)\n    purge protection is on')" "terraform's vault has purge protection: kept soft-deleted, and said why"
+is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '["kv-contoso-4721prod","kv-contoso-4722dev"]' "Azure keeps both vaults until their retention is over"
+is "$(world | jq -c 'del(.azure.deleted_vaults)')" "$before" "the world is as it was before this setup, the existing principal and its role kept"
 
 done_testing
