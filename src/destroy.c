@@ -131,8 +131,24 @@ plan_azure(struct planner *p, const char *env)
 	    "resource_group");
 	const char *ws = recorded(p->st, "infra-pipeline", env, "workspace");
 	const char *kv = recorded(p->st, "infra-pipeline", env, "key_vault");
+	const struct state_step *infra = state_step_find(p->st,
+	    "infra-pipeline", env);
 	struct teardown *t;
 
+	/* Done with no record of its resource group (found there, or an
+	 * apply before this version recorded it): not the setup's, as far
+	 * as can be told, so not touched. */
+	if (rg == NULL && infra != NULL && infra->status == STEP_DONE &&
+	    recorded(p->st, "infra-pipeline", env, STATE_REMOVED_PREFIX
+	    "resource_group") == NULL) {
+		t = add(p, TD_RESOURCE_GROUP, "Azure", "infra-pipeline", env,
+		    "resource_group", "", "the Azure resources of %s", env);
+		t->state = TD_KEPT;
+		t->note = xstrdup("the state does not say that the setup made "
+		    "its resource group (it was found there, or made by an "
+		    "apply older than this version): kept; delete it by hand "
+		    "if it is the setup's");
+	}
 	if (rg != NULL) {
 		t = add(p, TD_RESOURCE_GROUP, "Azure", "infra-pipeline", env,
 		    "resource_group", rg, "the resource group %s, with its "

@@ -63,17 +63,32 @@ is "$rc" 2 "destroy without --yes and without a terminal: a usage error"
 contains "$(cat "$out")" "give --yes" "saying what to give"
 lacks "$(cat "$out")" "enter the code" "before any sign-in"
 
-# ---- destroy, SIGKILLed while Azure deletes, then resumed -----------------
-AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" destroy --yes --purge --all \
-    --answers "$answers" --tenant "$SIM_TENANT" --azure-sign-in device \
-    >"$out" 2>&1 </dev/null &
-pid=$!
+# ---- destroy, SIGKILLed while Azure deletes, then at seeded moments -------
+destroy_bg() {
+	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" destroy --yes --purge --all \
+	    --answers "$answers" --tenant "$SIM_TENANT" --azure-sign-in device \
+	    >"$out" 2>&1 </dev/null &
+	pid=$!
+}
+destroy_bg
 arm_busy() { jq -e '(.arm.operations // []) | length > 0' "$tap_tmp/world.json" >/dev/null 2>&1; }
 wait_for 30 arm_busy
 tap_result $? "destroy starts a long-running ARM delete"
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 is "$(record infra-pipeline prod resource_group)" "rg-contoso-4711prod" "killed mid-delete: the resource group is still recorded as to remove"
+seed=${DESTROY_SEED:-$$}
+diag "SIGKILL moments from seed $seed (DESTROY_SEED)"
+loads=0
+for _ in 1 2 3; do
+	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
+	destroy_bg
+	sleep "$(printf '0.%03d' $(( seed % 1000 )))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	"$MLOPS_TUI" --state "$(state_file)" status --json >/dev/null && loads=$((loads + 1))
+done
+is "$loads" 3 "after each SIGKILL the state file loads"
 mt destroy --yes --purge --all
 is "$rc" 0 "resumed: destroy finishes, exit status 0"
 contains "$(cat "$out")" "[x] the resource group rg-contoso-4711prod" "resumed: the resource group is deleted"
@@ -113,9 +128,20 @@ lacks "$(cat "$out")" "the environment prod" "plan --destroy: an environment tha
 # The operator deletes the service connection by hand first.
 api DELETE "_apis/serviceendpoint/endpoints/$(record service-connection prod id)?projectIds=$(record project '' id)&$V"
 is "$status" 204 "the service connection deleted by hand"
+api DELETE "mlops-v2/_apis/git/repositories/$(record ml-repository '' id)?$V"
+is "$status" 204 "and the ML repository"
+# A state from before the resource group was recorded: Azure is not
+# touched, as nobody can tell whether the setup made it.
+jq '(.steps[] | select(.id == "infra-pipeline") | .created) |= with_entries(select(.key |
+    test("resource_group|workspace|key_vault|location") | not))' \
+    "$(state_file)" > "$tap_tmp/old.json"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" --state "$tap_tmp/old.json" plan --destroy \
+    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
+contains "$(cat "$out")" "$(printf '[=] the Azure resources of prod (prod)\n    the state does not say that the setup made its resource group')" "a state with no record of the resource group: Azure is kept"
 mt destroy --yes --all
 is "$rc" 0 "destroy without --purge: exit status 0"
 contains "$(cat "$out")" "[x] the Azure Resource Manager service connection" "the connection deleted by hand counts as removed (404)"
+contains "$(cat "$out")" "[x] the ML repository taxi-fare-regression" "so does the repository"
 contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "without --purge the vault is left, and said so"
 is "$(jq -c '[.azure.deleted_vaults[].name, .azure.deleted_workspaces[].name]' "$tap_tmp/world.json")" '["kv-contoso-4711prod","mlw-contoso-4711prod"]' "Azure keeps the vault and the workspace soft-deleted"
 mt destroy --yes --purge
