@@ -622,44 +622,63 @@ remove_connection(struct remover *r)
 	return rc;
 }
 
-/* DELETE of a project: 202 and an operation, followed to its end. */
+/* The status of operation op now; NULL with the failure said when it
+ * cannot be read. Owned by the caller. */
+static char *
+operation_status(struct remover *r, const char *op)
+{
+	struct api_call *c = ado_get_operation(r->api, op);
+	char *status;
+
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind != API_OK) {
+		settle(r, c, "following the project's deletion");
+		return NULL;
+	}
+	status = xstrdup_or_null(api_field(api_call_result(c), "status"));
+	api_call_free(c);
+	return status ? status : xstrdup("unknown");
+}
+
+/* DELETE of a project: 202 and an operation, followed to its end (a 404
+ * is a project gone already). */
 static int
 remove_project(struct remover *r)
 {
 	struct api_call *c = ado_delete_project(r->api, r->t->value);
-	char *op;
-	const char *status = NULL;
+	char *op, *status = NULL;
 	long waited = 0;
+	int rc = 0;
 
 	api_wait(r->api, c);
 	if (api_call_error(c)->kind != API_OK)
 		return settle(r, c, "deleting the project");
 	op = xstrdup_or_null(api_field(api_call_result(c), "id"));
 	api_call_free(c);
-	while (op != NULL && !*r->stop && waited < LONG_DELETE_LIMIT_MS) {
-		c = ado_get_operation(r->api, op);
-		api_wait(r->api, c);
-		status = api_field(api_call_result(c), "status");
-		if (api_call_error(c)->kind != API_OK || (status != NULL &&
-		    strcmp(status, "succeeded") == 0))
+	while (op != NULL && rc == 0) {
+		free(status);
+		/* Unreadable: failed; gone (404): over. */
+		if ((status = operation_status(r, op)) == NULL) {
+			rc = r->t->note ? -1 : 0;
 			break;
-		if (status != NULL && (strcmp(status, "failed") == 0 ||
-		    strcmp(status, "cancelled") == 0)) {
-			fail(r, "deleting the project: the operation %s",
+		} else if (strcmp(status, "succeeded") == 0)
+			break;
+		else if (strcmp(status, "failed") == 0 ||
+		    strcmp(status, "cancelled") == 0)
+			rc = fail(r, "deleting the project: the operation %s",
 			    status);
-			break;
+		else if (*r->stop || waited >= LONG_DELETE_LIMIT_MS)
+			rc = fail(r, "deleting the project: %s", *r->stop ?
+			    "stopped before it was over; run destroy again" :
+			    "not over after an hour");
+		else {
+			sleep_ms(POLL_MIN_MS * 5);
+			waited += POLL_MIN_MS * 5;
 		}
-		api_call_free(c);
-		c = NULL;
-		sleep_ms(POLL_DEFAULT_MS / 5);
-		waited += POLL_DEFAULT_MS / 5;
 	}
+	free(status);
 	free(op);
-	if (c == NULL)
-		return fail(r, "deleting the project: stopped before it was "
-		    "over; run destroy again");
-	return r->t->note ? (api_call_free(c), -1) : settle(r, c,
-	    "deleting the project");
+	return rc;
 }
 
 /* The descriptor of the identity recorded with the grant; NULL when it
