@@ -498,7 +498,7 @@ static void
 delete_project(struct exchange *x, json_t *root, bool *changed)
 {
 	json_t *p = core_project_or_reply(x, root, x->params[0]), *pid;
-	json_t *permits = json_object_get(root, "permits");
+	json_t *permits = json_object_get(root, "permits"), *permit;
 	char *op_id, *prefix;
 	const char *key;
 	void *tmp;
@@ -517,7 +517,7 @@ delete_project(struct exchange *x, json_t *root, bool *changed)
 	remove_acls(root, json_string_value(pid));
 	unshare_endpoints(root, pid);
 	prefix = xasprintf("%s/", json_string_value(pid));
-	json_object_foreach_safe(permits, tmp, key, p)
+	json_object_foreach_safe(permits, tmp, key, permit)
 		if (strncmp(key, prefix, strlen(prefix)) == 0)
 			json_object_del(permits, key);
 	free(prefix);

@@ -11,12 +11,12 @@ sim_tokens
 
 answers="$tap_tmp/answers.yml"
 sim_answers "$answers"
-out="$tap_tmp/out"
+output="$tap_tmp/out"
 mt() { # COMMAND ARGS...: with the sandbox's PAT and a device sign-in; $rc
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" "$@" --answers "$answers" \
-	    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
+	    --tenant "$SIM_TENANT" --azure-sign-in device >"$output" 2>&1 </dev/null
 	rc=$?
-	cat "$out" >> "$tap_tmp/all-output"
+	cat "$output" >> "$tap_tmp/all-output"
 }
 changes() { # what changed in Azure DevOps, Graph or ARM (not sign-ins)
 	jq -r 'select(.method != "GET" and (.path | test("/_entra/") | not)) |
@@ -35,6 +35,14 @@ record() { # STEP ENV KEY: the value the state holds
 graph() { curl -s -H "Authorization: Bearer $GRAPH_TOKEN" "${SIM_URL%/*}/_graph/v1.0/$1"; }
 V="api-version=7.1"
 
+# ---- the options go with their commands ---------------------------------
+run apply --purge --answers "$answers"
+is "$rc" 2 "apply --purge: a usage error"
+contains "$err" "--purge and --all go with the destroy command and with plan --destroy" "naming the commands they go with"
+run destroy --destroy
+is "$rc" 2 "destroy --destroy: a usage error"
+contains "$err" "--destroy goes with the plan command" "saying where --destroy goes"
+
 # ---- a principal made before the setup: never touched -------------------
 sim_principal keep-me
 before=$(world)
@@ -42,32 +50,32 @@ before=$(world)
 # ---- a whole setup, and what destroy would do with it --------------------
 mt apply --yes
 is "$rc" 0 "the setup is whole"
-[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$out")"
+[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$output")"
 : > "$SIM_LOG"
 mt plan --destroy --purge --all
 is "$rc" 0 "plan --destroy: exit status 0"
-contains "$(cat "$out")" "[-] the resource group rg-contoso-4711prod, with its workspace mlw-contoso-4711prod (purged, not kept soft-deleted) and the online and batch endpoints first (prod)" "plan --destroy: the resource group, endpoints first"
-contains "$(cat "$out")" "[-] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy: the Key Vault's purge"
-contains "$(cat "$out")" "[-] the application $(record service-principal prod application)" "plan --destroy: the Entra application"
-contains "$(cat "$out")" "[-] the ML repository taxi-fare-regression" "plan --destroy: the ML repository"
-contains "$(cat "$out")" "[-] the project mlops-v2, with everything in it" "plan --destroy --all: the project it made"
-contains "$(cat "$out")" "Nothing was changed." "plan --destroy: says it changed nothing"
+contains "$(cat "$output")" "[-] the resource group rg-contoso-4711prod, with its workspace mlw-contoso-4711prod (purged, not kept soft-deleted) and the online and batch endpoints first (prod)" "plan --destroy: the resource group, endpoints first"
+contains "$(cat "$output")" "[-] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy: the Key Vault's purge"
+contains "$(cat "$output")" "[-] the application $(record service-principal prod application)" "plan --destroy: the Entra application"
+contains "$(cat "$output")" "[-] the ML repository taxi-fare-regression" "plan --destroy: the ML repository"
+contains "$(cat "$output")" "[-] the project mlops-v2, with everything in it" "plan --destroy --all: the project it made"
+contains "$(cat "$output")" "Nothing was changed." "plan --destroy: says it changed nothing"
 is "$(changes)" "" "plan --destroy: not one request that changes anything"
 mt plan --destroy
-contains "$(cat "$out")" "$(printf '[ ] the project mlops-v2, with everything in it\n    the accelerator'"'"'s: give --all')" "plan --destroy without --all: the project is left, and says why"
-contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy without --purge: the vault is left soft-deleted"
+contains "$(cat "$output")" "$(printf '[ ] the project mlops-v2, with everything in it\n    the accelerator'"'"'s: give --all')" "plan --destroy without --all: the project is left, and says why"
+contains "$(cat "$output")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy without --purge: the vault is left soft-deleted"
 
 # ---- destroy needs --yes without a terminal --------------------------------
 mt destroy --purge --all
 is "$rc" 2 "destroy without --yes and without a terminal: a usage error"
-contains "$(cat "$out")" "give --yes" "saying what to give"
-lacks "$(cat "$out")" "enter the code" "before any sign-in"
+contains "$(cat "$output")" "give --yes" "saying what to give"
+lacks "$(cat "$output")" "enter the code" "before any sign-in"
 
 # ---- destroy, SIGKILLed while Azure deletes, then at seeded moments -------
 destroy_bg() {
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" destroy --yes --purge --all \
 	    --answers "$answers" --tenant "$SIM_TENANT" --azure-sign-in device \
-	    >"$out" 2>&1 </dev/null &
+	    >"$output" 2>&1 </dev/null &
 	pid=$!
 }
 destroy_bg
@@ -91,8 +99,8 @@ done
 is "$loads" 3 "after each SIGKILL the state file loads"
 mt destroy --yes --purge --all
 is "$rc" 0 "resumed: destroy finishes, exit status 0"
-contains "$(cat "$out")" "[x] the resource group rg-contoso-4711prod" "resumed: the resource group is deleted"
-contains "$(cat "$out")" "[x] the project mlops-v2, with everything in it" "resumed: the project is deleted"
+contains "$(cat "$output")" "[x] the resource group rg-contoso-4711prod" "resumed: the resource group is deleted"
+contains "$(cat "$output")" "[x] the project mlops-v2, with everything in it" "resumed: the project is deleted"
 lacks "$(cat "$tap_tmp/all-output")" "$SIM_PAT" "the PAT is never printed"
 is "$(world)" "$before" "the world is as it was before the setup"
 is "$(jq -c '[.azure.deleted_vaults[]?, .azure.deleted_workspaces[]?]' "$tap_tmp/world.json")" "[]" "nothing is left soft-deleted (--purge)"
@@ -105,7 +113,7 @@ is "$(jq -r '.steps[] | select(.id == "service-principal") | .status' "$(state_f
 : > "$SIM_LOG"
 mt destroy --yes --purge --all
 is "$rc" 0 "a second destroy: exit status 0"
-contains "$(cat "$out")" "0 removed, 0 failed" "a second destroy removes nothing"
+contains "$(cat "$output")" "0 removed, 0 failed" "a second destroy removes nothing"
 is "$(changes)" "" "a second destroy: not one request that changes anything"
 
 # ---- a setup in a project that existed, beside an environment and a ------
@@ -120,11 +128,11 @@ is "$status" 201 "a repository made by hand before the setup"
 before=$(world)
 mt apply --yes
 is "$rc" 0 "the setup, again from the same state file, is whole"
-[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$out")"
+[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$output")"
 mt plan --destroy --all
-contains "$(cat "$out")" "$(printf '[=] the imported repository mlops-v2\n    it was there before the setup: kept')" "plan --destroy: the project's own repository, there before, is kept"
-lacks "$(cat "$out")" "the project mlops-v2" "plan --destroy: a project that was there is not the setup's"
-lacks "$(cat "$out")" "the environment prod" "plan --destroy: an environment that was there is not the setup's"
+contains "$(cat "$output")" "$(printf '[=] the imported repository mlops-v2\n    it was there before the setup: kept')" "plan --destroy: the project's own repository, there before, is kept"
+lacks "$(cat "$output")" "the project mlops-v2" "plan --destroy: a project that was there is not the setup's"
+lacks "$(cat "$output")" "the environment prod" "plan --destroy: an environment that was there is not the setup's"
 # The operator deletes the service connection by hand first.
 api DELETE "_apis/serviceendpoint/endpoints/$(record service-connection prod id)?projectIds=$(record project '' id)&$V"
 is "$status" 204 "the service connection deleted by hand"
@@ -136,17 +144,17 @@ jq '(.steps[] | select(.id == "infra-pipeline") | .created) |= with_entries(sele
     test("resource_group|workspace|key_vault|location") | not))' \
     "$(state_file)" > "$tap_tmp/old.json"
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" --state "$tap_tmp/old.json" plan --destroy \
-    --tenant "$SIM_TENANT" --azure-sign-in device >"$out" 2>&1 </dev/null
-contains "$(cat "$out")" "$(printf '[=] the Azure resources of prod (prod)\n    the state does not say that the setup made its resource group')" "a state with no record of the resource group: Azure is kept"
+    --tenant "$SIM_TENANT" --azure-sign-in device >"$output" 2>&1 </dev/null
+contains "$(cat "$output")" "$(printf '[=] the Azure resources of prod (prod)\n    the state does not say that the setup made its resource group')" "a state with no record of the resource group: Azure is kept"
 mt destroy --yes --all
 is "$rc" 0 "destroy without --purge: exit status 0"
-contains "$(cat "$out")" "[x] the Azure Resource Manager service connection" "the connection deleted by hand counts as removed (404)"
-contains "$(cat "$out")" "[x] the ML repository taxi-fare-regression" "so does the repository"
-contains "$(cat "$out")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "without --purge the vault is left, and said so"
+contains "$(cat "$output")" "[x] the Azure Resource Manager service connection" "the connection deleted by hand counts as removed (404)"
+contains "$(cat "$output")" "[x] the ML repository taxi-fare-regression" "so does the repository"
+contains "$(cat "$output")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "without --purge the vault is left, and said so"
 is "$(jq -c '[.azure.deleted_vaults[].name, .azure.deleted_workspaces[].name]' "$tap_tmp/world.json")" '["kv-contoso-4711prod","mlw-contoso-4711prod"]' "Azure keeps the vault and the workspace soft-deleted"
 mt destroy --yes --purge
 is "$rc" 0 "destroy --purge afterwards: exit status 0"
-contains "$(cat "$out")" "[x] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "the vault is purged"
+contains "$(cat "$output")" "[x] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "the vault is purged"
 is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '[]' "no vault is left soft-deleted"
 # What existed is all there; the import into the repository that existed,
 # and the workspace soft-deleted with its resource group, stay.
@@ -184,12 +192,12 @@ EOF
 before=$(world)
 mt apply --yes --principal-file "$tap_tmp/principal.json"
 is "$rc" 0 "terraform, local, dev and prod, an existing principal: the setup is whole"
-[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$out")"
+[ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$output")"
 mt destroy --yes --purge --all
 is "$rc" 0 "its destroy: exit status 0"
-contains "$(cat "$out")" "[x] the resource group rg-contoso-4722dev" "the dev resource group is deleted"
-lacks "$(cat "$out")" "the service principal" "a principal that existed is not the setup's: not listed"
-contains "$(cat "$out")" "$(printf '[=] the soft-deleted Key Vault kv-contoso-4721prod (its purge) (prod)\n    purge protection is on')" "terraform's vault has purge protection: kept soft-deleted, and said why"
+contains "$(cat "$output")" "[x] the resource group rg-contoso-4722dev" "the dev resource group is deleted"
+lacks "$(cat "$output")" "the service principal" "a principal that existed is not the setup's: not listed"
+contains "$(cat "$output")" "$(printf '[=] the soft-deleted Key Vault kv-contoso-4721prod (its purge) (prod)\n    purge protection is on')" "terraform's vault has purge protection: kept soft-deleted, and said why"
 is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '["kv-contoso-4721prod","kv-contoso-4722dev"]' "Azure keeps both vaults until their retention is over"
 is "$(world | jq -c 'del(.azure.deleted_vaults)')" "$before" "the world is as it was before this setup, the existing principal and its role kept"
 
