@@ -329,6 +329,24 @@ graph_delete_application(struct api *api, const char *id)
 }
 
 struct api_call *
+graph_find_application_of(struct api *api, const char *app_id)
+{
+	char *f = filter_eq("appId", app_id);
+	struct api_call *c = graph(api, "GET", xasprintf("applications?"
+	    "$filter=%s", f), NULL, true);
+
+	free(f);
+	return c;
+}
+
+struct api_call *
+graph_list_federated_credentials(struct api *api, const char *app)
+{
+	return graph(api, "GET", xasprintf("applications/%s/"
+	    "federatedIdentityCredentials", app), NULL, true);
+}
+
+struct api_call *
 graph_delete_principal(struct api *api, const char *id)
 {
 	return graph(api, "DELETE", xasprintf("servicePrincipals/%s", id),

@@ -86,6 +86,12 @@ struct api_call *arm_get_workspace(struct api *api, const char *sub,
 /* ---- teardown: each answers 404 (or 204) when the object is gone ---- */
 struct api_call *graph_delete_application(struct api *api, const char *id);
 struct api_call *graph_delete_principal(struct api *api, const char *id);
+/* The application whose appId is app_id (a list of one); an
+ * application's federated credentials. */
+struct api_call *graph_find_application_of(struct api *api,
+    const char *app_id);
+struct api_call *graph_list_federated_credentials(struct api *api,
+    const char *app);
 /* Delete a role assignment by its full id (/subscriptions/.../{name}). */
 struct api_call *arm_delete_assignment(struct api *api, const char *id);
 /* Long-running deletes: 202 with a Location to poll (arm_poll_operation)

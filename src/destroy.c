@@ -16,6 +16,11 @@
 #include "destroy.h"
 #include "xalloc.h"
 
+/* What the service connection step names what it adds to an application
+ * (steps/principal.c): a secret, and federated credentials by prefix. */
+#define SETUP_SECRET_NAME "mlops-tui"
+#define SETUP_CREDENTIAL_PREFIX "mlops-tui-"
+
 /* Long deletes: polled at the service's Retry-After, within these. */
 #define POLL_MIN_MS 200
 #define POLL_DEFAULT_MS 5000
@@ -182,6 +187,16 @@ plan_entra(struct planner *p, const char *env)
 	if ((v = recorded(p->st, step, env, "principal")) != NULL)
 		add(p, TD_PRINCIPAL, "Entra ID", step, env, "principal", v,
 		    "the service principal %s (and its role assignments)", v);
+	/* An application not made by the setup: the secret or the federated
+	 * credential the setup's connection added to it are the setup's (by
+	 * their names), the rest is not. */
+	v = recorded(p->st, "service-connection", env, "app_id");
+	if (v != NULL && recorded(p->st, step, env, "application") == NULL)
+		add(p, TD_APP_CREDENTIALS, "Entra ID", "service-connection",
+		    env, "app_additions", v, "the secrets named %s and federated "
+		    "credentials named %s* the connection added to the "
+		    "application %s", SETUP_SECRET_NAME,
+		    SETUP_CREDENTIAL_PREFIX, v);
 	if ((v = recorded(p->st, step, env, "application")) != NULL)
 		add(p, TD_APPLICATION, "Entra ID", step, env, "application",
 		    v, "the application %s (app id %s), with its secrets and "
@@ -681,6 +696,65 @@ remove_project(struct remover *r)
 	return rc;
 }
 
+/* The application whose appId is the item's value; NULL when it is gone
+ * (nothing to do) or with the failure said. */
+static json_t *
+application_of(struct remover *r)
+{
+	struct api_call *c = graph_find_application_of(r->api, r->t->value);
+	json_t *app = NULL;
+
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind != API_OK)
+		settle(r, c, "reading the application");
+	else {
+		app = api_count(c) ? json_incref(api_item(c, 0)) : NULL;
+		api_call_free(c);
+	}
+	return app;
+}
+
+/* From a found application, only what the setup's connection added: its
+ * secrets by their name, its federated credentials by their prefix. */
+static int
+remove_credentials(struct remover *r)
+{
+	json_t *app = application_of(r), *cred;
+	const char *id;
+	struct api_call *c;
+	size_t i;
+	int rc = r->t->note ? -1 : 0;
+
+	if (app == NULL)
+		return rc;
+	id = api_field(app, "id");
+	json_array_foreach(json_object_get(app, "passwordCredentials"), i, cred)
+		if (rc == 0 && api_field(cred, "displayName") != NULL &&
+		    strcmp(api_field(cred, "displayName"), SETUP_SECRET_NAME)
+		    == 0)
+			rc = settle(r, graph_remove_password(r->api, id,
+			    api_field(cred, "keyId")), "removing a secret");
+	c = graph_list_federated_credentials(r->api, id);
+	api_wait(r->api, c);
+	if (rc == 0 && api_call_error(c)->kind != API_OK)
+		rc = settle(r, c, "reading the federated credentials");
+	else {
+		for (i = 0; rc == 0 && i < api_count(c); i++) {
+			const char *name = api_field(api_item(c, i), "name");
+
+			if (name != NULL && strncmp(name,
+			    SETUP_CREDENTIAL_PREFIX,
+			    strlen(SETUP_CREDENTIAL_PREFIX)) == 0)
+				rc = settle(r, graph_remove_federated_credential(
+				    r->api, id, name),
+				    "removing a federated credential");
+		}
+		api_call_free(c);
+	}
+	json_decref(app);
+	return rc;
+}
+
 /* The descriptor of the identity recorded with the grant; NULL when it
  * is not found (with the failure said when reading failed). */
 static char *
@@ -752,6 +826,7 @@ remove_item(struct remover *r, bool purge)
 	case TD_APPLICATION:
 		return settle(r, graph_delete_application(r->api,
 		    r->t->value), "deleting the application");
+	case TD_APP_CREDENTIALS: return remove_credentials(r);
 	case TD_PIPELINE:
 		return settle(r, ado_delete_pipeline(r->api, project,
 		    atol(r->t->value)), "deleting the pipeline");

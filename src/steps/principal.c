@@ -521,6 +521,9 @@ create_connection(struct step_run *r, const char *project, const char *sub)
 		"service_connection"), project, r->target.project,
 		tenant_of(r, sub, &tenant_owned), sub, NULL,
 		api_field(p.sp, "appId"), NULL };
+	/* Whose application gets a secret or a federated credential from
+	 * the connection: a destroy takes them back from it. */
+	run_record(r, "app_id", api_field(p.sp, "appId"));
 	if (conn.tenant_id != NULL && connection_secret(r, p.app, &secret) == 0) {
 		conn.secret = secret;
 		c = ado_create_arm_endpoint(r->api, &conn);
