@@ -212,6 +212,17 @@ own_repository(const struct state *st)
 	    !found(st, "ml-repository", NULL, "id");
 }
 
+/* Whether an item of kind with value is in the plan already. */
+static bool
+listed(const struct planner *p, enum teardown_kind kind, const char *value)
+{
+	for (size_t i = 0; i < p->plan->count; i++)
+		if (p->plan->items[i].kind == kind &&
+		    strcmp(p->plan->items[i].value, value) == 0)
+			return true;
+	return false;
+}
+
 static void
 plan_pipelines(struct planner *p)
 {
@@ -229,10 +240,13 @@ plan_pipelines(struct planner *p)
 			    "pipeline");
 			if (v == NULL)
 				continue;
+			/* The environments share the repository's
+			 * pipelines: said once, each record still moved. */
 			t = add(p, TD_PIPELINE, "Azure DevOps",
 			    repository_pipelines[i], env, "pipeline", v,
-			    "pipeline %s (%s, with its runs)", v,
-			    repository_pipelines[i]);
+			    "pipeline %s (%s, with its runs)%s", v,
+			    repository_pipelines[i], listed(p, TD_PIPELINE, v)
+			    ? ", the same as above" : "");
 			if (t->state == TD_TO_REMOVE && !own_repository(p->st)) {
 				t->state = TD_KEPT;
 				t->note = xstrdup("a pipeline of a repository "

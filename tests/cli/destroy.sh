@@ -204,6 +204,7 @@ is "$rc" 0 "terraform, local, dev and prod, an existing principal: the setup is 
 mt destroy --yes --purge --all
 is "$rc" 0 "its destroy: exit status 0"
 contains "$(cat "$output")" "[x] the resource group rg-contoso-4722dev" "the dev resource group is deleted"
+contains "$(cat "$output")" "(infra-pipeline, with its runs), the same as above (dev)" "a pipeline both environments run is said to be the same"
 lacks "$(cat "$output")" "the service principal" "a principal that existed is not the setup's: not listed"
 contains "$(cat "$output")" "$(printf '[=] the soft-deleted Key Vault kv-contoso-4721prod (its purge) (prod)\n    purge protection is on')" "terraform's vault has purge protection: kept soft-deleted, and said why"
 is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '["kv-contoso-4721prod","kv-contoso-4722dev"]' "Azure keeps both vaults until their retention is over"
