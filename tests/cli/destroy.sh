@@ -201,6 +201,17 @@ before=$(world)
 mt apply --yes --principal-file "$tap_tmp/principal.json"
 is "$rc" 0 "terraform, local, dev and prod, an existing principal: the setup is whole"
 [ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$output")"
+# The operator deletes the prod resource group in the portal first: ARM
+# accepts it (202) with a Location to follow.
+curl -s -o /dev/null -D "$tap_tmp/headers" -X DELETE -H "Authorization: Bearer $ARM_TOKEN" \
+    "${SIM_URL%/*}/_arm/subscriptions/$SIM_SUB/resourcegroups/rg-contoso-4721prod?api-version=2024-03-01"
+contains "$(head -n 1 "$tap_tmp/headers")" " 202" "a resource group's DELETE: 202 Accepted"
+grep -qi "^location: ${SIM_URL%/*}/_arm/subscriptions/$SIM_SUB/operationresults/" "$tap_tmp/headers"
+tap_result $? "with a Location to poll"
+location=$(sed -n 's/^[Ll]ocation: //p' "$tap_tmp/headers" | tr -d '\r')
+deleted() { [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ARM_TOKEN" "$location")" = 200 ]; }
+wait_for 30 deleted
+tap_result $? "which answers 200 once the group is gone"
 mt destroy --yes --purge --all
 is "$rc" 0 "its destroy: exit status 0"
 contains "$(cat "$output")" "[x] the resource group rg-contoso-4722dev" "the dev resource group is deleted"
@@ -208,6 +219,7 @@ contains "$(cat "$output")" "(infra-pipeline, with its runs), the same as above 
 lacks "$(cat "$output")" "the service principal" "a principal that existed is not the setup's: not listed"
 contains "$(cat "$output")" "$(printf '[=] the soft-deleted Key Vault kv-contoso-4721prod (its purge) (prod)\n    purge protection is on')" "terraform's vault has purge protection: kept soft-deleted, and said why"
 is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '["kv-contoso-4721prod","kv-contoso-4722dev"]' "Azure keeps both vaults until their retention is over"
-is "$(world | jq -c 'del(.azure.deleted_vaults)')" "$before" "the world is as it was before this setup, the existing principal and its role kept"
+is "$(jq -c '[.azure.deleted_workspaces[].name] | sort' "$tap_tmp/world.json")" '["mlw-contoso-4711prod","mlw-contoso-4721prod"]' "the workspace of the group deleted by hand is kept soft-deleted, as Azure does"
+is "$(world | jq -c 'del(.azure.deleted_vaults, .azure.deleted_workspaces)')" "$(echo "$before" | jq -c 'del(.azure.deleted_workspaces)')" "the world is as it was before this setup, the existing principal and its role kept"
 
 done_testing
