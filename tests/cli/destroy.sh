@@ -125,10 +125,14 @@ tap_result $? "a project made by hand before the setup"
 api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"prod"}'
 api POST "mlops-v2/_apis/git/repositories?$V" '{"name":"keep-repo"}'
 is "$status" 201 "a repository made by hand before the setup"
-# An application of the name the setup gives its own, made before it: the
-# setup adopts it, and adds its federated credential to it.
+# An application of the name the setup gives its own, made before it with
+# a secret of its own: the setup (a connection with a secret, this time)
+# adopts it and adds its secret to it.
 sim_principal Azure-ARM-Prod-mlops-v2
 adopted=$(graph "applications?\$filter=appId%20eq%20'$SP_APP_ID'" | jq -r '.value[0].id')
+echo 'principal_way: create' >> "$answers"
+secrets_of_adopted() { graph "applications/$adopted" | jq -r '[.passwordCredentials[] |
+    (.displayName // "") | if . == "" then "unnamed" else . end] | sort | join(" ")'; }
 before=$(world)
 mt apply --yes
 is "$rc" 0 "the setup, again from the same state file, is whole"
@@ -139,7 +143,7 @@ lacks "$(cat "$output")" "the project mlops-v2" "plan --destroy: a project that 
 lacks "$(cat "$output")" "the environment prod" "plan --destroy: an environment that was there is not the setup's"
 contains "$(cat "$output")" "[-] the secrets named mlops-tui and federated credentials named mlops-tui-* the connection added to the application $SP_APP_ID" "plan --destroy: of an application that was there, only what the setup added to it"
 lacks "$(cat "$output")" "[-] the application" "plan --destroy: the application that was there is not the setup's"
-is "$(graph "applications/$adopted/federatedIdentityCredentials" | jq -r '[.value[].name] | join(" ")')" "mlops-tui-Azure-ARM-Prod" "the setup added its federated credential to the application that was there"
+is "$(secrets_of_adopted)" "mlops-tui unnamed" "the setup added its secret to the application that was there"
 # The operator deletes the service connection by hand first.
 api DELETE "_apis/serviceendpoint/endpoints/$(record service-connection prod id)?projectIds=$(record project '' id)&$V"
 is "$status" 204 "the service connection deleted by hand"
@@ -157,7 +161,7 @@ mt destroy --yes --all
 is "$rc" 0 "destroy without --purge: exit status 0"
 contains "$(cat "$output")" "[x] the Azure Resource Manager service connection" "the connection deleted by hand counts as removed (404)"
 contains "$(cat "$output")" "[x] the ML repository taxi-fare-regression" "so does the repository"
-is "$(graph "applications/$adopted/federatedIdentityCredentials" | jq '.value | length')" 0 "the federated credential the setup added is removed, the application kept"
+is "$(secrets_of_adopted)" "unnamed" "the secret the setup added is removed; the application and its own secret kept"
 contains "$(cat "$output")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "without --purge the vault is left, and said so"
 is "$(jq -c '[.azure.deleted_vaults[].name, .azure.deleted_workspaces[].name]' "$tap_tmp/world.json")" '["kv-contoso-4711prod","mlw-contoso-4711prod"]' "Azure keeps the vault and the workspace soft-deleted"
 mt destroy --yes --purge
