@@ -44,6 +44,7 @@ is "$rc" 2 "destroy --destroy: a usage error"
 contains "$err" "--destroy goes with the plan command" "saying where --destroy goes"
 
 # ---- a principal made before the setup: never touched -------------------
+sim_tokens # fresh: the sandbox's tokens live a scaled hour
 sim_principal keep-me
 before=$(world)
 
@@ -71,7 +72,8 @@ is "$rc" 2 "destroy without --yes and without a terminal: a usage error"
 contains "$(cat "$output")" "give --yes" "saying what to give"
 lacks "$(cat "$output")" "enter the code" "before any sign-in"
 
-# ---- destroy, SIGKILLed while Azure deletes, then at seeded moments -------
+# ---- destroy stopped (SIGTERM) while Azure deletes, SIGKILLed at seeded ----
+# ---- moments, then resumed ------------------------------------------------
 destroy_bg() {
 	AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" destroy --yes --purge --all \
 	    --answers "$answers" --tenant "$SIM_TENANT" --azure-sign-in device \
@@ -82,9 +84,11 @@ destroy_bg
 arm_busy() { jq -e '(.arm.operations // []) | length > 0' "$tap_tmp/world.json" >/dev/null 2>&1; }
 wait_for 30 arm_busy
 tap_result $? "destroy starts a long-running ARM delete"
-kill -9 "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-is "$(record infra-pipeline prod resource_group)" "rg-contoso-4711prod" "killed mid-delete: the resource group is still recorded as to remove"
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+is "$?" 130 "SIGTERM while Azure deletes: exit status 130"
+contains "$(cat "$output")" "stopped while Azure deletes it; run destroy again to go on" "saying so, and how to go on"
+is "$(record infra-pipeline prod resource_group)" "rg-contoso-4711prod" "stopped mid-delete: the resource group is still recorded as to remove"
 seed=${DESTROY_SEED:-$$}
 diag "SIGKILL moments from seed $seed (DESTROY_SEED)"
 loads=0
@@ -128,6 +132,7 @@ is "$status" 201 "a repository made by hand before the setup"
 # An application of the name the setup gives its own, made before it with
 # a secret of its own: the setup (a connection with a secret, this time)
 # adopts it and adds its secret to it.
+sim_tokens # fresh: the sandbox's tokens live a scaled hour
 sim_principal Azure-ARM-Prod-mlops-v2
 adopted=$(graph "applications?\$filter=appId%20eq%20'$SP_APP_ID'" | jq -r '.value[0].id')
 echo 'principal_way: create' >> "$answers"
@@ -175,6 +180,7 @@ is "$(world | jq -c '.imports')" '["mlops-v2"]' "the import into the repository 
 
 # ---- the other kinds at once: terraform, local, dev+prod, a principal ----
 # ---- that existed (its role too): the world comes back whole --------------
+sim_tokens # fresh: the sandbox's tokens live a scaled hour
 sim_principal existing-principal
 printf '{"appId":"%s","displayName":"existing-principal","password":"%s","tenant":"%s"}\n' \
     "$SP_APP_ID" "$SP_SECRET" "$SIM_TENANT" > "$tap_tmp/principal.json"
