@@ -25,8 +25,9 @@ _mlops_tui_options() {
 	case $1 in
 	status) echo "$common --json" ;;
 	export) echo "$common --answers" ;;
-	plan) echo "$common --answers --principal-file --json $sign_in" ;;
+	plan) echo "$common --answers --principal-file --json --destroy --purge --all $sign_in" ;;
 	apply) echo "$common --answers --principal-file --yes --json $sign_in" ;;
+	destroy) echo "$common --answers --yes --purge --all $sign_in" ;;
 	doctor) echo "--state --org --repo --project --infrastructure --namespace \
 --postfix --subscription --location --project-type --json $sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \
@@ -75,7 +76,7 @@ _mlops_tui_value() {
 
 _mlops_tui() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev="" command="" i word
-	local commands="status plan apply doctor sim export"
+	local commands="status plan apply destroy doctor sim export"
 
 	# bash splits --state=FILE at the '='; put the option back together.
 	if [ "$COMP_CWORD" -ge 2 ] && [ "${COMP_WORDS[COMP_CWORD - 1]}" = "=" ]; then

@@ -168,3 +168,41 @@ ado_get_permits(struct api *api, const char *project, const char *type,
 {
 	return permits(api, "GET", project, type, id, NULL);
 }
+
+struct api_call *
+ado_pipelines_of_repository(struct api *api, const char *project,
+    const char *repo_id)
+{
+	char *p = api_escape(project), *r = api_escape(repo_id);
+	struct api_call *c = api_request(api, "GET", api_url(api, "7.1",
+	    "%s/_apis/build/definitions?repositoryId=%s&repositoryType=TfsGit",
+	    p, r), NULL, true);
+
+	free(r);
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_delete_pipeline(struct api *api, const char *project, long id)
+{
+	char *p = api_escape(project);
+	struct api_call *c = api_request(api, "DELETE", api_url(api, "7.1",
+	    "%s/_apis/build/definitions/%ld", p, id), NULL, false);
+
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_delete_folder(struct api *api, const char *project, const char *path)
+{
+	char *p = api_escape(project), *f = api_escape(path);
+	struct api_call *c = api_request(api, "DELETE", api_url(api,
+	    "7.1-preview.2", "%s/_apis/build/folders?path=%s", p, f), NULL,
+	    false);
+
+	free(f);
+	free(p);
+	return c;
+}

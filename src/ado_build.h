@@ -46,4 +46,15 @@ struct api_call *ado_permit(struct api *api, const char *project,
 struct api_call *ado_get_permits(struct api *api, const char *project,
     const char *type, const char *id);
 
+/* The pipelines whose YAML lives in repository repo_id. */
+struct api_call *ado_pipelines_of_repository(struct api *api,
+    const char *project, const char *repo_id);
+/* Delete pipeline id, and its runs with it (204; 404: already gone). */
+struct api_call *ado_delete_pipeline(struct api *api, const char *project,
+    long id);
+/* Delete a pipeline folder (a path such as \\repo), its subfolders
+ * and their pipelines. */
+struct api_call *ado_delete_folder(struct api *api, const char *project,
+    const char *path);
+
 #endif

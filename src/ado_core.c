@@ -66,3 +66,14 @@ ado_get_operation(struct api *api, const char *id)
 	free(i);
 	return api_call_start(api, &spec);
 }
+
+struct api_call *
+ado_delete_project(struct api *api, const char *id)
+{
+	char *i = api_escape(id);
+	struct api_call *c = api_request(api, "DELETE", api_url(api, "7.1",
+	    "_apis/projects/%s", i), NULL, false);
+
+	free(i);
+	return c;
+}

@@ -24,4 +24,8 @@ struct api_call *ado_create_project(struct api *api, const char *name,
 /* An operation: {id, status} (notSet, queued, inProgress, succeeded...). */
 struct api_call *ado_get_operation(struct api *api, const char *id);
 
+/* Delete project id: 202 and an operation reference ({id, status}) to
+ * follow with ado_get_operation. */
+struct api_call *ado_delete_project(struct api *api, const char *id);
+
 #endif

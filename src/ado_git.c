@@ -154,3 +154,10 @@ ado_push_file(struct api *api, const char *project, const char *repo,
 	free(ref);
 	return api_call_start(api, &spec);
 }
+
+struct api_call *
+ado_delete_repository(struct api *api, const char *project, const char *id)
+{
+	return api_request(api, "DELETE", repo_url(api, project, id, NULL),
+	    NULL, false);
+}

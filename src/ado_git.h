@@ -44,4 +44,8 @@ struct api_call *ado_push_file(struct api *api, const char *project,
     const char *path, const char *content, bool add,
     const char *message);
 
+/* Delete repository id (204; ADO keeps it in its recycle bin). */
+struct api_call *ado_delete_repository(struct api *api, const char *project,
+    const char *id);
+
 #endif

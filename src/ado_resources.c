@@ -237,3 +237,28 @@ ado_convert_endpoint(struct api *api, json_t *endpoint)
 	free(i);
 	return api_call_start(api, &spec);
 }
+
+struct api_call *
+ado_delete_environment(struct api *api, const char *project, const char *id)
+{
+	char *p = api_escape(project), *i = api_escape(id);
+	struct api_call *c = api_request(api, "DELETE", api_url(api, "7.1",
+	    "%s/_apis/distributedtask/environments/%s", p, i), NULL, false);
+
+	free(i);
+	free(p);
+	return c;
+}
+
+struct api_call *
+ado_delete_endpoint(struct api *api, const char *project_id, const char *id)
+{
+	char *p = api_escape(project_id), *i = api_escape(id);
+	struct api_call *c = api_request(api, "DELETE", api_url(api, "7.1",
+	    "_apis/serviceendpoint/endpoints/%s?projectIds=%s", i, p), NULL,
+	    false);
+
+	free(i);
+	free(p);
+	return c;
+}

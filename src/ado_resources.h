@@ -76,4 +76,12 @@ struct api_call *ado_get_extension(struct api *api, const char *publisher,
 struct api_call *ado_install_extension(struct api *api,
     const char *publisher, const char *extension);
 
+/* Delete environment id (204; 404: already gone). */
+struct api_call *ado_delete_environment(struct api *api, const char *project,
+    const char *id);
+/* Delete service connection id from project project_id (the last project
+ * that shares it deletes it). */
+struct api_call *ado_delete_endpoint(struct api *api, const char *project_id,
+    const char *id);
+
 #endif

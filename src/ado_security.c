@@ -86,3 +86,28 @@ ado_acl_effective(const struct api_call *call, const char *descriptor)
 	return (unsigned)json_integer_value(json_object_get(json_object_get(ace,
 	    "extendedInfo"), "effectiveAllow"));
 }
+
+struct api_call *
+ado_set_ace(struct api *api, const char *ns, const char *token,
+    const char *descriptor, unsigned allow, unsigned deny)
+{
+	json_t *body = json_pack("{s:s, s:b, s:[{s:s, s:i, s:i}]}", "token",
+	    token, "merge", 0, "accessControlEntries", "descriptor",
+	    descriptor, "allow", (int)allow, "deny", (int)deny);
+	struct api_call_spec spec = { .method = "POST", .collection = true,
+		.url = api_url(api, "7.1", "_apis/accesscontrolentries/%s", ns),
+		.json = body };
+
+	return api_call_start(api, &spec);
+}
+
+void
+ado_acl_explicit(const struct api_call *call, const char *descriptor,
+    unsigned *allow, unsigned *deny)
+{
+	json_t *ace = json_object_get(json_object_get(api_item(call, 0),
+	    "acesDictionary"), descriptor);
+
+	*allow = (unsigned)json_integer_value(json_object_get(ace, "allow"));
+	*deny = (unsigned)json_integer_value(json_object_get(ace, "deny"));
+}

@@ -29,6 +29,10 @@ struct api_call *ado_security_namespace(struct api *api, const char *ns);
  */
 struct api_call *ado_allow(struct api *api, const char *ns,
     const char *token, const char *descriptor, unsigned bits);
+/* Set the identity's entry at token to exactly allow and deny (not
+ * merged): how rights granted are taken back. */
+struct api_call *ado_set_ace(struct api *api, const char *ns,
+    const char *token, const char *descriptor, unsigned allow, unsigned deny);
 /* The access control list of token for descriptor, with effective bits. */
 struct api_call *ado_acl(struct api *api, const char *ns, const char *token,
     const char *descriptor);
@@ -39,5 +43,8 @@ struct api_call *ado_has_permissions(struct api *api, const char *ns,
 /* The effective allowed bits in an ado_acl answer for descriptor. */
 unsigned ado_acl_effective(const struct api_call *call,
     const char *descriptor);
+/* The bits set on the entry itself (not inherited) in an ado_acl answer. */
+void ado_acl_explicit(const struct api_call *call, const char *descriptor,
+    unsigned *allow, unsigned *deny);
 
 #endif

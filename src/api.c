@@ -26,6 +26,9 @@ struct api_call {
 	bool recovered;
 	struct api_error error;
 	json_t *result;
+	long status;                   /* the last answer's HTTP status */
+	char *location;                /* its Location header, or NULL */
+	long long retry_after_ms;      /* its Retry-After; -1: none */
 };
 
 char *
@@ -166,6 +169,10 @@ on_done(const struct http_response *r, void *arg)
 	char *next;
 
 	call->recovered |= r->recovered;
+	call->status = r->status;
+	free(call->location);
+	call->location = xstrdup_or_null(r->location);
+	call->retry_after_ms = r->retry_after_ms;
 	if (r->error.kind != API_OK) {
 		api_error_set(&call->error, r->error.kind, r->error.message);
 		call->error.status = r->status;
@@ -302,7 +309,26 @@ api_call_free(struct api_call *call)
 	free(call->lookup_name);
 	api_error_clear(&call->error);
 	json_decref(call->result);
+	free(call->location);
 	free(call);
+}
+
+long
+api_call_status(const struct api_call *call)
+{
+	return call->status;
+}
+
+const char *
+api_call_location(const struct api_call *call)
+{
+	return call->location;
+}
+
+long long
+api_call_retry_after_ms(const struct api_call *call)
+{
+	return call->retry_after_ms;
 }
 
 static bool

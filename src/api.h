@@ -61,6 +61,12 @@ const struct api_error *api_call_error(const struct api_call *call);
 /* The answer: an object, or for collections the array of every page. */
 json_t *api_call_result(const struct api_call *call);
 bool api_call_recovered(const struct api_call *call);
+/* The HTTP status of the call's last answer (0: none), and its Location
+ * header (a long-running operation's status URL; NULL: none). */
+long api_call_status(const struct api_call *call);
+const char *api_call_location(const struct api_call *call);
+/* Its Retry-After in ms (how soon to poll an operation); -1: none. */
+long long api_call_retry_after_ms(const struct api_call *call);
 /* Free a call that is done (or whose engine was freed); NULL is allowed. */
 void api_call_free(struct api_call *call);
 

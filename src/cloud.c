@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cloud.h"
 #include "xalloc.h"
@@ -318,7 +319,16 @@ arm_get_workspace(struct api *api, const char *sub, const char *rg,
 	    "workspaces/%s", sub, rg, workspace), NULL, false);
 }
 
-/* ---- managed identities (issue 14) ---------------------------------------- */
+/* ---- teardown ------------------------------------------------------------ */
+
+struct api_call *
+graph_delete_application(struct api *api, const char *id)
+{
+	return graph(api, "DELETE", xasprintf("applications/%s", id), NULL,
+	    false);
+}
+
+/* ---- managed identities (issue 14), and the application of an appId ------ */
 
 struct api_call *
 graph_find_applications_by_app_id(struct api *api, const char *app_id)
@@ -396,4 +406,88 @@ arm_put_identity_credential(struct api *api, const char *sub,
 	return arm(api, "PUT", MANAGED_IDENTITY_API, path, json_pack(
 	    "{s:{s:s, s:s, s:[s]}}", "properties", "issuer", issuer, "subject",
 	    subject, "audiences", "api://AzureADTokenExchange"), false);
+}
+
+struct api_call *
+graph_list_federated_credentials(struct api *api, const char *app)
+{
+	return graph(api, "GET", xasprintf("applications/%s/"
+	    "federatedIdentityCredentials", app), NULL, true);
+}
+
+struct api_call *
+graph_delete_principal(struct api *api, const char *id)
+{
+	return graph(api, "DELETE", xasprintf("servicePrincipals/%s", id),
+	    NULL, false);
+}
+
+struct api_call *
+arm_delete_assignment(struct api *api, const char *id)
+{
+	/* The id is a path from the root: /subscriptions/.../{name}. */
+	return arm(api, "DELETE", "2022-04-01", xstrdup(id + (*id == '/')),
+	    NULL, false);
+}
+
+struct api_call *
+arm_delete_ml(struct api *api, const char *sub, const char *rg,
+    const char *workspace, const char *kind, const char *name)
+{
+	return arm(api, "DELETE", "2024-04-01", xasprintf("subscriptions/%s/"
+	    "resourceGroups/%s/providers/Microsoft.MachineLearningServices/"
+	    "workspaces/%s/%s/%s", sub, rg, workspace, kind, name), NULL,
+	    false);
+}
+
+struct api_call *
+arm_delete_workspace(struct api *api, const char *sub, const char *rg,
+    const char *workspace, bool purge)
+{
+	return arm(api, "DELETE", "2024-04-01", xasprintf("subscriptions/%s/"
+	    "resourceGroups/%s/providers/Microsoft.MachineLearningServices/"
+	    "workspaces/%s%s", sub, rg, workspace, purge ?
+	    "?forceToPurge=true" : ""), NULL, false);
+}
+
+struct api_call *
+arm_delete_resource_group(struct api *api, const char *sub, const char *rg)
+{
+	return arm(api, "DELETE", "2024-03-01", xasprintf("subscriptions/%s/"
+	    "resourcegroups/%s", sub, rg), NULL, false);
+}
+
+struct api_call *
+arm_get_deleted_vault(struct api *api, const char *sub, const char *location,
+    const char *name)
+{
+	return arm(api, "GET", "2022-07-01", xasprintf("subscriptions/%s/"
+	    "providers/Microsoft.KeyVault/locations/%s/deletedVaults/%s", sub,
+	    location, name), NULL, false);
+}
+
+struct api_call *
+arm_purge_vault(struct api *api, const char *sub, const char *location,
+    const char *name)
+{
+	return arm(api, "POST", "2022-07-01", xasprintf("subscriptions/%s/"
+	    "providers/Microsoft.KeyVault/locations/%s/deletedVaults/%s/purge",
+	    sub, location, name), NULL, false);
+}
+
+struct api_call *
+arm_poll_operation(struct api *api, const char *url)
+{
+	size_t n = http_url_origin_len(api->arm_url);
+	struct api_call_spec spec = { .method = "GET", .auth = api->arm };
+
+	/* The ARM token goes only to ARM: a Location elsewhere is refused
+	 * (the call fails at once, as an invalid URL does). */
+	if (n == 0 || strncasecmp(url, api->arm_url, n) != 0 ||
+	    (url[n] != '/' && url[n] != '\0')) {
+		spec.url = xstrdup("about:refused-location");
+		spec.no_auth = true;
+	} else
+		spec.url = xstrdup(url);
+	return api_call_start(api, &spec);
 }

@@ -105,4 +105,31 @@ struct api_call *arm_put_identity_credential(struct api *api,
     const char *sub, const char *rg, const char *name,
     const char *credential, const char *issuer, const char *subject);
 
+/* ---- teardown: each answers 404 (or 204) when the object is gone ---- */
+struct api_call *graph_delete_application(struct api *api, const char *id);
+struct api_call *graph_delete_principal(struct api *api, const char *id);
+/* An application's federated credentials. */
+struct api_call *graph_list_federated_credentials(struct api *api,
+    const char *app);
+/* Delete a role assignment by its full id (/subscriptions/.../{name}). */
+struct api_call *arm_delete_assignment(struct api *api, const char *id);
+/* Long-running deletes: 202 with a Location to poll (arm_poll_operation)
+ * until it answers 200 (or 204); 200 or 204 at once when it is over. */
+struct api_call *arm_delete_ml(struct api *api, const char *sub,
+    const char *rg, const char *workspace, const char *kind,
+    const char *name);
+/* purge: forceToPurge, so that the workspace is not kept soft-deleted. */
+struct api_call *arm_delete_workspace(struct api *api, const char *sub,
+    const char *rg, const char *workspace, bool purge);
+struct api_call *arm_delete_resource_group(struct api *api, const char *sub,
+    const char *rg);
+/* A Key Vault kept soft-deleted after its resource group was deleted, and
+ * its purge (202 + Location). */
+struct api_call *arm_get_deleted_vault(struct api *api, const char *sub,
+    const char *location, const char *name);
+struct api_call *arm_purge_vault(struct api *api, const char *sub,
+    const char *location, const char *name);
+/* GET a long-running operation's Location; refused unless it is on ARM. */
+struct api_call *arm_poll_operation(struct api *api, const char *url);
+
 #endif

@@ -571,6 +571,8 @@ cmd_apply(const struct apply_options *opt)
 	struct setup_options setup = opt->setup;
 	int rc;
 
+	if (opt->destroy)
+		return cmd_destroy(opt);
 	/* Refused before any sign-in (a device code printed for nothing),
 	 * after the answers are read (their mistakes said first). */
 	setup.confirm = !opt->plan && !opt->yes;

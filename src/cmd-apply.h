@@ -2,6 +2,7 @@
 #ifndef MT_CMD_APPLY_H
 #define MT_CMD_APPLY_H
 
+#include "destroy.h"
 #include "setup.h"
 
 struct apply_options {
@@ -12,6 +13,9 @@ struct apply_options {
 	/* apply: while a step runs, a line this often (seconds of real
 	 * time) with how long and its stage; 0: the default, 30. */
 	double every;
+	/* plan --destroy, destroy: the teardown instead of the setup. */
+	bool destroy;
+	struct destroy_options destroy_opt;
 };
 
 /*
@@ -21,5 +25,13 @@ struct apply_options {
  * status (exitcode.h).
  */
 int cmd_apply(const struct apply_options *opt);
+
+/*
+ * plan --destroy: print what destroy would delete, and what it keeps (it
+ * was there before the setup) or leaves (needs --purge, --all); nothing
+ * is changed. destroy: ask (unless yes), then delete it in reverse
+ * dependency order, saving the state after each (cmd-destroy.c).
+ */
+int cmd_destroy(const struct apply_options *opt);
 
 #endif

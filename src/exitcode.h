@@ -13,8 +13,8 @@
 
 #define EXIT_STATUS_LIST(X)                                               \
 	X(MT_EXIT_OK, 0, "success")                                       \
-	X(MT_EXIT_STEP_FAILED, 1, "a step of the setup failed (plan: a " \
-	    "check fails already)")                                       \
+	X(MT_EXIT_STEP_FAILED, 1, "a step of the setup (or of its "      \
+	    "destroy) failed (plan: a check fails already)")              \
 	X(MT_EXIT_USAGE, 2, "the command line or the answers are wrong")  \
 	X(MT_EXIT_STATE, 3, "the state file is missing, unreadable, "     \
 	    "corrupt, holds answers the rules refuse, from a newer "      \

@@ -278,25 +278,39 @@ retry_after_ms(const char *text)
 	    1000);
 }
 
+/* The value of a header line (data, len) named name ("location:"),
+ * replacing *slot; false when the line is another header. */
+static bool
+take_header(const char *data, size_t len, const char *name, char **slot)
+{
+	size_t n = strlen(name);
+
+	if (len <= n || strncasecmp(data, name, n) != 0)
+		return false;
+	free(*slot);
+	*slot = xstrndup(data + n, len - n);
+	(*slot)[strcspn(*slot, "\r\n")] = '\0';
+	memmove(*slot, *slot + strspn(*slot, " \t"), strlen(*slot +
+	    strspn(*slot, " \t")) + 1);
+	return true;
+}
+
 static size_t
 on_header(char *data, size_t size, size_t n, void *arg)
 {
 	struct transfer *t = arg;
 	size_t len = size * n;
-	static const char token[] = "x-ms-continuationtoken:";
 	static const char retry[] = "retry-after:";
 	static const char delay[] = "x-ratelimit-delay:";
 
-	if (len > sizeof token && strncasecmp(data, token, sizeof token - 1)
-	    == 0) {
-		free(t->resp.continuation);
-		t->resp.continuation = xstrndup(data + sizeof token, len -
-		    sizeof token);
-		t->resp.continuation[strcspn(t->resp.continuation, "\r\n")] =
-		    '\0';
-	} else if (len > sizeof retry && strncasecmp(data, retry,
+	if (take_header(data, len, "x-ms-continuationtoken:",
+	    &t->resp.continuation) || take_header(data, len, "location:",
+	    &t->resp.location))
+		return len;
+	if (len > sizeof retry && strncasecmp(data, retry,
 	    sizeof retry - 1) == 0)
-		t->due_ms = retry_after_ms(data + sizeof retry - 1);
+		t->due_ms = t->resp.retry_after_ms = retry_after_ms(data +
+		    sizeof retry - 1);
 	else if (len > sizeof delay && strncasecmp(data, delay,
 	    sizeof delay - 1) == 0 && t->due_ms == 0)
 		t->due_ms = retry_after_ms(data + sizeof delay - 1);
@@ -309,11 +323,14 @@ reset_response(struct transfer *t)
 	free(t->resp.body);
 	free(t->resp.content_type);
 	free(t->resp.continuation);
+	free(t->resp.location);
 	t->resp.body = NULL;
 	t->body_cap = 0;
 	t->resp.len = 0;
 	t->resp.content_type = NULL;
 	t->resp.continuation = NULL;
+	t->resp.location = NULL;
+	t->resp.retry_after_ms = -1;
 	t->resp.status = 0;
 	t->due_ms = 0;
 	t->too_large = false;

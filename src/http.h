@@ -61,6 +61,9 @@ struct http_response {
 	size_t len;
 	char *content_type;
 	char *continuation;              /* x-ms-continuationtoken, or NULL */
+	char *location;                  /* Location (a long-running
+	                                    operation's), or NULL */
+	long long retry_after_ms;        /* its Retry-After; -1: none */
 	unsigned attempts;
 	bool recovered;                  /* a lost create found by lookup */
 	struct api_error error;          /* kind API_OK on success */

@@ -41,6 +41,8 @@ struct options {
 	struct wizard_options wizard;
 	struct export_options export;
 	bool yes_given;
+	bool destroy_given;        /* plan --destroy */
+	bool destroy_option_given; /* --purge, --all */
 	const char *log_path;  /* --log: sim's, or the connection's */
 	const char *org;       /* --org: sim's name, doctor's URL */
 	const char *accelerator; /* --accelerator: sim's and --sandbox's */
@@ -51,7 +53,7 @@ enum long_option {
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION, DOCTOR_TYPE,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
-	APPLY_EVERY,
+	APPLY_EVERY, DESTROY_PLAN, DESTROY_PURGE, DESTROY_ALL,
 	WIZARD_SANDBOX,
 	SIM_ACCELERATOR,
 };
@@ -97,6 +99,11 @@ usage(FILE *out)
 "                        [--tenant ID] [--client-id ID]\n"
 "                        [--azure-sign-in device|az] [--log FILE]\n"
 "       mlops-tui [--state FILE] export [--answers FILE]\n"
+"       mlops-tui [--state FILE] plan --destroy | destroy [--yes]\n"
+"                        [--purge] [--all] [--answers FILE]\n"
+"                        [--pat-file FILE | --ado-auth pat|entra]\n"
+"                        [--tenant ID] [--client-id ID]\n"
+"                        [--azure-sign-in device|az] [--log FILE]\n"
 "       mlops-tui sim [--listen HOST:PORT] [--world FILE] [--reset]\n"
 "                     [--org NAME] [--time-scale F] [--log FILE]\n"
 "                     [--faults SPEC] [--accelerator DIR]\n"
@@ -129,6 +136,9 @@ usage(FILE *out)
 "  export      print a bash script of the setup's steps: for each, the az\n"
 "              command where one exists and the REST calls; secrets are\n"
 "              read from the environment, never written\n"
+"  destroy     delete what the setup made (never what it found there),\n"
+"              in reverse order, saving the state after each; run it\n"
+"              again to resume; plan --destroy shows it first\n"
 "\n"
 "Options:\n"
 "  -s, --state FILE  the state file of the setup (default: one file per\n"
@@ -137,7 +147,13 @@ usage(FILE *out)
 "      --json        status, doctor: machine-readable output; plan, apply:\n"
 "                    one JSON event a line (see JSON EVENTS in mlops-tui(1))\n"
 "      --sandbox     the wizard: run on the embedded sandbox\n"
-"      --yes         apply: do not ask first (needed without a terminal)\n"
+"      --yes         apply, destroy: do not ask first (needed without a\n"
+"                    terminal)\n"
+"      --destroy     plan: show what destroy would delete and keep\n"
+"      --purge       destroy: purge the soft-deleted workspace and Key\n"
+"                    Vault, so that the names can be used again\n"
+"      --all         destroy: the accelerator's project and imported\n"
+"                    repositories too\n"
 "      --progress SECONDS\n"
 "                    apply: while a step runs, say how long and its stage\n"
 "                    this often (default 30)\n"
@@ -438,11 +454,21 @@ check_command_options(struct options *opt)
 		    "and with --sandbox");
 	opt->wizard.time_scale = opt->sim.time_scale;
 	/* The wizard (no command) takes plan's and apply's options too. */
+	bool destroys = is_command(opt, "destroy") ||
+	    (is_command(opt, "plan") && opt->destroy_given);
 	bool applies = is_command(opt, "plan") || is_command(opt, "apply") ||
-	    opt->command == NULL;
+	    is_command(opt, "destroy") || opt->command == NULL;
 
-	if (opt->yes_given && !is_command(opt, "apply"))
-		return usage_error("--yes goes with the apply command");
+	if (opt->yes_given && !is_command(opt, "apply") &&
+	    !is_command(opt, "destroy"))
+		return usage_error("--yes goes with the apply and destroy "
+		    "commands");
+	if (opt->destroy_given && !is_command(opt, "plan"))
+		return usage_error("--destroy goes with the plan command "
+		    "(plan --destroy); to delete, use the destroy command");
+	if (opt->destroy_option_given && !destroys)
+		return usage_error("--purge and --all go with the destroy "
+		    "command and with plan --destroy");
 	if (opt->apply.every > 0 && !is_command(opt, "apply"))
 		return usage_error("--progress goes with the apply command");
 	if (opt->wizard.sandbox && opt->command != NULL)
@@ -482,6 +508,7 @@ check_command_options(struct options *opt)
 		opt->apply.setup.state_path = opt->state_path;
 		opt->apply.plan = is_command(opt, "plan");
 		opt->apply.json = opt->json;
+		opt->apply.destroy = destroys;
 		opt->apply.setup.read_only = opt->apply.plan;
 		opt->wizard.setup = opt->apply.setup;
 		opt->wizard.no_color = opt->no_color;
@@ -538,6 +565,9 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "sandbox", no_argument, NULL, WIZARD_SANDBOX },
 		{ "yes", no_argument, NULL, APPLY_YES },
 		{ "progress", required_argument, NULL, APPLY_EVERY },
+		{ "destroy", no_argument, NULL, DESTROY_PLAN },
+		{ "purge", no_argument, NULL, DESTROY_PURGE },
+		{ "all", no_argument, NULL, DESTROY_ALL },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "accelerator", required_argument, NULL, SIM_ACCELERATOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -574,6 +604,17 @@ parse_options(int argc, char **argv, struct options *opt)
 		case APPLY_YES:
 			opt->apply.yes = true;
 			opt->yes_given = true;
+			break;
+		case DESTROY_PLAN:
+			opt->destroy_given = true;
+			break;
+		case DESTROY_PURGE:
+			opt->apply.destroy_opt.purge = true;
+			opt->destroy_option_given = true;
+			break;
+		case DESTROY_ALL:
+			opt->apply.destroy_opt.all = true;
+			opt->destroy_option_given = true;
 			break;
 		case APPLY_EVERY:
 			if (parse_every(optarg, &opt->apply.every) == -1)
@@ -633,7 +674,8 @@ run_command(struct options *opt)
 	if (strcmp(opt->command, "export") == 0)
 		return cmd_export(&opt->export);
 	if (strcmp(opt->command, "plan") == 0 ||
-	    strcmp(opt->command, "apply") == 0)
+	    strcmp(opt->command, "apply") == 0 ||
+	    strcmp(opt->command, "destroy") == 0)
 		return cmd_apply(&opt->apply);
 	return usage_error("unknown command '%s'", opt->command);
 }

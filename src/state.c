@@ -88,6 +88,46 @@ state_map_remove(struct state_map *map, const char *key)
 	}
 }
 
+static char *
+prefixed(const char *prefix, const char *key)
+{
+	return xasprintf("%s%s", prefix, key);
+}
+
+bool
+state_created_found(const struct state_map *created, const char *key)
+{
+	char *k = prefixed(STATE_FOUND_PREFIX, key);
+	const char *v = state_map_get(created, k);
+
+	free(k);
+	return v != NULL && strcmp(v, "true") == 0;
+}
+
+void
+state_created_set_found(struct state_map *created, const char *key,
+    const char *value)
+{
+	char *k = prefixed(STATE_FOUND_PREFIX, key);
+
+	state_map_set(created, key, value);
+	state_map_set(created, k, "true");
+	free(k);
+}
+
+void
+state_created_set_removed(struct state_map *created, const char *key)
+{
+	const char *v = state_map_get(created, key);
+	char *k = prefixed(STATE_REMOVED_PREFIX, key);
+
+	if (v != NULL) {
+		state_map_set(created, k, v);
+		state_map_remove(created, key);
+	}
+	free(k);
+}
+
 static void
 map_clear(struct state_map *map)
 {

@@ -134,6 +134,21 @@ void state_map_set(struct state_map *map, const char *key, const char *value);
 void state_map_remove(struct state_map *map, const char *key);
 
 /*
+ * What a step's created map says of one of its keys. KEY holds what the
+ * step made; "found.KEY" ("true") marks a KEY that existed before the
+ * setup and was only found (a destroy leaves it); "removed.KEY" holds
+ * the value of what a destroy removed, KEY itself then being gone.
+ */
+#define STATE_FOUND_PREFIX "found."
+#define STATE_REMOVED_PREFIX "removed."
+bool state_created_found(const struct state_map *created, const char *key);
+/* Record key as found (value kept under key, marked found). */
+void state_created_set_found(struct state_map *created, const char *key,
+    const char *value);
+/* Move key to removed.KEY: what a destroy removed. */
+void state_created_set_removed(struct state_map *created, const char *key);
+
+/*
  * Set an answer, refusing keys that would hold a secret (pat, password,
  * secret, token, ...): secrets never reach the state file.
  */

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "secret.h"
+#include "sim/armdelete.h"
 #include "sim/cloud.h"
 #include "sim/locations.h"
 #include "timefmt.h"
@@ -113,6 +114,79 @@ principal_by_object_id(json_t *root, const char *id)
 }
 
 static bool condition_allows(json_t *root, const char *role);
+
+/* RoleAssignments_Delete: 200 with what was deleted, 204 when there is no
+ * such assignment. */
+static void
+delete_assignment(struct exchange *x, json_t *root, const char *name,
+    bool *changed)
+{
+	json_t *list = json_object_get(json_object_get(root, "arm"),
+	    "role_assignments"), *a;
+	size_t i;
+
+	json_array_foreach(list, i, a)
+		if (strcasecmp(json_string_value(json_object_get(a, "name")),
+		    name) == 0) {
+			exchange_json(x, 200, assignment_view(a));
+			json_array_remove(list, i);
+			*changed = true;
+			return;
+		}
+	exchange_no_content(x);
+}
+
+/* What a workspace's delete route names ("onlineEndpoints"), as the
+ * world's kind ("online_endpoints"); NULL: nothing deleted so. */
+static const char *
+ml_kind(const char *segment)
+{
+	return strcasecmp(segment, "onlineEndpoints") == 0 ?
+	    "online_endpoints" : strcasecmp(segment, "batchEndpoints") == 0 ?
+	    "batch_endpoints" : NULL;
+}
+
+/* The deletes: true when the request was one (and is answered). */
+static bool
+route_delete(struct exchange *x, json_t *root, const char *path,
+    bool *changed)
+{
+	char *p[EXCHANGE_MAX_PARAMS] = { NULL };
+	bool del = strcmp(x->method, "DELETE") == 0, done = true;
+
+#define MATCH(t) locations_match(t, path, p)
+	if (MATCH("subscriptions/{sub}/operationresults/{id}") && p[1])
+		armdelete_operation_result(x, root, p[0], p[1]);
+	else if (MATCH("subscriptions/{sub}/providers/Microsoft.KeyVault/"
+	    "locations/{loc}/deletedVaults/{name}/purge") && p[2] &&
+	    strcmp(x->method, "POST") == 0)
+		armdelete_deleted_vault(x, root, p[0], p[1], p[2], true,
+		    changed);
+	else if (MATCH("subscriptions/{sub}/providers/Microsoft.KeyVault/"
+	    "locations/{loc}/deletedVaults/{name}") && p[2] && !del)
+		armdelete_deleted_vault(x, root, p[0], p[1], p[2], false,
+		    changed);
+	else if (!del)
+		done = false;
+	else if (MATCH("subscriptions/{sub}/providers/Microsoft.Authorization/"
+	    "roleAssignments/{name}") && p[1])
+		delete_assignment(x, root, p[1], changed);
+	else if (MATCH("subscriptions/{sub}/resourcegroups/{rg}") && p[1])
+		armdelete_resource_group(x, root, p[0], p[1], changed);
+	else if (MATCH("subscriptions/{sub}/resourceGroups/{rg}/providers/"
+	    "Microsoft.MachineLearningServices/workspaces/{ws}") && p[2])
+		armdelete_workspace(x, root, p[0], p[1], p[2], changed);
+	else if (MATCH("subscriptions/{sub}/resourceGroups/{rg}/providers/"
+	    "Microsoft.MachineLearningServices/workspaces/{ws}/{kind}/{name}")
+	    && p[4] && ml_kind(p[3]) != NULL)
+		armdelete_ml(x, root, p[0], p[2], ml_kind(p[3]), p[4], changed);
+	else
+		done = false;
+#undef MATCH
+	for (size_t i = 0; i < EXCHANGE_MAX_PARAMS; i++)
+		free(p[i]);
+	return done;
+}
 
 static void
 put_assignment(struct exchange *x, json_t *root, const char *sub,
@@ -470,7 +544,9 @@ route(struct exchange *x, json_t *root, const char *path, bool *changed)
 	    subscription(root, p[0]) == NULL) {
 		exchange_cloud_error(x, 404, "SubscriptionNotFound", "The "
 		    "subscription '%s' could not be found.", p[0] ? p[0] : "");
-	} else if (identity_route(x, root, path, changed))
+	} else if (route_delete(x, root, path, changed))
+		;       /* deletes, purges, their operations */
+	else if (identity_route(x, root, path, changed))
 		;       /* resource groups made, managed identities */
 	else if (MATCH("subscriptions/{sub}"))
 		exchange_json(x, 200, subscription_view(subscription(root,
@@ -529,8 +605,10 @@ arm_handle(struct exchange *x, const char *path)
 		exchange_cloud_error(x, 400, "MissingApiVersionParameter", "The "
 		    "api-version query parameter (?api-version=) is required for "
 		    "all requests.");
-	else
+	else {
+		changed = armdelete_settle(root);
 		route(x, root, path, &changed);
+	}
 	world_unlock(x->world, changed);
 }
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "paths.h"
 #include "sim/handlers.h"
 #include "sim/resources.h"
 #include "sim/security.h"
@@ -430,6 +431,119 @@ create_project(struct exchange *x, json_t *root, bool *changed)
 	free(op_id);
 }
 
+/* Remove from root's array key every item whose field equals value. */
+static void
+remove_where(json_t *root, const char *key, const char *field,
+    json_t *value)
+{
+	json_t *list = json_object_get(root, key);
+
+	for (size_t i = json_array_size(list); i-- > 0;)
+		if (json_equal(json_object_get(json_array_get(list, i), field),
+		    value))
+			json_array_remove(list, i);
+}
+
+/* The project's repositories, their bare clones and imports. */
+static void
+remove_repositories(struct exchange *x, json_t *root, json_t *pid)
+{
+	json_t *list = json_object_get(root, "repositories"), *repo;
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		char *path;
+
+		repo = json_array_get(list, i);
+		if (!json_equal(json_object_get(repo, "project_id"), pid))
+			continue;
+		path = git_repo_path(x, repo);
+		paths_remove_tree(path);
+		free(path);
+		remove_where(root, "imports", "repository_id",
+		    json_object_get(repo, "id"));
+		json_array_remove(list, i);
+	}
+}
+
+/* Service connections shared with the project lose it; one shared with
+ * no other project goes with it. */
+static void
+unshare_endpoints(json_t *root, json_t *pid)
+{
+	json_t *list = json_object_get(root, "endpoints"), *refs;
+
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		refs = json_object_get(json_array_get(list, i),
+		    "serviceEndpointProjectReferences");
+		for (size_t r = json_array_size(refs); r-- > 0;)
+			if (json_equal(json_object_get(json_object_get(
+			    json_array_get(refs, r), "projectReference"), "id"),
+			    pid))
+				json_array_remove(refs, r);
+		if (json_array_size(refs) == 0)
+			json_array_remove(list, i);
+	}
+}
+
+/* The access control lists of tokens naming the project ("{id}",
+ * "repoV2/{id}/..."), in every namespace. */
+static void
+remove_acls(json_t *root, const char *pid)
+{
+	const char *ns, *token;
+	json_t *tokens, *ace;
+	void *t1, *t2;
+
+	json_object_foreach_safe(json_object_get(root, "acls"), t1, ns, tokens)
+		json_object_foreach_safe(tokens, t2, token, ace)
+			if (strstr(token, pid) != NULL)
+				json_object_del(tokens, token);
+}
+
+/*
+ * DELETE a project: queued as an operation (202 and its reference) that
+ * takes everything in the project with it - repositories, pipelines,
+ * runs, folders, environments, the pipeline permissions.
+ */
+static void
+delete_project(struct exchange *x, json_t *root, bool *changed)
+{
+	json_t *p = core_project_or_reply(x, root, x->params[0]), *pid;
+	json_t *permits = json_object_get(root, "permits"), *permit;
+	char *op_id, *prefix;
+	const char *key;
+	void *tmp;
+
+	if (p == NULL)
+		return;
+	pid = json_incref(json_object_get(p, "id"));
+	remove_repositories(x, root, pid);
+	remove_where(root, "builds", "project_id", pid);
+	remove_where(root, "definitions", "project_id", pid);
+	remove_where(root, "folders", "project_id", pid);
+	remove_where(root, "environments", "project_id", pid);
+	remove_where(root, "queues", "project_id", pid);
+	/* Its build service identity, and the rights held on its objects. */
+	remove_where(root, "identities", "scope", pid);
+	remove_acls(root, json_string_value(pid));
+	unshare_endpoints(root, pid);
+	prefix = xasprintf("%s/", json_string_value(pid));
+	json_object_foreach_safe(permits, tmp, key, permit)
+		if (strncmp(key, prefix, strlen(prefix)) == 0)
+			json_object_del(permits, key);
+	free(prefix);
+	remove_where(root, "projects", "id", pid);
+	json_decref(pid);
+	op_id = world_new_guid();
+	json_array_append_new(json_object_get(root, "operations"), json_pack(
+	    "{s:s, s:I, s:s}", "id", op_id, "created_ms",
+	    (json_int_t)world_now_ms(), "kind", "project-delete"));
+	*changed = true;
+	exchange_json(x, 202, operation_json(x, root, world_find(
+	    json_object_get(root, "operations"), "id", op_id)));
+	free(op_id);
+}
+
 void
 handle_projects(struct exchange *x)
 {
@@ -442,6 +556,8 @@ handle_projects(struct exchange *x)
 		get_project(x, root);
 	else if (strcmp(x->method, "POST") == 0 && x->params[0] == NULL)
 		create_project(x, root, &changed);
+	else if (strcmp(x->method, "DELETE") == 0 && x->params[0] != NULL)
+		delete_project(x, root, &changed);
 	else
 		exchange_method_not_allowed(x);
 	world_unlock(x->world, changed);

@@ -577,12 +577,18 @@ static void
 delete_repository(struct exchange *x, json_t *root, json_t *repo,
     bool *changed)
 {
-	json_t *repos = json_object_get(root, "repositories");
+	json_t *repos = json_object_get(root, "repositories"), *imports;
 	char *path = repo_path(x, repo);
 	size_t i;
 
 	paths_remove_tree(path);
 	free(path);
+	/* Its import requests go with it. */
+	imports = json_object_get(root, "imports");
+	for (i = json_array_size(imports); i-- > 0;)
+		if (json_equal(json_object_get(json_array_get(imports, i),
+		    "repository_id"), json_object_get(repo, "id")))
+			json_array_remove(imports, i);
 	for (i = 0; i < json_array_size(repos); i++)
 		if (json_array_get(repos, i) == repo)
 			json_array_remove(repos, i);

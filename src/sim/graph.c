@@ -290,6 +290,17 @@ federated_credentials(struct exchange *x, json_t *app, const char *rest,
 	exchange_json(x, 201, json_incref(f));
 }
 
+/* Remove item (by identity) from list. */
+static void
+remove_item(json_t *list, json_t *item)
+{
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (json_array_get(list, i) == item) {
+			json_array_remove(list, i);
+			return;
+		}
+}
+
 static void
 applications(struct exchange *x, json_t *root, const char *rest,
     bool *changed)
@@ -321,10 +332,15 @@ applications(struct exchange *x, json_t *root, const char *rest,
 	else if (sub == NULL && strcmp(x->method, "GET") == 0)
 		exchange_json(x, 200, application_view(app));
 	else if (sub == NULL && strcmp(x->method, "DELETE") == 0) {
-		list = graph(root, "applications");
-		for (i = 0; i < json_array_size(list); i++)
-			if (json_array_get(list, i) == app)
-				json_array_remove(list, i);
+		/* Entra deletes the home tenant's service principal of an
+		 * application with it (and its secrets and federated
+		 * credentials, which the application holds). */
+		json_t *sp = graph_principal_by_app_id(root, json_string_value(
+		    json_object_get(app, "appId")));
+
+		if (sp != NULL)
+			remove_item(graph(root, "service_principals"), sp);
+		remove_item(graph(root, "applications"), app);
 		*changed = true;
 		exchange_no_content(x);
 	} else if (sub && strcmp(sub, "/addPassword") == 0)
@@ -398,7 +414,11 @@ service_principals(struct exchange *x, json_t *root, const char *rest,
 	sp = find_object(root, "service_principals", rest + (*rest == '/'));
 	if (sp == NULL || !graph_visible(root, sp))
 		not_found(x, rest + (*rest == '/'));
-	else
+	else if (strcmp(x->method, "DELETE") == 0) {
+		remove_item(graph(root, "service_principals"), sp);
+		*changed = true;
+		exchange_no_content(x);
+	} else
 		exchange_json(x, 200, principal_view(sp));
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/armdelete.h"
 #include "sim/cloud.h"
 #include "sim/handlers.h"
 #include "sim/runs.h"
@@ -240,6 +241,15 @@ decide_terraform(struct run_context *c, struct azure_names *n)
 		    "declare a variable of that name.");
 }
 
+/* Whether name is kept soft-deleted: by a delete in this world (kind
+ * "deleted_vaults", "deleted_workspaces"), or a setting's list. */
+static bool
+soft_deleted(struct run_context *c, const char *kind, const char *name)
+{
+	return listed(c, "soft_deleted_names", name) ||
+	    armdelete_soft_deleted(c->root, kind, name) != NULL;
+}
+
 static bool
 provider_registered(struct run_context *c, const char *ns)
 {
@@ -275,13 +285,13 @@ decide_infra(struct run_context *c, struct azure_names *n)
 		    "alphanumeric characters. The name must begin with a letter, "
 		    "end with a letter or digit, and not contain consecutive "
 		    "hyphens.", n->key_vault);
-	if (listed(c, "soft_deleted_names", n->key_vault))
+	if (soft_deleted(c, "deleted_vaults", n->key_vault))
 		runs_fail_at(c, deploy, "(ConflictError) A vault with the same "
 		    "name already exists in deleted state. You need to either "
 		    "recover or purge existing key vault. Follow this link "
 		    "https://go.microsoft.com/fwlink/?linkid=2149745 for more "
 		    "information on soft delete.");
-	if (listed(c, "soft_deleted_names", n->workspace))
+	if (soft_deleted(c, "deleted_workspaces", n->workspace))
 		runs_fail_at(c, deploy, "(ValidationError) Soft-deleted "
 		    "workspace exists. Please purge or recover it. %s",
 		    n->workspace);
@@ -403,6 +413,12 @@ mlpipelines_apply(struct run_context *c)
 		azure_add(c, "resource_groups", n.resource_group, NULL);
 		azure_add(c, "workspaces", n.workspace, n.resource_group);
 		azure_add(c, "key_vaults", n.key_vault, n.resource_group);
+		/* The terraform template's vault has purge protection (90
+		 * days): once soft-deleted, nobody can purge it. */
+		if (strcmp(kind, "infra-terraform") == 0)
+			json_object_set_new(world_find(azure_list(c,
+			    "key_vaults"), "name", n.key_vault),
+			    "purge_protection", json_true());
 		azure_add(c, "storage_accounts", n.storage, n.resource_group);
 		azure_add(c, "compute_clusters", "cpu-cluster", n.workspace);
 	} else if (strcmp(kind, "training") == 0) {

@@ -369,6 +369,12 @@ delete_folder(struct exchange *x, json_t *root, json_t *project,
 	json_t *list = json_object_get(root, "folders"), *f;
 	bool found = false;
 
+	/* The root holds every pipeline of the project: never deleted so. */
+	if (strcmp(path, "\\") == 0) {
+		exchange_error(x, 400, "ArgumentException", "The root folder "
+		    "cannot be deleted; give the path of a folder under it.");
+		return;
+	}
 	for (size_t i = json_array_size(list); i-- > 0;) {
 		f = json_array_get(list, i);
 		if (json_equal(json_object_get(f, "project_id"),

@@ -415,13 +415,26 @@ apply_pipeline_permissions(struct step_run *r)
 	const char *project = run_project_id(r), *who;
 	struct api_call *c;
 
+	unsigned wanted = BUILD_CREATE_PIPELINE | BUILD_EDIT_PIPELINE, had;
+	char *granted;
+
 	if (project == NULL || (who = need_identity(r)) == NULL)
 		return -1;
-	c = ado_allow(r->api, ADO_NS_BUILD, project, who,
-	    BUILD_CREATE_PIPELINE | BUILD_EDIT_PIPELINE);
+	/* What it had before is not the setup's to take back: only the
+	 * bits granted now are recorded, for a destroy. */
+	c = ado_acl(r->api, ADO_NS_BUILD, project, who);
+	if (!run_call(r, c, "reading the Build Service's rights"))
+		return -1;
+	had = ado_acl_effective(c, who);
+	api_call_free(c);
+	c = ado_allow(r->api, ADO_NS_BUILD, project, who, wanted);
 	if (!run_call(r, c, "granting Create and Edit build pipeline"))
 		return -1;
 	api_call_free(c);
+	granted = xasprintf("%u", wanted & ~had);
+	if (run_recorded(r, "granted") == NULL && (wanted & ~had) != 0)
+		run_record(r, "granted", granted);
+	free(granted);
 	run_record(r, "identity", r->probe->identity_name);
 	run_detail(r, "%s may create and edit build pipelines",
 	    r->probe->identity_name);

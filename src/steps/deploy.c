@@ -20,14 +20,23 @@ apply_environment(struct step_run *r)
 {
 	const char *project = run_project_id(r);
 	struct api_call *c;
+	json_int_t id;
+	char *text;
 
 	if (project == NULL)
 		return -1;
 	c = ado_create_environment(r->api, project, r->environment);
 	if (!run_call(r, c, "creating the environment"))
 		return -1;
-	run_record(r, "id", api_field(api_call_result(c), "id"));
+	/* An environment's id is a number, not a string. */
+	id = json_integer_value(json_object_get(api_call_result(c), "id"));
 	api_call_free(c);
+	if (id <= 0)
+		return run_fail(r, NULL, "creating the environment: the answer "
+		    "has no id");
+	text = xasprintf("%" JSON_INTEGER_FORMAT, id);
+	run_record(r, "id", text);
+	free(text);
 	run_detail(r, "created the environment %s", r->environment);
 	return 0;
 }

@@ -232,6 +232,44 @@ permit_resources(struct step_run *r, const struct deployment *d,
 	return rc;
 }
 
+/*
+ * Before the infrastructure's first run: whether its resource group is
+ * there already. One that is was made before the setup (found: a destroy
+ * leaves it); one that is not is this setup's, with the workspace and the
+ * Key Vault the run puts in it - recorded before the run, so that a stop
+ * at any moment after leaves it known. 0, or -1 with the error set.
+ */
+static int
+record_resource_group(struct step_run *r)
+{
+	const char *sub = run_answer(r, "subscription_id");
+	struct api_call *c;
+	struct names n;
+	enum api_error_kind kind;
+
+	if (run_recorded(r, "resource_group") != NULL ||
+	    run_recorded(r, "run") != NULL || sub == NULL)
+		return 0;
+	derive(r, &n);
+	c = arm_get_resource_group(r->api, sub, n.resource_group);
+	api_wait(r->api, c);
+	kind = api_call_error(c)->kind;
+	if (kind == API_OK)
+		run_record_found(r, "resource_group", n.resource_group);
+	else if (kind == API_NOT_FOUND) {
+		run_record(r, "workspace", n.workspace);
+		run_record(r, "key_vault", n.key_vault);
+		run_record(r, "location", run_answer(r, "location"));
+		run_record(r, "resource_group", n.resource_group);
+	}
+	if (kind == API_OK || kind == API_NOT_FOUND)
+		api_call_free(c);
+	else
+		run_call(r, c, "reading the resource group");
+	names_free(&n);
+	return kind == API_OK || kind == API_NOT_FOUND ? 0 : -1;
+}
+
 static int
 apply_deployment(struct step_run *r)
 {
@@ -241,11 +279,13 @@ apply_deployment(struct step_run *r)
 	long pipeline, ran;
 	int held;
 
-	if (project == NULL ||
+	if (project == NULL || (d->arm_kind == NULL &&
+	    record_resource_group(r) == -1) ||
 	    (repo = run_repository_id(r, project, r->target.repository)) == NULL)
 		return -1;
 	folder = xasprintf("\\%s\\%s", r->target.repository, d->folder);
-	pipeline = pipeline_ensure(r, project, d->name, folder, repo, d->yaml);
+	pipeline = pipeline_ensure(r, project, d->name, folder, repo, d->yaml,
+	    NULL);
 	free(folder);
 	free(repo);
 	if (pipeline == 0)

@@ -170,7 +170,8 @@ register_pipelines(struct step_run *r, const char *project,
 		    "infrastructure");
 		char *path = xasprintf("/%s", j->files[i]);
 
-		if (pipeline_ensure(r, project, name, folder, repo, path) == 0)
+		if (pipeline_ensure(r, project, name, folder, repo, path,
+		    NULL) == 0)
 			rc = -1;
 		free(path);
 		free(folder);

@@ -55,11 +55,14 @@ exists_already(const struct api_error *e)
  */
 long
 pipeline_ensure(struct step_run *r, const char *project, const char *name,
-    const char *folder, const char *repo_id, const char *yaml_path)
+    const char *folder, const char *repo_id, const char *yaml_path,
+    bool *found)
 {
 	struct api_call *c;
 	long id = find_pipeline(r, project, name, folder);
 
+	if (found != NULL)
+		*found = id > 0;
 	if (id != 0)
 		return id > 0 ? id : 0;
 	c = ado_create_pipeline(r->api, project, name, folder, repo_id,

@@ -277,6 +277,8 @@ ensure_service_principal(struct step_run *r, const char *app_id)
 	json_t *sp = first_of(r, graph_find_principals(r->api, app_id),
 	    "reading the service principals", &failed);
 	char *id = NULL;
+	/* Found now, and not the one this setup recorded: made before it. */
+	bool found = sp != NULL;
 
 	for (long waited = 0; sp == NULL && !failed; waited += 2000) {
 		struct api_call *c = graph_create_principal(r->api, app_id);
@@ -291,8 +293,15 @@ ensure_service_principal(struct step_run *r, const char *app_id)
 		api_call_free(c);
 	}
 	if (sp != NULL && (id = run_field(r, sp, "id", "the service "
-	    "principal")) != NULL)
-		run_record(r, "principal", id);
+	    "principal")) != NULL) {
+		const char *made = run_recorded(r, "principal");
+
+		if (found && (made == NULL || strcmp(made, id) != 0 ||
+		    state_created_found(r->created, "principal")))
+			run_record_found(r, "principal", id);
+		else
+			run_record(r, "principal", id);
+	}
 	json_decref(sp);
 	return id;
 }
@@ -312,6 +321,10 @@ assign_contributor(struct step_run *r, const char *sub, const char *sp)
 		e = api_call_error(c);
 		if (e->kind == API_OK || (e->code != NULL && strcmp(e->code,
 		    "RoleAssignmentExists") == 0)) {
+			/* Made now (not found): a destroy removes it. */
+			if (e->kind == API_OK)
+				run_record(r, "role_assignment", api_field(
+				    api_call_result(c), "id"));
 			api_call_free(c);
 			rc = 0;
 			break;
@@ -601,6 +614,9 @@ put_connection(struct step_run *r, const char *project, const char *sub,
 		"service_connection"), project, r->target.project,
 		tenant_of(r, sub, &tenant_owned), sub, NULL,
 		api_field(p.sp, "appId"), NULL };
+	/* Whose application gets a secret or a federated credential from
+	 * the connection: a destroy takes them back from it. */
+	run_record(r, "app_id", api_field(p.sp, "appId"));
 	if (conn.tenant_id != NULL && connection_secret(r, p.app, &secret) == 0) {
 		conn.secret = secret;
 		c = existing ? ado_update_arm_endpoint(r->api, existing, &conn)

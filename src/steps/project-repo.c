@@ -235,17 +235,24 @@ static int
 initialise_by_pipeline(struct step_run *r, const char *project)
 {
 	char *mlops = run_repository_id(r, project, "mlops-v2"), *text;
+	const char *made = run_recorded(r, "pipeline");
 	long pipeline;
+	bool found;
 
 	if (mlops == NULL)
 		return -1;
 	pipeline = pipeline_ensure(r, project, "initialise-project", "\\",
-	    mlops, "/.azuredevops/initialise-project.yml");
+	    mlops, "/.azuredevops/initialise-project.yml", &found);
 	free(mlops);
 	if (pipeline == 0)
 		return -1;
 	text = xasprintf("%ld", pipeline);
-	run_record(r, "pipeline", text);
+	/* One this setup made before a stop is its own, not found. */
+	if (found && (made == NULL || strcmp(made, text) != 0 ||
+	    state_created_found(r->created, "pipeline")))
+		run_record_found(r, "pipeline", text);
+	else
+		run_record(r, "pipeline", text);
 	free(text);
 	if (permit_checkouts(r, project, pipeline) == -1)
 		return -1;

@@ -141,6 +141,16 @@ run_record(struct step_run *r, const char *key, const char *value)
 		r->save(r->save_ctx);
 }
 
+void
+run_record_found(struct step_run *r, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	state_created_set_found(r->created, key, value);
+	if (r->save != NULL)
+		r->save(r->save_ctx);
+}
+
 const char *
 run_recorded(struct step_run *r, const char *key)
 {
@@ -228,17 +238,24 @@ run_repository(struct step_run *r, const char *project,
 {
 	struct api_call *c = ado_get_repository(r->api, project, name);
 	char *id;
+	bool found = true;
 
 	api_wait(r->api, c);
 	if (api_call_error(c)->kind == API_NOT_FOUND) {
 		api_call_free(c);
 		c = ado_create_repository(r->api, project, name);
+		found = false;
 	}
 	if (!run_call(r, c, "creating the repository"))
 		return NULL;
 	id = run_field(r, api_call_result(c), "id", "creating the repository");
 	api_call_free(c);
-	if (id != NULL)
+	/* One this setup made before a stop is its own, not found. */
+	if (id != NULL && found && (run_recorded(r, "id") == NULL ||
+	    strcmp(run_recorded(r, "id"), id) != 0 ||
+	    state_created_found(r->created, "id")))
+		run_record_found(r, "id", id);
+	else if (id != NULL)
 		run_record(r, "id", id);
 	return id;
 }

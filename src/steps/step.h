@@ -108,6 +108,9 @@ void run_progress(struct step_run *r, const char *text);
 /* Record what the step made and save it at once, so that a crash right
  * after cannot make it again (kept in the state file; never a secret). */
 void run_record(struct step_run *r, const char *key, const char *value);
+/* Record what the step found already there, made before the setup: a
+ * destroy leaves it (state.h, found.KEY). */
+void run_record_found(struct step_run *r, const char *key, const char *value);
 const char *run_recorded(struct step_run *r, const char *key);
 /*
  * Whether what the state recorded under key is gone: call (taken, freed)
@@ -186,15 +189,16 @@ char *run_repository_id(struct step_run *r, const char *project,
     const char *name);
 
 /* Pipelines (pipeline.c). The id of pipeline name in folder, created
- * from yaml_path in repo_id when missing; 0 with the error set. */
+ * from yaml_path in repo_id when missing; 0 with the error set. *found
+ * (NULL: not asked) tells whether it was there already. */
+long pipeline_ensure(struct step_run *r, const char *project,
+    const char *name, const char *folder, const char *repo_id,
+    const char *yaml_path, bool *found);
 /* The newest ended run of pipeline name in folder, when it succeeded: its
  * id; 0 when there is no such pipeline, no ended run, or the newest
  * failed; -1 with the error set. */
 long pipeline_succeeded(struct step_run *r, const char *project,
     const char *name, const char *folder);
-long pipeline_ensure(struct step_run *r, const char *project,
-    const char *name, const char *folder, const char *repo_id,
-    const char *yaml_path);
 /*
  * The default branch a pipeline of the ML repository is made with: the
  * repository's, main, where the setup initialises it. One definition

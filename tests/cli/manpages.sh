@@ -126,7 +126,7 @@ is "$(echo "$diagnostics" | grep -o '[a-z0-9-]* ([a-z0-9-]*) ' | wc -l)" \
 
 # Every command --help lists is the tag of an entry of COMMANDS.
 cmds=$(echo "$out" | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\)  .*/\1/p')
-is "$(echo "$cmds" | sort | tr '\n' ' ')" "apply doctor export plan sim status " \
+is "$(echo "$cmds" | sort | tr '\n' ' ')" "apply destroy doctor export plan sim status " \
     "--help lists the commands"
 for cmd in $cmds; do
 	lines COMMANDS | grep -qE "^     $cmd( |\$)"

@@ -34,6 +34,54 @@ settings(const char *json)
 	api_call_free(run(api_call_start(&api, &spec)));
 }
 
+/* The deletes a destroy makes: each answers what the service answers,
+ * and 404 (or 204) once the object is gone. */
+static void
+teardown(const char *sub, const char *app, const char *sp)
+{
+	char *id = xasprintf("/subscriptions/%s/providers/Microsoft."
+	    "Authorization/roleAssignments/11111111-1111-4111-8111-"
+	    "111111111111", sub), *url;
+	struct api_call *c;
+
+	c = run(arm_delete_assignment(&api, id));
+	tap_ok(api_call_error(c)->kind == API_OK && api_call_status(c) == 200,
+	    "a role assignment deleted: 200");
+	api_call_free(c);
+	c = run(arm_delete_assignment(&api, id));
+	tap_ok(api_call_error(c)->kind == API_OK && api_call_status(c) == 204,
+	    "deleted again: 204, nothing there");
+	api_call_free(c);
+	c = run(graph_delete_principal(&api, sp));
+	tap_is_int(api_call_status(c), 204, "the service principal deleted");
+	api_call_free(c);
+	c = run(graph_delete_application(&api, app));
+	tap_is_int(api_call_status(c), 204, "the application deleted");
+	api_call_free(c);
+	c = run(graph_delete_application(&api, app));
+	tap_ok(api_call_error(c)->kind == API_NOT_FOUND, "again: not found");
+	api_call_free(c);
+	c = run(arm_delete_resource_group(&api, sub, "rg-x"));
+	tap_ok(api_call_error(c)->kind == API_NOT_FOUND && strcmp(
+	    api_call_error(c)->code, "ResourceGroupNotFound") == 0,
+	    "a missing resource group: ResourceGroupNotFound");
+	api_call_free(c);
+	url = xasprintf("%s/subscriptions/%s/operationresults/x?api-version="
+	    "2024-03-01", api.arm_url, sub);
+	c = run(arm_poll_operation(&api, url));
+	tap_ok(api_call_error(c)->kind == API_NOT_FOUND, "an operation ARM "
+	    "does not know: not found");
+	api_call_free(c);
+	/* Another port of this machine: reachable, were it asked. */
+	c = run(arm_poll_operation(&api, "http://127.0.0.1:1/_arm/op"));
+	tap_ok(api_call_error(c)->kind == API_POLICY && api_call_status(c) ==
+	    0, "a Location that is not ARM's is refused, never asked (the ARM "
+	    "token goes nowhere else)");
+	api_call_free(c);
+	free(url);
+	free(id);
+}
+
 int
 main(void)
 {
@@ -140,6 +188,7 @@ main(void)
 	tap_ok(api_call_error(c)->kind == API_NOT_FOUND, "a missing workspace: "
 	    "not found");
 	api_call_free(c);
+	teardown(sub, app, sp);
 
 	free(sp);
 	free(sub);

@@ -361,6 +361,45 @@ test_secrets(void)
 	state_free(st);
 }
 
+/* found.KEY and removed.KEY: what a step only found, what destroy
+ * removed; both survive a save and a load. */
+static void
+test_found_and_removed(void)
+{
+	struct state *st = state_new(), *back = NULL;
+	struct state_step *step = state_step(st, "ml-repository", NULL);
+	char *path = xasprintf("%s/made.json", tmp), *cause = NULL;
+	const struct state_step *rec;
+
+	state_map_set(&step->created, "pipeline", "7");
+	state_created_set_found(&step->created, "id", "r1");
+	tap_ok(state_created_found(&step->created, "id"), "a found record is "
+	    "marked found");
+	tap_ok(!state_created_found(&step->created, "pipeline"), "a made one "
+	    "is not");
+	tap_is_str(state_map_get(&step->created, "id"), "r1", "the found "
+	    "record keeps its value");
+	state_created_set_removed(&step->created, "pipeline");
+	tap_ok(state_map_get(&step->created, "pipeline") == NULL, "a removed "
+	    "record is gone under its key");
+	tap_is_str(state_map_get(&step->created, "removed.pipeline"), "7",
+	    "and kept as removed.KEY");
+	state_created_set_removed(&step->created, "nothing");
+	tap_ok(state_map_get(&step->created, "removed.nothing") == NULL,
+	    "removing what is not recorded records nothing");
+	tap_is_int(state_save(st, path, &cause), 0, "saved");
+	tap_is_int(state_load(&back, path, &cause), 0, "and loaded");
+	rec = back ? state_step_find(back, "ml-repository", NULL) : NULL;
+	tap_ok(rec != NULL && state_created_found(&rec->created, "id"),
+	    "a found record survives a save and a load");
+	tap_is_str(rec ? state_map_get(&rec->created, "removed.pipeline") :
+	    NULL, "7", "so does a removed one");
+	state_free(back);
+	state_free(st);
+	free(cause);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -375,6 +414,7 @@ main(void)
 	test_lock();
 	test_leftovers();
 	test_secrets();
+	test_found_and_removed();
 	free(tmp);
 	return tap_done();
 }
