@@ -466,6 +466,9 @@ check_command_options(struct options *opt)
 	if (opt->destroy_given && !is_command(opt, "plan"))
 		return usage_error("--destroy goes with the plan command "
 		    "(plan --destroy); to delete, use the destroy command");
+	if (opt->json && opt->destroy_given)
+		return usage_error("--json goes with plan and apply, not yet "
+		    "with plan --destroy");
 	if (opt->destroy_option_given && !destroys)
 		return usage_error("--purge and --all go with the destroy "
 		    "command and with plan --destroy");

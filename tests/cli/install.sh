@@ -73,7 +73,7 @@ complete_words() { # WORDS...: what the installed completion offers
 	    "$root$bashcompletiondir/mlops-tui" "$@"
 }
 is "$(complete_words mlops-tui ap)" "apply" "mlops-tui ap<TAB> completes to apply"
-is "$(complete_words mlops-tui "" | tr '\n' ' ')" "status plan apply doctor sim export " \
+is "$(complete_words mlops-tui "" | tr '\n' ' ')" "status plan apply destroy doctor sim export " \
     "mlops-tui <TAB> offers the commands"
 contains "$(complete_words mlops-tui apply --y)" "--yes" "apply --y<TAB>: --yes"
 is "$(complete_words mlops-tui status --y)" "" "status takes no --yes"

@@ -88,4 +88,7 @@ run
 is "$rc" 2 "the wizard without a terminal: exit status 2"
 contains "$err" "use 'mlops-tui plan' and 'mlops-tui apply' instead" "the wizard without a terminal: points to plan and apply"
 
+run plan --destroy --json
+is "$rc" 2 "plan --destroy --json: a usage error (the teardown has no JSON events yet)"
+contains "$err" "--json goes with plan and apply, not yet with plan --destroy" "saying so"
 done_testing
