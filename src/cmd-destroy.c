@@ -11,6 +11,7 @@
 #include "cmd-apply.h"
 #include "destroy.h"
 #include "exitcode.h"
+#include "legend.h"
 #include "setup.h"
 #include "state.h"
 #include "xalloc.h"
@@ -24,17 +25,20 @@ on_stop(int sig)
 	stopped = 1;
 }
 
+/* The one legend (legend.h), read for a teardown: to remove is to do,
+ * removed is done, and what this run leaves (there before the setup, or
+ * not asked for) does not apply to it - its note says which. */
 static const char *
 symbol(enum teardown_state s)
 {
 	switch (s) {
-	case TD_TO_REMOVE: return "[-]";
-	case TD_KEPT: return "[=]";
-	case TD_NOT_ASKED: return "[ ]";
-	case TD_REMOVED: return "[x]";
-	case TD_FAILED: return "[!]";
+	case TD_TO_REMOVE: return legend_symbol(MARK_PENDING);
+	case TD_KEPT:
+	case TD_NOT_ASKED: return legend_symbol(MARK_NOT_APPLICABLE);
+	case TD_REMOVED: return legend_symbol(MARK_DONE);
+	case TD_FAILED: return legend_symbol(MARK_FAILED);
 	}
-	return "[?]";
+	return legend_symbol(MARK_UNKNOWN);
 }
 
 static void

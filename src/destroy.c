@@ -14,6 +14,7 @@
 #include "ado_security.h"
 #include "cloud.h"
 #include "destroy.h"
+#include "steps/step.h"
 #include "xalloc.h"
 
 /* What the service connection step names what it adds to an application
@@ -226,7 +227,7 @@ listed(const struct planner *p, enum teardown_kind kind, const char *value)
 static void
 plan_pipelines(struct planner *p)
 {
-	const char *repo = answer(p->st, NULL, "repository", "?"), *v;
+	const char *repo = answer(p->st, NULL, "repository", "?"), *v, *name;
 	char *folder;
 
 	for (size_t e = 0; e < p->st->nenvironments; e++) {
@@ -242,11 +243,15 @@ plan_pipelines(struct planner *p)
 				continue;
 			/* The environments share the repository's
 			 * pipelines: said once, each record still moved. */
+			/* Named as the portal lists it, not by step id. */
+			name = deployment_name(repository_pipelines[i],
+			    strcmp(answer(p->st, NULL, "infrastructure", ""),
+			    "terraform") == 0);
 			t = add(p, TD_PIPELINE, "Azure DevOps",
 			    repository_pipelines[i], env, "pipeline", v,
-			    "pipeline %s (%s, with its runs)%s", v,
-			    repository_pipelines[i], listed(p, TD_PIPELINE, v)
-			    ? ", the same as above" : "");
+			    "the pipeline %s (id %s, with its runs)%s", name ?
+			    name : repository_pipelines[i], v, listed(p,
+			    TD_PIPELINE, v) ? ", the same as above" : "");
 			if (t->state == TD_TO_REMOVE && !own_repository(p->st)) {
 				t->state = TD_KEPT;
 				t->note = xstrdup("a pipeline of a repository "
@@ -256,8 +261,8 @@ plan_pipelines(struct planner *p)
 	}
 	if ((v = recorded(p->st, "initialise", NULL, "pipeline")) != NULL)
 		add(p, TD_PIPELINE, "Azure DevOps", "initialise", NULL,
-		    "pipeline", v, "pipeline %s (initialise-project, with its "
-		    "runs)", v);
+		    "pipeline", v, "the pipeline initialise-project (id %s, with "
+		    "its runs)", v);
 	folder = xasprintf("\\%s", repo);
 	/* Deleted before the repository: while it is recorded, a folder
 	 * deleted already answers 404, which is done. */

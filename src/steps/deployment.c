@@ -66,6 +66,14 @@ deployment_of(struct step_run *r, const char *step)
 }
 
 const char *
+deployment_name(const char *step, bool terraform)
+{
+	const struct deployment *d = find_deployment(step, terraform);
+
+	return d ? d->name : NULL;
+}
+
+const char *
 deployment_yaml(const char *step, bool terraform)
 {
 	const struct deployment *d = find_deployment(step, terraform);

@@ -217,6 +217,8 @@ int pipeline_restore(struct step_run *r, const char *project, long pipeline,
 /* The YAML path the pipeline of deployment step makes runs (deployment.c);
  * NULL for a step that makes none. */
 const char *deployment_yaml(const char *step, bool terraform);
+/* The name of that pipeline (deploy-model-training-pipeline, ...). */
+const char *deployment_name(const char *step, bool terraform);
 /* Authorise resource type/id ("repository", "{project}.{repo}") for
  * pipeline (0: all pipelines). */
 int pipeline_permit(struct step_run *r, const char *project,

@@ -55,16 +55,16 @@ is "$rc" 0 "the setup is whole"
 : > "$SIM_LOG"
 mt plan --destroy --purge --all
 is "$rc" 0 "plan --destroy: exit status 0"
-contains "$(cat "$output")" "[-] the resource group rg-contoso-4711prod, with its workspace mlw-contoso-4711prod (purged, not kept soft-deleted) and the online and batch endpoints first (prod)" "plan --destroy: the resource group, endpoints first"
-contains "$(cat "$output")" "[-] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy: the Key Vault's purge"
-contains "$(cat "$output")" "[-] the application $(record service-principal prod application)" "plan --destroy: the Entra application"
-contains "$(cat "$output")" "[-] the ML repository taxi-fare-regression" "plan --destroy: the ML repository"
-contains "$(cat "$output")" "[-] the project mlops-v2, with everything in it" "plan --destroy --all: the project it made"
+contains "$(cat "$output")" "[ ] the resource group rg-contoso-4711prod, with its workspace mlw-contoso-4711prod (purged, not kept soft-deleted) and the online and batch endpoints first (prod)" "plan --destroy: the resource group, endpoints first"
+contains "$(cat "$output")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy: the Key Vault's purge"
+contains "$(cat "$output")" "[ ] the application $(record service-principal prod application)" "plan --destroy: the Entra application"
+contains "$(cat "$output")" "[ ] the ML repository taxi-fare-regression" "plan --destroy: the ML repository"
+contains "$(cat "$output")" "[ ] the project mlops-v2, with everything in it" "plan --destroy --all: the project it made"
 contains "$(cat "$output")" "Nothing was changed." "plan --destroy: says it changed nothing"
 is "$(changes)" "" "plan --destroy: not one request that changes anything"
 mt plan --destroy
-contains "$(cat "$output")" "$(printf '[ ] the project mlops-v2, with everything in it\n    the accelerator'"'"'s: give --all')" "plan --destroy without --all: the project is left, and says why"
-contains "$(cat "$output")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy without --purge: the vault is left soft-deleted"
+contains "$(cat "$output")" "$(printf '[.] the project mlops-v2, with everything in it\n    the accelerator'"'"'s: give --all')" "plan --destroy without --all: the project is left, and says why"
+contains "$(cat "$output")" "[.] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "plan --destroy without --purge: the vault is left soft-deleted"
 
 # ---- destroy needs --yes without a terminal --------------------------------
 mt destroy --purge --all
@@ -143,11 +143,11 @@ mt apply --yes
 is "$rc" 0 "the setup, again from the same state file, is whole"
 [ "$rc" -eq 0 ] || diag "$(grep -A4 '^\[!\]' "$output")"
 mt plan --destroy --all
-contains "$(cat "$output")" "$(printf '[=] the imported repository mlops-v2\n    it was there before the setup: kept')" "plan --destroy: the project's own repository, there before, is kept"
+contains "$(cat "$output")" "$(printf '[.] the imported repository mlops-v2\n    it was there before the setup: kept')" "plan --destroy: the project's own repository, there before, is kept"
 lacks "$(cat "$output")" "the project mlops-v2" "plan --destroy: a project that was there is not the setup's"
 lacks "$(cat "$output")" "the environment prod" "plan --destroy: an environment that was there is not the setup's"
-contains "$(cat "$output")" "[-] the secrets named mlops-tui and federated credentials named mlops-tui-* the connection added to the application $SP_APP_ID" "plan --destroy: of an application that was there, only what the setup added to it"
-lacks "$(cat "$output")" "[-] the application" "plan --destroy: the application that was there is not the setup's"
+contains "$(cat "$output")" "[ ] the secrets named mlops-tui and federated credentials named mlops-tui-* the connection added to the application $SP_APP_ID" "plan --destroy: of an application that was there, only what the setup added to it"
+lacks "$(cat "$output")" "[ ] the application" "plan --destroy: the application that was there is not the setup's"
 is "$(secrets_of_adopted)" "mlops-tui unnamed" "the setup added its secret to the application that was there"
 # The operator deletes the service connection by hand first.
 api DELETE "_apis/serviceendpoint/endpoints/$(record service-connection prod id)?projectIds=$(record project '' id)&$V"
@@ -161,13 +161,13 @@ jq '(.steps[] | select(.id == "infra-pipeline") | .created) |= with_entries(sele
     "$(state_file)" > "$tap_tmp/old.json"
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" --state "$tap_tmp/old.json" plan --destroy \
     --tenant "$SIM_TENANT" --azure-sign-in device >"$output" 2>&1 </dev/null
-contains "$(cat "$output")" "$(printf '[=] the Azure resources of prod (prod)\n    the state does not say that the setup made its resource group')" "a state with no record of the resource group: Azure is kept"
+contains "$(cat "$output")" "$(printf '[.] the Azure resources of prod (prod)\n    the state does not say that the setup made its resource group')" "a state with no record of the resource group: Azure is kept"
 mt destroy --yes --all
 is "$rc" 0 "destroy without --purge: exit status 0"
 contains "$(cat "$output")" "[x] the Azure Resource Manager service connection" "the connection deleted by hand counts as removed (404)"
 contains "$(cat "$output")" "[x] the ML repository taxi-fare-regression" "so does the repository"
 is "$(secrets_of_adopted)" "unnamed" "the secret the setup added is removed; the application and its own secret kept"
-contains "$(cat "$output")" "[ ] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "without --purge the vault is left, and said so"
+contains "$(cat "$output")" "[.] the soft-deleted Key Vault kv-contoso-4711prod (its purge) (prod)" "without --purge the vault is left, and said so"
 is "$(jq -c '[.azure.deleted_vaults[].name, .azure.deleted_workspaces[].name]' "$tap_tmp/world.json")" '["kv-contoso-4711prod","mlw-contoso-4711prod"]' "Azure keeps the vault and the workspace soft-deleted"
 mt destroy --yes --purge
 is "$rc" 0 "destroy --purge afterwards: exit status 0"
@@ -225,9 +225,11 @@ tap_result $? "which answers 200 once the group is gone"
 mt destroy --yes --purge --all
 is "$rc" 0 "its destroy: exit status 0"
 contains "$(cat "$output")" "[x] the resource group rg-contoso-4722dev" "the dev resource group is deleted"
-contains "$(cat "$output")" "(infra-pipeline, with its runs), the same as above (dev)" "a pipeline both environments run is said to be the same"
+contains "$(cat "$output")" "the pipeline tf-ado-deploy-infra (id " "a pipeline named as the portal lists it, not by step id"
+contains "$(cat "$output")" "with its runs), the same as above (dev)" "a pipeline both environments run is said to be the same"
+lacks "$(cat "$output")" "infra-pipeline" "no step id in what destroy says"
 lacks "$(cat "$output")" "the service principal" "a principal that existed is not the setup's: not listed"
-contains "$(cat "$output")" "$(printf '[=] the soft-deleted Key Vault kv-contoso-4721prod (its purge) (prod)\n    purge protection is on')" "terraform's vault has purge protection: kept soft-deleted, and said why"
+contains "$(cat "$output")" "$(printf '[.] the soft-deleted Key Vault kv-contoso-4721prod (its purge) (prod)\n    purge protection is on')" "terraform's vault has purge protection: kept soft-deleted, and said why"
 is "$(jq -c '[.azure.deleted_vaults[].name]' "$tap_tmp/world.json")" '["kv-contoso-4721prod","kv-contoso-4722dev"]' "Azure keeps both vaults until their retention is over"
 is "$(jq -c '[.azure.deleted_workspaces[].name] | sort' "$tap_tmp/world.json")" '["mlw-contoso-4711prod","mlw-contoso-4721prod"]' "the workspace of the group deleted by hand is kept soft-deleted, as Azure does"
 is "$(world | jq -c 'del(.azure.deleted_vaults, .azure.deleted_workspaces)')" "$(echo "$before" | jq -c 'del(.azure.deleted_workspaces)')" "the world is as it was before this setup, the existing principal and its role kept"
