@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "names.h"
 #include "questions.h"
 #include "tui.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 #define LABEL_WIDTH 24
@@ -45,17 +47,34 @@ draw_choices(struct tui *t, size_t i, int y, int x)
 	}
 }
 
-/* A typed field; the secret one as stars. Returns the cursor column. */
+/* Whether byte c continues a UTF-8 character rather than starting one. */
+static bool
+continues(char c)
+{
+	return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+/* A typed field, its tail where it is too long (whole characters); the
+ * secret one as stars, one a character. Returns the cursor column. */
 static int
 draw_text(struct question *f, int y, int x, int width)
 {
-	size_t len = strlen(f->value);
-	size_t first = len > (size_t)width - 1 ? len - (size_t)width + 1 : 0;
+	size_t len = strlen(f->value), first = 0, cols;
 
+	while (first < len && wrap_columns(f->value + first, len - first) >
+	    (size_t)width - 1)
+		for (first++; first < len && continues(f->value[first]);
+		    first++)
+			;
+	cols = wrap_columns(f->value + first, len - first);
 	move(y, x);
-	for (size_t k = first; k < len; k++)
-		addch(f->secret ? '*' : (unsigned char)f->value[k]);
-	return x + (int)(len - first);
+	if (!f->secret)
+		addnstr(f->value + first, (int)(len - first));
+	else
+		for (size_t k = first; k < len; k++)
+			if (!continues(f->value[k]))
+				addch('*');
+	return x + (int)cols;
 }
 
 /* Below the fields: the focused field's problem, or what it makes. */
@@ -177,11 +196,17 @@ questions_key(struct tui *t, int ch)
 		return false;
 	len = strlen(f->value);
 	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		/* A whole character, however many bytes it took. */
+		while (len > 0 && continues(f->value[len - 1]))
+			len--;
 		if (len > 0)
 			f->value[len - 1] = '\0';
 		return true;
 	}
-	if (ch < 32 || ch > 126)
+	/* A character beyond ASCII comes as its UTF-8 bytes, one a key: kept
+	 * as typed, never dropped - the field's rule says in place whether
+	 * the service takes it. */
+	if (ch < 32 || ch == 127 || ch > 255)
 		return false;
 	if (len + 1 < sizeof f->value) {
 		f->value[len] = (char)ch;

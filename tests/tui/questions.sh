@@ -83,6 +83,17 @@ type_text "Bad"
 wait_for 5 shows "may only contain lowercase letters and digits"
 tap_result $? "a wrong namespace names the rule it breaks, as it is typed"
 keys -N 3 BSpace
+# Beyond ASCII: kept as typed, never dropped; the field's rule judges it
+# in place, and a backspace takes the whole character.
+type_text "qä"
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q 'Namespace.* qä\$'"
+tap_result $? "a character beyond ASCII is shown as typed (qä), not dropped"
+wait_for 5 shows "namespace: 'qä'"
+tap_result $? "and the namespace's rule names it in place"
+keys BSpace
+wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -t w | grep -q 'Namespace.* q\$'"
+tap_result $? "one backspace takes the whole character (two bytes)"
+keys BSpace
 type_text "qa"
 focus "Postfix"
 type_text "0042"
