@@ -745,7 +745,7 @@ cmd_wizard(struct wizard_options *opt)
 	tui_paste_free(&t);
 	free(t.device_message);
 	free(t.note);
-	free(t.pitfall_problem);
+	tui_sandbox_free(&t);
 	tui_export_free(&t);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
