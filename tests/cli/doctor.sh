@@ -124,6 +124,20 @@ is "$(problems)" "names" "13: the repository's config-infra-prod.yml is read too
 edit_config mlopsv2
 is "$(problems)" "" "every problem fixed: none left"
 
+# Each environment named is checked, its connection by the guide's name;
+# prod's are there, dev's not.
+is "$(problems --environment dev)" "connection environment" "--environment dev: Azure-ARM-Dev and dev are checked, not prod's"
+is "$(jq -r '.checks[] | select(.id == "connection") | .environment + ": " + .detail' "$out")" "dev: there is no service connection 'Azure-ARM-Dev'" "the dev connection is named, with its environment"
+doctor --environment prod --environment dev --environment prod
+is "$rc" 7 "prod and dev: exit status 7 for dev's problems"
+contains "$(cat "$out")" "ok           The service connection (prod): Azure-ARM-Prod" "prod's connection checked, titled with its environment"
+contains "$(cat "$out")" "problem      The service connection (dev): there is no service connection 'Azure-ARM-Dev'" "dev's too"
+contains "$(cat "$out")" "problem      The environment (dev): there is no environment 'dev'" "and the dev environment"
+is "$(grep -c 'The service connection (prod)' "$out")" 1 "an environment named twice is checked once"
+doctor --environment staging
+is "$rc" 2 "another environment: a usage error"
+contains "$(cat "$err")" "--environment staging: expected prod or dev" "naming what is allowed"
+
 # Azure, signed in with a device code (the sandbox approves it after two
 # polls), with tokens so short-lived that each Azure check renews them.
 api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"token_lifetime_s":60}'
