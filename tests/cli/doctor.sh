@@ -67,7 +67,7 @@ api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"prod"}'
 doctor
 is "$rc" 0 "a healthy setup: exit status 0"
 doctor --json
-is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism subscription contributor providers app-registration role-assignments quota" "all ok but parallelism, and Azure without --subscription"
+is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism subscription contributor providers app-registration role-assignments provider-registration quota" "all ok but parallelism, and Azure without --subscription"
 is "$(jq -r .changed "$out")" false "the JSON says nothing changed"
 is "$(verdict names)" ok "the names from config-infra-prod.yml fit"
 contains "$(jq -r '.checks[] | select(.id == "job-identity") | .detail' "$out")" "mlops-v2 Build Service (sandbox)" "jobs run as the project's Build Service"
@@ -147,8 +147,8 @@ is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" 
 contains "$(jq -r '.checks[] | select(.id == "contributor") | .detail' "$out")" "is Contributor on the subscription" "the connection's principal holds Contributor"
 contains "$(cat "$err")" "enter the code" "the device code is shown to the operator"
 # Two polls and the Graph token at sign-in, then both tokens again before
-# each of the six Azure checks.
-is "$(tail -n +$((before + 1)) "$log" | grep -c '/oauth2/v2.0/token ')" 15 "tokens about to expire are renewed before each Azure check"
+# each of the seven Azure checks.
+is "$(tail -n +$((before + 1)) "$log" | grep -c '/oauth2/v2.0/token ')" 17 "tokens about to expire are renewed before each Azure check"
 api PATCH _sandbox/settings '{"token_lifetime_s":3599}'
 
 api PATCH _sandbox/settings '{"registered_providers":["Microsoft.MachineLearningServices","Microsoft.Storage","Microsoft.ContainerRegistry","Microsoft.Insights"]}'
