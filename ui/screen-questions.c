@@ -128,7 +128,11 @@ draw_note(struct tui *t, int y)
 			y += draw_wrapped(y, 2, COLS - 4, 2, text);
 			free(text);
 		}
-	} else if (strcmp(key, "pat") == 0 && questions_use_entra(q))
+	} else if (strcmp(key, "identity_resource_group") == 0)
+		/* One line: with 17 fields, the hints are on the next. */
+		draw_wrapped(y, 2, COLS - 4, 1, "The group the managed identity "
+		    "goes in; made in the location when missing.");
+	else if (strcmp(key, "pat") == 0 && questions_use_entra(q))
 		mvaddstr(y, 2, "Not needed: Azure DevOps sign-in is entra "
 		    "(choose pat above to use a token).");
 	else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
