@@ -93,6 +93,14 @@ tap_result $? "no conversion by default: the secret stays, and expires"
 keys Right
 wait_for 5 shows "yes: once made, Azure-ARM-<Env> is federated and its secret removed"
 tap_result $? "yes: the connection converted once made, its secret removed"
+# With rai-aml-cli-v2 too, 18 fields: the note keeps its line in 24 rows.
+keys Up Up Up Up Right Right Down Down Down Down
+wait_for 5 shows "GitHub token (optional)"
+tap_result $? "create with rai-aml-cli-v2: the GitHub token asked too"
+is "$(pane | sed -n 23p)" "  yes: once made, Azure-ARM-<Env> is federated and its secret removed" "the focused choice still said, above the hints"
+keys Up Up Up Up Left Left Down Down Down Down
+gone "GitHub token (optional)"
+tap_result $? "back to aml-cli-v2"
 keys Up Up Up Right Down Down Down
 wait_for 5 shows "! convert_connections: 'yes': terraform's pipelines sign in with the secret"
 tap_result $? "with terraform, yes is refused, as the convert step would"
