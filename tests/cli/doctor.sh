@@ -137,6 +137,13 @@ is "$(grep -c 'The service connection (prod)' "$out")" 1 "an environment named t
 doctor --environment staging
 is "$rc" 2 "another environment: a usage error"
 contains "$(cat "$err")" "--environment staging: expected prod or dev" "naming what is allowed"
+# Azure-ARM-Dev made (the same principal) and open to all pipelines, and
+# the dev environment: both environments ok.
+api POST "_apis/serviceendpoint/endpoints?$V" "$(connection "$SP_SECRET" | sed 's/Azure-ARM-Prod/Azure-ARM-Dev/g')"
+permit endpoint "$(echo "$body" | jq -r .id)"
+api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"dev"}'
+is "$(problems --environment prod --environment dev)" "" "Azure-ARM-Dev and dev made: both environments ok"
+is "$(jq -r '[.checks[] | select(.id == "connection") | .environment + " " + (.detail | split(" ")[0])] | join(", ")' "$out")" "prod Azure-ARM-Prod, dev Azure-ARM-Dev" "each connection checked by its name, in the order named"
 
 # Azure, signed in with a device code (the sandbox approves it after two
 # polls), with tokens so short-lived that each Azure check renews them.
