@@ -11,7 +11,8 @@ _mlops_tui_takes_value() {
 	-s | --state | --answers | --principal-file | --pat-file | --ado-auth | \
 	--tenant | --client-id | --azure-sign-in | --log | --org | --repo | \
 	--project | --infrastructure | --namespace | --postfix | \
-	--subscription | --location | --project-type | --listen | --world | \
+	--subscription | --location | --project-type | --environment | \
+	--listen | --world | \
 	--time-scale | --faults | --accelerator)
 		return 0 ;;
 	esac
@@ -29,7 +30,8 @@ _mlops_tui_options() {
 	apply) echo "$common --answers --principal-file --yes --json $sign_in" ;;
 	destroy) echo "$common --answers --yes --purge --all $sign_in" ;;
 	doctor) echo "--state --org --repo --project --infrastructure --namespace \
---postfix --subscription --location --project-type --json $sign_in --help" ;;
+--postfix --environment --subscription --location --project-type --json \
+$sign_in --help" ;;
 	sim) echo "--listen --world --reset --org --time-scale --log --faults \
 --accelerator --help" ;;
 	*) echo "$common --sandbox --accelerator --time-scale --answers --principal-file $sign_in" ;;
@@ -69,6 +71,7 @@ _mlops_tui_value() {
 	--infrastructure) COMPREPLY=($(compgen -W "bicep terraform" -- "$2")) ;;
 	--ado-auth) COMPREPLY=($(compgen -W "pat entra" -- "$2")) ;;
 	--project-type) COMPREPLY=($(compgen -W "classical cv nlp" -- "$2")) ;;
+	--environment) COMPREPLY=($(compgen -W "prod dev" -- "$2")) ;;
 	--azure-sign-in) COMPREPLY=($(compgen -W "device az" -- "$2")) ;;
 	*) COMPREPLY=() ;;
 	esac

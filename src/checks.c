@@ -1063,15 +1063,13 @@ check_contributor(struct probe *p, struct check_result *r)
 	api_call_free(c);
 }
 
-static void
-check_providers(struct probe *p, struct check_result *r)
+/* The providers still unregistered, ", " between them ("" when none);
+ * NULL, the result set, when ARM could not be read. */
+static char *
+unregistered_providers(struct probe *p, struct check_result *r)
 {
 	char *unregistered = xstrdup("");
 
-	if (!need_azure(p, r)) {
-		free(unregistered);
-		return;
-	}
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
 		struct api_call *c = fetch(p, arm_get_provider(p->api,
 		    p->target->subscription, providers[i]));
@@ -1082,8 +1080,10 @@ check_providers(struct probe *p, struct check_result *r)
 		    "Registered") == 0;
 
 		api_call_free(c);
-		if (failed)
-			break;
+		if (failed) {
+			free(unregistered);
+			return NULL;
+		}
 		if (!registered) {
 			char *more = xasprintf("%s%s%s", unregistered,
 			    *unregistered ? ", " : "", providers[i]);
@@ -1092,10 +1092,21 @@ check_providers(struct probe *p, struct check_result *r)
 			unregistered = more;
 		}
 	}
-	if (r->detail == NULL && *unregistered != '\0')
+	return unregistered;
+}
+
+static void
+check_providers(struct probe *p, struct check_result *r)
+{
+	char *unregistered;
+
+	if (!need_azure(p, r) || (unregistered = unregistered_providers(p,
+	    r)) == NULL)
+		return;
+	if (*unregistered != '\0')
 		set_result(r, VERDICT_PROBLEM, "provider-not-registered",
 		    "not registered: %s", unregistered);
-	else if (r->detail == NULL)
+	else
 		set_result(r, VERDICT_OK, NULL, "the resource providers are "
 		    "registered");
 	free(unregistered);
@@ -1274,6 +1285,72 @@ check_role_assignments(struct probe *p, struct check_result *r)
 	api_call_free(c);
 }
 
+/* Of the providers in list (", " between them), those whose
+ * {namespace}/register/action no permission of the caller grants. */
+static char *
+unregistrable(struct api_call *perms, const char *list)
+{
+	char *refused = xstrdup("");
+
+	for (const char *ns = list; *ns != '\0'; ) {
+		size_t len = strcspn(ns, ", ");
+		char *action = xasprintf("%.*s/register/action", (int)len, ns);
+
+		if (granting(perms, action) == NULL) {
+			char *more = xasprintf("%s%s%.*s", refused, *refused ?
+			    ", " : "", (int)len, ns);
+
+			free(refused);
+			refused = more;
+		}
+		free(action);
+		ns += len;
+		ns += strspn(ns, ", ");
+	}
+	return refused;
+}
+
+/* Registering a provider needs {namespace}/register/action at the
+ * subscription, which Owner and Contributor have (actions "*") and
+ * Reader, Role Based Access Control Administrator or a narrow custom
+ * role lack. Asked only of the providers still to register. */
+static void
+check_provider_registration(struct probe *p, struct check_result *r)
+{
+	char *unregistered, *refused;
+	struct api_call *c;
+
+	if (!need_azure(p, r) || (unregistered = unregistered_providers(p,
+	    r)) == NULL)
+		return;
+	if (*unregistered == '\0') {
+		set_result(r, VERDICT_OK, NULL, "the resource providers are "
+		    "registered: none to register");
+		free(unregistered);
+		return;
+	}
+	c = fetch(p, arm_my_permissions(p->api, p->target->subscription));
+	if (!azure_failed(r, c, "your permissions at the subscription")) {
+		refused = unregistrable(c, unregistered);
+		if (*refused != '\0')
+			set_result(r, VERDICT_PROBLEM,
+			    "provider-registration-forbidden", "you may not "
+			    "register the resource providers %s at subscription "
+			    "%s (no role of yours grants their register/action; "
+			    "Owner and Contributor do): an Owner or Contributor "
+			    "of it registers them (az provider register "
+			    "--namespace NAME --subscription %s, for each), or "
+			    "gives you Contributor", refused,
+			    p->target->subscription, p->target->subscription);
+		else
+			set_result(r, VERDICT_OK, NULL, "you may register the "
+			    "providers still unregistered: %s", unregistered);
+		free(refused);
+	}
+	api_call_free(c);
+	free(unregistered);
+}
+
 /* The Azure ML compute clusters the setup's templates create, by quota
  * family, one node each: the infrastructure's cpu-cluster (bicep
  * Standard_DS3_v2, terraform STANDARD_D4S_V3; mlops-v2-facts.md), and
@@ -1438,6 +1515,8 @@ static const struct check all_checks[] = {
 	    check_app_registration },
 	{ "role-assignments", "You may assign roles at the subscription",
 	    check_role_assignments },
+	{ "provider-registration", "You may register the resource providers",
+	    check_provider_registration },
 	{ "quota", "The Azure ML compute quota covers the clusters",
 	    check_quota },
 	/* The three above in one, for the step (doctor runs them apart). */

@@ -102,6 +102,66 @@ result_json(const struct doctor *d, const struct check *c,
 
 /* ---- the command ----------------------------------------------------- */
 
+/* The checks of one environment, run once for each named. */
+static bool
+per_environment(const struct check *c)
+{
+	return strcmp(c->id, "connection") == 0 || strcmp(c->id,
+	    "environment") == 0;
+}
+
+static void
+run_one(struct doctor *d, struct probe *p, const struct check *c,
+    json_t *list)
+{
+	struct check_result r;
+
+	/* A failure shows in the checks as refused calls. */
+	connection_fresh(&d->conn);
+	probe_run(p, c, &r);
+	d->counts[r.verdict]++;
+	if (list != NULL) {
+		json_t *j = result_json(d, c, &r);
+
+		if (per_environment(c))
+			json_object_set_new(j, "environment",
+			    json_string(d->target.environment));
+		json_array_append_new(list, j);
+	} else
+		print_text(d, c, &r);
+	fflush(stdout);
+	check_result_clear(&r);
+}
+
+/* The environment to check, and its connection by the guide's name. */
+static void
+aim_at(struct doctor *d, const char *env)
+{
+	d->target.environment = env;
+	d->target.connection = strcmp(env, "dev") == 0 ? "Azure-ARM-Dev" :
+	    "Azure-ARM-Prod";
+}
+
+/* A check of each environment named, its title saying which. */
+static void
+run_per_environment(struct doctor *d, struct probe *p, const struct check *c,
+    json_t *list)
+{
+	for (size_t e = 0; e < d->opt->nenvironments; e++) {
+		const char *env = d->opt->environments[e];
+		char *title = xasprintf("%s (%s)", c->title, env);
+		struct check titled = *c;
+
+		titled.title = title;
+		aim_at(d, env);
+		run_one(d, p, d->opt->nenvironments > 1 ? &titled : c, list);
+		free(title);
+	}
+	/* The checks after (the names, the connection's subscription and
+	 * principal) are of the first environment named. */
+	aim_at(d, d->opt->environments[0]);
+}
+
 static void
 run_checks(struct doctor *d, json_t *list)
 {
@@ -114,21 +174,13 @@ run_checks(struct doctor *d, json_t *list)
 
 	all = checks_all(&n);
 	for (size_t i = 0; i < n; i++) {
-		struct check_result r;
-
 		/* The step's three-in-one; doctor says them apart. */
 		if (strcmp(all[i].id, "azure-rights") == 0)
 			continue;
-		/* A failure shows in the checks as refused calls. */
-		connection_fresh(&d->conn);
-		probe_run(p, &all[i], &r);
-		d->counts[r.verdict]++;
-		if (list != NULL)
-			json_array_append_new(list, result_json(d, &all[i], &r));
+		if (per_environment(&all[i]) && d->opt->nenvironments > 0)
+			run_per_environment(d, p, &all[i], list);
 		else
-			print_text(d, &all[i], &r);
-		fflush(stdout);
-		check_result_clear(&r);
+			run_one(d, p, &all[i], list);
 	}
 	probe_free(p);
 }
@@ -173,6 +225,8 @@ doctor_init(struct doctor *d, const struct doctor_options *opt)
 		opt->namespace, opt->postfix, "Azure-ARM-Prod", "prod",
 		opt->subscription, opt->location, opt->project_type, NULL, NULL,
 		NULL, false };
+	if (opt->nenvironments > 0)
+		aim_at(d, opt->environments[0]);
 }
 
 int

@@ -16,6 +16,10 @@ struct doctor_options {
 	const char *subscription;      /* NULL: no Azure checks */
 	const char *location;          /* NULL: no quota check */
 	const char *project_type;      /* NULL: classical */
+	/* --environment, each once: whose connection and environment to
+	 * check (none given: prod alone). */
+	const char *environments[2];
+	size_t nenvironments;
 	bool json;
 };
 

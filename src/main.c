@@ -51,6 +51,7 @@ struct options {
 enum long_option {
 	DOCTOR_PROJECT = 256, DOCTOR_REPO, DOCTOR_INFRA, DOCTOR_NAMESPACE,
 	DOCTOR_POSTFIX, DOCTOR_SUBSCRIPTION, DOCTOR_LOCATION, DOCTOR_TYPE,
+	DOCTOR_ENVIRONMENT,
 	CONN_PAT_FILE, CONN_TENANT, CONN_CLIENT_ID, CONN_SIGN_IN, CONN_ADO_AUTH,
 	APPLY_ANSWERS, APPLY_PRINCIPAL, APPLY_GITHUB_TOKEN, APPLY_YES,
 	APPLY_EVERY, DESTROY_PLAN, DESTROY_PURGE, DESTROY_ALL,
@@ -84,6 +85,7 @@ usage(FILE *out)
 "       mlops-tui doctor --org URL --repo NAME [--project NAME]\n"
 "                        [--infrastructure bicep|terraform]\n"
 "                        [--namespace NS] [--postfix PF]\n"
+"                        [--environment prod|dev]...\n"
 "                        [--pat-file FILE | --ado-auth pat|entra]\n"
 "                        [--subscription ID [--location REGION\n"
 "                        [--project-type classical|cv|nlp]]]\n"
@@ -179,6 +181,10 @@ usage(FILE *out)
 "      --namespace NS, --postfix PF\n"
 "                    doctor: check these instead of the repository's\n"
 "                    config-infra-prod.yml\n"
+"      --environment prod|dev\n"
+"                    doctor: check this environment and its service\n"
+"                    connection (Azure-ARM-Prod, Azure-ARM-Dev); given\n"
+"                    twice, both (default prod)\n"
 "      --pat-file FILE\n"
 "                    doctor, plan, apply: read the PAT from FILE (never\n"
 "                    from argv)\n"
@@ -256,6 +262,21 @@ usage_error(const char *fmt, ...)
 	return MT_EXIT_USAGE;
 }
 
+/* The answers allow prod and dev only; naming one twice checks it once. */
+static int
+add_doctor_environment(struct doctor_options *d, const char *env)
+{
+	if (strcmp(env, "prod") != 0 && strcmp(env, "dev") != 0) {
+		usage_error("--environment %s: expected prod or dev", env);
+		return -1;
+	}
+	for (size_t i = 0; i < d->nenvironments; i++)
+		if (strcmp(d->environments[i], env) == 0)
+			return 0;
+	d->environments[d->nenvironments++] = env;
+	return 0;
+}
+
 static int
 parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 {
@@ -266,6 +287,8 @@ parse_doctor_option(int c, const char *arg, struct doctor_options *d)
 	case DOCTOR_POSTFIX: d->postfix = arg; break;
 	case DOCTOR_SUBSCRIPTION: d->subscription = arg; break;
 	case DOCTOR_LOCATION: d->location = arg; break;
+	case DOCTOR_ENVIRONMENT:
+		return add_doctor_environment(d, arg);
 	case DOCTOR_TYPE:
 		if (strcmp(arg, "classical") != 0 && strcmp(arg, "cv") != 0 &&
 		    strcmp(arg, "nlp") != 0) {
@@ -487,8 +510,9 @@ check_command_options(struct options *opt)
 		return check_export_options(opt);
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
 		return usage_error("--project, --repo, --infrastructure, "
-		    "--namespace, --postfix, --subscription, --location and "
-		    "--project-type go with the doctor command");
+		    "--namespace, --postfix, --subscription, --location, "
+		    "--project-type and --environment go with the doctor "
+		    "command");
 	if (opt->conn_option_given && !is_command(opt, "doctor") && !applies)
 		return usage_error("--pat-file, --ado-auth, --tenant, "
 		    "--client-id and --azure-sign-in go with the wizard and the "
@@ -557,6 +581,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "subscription", required_argument, NULL, DOCTOR_SUBSCRIPTION },
 		{ "location", required_argument, NULL, DOCTOR_LOCATION },
 		{ "project-type", required_argument, NULL, DOCTOR_TYPE },
+		{ "environment", required_argument, NULL, DOCTOR_ENVIRONMENT },
 		{ "tenant", required_argument, NULL, CONN_TENANT },
 		{ "client-id", required_argument, NULL, CONN_CLIENT_ID },
 		{ "azure-sign-in", required_argument, NULL, CONN_SIGN_IN },
@@ -590,6 +615,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		case DOCTOR_PROJECT: case DOCTOR_REPO:
 		case DOCTOR_INFRA: case DOCTOR_NAMESPACE: case DOCTOR_POSTFIX:
 		case DOCTOR_SUBSCRIPTION: case DOCTOR_LOCATION: case DOCTOR_TYPE:
+		case DOCTOR_ENVIRONMENT:
 			if (parse_doctor_option(c, optarg, &opt->doctor) == -1)
 				return MT_EXIT_USAGE;
 			opt->doctor_option_given = true;

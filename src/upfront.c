@@ -8,8 +8,7 @@
 #include "xalloc.h"
 
 /* Which check guards which step: the right is asked only when the step
- * is still to do. The resource providers are not here: their own step
- * says which are unregistered, and apply registers them. */
+ * is still to do (the providers' step: when one is unregistered). */
 static const struct {
 	const char *step, *check;
 } guards[] = {
@@ -17,6 +16,7 @@ static const struct {
 	{ "service-principal", "app-registration" },
 	{ "service-principal", "role-assignments" },
 	{ "infra-pipeline", "quota" },
+	{ "resource-providers", "provider-registration" },
 };
 
 static struct check_target

@@ -21,6 +21,8 @@ static const char *const principal_ways[] = { "federated",
  * user should never have to make one. */
 static const char *const ado_auths[] = { "entra", "pat", NULL };
 static const char *const environment_sets[] = { "prod", "prod, dev", NULL };
+/* Shown as yes and no, written to the answers as true and false. */
+static const char *const yes_no[] = { "no", "yes", NULL };
 
 /* The guide's order and defaults; empty ones the operator must give. */
 static const struct question questions_template[] = {
@@ -42,6 +44,11 @@ static const struct question questions_template[] = {
 	    "pipeline" },
 	{ "principal_way", "Service principal", principal_ways, false, false,
 	    "federated" },
+	/* The next two are asked for one principal way each (applies). */
+	{ "convert_connections", "Convert to federation", yes_no, false, false,
+	    "no" },
+	{ "identity_resource_group", "Identity resource group", NULL, false,
+	    false, "rg-mlops-identities" },
 	{ "environments", "Environments", environment_sets, false, false,
 	    "prod" },
 	{ "subscription_id", "Subscription id", NULL, false, false, "" },
@@ -49,21 +56,70 @@ static const struct question questions_template[] = {
 	{ "namespace", "Namespace", NULL, false, false, "" },
 	{ "postfix", "Postfix", NULL, false, false, "" },
 	{ "location", "Location", NULL, false, false, "eastus" },
-	/* Last: asked only for rai-aml-cli-v2 (fit). */
+	/* Last: asked only for rai-aml-cli-v2 (applies). */
 	{ "github_token", "GitHub token (optional)", NULL, true, true, "" },
 };
 
+#define QUESTIONS_HELD (sizeof questions_template / sizeof *questions_template)
+
 static const char *value_of(const struct questions *q, const char *key);
 
-/* The GitHub token is asked only when the interface is rai-aml-cli-v2,
- * whose training pipeline checks out GitHub through a connection made
- * with it: the last field, left out of the count otherwise. */
+/* Whether a question applies to the answers so far: the GitHub token to
+ * rai-aml-cli-v2 alone, whose training checks out GitHub through a
+ * connection made with it; converting the connection to a secret-based
+ * one (create) alone; the identity's resource group to a managed
+ * identity alone. */
+static bool
+applies(const struct questions *q, const char *key)
+{
+	const char *way = value_of(q, "principal_way");
+
+	if (strcmp(key, "github_token") == 0)
+		return strcmp(value_of(q, "interface"), "rai-aml-cli-v2") == 0;
+	if (strcmp(key, "convert_connections") == 0)
+		return strcmp(way, "create") == 0;
+	if (strcmp(key, "identity_resource_group") == 0)
+		return strcmp(way, "managed-identity") == 0;
+	return true;
+}
+
+/* Where the guide's order puts a question; the ones that do not apply
+ * after all the others. */
+static size_t
+rank(const struct questions *q, const char *key)
+{
+	size_t at = 0;
+
+	while (at < QUESTIONS_HELD && strcmp(questions_template[at].key, key))
+		at++;
+	return applies(q, key) ? at : QUESTIONS_HELD + at;
+}
+
+/* The questions that apply first, in the guide's order, and only they
+ * counted: the others keep their values out of sight, for when the
+ * choice that asks them is made again. Ranked before anything moves, as
+ * applies reads the list. */
 static void
 fit(struct questions *q)
 {
-	bool rai = strcmp(value_of(q, "interface"), "rai-aml-cli-v2") == 0;
+	size_t ranks[QUESTIONS_HELD];
 
-	q->count = rai ? q->total : q->total - 1;
+	for (size_t i = 0; i < q->total; i++)
+		ranks[i] = rank(q, q->list[i].key);
+	q->count = 0;
+	for (size_t i = 0; i < q->total; i++) {
+		struct question f = q->list[i];
+		size_t r = ranks[i], j = i;
+
+		for (; j > 0 && ranks[j - 1] > r; j--) {
+			q->list[j] = q->list[j - 1];
+			ranks[j] = ranks[j - 1];
+		}
+		q->list[j] = f;
+		ranks[j] = r;
+	}
+	while (q->count < q->total && ranks[q->count] < QUESTIONS_HELD)
+		q->count++;
 	if (q->focused > q->count)
 		q->focused = q->count;
 }
@@ -71,7 +127,7 @@ fit(struct questions *q)
 void
 questions_init(struct questions *q, char *env_pat)
 {
-	q->count = sizeof questions_template / sizeof *questions_template;
+	q->count = QUESTIONS_HELD;
 	q->total = q->count;
 	q->alone = 0;
 	q->list = xmalloc(sizeof questions_template);
@@ -163,6 +219,11 @@ questions_choice_refused(const struct questions *q, size_t i,
 		return "an existing principal's secret comes from "
 		    "--principal-file FILE (the JSON az ad sp create-for-rbac "
 		    "prints), or from an answers file";
+	/* As the convert step refuses it (errors.yml terraform-needs-secret). */
+	if (strcmp(key, "convert_connections") == 0 && strcmp(choice, "yes")
+	    == 0 && strcmp(value_of(q, "infrastructure"), "terraform") == 0)
+		/* Short: with 17 fields, the note has one line. */
+		return "terraform's pipelines sign in with the secret";
 	if (strcmp(key, "project_type") == 0)
 		return scenario_type_refusal(choice);
 	if (strcmp(key, "interface") == 0)
@@ -193,6 +254,10 @@ questions_choice_meaning(const char *key, const char *choice)
 		    "secret, for backwards compatibility; it expires" },
 		{ "principal_way", "existing", "existing: one an administrator "
 		    "made, from --principal-file (its JSON)" },
+		{ "convert_connections", "yes", "yes: once made, Azure-ARM-<Env> "
+		    "is federated and its secret removed" },
+		{ "convert_connections", "no", "no: Azure-ARM-<Env> keeps its "
+		    "secret, which expires (convert it later)" },
 	};
 
 	for (size_t i = 0; i < sizeof meanings / sizeof *meanings; i++)
@@ -220,7 +285,9 @@ questions_choose(struct questions *q, size_t i, int dir)
 
 		if (questions_choice_refused(q, i, c) == NULL) {
 			snprintf(f->value, sizeof f->value, "%s", c);
-			if (strcmp(f->key, "interface") == 0)
+			/* Which questions apply follows these two. */
+			if (strcmp(f->key, "interface") == 0 ||
+			    strcmp(f->key, "principal_way") == 0)
 				fit(q);
 			return;
 		}
@@ -279,8 +346,9 @@ questions_problem(const struct questions *q, size_t i)
 	if (f->choices != NULL && (refused = questions_choice_refused(q, i,
 	    f->value)) != NULL)
 		return xasprintf("%s: '%s': %s", f->key, f->value, refused);
-	/* How to sign in is no answer of the setup: its choices are all. */
-	if (strcmp(f->key, "ado_auth") == 0)
+	/* How to sign in is no answer of the setup, and yes or no become
+	 * true or false: their choices are all. */
+	if (strcmp(f->key, "ado_auth") == 0 || f->choices == yes_no)
 		return NULL;
 	if ((msg = answers_problem(f->key, f->value)) != NULL)
 		return msg;
@@ -294,11 +362,11 @@ static char *
 environment_block(const struct questions *q, const char *env)
 {
 	static const char *const keys[] = { "subscription_id", "tenant_id",
-		"namespace", "postfix", "location" };
+		"namespace", "postfix", "location", "identity_resource_group" };
 	char *text = xasprintf("  %s:\n", env), *more;
 
 	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-		if (*value_of(q, keys[k]) == '\0')
+		if (*value_of(q, keys[k]) == '\0' || !applies(q, keys[k]))
 			continue;
 		/* Quoted: a postfix such as 0042 stays a string. */
 		more = xasprintf("%s    %s: \"%s\"\n", text, keys[k],
@@ -314,7 +382,8 @@ per_environment(const char *key)
 {
 	return strcmp(key, "subscription_id") == 0 || strcmp(key,
 	    "tenant_id") == 0 || strcmp(key, "namespace") == 0 ||
-	    strcmp(key, "postfix") == 0 || strcmp(key, "location") == 0;
+	    strcmp(key, "postfix") == 0 || strcmp(key, "location") == 0 ||
+	    strcmp(key, "identity_resource_group") == 0;
 }
 
 char *
@@ -336,7 +405,9 @@ questions_answers(const struct questions *q, size_t *field, char **cause)
 		    strcmp(f->key, "environments") == 0 || strcmp(f->key,
 		    "ado_auth") == 0)
 			continue;
-		more = xasprintf("%s%s: \"%s\"\n", text, f->key, f->value);
+		more = xasprintf("%s%s: \"%s\"\n", text, f->key,
+		    f->choices == yes_no ? (strcmp(f->value, "yes") == 0 ?
+		    "true" : "false") : f->value);
 		free(text);
 		text = more;
 	}

@@ -128,7 +128,11 @@ draw_note(struct tui *t, int y)
 			y += draw_wrapped(y, 2, COLS - 4, 2, text);
 			free(text);
 		}
-	} else if (strcmp(key, "pat") == 0 && questions_use_entra(q))
+	} else if (strcmp(key, "identity_resource_group") == 0)
+		/* One line: with 17 fields, the hints are on the next. */
+		draw_wrapped(y, 2, COLS - 4, 1, "The group the managed identity "
+		    "goes in; made in the location when missing.");
+	else if (strcmp(key, "pat") == 0 && questions_use_entra(q))
 		mvaddstr(y, 2, "Not needed: Azure DevOps sign-in is entra "
 		    "(choose pat above to use a token).");
 	else if (strcmp(key, "pat") == 0 && q->pat_from_environment)
@@ -140,6 +144,17 @@ draw_note(struct tui *t, int y)
 		    "For the GitHub connection rai's training checks out "
 		    "through; masked, never saved. Empty: made by hand.");
 	free(msg);
+}
+
+/* The row of the last line: after a blank one, unless that blank would
+ * leave the note below no row above the hints (18 fields in 24 rows:
+ * create with rai-aml-cli-v2). */
+static int
+review_row(const struct questions *q)
+{
+	int below = FIELDS_TOP + (int)q->count;
+
+	return below + 3 < LINES - 1 ? below + 1 : below;
 }
 
 static void
@@ -171,12 +186,12 @@ questions_draw(struct tui *t)
 				cy = y, cx = end;
 		}
 	}
-	mvaddstr(FIELDS_TOP + (int)q->count + 1, 2 + LABEL_WIDTH + 2,
+	mvaddstr(review_row(q), 2 + LABEL_WIDTH + 2,
 	    t->resume_path ? resume_line : review_line);
 	if (q->focused == q->count)
-		cy = FIELDS_TOP + (int)q->count + 1, cx = 2 + LABEL_WIDTH + 2;
-	draw_rule(t, FIELDS_TOP + (int)q->count + 2, 0, COLS);
-	draw_note(t, FIELDS_TOP + (int)q->count + 3);
+		cy = review_row(q), cx = 2 + LABEL_WIDTH + 2;
+	draw_rule(t, review_row(q) + 1, 0, COLS);
+	draw_note(t, review_row(q) + 2);
 	/* Typing is plain to see; the help key is not: it stays at 80. */
 	draw_hints(t, " Up/Down field  Left/Right choose  Enter next  F1 help"
 	    "  Ctrl-C quit");

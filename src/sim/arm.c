@@ -294,10 +294,34 @@ registered(json_t *root, const char *ns)
 	return false;
 }
 
-static void
-provider(struct exchange *x, json_t *root, const char *ns, bool reg,
-    bool *changed)
+/* Whether the operator's roles grant {namespace}/register/action: not
+ * with settings.operator_can_register_providers false (a role such as a
+ * custom one without it), nor as Role Based Access Control Administrator
+ * alone (settings.role_assignment_condition), whose actions have none.
+ * ARM checks the right before it looks whether the provider is
+ * registered already. */
+static bool
+may_register(json_t *root)
 {
+	return !json_is_false(json_object_get(settings(root),
+	    "operator_can_register_providers")) && !json_is_string(
+	    json_object_get(settings(root), "role_assignment_condition"));
+}
+
+static void
+provider(struct exchange *x, json_t *root, const char *sub, const char *ns,
+    bool reg, bool *changed)
+{
+	if (reg && !may_register(root)) {
+		exchange_cloud_error(x, 403, "AuthorizationFailed", "The client "
+		    "'operator@sandbox.example' with object id '%s' does not "
+		    "have authorization to perform action '%s/register/action' "
+		    "over scope '/subscriptions/%s' or the scope is invalid. If "
+		    "access was recently granted, please refresh your "
+		    "credentials.", json_string_value(json_object_get(
+		    json_object_get(root, "user"), "id")), ns, sub);
+		return;
+	}
 	if (reg && !registered(root, ns)) {
 		json_array_append_new(json_object_get(settings(root),
 		    "registered_providers"), json_string(ns));
@@ -447,7 +471,9 @@ condition_allows(json_t *root, const char *role)
  * list answers them: Owner when it may assign roles; Contributor, whose
  * notActions keep Microsoft.Authorization writes back, when not; and
  * with settings.role_assignment_condition, Role Based Access Control
- * Administrator limited by that condition (the fields condition and
+ * Administrator limited by that condition; with
+ * settings.operator_can_register_providers false, every namespace's
+ * register/action among the notActions (the fields condition and
  * conditionVersion are those of the Permission of the newer
  * api-versions; 2022-04-01 has none, so a client reads them if present).
  */
@@ -476,6 +502,9 @@ permissions(struct exchange *x, json_t *root)
 		    "Microsoft.Blueprint/blueprintAssignments/write",
 		    "Microsoft.Blueprint/blueprintAssignments/delete",
 		    "dataActions", "notDataActions");
+	if (!json_is_string(cond) && !may_register(root))
+		json_array_append_new(json_object_get(json_array_get(list, 0),
+		    "notActions"), json_string("*/register/action"));
 	exchange_json(x, 200, value_list(list));
 }
 
@@ -568,10 +597,10 @@ route(struct exchange *x, json_t *root, const char *path, bool *changed)
 	    "Microsoft.MachineLearningServices/locations/{loc}/usages"))
 		usages(x, root, p[0], p[1]);
 	else if (MATCH("subscriptions/{sub}/providers/{ns}/register"))
-		provider(x, root, p[1], true, changed);
+		provider(x, root, p[0], p[1], true, changed);
 	/* A trailing {value} may be left out of a route: not this one. */
 	else if (MATCH("subscriptions/{sub}/providers/{ns}") && p[1] != NULL)
-		provider(x, root, p[1], false, changed);
+		provider(x, root, p[0], p[1], false, changed);
 	else if (MATCH("subscriptions/{sub}/resourcegroups/{rg}"))
 		resources(x, root, p, 2);
 	else if (MATCH("subscriptions/{sub}/resourceGroups/{rg}/providers/"

@@ -47,10 +47,11 @@ cloud_new_world(json_t *root)
 	json_object_set_new(root, "arm", json_pack("{s:[]}",
 	    "role_assignments"));
 	defaults = json_pack(
-	    "{s:i, s:i, s:i, s:i, s:b, s:b, s:[s, s, s, s, s], s:n, s:[]}",
-	    "device_interval_s", 5, "device_auto_approve_polls", 2,
+	    "{s:i, s:i, s:i, s:i, s:b, s:b, s:b, s:[s, s, s, s, s], s:n, "
+	    "s:[]}", "device_interval_s", 5, "device_auto_approve_polls", 2,
 	    "token_lifetime_s", 3599, "replication_delay_ms", 3000,
 	    "operator_can_assign_roles", 1, "operator_can_register_apps", 1,
+	    "operator_can_register_providers", 1,
 	    "registered_providers", "Microsoft.MachineLearningServices",
 	    "Microsoft.KeyVault", "Microsoft.Storage",
 	    "Microsoft.ContainerRegistry", "Microsoft.Insights",

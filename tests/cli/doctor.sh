@@ -67,7 +67,7 @@ api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"prod"}'
 doctor
 is "$rc" 0 "a healthy setup: exit status 0"
 doctor --json
-is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism subscription contributor providers app-registration role-assignments quota" "all ok but parallelism, and Azure without --subscription"
+is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" "parallelism subscription contributor providers app-registration role-assignments provider-registration quota" "all ok but parallelism, and Azure without --subscription"
 is "$(jq -r .changed "$out")" false "the JSON says nothing changed"
 is "$(verdict names)" ok "the names from config-infra-prod.yml fit"
 contains "$(jq -r '.checks[] | select(.id == "job-identity") | .detail' "$out")" "mlops-v2 Build Service (sandbox)" "jobs run as the project's Build Service"
@@ -124,6 +124,27 @@ is "$(problems)" "names" "13: the repository's config-infra-prod.yml is read too
 edit_config mlopsv2
 is "$(problems)" "" "every problem fixed: none left"
 
+# Each environment named is checked, its connection by the guide's name;
+# prod's are there, dev's not.
+is "$(problems --environment dev)" "connection environment" "--environment dev: Azure-ARM-Dev and dev are checked, not prod's"
+is "$(jq -r '.checks[] | select(.id == "connection") | .environment + ": " + .detail' "$out")" "dev: there is no service connection 'Azure-ARM-Dev'" "the dev connection is named, with its environment"
+doctor --environment prod --environment dev --environment prod
+is "$rc" 7 "prod and dev: exit status 7 for dev's problems"
+contains "$(cat "$out")" "ok           The service connection (prod): Azure-ARM-Prod" "prod's connection checked, titled with its environment"
+contains "$(cat "$out")" "problem      The service connection (dev): there is no service connection 'Azure-ARM-Dev'" "dev's too"
+contains "$(cat "$out")" "problem      The environment (dev): there is no environment 'dev'" "and the dev environment"
+is "$(grep -c 'The service connection (prod)' "$out")" 1 "an environment named twice is checked once"
+doctor --environment staging
+is "$rc" 2 "another environment: a usage error"
+contains "$(cat "$err")" "--environment staging: expected prod or dev" "naming what is allowed"
+# Azure-ARM-Dev made (the same principal) and open to all pipelines, and
+# the dev environment: both environments ok.
+api POST "_apis/serviceendpoint/endpoints?$V" "$(connection "$SP_SECRET" | sed 's/Azure-ARM-Prod/Azure-ARM-Dev/g')"
+permit endpoint "$(echo "$body" | jq -r .id)"
+api POST "mlops-v2/_apis/distributedtask/environments?$V" '{"name":"dev"}'
+is "$(problems --environment prod --environment dev)" "" "Azure-ARM-Dev and dev made: both environments ok"
+is "$(jq -r '[.checks[] | select(.id == "connection") | .environment + " " + (.detail | split(" ")[0])] | join(", ")' "$out")" "prod Azure-ARM-Prod, dev Azure-ARM-Dev" "each connection checked by its name, in the order named"
+
 # Azure, signed in with a device code (the sandbox approves it after two
 # polls), with tokens so short-lived that each Azure check renews them.
 api PATCH _sandbox/settings '{"device_interval_s":0,"device_auto_approve_polls":2,"token_lifetime_s":60}'
@@ -133,8 +154,8 @@ is "$(jq -r '[.checks[] | select(.verdict != "ok") | .id] | join(" ")' "$out")" 
 contains "$(jq -r '.checks[] | select(.id == "contributor") | .detail' "$out")" "is Contributor on the subscription" "the connection's principal holds Contributor"
 contains "$(cat "$err")" "enter the code" "the device code is shown to the operator"
 # Two polls and the Graph token at sign-in, then both tokens again before
-# each of the six Azure checks.
-is "$(tail -n +$((before + 1)) "$log" | grep -c '/oauth2/v2.0/token ')" 15 "tokens about to expire are renewed before each Azure check"
+# each of the seven Azure checks.
+is "$(tail -n +$((before + 1)) "$log" | grep -c '/oauth2/v2.0/token ')" 17 "tokens about to expire are renewed before each Azure check"
 api PATCH _sandbox/settings '{"token_lifetime_s":3599}'
 
 api PATCH _sandbox/settings '{"registered_providers":["Microsoft.MachineLearningServices","Microsoft.Storage","Microsoft.ContainerRegistry","Microsoft.Insights"]}'

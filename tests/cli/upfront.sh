@@ -89,6 +89,40 @@ api PATCH _sandbox/settings '{"exhausted_quota":["standardDv2Family"]}'
 plan "$tap_tmp/nlp.yml"
 contains "$(line 'The Azure ML compute quota covers the clusters (prod):')" "standardDv2Family for cpu-cluster-lg (Standard_D14_v2) needs 16 vCPUs" "quota: nlp's large CPU cluster too"
 
+# The resource providers: every one registered, registering is not asked
+# of ARM; one unregistered, the operator's right to register it is.
+is "$(line 'You may register the resource providers (prod):')" "" "providers all registered: the step is done, no right asked"
+arm() { # METHOD PATH: the sandbox's ARM as the operator; sets $status, $body
+	_r=$(curl -s -w '\n%{http_code}' -X "$1" -H "Authorization: Bearer $ARM_TOKEN" \
+	    -H 'Content-Length: 0' "${SIM_URL%/*}/_arm/subscriptions/$SIM_SUB/$2")
+	status=${_r##*
+}
+	body=${_r%
+*}
+}
+api PATCH _sandbox/settings '{"exhausted_quota":[],"registered_providers":["Microsoft.KeyVault","Microsoft.Storage","Microsoft.ContainerRegistry","Microsoft.Insights"]}'
+plan
+is "$(line 'You may register the resource providers (prod):')" "[x] You may register the resource providers (prod): you may register the providers still unregistered: Microsoft.MachineLearningServices" "providers: one unregistered, the operator may register it"
+is "$rc" 0 "providers: plan exits 0"
+# A role without register/action (as a narrow custom role): said before
+# anything changes, with who registers them and how.
+api PATCH _sandbox/settings '{"operator_can_register_providers":false}'
+plan
+is "$rc" 1 "providers: plan exits 1, as apply would fail at the providers"
+contains "$(line 'You may register the resource providers (prod):')" "[!] You may register the resource providers (prod): you may not register the resource providers Microsoft.MachineLearningServices at subscription $SIM_SUB (no role of yours grants their register/action; Owner and Contributor do): an Owner or Contributor of it registers them (az provider register --namespace NAME --subscription $SIM_SUB, for each)" "providers: said up front, who and how"
+contains "$(cat "$out")" "1. Ask an Owner or Contributor of subscription $SIM_SUB to register them:" "providers: the fix from errors.yml"
+arm GET "providers/Microsoft.Authorization/permissions?api-version=2022-04-01"
+is "$(echo "$body" | jq -c '.value[0].notActions | index("*/register/action") != null')" true "sandbox: the permissions list leaves register/action out"
+arm POST "providers/Microsoft.MachineLearningServices/register?api-version=2021-04-01"
+is "$status" 403 "sandbox: registering is refused"
+is "$(echo "$body" | jq -r .error.code)" AuthorizationFailed "sandbox: ARM's error code"
+contains "$(echo "$body" | jq -r .error.message)" "does not have authorization to perform action 'Microsoft.MachineLearningServices/register/action' over scope '/subscriptions/$SIM_SUB' or the scope is invalid." "sandbox: ARM's words"
+arm GET "providers/Microsoft.MachineLearningServices?api-version=2021-04-01"
+is "$(echo "$body" | jq -r .registrationState)" NotRegistered "sandbox: nothing registered"
+api PATCH _sandbox/settings '{"operator_can_register_providers":true}'
+arm POST "providers/Microsoft.MachineLearningServices/register?api-version=2021-04-01"
+is "$status $(echo "$body" | jq -r .registrationState)" "200 Registered" "sandbox: a Contributor registers it"
+
 # A right is asked only for a step still to do: the project made, its
 # creation is no longer checked, even for one who could not.
 api PATCH _sandbox/settings '{"exhausted_quota":[]}'

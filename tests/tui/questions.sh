@@ -69,13 +69,58 @@ focus "Service principal"
 wait_for 5 sh -c "tmux -L '$sock' capture-pane -p -e -t w | grep -F 'Service principal' | grep -qF \"\$(printf '\033[7m') federated\""
 tap_result $? "the service principal is federated by default"
 contains "$(pane)" "federated: workload identity federation, no secret to expire (recommended)" "the chosen way is explained in one line"
+gone() { # TEXT: waits until the pane no longer shows it
+	wait_for 5 sh -c "! tmux -L '$sock' capture-pane -p -t w | grep -qF -- '$1'"
+}
 keys Right
 wait_for 5 shows "managed-identity: a user-assigned identity, federated; no app, no secret"
 tap_result $? "a managed identity is a choice, explained in one line"
+# Each way asks what it alone needs: a managed identity where it goes, a
+# secret-based connection whether to convert it; federated neither.
+wait_for 5 shows "Identity resource group"
+tap_result $? "a managed identity asks for its resource group"
+contains "$(pane | grep -F 'Identity resource group')" "rg-mlops-identities" "rg-mlops-identities by default"
+lacks "$(pane)" "Convert to federation" "and no conversion: it has no secret"
 keys Right
 wait_for 5 shows "create: a principal with a secret, for backwards compatibility"
 tap_result $? "a secret-based one stays a choice, explained as for backwards compatibility"
-keys Left Left
+wait_for 5 shows "Convert to federation"
+tap_result $? "a secret-based one asks whether to convert its connection"
+lacks "$(pane)" "Identity resource group" "and no identity's resource group"
+focus "Convert to federation"
+wait_for 5 shows "no: Azure-ARM-<Env> keeps its secret, which expires (convert it later)"
+tap_result $? "no conversion by default: the secret stays, and expires"
+keys Right
+wait_for 5 shows "yes: once made, Azure-ARM-<Env> is federated and its secret removed"
+tap_result $? "yes: the connection converted once made, its secret removed"
+# With rai-aml-cli-v2 too, 18 fields: the note keeps its line in 24 rows.
+keys Up Up Up Up Right Right Down Down Down Down
+wait_for 5 shows "GitHub token (optional)"
+tap_result $? "create with rai-aml-cli-v2: the GitHub token asked too"
+is "$(pane | sed -n 23p)" "  yes: once made, Azure-ARM-<Env> is federated and its secret removed" "the focused choice still said, above the hints"
+keys Up Up Up Up Left Left Down Down Down Down
+gone "GitHub token (optional)"
+tap_result $? "back to aml-cli-v2"
+keys Up Up Up Right Down Down Down
+wait_for 5 shows "! convert_connections: 'yes': terraform's pipelines sign in with the secret"
+tap_result $? "with terraform, yes is refused, as the convert step would"
+contains "$(pane | grep -F 'Convert to federation')" "(yes)" "shown in brackets"
+keys Up Up Up Left Down Down Down
+gone "pipelines sign in with the secret"
+tap_result $? "bicep again: yes is taken"
+keys Up Left
+gone "Convert to federation"
+tap_result $? "back to managed-identity, the conversion is no longer asked"
+focus "Identity resource group"
+wait_for 5 shows "The group the managed identity goes in; made in the location when missing."
+tap_result $? "the resource group says what it is for"
+type_text "!"
+wait_for 5 shows "identity_resource_group: 'rg-mlops-identities!' may not contain '!'"
+tap_result $? "checked as it is typed by the answers file's rule"
+keys BSpace Up Left
+gone "Identity resource group"
+tap_result $? "federated again: the identity's resource group is no longer asked"
+lacks "$(pane)" "Convert to federation" "nor the conversion"
 focus "Subscription id"
 type_text "$SIM_SUB"
 focus "Namespace"

@@ -119,6 +119,7 @@ test_shipped(void)
 	char *cause = NULL;
 	size_t unreachable = 0, pitfalls = 0;
 	bool covered[CATALOG_PITFALLS + 1] = { false };
+	const struct known_error *register_refused;
 
 	tap_ok(catalog_load(&cat, steps, &cause) == 0 && errors_load(&e, path,
 	    cat, &cause) == 0, "the shipped errors.yml loads, every step in "
@@ -147,6 +148,16 @@ test_shipped(void)
 		tap_diag("%zu unreachable", unreachable);
 	tap_is_int((long long)pitfalls, CATALOG_PITFALLS, "every known pitfall "
 	    "has an entry");
+	/* ARM's refusal to register a provider is the operator's missing
+	 * right, not the broader principal-lacks-role that also matches it. */
+	register_refused = e ? errors_match(e, "AuthorizationFailed: The "
+	    "client 'x' with object id 'y' does not have authorization to "
+	    "perform action 'Microsoft.MachineLearningServices/register/"
+	    "action' over scope '/subscriptions/s' or the scope is invalid.") :
+	    NULL;
+	tap_is_str(register_refused ? register_refused->id : NULL,
+	    "provider-registration-forbidden", "ARM refusing to register a "
+	    "provider is explained as the right to register");
 	errors_free(e);
 	catalog_free(cat);
 	free(path);
