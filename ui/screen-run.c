@@ -213,9 +213,13 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	/* On a sandbox, its panel's key; draw_hints drops whole hints that
-	 * do not fit, never "q quit". */
-	draw_hints(t, tui_on_sandbox(t) ? " Up/Down select  Enter open  "
+	/* On a sandbox, its panel's key; once the run is over, the
+	 * teardown's in place of the marks; draw_hints drops whole hints
+	 * that do not fit, never "q quit". */
+	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
+	    "open  r retry  l log  d teardown  f sim  ? help  q quit" :
+	    " Up/Down select  Enter open  r retry  l log  d teardown  ? help  "
+	    "q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
 	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
 	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
 	    "? help  q quit");
@@ -327,6 +331,9 @@ run_act(struct tui *t, int action)
 	case ACTION_EXPORT:
 		tui_export_open(t);
 		return true;
+	case ACTION_DESTROY:
+		tui_destroy_open(t);
+		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
 		return true;
@@ -349,6 +356,8 @@ static const struct screen_key run_keys[] = {
 	    "principal made by hand" },
 	{ ACTION_SAVE_ANSWERS, "write the answers to a file (no secret in it), "
 	    "to repeat the setup with plan and apply" },
+	{ ACTION_DESTROY, "once the run is over: review the teardown of the "
+	    "setup (what destroy deletes), and delete it" },
 	{ ACTION_HELP, "this help" },
 	{ ACTION_QUIT, "quit, the state saved" },
 	{ ACTION_NONE, NULL },

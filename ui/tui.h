@@ -26,6 +26,7 @@ struct review;
 struct save_view;
 struct links;
 struct paste_view;
+struct destroy_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -104,6 +105,8 @@ struct tui {
 	/* The export screen: the script's lines, its first line shown. */
 	char **export_lines;
 	size_t nexport, export_top;
+	/* The teardown's review and removals (screen-destroy.c). */
+	struct destroy_view *destroy_view;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -120,6 +123,19 @@ extern const struct screen screen_connect;
 extern const struct screen screen_save;
 extern const struct screen screen_sandbox;
 extern const struct screen screen_export;
+extern const struct screen screen_destroy;
+
+/* The teardown (screen-destroy.c): its review, opened once the run is
+ * over; its removals stepped by the loop while busy; stopped after the
+ * item in hand; what came of it (NULL: none ran; *failed: how many
+ * items failed) for the shell. */
+void tui_destroy_open(struct tui *t);
+bool tui_destroy_busy(const struct tui *t);
+void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms);
+void tui_destroy_stop(struct tui *t);
+const char *tui_destroy_outcome(const struct tui *t, int *failed);
+void tui_destroy_free(struct tui *t);
 
 /* Open the export screen: the setup as commands (screen-export.c). */
 void tui_export_open(struct tui *t);

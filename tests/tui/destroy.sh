@@ -1,0 +1,82 @@
+# The teardown from the wizard: once the sandbox guide is over, d opens
+# its review - the lines of plan --destroy, grouped, in the one legend -
+# which deletes nothing until the repository's name is typed; confirmed,
+# each item is shown as it goes while keys are still answered, and over
+# REST the ML repository and the environment are gone, the project kept.
+. "$top_srcdir/tests/lib.sh"
+
+. "$top_srcdir/tests/tui/tmux.sh"
+TUI_ARGS=--sandbox tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 120 shows "finished"
+tap_result $? "the sandbox guide runs to its end"
+
+state="$XDG_STATE_HOME/mlops-tui/sandbox.json"
+org=$(jq -r '.answers.organization' "$state")
+pat=$(jq -r '.pat' "$XDG_STATE_HOME/mlops-tui/sandbox/world.json")
+ado() { # PATH: the HTTP status of a GET in the sandbox's organization
+	curl -s -o /dev/null -w '%{http_code}' -u ":$pat" "$org/$1"
+}
+is "$(ado "mlops-v2/_apis/git/repositories/taxi-fare-regression?api-version=7.1")" 200 \
+    "before: the ML repository is there"
+
+contains "$(pane | tail -n 1)" "d teardown" "the footer offers the teardown once the run is over"
+keys d
+wait_for 5 shows "teardown review"
+tap_result $? "d opens the teardown review"
+review=$(pane)
+contains "$review" "Azure DevOps" "grouped: Azure DevOps"
+contains "$review" "Entra ID" "grouped: Entra ID"
+contains "$review" "Azure" "grouped: Azure"
+contains "$review" "[ ] the resource group rg-" "the resource group, to remove"
+contains "$review" "Type taxi-fare-regression to delete" "it asks for the repository's name"
+contains "$review" "--all off (project, imports)" "--all is off"
+keys PageDown PageDown
+wait_for 5 shows "[.] the project mlops-v2"
+tap_result $? "the project is listed as left (not asked for)"
+contains "$(pane)" "the accelerator's: give --all" "with its note"
+contains "$(pane)" "[ ] the ML repository taxi-fare-regression" "the ML repository, to remove"
+
+keys Tab Tab Space
+wait_for 5 shows "--all on (project, imports)"
+tap_result $? "Tab and Space switch --all on"
+keys PageDown PageDown
+wait_for 5 shows "[ ] the project mlops-v2"
+tap_result $? "with --all the project is to remove"
+contains "$(pane)" "Type mlops-v2 to delete" "and the project's name is asked for"
+keys Space Tab
+wait_for 5 shows "--all off (project, imports)"
+tap_result $? "and off again"
+
+type_text "taxi-fare"
+keys Enter
+wait_for 5 shows "Type taxi-fare-regression exactly"
+tap_result $? "a wrong name deletes nothing, and says why"
+is "$(ado "mlops-v2/_apis/git/repositories/taxi-fare-regression?api-version=7.1")" 200 \
+    "the ML repository is still there"
+
+type_text "-regression"
+keys Enter
+wait_for 5 shows "teardown removing"
+tap_result $? "the right name starts the teardown"
+keys l
+wait_for 5 shows "log, lines"
+tap_result $? "keys are answered while it removes"
+keys Escape
+keys d
+wait_for 60 shows "teardown over"
+tap_result $? "the teardown comes to its end"
+over=$(pane)
+contains "$over" "[x] the ML repository taxi-fare-regression" "each item shown removed"
+contains "$over" "0 failed, 0 kept (there before the setup)" "the final line: nothing failed"
+lacks "$over" "[!]" "no item failed"
+
+is "$(ado "mlops-v2/_apis/git/repositories/taxi-fare-regression?api-version=7.1")" 404 \
+    "over REST: the ML repository is gone"
+is "$(curl -s -u ":$pat" "$org/mlops-v2/_apis/distributedtask/environments?api-version=7.1" |
+    jq '[.value[] | select(.name == "prod")] | length')" 0 \
+    "over REST: the environment is gone"
+is "$(ado "_apis/projects/mlops-v2?api-version=7.1")" 200 \
+    "over REST: the project is kept (no --all)"
+keys q
+is "$(tui_quit_status)" 0 "q quits with exit status 0 after a teardown with no failure"
+done_testing
