@@ -69,6 +69,19 @@ make_plan(struct tui *t)
 	v->top = 0;
 }
 
+/* A new review, of what the state says is left of the setup. */
+static void
+review(struct tui *t)
+{
+	struct destroy_view *v = t->destroy_view;
+
+	destroy_run_free(v->run);
+	v->run = NULL;
+	v->typed[0] = '\0';
+	v->focus = FOCUS_CONFIRM;
+	make_plan(t);
+}
+
 bool
 tui_destroy_busy(const struct tui *t)
 {
@@ -87,16 +100,13 @@ tui_destroy_open(struct tui *t)
 		return;
 	}
 	t->screen = &screen_destroy;
-	if (v != NULL && v->run != NULL && !destroy_run_done(v->run))
-		return;                 /* back to the removals under way */
+	/* Back to the removals, under way or over: what came of them is
+	 * read there, and Enter reviews what is left. */
+	if (v != NULL && v->run != NULL)
+		return;
 	if (v == NULL)
 		v = t->destroy_view = xcalloc(1, sizeof *v);
-	/* After a teardown, what is left of the setup, afresh. */
-	destroy_run_free(v->run);
-	v->run = NULL;
-	v->typed[0] = '\0';
-	v->focus = FOCUS_CONFIRM;
-	make_plan(t);
+	review(t);
 }
 
 void
@@ -372,8 +382,9 @@ destroy_draw(struct tui *t)
 	draw_status(t, LINES - 3);
 	draw_rule(t, LINES - 2, 0, COLS);
 	draw_hints(t, v->run == NULL ? " Tab purge/all/name  Space switch  "
-	    "Enter delete  Esc back  q quit" : " Up/Down scroll  Esc back  "
-	    "l log  q quit");
+	    "Enter delete  Esc back  q quit" : destroy_run_done(v->run) ?
+	    " Up/Down scroll  Enter review what is left  Esc back  l log  "
+	    "q quit" : " Up/Down scroll  Esc back  l log  q quit");
 	move(LINES - 3, 0);
 }
 
@@ -467,6 +478,8 @@ destroy_act(struct tui *t, int action)
 	case ACTION_OPEN:
 		if (v->run == NULL)
 			confirm(t);
+		else if (destroy_run_done(v->run))
+			review(t);
 		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
@@ -483,7 +496,8 @@ destroy_act(struct tui *t, int action)
 static const struct screen_key destroy_keys[] = {
 	{ ACTION_NEXT, "go to --purge, --all, the name to type, in turn" },
 	{ ACTION_RIGHT, "switch --purge or --all (Space too)" },
-	{ ACTION_OPEN, "delete, once the name is typed exactly" },
+	{ ACTION_OPEN, "delete, once the name is typed exactly; when it is "
+	    "over, review what is left" },
 	{ ACTION_UP, "scroll up a line" },
 	{ ACTION_DOWN, "scroll down a line" },
 	{ ACTION_PAGE_DOWN, "scroll down a page" },

@@ -61,6 +61,9 @@ tap_result $? "the right name starts the teardown"
 keys l
 wait_for 5 shows "log, lines"
 tap_result $? "keys are answered while it removes"
+# Blocked by the removals, the key would be read only after them, and the
+# log would end with the summary.
+lacks "$(pane)" " removed, " "the log shows while the teardown goes on"
 keys Escape
 keys d
 wait_for 60 shows "teardown over"
@@ -69,6 +72,19 @@ over=$(pane)
 contains "$over" "[x] the ML repository taxi-fare-regression" "each item shown removed"
 contains "$over" "0 failed, 0 kept (there before the setup)" "the final line: nothing failed"
 lacks "$over" "[!]" "no item failed"
+keys l
+wait_for 5 shows "0 failed, 0 kept"
+tap_result $? "the log ends with the summary"
+contains "$(pane)" "[x] the ML repository taxi-fare-regression" "each removal is in the log"
+keys Escape d
+wait_for 5 shows "teardown over"
+tap_result $? "d shows the teardown's outcome again"
+keys Enter
+wait_for 5 shows "teardown review"
+tap_result $? "and Enter reviews what is left"
+contains "$(pane)" "[.] the project mlops-v2" "the project, left"
+lacks "$(pane)" "the ML repository taxi-fare-regression" "the ML repository, removed, is no longer listed"
+keys Escape
 
 is "$(ado "mlops-v2/_apis/git/repositories/taxi-fare-regression?api-version=7.1")" 404 \
     "over REST: the ML repository is gone"
