@@ -150,6 +150,9 @@ log_progress(struct tui *t)
 		summary = destroy_summary(&v->plan, false);
 		tui_log(t, summary);
 		free(summary);
+		/* The engine's jobs are as the run left them. */
+		tui_log(t, "The checklist still shows the run before the "
+		    "teardown; the state says what is left (mlops-tui status).");
 		v->logged++;            /* past the end: the summary is said */
 	}
 }

@@ -287,11 +287,27 @@ retry(struct tui *t)
 		note_unchanged(t, j, 'r');
 }
 
+/* While the teardown removes the setup, nothing may set it up again
+ * under it: the engine would also go unstepped until it is over. */
+static bool
+held_by_teardown(struct tui *t, int action)
+{
+	if (!tui_destroy_busy(t) || (action != ACTION_RETRY &&
+	    action != ACTION_MANUAL && action != ACTION_SKIP &&
+	    action != ACTION_PASTE))
+		return false;
+	tui_note(t, "Not while the teardown removes the setup (d shows it); "
+	    "wait for its end.");
+	return true;
+}
+
 static bool
 run_act(struct tui *t, int action)
 {
 	size_t n = engine_count(t->engine);
 
+	if (held_by_teardown(t, action))
+		return true;
 	switch (action) {
 	case ACTION_UP:
 		select_job(t, t->selected > 0 ? t->selected - 1 : 0);

@@ -54,6 +54,9 @@ tap_result $? "a wrong name deletes nothing, and says why"
 is "$(ado "mlops-v2/_apis/git/repositories/taxi-fare-regression?api-version=7.1")" 200 \
     "the ML repository is still there"
 
+# Azure's deletes slowed, for the keys to be tried while they go on.
+curl -s -o /dev/null -u ":$pat" -X PATCH -H 'Content-Type: application/json' \
+    --data-binary '{"time_scale":0.1}' "$org/_sandbox/settings"
 type_text "-regression"
 keys Enter
 wait_for 5 shows "teardown removing"
@@ -65,7 +68,12 @@ tap_result $? "keys are answered while it removes"
 # log would end with the summary.
 lacks "$(pane)" " removed, " "the log shows while the teardown goes on"
 keys Escape
+wait_for 5 shows "Up/Down select"
+keys r
+wait_for 5 shows "Not while the teardown removes the setup"
+tap_result $? "the checklist takes no retry while the teardown goes on"
 keys d
+start=$(date +%s)
 wait_for 60 shows "teardown over"
 tap_result $? "the teardown comes to its end"
 over=$(pane)
