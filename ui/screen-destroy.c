@@ -33,6 +33,10 @@ struct destroy_view {
 	char typed[TYPED_MAX];
 	size_t top;                    /* the first line shown */
 	size_t logged;                 /* items told in the log so far */
+	/* What the last run came to, kept past a new review: for the
+	 * shell (tui_destroy_outcome). */
+	char *outcome;                 /* NULL: none ran */
+	int failed;
 };
 
 /* The rows the list has, between the title and the bottom four lines. */
@@ -69,12 +73,27 @@ make_plan(struct tui *t)
 	v->top = 0;
 }
 
+static void
+remember_outcome(struct destroy_view *v)
+{
+	if (v->run == NULL)
+		return;
+	free(v->outcome);
+	v->outcome = xstrdup(destroy_run_fatal(v->run) ?
+	    destroy_run_fatal(v->run) : destroy_run_stopped(v->run) ?
+	    "stopped" : "over");
+	v->failed = 0;
+	for (size_t i = 0; i < v->plan.count; i++)
+		v->failed += v->plan.items[i].state == TD_FAILED;
+}
+
 /* A new review, of what the state says is left of the setup. */
 static void
 review(struct tui *t)
 {
 	struct destroy_view *v = t->destroy_view;
 
+	remember_outcome(v);
 	destroy_run_free(v->run);
 	v->run = NULL;
 	v->typed[0] = '\0';
@@ -116,6 +135,7 @@ tui_destroy_free(struct tui *t)
 		return;
 	destroy_run_free(t->destroy_view->run);
 	destroy_plan_free(&t->destroy_view->plan);
+	free(t->destroy_view->outcome);
 	free(t->destroy_view);
 	t->destroy_view = NULL;
 }
@@ -174,19 +194,16 @@ tui_destroy_stop(struct tui *t)
 }
 
 const char *
-tui_destroy_outcome(const struct tui *t, int *failed)
+tui_destroy_outcome(struct tui *t, int *failed)
 {
-	const struct destroy_view *v = t->destroy_view;
+	struct destroy_view *v = t->destroy_view;
 
 	*failed = 0;
-	if (v == NULL || v->run == NULL)
+	if (v == NULL)
 		return NULL;
-	for (size_t i = 0; i < v->plan.count; i++)
-		*failed += v->plan.items[i].state == TD_FAILED;
-	if (destroy_run_fatal(v->run) != NULL)
-		return destroy_run_fatal(v->run);
-	return destroy_run_stopped(v->run) ? "stopped; run mlops-tui destroy "
-	    "to go on" : "over";
+	remember_outcome(v);
+	*failed = v->failed;
+	return v->outcome;
 }
 
 static void

@@ -127,14 +127,15 @@ extern const struct screen screen_destroy;
 
 /* The teardown (screen-destroy.c): its review, opened once the run is
  * over; its removals stepped by the loop while busy; stopped after the
- * item in hand; what came of it (NULL: none ran; *failed: how many
- * items failed) for the shell. */
+ * item in hand; what came of it for the shell: NULL (none ran), "over"
+ * (*failed: how many items failed), "stopped", or why the state could
+ * not be saved. */
 void tui_destroy_open(struct tui *t);
 bool tui_destroy_busy(const struct tui *t);
 void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
     int timeout_ms);
 void tui_destroy_stop(struct tui *t);
-const char *tui_destroy_outcome(const struct tui *t, int *failed);
+const char *tui_destroy_outcome(struct tui *t, int *failed);
 void tui_destroy_free(struct tui *t);
 
 /* Open the export screen: the setup as commands (screen-export.c). */

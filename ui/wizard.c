@@ -301,10 +301,19 @@ teardown_outcome(struct tui *t, const char *state_path)
 
 	if (said == NULL)
 		return -1;
-	printf("State: %s\nThe teardown is %s%s.\n", state_path, said,
-	    failed ? ", with items failed: run mlops-tui destroy again" : "");
-	return strcmp(said, "over") != 0 ? (cut_short ? MT_EXIT_INTERRUPTED :
-	    MT_EXIT_STATE) : failed ? MT_EXIT_STEP_FAILED : MT_EXIT_OK;
+	printf("State: %s\n", state_path);
+	if (strcmp(said, "over") == 0) {
+		printf("The teardown is over%s.\n", failed ? ", with items "
+		    "failed: run mlops-tui destroy to go on" : "");
+		return failed ? MT_EXIT_STEP_FAILED : MT_EXIT_OK;
+	}
+	if (strcmp(said, "stopped") == 0) {
+		printf("The teardown was stopped: run mlops-tui destroy to go "
+		    "on.\n");
+		return MT_EXIT_INTERRUPTED;
+	}
+	printf("The teardown stopped: %s\n", said);
+	return MT_EXIT_STATE;
 }
 
 static int

@@ -103,4 +103,32 @@ is "$(ado "_apis/projects/mlops-v2?api-version=7.1")" 200 \
     "over REST: the project is kept (no --all)"
 keys q
 is "$(tui_quit_status)" 0 "q quits with exit status 0 after a teardown with no failure"
+shell=$(tmux -L "$sock" capture-pane -p -S -20 -t w)
+contains "$shell" "The teardown is over." "the shell is told"
+
+# ---- quit while it removes: stopped after the item in hand --------------
+XDG_STATE_HOME="$tap_tmp/again"
+mkdir -p "$XDG_STATE_HOME"
+state="$XDG_STATE_HOME/mlops-tui/sandbox.json"
+TUI_ARGS=--sandbox tui_start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 120 shows "finished"
+tap_result $? "a second sandbox guide runs to its end"
+org=$(jq -r '.answers.organization' "$state")
+pat=$(jq -r '.pat' "$XDG_STATE_HOME/mlops-tui/sandbox/world.json")
+curl -s -o /dev/null -u ":$pat" -X PATCH -H 'Content-Type: application/json' \
+    --data-binary '{"time_scale":0.1}' "$org/_sandbox/settings"
+keys d
+wait_for 5 shows "teardown review"
+type_text "taxi-fare-regression"
+keys Enter
+wait_for 5 shows "Removing the resource group"
+tap_result $? "the teardown starts with the resource group"
+keys q
+is "$(tui_quit_status)" 130 "q while it removes: exit status 130"
+shell=$(tmux -L "$sock" capture-pane -p -S -20 -t w)
+contains "$shell" "The teardown was stopped: run mlops-tui destroy to go on." \
+    "the shell is told how to go on"
+repo_id=$(jq -r '.steps[] | select(.id == "ml-repository") | .created.id // empty' "$state")
+[ -n "$repo_id" ]
+tap_result $? "the ML repository, after the item in hand, is still recorded for destroy"
 done_testing
