@@ -401,8 +401,9 @@ destroy_draw(struct tui *t)
 		draw_toggles(t, LINES - 4);
 	draw_status(t, LINES - 3);
 	draw_rule(t, LINES - 2, 0, COLS);
+	/* Typing the name takes q: Ctrl-C quits meanwhile. */
 	draw_hints(t, v->run == NULL ? " Tab purge/all/name  Space switch  "
-	    "Enter delete  Esc back  q quit" : destroy_run_done(v->run) ?
+	    "Enter delete  Esc back  ? help  Ctrl-C quit" : destroy_run_done(v->run) ?
 	    " Up/Down scroll  Enter review what is left  Esc back  l log  "
 	    "q quit" : " Up/Down scroll  Esc back  l log  q quit");
 	move(LINES - 3, 0);
@@ -456,7 +457,8 @@ destroy_key(struct tui *t, int ch)
 	}
 	if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len > 0)
 		v->typed[len - 1] = '\0';
-	else if (ch > ' ' && ch < 127 && len + 1 < TYPED_MAX) {
+	/* No name holds a "?" (Azure DevOps refuses it): it stays help. */
+	else if (ch > ' ' && ch < 127 && ch != '?' && len + 1 < TYPED_MAX) {
 		v->typed[len] = (char)ch;
 		v->typed[len + 1] = '\0';
 	} else

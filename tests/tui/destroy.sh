@@ -30,6 +30,11 @@ contains "$review" "Azure" "grouped: Azure"
 contains "$review" "[ ] the resource group rg-" "the resource group, to remove"
 contains "$review" "Type taxi-fare-regression to delete" "it asks for the repository's name"
 contains "$review" "--all off (project, imports)" "--all is off"
+keys '?'
+wait_for 5 shows_text "The teardown of this setup, as mlops-tui plan --destroy"
+tap_result $? "? shows the review's help, not typed into the name"
+keys Escape
+wait_for 5 shows "teardown review"
 keys PageDown PageDown
 wait_for 5 shows "[.] the project mlops-v2"
 tap_result $? "the project is listed as left (not asked for)"
