@@ -786,6 +786,7 @@ cmd_wizard(struct wizard_options *opt)
 	free(t.note);
 	free(t.pitfall_problem);
 	tui_export_free(&t);
+	tui_destroy_free(&t);          /* a review left without a teardown */
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;
