@@ -16,6 +16,21 @@
 #include "tui.h"
 #include "xalloc.h"
 
+/* The screen's own: the script's lines, made anew at each opening, and
+ * the first one shown. */
+struct export_view {
+	char **lines;
+	size_t nlines, top;
+};
+
+static struct export_view *
+view_of(struct tui *t)
+{
+	if (t->export_view == NULL)
+		t->export_view = xcalloc(1, sizeof *t->export_view);
+	return t->export_view;
+}
+
 static size_t
 rows(void)
 {
@@ -23,19 +38,19 @@ rows(void)
 }
 
 static void
-forget(struct tui *t)
+forget(struct export_view *v)
 {
-	for (size_t i = 0; i < t->nexport; i++)
-		free(t->export_lines[i]);
-	free(t->export_lines);
-	t->export_lines = NULL;
-	t->nexport = 0;
+	for (size_t i = 0; i < v->nlines; i++)
+		free(v->lines[i]);
+	free(v->lines);
+	v->lines = NULL;
+	v->nlines = 0;
 }
 
 /* Each line of text as one of the screen's (tabs as spaces: curses
  * would draw them to its own stops). */
 static void
-keep_lines(struct tui *t, const char *text)
+keep_lines(struct export_view *v, const char *text)
 {
 	char *copy = xstrdup(text), *line, *rest = copy;
 
@@ -45,9 +60,9 @@ keep_lines(struct tui *t, const char *text)
 		for (char *p = line; *p; p++)
 			if (*p == '\t')
 				*p = ' ';
-		t->export_lines = xreallocarray(t->export_lines, t->nexport + 1,
-		    sizeof *t->export_lines);
-		t->export_lines[t->nexport++] = xstrdup(line);
+		v->lines = xreallocarray(v->lines, v->nlines + 1,
+		    sizeof *v->lines);
+		v->lines[v->nlines++] = xstrdup(line);
 	}
 	free(copy);
 }
@@ -55,36 +70,41 @@ keep_lines(struct tui *t, const char *text)
 void
 tui_export_open(struct tui *t)
 {
+	struct export_view *v = view_of(t);
 	char *cause = NULL, *text = export_script(t->setup->cat,
 	    t->setup->session->state, &cause);
 
-	forget(t);
-	keep_lines(t, text ? text : cause);
+	forget(v);
+	keep_lines(v, text ? text : cause);
 	free(text);
 	free(cause);
-	t->export_top = 0;
+	v->top = 0;
 	t->screen = &screen_export;
 }
 
 void
 tui_export_free(struct tui *t)
 {
-	forget(t);
+	if (t->export_view == NULL)
+		return;
+	forget(t->export_view);
+	free(t->export_view);
+	t->export_view = NULL;
 }
 
 static void
 export_draw(struct tui *t)
 {
+	const struct export_view *v = view_of(t);
 	char where[48];
 
 	snprintf(where, sizeof where, "commands, lines %zu-%zu of %zu",
-	    t->nexport ? t->export_top + 1 : 0, t->export_top + rows() <
-	    t->nexport ? t->export_top + rows() : t->nexport, t->nexport);
+	    v->nlines ? v->top + 1 : 0, v->top + rows() < v->nlines ?
+	    v->top + rows() : v->nlines, v->nlines);
 	draw_title(t, where);
 	draw_rule(t, 1, 0, COLS);
-	for (size_t r = 0; r < rows() && t->export_top + r < t->nexport; r++)
-		draw_cut(t, 2 + (int)r, 0, COLS - 1,
-		    t->export_lines[t->export_top + r]);
+	for (size_t r = 0; r < rows() && v->top + r < v->nlines; r++)
+		draw_cut(t, 2 + (int)r, 0, COLS - 1, v->lines[v->top + r]);
 	draw_rule(t, LINES - 2, 0, COLS);
 	draw_hints(t, " Up/Down scroll  Home/End first/last  Esc back  "
 	    "(mlops-tui export writes it whole)");
@@ -94,28 +114,27 @@ export_draw(struct tui *t)
 static bool
 export_act(struct tui *t, int action)
 {
-	size_t last = t->nexport > rows() ? t->nexport - rows() : 0;
+	struct export_view *v = view_of(t);
+	size_t last = v->nlines > rows() ? v->nlines - rows() : 0;
 
 	switch (action) {
 	case ACTION_UP:
-		t->export_top -= t->export_top > 0;
+		v->top -= v->top > 0;
 		return true;
 	case ACTION_DOWN:
-		t->export_top += t->export_top < last;
+		v->top += v->top < last;
 		return true;
 	case ACTION_PAGE_UP:
-		t->export_top -= t->export_top > rows() ? rows() :
-		    t->export_top;
+		v->top -= v->top > rows() ? rows() : v->top;
 		return true;
 	case ACTION_PAGE_DOWN:
-		t->export_top = t->export_top + rows() < last ?
-		    t->export_top + rows() : last;
+		v->top = v->top + rows() < last ? v->top + rows() : last;
 		return true;
 	case ACTION_FIRST:
-		t->export_top = 0;
+		v->top = 0;
 		return true;
 	case ACTION_LAST:
-		t->export_top = last;
+		v->top = last;
 		return true;
 	case ACTION_BACK:
 	case ACTION_EXPORT:

@@ -18,6 +18,23 @@
 #include "tui.h"
 #include "xalloc.h"
 
+/* The panel's own: kept from one opening to the next, so the selection
+ * stays where the operator left it. */
+struct sandbox_view {
+	size_t choice;                     /* the selected problem */
+	bool on[SIM_PITFALLS_MAX];         /* the switches as last read */
+	double time_scale;
+	char *problem;                     /* why the last switch failed */
+};
+
+static struct sandbox_view *
+view_of(struct tui *t)
+{
+	if (t->sandbox_view == NULL)
+		t->sandbox_view = xcalloc(1, sizeof *t->sandbox_view);
+	return t->sandbox_view;
+}
+
 bool
 tui_on_sandbox(const struct tui *t)
 {
@@ -26,24 +43,23 @@ tui_on_sandbox(const struct tui *t)
 }
 
 static void
-say(struct tui *t, char *problem)
+say(struct sandbox_view *v, char *problem)
 {
-	free(t->pitfall_problem);
-	t->pitfall_problem = problem;
+	free(v->problem);
+	v->problem = problem;
 }
 
 /* The switches as the sandbox has them now. */
 static void
-read_switches(struct tui *t)
+read_switches(struct tui *t, struct sandbox_view *v)
 {
 	char *cause = NULL;
 
 	if (sim_pitfalls_read(t->setup->conn.api.org_url, t->setup->conn.pat,
-	    t->setup->session->state, t->pitfall_on, &t->sim_time_scale,
-	    &cause) == -1)
-		say(t, cause);
+	    t->setup->session->state, v->on, &v->time_scale, &cause) == -1)
+		say(v, cause);
 	else
-		say(t, NULL);
+		say(v, NULL);
 }
 
 void
@@ -51,8 +67,18 @@ tui_sandbox_open(struct tui *t)
 {
 	if (!tui_on_sandbox(t))
 		return;
-	read_switches(t);
+	read_switches(t, view_of(t));
 	t->screen = &screen_sandbox;
+}
+
+void
+tui_sandbox_free(struct tui *t)
+{
+	if (t->sandbox_view == NULL)
+		return;
+	free(t->sandbox_view->problem);
+	free(t->sandbox_view);
+	t->sandbox_view = NULL;
 }
 
 static void
@@ -60,31 +86,30 @@ sandbox_draw(struct tui *t)
 {
 	size_t n;
 	const struct sim_pitfall *p = sim_pitfalls(&n);
+	const struct sandbox_view *v = view_of(t);
 	char right[48];
 	int y = 3;
 
-	snprintf(right, sizeof right, "sandbox, time scale %g",
-	    t->sim_time_scale);
+	snprintf(right, sizeof right, "sandbox, time scale %g", v->time_scale);
 	draw_title(t, right);
 	draw_rule(t, 1, 0, COLS);
 	mvaddstr(2, 2, "Known problems the sandbox imitates; the run goes on "
 	    "meanwhile.");
 	for (size_t i = 0; i < n && y < LINES - 4; i++, y++) {
-		if (i == t->pitfall_choice)
+		if (i == v->choice)
 			attron(A_REVERSE);
-		mvprintw(y, 2, "[%s] %-12s", t->pitfall_on[i] ? "on " : "off",
+		mvprintw(y, 2, "[%s] %-12s", v->on[i] ? "on " : "off",
 		    p[i].name);
 		draw_cut(t, y, 21, COLS - 22, p[i].what);
-		if (i == t->pitfall_choice)
+		if (i == v->choice)
 			attroff(A_REVERSE);
 	}
-	if (t->pitfall_problem != NULL)
-		draw_wrapped(y + 1, 2, COLS - 4, LINES - y - 4,
-		    t->pitfall_problem);
+	if (v->problem != NULL)
+		draw_wrapped(y + 1, 2, COLS - 4, LINES - y - 4, v->problem);
 	draw_rule(t, LINES - 2, 0, COLS);
 	draw_hints(t, " Up/Down select  Enter or Space switch on/off  Esc back"
 	    "  ? help  q quit");
-	move(3 + (int)t->pitfall_choice, 2);
+	move(3 + (int)v->choice, 2);
 }
 
 /* Switch the selected problem, then read back what the sandbox has. */
@@ -94,16 +119,17 @@ toggle(struct tui *t)
 	char *cause = NULL, *line;
 	size_t n;
 	const struct sim_pitfall *p = sim_pitfalls(&n);
-	bool on = !t->pitfall_on[t->pitfall_choice];
+	struct sandbox_view *v = view_of(t);
+	bool on = !v->on[v->choice];
 
 	if (sim_pitfall_set(t->setup->conn.api.org_url, t->setup->conn.pat,
-	    t->setup->session->state, t->pitfall_choice, on, &cause) == -1) {
-		say(t, cause);
+	    t->setup->session->state, v->choice, on, &cause) == -1) {
+		say(v, cause);
 		return;
 	}
-	read_switches(t);
-	line = xasprintf("Sandbox: %s switched %s: %s", p[t->pitfall_choice].name,
-	    on ? "on" : "off", p[t->pitfall_choice].what);
+	read_switches(t, v);
+	line = xasprintf("Sandbox: %s switched %s: %s", p[v->choice].name,
+	    on ? "on" : "off", p[v->choice].what);
 	tui_log(t, line);
 	free(line);
 }
@@ -111,21 +137,22 @@ toggle(struct tui *t)
 static bool
 sandbox_act(struct tui *t, int action)
 {
+	struct sandbox_view *v = view_of(t);
 	size_t n;
 
 	sim_pitfalls(&n);
 	switch (action) {
 	case ACTION_UP:
-		t->pitfall_choice -= t->pitfall_choice > 0;
+		v->choice -= v->choice > 0;
 		return true;
 	case ACTION_DOWN:
-		t->pitfall_choice += t->pitfall_choice + 1 < n;
+		v->choice += v->choice + 1 < n;
 		return true;
 	case ACTION_FIRST:
-		t->pitfall_choice = 0;
+		v->choice = 0;
 		return true;
 	case ACTION_LAST:
-		t->pitfall_choice = n - 1;
+		v->choice = n - 1;
 		return true;
 	case ACTION_OPEN:
 		toggle(t);

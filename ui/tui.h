@@ -14,7 +14,6 @@
 
 #include "engine.h"
 #include "setup.h"
-#include "simswitch.h"
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
@@ -26,6 +25,8 @@ struct review;
 struct save_view;
 struct links;
 struct paste_view;
+struct sandbox_view;
+struct export_view;
 struct destroy_view;
 
 /* A line of the run's log and when it was logged. */
@@ -96,15 +97,10 @@ struct tui {
 	 * (screen-paste.c). */
 	struct paste_view *paste_view;
 	struct credential *pasted;     /* the engine borrows it */
-	/* The sandbox panel: its selection, the switches as last read,
-	 * the time scale, and what went wrong with the last switch. */
-	size_t pitfall_choice;
-	bool pitfall_on[SIM_PITFALLS_MAX];
-	double sim_time_scale;
-	char *pitfall_problem;
-	/* The export screen: the script's lines, its first line shown. */
-	char **export_lines;
-	size_t nexport, export_top;
+	/* The sandbox panel's selection and switches (screen-sandbox.c). */
+	struct sandbox_view *sandbox_view;
+	/* The export screen's lines and position (screen-export.c). */
+	struct export_view *export_view;
 	/* The teardown's review and removals (screen-destroy.c). */
 	struct destroy_view *destroy_view;
 };
@@ -138,15 +134,18 @@ void tui_destroy_stop(struct tui *t);
 const char *tui_destroy_outcome(struct tui *t, int *failed);
 void tui_destroy_free(struct tui *t);
 
-/* Open the export screen: the setup as commands (screen-export.c). */
+/* Open the export screen: the setup as commands; free its state
+ * (screen-export.c). */
 void tui_export_open(struct tui *t);
 void tui_export_free(struct tui *t);
 
 /* Whether the organization is a sandbox (--sandbox's, or mlops-tui sim
  * on this machine): the sandbox panel is offered (screen-sandbox.c). */
 bool tui_on_sandbox(const struct tui *t);
-/* Open the sandbox panel, its switches read from the sandbox. */
+/* Open the sandbox panel, its switches read from the sandbox; free its
+ * state. */
 void tui_sandbox_open(struct tui *t);
+void tui_sandbox_free(struct tui *t);
 
 /* Show the selected step in full, from its top (screen-step.c). */
 void tui_step_open(struct tui *t);

@@ -784,7 +784,7 @@ cmd_wizard(struct wizard_options *opt)
 	tui_paste_free(&t);
 	free(t.device_message);
 	free(t.note);
-	free(t.pitfall_problem);
+	tui_sandbox_free(&t);
 	tui_export_free(&t);
 	tui_destroy_free(&t);          /* a review left without a teardown */
 	if (opt->sandbox)

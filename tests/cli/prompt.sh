@@ -29,6 +29,11 @@ lacks "$(pane)" "$SIM_PAT" "the PAT never shows on the screen"
 tmux -L "$sock" send-keys -t t "clear; '$MLOPS_TUI' doctor --ado-auth pat --org '$SIM_URL' --repo taxi" Enter
 wait_for 10 shows "personal access token (not shown)"
 tmux -L "$sock" send-keys -t t C-c
+# The shell's prompt back first: typed sooner (a loaded machine), the
+# next line would go to the prompt mlops-tui has not yet left.
+prompt_back() { pane | grep -v '^$' | tail -n 1 | grep -q '^\$ *$'; }
+wait_for 10 prompt_back
+tap_result $? "Ctrl-C at the prompt ends doctor, back to the shell"
 tmux -L "$sock" send-keys -t t "stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo > '$tap_tmp/echo'" Enter
 wait_for 10 test -s "$tap_tmp/echo"
 is "$(cat "$tap_tmp/echo")" echo "after Ctrl-C at the prompt, echo is on again"
