@@ -11,7 +11,6 @@
 #include "cmd-apply.h"
 #include "destroy.h"
 #include "exitcode.h"
-#include "legend.h"
 #include "setup.h"
 #include "state.h"
 #include "xalloc.h"
@@ -25,26 +24,10 @@ on_stop(int sig)
 	stopped = 1;
 }
 
-/* The one legend (legend.h), read for a teardown: to remove is to do,
- * removed is done, and what this run leaves (there before the setup, or
- * not asked for) does not apply to it - its note says which. */
-static const char *
-symbol(enum teardown_state s)
-{
-	switch (s) {
-	case TD_TO_REMOVE: return legend_symbol(MARK_PENDING);
-	case TD_KEPT:
-	case TD_NOT_ASKED: return legend_symbol(MARK_NOT_APPLICABLE);
-	case TD_REMOVED: return legend_symbol(MARK_DONE);
-	case TD_FAILED: return legend_symbol(MARK_FAILED);
-	}
-	return legend_symbol(MARK_UNKNOWN);
-}
-
 static void
 print_item(const struct teardown *t)
 {
-	printf("%s %s%s%s%s\n", symbol(t->state), t->what,
+	printf("%s %s%s%s%s\n", destroy_symbol(t->state), t->what,
 	    t->environment ? " (" : "", t->environment ? t->environment : "",
 	    t->environment ? ")" : "");
 	if (t->note != NULL)
@@ -75,18 +58,10 @@ print_plan(const struct destroy_plan *plan)
 static void
 print_summary(const struct destroy_plan *plan, bool planning)
 {
-	size_t n[TD_FAILED + 1] = { 0 };
+	char *line = destroy_summary(plan, planning);
 
-	for (size_t i = 0; i < plan->count; i++)
-		n[plan->items[i].state]++;
-	printf("\n");
-	if (planning)
-		printf("%zu to remove", n[TD_TO_REMOVE]);
-	else
-		printf("%zu removed, %zu failed", n[TD_REMOVED], n[TD_FAILED]);
-	printf(", %zu kept (there before the setup), %zu left (not asked "
-	    "for).%s\n", n[TD_KEPT], n[TD_NOT_ASKED], planning ?
-	    " Nothing was changed." : "");
+	printf("\n%s\n", line);
+	free(line);
 }
 
 static void
@@ -137,17 +112,6 @@ confirm(void)
 	return 0;
 }
 
-/* Why an item cannot be removed now (Azure and Entra need the Azure
- * sign-in); NULL: it can. */
-static const char *
-cannot(const struct setup *s, const struct teardown *t)
-{
-	if (strcmp(t->area, "Azure DevOps") == 0 || s->conn.signed_in_azure)
-		return NULL;
-	return s->conn.azure_error ? s->conn.azure_error :
-	    "not signed in to Azure";
-}
-
 /* Remove each item in order, saving the state after each. */
 static int
 run(struct setup *s, struct destroy_plan *plan)
@@ -162,26 +126,14 @@ run(struct setup *s, struct destroy_plan *plan)
 	printf("\n");
 	for (size_t i = 0; i < plan->count && !stopped; i++) {
 		struct teardown *t = &plan->items[i];
-		const char *why;
 
 		if (t->state != TD_TO_REMOVE)
 			continue;
-		if ((why = cannot(s, t)) != NULL) {
-			t->state = TD_FAILED;
-			t->note = xstrdup(why);
-		} else {
-			connection_fresh(&s->conn);
-			destroy_item(t, &s->conn.api, s->session->state,
-			    &stopped);
-		}
-		if (t->state == TD_REMOVED) {
-			destroy_record(s->session->state, t);
-			if (state_session_save(s->session, &cause) == -1) {
-				fprintf(stderr, "mlops-tui: %s\n", cause);
-				free(cause);
-				rc = MT_EXIT_STATE;
-				break;
-			}
+		if (destroy_one(plan, i, s, &stopped, &cause) == -1) {
+			fprintf(stderr, "mlops-tui: %s\n", cause);
+			free(cause);
+			rc = MT_EXIT_STATE;
+			break;
 		}
 		print_item(t);
 	}

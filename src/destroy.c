@@ -14,6 +14,10 @@
 #include "ado_security.h"
 #include "cloud.h"
 #include "destroy.h"
+#include "fiber.h"
+#include "http.h"
+#include "legend.h"
+#include "setup.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
@@ -432,12 +436,18 @@ settle(struct remover *r, struct api_call *c, const char *what)
 	return rc;
 }
 
+/* In the wizard's fiber a wait gives the loop its turn; on the command
+ * line (no fiber) it sleeps, cut short by a signal so that a stop is
+ * seen at once. */
 static void
 sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	nanosleep(&ts, NULL);
+	if (fiber_self() != NULL)
+		fiber_sleep_ms(ms);
+	else
+		nanosleep(&ts, NULL);
 }
 
 static long
@@ -943,4 +953,179 @@ destroy_record(struct state *st, const struct teardown *t)
 	if (t->kind == TD_REPOSITORY && strcmp(t->step, "ml-repository") == 0 &&
 	    state_step_find(st, "repository-permissions", NULL) != NULL)
 		tear_down_step(state_step(st, "repository-permissions", NULL));
+}
+
+/* ---- what the front ends show ------------------------------------------- */
+
+/* The one legend (legend.h), read for a teardown: to remove is to do,
+ * removed is done, and what this run leaves (there before the setup, or
+ * not asked for) does not apply to it - its note says which. */
+const char *
+destroy_symbol(enum teardown_state s)
+{
+	switch (s) {
+	case TD_TO_REMOVE: return legend_symbol(MARK_PENDING);
+	case TD_KEPT:
+	case TD_NOT_ASKED: return legend_symbol(MARK_NOT_APPLICABLE);
+	case TD_REMOVED: return legend_symbol(MARK_DONE);
+	case TD_FAILED: return legend_symbol(MARK_FAILED);
+	}
+	return legend_symbol(MARK_UNKNOWN);
+}
+
+char *
+destroy_summary(const struct destroy_plan *plan, bool planning)
+{
+	size_t n[TD_FAILED + 1] = { 0 };
+	char *done;
+	char *line;
+
+	for (size_t i = 0; i < plan->count; i++)
+		n[plan->items[i].state]++;
+	done = planning ? xasprintf("%zu to remove", n[TD_TO_REMOVE]) :
+	    xasprintf("%zu removed, %zu failed", n[TD_REMOVED], n[TD_FAILED]);
+	line = xasprintf("%s, %zu kept (there before the setup), %zu left "
+	    "(not asked for).%s", done, n[TD_KEPT], n[TD_NOT_ASKED], planning ?
+	    " Nothing was changed." : "");
+	free(done);
+	return line;
+}
+
+/* ---- one removal, and the run of them beside a loop --------------------- */
+
+/* Why an item cannot be removed now (Azure and Entra need the Azure
+ * sign-in); NULL: it can. */
+static const char *
+cannot(const struct setup *s, const struct teardown *t)
+{
+	if (strcmp(t->area, "Azure DevOps") == 0 || s->conn.signed_in_azure)
+		return NULL;
+	return s->conn.azure_error ? s->conn.azure_error :
+	    "not signed in to Azure";
+}
+
+int
+destroy_one(struct destroy_plan *plan, size_t i, struct setup *s,
+    volatile const int *stop, char **cause)
+{
+	struct teardown *t = &plan->items[i];
+	const char *why;
+
+	if (t->state != TD_TO_REMOVE)
+		return 0;
+	if ((why = cannot(s, t)) != NULL) {
+		t->state = TD_FAILED;
+		t->note = xstrdup(why);
+		return 0;
+	}
+	connection_fresh(&s->conn);
+	destroy_item(t, &s->conn.api, s->session->state, stop);
+	if (t->state != TD_REMOVED)
+		return 0;
+	destroy_record(s->session->state, t);
+	return state_session_save(s->session, cause);
+}
+
+struct destroy_run {
+	struct destroy_plan *plan;
+	struct setup *setup;
+	struct fibers *fibers;
+	struct fiber *fiber;
+	size_t current;
+	volatile int stop;
+	char *fatal;
+};
+
+static void
+run_main(void *arg)
+{
+	struct destroy_run *r = arg;
+
+	for (r->current = 0; r->current < r->plan->count && !r->stop;
+	    r->current++)
+		if (destroy_one(r->plan, r->current, r->setup, &r->stop,
+		    &r->fatal) == -1)
+			break;
+	r->current = r->plan->count;
+}
+
+struct destroy_run *
+destroy_run_start(struct destroy_plan *plan, struct setup *s, char **cause)
+{
+	struct destroy_run *r = xcalloc(1, sizeof *r);
+
+	r->plan = plan;
+	r->setup = s;
+	if (fibers_new(&r->fibers, cause) == -1 ||
+	    (r->fiber = fiber_start(r->fibers, run_main, r, cause)) == NULL) {
+		if (r->fibers != NULL)
+			fibers_free(r->fibers);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+destroy_run_step(struct destroy_run *r, struct curl_waitfd *extra,
+    unsigned n, int timeout_ms)
+{
+	struct curl_waitfd *fds = xcalloc(n + 1, sizeof *fds);
+	long due;
+
+	fds[0] = (struct curl_waitfd){ fibers_fd(r->fibers), CURL_WAIT_POLLIN,
+		0 };
+	for (unsigned i = 0; i < n; i++)
+		fds[i + 1] = extra[i];
+	fibers_resume(r->fibers);
+	due = fibers_next_timeout(r->fibers);
+	if (due >= 0 && due < timeout_ms)
+		timeout_ms = (int)due;
+	if (!fiber_done(r->fiber))
+		http_step(r->setup->conn.api.http, fds, n + 1, timeout_ms);
+	for (unsigned i = 0; i < n; i++)
+		extra[i].revents = fds[i + 1].revents;
+	free(fds);
+	fibers_resume(r->fibers);
+}
+
+size_t
+destroy_run_current(const struct destroy_run *r)
+{
+	return fiber_done(r->fiber) ? r->plan->count : r->current;
+}
+
+bool
+destroy_run_done(const struct destroy_run *r)
+{
+	return fiber_done(r->fiber);
+}
+
+void
+destroy_run_stop(struct destroy_run *r)
+{
+	r->stop = 1;
+}
+
+bool
+destroy_run_stopped(const struct destroy_run *r)
+{
+	return r->stop != 0;
+}
+
+const char *
+destroy_run_fatal(const struct destroy_run *r)
+{
+	return r->fatal;
+}
+
+void
+destroy_run_free(struct destroy_run *r)
+{
+	if (r == NULL)
+		return;
+	fiber_free(r->fiber);
+	fibers_free(r->fibers);
+	free(r->fatal);
+	free(r);
 }

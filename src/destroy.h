@@ -18,8 +18,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <curl/curl.h>
+
 #include "api.h"
 #include "state.h"
+
+struct setup;
 
 struct destroy_options {
 	bool purge;      /* purge the soft-deleted Key Vault and workspace */
@@ -77,5 +81,43 @@ void destroy_item(struct teardown *t, struct api *api, const struct state *st,
  * removed.KEY. Then, when a step has nothing left to remove, its other
  * records too and the step pending again, so that apply makes it anew. */
 void destroy_record(struct state *st, const struct teardown *t);
+
+/* The legend's symbol (legend.h) of an item's state, as plan --destroy,
+ * destroy and the wizard show it. */
+const char *destroy_symbol(enum teardown_state s);
+/* What came of a plan, in one line (owned): how many to remove
+ * (planning) or removed and failed, kept and left. */
+char *destroy_summary(const struct destroy_plan *plan, bool planning);
+
+/* Remove item i of plan (when TD_TO_REMOVE) in s: said failed when it
+ * needs an Azure sign-in there is not, else removed and its removal
+ * saved at once. -1 with *cause (owned) when the state cannot be saved. */
+int destroy_one(struct destroy_plan *plan, size_t i, struct setup *s,
+    volatile const int *stop, char **cause);
+
+/*
+ * The teardown beside an event loop (the wizard's): destroy_one for each
+ * item in turn, in a fiber, so the loop goes on answering keys while
+ * the services delete. The run borrows plan and s, which outlive it.
+ */
+struct destroy_run;
+
+/* NULL with *cause (owned) when the fiber cannot start. */
+struct destroy_run *destroy_run_start(struct destroy_plan *plan,
+    struct setup *s, char **cause);
+/* One pass: move the removals on, waiting up to timeout_ms for the
+ * network, the fiber or extra's descriptors (their revents say which). */
+void destroy_run_step(struct destroy_run *r, struct curl_waitfd *extra,
+    unsigned n, int timeout_ms);
+/* The item being removed; plan->count when none is. */
+size_t destroy_run_current(const struct destroy_run *r);
+bool destroy_run_done(const struct destroy_run *r);
+/* Stop after the item in hand (its long waits end at once). */
+void destroy_run_stop(struct destroy_run *r);
+bool destroy_run_stopped(const struct destroy_run *r);
+/* Why the state could not be saved (the run stopped); NULL: it could. */
+const char *destroy_run_fatal(const struct destroy_run *r);
+/* Free a run that is done (destroy_run_done); NULL is allowed. */
+void destroy_run_free(struct destroy_run *r);
 
 #endif

@@ -34,6 +34,7 @@ enum key_action {
 	ACTION_SAVE_ANSWERS,
 	ACTION_SANDBOX,
 	ACTION_EXPORT,
+	ACTION_DESTROY,
 };
 
 struct key_binding {

@@ -213,9 +213,13 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	/* On a sandbox, its panel's key; draw_hints drops whole hints that
-	 * do not fit, never "q quit". */
-	draw_hints(t, tui_on_sandbox(t) ? " Up/Down select  Enter open  "
+	/* On a sandbox, its panel's key; once the run is over, the
+	 * teardown's in place of the marks; draw_hints drops whole hints
+	 * that do not fit, never "q quit". */
+	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
+	    "open  r retry  l log  d teardown  f sim  ? help  q quit" :
+	    " Up/Down select  Enter open  r retry  l log  d teardown  ? help  "
+	    "q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
 	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
 	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
 	    "? help  q quit");
@@ -283,11 +287,27 @@ retry(struct tui *t)
 		note_unchanged(t, j, 'r');
 }
 
+/* While the teardown removes the setup, nothing may set it up again
+ * under it: the engine would also go unstepped until it is over. */
+static bool
+held_by_teardown(struct tui *t, int action)
+{
+	if (!tui_destroy_busy(t) || (action != ACTION_RETRY &&
+	    action != ACTION_MANUAL && action != ACTION_SKIP &&
+	    action != ACTION_PASTE))
+		return false;
+	tui_note(t, "Not while the teardown removes the setup (d shows it); "
+	    "wait for its end.");
+	return true;
+}
+
 static bool
 run_act(struct tui *t, int action)
 {
 	size_t n = engine_count(t->engine);
 
+	if (held_by_teardown(t, action))
+		return true;
 	switch (action) {
 	case ACTION_UP:
 		select_job(t, t->selected > 0 ? t->selected - 1 : 0);
@@ -327,6 +347,9 @@ run_act(struct tui *t, int action)
 	case ACTION_EXPORT:
 		tui_export_open(t);
 		return true;
+	case ACTION_DESTROY:
+		tui_destroy_open(t);
+		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
 		return true;
@@ -349,6 +372,8 @@ static const struct screen_key run_keys[] = {
 	    "principal made by hand" },
 	{ ACTION_SAVE_ANSWERS, "write the answers to a file (no secret in it), "
 	    "to repeat the setup with plan and apply" },
+	{ ACTION_DESTROY, "once the run is over: review the teardown of the "
+	    "setup (what destroy deletes), and delete it" },
 	{ ACTION_HELP, "this help" },
 	{ ACTION_QUIT, "quit, the state saved" },
 	{ ACTION_NONE, NULL },

@@ -27,6 +27,7 @@ struct links;
 struct paste_view;
 struct sandbox_view;
 struct export_view;
+struct destroy_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -100,6 +101,8 @@ struct tui {
 	struct sandbox_view *sandbox_view;
 	/* The export screen's lines and position (screen-export.c). */
 	struct export_view *export_view;
+	/* The teardown's review and removals (screen-destroy.c). */
+	struct destroy_view *destroy_view;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -116,6 +119,20 @@ extern const struct screen screen_connect;
 extern const struct screen screen_save;
 extern const struct screen screen_sandbox;
 extern const struct screen screen_export;
+extern const struct screen screen_destroy;
+
+/* The teardown (screen-destroy.c): its review, opened once the run is
+ * over; its removals stepped by the loop while busy; stopped after the
+ * item in hand; what came of it for the shell: NULL (none ran), "over"
+ * (*failed: how many items failed), "stopped", or why the state could
+ * not be saved. */
+void tui_destroy_open(struct tui *t);
+bool tui_destroy_busy(const struct tui *t);
+void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms);
+void tui_destroy_stop(struct tui *t);
+const char *tui_destroy_outcome(struct tui *t, int *failed);
+void tui_destroy_free(struct tui *t);
 
 /* Open the export screen: the setup as commands; free its state
  * (screen-export.c). */

@@ -258,13 +258,17 @@ loop(struct tui *t)
 	time_t drawn = 0;
 	int ch;
 
-	while (!(t->quitting && engine_finished(t->engine))) {
+	while (!(t->quitting && engine_finished(t->engine) &&
+	    !tui_destroy_busy(t))) {
 		if (stop_signal)
 			t->quitting = true;
-		if (t->quitting && !engine_finished(t->engine))
+		if (t->quitting && (!engine_finished(t->engine) ||
+		    tui_destroy_busy(t)))
 			cut_short = true;
-		if (t->quitting)
+		if (t->quitting) {
 			engine_stop(t->engine);
+			tui_destroy_stop(t);
+		}
 		/* Over again after a retry or a mark has let more run. */
 		if (!over && engine_finished(t->engine)) {
 			over = true;
@@ -276,10 +280,40 @@ loop(struct tui *t)
 			draw(t);
 			drawn = time(NULL);
 		}
-		engine_step_fds(t->engine, &keyboard, 1, 250);
+		/* The engine is over while a teardown runs (it only starts
+		 * then): the teardown's fiber is the one to step. */
+		if (tui_destroy_busy(t))
+			tui_destroy_step(t, &keyboard, 1, 250);
+		else
+			engine_step_fds(t->engine, &keyboard, 1, 250);
 		while ((ch = getch()) != ERR)
 			on_key(t, ch);
 	}
+}
+
+/* After a teardown in the wizard, its outcome is the run's: the setup
+ * is no longer whole, whatever the checklist still shows. */
+static int
+teardown_outcome(struct tui *t, const char *state_path)
+{
+	int failed;
+	const char *said = tui_destroy_outcome(t, &failed);
+
+	if (said == NULL)
+		return -1;
+	printf("State: %s\n", state_path);
+	if (strcmp(said, "over") == 0) {
+		printf("The teardown is over%s.\n", failed ? ", with items "
+		    "failed: run mlops-tui destroy to go on" : "");
+		return failed ? MT_EXIT_STEP_FAILED : MT_EXIT_OK;
+	}
+	if (strcmp(said, "stopped") == 0) {
+		printf("The teardown was stopped: run mlops-tui destroy to go "
+		    "on.\n");
+		return MT_EXIT_INTERRUPTED;
+	}
+	printf("The teardown stopped: %s\n", said);
+	return MT_EXIT_STATE;
 }
 
 static int
@@ -303,6 +337,11 @@ run_wizard(struct tui *t, struct setup *s)
 	t->dirty = true;
 	loop(t);
 	endwin();
+	if ((rc = teardown_outcome(t, s->state_path)) != -1) {
+		tui_destroy_free(t);
+		engine_free(t->engine);
+		return rc;
+	}
 	/* A signal is an interruption whatever had settled (as apply);
 	 * quitting is one when steps were still running. */
 	rc = engine_fatal(t->engine) ? MT_EXIT_STATE : stop_signal ||
@@ -747,6 +786,7 @@ cmd_wizard(struct wizard_options *opt)
 	free(t.note);
 	tui_sandbox_free(&t);
 	tui_export_free(&t);
+	tui_destroy_free(&t);          /* a review left without a teardown */
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;
