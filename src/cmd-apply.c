@@ -16,6 +16,7 @@
 #include "made.h"
 #include "setup.h"
 #include "errors.h"
+#include "confirm.h"
 #include "exitcode.h"
 #include "state.h"
 #include "textout.h"
@@ -535,9 +536,7 @@ has_failed(struct applier *a)
 static int
 confirm(struct applier *a)
 {
-	char answer[16] = "";
-	FILE *tty;
-	int rc;
+	int rc, yes;
 
 	/* Asked too when apply would leave steps (8): it does the rest;
 	 * and when only a right is missing up front: the steps before the
@@ -548,18 +547,12 @@ confirm(struct applier *a)
 		rc = MT_EXIT_INCOMPLETE;
 	if (rc != MT_EXIT_OK && rc != MT_EXIT_INCOMPLETE)
 		return rc;
-	tty = fopen("/dev/tty", "r+");
-	if (tty == NULL)
+	if ((yes = confirm_on_terminal("Apply these changes?")) < 0)
 		return MT_EXIT_USAGE;
-	fputs("\nApply these changes? [y/N] ", tty);
-	fflush(tty);
-	if (fgets(answer, sizeof answer, tty) == NULL ||
-	    (answer[0] != 'y' && answer[0] != 'Y')) {
-		fclose(tty);
+	if (yes == 0) {
 		printf("Nothing was changed.\n");
 		return -1;
 	}
-	fclose(tty);
 	putchar('\n');
 	return MT_EXIT_OK;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd-apply.h"
+#include "confirm.h"
 #include "destroy.h"
 #include "exitcode.h"
 #include "setup.h"
@@ -95,20 +96,14 @@ may_confirm(const struct apply_options *opt)
 static int
 confirm(void)
 {
-	char answer[16] = "";
-	FILE *tty;
+	int yes = confirm_on_terminal("Delete these?");
 
-	if ((tty = fopen("/dev/tty", "r+")) == NULL)
+	if (yes < 0)
 		return MT_EXIT_USAGE;
-	fputs("\nDelete these? [y/N] ", tty);
-	fflush(tty);
-	if (fgets(answer, sizeof answer, tty) == NULL ||
-	    (answer[0] != 'y' && answer[0] != 'Y')) {
-		fclose(tty);
+	if (yes == 0) {
 		printf("Nothing was changed.\n");
 		return -1;
 	}
-	fclose(tty);
 	return 0;
 }
 

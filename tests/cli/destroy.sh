@@ -71,6 +71,12 @@ mt destroy --purge --all
 is "$rc" 2 "destroy without --yes and without a terminal: a usage error"
 contains "$(cat "$output")" "give --yes" "saying what to give"
 lacks "$(cat "$output")" "enter the code" "before any sign-in"
+# On a terminal it shows the plan and asks; no is no.
+echo n | AZURE_DEVOPS_EXT_PAT="$SIM_PAT" script -qec "'$MLOPS_TUI' destroy --purge --answers '$answers' --tenant '$SIM_TENANT' --azure-sign-in device" /dev/null >"$output" 2>&1
+contains "$(cat "$output")" "the ML repository taxi-fare-regression" "on a terminal, destroy shows what it would delete..."
+contains "$(cat "$output")" "Delete these? [y/N]" "... and asks"
+contains "$(cat "$output")" "Nothing was changed." "answered no, it deletes nothing"
+is "$(changes)" "" "not one request that changes anything"
 
 # ---- destroy stopped (SIGTERM) while Azure deletes, SIGKILLed at seeded ----
 # ---- moments, then resumed ------------------------------------------------
