@@ -2,6 +2,7 @@
  * read back by the answers file's parser as the review reads it. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
