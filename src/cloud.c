@@ -104,15 +104,22 @@ filter_eq(const char *field, const char *value)
 	return escaped;
 }
 
-struct api_call *
-graph_find_applications(struct api *api, const char *name)
+/* The applications whose field equals value. */
+static struct api_call *
+applications_where(struct api *api, const char *field, const char *value)
 {
-	char *f = filter_eq("displayName", name);
+	char *f = filter_eq(field, value);
 	struct api_call *c = graph(api, "GET", xasprintf("applications?"
 	    "$filter=%s", f), NULL, true);
 
 	free(f);
 	return c;
+}
+
+struct api_call *
+graph_find_applications(struct api *api, const char *name)
+{
+	return applications_where(api, "displayName", name);
 }
 
 struct api_call *
@@ -333,12 +340,7 @@ graph_delete_application(struct api *api, const char *id)
 struct api_call *
 graph_find_applications_by_app_id(struct api *api, const char *app_id)
 {
-	char *f = filter_eq("appId", app_id);
-	struct api_call *c = graph(api, "GET", xasprintf("applications?"
-	    "$filter=%s", f), NULL, true);
-
-	free(f);
-	return c;
+	return applications_where(api, "appId", app_id);
 }
 
 struct api_call *

@@ -1070,22 +1070,13 @@ void
 destroy_run_step(struct destroy_run *r, struct curl_waitfd *extra,
     unsigned n, int timeout_ms)
 {
-	struct curl_waitfd *fds = xcalloc(n + 1, sizeof *fds);
-	long due;
-
-	fds[0] = (struct curl_waitfd){ fibers_fd(r->fibers), CURL_WAIT_POLLIN,
-		0 };
-	for (unsigned i = 0; i < n; i++)
-		fds[i + 1] = extra[i];
 	fibers_resume(r->fibers);
-	due = fibers_next_timeout(r->fibers);
-	if (due >= 0 && due < timeout_ms)
-		timeout_ms = (int)due;
 	if (!fiber_done(r->fiber))
-		http_step(r->setup->conn.api.http, fds, n + 1, timeout_ms);
-	for (unsigned i = 0; i < n; i++)
-		extra[i].revents = fds[i + 1].revents;
-	free(fds);
+		fibers_wait(r->fibers, r->setup->conn.api.http, extra, n,
+		    timeout_ms);
+	else
+		for (unsigned i = 0; i < n; i++)
+			extra[i].revents = 0;   /* nothing waited for */
 	fibers_resume(r->fibers);
 }
 

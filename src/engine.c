@@ -653,29 +653,13 @@ void
 engine_step_fds(struct engine *e, struct curl_waitfd *extra, unsigned n,
     int timeout_ms)
 {
-	struct curl_waitfd *fds = xcalloc(n + 1, sizeof *fds);
-	long due;
-
-	fds[0] = (struct curl_waitfd){ fibers_fd(e->fibers), CURL_WAIT_POLLIN,
-		0 };
-	for (unsigned i = 0; i < n; i++)
-		fds[i + 1] = extra[i];
-
 	start_ready(e);
 	fibers_resume(e->fibers);
 	reap(e);
 	start_ready(e);
-	if (engine_finished(e) && n == 0) {
-		free(fds);
+	if (engine_finished(e) && n == 0)
 		return;
-	}
-	due = fibers_next_timeout(e->fibers);
-	if (due >= 0 && due < timeout_ms)
-		timeout_ms = (int)due;
-	http_step(e->cfg.conn->api.http, fds, n + 1, timeout_ms);
-	for (unsigned i = 0; i < n; i++)
-		extra[i].revents = fds[i + 1].revents;
-	free(fds);
+	fibers_wait(e->fibers, e->cfg.conn->api.http, extra, n, timeout_ms);
 	fibers_resume(e->fibers);
 	reap(e);
 }

@@ -9,7 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "fiber.h"
+#include "http.h"
 #include "xalloc.h"
 
 /* Steps call libcurl, jansson and libyaml; libgit2 clones want more. */
@@ -329,4 +332,22 @@ fiber_lock(void)
 	while (!f->turn)
 		pthread_cond_wait(&f->turn_cv, &f->set->mu);
 	pthread_mutex_unlock(&f->set->mu);
+}
+
+void
+fibers_wait(struct fibers *set, struct http *http, struct curl_waitfd *extra,
+    unsigned n, int timeout_ms)
+{
+	struct curl_waitfd *fds = xcalloc(n + 1, sizeof *fds);
+	long due = fibers_next_timeout(set);
+
+	fds[0] = (struct curl_waitfd){ fibers_fd(set), CURL_WAIT_POLLIN, 0 };
+	for (unsigned i = 0; i < n; i++)
+		fds[i + 1] = extra[i];
+	if (due >= 0 && due < timeout_ms)
+		timeout_ms = (int)due;
+	http_step(http, fds, n + 1, timeout_ms);
+	for (unsigned i = 0; i < n; i++)
+		extra[i].revents = fds[i + 1].revents;
+	free(fds);
 }

@@ -49,6 +49,15 @@ size_t fibers_resume(struct fibers *set);
 long fibers_next_timeout(const struct fibers *set);
 /* A descriptor readable when a fiber is back from unlocked work. */
 int fibers_fd(const struct fibers *set);
+/*
+ * The loop's wait: up to timeout_ms (less when a sleeping fiber wakes
+ * sooner) for http's transfers, a fiber back from unlocked work, or one
+ * of extra's n descriptors, whose revents then say which were ready.
+ */
+struct http;
+struct curl_waitfd;
+void fibers_wait(struct fibers *set, struct http *http,
+    struct curl_waitfd *extra, unsigned n, int timeout_ms);
 
 /* The fiber's side. The fiber running this thread; NULL in the loop. */
 struct fiber *fiber_self(void);

@@ -409,19 +409,15 @@ static void
 wait_turn(struct setup *s, struct fibers *set)
 {
 	long timeout = fibers_next_timeout(set);
-	struct curl_waitfd fds[2] = {
-		{ STDIN_FILENO, CURL_WAIT_POLLIN, 0 },
-		{ fibers_fd(set), CURL_WAIT_POLLIN, 0 },
-	};
+	struct curl_waitfd key = { STDIN_FILENO, CURL_WAIT_POLLIN, 0 };
 	struct pollfd pfds[2] = { { STDIN_FILENO, POLLIN, 0 },
 		{ fibers_fd(set), POLLIN, 0 } };
 
-	if (timeout < 0 || timeout > 250)
-		timeout = 250;
 	if (s->conn.api.http != NULL)
-		http_step(s->conn.api.http, fds, 2, (int)timeout);
+		fibers_wait(set, s->conn.api.http, &key, 1, 250);
 	else
-		poll(pfds, 2, (int)timeout);
+		poll(pfds, 2, timeout < 0 || timeout > 250 ? 250 :
+		    (int)timeout);
 }
 
 /* Stopped while signing in: nothing is waited for (a device code may
