@@ -42,9 +42,18 @@ case "\$*" in
 *ms-graph*) t=\$(cat "$tap_tmp/graph.token") ;;
 *) t=\$(cat "$tap_tmp/arm.token") ;;
 esac
+sleep 0.3 # long enough for the sampler below to see it
 printf '{"accessToken": "%s", "expires_on": %d, "tokenType": "Bearer"}\n' "\$t" \$((\$(date +%s) + 3600))
 EOF
 chmod 755 "$tap_tmp/bin/az"
+
+# descends PID ANCESTOR: PID is ANCESTOR's child or grandchild now.
+descends() {
+	local p
+	p=$(awk '/^PPid:/ { print $2 }' /proc/"$1"/status 2>/dev/null)
+	[ "$p" = "$2" ] && return 0
+	[ -n "$p" ] && [ "$(awk '/^PPid:/ { print $2 }' /proc/"$p"/status 2>/dev/null)" = "$2" ]
+}
 
 # sample PID: record the command line and environment of each child of
 # PID (and their children) until PID ends - and, once it has had half a
@@ -68,7 +77,12 @@ sample() {
 			case $exe in */llvm-symbolizer*) continue ;; esac
 			cp /proc/"$k"/cmdline "$evidence/children/$k.cmdline" 2>/dev/null
 			cp /proc/"$k"/environ "$evidence/children/$k.environ" 2>/dev/null
-			echo "$k $exe" >> "$evidence/children/seen"
+			# Only if it is still one of apply's: a child that ended
+			# between the listing and the reads may have left its
+			# PID to an unrelated process (PIDs wrap at pid_max).
+			descends "$k" "$parent" || continue
+			echo "$k $exe ($(tr '\0' ' ' < "$evidence/children/$k.cmdline" 2>/dev/null))" \
+			    >> "$evidence/children/seen"
 		done
 		sleep 0.01
 	done
@@ -159,6 +173,11 @@ is "$?" 0 "plan --json of the whole setup: exit status 0"
 AZURE_DEVOPS_EXT_PAT="$SIM_PAT" MLOPS_TUI_GITHUB_TOKEN="$GITHUB_TOKEN" \
     "$MLOPS_TUI" export --answers "$answers" >"$evidence/create.export.sh" 2>&1
 is "$?" 0 "export of the whole setup: exit status 0"
+
+# The sampler sees a child when there is one: the no-child checks below
+# can fail.
+contains "$(cat "$evidence/children/seen" 2>/dev/null)" "/bash (/bin/bash $tap_tmp/bin/az" \
+    "the sampler saw apply's az"
 
 # ---- 2: a pasted principal; the PAT from a file; device sign-in ---------------
 : > "$evidence/children/seen"
