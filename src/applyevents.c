@@ -66,7 +66,7 @@ events_start(FILE *out, const struct setup *s, bool planning)
 
 	emit(out, json_pack("{s:s, s:s, s:o, s:s, s:o, s:o}",
 	    "event", "start", "command", planning ? "plan" : "apply",
-	    "organization", string_or_null(s->conn.api.org_url),
+	    "organization", string_or_null(setup_org_url(s)),
 	    "project", project ? project : "mlops-v2",
 	    "repository", string_or_null(state_map_get(answers, "repository")),
 	    "state_file", string_or_null(s->state_path)));
@@ -184,7 +184,7 @@ static json_t *
 made_json(const struct setup *s, const struct engine *e)
 {
 	size_t n;
-	char **made = made_lines(e, s->session->state, s->conn.api.org_url,
+	char **made = made_lines(e, s->session->state, setup_org_url(s),
 	    &n);
 	json_t *list = json_array();
 

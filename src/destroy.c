@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "ado_build.h"
@@ -17,7 +18,9 @@
 #include "fiber.h"
 #include "http.h"
 #include "legend.h"
+#include "paths.h"
 #include "setup.h"
+#include "setups.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
@@ -48,6 +51,8 @@ struct planner {
 	struct destroy_plan *plan;
 	const struct state *st;
 	const struct destroy_options *opt;
+	struct state **others;          /* the other ML projects' setups */
+	size_t nothers;
 };
 
 static const struct state_map *
@@ -89,8 +94,72 @@ answer(const struct state *st, const char *env, const char *key,
 	return v ? v : fallback;
 }
 
+/* ---- the other ML projects of the organization ------------------------ */
+
+/*
+ * The setups of the same organization and project in the state
+ * directory, for other ML repositories: they share the accelerator, and
+ * an environment or a connection by name. One made by this setup that
+ * another records (made or found) is still in use: a destroy of this one
+ * keeps it, whoever made it first (in a run of several, a race).
+ */
+static void
+load_others(struct planner *p)
+{
+	const char *org = state_map_get(&p->st->answers, "organization");
+	const char *repo = state_map_get(&p->st->answers, "repository");
+	char *dir = paths_state_dir(NULL), *mine;
+	struct setup_list *list;
+
+	if (dir == NULL || org == NULL || repo == NULL) {
+		free(dir);
+		return;
+	}
+	list = setups_scan(dir);
+	mine = paths_organization_id(org);
+	for (size_t i = 0; i < list->count; i++) {
+		const struct setup_summary *s = &list->items[i];
+		struct state *st = NULL;
+		char *theirs = s->organization ?
+		    paths_organization_id(s->organization) : NULL;
+
+		if (s->error == NULL && theirs != NULL && s->repository &&
+		    strcasecmp(theirs, mine) == 0 && strcasecmp(s->repository,
+		    repo) != 0 && strcasecmp(s->project ? s->project :
+		    "mlops-v2", answer(p->st, NULL, "project", "mlops-v2")) ==
+		    0 && state_load(&st, s->path, NULL) == 0) {
+			p->others = xreallocarray(p->others, p->nothers,
+			    sizeof *p->others);
+			p->others[p->nothers++] = st;
+		}
+		free(theirs);
+	}
+	free(mine);
+	setups_free(list);
+	free(dir);
+}
+
+/* The repository of another setup that records value for step/env/key;
+ * NULL when none does. */
+static const char *
+used_elsewhere(const struct planner *p, const char *step, const char *env,
+    const char *key, const char *value)
+{
+	for (size_t i = 0; i < p->nothers; i++) {
+		const struct state_step *rec = state_step_find(p->others[i],
+		    step, env);
+		const char *v = rec ? state_map_get(&rec->created, key) : NULL;
+
+		if (v != NULL && strcmp(v, value) == 0)
+			return state_map_get(&p->others[i]->answers,
+			    "repository");
+	}
+	return NULL;
+}
+
 /* Add an item for the record step/env/key holding value; what is a
- * printf format. Kept when the record says it was found. */
+ * printf format. Kept when the record says it was found, or another
+ * setup of the organization uses it. */
 static struct teardown *
 add(struct planner *p, enum teardown_kind kind, const char *area,
     const char *step, const char *env, const char *key, const char *value,
@@ -102,6 +171,7 @@ add(struct planner *p, enum teardown_kind kind, const char *area,
     const char *fmt, ...)
 {
 	struct destroy_plan *plan = p->plan;
+	const char *user;
 	struct teardown *t;
 	va_list ap;
 
@@ -121,6 +191,9 @@ add(struct planner *p, enum teardown_kind kind, const char *area,
 	if (found(p->st, step, env, key)) {
 		t->state = TD_KEPT;
 		t->note = xstrdup("it was there before the setup: kept");
+	} else if ((user = used_elsewhere(p, step, env, key, value)) != NULL) {
+		t->state = TD_KEPT;
+		t->note = xasprintf("the setup of %s uses it too: kept", user);
 	}
 	return t;
 }
@@ -336,14 +409,17 @@ plan_accelerator(struct planner *p)
 	/* A project the setup made holds the repository named after it
 	 * from the start: found by its import, but the setup's own. */
 	bool own_project = recorded(p->st, "project", NULL, "id") != NULL &&
-	    recorded(p->st, "project", NULL, "operation") != NULL;
+	    recorded(p->st, "project", NULL, "operation") != NULL &&
+	    !found(p->st, "project", NULL, "id");
 
 	for (size_t i = 0; i < 3; i++)
 		if ((v = recorded(p->st, imports[i], NULL, "id")) != NULL) {
 			t = add(p, TD_REPOSITORY, "Azure DevOps", imports[i],
 			    NULL, "id", v, "the imported repository %s",
 			    imports[i] + 7);
-			if (t->state == TD_KEPT && own_project) {
+			if (t->state == TD_KEPT && own_project &&
+			    used_elsewhere(p, imports[i], NULL, "id", v) ==
+			    NULL) {
 				t->state = TD_TO_REMOVE;
 				free(t->note);
 				t->note = NULL;
@@ -365,15 +441,19 @@ void
 destroy_plan_make(struct destroy_plan *plan, const struct state *st,
     const struct destroy_options *opt)
 {
-	struct planner p = { plan, st, opt };
+	struct planner p = { plan, st, opt, NULL, 0 };
 
 	memset(plan, 0, sizeof *plan);
+	load_others(&p);
 	for (size_t e = 0; e < st->nenvironments; e++)
 		plan_azure(&p, st->environments[e].name);
 	for (size_t e = 0; e < st->nenvironments; e++)
 		plan_entra(&p, st->environments[e].name);
 	plan_devops(&p);
 	plan_accelerator(&p);
+	for (size_t i = 0; i < p.nothers; i++)
+		state_free(p.others[i]);
+	free(p.others);
 }
 
 void

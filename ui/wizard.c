@@ -321,7 +321,7 @@ run_wizard(struct tui *t, struct setup *s)
 {
 	struct engine_config cfg = { s->cat, s->session, &s->conn,
 		s->principal_secret, ENGINE_APPLY, on_event, t, false,
-		s->github_token };
+		s->github_token, NULL };
 	char *cause = NULL;
 	int rc;
 
@@ -540,7 +540,7 @@ check_upfront(struct tui *t, struct setup *s, struct upfront *found)
 {
 	struct engine_config cfg = { s->cat, s->session, &s->conn,
 		s->principal_secret, ENGINE_PLAN, NULL, NULL, false,
-		s->github_token };
+		s->github_token, NULL };
 	struct curl_waitfd keyboard = { STDIN_FILENO, CURL_WAIT_POLLIN, 0 };
 	struct upfront_pass pass = { NULL, s, { NULL, 0, 0 } };
 	char *cause = NULL;
