@@ -252,6 +252,9 @@ lane_verdict() {
 	problems=$(world_problems "$dir/world.json")
 	steps=$(lane_steps "$1") || steps="(status failed)"
 	states=$(lane_states "$1" | wc -l)
+	# shellcheck disable=SC2046
+	[ "$TORTURE_PROJECTS" -le 1 ] || problems=$(printf '%s\n' \
+	    "$problems" "$(made_twice $(lane_states "$1"))" | grep .)
 	if [ -n "$problems" ]; then
 		echo "$problems" | tr '\n' ';'
 	elif [ "$world" != "$2" ]; then
@@ -277,3 +280,17 @@ rand() {
 
 ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 sleep_ms() { sleep "$(printf '%d.%03d' $(( $1 / 1000 )) $(( $1 % 1000 )))"; }
+
+# made_twice STATE_FILE...: one line per id that more than one of the
+# files records as made, not found (several ML projects share the
+# accelerator's part: one of them made it, the others found it, else
+# destroying either would take it from the other).
+made_twice() {
+	jq -s -r '[.[] | .steps[] |
+	    (.id + (if .environment then "/" + .environment else "" end)) as $step |
+	    (.created // {}) as $c | $c | to_entries[] |
+	    select((.key | test("^(id|import|operation|pipeline|run|application|app_id|principal)$")) and
+	        $c["found." + .key] == null) |
+	    "\($step) \(.key)=\(.value)"] | group_by(.)[] |
+	    select(length > 1) | "recorded as made by \(length) projects: \(.[0])"' "$@"
+}
