@@ -38,6 +38,8 @@ static const struct key_binding bindings[] = {
 	    "as export writes them" },
 	{ 'd', "d", ACTION_DESTROY, "once the run is over: review the teardown "
 	    "of the setup, and delete it" },
+	{ 'a', "a", ACTION_ANOTHER, "once the run is over: add another ML "
+	    "project beside this one" },
 	{ 'f', "f", ACTION_SANDBOX, "on a sandbox: switch its known problems "
 	    "on and off" },
 	{ '?', "?", ACTION_HELP, "show this help" },

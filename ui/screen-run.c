@@ -214,12 +214,14 @@ run_draw(struct tui *t)
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
 	/* On a sandbox, its panel's key; once the run is over, the
-	 * teardown's in place of the marks; draw_hints drops whole hints
-	 * that do not fit, never "q quit". */
+	 * teardown's and another project's in place of the marks;
+	 * draw_hints drops whole hints that do not fit from the last but
+	 * one back (a another first: the finish line in the log says it),
+	 * never "q quit". */
 	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
-	    "open  r retry  l log  d teardown  f sim  ? help  q quit" :
-	    " Up/Down select  Enter open  r retry  l log  d teardown  ? help  "
-	    "q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
+	    "open  r retry  l log  d teardown  f sim  ? help  a another  "
+	    "q quit" : " Up/Down select  Enter open  r retry  l log  d teardown"
+	    "  ? help  a another  q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
 	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
 	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
 	    "? help  q quit");
@@ -350,6 +352,9 @@ run_act(struct tui *t, int action)
 	case ACTION_DESTROY:
 		tui_destroy_open(t);
 		return true;
+	case ACTION_ANOTHER:
+		tui_another_open(t);
+		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
 		return true;
@@ -374,6 +379,8 @@ static const struct screen_key run_keys[] = {
 	    "to repeat the setup with plan and apply" },
 	{ ACTION_DESTROY, "once the run is over: review the teardown of the "
 	    "setup (what destroy deletes), and delete it" },
+	{ ACTION_ANOTHER, "once the run is over: another ML project beside "
+	    "this one, sharing its accelerator and sign-in" },
 	{ ACTION_HELP, "this help" },
 	{ ACTION_QUIT, "quit, the state saved" },
 	{ ACTION_NONE, NULL },

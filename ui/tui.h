@@ -28,6 +28,7 @@ struct paste_view;
 struct sandbox_view;
 struct export_view;
 struct destroy_view;
+struct another_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -103,6 +104,10 @@ struct tui {
 	struct export_view *export_view;
 	/* The teardown's review and removals (screen-destroy.c). */
 	struct destroy_view *destroy_view;
+	/* a's prompt for another ML project (screen-another.c), and the
+	 * answers it confirmed, for the wizard to run next (owned). */
+	struct another_view *another_view;
+	char *next_answers;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -120,6 +125,12 @@ extern const struct screen screen_save;
 extern const struct screen screen_sandbox;
 extern const struct screen screen_export;
 extern const struct screen screen_destroy;
+extern const struct screen screen_another;
+
+/* a: ask for another ML project beside a finished one; free its state
+ * (screen-another.c). Confirmed, its answers go to next_answers. */
+void tui_another_open(struct tui *t);
+void tui_another_free(struct tui *t);
 
 /* The teardown (screen-destroy.c): its review, opened once the run is
  * over; its removals stepped by the loop while busy; stopped after the
