@@ -39,26 +39,34 @@ struct resource {
 	const char *missing_id;   /* the check's error when it is gone */
 	const char *what;         /* its kind, followed by its name: */
 	const char *answer;       /* the answer that names it; NULL */
+	const char *beyond_repair; /* see drift.h */
 };
+
+/* The accelerator fills the ML repository once, over the pipelines it
+ * makes: made again empty, nothing would run from it. */
+#define REPOSITORY_GONE "the accelerator's initialisation cannot run " \
+	"twice over the pipelines left, so apply cannot make it again: take " \
+	"the setup down (d in the wizard, or mlops-tui destroy) and set it " \
+	"up anew"
 
 static const struct resource resources[] = {
 	{ "project", "project", "ado-project-not-found", "project ",
-	    "project" },
+	    "project", NULL },
 	{ "ml-repository", "ml-repo", "ado-repository-not-found",
-	    "ML repository ", "repository" },
+	    "ML repository ", "repository", REPOSITORY_GONE },
 	{ "pipeline-permissions", "pipeline-rights", NULL, "the Build "
-	    "Service's rights on pipelines", NULL },
+	    "Service's rights on pipelines", NULL, NULL },
 	{ "repository-permissions", "ml-repo-rights", NULL, "the Build "
-	    "Service's rights on ", "repository" },
+	    "Service's rights on ", "repository", NULL },
 	{ "service-connection", "connection", "service-connection-missing",
-	    "service connection ", "service_connection" },
+	    "service connection ", "service_connection", NULL },
 	{ "environment", "environment", "environment-missing",
-	    "environment ", "environment" },
-	{ "initialise", NULL, NULL, "pipeline ", NULL },
-	{ "infra-pipeline", NULL, NULL, "pipeline ", NULL },
-	{ "training-pipeline", NULL, NULL, "pipeline ", NULL },
-	{ "online-endpoint", NULL, NULL, "pipeline ", NULL },
-	{ "batch-endpoint", NULL, NULL, "pipeline ", NULL },
+	    "environment ", "environment", NULL },
+	{ "initialise", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "infra-pipeline", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "training-pipeline", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "online-endpoint", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "batch-endpoint", NULL, NULL, "pipeline ", NULL, NULL },
 };
 
 /* One judging: where it reads, where it writes, whom it tells. */
@@ -96,6 +104,8 @@ found(struct judging *j, enum drift_kind kind, const struct resource *res,
 		    NULL && strcmp(name, rec->environment) == 0,
 		.kind = kind,
 		.detail = detail ? xstrdup(detail) : NULL,
+		.beyond_repair = kind == DRIFT_MISSING ? res->beyond_repair :
+		    NULL,
 	};
 	l->counts[kind]++;
 	if (j->judged != NULL)

@@ -42,6 +42,9 @@ struct drift_result {
 	bool named_by_environment; /* its name is the environment's */
 	enum drift_kind kind;
 	char *detail;            /* what was found; NULL when as made */
+	/* Missing, why apply cannot put it back (and what to do); NULL:
+	 * it can. */
+	const char *beyond_repair;
 };
 
 struct drift_list {

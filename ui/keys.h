@@ -35,6 +35,7 @@ enum key_action {
 	ACTION_SANDBOX,
 	ACTION_EXPORT,
 	ACTION_DESTROY,
+	ACTION_DRIFT,
 };
 
 struct key_binding {

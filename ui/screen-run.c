@@ -217,9 +217,9 @@ run_draw(struct tui *t)
 	 * teardown's in place of the marks; draw_hints drops whole hints
 	 * that do not fit, never "q quit". */
 	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
-	    "open  r retry  l log  d teardown  f sim  ? help  q quit" :
-	    " Up/Down select  Enter open  r retry  l log  d teardown  ? help  "
-	    "q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
+	    "open  r retry  l log  c drift  d teardown  f sim  ? help  q quit" :
+	    " Up/Down select  Enter open  r retry  l log  c drift  d teardown  "
+	    "? help  q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
 	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
 	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
 	    "? help  q quit");
@@ -350,6 +350,9 @@ run_act(struct tui *t, int action)
 	case ACTION_DESTROY:
 		tui_destroy_open(t);
 		return true;
+	case ACTION_DRIFT:
+		tui_drift_open(t);
+		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
 		return true;
@@ -372,6 +375,8 @@ static const struct screen_key run_keys[] = {
 	    "principal made by hand" },
 	{ ACTION_SAVE_ANSWERS, "write the answers to a file (no secret in it), "
 	    "to repeat the setup with plan and apply" },
+	{ ACTION_DRIFT, "once the run is over: compare what the setup made "
+	    "with what exists now (drift, as doctor --state), and repair it" },
 	{ ACTION_DESTROY, "once the run is over: review the teardown of the "
 	    "setup (what destroy deletes), and delete it" },
 	{ ACTION_HELP, "this help" },

@@ -28,6 +28,7 @@ struct paste_view;
 struct sandbox_view;
 struct export_view;
 struct destroy_view;
+struct drift_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -103,6 +104,8 @@ struct tui {
 	struct export_view *export_view;
 	/* The teardown's review and removals (screen-destroy.c). */
 	struct destroy_view *destroy_view;
+	/* The drift check's list and run (screen-drift.c). */
+	struct drift_view *drift_view;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -120,6 +123,7 @@ extern const struct screen screen_save;
 extern const struct screen screen_sandbox;
 extern const struct screen screen_export;
 extern const struct screen screen_destroy;
+extern const struct screen screen_drift;
 
 /* The teardown (screen-destroy.c): its review, opened once the run is
  * over; its removals stepped by the loop while busy; stopped after the
@@ -133,6 +137,16 @@ void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
 void tui_destroy_stop(struct tui *t);
 const char *tui_destroy_outcome(struct tui *t, int *failed);
 void tui_destroy_free(struct tui *t);
+
+/* Drift (screen-drift.c): opened once the run is over, a new check of
+ * what the state says was made against what exists now; stepped by the
+ * loop while it checks; stopped before the next resource. */
+void tui_drift_open(struct tui *t);
+bool tui_drift_busy(const struct tui *t);
+void tui_drift_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms);
+void tui_drift_stop(struct tui *t);
+void tui_drift_free(struct tui *t);
 
 /* Open the export screen: the setup as commands; free its state
  * (screen-export.c). */

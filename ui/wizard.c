@@ -259,7 +259,7 @@ loop(struct tui *t)
 	int ch;
 
 	while (!(t->quitting && engine_finished(t->engine) &&
-	    !tui_destroy_busy(t))) {
+	    !tui_destroy_busy(t) && !tui_drift_busy(t))) {
 		if (stop_signal)
 			t->quitting = true;
 		if (t->quitting && (!engine_finished(t->engine) ||
@@ -268,6 +268,7 @@ loop(struct tui *t)
 		if (t->quitting) {
 			engine_stop(t->engine);
 			tui_destroy_stop(t);
+			tui_drift_stop(t);
 		}
 		/* Over again after a retry or a mark has let more run. */
 		if (!over && engine_finished(t->engine)) {
@@ -284,6 +285,8 @@ loop(struct tui *t)
 		 * then): the teardown's fiber is the one to step. */
 		if (tui_destroy_busy(t))
 			tui_destroy_step(t, &keyboard, 1, 250);
+		else if (tui_drift_busy(t))
+			tui_drift_step(t, &keyboard, 1, 250);
 		else
 			engine_step_fds(t->engine, &keyboard, 1, 250);
 		while ((ch = getch()) != ERR)
@@ -783,6 +786,7 @@ cmd_wizard(struct wizard_options *opt)
 	tui_sandbox_free(&t);
 	tui_export_free(&t);
 	tui_destroy_free(&t);          /* a review left without a teardown */
+	tui_drift_free(&t);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;
