@@ -33,6 +33,11 @@ row() { pane | grep -F -- "$1" | head -n 1 | tr -s ' '; }
 over() { shows "drift over" && shows "$1"; }
 
 contains "$(pane | tail -n 1)" "c drift" "the footer offers drift once the run is over"
+keys '?' PageDown
+wait_for 5 shows_text "c once the run is over: compare what the setup made with what exists now"
+tap_result $? "the checklist's help names c"
+keys Escape
+wait_for 5 shows "Up/Down select"
 keys c
 wait_for 10 over "10 as made, 0 missing, 0 changed, 0 expiring, 0 cannot tell."
 tap_result $? "c checks: everything as made"
