@@ -143,6 +143,7 @@ log_progress(struct tui *t)
 		tui_log(t, line);
 		free(line);
 		v->logged++;            /* past the end: the summary is said */
+		v->top = 0;             /* over: read from the first line */
 	}
 }
 
@@ -233,8 +234,8 @@ beyond_repair(struct tui *t)
 		    l->items[k].beyond_repair);
 		tui_log(t, line);
 		if (!any)
-			tui_note(t, "Not repaired: %s is missing; see why in "
-			    "the log (l).", what);
+			tui_note(t, "Not repaired: %s is missing; l says why.",
+			    what);
 		free(line);
 		free(what);
 		any = true;
@@ -327,6 +328,12 @@ list_rows(const struct drift_list *l, struct row **out)
 		if (l->items[i].detail != NULL)
 			add_rows(out, &n, &l->items[i], l->items[i].detail,
 			    false);
+		if (l->items[i].beyond_repair != NULL) {
+			what = xasprintf("Beyond repair: %s.",
+			    l->items[i].beyond_repair);
+			add_rows(out, &n, &l->items[i], what, false);
+			free(what);
+		}
 	}
 	return n;
 }
@@ -376,6 +383,15 @@ draw_list(struct tui *t)
 	free_rows(list, n);
 }
 
+static bool
+any_beyond_repair(const struct drift_list *l)
+{
+	for (size_t k = 0; k < l->count; k++)
+		if (l->items[k].beyond_repair != NULL)
+			return true;
+	return false;
+}
+
 /* Checking, or the summary and what r would do. */
 static void
 draw_status(struct tui *t, int y)
@@ -387,9 +403,10 @@ draw_status(struct tui *t, int y)
 		text = xasprintf("Checking... %zu judged so far.",
 		    v->list.count);
 	else
-		text = xasprintf("%s %s", sum, drift_problems(&v->list) ?
-		    "r repairs it." :
-		    v->list.count ? "Nothing to repair." : "");
+		text = xasprintf("%s %s", sum, any_beyond_repair(&v->list) ?
+		    "r cannot repair it." : drift_problems(&v->list) ?
+		    "r repairs it." : v->list.count ? "Nothing to repair." :
+		    "");
 	draw_cut(t, y, 0, COLS - 1, text);
 	free(text);
 	free(sum);

@@ -142,6 +142,9 @@ keys c
 wait_for 10 over "1 missing"
 tap_result $? "the deleted ML repository is found"
 is "$(row "ML repository")" " [!] missing ML repository taxi-fare-regression" "and named"
+shows_text "Beyond repair: the accelerator's initialisation cannot run twice"
+tap_result $? "the view says it is beyond repair, and why"
+contains "$(pane)" "r cannot repair it." "the summary line too"
 keys r
 wait_for 5 shows "Not repaired: ML repository taxi-fare-regression is missing"
 tap_result $? "r says it cannot be repaired"
