@@ -1,6 +1,7 @@
-# Drift from the wizard (issue 16, item 3): once the sandbox guide is
-# over, c shows what the state says was made against what exists now, one
-# line per resource in the one legend, as doctor --state judges it. Things
+# Drift from the wizard (issue 16, item 3): once the guide is over on the
+# sandbox, c shows what the state says was made against what exists now,
+# one line per resource in the one legend, as doctor --state judges it,
+# while keys are still answered (q stops it). Things
 # changed over REST behind the wizard's back (the environment deleted, the
 # connection pointed at another subscription, a pipeline moved to another
 # branch) are each named with what changed; r re-runs the steps that
