@@ -1121,8 +1121,7 @@ destroy_run_step(struct destroy_run *r, struct curl_waitfd *extra,
 	fibers_resume(r->fibers);
 	if (!fiber_done(r->fiber))
 		fibers_wait(r->fibers, setup_connection(r->setup)->api.http,
-		    extra, n,
-		    timeout_ms);
+		    extra, n, timeout_ms);
 	else
 		for (unsigned i = 0; i < n; i++)
 			extra[i].revents = 0;   /* nothing waited for */

@@ -800,6 +800,16 @@ engine_retry(struct engine *e, size_t i)
 	unblock(e, i);
 }
 
+bool
+engine_recheck(struct engine *e, size_t i)
+{
+	if (i >= e->njobs || e->jobs[i].fiber != NULL ||
+	    e->jobs[i].outcome != JOB_DONE)
+		return false;
+	unblock(e, i);
+	return true;
+}
+
 /* Job i and what waited for it are judged again. */
 static void
 unblock(struct engine *e, size_t i)

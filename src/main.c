@@ -15,7 +15,7 @@
 #include "cmd-export.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
-#include "drift.h"
+#include "cmd-drift.h"
 #include "credential.h"
 #include "wizard.h"
 #include "sim/faults.h"

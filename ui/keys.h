@@ -36,6 +36,7 @@ enum key_action {
 	ACTION_EXPORT,
 	ACTION_DESTROY,
 	ACTION_ANOTHER,
+	ACTION_DRIFT,
 };
 
 struct key_binding {

@@ -84,7 +84,8 @@ tui_another_open(struct tui *t)
 {
 	struct another_view *v;
 
-	if (!engine_finished(t->engine) || tui_destroy_busy(t)) {
+	if (!engine_finished(t->engine) || tui_destroy_busy(t) ||
+	    tui_drift_busy(t)) {
 		tui_note(t, "a does nothing yet: another ML project is added "
 		    "once the run is over.");
 		return;

@@ -219,9 +219,10 @@ run_draw(struct tui *t)
 	 * one back (a another first: the finish line in the log says it),
 	 * never "q quit". */
 	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
-	    "open  r retry  l log  d teardown  f sim  ? help  a another  "
-	    "q quit" : " Up/Down select  Enter open  r retry  l log  d teardown"
-	    "  ? help  a another  q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
+	    "open  r retry  l log  c drift  d teardown  f sim  ? help  "
+	    "a another  q quit" : " Up/Down select  Enter open  r retry  l log  "
+	    "c drift  d teardown  ? help  a another  q quit") :
+	    tui_on_sandbox(t) ? " Up/Down select  Enter open  "
 	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
 	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
 	    "? help  q quit");
@@ -355,6 +356,9 @@ run_act(struct tui *t, int action)
 	case ACTION_ANOTHER:
 		tui_another_open(t);
 		return true;
+	case ACTION_DRIFT:
+		tui_drift_open(t);
+		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
 		return true;
@@ -377,6 +381,8 @@ static const struct screen_key run_keys[] = {
 	    "principal made by hand" },
 	{ ACTION_SAVE_ANSWERS, "write the answers to a file (no secret in it), "
 	    "to repeat the setup with plan and apply" },
+	{ ACTION_DRIFT, "once the run is over: compare what the setup made "
+	    "with what exists now (drift, as doctor --state), and repair it" },
 	{ ACTION_DESTROY, "once the run is over: review the teardown of the "
 	    "setup (what destroy deletes), and delete it" },
 	{ ACTION_ANOTHER, "once the run is over: another ML project beside "

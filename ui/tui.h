@@ -29,6 +29,7 @@ struct sandbox_view;
 struct export_view;
 struct destroy_view;
 struct another_view;
+struct drift_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -108,6 +109,8 @@ struct tui {
 	 * answers it confirmed, for the wizard to run next (owned). */
 	struct another_view *another_view;
 	char *next_answers;
+	/* The drift check's list and run (screen-drift.c). */
+	struct drift_view *drift_view;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -131,6 +134,7 @@ extern const struct screen screen_another;
  * (screen-another.c). Confirmed, its answers go to next_answers. */
 void tui_another_open(struct tui *t);
 void tui_another_free(struct tui *t);
+extern const struct screen screen_drift;
 
 /* The teardown (screen-destroy.c): its review, opened once the run is
  * over; its removals stepped by the loop while busy; stopped after the
@@ -144,6 +148,16 @@ void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
 void tui_destroy_stop(struct tui *t);
 const char *tui_destroy_outcome(struct tui *t, int *failed);
 void tui_destroy_free(struct tui *t);
+
+/* Drift (screen-drift.c): opened once the run is over, a new check of
+ * what the state says was made against what exists now; stepped by the
+ * loop while it checks; stopped before the next resource. */
+void tui_drift_open(struct tui *t);
+bool tui_drift_busy(const struct tui *t);
+void tui_drift_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms);
+void tui_drift_stop(struct tui *t);
+void tui_drift_free(struct tui *t);
 
 /* Open the export screen: the setup as commands; free its state
  * (screen-export.c). */

@@ -261,7 +261,8 @@ loop(struct tui *t)
 	/* Over when quit, or when another ML project was asked for (a): the
 	 * wizard then starts it and comes back here. */
 	while (!((t->quitting || t->next_answers != NULL) &&
-	    engine_finished(t->engine) && !tui_destroy_busy(t))) {
+	    engine_finished(t->engine) && !tui_destroy_busy(t) &&
+	    !tui_drift_busy(t))) {
 		if (stop_signal)
 			t->quitting = true;
 		if (t->quitting && (!engine_finished(t->engine) ||
@@ -270,6 +271,7 @@ loop(struct tui *t)
 		if (t->quitting) {
 			engine_stop(t->engine);
 			tui_destroy_stop(t);
+			tui_drift_stop(t);
 		}
 		/* Over again after a retry or a mark has let more run. */
 		if (!over && engine_finished(t->engine)) {
@@ -286,6 +288,8 @@ loop(struct tui *t)
 		 * then): the teardown's fiber is the one to step. */
 		if (tui_destroy_busy(t))
 			tui_destroy_step(t, &keyboard, 1, 250);
+		else if (tui_drift_busy(t))
+			tui_drift_step(t, &keyboard, 1, 250);
 		else
 			engine_step_fds(t->engine, &keyboard, 1, 250);
 		while ((ch = getch()) != ERR)
@@ -418,6 +422,7 @@ start_another(struct tui *t, struct added *a, struct setup *first,
 		return;
 	/* What showed the last project is gone with it. */
 	tui_destroy_free(t);
+	tui_drift_free(t);
 	tui_export_free(t);
 	t->setup = s;
 	t->engine = e;
@@ -958,6 +963,7 @@ cmd_wizard(struct wizard_options *opt)
 	tui_export_free(&t);
 	tui_destroy_free(&t);          /* a review left without a teardown */
 	tui_another_free(&t);
+	tui_drift_free(&t);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;
