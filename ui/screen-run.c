@@ -189,6 +189,35 @@ draw_log(struct tui *t, int top)
 	}
 }
 
+/*
+ * The hint line. On a sandbox, its panel's key. Once the run is over, the
+ * teardown's, the drift check's and another project's keys in place of
+ * the marks - and, when the setup is whole, of r, which has nothing to
+ * retry. draw_hints drops whole hints that do not fit from the last but
+ * one back (a another first: the finish line in the log says it; the
+ * help lists every key), never "q quit".
+ */
+static const char *
+run_hints(struct tui *t, bool over)
+{
+	bool sim = tui_on_sandbox(t);
+
+	if (!over)
+		return sim ? " Up/Down select  Enter open  r retry  m by hand  "
+		    "s skip  l log  f sim  ? help  q quit" : " Up/Down select  "
+		    "Enter open  r retry  m by hand  s skip  l log  ? help  "
+		    "q quit";
+	if (engine_whole(t->engine))
+		return sim ? " Up/Down select  Enter open  l log  c drift  "
+		    "d teardown  ? help  f sim  a another  q quit" :
+		    " Up/Down select  Enter open  l log  c drift  d teardown  "
+		    "? help  a another  q quit";
+	return sim ? " Up/Down select  Enter open  r retry  l log  d teardown  "
+	    "? help  f sim  c drift  a another  q quit" : " Up/Down select  "
+	    "Enter open  r retry  l log  d teardown  ? help  c drift  "
+	    "a another  q quit";
+}
+
 static void
 run_draw(struct tui *t)
 {
@@ -213,19 +242,7 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	/* On a sandbox, its panel's key; once the run is over, the
-	 * teardown's and another project's in place of the marks;
-	 * draw_hints drops whole hints that do not fit from the last but
-	 * one back (a another first: the finish line in the log says it),
-	 * never "q quit". */
-	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
-	    "open  r retry  l log  c drift  d teardown  f sim  ? help  "
-	    "a another  q quit" : " Up/Down select  Enter open  r retry  l log  "
-	    "c drift  d teardown  ? help  a another  q quit") :
-	    tui_on_sandbox(t) ? " Up/Down select  Enter open  "
-	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
-	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
-	    "? help  q quit");
+	draw_hints(t, run_hints(t, over));
 	/* The cursor sits on the selected step, for screen readers. */
 	move(cursor, 0);
 }
