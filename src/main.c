@@ -517,12 +517,10 @@ check_command_options(struct options *opt)
 		    "and destroy; several ML projects (--answers given more "
 		    "than once) go with plan and apply");
 	if (opt->apply.nanswers > 1 && (opt->state_path != NULL ||
-	    opt->json || opt->destroy_given ||
-	    opt->apply.setup.principal_file != NULL))
+	    opt->destroy_given || opt->apply.setup.principal_file != NULL))
 		return usage_error("several --answers (ML projects in one run) "
 		    "take no --state (each has its own), --principal-file (a "
-		    "pasted principal is one project's), --destroy, or --json "
-		    "(not yet)");
+		    "pasted principal is one project's) or --destroy");
 	if (is_command(opt, "export"))
 		return check_export_options(opt);
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
