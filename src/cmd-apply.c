@@ -785,7 +785,17 @@ check_projects(struct many *m)
 static int
 run_many(struct many *m)
 {
-	int rc = open_projects(m), yes;
+	int rc, yes;
+
+	/* A folder of one: that project alone, as --answers FILE runs it. */
+	if (m->projects.count == 1) {
+		struct apply_options one = *m->opt;
+
+		one.setup.answers_path = m->projects.paths[0];
+		one.nanswers = 0;
+		return cmd_apply(&one);
+	}
+	rc = open_projects(m);
 
 	if (rc != 0)
 		return rc;
@@ -859,7 +869,7 @@ cmd_apply(const struct apply_options *opt)
 	if (opt->destroy)
 		return cmd_destroy(opt);
 	if (several(opt))
-		return apply_many(opt);
+		return apply_many(opt);     /* one file in a folder too */
 	/* Refused before any sign-in (a device code printed for nothing),
 	 * after the answers are read (their mistakes said first). */
 	setup.confirm = !opt->plan && !opt->yes;

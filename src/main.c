@@ -511,8 +511,9 @@ check_command_options(struct options *opt)
 		    "and with --sandbox");
 	opt->sim.accelerator = opt->accelerator;
 	opt->wizard.accelerator = opt->accelerator;
-	if (opt->apply.nanswers > 1 && !is_command(opt, "plan") &&
-	    !is_command(opt, "apply"))
+	if (opt->apply.nanswers > 1 && (opt->command == NULL ||
+	    is_command(opt, "export") || is_command(opt, "destroy") ||
+	    opt->destroy_given))
 		return usage_error("--answers goes once with the wizard, export "
 		    "and destroy; several ML projects (--answers given more "
 		    "than once) go with plan and apply");
