@@ -590,8 +590,8 @@ take_outcome(struct engine_job *j, const struct engine_job *lj)
 	j->outcome = lj->outcome;
 	j->advisory = lj->advisory;
 	free(j->detail);
-	j->detail = xasprintf("%s (shared: one for this run, with %s)",
-	    lj->detail ? lj->detail : "done", repo);
+	j->detail = xasprintf("shared with %s, done once for this run: %s",
+	    repo, lj->detail ? lj->detail : "done");
 	free(j->error);
 	j->error = lj->error ? xstrdup(lj->error) : NULL;
 	j->error_id = lj->error_id;

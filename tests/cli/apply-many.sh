@@ -84,7 +84,7 @@ is "$(jq -r 'select(.method == "POST" and (.path | test("_apis/projects$"))) | .
     "the project was created once"
 is "$(jq -r 'select(.method == "POST" and (.path | test("importRequests"))) | .path' "$SIM_LOG" | wc -l)" 3 \
     "each accelerator repository imported once (three imports for three projects)"
-contains "$(grep '^taxi-b: \[x\] Create the mlops-v2 project' "$out")" "(shared: one for this run, with taxi-a)" \
+contains "$(grep '^taxi-b: \[x\] Create the mlops-v2 project' "$out")" "shared with taxi-a, done once for this run: created the project mlops-v2" \
     "the second project takes the first one's project step"
 is "$(jq -r '.steps[] | select(.id == "project") | .created | to_entries[] | select(.key | startswith("found.")) | .key' \
     "$state_dir"/*+taxi-b.json | sort | tr "\n" " ")" "found.id found.operation " \
