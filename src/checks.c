@@ -970,9 +970,11 @@ found_ours(struct availability *a, struct api_call *call)
 	return found;
 }
 
+/* Azure's word on a name not free: invalid (its rule, in its words), or
+ * someone else's; Azure's AlreadyExists message adds nothing to that. */
 static char *
 taken_text(const char *what, const char *name, const char *rg,
-    const char *sub, json_t *answer)
+    const char *sub, json_t *answer, const char *also)
 {
 	const char *reason = api_field(answer, "reason");
 	const char *message = api_field(answer, "message");
@@ -980,10 +982,9 @@ taken_text(const char *what, const char *name, const char *rg,
 	if (reason != NULL && strcmp(reason, "AccountNameInvalid") == 0)
 		return xasprintf("Azure refuses the %s name %s: %s", what, name,
 		    message ? message : reason);
-	return xasprintf("the %s name %s is taken elsewhere in Azure (not "
-	    "by resource group %s of subscription %s): choose another "
-	    "namespace or postfix%s%s%s", what, name, rg, sub, message ?
-	    " (Azure: " : "", message ? message : "", message ? ")" : "");
+	return xasprintf("the %s name %s is taken elsewhere in Azure (not by "
+	    "resource group %s of subscription %s%s): choose another "
+	    "namespace or postfix", what, name, rg, sub, also);
 }
 
 /* A vault of that name soft-deleted in the subscription: it holds the
@@ -1028,7 +1029,8 @@ ask_vault(struct availability *a, const char *name, const char *rg)
 	    arm_get_vault(a->p->api, sub, rg, name))) &&
 	    !soft_deleted_vault(a, name))
 		name_problem(a, "global-name-taken", taken_text("Key Vault",
-		    name, rg, sub, api_call_result(c)));
+		    name, rg, sub, api_call_result(c), "; a vault soft-deleted "
+		    "in another subscription holds its name too"));
 	api_call_free(c);
 }
 
@@ -1043,7 +1045,7 @@ ask_storage(struct availability *a, const char *what, const char *name,
 	if (!name_free(a, c, name) && !found_ours(a, fetch(a->p,
 	    arm_get_storage_account(a->p->api, sub, rg, name))))
 		name_problem(a, "global-name-taken", taken_text(what, name, rg,
-		    sub, api_call_result(c)));
+		    sub, api_call_result(c), ""));
 	api_call_free(c);
 }
 

@@ -51,7 +51,7 @@ is "$(storage stcontoso4711prodtf | jq -r .message)" "The storage account named 
 : > "$SIM_LOG"
 mt plan
 is "$rc" 1 "taken: plan exits 1"
-contains "$(line "$title")" "[!] $title: the Key Vault name kv-contoso-4711prod is taken elsewhere in Azure (not by resource group rg-contoso-4711prod of subscription $SIM_SUB)" "taken: plan names the vault and says it is someone else's"
+is "$(line "$title")" "[!] $title: the Key Vault name kv-contoso-4711prod is taken elsewhere in Azure (not by resource group rg-contoso-4711prod of subscription $SIM_SUB; a vault soft-deleted in another subscription holds its name too): choose another namespace or postfix" "taken: plan names the vault, says it is someone else's and what to do"
 contains "$(cat "$out")" "Key Vault and storage account names are unique across all of Azure" "taken: the why of errors.yml"
 lacks "$(line "$title")" "stcontoso4711prodtf" "bicep: the terraform state account is not asked"
 is "$(changes)" "" "taken: plan changes nothing"
