@@ -4,7 +4,8 @@
 # soft-deleted vault of that name. A name taken elsewhere, or held by a
 # soft-deleted vault, is refused by plan and by apply before the
 # infrastructure runs; the setup's own vault (a re-run) is not a problem.
-# One sandbox: its answers first, then plan, apply and a re-run.
+# One sandbox: its answers first, then plan, apply, a re-run, and a
+# teardown without --purge whose soft-deleted vault holds the name.
 . "$top_srcdir/tests/lib.sh"
 sim_start
 
@@ -94,5 +95,13 @@ mt plan
 is "$rc" 0 "re-run: plan exits 0"
 contains "$(line "$title")" "Azure has the global names free or held by this setup" "re-run: the setup's own vault and storage account are no problem"
 is "$(vault kv-contoso-4711prod | jq -r .nameAvailable)" false "re-run: though Azure says the vault name is taken (by the setup)"
+
+# ---- taken down without --purge: the world's own soft-deleted vault ---------
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" destroy --yes --answers "$answers" \
+    --azure-sign-in device >"$out" 2>&1 </dev/null
+is "$?" 0 "destroyed, the vault kept soft-deleted"
+mt plan
+is "$rc" 1 "after the teardown: plan exits 1"
+contains "$(line "$title")" "[!] $title: the Key Vault name kv-contoso-4711prod is held by a soft-deleted vault in subscription $SIM_SUB (eastus): purge it" "after the teardown: the vault it left soft-deleted holds the name"
 
 done_testing
