@@ -970,6 +970,16 @@ found_ours(struct availability *a, struct api_call *call)
 	return found;
 }
 
+/* The errors.yml entry of a name Azure says is not free. */
+static const char *
+taken_error(json_t *answer)
+{
+	const char *reason = api_field(answer, "reason");
+
+	return reason != NULL && strcmp(reason, "AccountNameInvalid") == 0 ?
+	    "resource-name-invalid" : "global-name-taken";
+}
+
 /* Azure's word on a name not free: invalid (its rule, in its words), or
  * someone else's; Azure's AlreadyExists message adds nothing to that. */
 static char *
@@ -1028,9 +1038,9 @@ ask_vault(struct availability *a, const char *name, const char *rg)
 	if (!name_free(a, c, name) && !found_ours(a, fetch(a->p,
 	    arm_get_vault(a->p->api, sub, rg, name))) &&
 	    !soft_deleted_vault(a, name))
-		name_problem(a, "global-name-taken", taken_text("Key Vault",
-		    name, rg, sub, api_call_result(c), "; a vault soft-deleted "
-		    "in another subscription holds its name too"));
+		name_problem(a, taken_error(api_call_result(c)), taken_text(
+		    "Key Vault", name, rg, sub, api_call_result(c), "; a vault "
+		    "soft-deleted in another subscription holds its name too"));
 	api_call_free(c);
 }
 
@@ -1044,8 +1054,8 @@ ask_storage(struct availability *a, const char *what, const char *name,
 
 	if (!name_free(a, c, name) && !found_ours(a, fetch(a->p,
 	    arm_get_storage_account(a->p->api, sub, rg, name))))
-		name_problem(a, "global-name-taken", taken_text(what, name, rg,
-		    sub, api_call_result(c), ""));
+		name_problem(a, taken_error(api_call_result(c)), taken_text(
+		    what, name, rg, sub, api_call_result(c), ""));
 	api_call_free(c);
 }
 
