@@ -93,14 +93,14 @@ measure() {
 	requests "$SIM_LOG" > "$bench_tmp/last.tsv"
 	: > "$SIM_LOG"
 	cat "$bench_tmp/last.tsv" >> "$bench_tmp/$1.tsv"
-	set -- "$1" "$2" $(first_change "$2" < "$bench_tmp/last.tsv")
+	read -r _change_ms _before < <(first_change "$2" < "$bench_tmp/last.tsv")
 	printf -v "n_$1" '%s' "$(wc -l < "$bench_tmp/$1.tsv")"
 	printf -v "at_once_$1" '%s' "$(most_at_once < "$bench_tmp/$1.tsv")"
-	printf -v "change_ms_$1" '%s' "$3"
-	printf -v "before_change_$1" '%s' "$4"
+	printf -v "change_ms_$1" '%s' "$_change_ms"
+	printf -v "before_change_$1" '%s' "$_before"
 	printf -v "serial_ms_$1" '%s' "$(at_most_one_ms < "$bench_tmp/last.tsv")"
-	printf -v "serial_pre_$1" '%s' \
-	    "$(at_most_one_ms "$(($2 + ${3/n\/a/0}))" < "$bench_tmp/last.tsv")"
+	printf -v "serial_pre_$1" '%s' "$(at_most_one_ms \
+	    "$(($2 + ${_change_ms/n\/a/0}))" < "$bench_tmp/last.tsv")"
 }
 
 # ---- one project alone ------------------------------------------------------
