@@ -103,11 +103,21 @@ measure() {
 	    "$(($2 + ${_change_ms/n\/a/0}))" < "$bench_tmp/last.tsv")"
 }
 
+# project_end TSV T0 I: ms from T0 to the end of the last request of
+# project I (taxi-II: its repository, its pipelines' folder, its Azure
+# names with postfix 10II) in TSV.
+project_end() {
+	awk -F'\t' -v t0="$2" -v name="$(printf 'taxi-%02d' "$3")" \
+	    -v azure="$((1000 + $3))prod" 'index($4, name) || index($4, azure) {
+	    if ($2 > end) end = $2} END {print end ? end - t0 : "n/a"}' "$1"
+}
+
 # ---- one project alone ------------------------------------------------------
 fresh_sandbox
 run_apply "one project alone" "$projects/taxi-01.yml"
 one_ms=$wall_ms
 measure one "$t0_ms"
+end_one=$(project_end "$bench_tmp/one.tsv" "$t0_ms" 1)
 chain_one=$(longest_chain < "$bench_tmp/one.tsv")
 sim_down
 
@@ -121,6 +131,9 @@ grep -q "$count ML projects in one run" "$bench_tmp/apply.out" || {
 	exit 1
 }
 measure ten "$t0_ms"
+end_first=$(project_end "$bench_tmp/ten.tsv" "$t0_ms" 1)
+ends_others=$(for i in $(seq 2 "$count"); do
+	project_end "$bench_tmp/ten.tsv" "$t0_ms" "$i"; done | sort -n)
 sim_down
 
 # ---- the baseline: the ten one after another -----------------------------------
@@ -147,6 +160,9 @@ note "before the first change: $change_ms_ten ms and $before_change_ten" \
 note "with one request in flight or none: $serial_ms_ten ms of the $count" \
     "($serial_pre_ten ms of it before the first change), $serial_ms_one ms" \
     "of one ($serial_pre_one ms)"
+note "each project's last request ended: the first's at $end_first ms," \
+    "the others' from $(head -n 1 <<<"$ends_others") to" \
+    "$(tail -n 1 <<<"$ends_others") ms (one alone: $end_one ms)"
 figure "many: requests, $count in one run / one alone" \
     "$(ratio "$n_ten" "$n_one")" \
     "$n_ten / $n_one; the shared part counted once: < $count.00"
