@@ -552,14 +552,16 @@ run_engines(struct applier *as, size_t n)
 	free(es);
 }
 
-/* plan: the rights and capacity its steps to do need. */
+/* plan: the rights and capacity its steps to do need; those the
+ * earlier project of the run (NULL: none) checked are taken from it. */
 static void
-check_upfront(struct applier *a)
+check_upfront(struct applier *a, const struct applier *earlier)
 {
 	upfront_clear(&a->upfront);
 	if (a->planning && !interrupted && engine_fatal(a->engine) == NULL)
-		upfront_check(&a->upfront, a->engine,
-		    setup_connection(&a->setup), a->setup.errors);
+		upfront_check_after(&a->upfront, a->engine,
+		    setup_connection(&a->setup), a->setup.errors,
+		    earlier ? &earlier->upfront : NULL);
 }
 
 /* One pass of the engine over the setup, printed; an exit status. */
@@ -572,7 +574,7 @@ run(struct applier *a, bool planning)
 		return rc;
 	print_header(a);
 	run_engines(a, 1);
-	check_upfront(a);
+	check_upfront(a, NULL);
 	return finish(a);
 }
 
@@ -687,7 +689,7 @@ pass(struct many *m, bool planning)
 		return rc;
 	run_engines(m->as, m->projects.count);
 	for (size_t i = 0; i < m->projects.count; i++)
-		check_upfront(&m->as[i]);
+		check_upfront(&m->as[i], i > 0 ? &m->as[i - 1] : NULL);
 	return 0;
 }
 
