@@ -714,7 +714,9 @@ plan_projects(struct many *m, bool shown)
 			r = finish(a);
 		} else
 			r = interrupted ? MT_EXIT_INTERRUPTED : exit_status(a);
-		verdict = worse(verdict, plan_verdict(a, r));
+		/* plan says what apply would end with, as for one project;
+		 * apply's own plan pass may go on past a missing right. */
+		verdict = worse(verdict, m->opt->plan ? r : plan_verdict(a, r));
 	}
 	return rc != 0 ? rc : verdict;
 }
