@@ -189,6 +189,30 @@ draw_log(struct tui *t, int top)
 	}
 }
 
+/*
+ * On a sandbox, its panel's key; once the run is over, the teardown's in
+ * place of the marks; after a teardown, no retry or mark either: the
+ * checklist only shows what is left. draw_hints drops whole hints that
+ * do not fit, never "q quit".
+ */
+static const char *
+run_hints(const struct tui *t, bool over)
+{
+	bool sim = tui_on_sandbox(t);
+
+	if (t->torn_down)
+		return sim ? " Up/Down select  Enter open  l log  d teardown  "
+		    "f sim  ? help  q quit" : " Up/Down select  Enter open  "
+		    "l log  d teardown  ? help  q quit";
+	if (over)
+		return sim ? " Up/Down select  Enter open  r retry  l log  "
+		    "d teardown  f sim  ? help  q quit" : " Up/Down select  "
+		    "Enter open  r retry  l log  d teardown  ? help  q quit";
+	return sim ? " Up/Down select  Enter open  r retry  m by hand  "
+	    "s skip  l log  f sim  ? help  q quit" : " Up/Down select  "
+	    "Enter open  r retry  m by hand  s skip  l log  ? help  q quit";
+}
+
 static void
 run_draw(struct tui *t)
 {
@@ -200,10 +224,12 @@ run_draw(struct tui *t)
 	    t->started);
 
 	engine_tally(t->engine, counts);
+	/* After a teardown the probes judge what is left: never "finished",
+	 * which would read as a setup made whole. */
 	snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
 	    counts[JOB_DONE] + counts[JOB_OPERATOR], engine_count(t->engine) -
-	    counts[JOB_NOT_APPLICABLE], over ? "finished" : "running",
-	    secs / 60, secs % 60);
+	    counts[JOB_NOT_APPLICABLE], t->torn_down ? (over ? "torn down" :
+	    "checking") : over ? "finished" : "running", secs / 60, secs % 60);
 	draw_title(t, right);
 	draw_rule(t, 1, 0, COLS);
 	for (int y = list_top; y < log_rule; y++)
@@ -213,16 +239,7 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	/* On a sandbox, its panel's key; once the run is over, the
-	 * teardown's in place of the marks; draw_hints drops whole hints
-	 * that do not fit, never "q quit". */
-	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
-	    "open  r retry  l log  d teardown  f sim  ? help  q quit" :
-	    " Up/Down select  Enter open  r retry  l log  d teardown  ? help  "
-	    "q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
-	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
-	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
-	    "? help  q quit");
+	draw_hints(t, run_hints(t, over));
 	/* The cursor sits on the selected step, for screen readers. */
 	move(cursor, 0);
 }
@@ -288,16 +305,21 @@ retry(struct tui *t)
 }
 
 /* While the teardown removes the setup, nothing may set it up again
- * under it: the engine would also go unstepped until it is over. */
+ * under it: the engine would also go unstepped until it is over. After
+ * it, the checklist is a plan's, which retries and marks nothing. */
 static bool
 held_by_teardown(struct tui *t, int action)
 {
-	if (!tui_destroy_busy(t) || (action != ACTION_RETRY &&
-	    action != ACTION_MANUAL && action != ACTION_SKIP &&
+	if ((!tui_destroy_busy(t) && !t->torn_down) || (action !=
+	    ACTION_RETRY && action != ACTION_MANUAL && action != ACTION_SKIP &&
 	    action != ACTION_PASTE))
 		return false;
-	tui_note(t, "Not while the teardown removes the setup (d shows it); "
-	    "wait for its end.");
+	if (tui_destroy_busy(t))
+		tui_note(t, "Not while the teardown removes the setup (d shows "
+		    "it); wait for its end.");
+	else
+		tui_note(t, "Not after the teardown: this checklist only "
+		    "shows what is left.");
 	return true;
 }
 

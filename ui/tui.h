@@ -103,6 +103,9 @@ struct tui {
 	struct export_view *export_view;
 	/* The teardown's review and removals (screen-destroy.c). */
 	struct destroy_view *destroy_view;
+	/* After a teardown the engine is a plan's, over the state: the
+	 * checklist shows what is left, and sets nothing up again. */
+	bool torn_down;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -122,13 +125,13 @@ extern const struct screen screen_export;
 extern const struct screen screen_destroy;
 
 /* The teardown (screen-destroy.c): its review, opened once the run is
- * over; its removals stepped by the loop while busy; stopped after the
- * item in hand; what came of it for the shell: NULL (none ran), "over"
- * (*failed: how many items failed), "stopped", or why the state could
- * not be saved. */
+ * over; its removals stepped by the loop while busy (true from the pass
+ * in which they are over); stopped after the item in hand; what came of
+ * it for the shell: NULL (none ran), "over" (*failed: how many items
+ * failed), "stopped", or why the state could not be saved. */
 void tui_destroy_open(struct tui *t);
 bool tui_destroy_busy(const struct tui *t);
-void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+bool tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
     int timeout_ms);
 void tui_destroy_stop(struct tui *t);
 const char *tui_destroy_outcome(struct tui *t, int *failed);
