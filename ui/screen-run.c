@@ -225,11 +225,17 @@ run_draw(struct tui *t)
 
 	engine_tally(t->engine, counts);
 	/* After a teardown the probes judge what is left: never "finished",
-	 * which would read as a setup made whole. */
-	snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
-	    counts[JOB_DONE] + counts[JOB_OPERATOR], engine_count(t->engine) -
-	    counts[JOB_NOT_APPLICABLE], t->torn_down ? (over ? "torn down" :
-	    "checking") : over ? "finished" : "running", secs / 60, secs % 60);
+	 * which would read as a setup made whole, and no run's clock. */
+	if (t->torn_down)
+		snprintf(right, sizeof right, "%zu/%zu done  %s",
+		    counts[JOB_DONE] + counts[JOB_OPERATOR],
+		    engine_count(t->engine) - counts[JOB_NOT_APPLICABLE],
+		    over ? "torn down" : "checking");
+	else
+		snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
+		    counts[JOB_DONE] + counts[JOB_OPERATOR],
+		    engine_count(t->engine) - counts[JOB_NOT_APPLICABLE],
+		    over ? "finished" : "running", secs / 60, secs % 60);
 	draw_title(t, right);
 	draw_rule(t, 1, 0, COLS);
 	for (int y = list_top; y < log_rule; y++)

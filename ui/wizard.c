@@ -239,10 +239,10 @@ log_left(struct tui *t)
 	done = counts[JOB_DONE] + counts[JOB_OPERATOR];
 	todo = counts[JOB_TODO];
 	all = engine_count(t->engine) - counts[JOB_NOT_APPLICABLE];
-	line = xasprintf("Judged again after the teardown: %zu of %zu steps "
-	    "still done, %zu to do%s. The setup is no longer whole: a new "
-	    "run sets it up again.", done, all, todo, done + todo < all ?
-	    ", the rest could not be told" : "");
+	/* The numbers first: the log pane cuts the line at its width. */
+	line = xasprintf("After the teardown: %zu of %zu steps done, %zu to "
+	    "do, %zu other; a new run sets the setup up again.", done, all,
+	    todo, all - done - todo);
 	tui_log(t, line);
 	free(line);
 }

@@ -92,7 +92,7 @@ keys Escape
 wait_for 10 shows "torn down"
 tap_result $? "the checklist is judged again once the teardown is over"
 lacks "$(pane | head -n 1)" "finished" "its header no longer says finished"
-contains "$(pane | tail -n 2)" "Judged again after the teardown:" \
+contains "$(pane | tail -n 2)" "After the teardown: " \
     "the log pane ends with what is left"
 lacks "$(pane)" "The setup is whole" "nor that the setup is whole"
 lacks "$(pane | tail -n 1)" "r retry" "the footer offers no retry"
