@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,8 @@
 #include "exitcode.h"
 #include "state.h"
 #include "textout.h"
+#include "projects.h"
+#include "templates.h"
 #include "upfront.h"
 #include "wrap.h"
 #include "xalloc.h"
@@ -39,6 +42,10 @@ struct applier {
 	bool planning;                  /* this pass only probes */
 	struct watch *watch;            /* one a job */
 	struct upfront upfront;         /* plan: rights checked up front */
+	/* Several ML projects in one run: the repository, leading each of
+	 * this project's lines; NULL alone. */
+	const char *tag;
+	struct events_out events;       /* --json: stdout, and the tag */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -99,8 +106,9 @@ print_job(struct applier *a, const struct engine_job *j)
 	if (output_gone)
 		return;
 	title = engine_job_title(j);
-	printf("%s %s%s%s\n", job_outcome_symbol(j->outcome), title,
-	    text ? ": " : "", text ? text : "");
+	printf("%s%s%s %s%s%s\n", a->tag ? a->tag : "", a->tag ? ": " : "",
+	    job_outcome_symbol(j->outcome), title, text ? ": " : "",
+	    text ? text : "");
 	if (j->outcome == JOB_FAILED || j->outcome == JOB_UNKNOWN)
 		explain(a, j);
 	if (j->outcome == JOB_BY_HAND && j->step->manual != NULL &&
@@ -124,12 +132,13 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 		return;
 	if (a->opt->json && !output_gone) {
 		if (note != NULL)
-			events_progress(stdout, j, note, 0, NULL);
+			events_progress(&a->events, j, note, 0, NULL);
 		else
-			events_job(stdout, events_job_event(j), &a->setup, j);
+			events_job(&a->events, events_job_event(j), &a->setup, j);
 		flush_output();
 	} else if (note != NULL && !output_gone) {
-		printf("    %s\n", note);
+		printf("%s%s    %s\n", a->tag ? a->tag : "", a->tag ? ":" : "",
+		    note);
 		flush_output();
 	} else if (note == NULL)
 		print_job(a, j);
@@ -286,14 +295,16 @@ print_wrapped(const char *text)
 
 /* "[>] TITLE: still running... [2m10s], stage NAME" */
 static void
-say_still_running(const struct engine_job *j, double secs)
+say_still_running(const struct applier *a, const struct engine_job *j,
+    double secs)
 {
 	long s = (long)secs;
 	char *title = engine_job_title(j), *stage = running_stage(j->progress);
 	char *took = s >= 3600 ? xasprintf("%ldh%02ldm", s / 3600, s / 60 % 60) :
 	    s >= 60 ? xasprintf("%ldm%02lds", s / 60, s % 60) :
 	    xasprintf("%lds", s);
-	char *line = xasprintf("%s %s: still running%s [%s]%s%s",
+	char *line = xasprintf("%s%s%s %s: still running%s [%s]%s%s",
+	    a->tag ? a->tag : "", a->tag ? ": " : "",
 	    job_outcome_symbol(j->outcome), title, utf8_locale() ? "\u2026" :
 	    "...", took, stage ? ", stage " : "", stage ? stage : "");
 
@@ -306,11 +317,11 @@ say_still_running(const struct engine_job *j, double secs)
 }
 
 static void
-progress_event(const struct engine_job *j, double secs)
+progress_event(struct applier *a, const struct engine_job *j, double secs)
 {
 	char *stage = running_stage(j->progress);
 
-	events_progress(stdout, j, NULL, secs, stage);
+	events_progress(&a->events, j, NULL, secs, stage);
 	flush_output();
 	free(stage);
 }
@@ -334,9 +345,9 @@ watch_running(struct applier *a)
 		else if (now - w->said >= every && !output_gone) {
 			w->said = now;
 			if (a->opt->json)
-				progress_event(j, now - w->started);
+				progress_event(a, j, now - w->started);
 			else
-				say_still_running(j, now - w->started);
+				say_still_running(a, j, now - w->started);
 		}
 	}
 }
@@ -348,7 +359,7 @@ print_made(struct applier *a)
 {
 	size_t n;
 	char **made = made_lines(a->engine, a->setup.session->state,
-	    a->setup.conn.api.org_url, &n);
+	    setup_org_url(&a->setup), &n);
 
 	if (n > 0)
 		printf("\n%s\n", MADE_HEADING);
@@ -389,12 +400,12 @@ print_header(struct applier *a)
 	const char *project = state_map_get(answers, "project");
 
 	if (a->opt->json) {
-		events_start(stdout, &a->setup, a->planning);
+		events_start(&a->events, &a->setup, a->planning);
 		flush_output();
 		return;
 	}
 	printf("%s %s, project %s, repository %s\n", a->planning ?
-	    "Plan for" : "Applying", a->setup.conn.api.org_url, project ?
+	    "Plan for" : "Applying", setup_org_url(&a->setup), project ?
 	    project : "mlops-v2", state_map_get(answers, "repository"));
 	printf("State: %s%s\n", a->setup.state_path, a->planning ?
 	    " (read only: plan changes nothing)" : "");
@@ -445,12 +456,12 @@ finish_json(struct applier *a)
 {
 	if (a->planning)
 		for (size_t i = 0; i < a->upfront.count; i++)
-			events_upfront(stdout, &a->upfront.items[i]);
+			events_upfront(&a->events, &a->upfront.items[i]);
 	if (a->planning)
 		for (size_t i = 0; i < engine_count(a->engine); i++)
-			events_job(stdout, "plan", &a->setup,
+			events_job(&a->events, "plan", &a->setup,
 			    engine_job(a->engine, i));
-	events_summary(stdout, &a->setup, a->engine, a->planning,
+	events_summary(&a->events, &a->setup, a->engine, a->planning,
 	    interrupted);
 }
 
@@ -483,15 +494,15 @@ finish(struct applier *a)
 	return engine_fatal(a->engine) ? exit_status(a) : MT_EXIT_INTERRUPTED;
 }
 
-/* One pass of the engine over the setup, printed; an exit status. */
+/* A new engine for a's setup, for a plan (planning) or an apply pass;
+ * leader: the first project's engine, in a run of several. */
 static int
-run(struct applier *a, bool planning)
+start_pass(struct applier *a, bool planning, struct engine *leader)
 {
 	struct engine_config cfg = { a->setup.cat, a->setup.session,
-		&a->setup.conn, a->setup.principal_secret, planning ?
-		ENGINE_PLAN : ENGINE_APPLY, on_event, a, true,
-		a->setup.github_token };
-	struct sigaction old[NSTOP];
+		setup_connection(&a->setup), a->setup.principal_secret,
+		planning ? ENGINE_PLAN : ENGINE_APPLY, on_event, a, true,
+		a->setup.github_token, leader };
 	char *cause = NULL;
 
 	a->planning = planning;
@@ -505,21 +516,63 @@ run(struct applier *a, bool planning)
 	engine_show_progress(a->engine, !planning);
 	free(a->watch);
 	a->watch = xcalloc(engine_count(a->engine), sizeof *a->watch);
-	print_header(a);
+	return 0;
+}
+
+static bool
+all_finished(struct applier *as, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!engine_finished(as[i].engine))
+			return false;
+	return true;
+}
+
+/* The engines of as, one loop and one connection for them all, until
+ * every job is settled or a stop signal stops them. */
+static void
+run_engines(struct applier *as, size_t n)
+{
+	struct engine **es = xcalloc(n, sizeof *es);
+	struct sigaction old[NSTOP];
+
+	for (size_t i = 0; i < n; i++)
+		es[i] = as[i].engine;
 	catch_stops(old);
-	while (!engine_finished(a->engine)) {
-		if (interrupted)
-			engine_stop(a->engine);
-		connection_fresh(&a->setup.conn);
-		engine_step(a->engine, 250);
-		if (!planning)
-			watch_running(a);
+	while (!all_finished(as, n)) {
+		for (size_t i = 0; i < n && interrupted; i++)
+			engine_stop(es[i]);
+		connection_fresh(setup_connection(&as[0].setup));
+		engines_step_fds(es, n, NULL, 0, 250);
+		for (size_t i = 0; i < n; i++)
+			if (!as[i].planning)
+				watch_running(&as[i]);
 	}
 	restore_stops(old);
+	free(es);
+}
+
+/* plan: the rights and capacity its steps to do need. */
+static void
+check_upfront(struct applier *a)
+{
 	upfront_clear(&a->upfront);
-	if (planning && !interrupted && engine_fatal(a->engine) == NULL)
-		upfront_check(&a->upfront, a->engine, &a->setup.conn,
-		    a->setup.errors);
+	if (a->planning && !interrupted && engine_fatal(a->engine) == NULL)
+		upfront_check(&a->upfront, a->engine,
+		    setup_connection(&a->setup), a->setup.errors);
+}
+
+/* One pass of the engine over the setup, printed; an exit status. */
+static int
+run(struct applier *a, bool planning)
+{
+	int rc = start_pass(a, planning, NULL);
+
+	if (rc != 0)
+		return rc;
+	print_header(a);
+	run_engines(a, 1);
+	check_upfront(a);
 	return finish(a);
 }
 
@@ -532,20 +585,35 @@ has_failed(struct applier *a)
 	return n[JOB_FAILED] > 0;
 }
 
+/*
+ * Whether apply may go on after a's plan, which ended with rc: asked
+ * too when apply would leave steps (8): it does the rest; and when only
+ * a right is missing up front: the steps before the one that needs it
+ * are still worth doing. Not when a check fails already.
+ */
+static int
+plan_verdict(struct applier *a, int rc)
+{
+	if (rc == MT_EXIT_STEP_FAILED && a->upfront.problems > 0 &&
+	    !engine_halted(a->engine) && !has_failed(a))
+		rc = MT_EXIT_INCOMPLETE;
+	return rc;
+}
+
+static bool
+may_go_on(int verdict)
+{
+	return verdict == MT_EXIT_OK || verdict == MT_EXIT_INCOMPLETE;
+}
+
 /* Without --yes: the plan, then the operator's word on the terminal. */
 static int
 confirm(struct applier *a)
 {
 	int rc, yes;
 
-	/* Asked too when apply would leave steps (8): it does the rest;
-	 * and when only a right is missing up front: the steps before the
-	 * one that needs it are still worth doing. */
-	rc = run(a, true);
-	if (rc == MT_EXIT_STEP_FAILED && a->upfront.problems > 0 &&
-	    !engine_halted(a->engine) && !has_failed(a))
-		rc = MT_EXIT_INCOMPLETE;
-	if (rc != MT_EXIT_OK && rc != MT_EXIT_INCOMPLETE)
+	rc = plan_verdict(a, run(a, true));
+	if (!may_go_on(rc))
 		return rc;
 	if ((yes = confirm_on_terminal("Apply these changes?")) < 0)
 		return MT_EXIT_USAGE;
@@ -557,15 +625,251 @@ confirm(struct applier *a)
 	return MT_EXIT_OK;
 }
 
+/* ---- several ML projects in one run ------------------------------------- */
+
+/* The status of a run of several: the worst of theirs; leaving steps
+ * (8) is better than any failure. */
+static int
+worse(int a, int b)
+{
+	if (a == MT_EXIT_OK || a == b)
+		return b;
+	if (b == MT_EXIT_OK)
+		return a;
+	if (a == MT_EXIT_INCOMPLETE || b == MT_EXIT_INCOMPLETE)
+		return a == MT_EXIT_INCOMPLETE ? b : a;
+	return a > b ? a : b;
+}
+
+struct many {
+	const struct apply_options *opt;
+	struct projects projects;
+	struct applier *as;
+	struct setup_options *so;
+	size_t opened;
+};
+
+/* Each project's setup: the first signs in, the others share its
+ * connection. */
+static int
+open_projects(struct many *m)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < m->projects.count && rc == 0; i++) {
+		struct applier *a = &m->as[i];
+
+		m->so[i] = m->opt->setup;
+		m->so[i].answers_path = m->projects.paths[i];
+		m->so[i].leader = i > 0 ? &m->as[0].setup : NULL;
+		m->so[i].confirm = i == 0 && !m->opt->plan && !m->opt->yes;
+		a->opt = m->opt;
+		m->opened++;
+		if ((rc = setup_open(&a->setup, &m->so[i])) == 0)
+			a->tag = xstrdup(state_map_get(
+			    &a->setup.session->state->answers, "repository"));
+		a->events = (struct events_out){ stdout, a->tag };
+	}
+	return rc;
+}
+
+/* A pass of every project's engine at once: the first leads (its
+ * accelerator steps are the others'). */
+static int
+pass(struct many *m, bool planning)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < m->projects.count && rc == 0; i++)
+		rc = start_pass(&m->as[i], planning, i > 0 ?
+		    m->as[0].engine : NULL);
+	if (rc != 0)
+		return rc;
+	run_engines(m->as, m->projects.count);
+	for (size_t i = 0; i < m->projects.count; i++)
+		check_upfront(&m->as[i]);
+	return 0;
+}
+
+/* Each project's plan, printed (shown) or only judged; the worst. */
+static int
+plan_projects(struct many *m, bool shown)
+{
+	int rc = pass(m, true), verdict = MT_EXIT_OK;
+
+	for (size_t i = 0; rc == 0 && i < m->projects.count; i++) {
+		struct applier *a = &m->as[i];
+		bool show = shown;
+		int r;
+
+		if (!show)      /* --yes: only the plans that refuse */
+			show = !may_go_on(plan_verdict(a, interrupted ?
+			    MT_EXIT_INTERRUPTED : exit_status(a)));
+		if (show) {
+			if (!m->opt->json)
+				putchar('\n');
+			print_header(a);
+			r = finish(a);
+		} else
+			r = interrupted ? MT_EXIT_INTERRUPTED : exit_status(a);
+		verdict = worse(verdict, plan_verdict(a, r));
+	}
+	return rc != 0 ? rc : verdict;
+}
+
+static void
+print_many_header(struct many *m)
+{
+	struct applier *lead = &m->as[0];
+	const char *project = state_map_get(
+	    &lead->setup.session->state->answers, "project");
+
+	if (m->opt->json) {     /* each project's start event says it */
+		for (size_t i = 0; i < m->projects.count; i++)
+			print_header(&m->as[i]);
+		return;
+	}
+	printf("Applying %s, project %s: %zu ML projects in one run\n",
+	    setup_org_url(&lead->setup), project ? project : "mlops-v2",
+	    m->projects.count);
+	for (size_t i = 0; i < m->projects.count; i++)
+		printf("  %s: state %s\n", m->as[i].tag, m->as[i].setup.state_path);
+	flush_output();
+}
+
+/* The apply pass; each project's outcome under its name; the worst. */
+static int
+apply_projects(struct many *m)
+{
+	int rc = pass(m, false);
+
+	for (size_t i = 0; rc == 0 && i < m->projects.count; i++) {
+		if (!m->opt->json)
+			printf("\n== %s\n", m->as[i].tag);
+		rc = worse(rc, finish(&m->as[i]));
+	}
+	return rc;
+}
+
+/* Every file read and held against the others, before any sign-in. */
+static int
+check_projects(struct many *m)
+{
+	struct catalog *cat = NULL;
+	struct errors *errors = NULL;
+	char *cause = NULL;
+	int rc = MT_EXIT_OK;
+
+	if (projects_expand(m->opt->answers, m->opt->nanswers, &m->projects,
+	    &cause) == -1)
+		rc = MT_EXIT_USAGE;
+	else if (templates_load(&cat, &errors) != 0)
+		rc = MT_EXIT_DATA;
+	else if (m->projects.count > 1 &&
+	    projects_check(&m->projects, cat, &cause) == -1)
+		rc = MT_EXIT_USAGE;
+	for (const char *line = cause; line != NULL && *line != '\0'; ) {
+		size_t len = strcspn(line, "\n");
+
+		fprintf(stderr, "mlops-tui: %.*s\n", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+	if (rc == MT_EXIT_USAGE && m->projects.count > 1)
+		fprintf(stderr, "mlops-tui: nothing was changed\n");
+	free(cause);
+	errors_free(errors);
+	catalog_free(cat);
+	return rc;
+}
+
+static int
+run_many(struct many *m)
+{
+	int rc, yes;
+
+	/* A folder of one: that project alone, as --answers FILE runs it. */
+	if (m->projects.count == 1) {
+		struct apply_options one = *m->opt;
+
+		one.setup.answers_path = m->projects.paths[0];
+		one.nanswers = 0;
+		return cmd_apply(&one);
+	}
+	rc = open_projects(m);
+
+	if (rc != 0)
+		return rc;
+	rc = plan_projects(m, !m->opt->yes);
+	if (m->opt->plan || (!may_go_on(rc) && rc != MT_EXIT_INTERRUPTED)) {
+		if (!m->opt->plan)
+			fprintf(m->opt->json ? stderr : stdout, "%sNothing was "
+			    "changed: a plan %s fails.\n", m->opt->json ?
+			    "mlops-tui: " : "", m->opt->json ? "(its events "
+			    "above)" : "above");
+		return rc;
+	}
+	if (rc == MT_EXIT_INTERRUPTED)
+		return rc;
+	if (!m->opt->yes) {
+		if ((yes = confirm_on_terminal("Apply these changes to every "
+		    "project?")) < 0)
+			return MT_EXIT_USAGE;
+		if (yes == 0) {
+			printf("Nothing was changed.\n");
+			return MT_EXIT_OK;
+		}
+	}
+	if (!m->opt->json)
+		putchar('\n');
+	print_many_header(m);
+	return apply_projects(m);
+}
+
+static int
+apply_many(const struct apply_options *opt)
+{
+	struct many m = { .opt = opt };
+	int rc = check_projects(&m);
+
+	if (rc == 0) {
+		m.as = xcalloc(m.projects.count, sizeof *m.as);
+		m.so = xcalloc(m.projects.count, sizeof *m.so);
+		rc = run_many(&m);
+	}
+	/* The others borrow the first one's connection: closed last. */
+	for (size_t i = m.opened; i-- > 0; ) {
+		upfront_clear(&m.as[i].upfront);
+		engine_free(m.as[i].engine);
+		free(m.as[i].watch);
+		free((char *)m.as[i].tag);
+		setup_close(&m.as[i].setup);
+	}
+	free(m.as);
+	free(m.so);
+	projects_free(&m.projects);
+	return rc;
+}
+
+static bool
+several(const struct apply_options *opt)
+{
+	struct stat sb;
+
+	return opt->nanswers > 1 || (opt->nanswers == 1 &&
+	    stat(opt->answers[0], &sb) == 0 && S_ISDIR(sb.st_mode));
+}
+
 int
 cmd_apply(const struct apply_options *opt)
 {
-	struct applier a = { .opt = opt };
+	struct applier a = { .opt = opt, .events = { stdout, NULL } };
 	struct setup_options setup = opt->setup;
 	int rc;
 
 	if (opt->destroy)
 		return cmd_destroy(opt);
+	if (several(opt))
+		return apply_many(opt);     /* one file in a folder too */
 	/* Refused before any sign-in (a device code printed for nothing),
 	 * after the answers are read (their mistakes said first). */
 	setup.confirm = !opt->plan && !opt->yes;

@@ -16,6 +16,10 @@ struct apply_options {
 	/* plan --destroy, destroy: the teardown instead of the setup. */
 	bool destroy;
 	struct destroy_options destroy_opt;
+	/* Every --answers given, in order: more than one, or a folder,
+	 * is several ML projects in one run (cmd-apply's apply_many). */
+	const char **answers;
+	size_t nanswers;
 };
 
 /*

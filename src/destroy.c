@@ -18,6 +18,7 @@
 #include "http.h"
 #include "legend.h"
 #include "setup.h"
+#include "setups.h"
 #include "steps/step.h"
 #include "xalloc.h"
 
@@ -48,6 +49,8 @@ struct planner {
 	struct destroy_plan *plan;
 	const struct state *st;
 	const struct destroy_options *opt;
+	struct state **others;          /* the other ML projects' setups */
+	size_t nothers;
 };
 
 static const struct state_map *
@@ -89,8 +92,42 @@ answer(const struct state *st, const char *env, const char *key,
 	return v ? v : fallback;
 }
 
+/* ---- the other ML projects of the organization ------------------------ */
+
+/*
+ * The other ML projects' setups of this organization and project share
+ * the accelerator with it, and an environment or a connection by name:
+ * one made by this setup that another records (made or found) is still
+ * in use, and a destroy of this one keeps it, whoever made it first (in
+ * a run of several, a race).
+ */
+static void
+load_others(struct planner *p)
+{
+	p->others = setups_load_siblings(p->st, &p->nothers);
+}
+
+/* The repository of another setup that records value for step/env/key;
+ * NULL when none does. */
+static const char *
+used_elsewhere(const struct planner *p, const char *step, const char *env,
+    const char *key, const char *value)
+{
+	for (size_t i = 0; i < p->nothers; i++) {
+		const struct state_step *rec = state_step_find(p->others[i],
+		    step, env);
+		const char *v = rec ? state_map_get(&rec->created, key) : NULL;
+
+		if (v != NULL && strcmp(v, value) == 0)
+			return state_map_get(&p->others[i]->answers,
+			    "repository");
+	}
+	return NULL;
+}
+
 /* Add an item for the record step/env/key holding value; what is a
- * printf format. Kept when the record says it was found. */
+ * printf format. Kept when the record says it was found, or another
+ * setup of the organization uses it. */
 static struct teardown *
 add(struct planner *p, enum teardown_kind kind, const char *area,
     const char *step, const char *env, const char *key, const char *value,
@@ -102,6 +139,7 @@ add(struct planner *p, enum teardown_kind kind, const char *area,
     const char *fmt, ...)
 {
 	struct destroy_plan *plan = p->plan;
+	const char *user;
 	struct teardown *t;
 	va_list ap;
 
@@ -121,6 +159,9 @@ add(struct planner *p, enum teardown_kind kind, const char *area,
 	if (found(p->st, step, env, key)) {
 		t->state = TD_KEPT;
 		t->note = xstrdup("it was there before the setup: kept");
+	} else if ((user = used_elsewhere(p, step, env, key, value)) != NULL) {
+		t->state = TD_KEPT;
+		t->note = xasprintf("the setup of %s uses it too: kept", user);
 	}
 	return t;
 }
@@ -336,14 +377,17 @@ plan_accelerator(struct planner *p)
 	/* A project the setup made holds the repository named after it
 	 * from the start: found by its import, but the setup's own. */
 	bool own_project = recorded(p->st, "project", NULL, "id") != NULL &&
-	    recorded(p->st, "project", NULL, "operation") != NULL;
+	    recorded(p->st, "project", NULL, "operation") != NULL &&
+	    !found(p->st, "project", NULL, "id");
 
 	for (size_t i = 0; i < 3; i++)
 		if ((v = recorded(p->st, imports[i], NULL, "id")) != NULL) {
 			t = add(p, TD_REPOSITORY, "Azure DevOps", imports[i],
 			    NULL, "id", v, "the imported repository %s",
 			    imports[i] + 7);
-			if (t->state == TD_KEPT && own_project) {
+			if (t->state == TD_KEPT && own_project &&
+			    used_elsewhere(p, imports[i], NULL, "id", v) ==
+			    NULL) {
 				t->state = TD_TO_REMOVE;
 				free(t->note);
 				t->note = NULL;
@@ -365,15 +409,17 @@ void
 destroy_plan_make(struct destroy_plan *plan, const struct state *st,
     const struct destroy_options *opt)
 {
-	struct planner p = { plan, st, opt };
+	struct planner p = { plan, st, opt, NULL, 0 };
 
 	memset(plan, 0, sizeof *plan);
+	load_others(&p);
 	for (size_t e = 0; e < st->nenvironments; e++)
 		plan_azure(&p, st->environments[e].name);
 	for (size_t e = 0; e < st->nenvironments; e++)
 		plan_entra(&p, st->environments[e].name);
 	plan_devops(&p);
 	plan_accelerator(&p);
+	setups_free_siblings(p.others, p.nothers);
 }
 
 void
@@ -996,11 +1042,13 @@ destroy_summary(const struct destroy_plan *plan, bool planning)
 /* Why an item cannot be removed now (Azure and Entra need the Azure
  * sign-in); NULL: it can. */
 static const char *
-cannot(const struct setup *s, const struct teardown *t)
+cannot(struct setup *s, const struct teardown *t)
 {
-	if (strcmp(t->area, "Azure DevOps") == 0 || s->conn.signed_in_azure)
+	const struct connection *c = setup_connection(s);
+
+	if (strcmp(t->area, "Azure DevOps") == 0 || c->signed_in_azure)
 		return NULL;
-	return s->conn.azure_error ? s->conn.azure_error :
+	return c->azure_error ? c->azure_error :
 	    "not signed in to Azure";
 }
 
@@ -1018,8 +1066,8 @@ destroy_one(struct destroy_plan *plan, size_t i, struct setup *s,
 		t->note = xstrdup(why);
 		return 0;
 	}
-	connection_fresh(&s->conn);
-	destroy_item(t, &s->conn.api, s->session->state, stop);
+	connection_fresh(setup_connection(s));
+	destroy_item(t, &setup_connection(s)->api, s->session->state, stop);
 	if (t->state != TD_REMOVED)
 		return 0;
 	destroy_record(s->session->state, t);
@@ -1072,8 +1120,8 @@ destroy_run_step(struct destroy_run *r, struct curl_waitfd *extra,
 {
 	fibers_resume(r->fibers);
 	if (!fiber_done(r->fiber))
-		fibers_wait(r->fibers, r->setup->conn.api.http, extra, n,
-		    timeout_ms);
+		fibers_wait(r->fibers, setup_connection(r->setup)->api.http,
+		    extra, n, timeout_ms);
 	else
 		for (unsigned i = 0; i < n; i++)
 			extra[i].revents = 0;   /* nothing waited for */

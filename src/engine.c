@@ -554,6 +554,99 @@ needs_met(struct engine *e, struct engine_job *j)
 
 static bool running(const struct engine *e);
 
+/* What the leader did of a shared step, in this setup's state: done,
+ * and each thing it names recorded as found (this setup did not make
+ * it), unless this setup recorded it already. */
+static void
+record_shared(struct engine_job *j, const struct engine_job *lj)
+{
+	const struct state_step *from = state_step_find(
+	    lj->engine->cfg.session->state, lj->step->id, lj->environment);
+	struct state_step *rec = job_record(j);
+
+	for (size_t i = 0; from != NULL && i < from->created.count; i++) {
+		const char *key = from->created.keys[i];
+
+		if (strchr(key, '.') == NULL &&
+		    state_map_get(&rec->created, key) == NULL)
+			state_created_set_found(&rec->created, key,
+			    from->created.values[i]);
+	}
+	if (rec->status != STEP_DONE)
+		record_status(j, STEP_DONE, NULL);
+	else
+		save(j->engine);
+}
+
+/* j takes the outcome of the leader's job lj. */
+static void
+take_outcome(struct engine_job *j, const struct engine_job *lj)
+{
+	const char *repo = engine_answer(lj->engine->cfg.session->state,
+	    lj->engine->cfg.catalog, NULL, "repository");
+
+	if (j->engine->cfg.mode == ENGINE_APPLY && lj->outcome == JOB_DONE)
+		record_shared(j, lj);
+	j->outcome = lj->outcome;
+	j->advisory = lj->advisory;
+	free(j->detail);
+	j->detail = xasprintf("shared with %s, done once for this run: %s",
+	    repo, lj->detail ? lj->detail : "done");
+	free(j->error);
+	j->error = lj->error ? xstrdup(lj->error) : NULL;
+	j->error_id = lj->error_id;
+	tell(j);
+}
+
+/*
+ * A shared step of a follower (cfg.leader; the accelerator's section):
+ * it waits for the leader's job and takes what it came to - done (or, planning, to do; or an
+ * advisory "cannot tell") - or is blocked by its failure. Whatever else
+ * the leader's came to (not applicable to the leader's answers, by
+ * hand, marked), or never reached because the leader's run stopped,
+ * this engine does the step itself. True when j is taken care of here
+ * (settled, or waiting for the leader).
+ */
+static bool
+take_shared(struct engine *e, struct engine_job *j)
+{
+	struct engine *leader = e->cfg.leader;
+	const struct engine_job *lj;
+	char *title;
+
+	if (leader == NULL || (lj = find_job(leader, j->step->id,
+	    j->environment)) == NULL)
+		return false;
+	/* It fixes mlops-templates, shared, besides this project's own
+	 * repository: after the leader's, which leaves it fixed, so that
+	 * no two pushes to it race. */
+	if (strcmp(j->step->id, "template-defects") == 0)
+		return unsettled(lj) && !engine_finished(leader);
+	if (strcmp(j->step->section, "accelerator") != 0)
+		return false;
+	if (unsettled(lj))
+		return !engine_finished(leader);
+	if (lj->outcome == JOB_DONE || (lj->outcome == JOB_TODO &&
+	    e->cfg.mode == ENGINE_PLAN) || (lj->outcome == JOB_UNKNOWN &&
+	    lj->advisory)) {
+		take_outcome(j, lj);
+		return true;
+	}
+	if (lj->outcome != JOB_FAILED && lj->outcome != JOB_BLOCKED &&
+	    lj->outcome != JOB_INTERRUPTED)
+		return false;
+	title = engine_job_title(lj);
+	j->outcome = JOB_BLOCKED;
+	free(j->error);
+	j->error = xasprintf("waits for '%s', shared with %s (%s there)",
+	    title, engine_answer(leader->cfg.session->state,
+	    leader->cfg.catalog, NULL, "repository"),
+	    job_outcome_word(lj->outcome));
+	free(title);
+	tell(j);
+	return true;
+}
+
 static void
 start_ready(struct engine *e)
 {
@@ -564,7 +657,7 @@ start_ready(struct engine *e)
 		if (e->one_at_a_time && running(e))
 			return;
 		if (j->outcome != JOB_WAITING || j->fiber != NULL ||
-		    !needs_met(e, j))
+		    !needs_met(e, j) || take_shared(e, j))
 			continue;
 		j->fiber = fiber_start(e->fibers, job_main, j, &cause);
 		if (j->fiber == NULL) {
@@ -653,15 +746,38 @@ void
 engine_step_fds(struct engine *e, struct curl_waitfd *extra, unsigned n,
     int timeout_ms)
 {
+	engines_step_fds(&e, 1, extra, n, timeout_ms);
+}
+
+static void
+move_on(struct engine *e)
+{
 	start_ready(e);
 	fibers_resume(e->fibers);
 	reap(e);
 	start_ready(e);
-	if (engine_finished(e) && n == 0)
-		return;
-	fibers_wait(e->fibers, e->cfg.conn->api.http, extra, n, timeout_ms);
-	fibers_resume(e->fibers);
-	reap(e);
+}
+
+void
+engines_step_fds(struct engine *const *es, size_t count,
+    struct curl_waitfd *extra, unsigned n, int timeout_ms)
+{
+	struct fibers **sets = xcalloc(count, sizeof *sets);
+	bool over = true;
+
+	for (size_t i = 0; i < count; i++) {
+		move_on(es[i]);
+		sets[i] = es[i]->fibers;
+		over &= engine_finished(es[i]);
+	}
+	if (!over || n > 0)
+		fibers_wait_many(sets, count, es[0]->cfg.conn->api.http, extra,
+		    n, timeout_ms);
+	for (size_t i = 0; i < count; i++) {
+		fibers_resume(es[i]->fibers);
+		reap(es[i]);
+	}
+	free(sets);
 }
 
 static void unblock(struct engine *e, size_t i);
@@ -682,6 +798,16 @@ engine_retry(struct engine *e, size_t i)
 	if (j->outcome == JOB_OPERATOR || j->outcome == JOB_SKIPPED)
 		record_status(j, STEP_PENDING, NULL);  /* the mark is undone */
 	unblock(e, i);
+}
+
+bool
+engine_recheck(struct engine *e, size_t i)
+{
+	if (i >= e->njobs || e->jobs[i].fiber != NULL ||
+	    e->jobs[i].outcome != JOB_DONE)
+		return false;
+	unblock(e, i);
+	return true;
 }
 
 /* Job i and what waited for it are judged again. */

@@ -93,6 +93,14 @@ struct engine_config {
 	bool halt_on_failure;          /* start nothing new after a failure */
 	/* The token of the GitHub service connection (rai); NULL: none. */
 	const struct credential *github_token;
+	/*
+	 * Several ML projects in one run (cmd-apply-many.c): the engine of
+	 * the first, whose accelerator steps (the shared part: project,
+	 * imports, Build Service rights) this engine takes instead of doing
+	 * them again - recorded as found, never as made here, so that this
+	 * setup's destroy leaves them. Both share conn. NULL: alone.
+	 */
+	struct engine *leader;
 };
 
 /* Build the jobs of the session's setup. -1 with *cause when it cannot. */
@@ -108,10 +116,17 @@ void engine_step(struct engine *e, int timeout_ms);
  * their revents say which were ready. */
 void engine_step_fds(struct engine *e, struct curl_waitfd *extra,
     unsigned n, int timeout_ms);
+/* One pass of several engines on one connection: one wait for all. */
+void engines_step_fds(struct engine *const *es, size_t count,
+    struct curl_waitfd *extra, unsigned n, int timeout_ms);
 /* Run job i again when it failed, could not tell, was blocked, or was
  * marked by the operator (the mark is undone); the jobs blocked behind
  * it are judged again. */
 void engine_retry(struct engine *e, size_t i);
+/* Run job i again though it is done, as apply would: its probe judges
+ * what it made against what exists now, and what drifted is put back
+ * (the wizard's repair of drift). false when job i is not done. */
+bool engine_recheck(struct engine *e, size_t i);
 /* The operator's word on job i: done by hand (STEP_MANUAL) or skipped
  * (STEP_SKIPPED); saved, and what waited for it goes on. */
 void engine_mark(struct engine *e, size_t i, enum step_status status);

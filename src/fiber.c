@@ -338,16 +338,27 @@ void
 fibers_wait(struct fibers *set, struct http *http, struct curl_waitfd *extra,
     unsigned n, int timeout_ms)
 {
-	struct curl_waitfd *fds = xcalloc(n + 1, sizeof *fds);
-	long due = fibers_next_timeout(set);
+	fibers_wait_many(&set, 1, http, extra, n, timeout_ms);
+}
 
-	fds[0] = (struct curl_waitfd){ fibers_fd(set), CURL_WAIT_POLLIN, 0 };
+void
+fibers_wait_many(struct fibers *const *sets, size_t nsets, struct http *http,
+    struct curl_waitfd *extra, unsigned n, int timeout_ms)
+{
+	struct curl_waitfd *fds = xcalloc(nsets + n, sizeof *fds);
+
+	for (size_t i = 0; i < nsets; i++) {
+		long due = fibers_next_timeout(sets[i]);
+
+		fds[i] = (struct curl_waitfd){ fibers_fd(sets[i]),
+			CURL_WAIT_POLLIN, 0 };
+		if (due >= 0 && due < timeout_ms)
+			timeout_ms = (int)due;
+	}
 	for (unsigned i = 0; i < n; i++)
-		fds[i + 1] = extra[i];
-	if (due >= 0 && due < timeout_ms)
-		timeout_ms = (int)due;
-	http_step(http, fds, n + 1, timeout_ms);
+		fds[nsets + i] = extra[i];
+	http_step(http, fds, (unsigned)(nsets + n), timeout_ms);
 	for (unsigned i = 0; i < n; i++)
-		extra[i].revents = fds[i + 1].revents;
+		extra[i].revents = fds[nsets + i].revents;
 	free(fds);
 }

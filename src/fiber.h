@@ -58,6 +58,11 @@ struct http;
 struct curl_waitfd;
 void fibers_wait(struct fibers *set, struct http *http,
     struct curl_waitfd *extra, unsigned n, int timeout_ms);
+/* The same for several sets of fibers on one http (engines that share
+ * a connection): woken by whichever needs its turn first. */
+void fibers_wait_many(struct fibers *const *sets, size_t nsets,
+    struct http *http, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms);
 
 /* The fiber's side. The fiber running this thread; NULL in the loop. */
 struct fiber *fiber_self(void);

@@ -15,13 +15,14 @@
 #include "cmd-export.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
-#include "drift.h"
+#include "cmd-drift.h"
 #include "credential.h"
 #include "wizard.h"
 #include "sim/faults.h"
 #include "exitcode.h"
 #include "secret.h"
 #include "wrap.h"
+#include "xalloc.h"
 
 struct options {
 	const char *state_path;
@@ -134,7 +135,10 @@ usage(FILE *out)
 "  plan        probe every step and print what exists and what apply\n"
 "              would do; changes nothing\n"
 "  apply       do the setup, step by step, saving the state after each;\n"
-"              run it again to resume; a failure comes with its fix\n"
+"              run it again to resume; a failure comes with its fix.\n"
+"              --answers more than once, or a folder of answers files:\n"
+"              several ML projects at once, the accelerator's steps\n"
+"              done once for all, colliding names refused first\n"
 "  export      print a bash script of the setup's steps: for each, the az\n"
 "              command where one exists and the REST calls; secrets are\n"
 "              read from the environment, never written\n"
@@ -161,7 +165,8 @@ usage(FILE *out)
 "                    this often (default 30)\n"
 "      --answers FILE\n"
 "                    wizard, plan, apply, export: the operator's answers\n"
-"                    (YAML; see mlops-tui(5)); needed for a new setup\n"
+"                    (YAML; see mlops-tui(5)); needed for a new setup;\n"
+"                    plan, apply: again, or a folder, for several\n"
 "      --principal-file FILE\n"
 "                    wizard, plan, apply: the JSON az ad sp\n"
 "                    create-for-rbac\n"
@@ -506,6 +511,17 @@ check_command_options(struct options *opt)
 		    "and with --sandbox");
 	opt->sim.accelerator = opt->accelerator;
 	opt->wizard.accelerator = opt->accelerator;
+	if (opt->apply.nanswers > 1 && (opt->command == NULL ||
+	    is_command(opt, "export") || is_command(opt, "destroy") ||
+	    opt->destroy_given))
+		return usage_error("--answers goes once with the wizard, export "
+		    "and destroy; several ML projects (--answers given more "
+		    "than once) go with plan and apply");
+	if (opt->apply.nanswers > 1 && (opt->state_path != NULL ||
+	    opt->destroy_given || opt->apply.setup.principal_file != NULL))
+		return usage_error("several --answers (ML projects in one run) "
+		    "take no --state (each has its own), --principal-file (a "
+		    "pasted principal is one project's) or --destroy");
 	if (is_command(opt, "export"))
 		return check_export_options(opt);
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))
@@ -627,7 +643,11 @@ parse_options(int argc, char **argv, struct options *opt)
 			opt->conn_option_given = true;
 			break;
 		case APPLY_ANSWERS:
-			opt->apply.setup.answers_path = optarg;
+			if (opt->apply.setup.answers_path == NULL)
+				opt->apply.setup.answers_path = optarg;
+			opt->apply.answers = xreallocarray(opt->apply.answers,
+			    opt->apply.nanswers, sizeof *opt->apply.answers);
+			opt->apply.answers[opt->apply.nanswers++] = optarg;
 			opt->apply_option_given = true;
 			break;
 		case APPLY_YES:
@@ -730,5 +750,6 @@ main(int argc, char **argv)
 	if (rc < 0)
 		rc = run_command(&opt);
 	credential_wipe(github_token);
+	free(opt.apply.answers);
 	return rc;
 }

@@ -424,7 +424,8 @@ same_instance_elsewhere(struct setup *a, const char *dir)
 		if (s->instance_id != NULL && repository != NULL &&
 		    s->repository != NULL &&
 		    strcmp(s->path, a->state_path) != 0 &&
-		    strcasecmp(s->instance_id, a->conn.instance_id) == 0 &&
+		    strcasecmp(s->instance_id,
+		    setup_connection(a)->instance_id) == 0 &&
 		    strcasecmp(s->project ? s->project : "mlops-v2",
 		    project ? project : "mlops-v2") == 0 &&
 		    strcasecmp(s->repository, repository) == 0)
@@ -443,11 +444,12 @@ same_instance_elsewhere(struct setup *a, const char *dir)
 static int
 check_instance(struct setup *a)
 {
+	struct connection *c = setup_connection(a);
 	char *dir, *other = NULL, *slash;
 
-	if (a->conn.instance_id == NULL)
-		a->conn.instance_id = organization_instance(&a->conn.api);
-	if (a->conn.instance_id == NULL)
+	if (c->instance_id == NULL)
+		c->instance_id = organization_instance(&c->api);
+	if (c->instance_id == NULL)
 		return 0;       /* the sign-in step will say why */
 	if (a->created && a->opt->state_path == NULL) {
 		dir = xstrdup(a->state_path);
@@ -461,7 +463,7 @@ check_instance(struct setup *a)
 		    "same organization (instance %s) under another URL, '%s' "
 		    "now (renamed?). Go on with it: --state %s, after setting "
 		    "its organization answer to the new URL.\n", other,
-		    a->conn.instance_id, state_map_get(&a->session->state->answers,
+		    c->instance_id, state_map_get(&a->session->state->answers,
 		    "organization"), other);
 		free(other);
 		a->discard = true;      /* nothing of the refused one kept */
@@ -469,7 +471,7 @@ check_instance(struct setup *a)
 	}
 	if (!a->opt->read_only)
 		state_map_set(&state_step(a->session->state, "sign-in",
-		    NULL)->created, "instance", a->conn.instance_id);
+		    NULL)->created, "instance", c->instance_id);
 	return 0;
 }
 
@@ -486,10 +488,25 @@ setup_open(struct setup *a, const struct setup_options *opt)
 	    (rc = take_answers(a)) == 0 &&
 	    (rc = take_principal(a)) == 0 &&
 	    (rc = take_github_token(a)) == 0 &&
-	    (rc = connect_services(a)) == 0 &&
-	    (rc = check_instance(a)) == 0 && opt->conn.check_token)
+	    (opt->leader != NULL || (rc = connect_services(a)) == 0) &&
+	    (rc = check_instance(a)) == 0 && opt->conn.check_token &&
+	    opt->leader == NULL)
 		rc = check_azure(a);
 	return rc;
+}
+
+struct connection *
+setup_connection(struct setup *s)
+{
+	return s->opt != NULL && s->opt->leader != NULL ?
+	    &s->opt->leader->conn : &s->conn;
+}
+
+const char *
+setup_org_url(const struct setup *s)
+{
+	return s->opt != NULL && s->opt->leader != NULL ?
+	    s->opt->leader->conn.api.org_url : s->conn.api.org_url;
 }
 
 void

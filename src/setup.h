@@ -31,6 +31,10 @@ struct setup_options {
 	 * terminal to confirm on. */
 	bool confirm;
 	bool sandbox;                   /* the organization may move (port) */
+	/* Several ML projects in one run: the first project's setup,
+	 * whose connection (one sign-in, one rate limit) this one shares;
+	 * NULL: its own. */
+	struct setup *leader;
 };
 
 struct setup {
@@ -52,6 +56,10 @@ struct setup {
  * saying what is wrong on stderr; setup_close is needed either way.
  */
 int setup_open(struct setup *s, const struct setup_options *opt);
+/* The connection s talks through: its own, or its leader's. */
+struct connection *setup_connection(struct setup *s);
+/* The organization's URL as that connection has it. */
+const char *setup_org_url(const struct setup *s);
 void setup_close(struct setup *s);
 /* Close, and remove the state file when this opening made it: a new
  * setup that could not sign in leaves nothing behind. */

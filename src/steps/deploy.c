@@ -15,28 +15,66 @@
 #include "steps/step.h"
 #include "xalloc.h"
 
+/* An environment's id (a number, not a string) as text; NULL: none. */
+static char *
+environment_id(const json_t *environment)
+{
+	json_int_t id = json_integer_value(json_object_get(environment, "id"));
+
+	return id > 0 ? xasprintf("%" JSON_INTEGER_FORMAT, id) : NULL;
+}
+
+/*
+ * Made between the probe and the create by someone else - another ML
+ * project of the same run, whose pipelines deploy to the same
+ * environment, or a person: it is taken as found (this setup did not
+ * make it, and its destroy leaves it). 0, or -1 (said).
+ */
+static int
+take_made_meanwhile(struct step_run *r, const char *project)
+{
+	struct api_call *c = ado_find_environments(r->api, project,
+	    r->environment);
+	char *id;
+
+	if (!run_call(r, c, "reading the environments"))
+		return -1;
+	id = api_count(c) ? environment_id(api_item(c, 0)) : NULL;
+	api_call_free(c);
+	if (id == NULL)
+		return run_fail(r, NULL, "creating the environment: it exists, "
+		    "says Azure DevOps, but it cannot be read");
+	run_record_found(r, "id", id);
+	free(id);
+	run_detail(r, "the environment %s, made meanwhile by another",
+	    r->environment);
+	return 0;
+}
+
 static int
 apply_environment(struct step_run *r)
 {
 	const char *project = run_project_id(r);
 	struct api_call *c;
-	json_int_t id;
-	char *text;
+	char *id;
 
 	if (project == NULL)
 		return -1;
 	c = ado_create_environment(r->api, project, r->environment);
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_CONFLICT) {
+		api_call_free(c);
+		return take_made_meanwhile(r, project);
+	}
 	if (!run_call(r, c, "creating the environment"))
 		return -1;
-	/* An environment's id is a number, not a string. */
-	id = json_integer_value(json_object_get(api_call_result(c), "id"));
+	id = environment_id(api_call_result(c));
 	api_call_free(c);
-	if (id <= 0)
+	if (id == NULL)
 		return run_fail(r, NULL, "creating the environment: the answer "
 		    "has no id");
-	text = xasprintf("%" JSON_INTEGER_FORMAT, id);
-	run_record(r, "id", text);
-	free(text);
+	run_record(r, "id", id);
+	free(id);
 	run_detail(r, "created the environment %s", r->environment);
 	return 0;
 }

@@ -137,6 +137,33 @@ probe_github_connection(struct step_run *r)
 	return PROBE_TODO;
 }
 
+/*
+ * Made between the probe and the create by another - a second rai
+ * project of the same run, whose training pipeline names the same
+ * connection: taken as found, as one made by hand is. Its id, or NULL
+ * with the error set. Frees c.
+ */
+static char *
+made_meanwhile(struct step_run *r, const char *project, struct api_call *c)
+{
+	json_t *endpoint;
+	char *id = NULL;
+
+	api_call_free(c);
+	if (find_connection(r, project, &endpoint) == -1)
+		return NULL;
+	if (endpoint == NULL) {
+		run_fail(r, NULL, "creating the GitHub service connection: it "
+		    "exists, says Azure DevOps, but it cannot be found");
+		return NULL;
+	}
+	id = run_field(r, endpoint, "id", "the GitHub service connection");
+	json_decref(endpoint);
+	if (id != NULL)
+		run_record_found(r, "id", id);
+	return id;
+}
+
 /* Create the connection; its id, or NULL with the error set. */
 static char *
 create_connection(struct step_run *r, const char *project)
@@ -152,6 +179,9 @@ create_connection(struct step_run *r, const char *project)
 		return NULL;
 	}
 	c = ado_create_github_endpoint(r->api, &conn);
+	api_wait(r->api, c);
+	if (api_call_error(c)->kind == API_CONFLICT)
+		return made_meanwhile(r, project, c);
 	if (!run_call(r, c, "creating the GitHub service connection"))
 		return NULL;
 	id = run_field(r, api_call_result(c), "id", "creating the GitHub "

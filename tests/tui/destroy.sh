@@ -106,6 +106,11 @@ contains "$(pane)" "[x] Create the mlops-v2 project" "the project, kept, is done
 keys r
 wait_for 5 shows "Not after the teardown: this checklist only shows what is left."
 tap_result $? "r sets nothing up again after the teardown"
+keys Down     # a key that clears the note, for the next to say its own
+wait_for 5 eval '! shows "Not after the teardown"'
+keys c
+wait_for 5 shows "Not after the teardown: this checklist only shows what is left."
+tap_result $? "nor does c check drift on it"
 
 keys l
 wait_for 5 shows "log, lines"
