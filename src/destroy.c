@@ -107,8 +107,18 @@ load_others(struct planner *p)
 	p->others = setups_load_siblings(p->st, &p->nothers);
 }
 
-/* The repository of another setup that records value for step/env/key;
- * NULL when none does. */
+/* What the ML projects of a project share by name: the pipelines' ADO
+ * environment and rai's GitHub connection. A setup whose step found one
+ * of these done records no id (it probed it by name, there already). */
+static bool
+shared_by_name(const char *step)
+{
+	return strcmp(step, "environment") == 0 ||
+	    strcmp(step, "github-connection") == 0;
+}
+
+/* The repository of another setup that records value for step/env/key,
+ * or whose step found by name what is shared by name; NULL when none. */
 static const char *
 used_elsewhere(const struct planner *p, const char *step, const char *env,
     const char *key, const char *value)
@@ -118,7 +128,9 @@ used_elsewhere(const struct planner *p, const char *step, const char *env,
 		    step, env);
 		const char *v = rec ? state_map_get(&rec->created, key) : NULL;
 
-		if (v != NULL && strcmp(v, value) == 0)
+		if ((v != NULL && strcmp(v, value) == 0) || (v == NULL &&
+		    rec != NULL && rec->status == STEP_DONE &&
+		    shared_by_name(step)))
 			return state_map_get(&p->others[i]->answers,
 			    "repository");
 	}

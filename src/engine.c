@@ -429,6 +429,8 @@ engine_check_target(const struct state *st, const struct catalog *cat,
 		.environment = environment ? environment : "prod",
 		.subscription = engine_answer(st, cat, environment,
 		    "subscription_id"),
+		/* where a soft-deleted vault of the names would be kept */
+		.location = engine_answer(st, cat, environment, "location"),
 		.client_id = principal_record(st, cat, environment, "app_id"),
 		.application = principal_record(st, cat, environment,
 		    "application"),

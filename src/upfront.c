@@ -91,6 +91,36 @@ upfront_check(struct upfront *u, struct engine *e, struct connection *conn,
 	}
 }
 
+/* A check of the plan that failed already, as an item of u. */
+static void
+add_failed(struct upfront *u, const struct engine_job *j,
+    const struct errors *errors)
+{
+	struct upfront_item *it;
+
+	u->items = xreallocarray(u->items, u->count + 1, sizeof *u->items);
+	it = &u->items[u->count++];
+	it->job = j;
+	it->title = engine_job_title(j);
+	it->verdict = VERDICT_PROBLEM;
+	it->detail = xstrdup(j->error ? j->error : j->detail ? j->detail : "");
+	it->known = errors == NULL ? NULL : errors_explain(errors, j->error_id,
+	    it->detail);
+	u->problems++;
+}
+
+void
+upfront_add_failed_checks(struct upfront *u, struct engine *e,
+    const struct errors *errors)
+{
+	for (size_t i = 0; i < engine_count(e); i++) {
+		const struct engine_job *j = engine_job(e, i);
+
+		if (j->outcome == JOB_FAILED && j->step->kind == CATALOG_CHECK)
+			add_failed(u, j, errors);
+	}
+}
+
 void
 upfront_clear(struct upfront *u)
 {

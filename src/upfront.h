@@ -34,6 +34,11 @@ struct upfront {
  * conn; errors (may be NULL) explains the problems. */
 void upfront_check(struct upfront *u, struct engine *e,
     struct connection *conn, const struct errors *errors);
+/* Add the checks e's plan failed already (a name taken in Azure, a
+ * refused PAT): for the wizard's review, which shows the plan only
+ * through u; plan prints them in its own list. */
+void upfront_add_failed_checks(struct upfront *u, struct engine *e,
+    const struct errors *errors);
 void upfront_clear(struct upfront *u);
 
 #endif

@@ -778,6 +778,7 @@ upfront_main(void *arg)
 	struct upfront_pass *p = arg;
 
 	upfront_check(&p->found, p->engine, &p->setup->conn, p->setup->errors);
+	upfront_add_failed_checks(&p->found, p->engine, p->setup->errors);
 }
 
 /* Plan the setup (probes only, nothing saved) with keys answered, then

@@ -29,7 +29,7 @@ mt() { # ARGS...: mlops-tui with the sandbox's PAT and device sign-in
 changes() { # the requests that changed something: not GET, nor the
 	# POSTs that change nothing (the sign-in's, TestConnection's)
 	jq -r 'select(.method != "GET" and (.path |
-	    test("/oauth2/|/endpointproxy") | not)) | .method + " " + .path' \
+	    test("/oauth2/|/endpointproxy|/checkNameAvailability$") | not)) | .method + " " + .path' \
 	    "$SIM_LOG"
 }
 state_dir="$XDG_STATE_HOME/mlops-tui"

@@ -44,10 +44,19 @@ type_text "77"
 contains "$(pane)" "Service connection: Azure-ARM-Prod-taxi-two" "its own service connection, named after it"
 imports_before=$(ado "mlops-v2/_apis/git/repositories?api-version=7.1" | jq '[.value[] | select(.name | startswith("mlops-"))] | length')
 keys Enter
-wait_for 5 shows "Another ML project: taxi-two"
-tap_result $? "Enter starts it, said in the log"
+wait_for 10 shows "taxi-two"
+tap_result $? "Enter starts it"
 wait_for 120 shows "finished"
 tap_result $? "its run comes to its end"
+keys l
+wait_for 5 shows "log, lines"
+keys /
+type_text "Another ML project: taxi-two"
+keys Enter
+wait_for 5 shows_text "Another ML project: taxi-two (state"
+tap_result $? "the log says it started, with its state file"
+keys Escape
+wait_for 5 shows "Up/Down select"
 contains "$(pane)" "24/24 done" "every step of it done"
 contains "$(pane)" "The setup is whole: every step is done." "the new project is whole"
 is "$(ado "mlops-v2/_apis/git/repositories/taxi-two?api-version=7.1" | jq -r '.name')" "taxi-two" \
