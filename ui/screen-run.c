@@ -195,13 +195,18 @@ draw_log(struct tui *t, int top)
  * the marks - and, when the setup is whole, of r, which has nothing to
  * retry. draw_hints drops whole hints that do not fit from the last but
  * one back (a another first: the finish line in the log says it; the
- * help lists every key), never "q quit".
+ * help lists every key), never "q quit". After a teardown, only what
+ * reads: the checklist shows what is left and sets nothing up again.
  */
 static const char *
 run_hints(struct tui *t, bool over)
 {
 	bool sim = tui_on_sandbox(t);
 
+	if (t->torn_down)
+		return sim ? " Up/Down select  Enter open  l log  d teardown  "
+		    "f sim  ? help  q quit" : " Up/Down select  Enter open  "
+		    "l log  d teardown  ? help  q quit";
 	if (!over)
 		return sim ? " Up/Down select  Enter open  r retry  m by hand  "
 		    "s skip  l log  f sim  ? help  q quit" : " Up/Down select  "
@@ -229,10 +234,18 @@ run_draw(struct tui *t)
 	    t->started);
 
 	engine_tally(t->engine, counts);
-	snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
-	    counts[JOB_DONE] + counts[JOB_OPERATOR], engine_count(t->engine) -
-	    counts[JOB_NOT_APPLICABLE], over ? "finished" : "running",
-	    secs / 60, secs % 60);
+	/* After a teardown the probes judge what is left: never "finished",
+	 * which would read as a setup made whole, and no run's clock. */
+	if (t->torn_down)
+		snprintf(right, sizeof right, "%zu/%zu done  %s",
+		    counts[JOB_DONE] + counts[JOB_OPERATOR],
+		    engine_count(t->engine) - counts[JOB_NOT_APPLICABLE],
+		    over ? "torn down" : "checking");
+	else
+		snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
+		    counts[JOB_DONE] + counts[JOB_OPERATOR],
+		    engine_count(t->engine) - counts[JOB_NOT_APPLICABLE],
+		    over ? "finished" : "running", secs / 60, secs % 60);
 	draw_title(t, right);
 	draw_rule(t, 1, 0, COLS);
 	for (int y = list_top; y < log_rule; y++)
@@ -307,18 +320,32 @@ retry(struct tui *t)
 		note_unchanged(t, j, 'r');
 }
 
+static bool
+sets_up(int action)
+{
+	return action == ACTION_RETRY || action == ACTION_MANUAL ||
+	    action == ACTION_SKIP || action == ACTION_PASTE;
+}
+
 /* While the teardown removes the setup, nothing may set it up again
- * under it: the engine would also go unstepped until it is over. */
+ * under it: the engine would also go unstepped until it is over. After
+ * it, the checklist is a plan's, which retries, marks and repairs
+ * nothing, and has no finished run to check or add a project to. */
 static bool
 held_by_teardown(struct tui *t, int action)
 {
-	if (!tui_destroy_busy(t) || (action != ACTION_RETRY &&
-	    action != ACTION_MANUAL && action != ACTION_SKIP &&
-	    action != ACTION_PASTE))
-		return false;
-	tui_note(t, "Not while the teardown removes the setup (d shows it); "
-	    "wait for its end.");
-	return true;
+	if (tui_destroy_busy(t) && sets_up(action)) {
+		tui_note(t, "Not while the teardown removes the setup (d shows "
+		    "it); wait for its end.");
+		return true;
+	}
+	if (t->torn_down && (sets_up(action) || action == ACTION_DRIFT ||
+	    action == ACTION_ANOTHER)) {
+		tui_note(t, "Not after the teardown: this checklist only "
+		    "shows what is left.");
+		return true;
+	}
+	return false;
 }
 
 static bool

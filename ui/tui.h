@@ -105,6 +105,11 @@ struct tui {
 	struct export_view *export_view;
 	/* The teardown's review and removals (screen-destroy.c). */
 	struct destroy_view *destroy_view;
+	/* After a teardown the checklist's engine is a plan's over the
+	 * state (judged, owned): it shows what is left, and sets nothing
+	 * up again. */
+	bool torn_down;
+	struct engine *judged;
 	/* a's prompt for another ML project (screen-another.c), and the
 	 * answers it confirmed, for the wizard to run next (owned). */
 	struct another_view *another_view;
@@ -137,13 +142,13 @@ void tui_another_free(struct tui *t);
 extern const struct screen screen_drift;
 
 /* The teardown (screen-destroy.c): its review, opened once the run is
- * over; its removals stepped by the loop while busy; stopped after the
- * item in hand; what came of it for the shell: NULL (none ran), "over"
- * (*failed: how many items failed), "stopped", or why the state could
- * not be saved. */
+ * over; its removals stepped by the loop while busy (true from the pass
+ * in which they are over); stopped after the item in hand; what came of
+ * it for the shell: NULL (none ran), "over" (*failed: how many items
+ * failed), "stopped", or why the state could not be saved. */
 void tui_destroy_open(struct tui *t);
 bool tui_destroy_busy(const struct tui *t);
-void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+bool tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
     int timeout_ms);
 void tui_destroy_stop(struct tui *t);
 const char *tui_destroy_outcome(struct tui *t, int *failed);

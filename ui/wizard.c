@@ -227,13 +227,39 @@ log_lines(struct tui *t, const char *text)
 	free(copy);
 }
 
+/* After a teardown: what the checklist, judged again, found left. */
+static void
+log_left(struct tui *t)
+{
+	size_t counts[JOB_OUTCOME_COUNT];
+	size_t done, todo, all;
+	char *line;
+
+	engine_tally(t->engine, counts);
+	done = counts[JOB_DONE] + counts[JOB_OPERATOR];
+	todo = counts[JOB_TODO];
+	all = engine_count(t->engine) - counts[JOB_NOT_APPLICABLE];
+	/* The numbers first: the log pane cuts the line at its width. */
+	line = xasprintf("After the teardown: %zu of %zu steps done, %zu to "
+	    "do, %zu other; a new run sets the setup up again.", done, all,
+	    todo, all - done - todo);
+	tui_log(t, line);
+	free(line);
+}
+
 /* What was made, by its real names, and where to see it, once the run is
  * over; the setup is whole only when every step is done. */
 static void
 log_finish(struct tui *t)
 {
 	size_t n;
-	char **made = made_lines(t->engine, t->setup->session->state,
+	char **made;
+
+	if (t->torn_down) {
+		log_left(t);
+		return;
+	}
+	made = made_lines(t->engine, t->setup->session->state,
 	    setup_org_url(t->setup), &n);
 
 	tui_log(t, MADE_HEADING);
@@ -249,6 +275,44 @@ log_finish(struct tui *t)
 }
 
 /* ---- the loop ---------------------------------------------------------- */
+
+/*
+ * Once a teardown is over, the checklist is judged again from the state
+ * it left: a plan's engine probes each step (read-only, nothing saved),
+ * so that what was removed shows as to do. The checklist shows it in
+ * place of the run's engine, which is settled (a teardown only starts
+ * then) and stays its owner's: another project's may lead with it.
+ */
+static void
+judge_again(struct tui *t)
+{
+	struct setup *s = t->setup;
+	struct engine_config cfg = { s->cat, s->session, setup_connection(s),
+		s->principal_secret, ENGINE_PLAN, on_event, t, false,
+		s->github_token, NULL };
+	struct engine *fresh;
+	char *cause = NULL, *line;
+
+	if (engine_new(&fresh, &cfg, &cause) == -1) {
+		line = xasprintf("The checklist cannot be judged again: %s; "
+		    "mlops-tui status shows what the state says is left.",
+		    cause);
+		tui_log(t, line);
+		free(line);
+		free(cause);
+		return;
+	}
+	engine_free(t->judged);          /* an earlier teardown's, settled */
+	t->judged = t->engine = fresh;
+	engine_show_progress(fresh, true);
+	t->torn_down = true;
+	t->started = time(NULL);
+	t->follow = false;      /* the selection stays where it was */
+	if (t->selected >= engine_count(fresh))
+		t->selected = 0;
+	tui_log(t, "The checklist is judged again from what the teardown "
+	    "left (read-only).");
+}
 
 static void
 loop(struct tui *t)
@@ -286,9 +350,11 @@ loop(struct tui *t)
 		}
 		/* The engine is over while a teardown runs (it only starts
 		 * then): the teardown's fiber is the one to step. */
-		if (tui_destroy_busy(t))
-			tui_destroy_step(t, &keyboard, 1, 250);
-		else if (tui_drift_busy(t))
+		if (tui_destroy_busy(t)) {
+			if (tui_destroy_step(t, &keyboard, 1, 250) &&
+			    !t->quitting)
+				judge_again(t);
+		} else if (tui_drift_busy(t))
 			tui_drift_step(t, &keyboard, 1, 250);
 		else
 			engine_step_fds(t->engine, &keyboard, 1, 250);
@@ -298,7 +364,7 @@ loop(struct tui *t)
 }
 
 /* After a teardown in the wizard, its outcome is the run's: the setup
- * is no longer whole, whatever the checklist still shows. */
+ * is no longer whole. */
 static int
 teardown_outcome(struct tui *t, const char *state_path)
 {
@@ -523,6 +589,8 @@ run_wizard(struct tui *t, struct setup *s)
 	else
 		say_others(t, s, &added);
 	tui_destroy_free(t);
+	engine_free(t->judged);
+	t->judged = NULL;
 	t->engine = first;
 	t->setup = s;
 	free(t->next_answers);
