@@ -1089,8 +1089,7 @@ destroy_one(struct destroy_plan *plan, size_t i, struct setup *s,
 struct destroy_run {
 	struct destroy_plan *plan;
 	struct setup *setup;
-	struct fibers *fibers;
-	struct fiber *fiber;
+	struct fiber_task *task;
 	size_t current;
 	volatile int stop;
 	char *fatal;
@@ -1116,10 +1115,7 @@ destroy_run_start(struct destroy_plan *plan, struct setup *s, char **cause)
 
 	r->plan = plan;
 	r->setup = s;
-	if (fibers_new(&r->fibers, cause) == -1 ||
-	    (r->fiber = fiber_start(r->fibers, run_main, r, cause)) == NULL) {
-		if (r->fibers != NULL)
-			fibers_free(r->fibers);
+	if ((r->task = fiber_task_start(run_main, r, cause)) == NULL) {
 		free(r);
 		return NULL;
 	}
@@ -1130,26 +1126,20 @@ void
 destroy_run_step(struct destroy_run *r, struct curl_waitfd *extra,
     unsigned n, int timeout_ms)
 {
-	fibers_resume(r->fibers);
-	if (!fiber_done(r->fiber))
-		fibers_wait(r->fibers, setup_connection(r->setup)->api.http,
-		    extra, n, timeout_ms);
-	else
-		for (unsigned i = 0; i < n; i++)
-			extra[i].revents = 0;   /* nothing waited for */
-	fibers_resume(r->fibers);
+	fiber_task_step(r->task, setup_connection(r->setup)->api.http, extra,
+	    n, timeout_ms);
 }
 
 size_t
 destroy_run_current(const struct destroy_run *r)
 {
-	return fiber_done(r->fiber) ? r->plan->count : r->current;
+	return fiber_task_done(r->task) ? r->plan->count : r->current;
 }
 
 bool
 destroy_run_done(const struct destroy_run *r)
 {
-	return fiber_done(r->fiber);
+	return fiber_task_done(r->task);
 }
 
 void
@@ -1175,8 +1165,7 @@ destroy_run_free(struct destroy_run *r)
 {
 	if (r == NULL)
 		return;
-	fiber_free(r->fiber);
-	fibers_free(r->fibers);
+	fiber_task_free(r->task);
 	free(r->fatal);
 	free(r);
 }

@@ -242,8 +242,7 @@ drift_list_free(struct drift_list *list)
 struct drift_run {
 	struct drift_list *list;
 	struct setup *setup;
-	struct fibers *fibers;
-	struct fiber *fiber;
+	struct fiber_task *task;
 	volatile int stop;
 };
 
@@ -262,10 +261,7 @@ drift_run_start(struct drift_list *list, struct setup *s, char **cause)
 
 	r->list = list;
 	r->setup = s;
-	if (fibers_new(&r->fibers, cause) == -1 ||
-	    (r->fiber = fiber_start(r->fibers, run_main, r, cause)) == NULL) {
-		if (r->fibers != NULL)
-			fibers_free(r->fibers);
+	if ((r->task = fiber_task_start(run_main, r, cause)) == NULL) {
 		free(r);
 		return NULL;
 	}
@@ -276,20 +272,14 @@ void
 drift_run_step(struct drift_run *r, struct curl_waitfd *extra, unsigned n,
     int timeout_ms)
 {
-	fibers_resume(r->fibers);
-	if (!fiber_done(r->fiber))
-		fibers_wait(r->fibers, setup_connection(r->setup)->api.http,
-		    extra, n, timeout_ms);
-	else
-		for (unsigned i = 0; i < n; i++)
-			extra[i].revents = 0;   /* nothing waited for */
-	fibers_resume(r->fibers);
+	fiber_task_step(r->task, setup_connection(r->setup)->api.http, extra,
+	    n, timeout_ms);
 }
 
 bool
 drift_run_done(const struct drift_run *r)
 {
-	return fiber_done(r->fiber);
+	return fiber_task_done(r->task);
 }
 
 void
@@ -303,7 +293,6 @@ drift_run_free(struct drift_run *r)
 {
 	if (r == NULL)
 		return;
-	fiber_free(r->fiber);
-	fibers_free(r->fibers);
+	fiber_task_free(r->task);
 	free(r);
 }
