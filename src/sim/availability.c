@@ -63,7 +63,7 @@ vault_name_valid(const char *name)
 	    strstr(name, "--") == NULL;
 }
 
-static bool
+bool
 storage_name_valid(const char *name)
 {
 	size_t n = strlen(name);

@@ -14,5 +14,8 @@
 
 /* Answer path (below /_arm/) when it is one of these; true if it was. */
 bool availability_route(struct exchange *x, json_t *root, const char *path);
+/* Azure's storage account rule: 3 to 24 lowercase letters and digits
+ * (the pipelines' terraform state account is held to it too). */
+bool storage_name_valid(const char *name);
 
 #endif
