@@ -11,15 +11,20 @@
 
 /* One object, one line, flushed: a script reads each as it happens. */
 static void
-emit(FILE *out, json_t *event)
+emit(const struct events_out *out, json_t *event)
 {
-	char *text = json_dumps(event, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text;
 
+	/* Several projects in one run: each event says whose it is. */
+	if (out->repository != NULL)
+		json_object_set_new(event, "repository",
+		    json_string(out->repository));
+	text = json_dumps(event, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (text != NULL)
-		fprintf(out, "%s\n", text);
+		fprintf(out->file, "%s\n", text);
 	free(text);
 	json_decref(event);
-	fflush(out);
+	fflush(out->file);
 }
 
 /*
@@ -59,7 +64,7 @@ owned_string(char *s)
 }
 
 void
-events_start(FILE *out, const struct setup *s, bool planning)
+events_start(const struct events_out *out, const struct setup *s, bool planning)
 {
 	const struct state_map *answers = &s->session->state->answers;
 	const char *project = state_map_get(answers, "project");
@@ -90,7 +95,7 @@ add_explanation(json_t *event, const struct setup *s,
 }
 
 void
-events_job(FILE *out, const char *event, const struct setup *s,
+events_job(const struct events_out *out, const char *event, const struct setup *s,
     const struct engine_job *j)
 {
 	json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:b, s:o}",
@@ -112,7 +117,7 @@ events_job(FILE *out, const char *event, const struct setup *s,
 }
 
 void
-events_progress(FILE *out, const struct engine_job *j, const char *note,
+events_progress(const struct events_out *out, const struct engine_job *j, const char *note,
     double elapsed, const char *stage)
 {
 	json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "event", "progress",
@@ -131,7 +136,7 @@ events_progress(FILE *out, const struct engine_job *j, const char *note,
 }
 
 void
-events_upfront(FILE *out, const struct upfront_item *it)
+events_upfront(const struct events_out *out, const struct upfront_item *it)
 {
 	static const char *const verdicts[] = { [VERDICT_OK] = "ok",
 		[VERDICT_PROBLEM] = "problem", [VERDICT_UNKNOWN] = "cannot_tell" };
@@ -204,7 +209,7 @@ made_json(const struct setup *s, const struct engine *e)
 }
 
 void
-events_summary(FILE *out, const struct setup *s, const struct engine *e,
+events_summary(const struct events_out *out, const struct setup *s, const struct engine *e,
     bool planning, bool interrupted)
 {
 	size_t changed;

@@ -875,7 +875,8 @@ read_config(struct probe *p, struct check_result *r)
 	return config;
 }
 
-static void
+/* The offline rules; true when they allow the names. */
+static bool
 report_names(struct check_result *r, const struct names_input *in)
 {
 	struct name_problem *problems;
@@ -896,6 +897,221 @@ report_names(struct check_result *r, const struct names_input *in)
 		    count ? "; " : "", text);
 	free(text);
 	names_free_problems(problems, count);
+	return serious == 0;
+}
+
+/*
+ * ---- names taken in Azure (issue 16) ----
+ * Key Vault and storage account names are global: Azure is asked whether
+ * each name the infrastructure will create is free. A name held by this
+ * setup's own resource (in the environment's resource group of its
+ * subscription: a re-run) is not a problem; one soft-deleted in the
+ * subscription can be purged; any other is someone else's.
+ */
+struct availability {
+	struct probe *p;
+	char *problems;         /* "; "-joined; NULL: none */
+	const char *error_id;   /* the first problem's errors.yml entry */
+	char *unasked;          /* why a name could not be asked; NULL */
+	size_t ours;            /* names held by this setup itself */
+};
+
+static void add_text(char **list, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+add_text(char **list, const char *fmt, ...)
+{
+	va_list ap;
+	char *one, *both;
+
+	va_start(ap, fmt);
+	one = xvasprintf(fmt, ap);
+	va_end(ap);
+	both = *list ? xasprintf("%s; %s", *list, one) : xstrdup(one);
+	free(one);
+	free(*list);
+	*list = both;
+}
+
+static void
+name_problem(struct availability *a, const char *error_id, char *text)
+{
+	if (a->error_id == NULL)
+		a->error_id = error_id;
+	add_text(&a->problems, "%s", text);
+	free(text);
+}
+
+/* Whether call (a checkNameAvailability) says the name is free; on a
+ * failed call the name goes into a->unasked and counts as free. */
+static bool
+name_free(struct availability *a, struct api_call *call, const char *name)
+{
+	const struct api_error *e = api_call_error(call);
+
+	if (e->kind != API_OK) {
+		add_text(&a->unasked, "%s: %s", name, e->message ?
+		    e->message : api_error_kind_name(e->kind));
+		return true;
+	}
+	return json_is_true(json_object_get(api_call_result(call),
+	    "nameAvailable"));
+}
+
+/* Whether the GET call found the resource (and so it is this setup's). */
+static bool
+found_ours(struct availability *a, struct api_call *call)
+{
+	bool found = api_call_error(call)->kind == API_OK;
+
+	a->ours += found;
+	api_call_free(call);
+	return found;
+}
+
+/* The errors.yml entry of a name Azure says is not free. */
+static const char *
+taken_error(json_t *answer)
+{
+	const char *reason = api_field(answer, "reason");
+
+	return reason != NULL && strcmp(reason, "AccountNameInvalid") == 0 ?
+	    "resource-name-invalid" : "global-name-taken";
+}
+
+/* Azure's word on a name not free: invalid (its rule, in its words), or
+ * someone else's; Azure's AlreadyExists message adds nothing to that. */
+static char *
+taken_text(const char *what, const char *name, const char *rg,
+    const char *sub, json_t *answer, const char *also)
+{
+	const char *reason = api_field(answer, "reason");
+	const char *message = api_field(answer, "message");
+
+	if (reason != NULL && strcmp(reason, "AccountNameInvalid") == 0)
+		return xasprintf("Azure refuses the %s name %s: %s", what, name,
+		    message ? message : reason);
+	return xasprintf("the %s name %s is taken elsewhere in Azure (not by "
+	    "resource group %s of subscription %s%s): choose another "
+	    "namespace or postfix", what, name, rg, sub, also);
+}
+
+/* A vault of that name soft-deleted in the subscription: it holds the
+ * name until purged or its retention ends. */
+static bool
+soft_deleted_vault(struct availability *a, const char *name)
+{
+	const struct check_target *t = a->p->target;
+	struct api_call *c;
+	json_t *props;
+
+	if (t->location == NULL)
+		return false;
+	c = fetch(a->p, arm_get_deleted_vault(a->p->api, t->subscription,
+	    t->location, name));
+	if (api_call_error(c)->kind != API_OK) {
+		api_call_free(c);
+		return false;
+	}
+	props = json_object_get(api_call_result(c), "properties");
+	name_problem(a, "soft-deleted-name", json_is_true(json_object_get(
+	    props, "purgeProtectionEnabled")) ? xasprintf("the Key Vault "
+	    "name %s is held by a soft-deleted vault in subscription %s "
+	    "(%s) with purge protection, which cannot be purged before its "
+	    "retention ends: choose another postfix", name, t->subscription,
+	    t->location) : xasprintf("the Key Vault name %s is held by a "
+	    "soft-deleted vault in subscription %s (%s): purge it (az keyvault "
+	    "purge --name %s --location %s) or choose another postfix", name,
+	    t->subscription, t->location, name, t->location));
+	api_call_free(c);
+	return true;
+}
+
+static void
+ask_vault(struct availability *a, const char *name, const char *rg)
+{
+	const char *sub = a->p->target->subscription;
+	struct api_call *c = fetch(a->p, arm_check_vault_name(a->p->api, sub,
+	    name));
+
+	if (!name_free(a, c, name) && !found_ours(a, fetch(a->p,
+	    arm_get_vault(a->p->api, sub, rg, name))) &&
+	    !soft_deleted_vault(a, name))
+		name_problem(a, taken_error(api_call_result(c)), taken_text(
+		    "Key Vault", name, rg, sub, api_call_result(c), "; a vault "
+		    "soft-deleted in another subscription holds its name too"));
+	api_call_free(c);
+}
+
+static void
+ask_storage(struct availability *a, const char *what, const char *name,
+    const char *rg)
+{
+	const char *sub = a->p->target->subscription;
+	struct api_call *c = fetch(a->p, arm_check_storage_name(a->p->api,
+	    sub, name));
+
+	if (!name_free(a, c, name) && !found_ours(a, fetch(a->p,
+	    arm_get_storage_account(a->p->api, sub, rg, name))))
+		name_problem(a, taken_error(api_call_result(c)), taken_text(
+		    what, name, rg, sub, api_call_result(c), ""));
+	api_call_free(c);
+}
+
+/* Why Azure cannot be asked (owned), or NULL when it can. */
+static char *
+azure_unavailable(struct probe *p)
+{
+	char *cause = NULL;
+
+	if (p->target->subscription == NULL)
+		return xstrdup("no subscription_id");
+	if (p->azure == NULL)
+		return xasprintf("not signed in to Azure%s%s", p->azure_error ?
+		    ": " : "", p->azure_error ? p->azure_error : "");
+	if (signin_fresh(p->azure, &cause) == -1)
+		return cause;
+	return NULL;
+}
+
+/* Ask Azure about in's global names; r (the offline verdict, OK) gets
+ * the problems, or a note of what was asked. */
+static void
+report_availability(struct probe *p, struct check_result *r,
+    const struct names_input *in)
+{
+	struct availability a = { .p = p };
+	bool terraform = in->infrastructure != NULL &&
+	    strcmp(in->infrastructure, "terraform") == 0;
+	char *why = azure_unavailable(p), *before = r->detail;
+	struct names n;
+
+	if (why != NULL) {
+		r->detail = xasprintf("%s; not asked in Azure whether the names "
+		    "are free (%s)", before, why);
+		free(before);
+		free(why);
+		return;
+	}
+	names_derive(&n, in);
+	ask_vault(&a, n.key_vault, n.resource_group);
+	ask_storage(&a, "storage account", n.storage, n.resource_group);
+	if (terraform)
+		ask_storage(&a, "terraform state storage account",
+		    n.state_storage, n.state_resource_group);
+	if (a.problems != NULL)
+		set_result(r, VERDICT_PROBLEM, a.error_id, "%s", a.problems);
+	else {
+		r->detail = xasprintf("%s; Azure has the global names free%s%s%s",
+		    before, a.ours ? " or held by this setup" : "", a.unasked ?
+		    ", except what could not be asked: " : "", a.unasked ?
+		    a.unasked : "");
+		free(before);
+	}
+	names_free(&n);
+	free(a.problems);
+	free(a.unasked);
 }
 
 static void
@@ -915,7 +1131,8 @@ check_names(struct probe *p, struct check_result *r)
 		if (in.postfix == NULL)
 			in.postfix = api_field(vars, "postfix");
 	}
-	report_names(r, &in);
+	if (report_names(r, &in))
+		report_availability(p, r, &in);
 	json_decref(config);
 }
 

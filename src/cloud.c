@@ -460,6 +460,42 @@ arm_delete_resource_group(struct api *api, const char *sub, const char *rg)
 }
 
 struct api_call *
+arm_check_vault_name(struct api *api, const char *sub, const char *name)
+{
+	return arm(api, "POST", "2022-07-01", xasprintf("subscriptions/%s/"
+	    "providers/Microsoft.KeyVault/checkNameAvailability", sub),
+	    json_pack("{s:s, s:s}", "name", name, "type",
+	    "Microsoft.KeyVault/vaults"), false);
+}
+
+struct api_call *
+arm_check_storage_name(struct api *api, const char *sub, const char *name)
+{
+	return arm(api, "POST", "2023-01-01", xasprintf("subscriptions/%s/"
+	    "providers/Microsoft.Storage/checkNameAvailability", sub),
+	    json_pack("{s:s, s:s}", "name", name, "type",
+	    "Microsoft.Storage/storageAccounts"), false);
+}
+
+struct api_call *
+arm_get_vault(struct api *api, const char *sub, const char *rg,
+    const char *name)
+{
+	return arm(api, "GET", "2022-07-01", xasprintf("subscriptions/%s/"
+	    "resourceGroups/%s/providers/Microsoft.KeyVault/vaults/%s", sub, rg,
+	    name), NULL, false);
+}
+
+struct api_call *
+arm_get_storage_account(struct api *api, const char *sub, const char *rg,
+    const char *name)
+{
+	return arm(api, "GET", "2023-01-01", xasprintf("subscriptions/%s/"
+	    "resourceGroups/%s/providers/Microsoft.Storage/storageAccounts/%s",
+	    sub, rg, name), NULL, false);
+}
+
+struct api_call *
 arm_get_deleted_vault(struct api *api, const char *sub, const char *location,
     const char *name)
 {

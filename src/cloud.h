@@ -105,6 +105,24 @@ struct api_call *arm_put_identity_credential(struct api *api,
     const char *sub, const char *rg, const char *name,
     const char *credential, const char *issuer, const char *subject);
 
+/*
+ * Whether a global name is free (the names check). Vaults_CheckName-
+ * Availability (Microsoft.KeyVault 2022-07-01) and StorageAccounts_Check-
+ * NameAvailability (Microsoft.Storage 2023-01-01) both POST {"name",
+ * "type"} and answer {"nameAvailable", "reason": "AccountNameInvalid" |
+ * "AlreadyExists", "message"} (azure-rest-api-specs, keyvault.json and
+ * storage.json, CheckNameAvailabilityResult).
+ */
+struct api_call *arm_check_vault_name(struct api *api, const char *sub,
+    const char *name);
+struct api_call *arm_check_storage_name(struct api *api, const char *sub,
+    const char *name);
+/* The vault or storage account in resource group rg (404: not there). */
+struct api_call *arm_get_vault(struct api *api, const char *sub,
+    const char *rg, const char *name);
+struct api_call *arm_get_storage_account(struct api *api, const char *sub,
+    const char *rg, const char *name);
+
 /* ---- teardown: each answers 404 (or 204) when the object is gone ---- */
 struct api_call *graph_delete_application(struct api *api, const char *id);
 struct api_call *graph_delete_principal(struct api *api, const char *id);

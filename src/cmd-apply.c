@@ -45,6 +45,7 @@ struct applier {
 	/* Several ML projects in one run: the repository, leading each of
 	 * this project's lines; NULL alone. */
 	const char *tag;
+	struct events_out events;       /* --json: stdout, and the tag */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -131,9 +132,9 @@ on_event(const struct engine_job *j, const char *note, void *arg)
 		return;
 	if (a->opt->json && !output_gone) {
 		if (note != NULL)
-			events_progress(stdout, j, note, 0, NULL);
+			events_progress(&a->events, j, note, 0, NULL);
 		else
-			events_job(stdout, events_job_event(j), &a->setup, j);
+			events_job(&a->events, events_job_event(j), &a->setup, j);
 		flush_output();
 	} else if (note != NULL && !output_gone) {
 		printf("%s%s    %s\n", a->tag ? a->tag : "", a->tag ? ":" : "",
@@ -316,11 +317,11 @@ say_still_running(const struct applier *a, const struct engine_job *j,
 }
 
 static void
-progress_event(const struct engine_job *j, double secs)
+progress_event(struct applier *a, const struct engine_job *j, double secs)
 {
 	char *stage = running_stage(j->progress);
 
-	events_progress(stdout, j, NULL, secs, stage);
+	events_progress(&a->events, j, NULL, secs, stage);
 	flush_output();
 	free(stage);
 }
@@ -344,7 +345,7 @@ watch_running(struct applier *a)
 		else if (now - w->said >= every && !output_gone) {
 			w->said = now;
 			if (a->opt->json)
-				progress_event(j, now - w->started);
+				progress_event(a, j, now - w->started);
 			else
 				say_still_running(a, j, now - w->started);
 		}
@@ -399,7 +400,7 @@ print_header(struct applier *a)
 	const char *project = state_map_get(answers, "project");
 
 	if (a->opt->json) {
-		events_start(stdout, &a->setup, a->planning);
+		events_start(&a->events, &a->setup, a->planning);
 		flush_output();
 		return;
 	}
@@ -455,12 +456,12 @@ finish_json(struct applier *a)
 {
 	if (a->planning)
 		for (size_t i = 0; i < a->upfront.count; i++)
-			events_upfront(stdout, &a->upfront.items[i]);
+			events_upfront(&a->events, &a->upfront.items[i]);
 	if (a->planning)
 		for (size_t i = 0; i < engine_count(a->engine); i++)
-			events_job(stdout, "plan", &a->setup,
+			events_job(&a->events, "plan", &a->setup,
 			    engine_job(a->engine, i));
-	events_summary(stdout, &a->setup, a->engine, a->planning,
+	events_summary(&a->events, &a->setup, a->engine, a->planning,
 	    interrupted);
 }
 
@@ -551,14 +552,16 @@ run_engines(struct applier *as, size_t n)
 	free(es);
 }
 
-/* plan: the rights and capacity its steps to do need. */
+/* plan: the rights and capacity its steps to do need; those the
+ * earlier project of the run (NULL: none) checked are taken from it. */
 static void
-check_upfront(struct applier *a)
+check_upfront(struct applier *a, const struct applier *earlier)
 {
 	upfront_clear(&a->upfront);
 	if (a->planning && !interrupted && engine_fatal(a->engine) == NULL)
-		upfront_check(&a->upfront, a->engine,
-		    setup_connection(&a->setup), a->setup.errors);
+		upfront_check_after(&a->upfront, a->engine,
+		    setup_connection(&a->setup), a->setup.errors,
+		    earlier ? &earlier->upfront : NULL);
 }
 
 /* One pass of the engine over the setup, printed; an exit status. */
@@ -571,7 +574,7 @@ run(struct applier *a, bool planning)
 		return rc;
 	print_header(a);
 	run_engines(a, 1);
-	check_upfront(a);
+	check_upfront(a, NULL);
 	return finish(a);
 }
 
@@ -667,6 +670,7 @@ open_projects(struct many *m)
 		if ((rc = setup_open(&a->setup, &m->so[i])) == 0)
 			a->tag = xstrdup(state_map_get(
 			    &a->setup.session->state->answers, "repository"));
+		a->events = (struct events_out){ stdout, a->tag };
 	}
 	return rc;
 }
@@ -685,7 +689,7 @@ pass(struct many *m, bool planning)
 		return rc;
 	run_engines(m->as, m->projects.count);
 	for (size_t i = 0; i < m->projects.count; i++)
-		check_upfront(&m->as[i]);
+		check_upfront(&m->as[i], i > 0 ? &m->as[i - 1] : NULL);
 	return 0;
 }
 
@@ -704,12 +708,15 @@ plan_projects(struct many *m, bool shown)
 			show = !may_go_on(plan_verdict(a, interrupted ?
 			    MT_EXIT_INTERRUPTED : exit_status(a)));
 		if (show) {
-			putchar('\n');
+			if (!m->opt->json)
+				putchar('\n');
 			print_header(a);
 			r = finish(a);
 		} else
 			r = interrupted ? MT_EXIT_INTERRUPTED : exit_status(a);
-		verdict = worse(verdict, plan_verdict(a, r));
+		/* plan says what apply would end with, as for one project;
+		 * apply's own plan pass may go on past a missing right. */
+		verdict = worse(verdict, m->opt->plan ? r : plan_verdict(a, r));
 	}
 	return rc != 0 ? rc : verdict;
 }
@@ -721,6 +728,11 @@ print_many_header(struct many *m)
 	const char *project = state_map_get(
 	    &lead->setup.session->state->answers, "project");
 
+	if (m->opt->json) {     /* each project's start event says it */
+		for (size_t i = 0; i < m->projects.count; i++)
+			print_header(&m->as[i]);
+		return;
+	}
 	printf("Applying %s, project %s: %zu ML projects in one run\n",
 	    setup_org_url(&lead->setup), project ? project : "mlops-v2",
 	    m->projects.count);
@@ -736,7 +748,8 @@ apply_projects(struct many *m)
 	int rc = pass(m, false);
 
 	for (size_t i = 0; rc == 0 && i < m->projects.count; i++) {
-		printf("\n== %s\n", m->as[i].tag);
+		if (!m->opt->json)
+			printf("\n== %s\n", m->as[i].tag);
 		rc = worse(rc, finish(&m->as[i]));
 	}
 	return rc;
@@ -776,14 +789,29 @@ check_projects(struct many *m)
 static int
 run_many(struct many *m)
 {
-	int rc = open_projects(m), yes;
+	int rc, yes;
+
+	/* A folder of one: that project alone, as --answers FILE runs it. */
+	if (m->projects.count == 1) {
+		struct apply_options one = *m->opt;
+
+		one.setup.answers_path = m->projects.paths[0];
+		one.nanswers = 0;
+		return cmd_apply(&one);
+	}
+	rc = open_projects(m);
 
 	if (rc != 0)
 		return rc;
 	rc = plan_projects(m, !m->opt->yes);
-	if (m->opt->plan || (!may_go_on(rc) && rc != MT_EXIT_INTERRUPTED))
-		return m->opt->plan ? rc : (printf("Nothing was changed: a "
-		    "plan above fails.\n"), rc);
+	if (m->opt->plan || (!may_go_on(rc) && rc != MT_EXIT_INTERRUPTED)) {
+		if (!m->opt->plan)
+			fprintf(m->opt->json ? stderr : stdout, "%sNothing was "
+			    "changed: a plan %s fails.\n", m->opt->json ?
+			    "mlops-tui: " : "", m->opt->json ? "(its events "
+			    "above)" : "above");
+		return rc;
+	}
 	if (rc == MT_EXIT_INTERRUPTED)
 		return rc;
 	if (!m->opt->yes) {
@@ -795,7 +823,8 @@ run_many(struct many *m)
 			return MT_EXIT_OK;
 		}
 	}
-	putchar('\n');
+	if (!m->opt->json)
+		putchar('\n');
 	print_many_header(m);
 	return apply_projects(m);
 }
@@ -834,14 +863,14 @@ several(const struct apply_options *opt)
 int
 cmd_apply(const struct apply_options *opt)
 {
-	struct applier a = { .opt = opt };
+	struct applier a = { .opt = opt, .events = { stdout, NULL } };
 	struct setup_options setup = opt->setup;
 	int rc;
 
 	if (opt->destroy)
 		return cmd_destroy(opt);
 	if (several(opt))
-		return apply_many(opt);
+		return apply_many(opt);     /* one file in a folder too */
 	/* Refused before any sign-in (a device code printed for nothing),
 	 * after the answers are read (their mistakes said first). */
 	setup.confirm = !opt->plan && !opt->yes;

@@ -270,7 +270,7 @@ pat_from_prompt(char **cause)
 	FILE *tty = fopen("/dev/tty", "r+");
 
 	if (tty == NULL) {
-		set_cause(cause, "no PAT: set AZURE_DEVOPS_EXT_PAT or use "
+		set_cause(cause, "set AZURE_DEVOPS_EXT_PAT or use "
 		    "--pat-file FILE (there is no terminal to ask on)");
 		return NULL;
 	}

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "ado_build.h"
@@ -18,7 +17,6 @@
 #include "fiber.h"
 #include "http.h"
 #include "legend.h"
-#include "paths.h"
 #include "setup.h"
 #include "setups.h"
 #include "steps/step.h"
@@ -97,50 +95,30 @@ answer(const struct state *st, const char *env, const char *key,
 /* ---- the other ML projects of the organization ------------------------ */
 
 /*
- * The setups of the same organization and project in the state
- * directory, for other ML repositories: they share the accelerator, and
- * an environment or a connection by name. One made by this setup that
- * another records (made or found) is still in use: a destroy of this one
- * keeps it, whoever made it first (in a run of several, a race).
+ * The other ML projects' setups of this organization and project share
+ * the accelerator with it, and an environment or a connection by name:
+ * one made by this setup that another records (made or found) is still
+ * in use, and a destroy of this one keeps it, whoever made it first (in
+ * a run of several, a race).
  */
 static void
 load_others(struct planner *p)
 {
-	const char *org = state_map_get(&p->st->answers, "organization");
-	const char *repo = state_map_get(&p->st->answers, "repository");
-	char *dir = paths_state_dir(NULL), *mine;
-	struct setup_list *list;
-
-	if (dir == NULL || org == NULL || repo == NULL) {
-		free(dir);
-		return;
-	}
-	list = setups_scan(dir);
-	mine = paths_organization_id(org);
-	for (size_t i = 0; i < list->count; i++) {
-		const struct setup_summary *s = &list->items[i];
-		struct state *st = NULL;
-		char *theirs = s->organization ?
-		    paths_organization_id(s->organization) : NULL;
-
-		if (s->error == NULL && theirs != NULL && s->repository &&
-		    strcasecmp(theirs, mine) == 0 && strcasecmp(s->repository,
-		    repo) != 0 && strcasecmp(s->project ? s->project :
-		    "mlops-v2", answer(p->st, NULL, "project", "mlops-v2")) ==
-		    0 && state_load(&st, s->path, NULL) == 0) {
-			p->others = xreallocarray(p->others, p->nothers,
-			    sizeof *p->others);
-			p->others[p->nothers++] = st;
-		}
-		free(theirs);
-	}
-	free(mine);
-	setups_free(list);
-	free(dir);
+	p->others = setups_load_siblings(p->st, &p->nothers);
 }
 
-/* The repository of another setup that records value for step/env/key;
- * NULL when none does. */
+/* What the ML projects of a project share by name: the pipelines' ADO
+ * environment and rai's GitHub connection. A setup whose step found one
+ * of these done records no id (it probed it by name, there already). */
+static bool
+shared_by_name(const char *step)
+{
+	return strcmp(step, "environment") == 0 ||
+	    strcmp(step, "github-connection") == 0;
+}
+
+/* The repository of another setup that records value for step/env/key,
+ * or whose step found by name what is shared by name; NULL when none. */
 static const char *
 used_elsewhere(const struct planner *p, const char *step, const char *env,
     const char *key, const char *value)
@@ -150,7 +128,9 @@ used_elsewhere(const struct planner *p, const char *step, const char *env,
 		    step, env);
 		const char *v = rec ? state_map_get(&rec->created, key) : NULL;
 
-		if (v != NULL && strcmp(v, value) == 0)
+		if ((v != NULL && strcmp(v, value) == 0) || (v == NULL &&
+		    rec != NULL && rec->status == STEP_DONE &&
+		    shared_by_name(step)))
 			return state_map_get(&p->others[i]->answers,
 			    "repository");
 	}
@@ -451,9 +431,7 @@ destroy_plan_make(struct destroy_plan *plan, const struct state *st,
 		plan_entra(&p, st->environments[e].name);
 	plan_devops(&p);
 	plan_accelerator(&p);
-	for (size_t i = 0; i < p.nothers; i++)
-		state_free(p.others[i]);
-	free(p.others);
+	setups_free_siblings(p.others, p.nothers);
 }
 
 void
@@ -1076,11 +1054,13 @@ destroy_summary(const struct destroy_plan *plan, bool planning)
 /* Why an item cannot be removed now (Azure and Entra need the Azure
  * sign-in); NULL: it can. */
 static const char *
-cannot(const struct setup *s, const struct teardown *t)
+cannot(struct setup *s, const struct teardown *t)
 {
-	if (strcmp(t->area, "Azure DevOps") == 0 || s->conn.signed_in_azure)
+	const struct connection *c = setup_connection(s);
+
+	if (strcmp(t->area, "Azure DevOps") == 0 || c->signed_in_azure)
 		return NULL;
-	return s->conn.azure_error ? s->conn.azure_error :
+	return c->azure_error ? c->azure_error :
 	    "not signed in to Azure";
 }
 
@@ -1098,8 +1078,8 @@ destroy_one(struct destroy_plan *plan, size_t i, struct setup *s,
 		t->note = xstrdup(why);
 		return 0;
 	}
-	connection_fresh(&s->conn);
-	destroy_item(t, &s->conn.api, s->session->state, stop);
+	connection_fresh(setup_connection(s));
+	destroy_item(t, &setup_connection(s)->api, s->session->state, stop);
 	if (t->state != TD_REMOVED)
 		return 0;
 	destroy_record(s->session->state, t);
@@ -1109,8 +1089,7 @@ destroy_one(struct destroy_plan *plan, size_t i, struct setup *s,
 struct destroy_run {
 	struct destroy_plan *plan;
 	struct setup *setup;
-	struct fibers *fibers;
-	struct fiber *fiber;
+	struct fiber_task *task;
 	size_t current;
 	volatile int stop;
 	char *fatal;
@@ -1136,10 +1115,7 @@ destroy_run_start(struct destroy_plan *plan, struct setup *s, char **cause)
 
 	r->plan = plan;
 	r->setup = s;
-	if (fibers_new(&r->fibers, cause) == -1 ||
-	    (r->fiber = fiber_start(r->fibers, run_main, r, cause)) == NULL) {
-		if (r->fibers != NULL)
-			fibers_free(r->fibers);
+	if ((r->task = fiber_task_start(run_main, r, cause)) == NULL) {
 		free(r);
 		return NULL;
 	}
@@ -1150,26 +1126,20 @@ void
 destroy_run_step(struct destroy_run *r, struct curl_waitfd *extra,
     unsigned n, int timeout_ms)
 {
-	fibers_resume(r->fibers);
-	if (!fiber_done(r->fiber))
-		fibers_wait(r->fibers, r->setup->conn.api.http, extra, n,
-		    timeout_ms);
-	else
-		for (unsigned i = 0; i < n; i++)
-			extra[i].revents = 0;   /* nothing waited for */
-	fibers_resume(r->fibers);
+	fiber_task_step(r->task, setup_connection(r->setup)->api.http, extra,
+	    n, timeout_ms);
 }
 
 size_t
 destroy_run_current(const struct destroy_run *r)
 {
-	return fiber_done(r->fiber) ? r->plan->count : r->current;
+	return fiber_task_done(r->task) ? r->plan->count : r->current;
 }
 
 bool
 destroy_run_done(const struct destroy_run *r)
 {
-	return fiber_done(r->fiber);
+	return fiber_task_done(r->task);
 }
 
 void
@@ -1195,8 +1165,7 @@ destroy_run_free(struct destroy_run *r)
 {
 	if (r == NULL)
 		return;
-	fiber_free(r->fiber);
-	fibers_free(r->fibers);
+	fiber_task_free(r->task);
 	free(r->fatal);
 	free(r);
 }

@@ -1,15 +1,13 @@
 /*
- * `mlops-tui doctor --state FILE`: what the state says the setup made,
- * held against what exists now. Each resource is judged by the check
- * whose verdict the step's probe takes (so apply repairs exactly what is
- * found here), and pipelines by their recorded definition.
+ * Drift (see drift.h): what the state says the setup made, held against
+ * what exists now. Each resource is judged by the check whose verdict
+ * the step's probe takes (so apply repairs exactly what is found here),
+ * and pipelines by their recorded definition.
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -17,30 +15,22 @@
 #include "checks.h"
 #include "drift.h"
 #include "engine.h"
-#include "exitcode.h"
+#include "fiber.h"
 #include "setup.h"
 #include "steps/step.h"
 #include "xalloc.h"
-
-#define DRIFT_KIND_LIST(X)                                                \
-	X(DRIFT_AS_MADE, "as made")                                       \
-	X(DRIFT_MISSING, "missing")                                       \
-	X(DRIFT_CHANGED, "changed")                                       \
-	X(DRIFT_EXPIRING, "expiring")                                     \
-	X(DRIFT_UNKNOWN, "cannot tell")
-
-enum drift_kind {
-#define X(e, word) e,
-	DRIFT_KIND_LIST(X)
-#undef X
-	DRIFT_KINDS
-};
 
 static const char *const kind_words[] = {
 #define X(e, word) word,
 	DRIFT_KIND_LIST(X)
 #undef X
 };
+
+const char *
+drift_word(enum drift_kind kind)
+{
+	return kind_words[kind];
+}
 
 /* A resource a step makes, and how it is judged. */
 struct resource {
@@ -49,63 +39,77 @@ struct resource {
 	const char *missing_id;   /* the check's error when it is gone */
 	const char *what;         /* its kind, followed by its name: */
 	const char *answer;       /* the answer that names it; NULL */
+	const char *beyond_repair; /* see drift.h */
 };
+
+/* The accelerator fills the ML repository once, over the pipelines it
+ * makes: made again empty, nothing would run from it. */
+#define REPOSITORY_GONE "the accelerator's initialisation cannot run " \
+	"twice over the pipelines left, so apply cannot make it again: take " \
+	"the setup down (d in the wizard, or mlops-tui destroy) and set it " \
+	"up anew"
 
 static const struct resource resources[] = {
 	{ "project", "project", "ado-project-not-found", "project ",
-	    "project" },
+	    "project", NULL },
 	{ "ml-repository", "ml-repo", "ado-repository-not-found",
-	    "ML repository ", "repository" },
+	    "ML repository ", "repository", REPOSITORY_GONE },
 	{ "pipeline-permissions", "pipeline-rights", NULL, "the Build "
-	    "Service's rights on pipelines", NULL },
+	    "Service's rights on pipelines", NULL, NULL },
 	{ "repository-permissions", "ml-repo-rights", NULL, "the Build "
-	    "Service's rights on ", "repository" },
+	    "Service's rights on ", "repository", NULL },
 	{ "service-connection", "connection", "service-connection-missing",
-	    "service connection ", "service_connection" },
+	    "service connection ", "service_connection", NULL },
 	{ "environment", "environment", "environment-missing",
-	    "environment ", "environment" },
-	{ "initialise", NULL, NULL, "pipeline ", NULL },
-	{ "infra-pipeline", NULL, NULL, "pipeline ", NULL },
-	{ "training-pipeline", NULL, NULL, "pipeline ", NULL },
-	{ "online-endpoint", NULL, NULL, "pipeline ", NULL },
-	{ "batch-endpoint", NULL, NULL, "pipeline ", NULL },
+	    "environment ", "environment", NULL },
+	{ "initialise", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "infra-pipeline", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "training-pipeline", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "online-endpoint", NULL, NULL, "pipeline ", NULL, NULL },
+	{ "batch-endpoint", NULL, NULL, "pipeline ", NULL, NULL },
 };
 
-struct drift {
-	struct setup setup;
+/* One judging: where it reads, where it writes, whom it tells. */
+struct judging {
+	struct setup *setup;
 	const struct state *st;
-	size_t counts[DRIFT_KINDS];
-	json_t *list;                  /* --json: the resources; NULL: text */
+	struct drift_list *list;
+	drift_judged_fn judged;
+	void *arg;
 };
 
 static const char *
-answer(const struct drift *d, const struct state_step *rec,
+answer(const struct judging *j, const struct state_step *rec,
     const char *input)
 {
-	return engine_answer(d->st, d->setup.cat, rec->environment, input);
+	return engine_answer(j->st, j->setup->cat, rec->environment, input);
 }
 
-/* One resource, one line: its verdict, its name, what was found. */
+/* One resource's verdict, kept and told. */
 static void
-say(struct drift *d, enum drift_kind kind, const struct resource *res,
+found(struct judging *j, enum drift_kind kind, const struct resource *res,
     const struct state_step *rec, const char *name, const char *detail)
 {
-	char *what = xasprintf("%s%s", res->what, name ? name : "");
-	/* "environment prod", not "environment prod (prod)". */
-	const char *env = name != NULL && rec->environment != NULL &&
-	    strcmp(name, rec->environment) == 0 ? NULL : rec->environment;
+	struct drift_list *l = j->list;
+	struct drift_result *r;
 
-	d->counts[kind]++;
-	if (d->list != NULL)
-		json_array_append_new(d->list, json_pack("{s:s, s:s?, s:s, s:s, "
-		    "s:s?}", "step", rec->id, "environment", rec->environment,
-		    "resource", what, "verdict", kind_words[kind], "detail",
-		    detail));
-	else
-		printf("  %-12s %s%s%s%s%s%s\n", kind_words[kind], what,
-		    env ? " (" : "", env ? env : "", env ? ")" : "",
-		    detail ? ": " : "", detail ? detail : "");
-	free(what);
+	l->items = xreallocarray(l->items, l->count + 1, sizeof *l->items);
+	r = &l->items[l->count++];
+	*r = (struct drift_result){
+		.step = xstrdup(rec->id),
+		.environment = rec->environment ? xstrdup(rec->environment) :
+		    NULL,
+		.resource = xasprintf("%s%s", res->what, name ? name : ""),
+		.named_by_environment = name != NULL && rec->environment !=
+		    NULL && strcmp(name, rec->environment) == 0,
+		.kind = kind,
+		.detail = detail ? xstrdup(detail) : NULL,
+		.beyond_repair = kind == DRIFT_MISSING ? res->beyond_repair :
+		    NULL,
+	};
+	l->counts[kind]++;
+	if (j->judged != NULL)
+		j->judged(r, j->arg);
 }
 
 static enum drift_kind
@@ -125,16 +129,16 @@ classify(const struct check_result *r, const char *missing_id)
 }
 
 static void
-judge_by_check(struct drift *d, const struct resource *res,
+judge_by_check(struct judging *j, const struct resource *res,
     const struct state_step *rec)
 {
-	struct connection *conn = &d->setup.conn;
+	struct connection *conn = setup_connection(j->setup);
 	struct check_target target;
 	struct check_result r;
 	struct probe *p;
 	enum drift_kind kind;
 
-	engine_check_target(d->st, d->setup.cat, conn->organization,
+	engine_check_target(j->st, j->setup->cat, conn->organization,
 	    rec->environment, &target);
 	p = probe_new(&conn->api, &target);
 	p->azure = conn->signed_in_azure ? &conn->azure : NULL;
@@ -142,7 +146,7 @@ judge_by_check(struct drift *d, const struct resource *res,
 	connection_fresh(conn);
 	probe_run(p, checks_find(res->check), &r);
 	kind = classify(&r, res->missing_id);
-	say(d, kind, res, rec, res->answer ? answer(d, rec, res->answer) :
+	found(j, kind, res, rec, res->answer ? answer(j, rec, res->answer) :
 	    NULL, kind == DRIFT_AS_MADE ? NULL : r.detail);
 	check_result_clear(&r);
 	probe_free(p);
@@ -151,33 +155,34 @@ judge_by_check(struct drift *d, const struct resource *res,
 /* The recorded pipeline against the YAML path and branch it was made
  * with (the initialisation's: only whether it is there). */
 static void
-judge_pipeline(struct drift *d, const struct resource *res,
+judge_pipeline(struct judging *j, const struct resource *res,
     const struct state_step *rec)
 {
 	const char *id = state_map_get(&rec->created, "pipeline");
-	bool terraform = strcmp(answer(d, rec, "infrastructure"),
+	bool terraform = strcmp(answer(j, rec, "infrastructure"),
 	    "terraform") == 0;
 	const char *yaml = deployment_yaml(rec->id, terraform);
 	const char *branch = yaml ? PIPELINE_MADE_BRANCH : NULL;
-	struct api *api = &d->setup.conn.api;
+	struct api *api = &setup_connection(j->setup)->api;
 	struct api_call *c;
 	char *changes;
 
 	if (id == NULL)
 		return;
-	connection_fresh(&d->setup.conn);
-	c = ado_get_definition(api, answer(d, rec, "project"), atol(id));
+	connection_fresh(setup_connection(j->setup));
+	c = ado_get_definition(api, answer(j, rec, "project"), atol(id));
 	api_wait(api, c);
 	if (api_call_error(c)->kind == API_NOT_FOUND)
-		say(d, DRIFT_MISSING, res, rec, id, "deleted");
+		found(j, DRIFT_MISSING, res, rec, id, "deleted");
 	else if (api_call_error(c)->kind != API_OK)
-		say(d, DRIFT_UNKNOWN, res, rec, id, api_call_error(c)->message);
+		found(j, DRIFT_UNKNOWN, res, rec, id,
+		    api_call_error(c)->message);
 	else {
 		const char *name = api_field(api_call_result(c), "name");
 
 		changes = checks_pipeline_changes(api_call_result(c), yaml,
 		    branch);
-		say(d, changes ? DRIFT_CHANGED : DRIFT_AS_MADE, res, rec,
+		found(j, changes ? DRIFT_CHANGED : DRIFT_AS_MADE, res, rec,
 		    name ? name : id, changes);
 		free(changes);
 	}
@@ -193,96 +198,101 @@ resource_of(const char *step)
 	return NULL;
 }
 
-static void
-judge_all(struct drift *d)
+void
+drift_judge(struct drift_list *list, struct setup *s,
+    drift_judged_fn judged, void *arg, volatile const int *stop)
 {
-	for (size_t i = 0; i < d->st->nsteps; i++) {
-		const struct state_step *rec = &d->st->steps[i];
+	struct judging j = { s, s->session->state, list, judged, arg };
+
+	for (size_t i = 0; i < j.st->nsteps && !(stop && *stop); i++) {
+		const struct state_step *rec = &j.st->steps[i];
 		const struct resource *res = resource_of(rec->id);
 
 		if (res == NULL || rec->status != STEP_DONE)
 			continue;
 		if (res->check != NULL)
-			judge_by_check(d, res, rec);
+			judge_by_check(&j, res, rec);
 		else
-			judge_pipeline(d, res, rec);
-		fflush(stdout);
+			judge_pipeline(&j, res, rec);
 	}
 }
 
-static size_t
-problems(const struct drift *d)
+size_t
+drift_problems(const struct drift_list *list)
 {
-	return d->counts[DRIFT_MISSING] + d->counts[DRIFT_CHANGED] +
-	    d->counts[DRIFT_EXPIRING];
+	return list->counts[DRIFT_MISSING] + list->counts[DRIFT_CHANGED] +
+	    list->counts[DRIFT_EXPIRING];
 }
+
+void
+drift_list_free(struct drift_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->items[i].step);
+		free(list->items[i].environment);
+		free(list->items[i].resource);
+		free(list->items[i].detail);
+	}
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+/* ---- beside the loop ---------------------------------------------------- */
+
+struct drift_run {
+	struct drift_list *list;
+	struct setup *setup;
+	struct fiber_task *task;
+	volatile int stop;
+};
 
 static void
-report_text(struct drift *d)
+run_main(void *arg)
 {
-	printf("Comparing what %s says was made with what exists now in %s "
-	    "(read-only: doctor changes nothing)\n\n", d->setup.state_path,
-	    state_map_get(&d->st->answers, "organization"));
-	judge_all(d);
-	if (problems(d) + d->counts[DRIFT_AS_MADE] + d->counts[DRIFT_UNKNOWN]
-	    == 0)
-		printf("  The state records nothing made yet: run mlops-tui "
-		    "apply first.\n");
-	printf("\n%zu as made, %zu missing, %zu changed, %zu expiring, %zu "
-	    "cannot tell. Nothing was changed.%s\n", d->counts[DRIFT_AS_MADE],
-	    d->counts[DRIFT_MISSING], d->counts[DRIFT_CHANGED],
-	    d->counts[DRIFT_EXPIRING], d->counts[DRIFT_UNKNOWN], problems(d) ?
-	    " mlops-tui apply puts it back as made." : "");
+	struct drift_run *r = arg;
+
+	drift_judge(r->list, r->setup, NULL, NULL, &r->stop);
 }
 
-static void
-report_json(struct drift *d)
+struct drift_run *
+drift_run_start(struct drift_list *list, struct setup *s, char **cause)
 {
-	json_t *out;
+	struct drift_run *r = xcalloc(1, sizeof *r);
 
-	d->list = json_array();
-	judge_all(d);
-	out = json_pack("{s:s, s:s, s:b, s:O, s:{s:I, s:I, s:I, s:I, s:I}}",
-	    "state", d->setup.state_path, "organization", state_map_get(
-	    &d->st->answers, "organization"), "changed", 0, "resources",
-	    d->list, "summary", "as_made", (json_int_t)d->counts[DRIFT_AS_MADE],
-	    "missing", (json_int_t)d->counts[DRIFT_MISSING], "changed",
-	    (json_int_t)d->counts[DRIFT_CHANGED], "expiring",
-	    (json_int_t)d->counts[DRIFT_EXPIRING], "unknown",
-	    (json_int_t)d->counts[DRIFT_UNKNOWN]);
-	json_dumpf(out, stdout, JSON_INDENT(2));
-	putchar('\n');
-	json_decref(out);
-	json_decref(d->list);
-	d->list = NULL;
+	r->list = list;
+	r->setup = s;
+	if ((r->task = fiber_task_start(run_main, r, cause)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	return r;
 }
 
-int
-cmd_drift(const struct drift_options *opt)
+void
+drift_run_step(struct drift_run *r, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms)
 {
-	struct setup_options sopt = { .conn = opt->conn,
-		.state_path = opt->state_path, .read_only = true };
-	struct drift d;
-	int rc;
+	fiber_task_step(r->task, setup_connection(r->setup)->api.http, extra,
+	    n, timeout_ms);
+}
 
-	memset(&d, 0, sizeof d);
-	/* Nothing recorded is nothing to compare: a missing file is said,
-	 * not taken as a new setup. */
-	if (access(opt->state_path, F_OK) != 0) {
-		fprintf(stderr, "mlops-tui: %s: no state file there (doctor "
-		    "--state compares a setup that apply made)\n",
-		    opt->state_path);
-		return MT_EXIT_STATE;
-	}
-	rc = setup_open(&d.setup, &sopt);
-	if (rc == 0) {
-		d.st = d.setup.session->state;
-		if (opt->json)
-			report_json(&d);
-		else
-			report_text(&d);
-		rc = problems(&d) ? MT_EXIT_PROBLEM : MT_EXIT_OK;
-	}
-	setup_close(&d.setup);
-	return rc;
+bool
+drift_run_done(const struct drift_run *r)
+{
+	return fiber_task_done(r->task);
+}
+
+void
+drift_run_stop(struct drift_run *r)
+{
+	r->stop = 1;
+}
+
+void
+drift_run_free(struct drift_run *r)
+{
+	if (r == NULL)
+		return;
+	fiber_task_free(r->task);
+	free(r);
 }

@@ -429,6 +429,8 @@ engine_check_target(const struct state *st, const struct catalog *cat,
 		.environment = environment ? environment : "prod",
 		.subscription = engine_answer(st, cat, environment,
 		    "subscription_id"),
+		/* where a soft-deleted vault of the names would be kept */
+		.location = engine_answer(st, cat, environment, "location"),
 		.client_id = principal_record(st, cat, environment, "app_id"),
 		.application = principal_record(st, cat, environment,
 		    "application"),
@@ -590,8 +592,8 @@ take_outcome(struct engine_job *j, const struct engine_job *lj)
 	j->outcome = lj->outcome;
 	j->advisory = lj->advisory;
 	free(j->detail);
-	j->detail = xasprintf("%s (shared: one for this run, with %s)",
-	    lj->detail ? lj->detail : "done", repo);
+	j->detail = xasprintf("shared with %s, done once for this run: %s",
+	    repo, lj->detail ? lj->detail : "done");
 	free(j->error);
 	j->error = lj->error ? xstrdup(lj->error) : NULL;
 	j->error_id = lj->error_id;
@@ -798,6 +800,16 @@ engine_retry(struct engine *e, size_t i)
 	if (j->outcome == JOB_OPERATOR || j->outcome == JOB_SKIPPED)
 		record_status(j, STEP_PENDING, NULL);  /* the mark is undone */
 	unblock(e, i);
+}
+
+bool
+engine_recheck(struct engine *e, size_t i)
+{
+	if (i >= e->njobs || e->jobs[i].fiber != NULL ||
+	    e->jobs[i].outcome != JOB_DONE)
+		return false;
+	unblock(e, i);
+	return true;
 }
 
 /* Job i and what waited for it are judged again. */

@@ -123,6 +123,10 @@ void engines_step_fds(struct engine *const *es, size_t count,
  * marked by the operator (the mark is undone); the jobs blocked behind
  * it are judged again. */
 void engine_retry(struct engine *e, size_t i);
+/* Run job i again though it is done, as apply would: its probe judges
+ * what it made against what exists now, and what drifted is put back
+ * (the wizard's repair of drift). false when job i is not done. */
+bool engine_recheck(struct engine *e, size_t i);
 /* The operator's word on job i: done by hand (STEP_MANUAL) or skipped
  * (STEP_SKIPPED); saved, and what waited for it goes on. */
 void engine_mark(struct engine *e, size_t i, enum step_status status);

@@ -362,3 +362,54 @@ fibers_wait_many(struct fibers *const *sets, size_t nsets, struct http *http,
 		extra[i].revents = fds[nsets + i].revents;
 	free(fds);
 }
+
+/* ---- a task beside a loop --------------------------------------------- */
+
+struct fiber_task {
+	struct fibers *set;
+	struct fiber *fiber;
+};
+
+struct fiber_task *
+fiber_task_start(fiber_fn fn, void *arg, char **cause)
+{
+	struct fiber_task *t = xcalloc(1, sizeof *t);
+
+	if (fibers_new(&t->set, cause) == -1 ||
+	    (t->fiber = fiber_start(t->set, fn, arg, cause)) == NULL) {
+		if (t->set != NULL)
+			fibers_free(t->set);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+fiber_task_step(struct fiber_task *t, struct http *http,
+    struct curl_waitfd *extra, unsigned n, int timeout_ms)
+{
+	fibers_resume(t->set);
+	if (!fiber_done(t->fiber))
+		fibers_wait(t->set, http, extra, n, timeout_ms);
+	else
+		for (unsigned i = 0; i < n; i++)
+			extra[i].revents = 0;   /* nothing waited for */
+	fibers_resume(t->set);
+}
+
+bool
+fiber_task_done(const struct fiber_task *t)
+{
+	return fiber_done(t->fiber);
+}
+
+void
+fiber_task_free(struct fiber_task *t)
+{
+	if (t == NULL)
+		return;
+	fiber_free(t->fiber);
+	fibers_free(t->set);
+	free(t);
+}

@@ -75,4 +75,18 @@ void fiber_unlock(void);
 /* ...and wait for a turn again. */
 void fiber_lock(void);
 
+/*
+ * A task beside a loop: fn(arg) in a fiber of its own set, which the
+ * loop steps with its wait on http (the wizard's teardown and drift
+ * check run so, the keys answered meanwhile). NULL with *cause when it
+ * cannot start. fiber_task_step resumes it and waits up to timeout_ms
+ * for it, http's transfers or extra (revents 0 once it is done).
+ */
+struct fiber_task;
+struct fiber_task *fiber_task_start(fiber_fn fn, void *arg, char **cause);
+void fiber_task_step(struct fiber_task *t, struct http *http,
+    struct curl_waitfd *extra, unsigned n, int timeout_ms);
+bool fiber_task_done(const struct fiber_task *t);
+void fiber_task_free(struct fiber_task *t);
+
 #endif

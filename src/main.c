@@ -15,7 +15,7 @@
 #include "cmd-export.h"
 #include "cmd-sim.h"
 #include "cmd-status.h"
-#include "drift.h"
+#include "cmd-drift.h"
 #include "projects.h"
 #include "credential.h"
 #include "wizard.h"
@@ -512,20 +512,21 @@ check_command_options(struct options *opt)
 		    "and with --sandbox");
 	opt->sim.accelerator = opt->accelerator;
 	opt->wizard.accelerator = opt->accelerator;
-	if (opt->apply.nanswers > 1 && !is_command(opt, "plan") &&
-	    !is_command(opt, "apply"))
+	if (opt->apply.nanswers > 1 && (opt->command == NULL ||
+	    is_command(opt, "export") || is_command(opt, "destroy") ||
+	    opt->destroy_given))
 		return usage_error("--answers goes once with the wizard, export "
 		    "and destroy; several ML projects (--answers given more "
 		    "than once) go with plan and apply");
 	/* A folder is several projects too: given --state, each would
 	 * open the one file and the second find it locked by the first. */
 	if (projects_several(opt->apply.answers, opt->apply.nanswers) &&
-	    (opt->state_path != NULL || opt->json || opt->destroy_given ||
+	    (opt->state_path != NULL || opt->destroy_given ||
 	    opt->apply.setup.principal_file != NULL))
 		return usage_error("several ML projects in one run (--answers "
 		    "given more than once, or a folder) take no --state (each "
 		    "has its own), --principal-file (a pasted principal is one "
-		    "project's), --destroy, or --json (not yet)");
+		    "project's) or --destroy");
 	if (is_command(opt, "export"))
 		return check_export_options(opt);
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))

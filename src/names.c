@@ -36,6 +36,7 @@ names_derive(struct names *out, const struct names_input *in)
 	out->key_vault = xasprintf("kv-%s-%s%s", ns, pf, env);
 	out->storage = xasprintf("st%s%s%s", ns, pf, env);
 	out->state_storage = xasprintf("st%s%s%stf", ns, pf, env);
+	out->state_resource_group = xasprintf("rg-%s-%s%s-tf", ns, pf, env);
 	out->registry = xasprintf("cr%s%s%s", ns, pf, env);
 	out->online_endpoint = xasprintf("%s-online-%s%s%s",
 	    endpoint_prefix(in->project_type), ns, pf, env);
@@ -50,6 +51,7 @@ names_free(struct names *n)
 	free(n->key_vault);
 	free(n->storage);
 	free(n->state_storage);
+	free(n->state_resource_group);
 	free(n->registry);
 	free(n->online_endpoint);
 	free(n->batch_endpoint);

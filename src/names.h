@@ -24,6 +24,7 @@ struct names {
 	char *key_vault;           /* kv-<ns>-<pf><env> */
 	char *storage;             /* st<ns><pf><env> (terraform) */
 	char *state_storage;       /* st<ns><pf><env>tf (terraform state) */
+	char *state_resource_group; /* rg-<ns>-<pf><env>-tf (its group) */
 	char *registry;            /* cr<ns><pf><env> */
 	char *online_endpoint;     /* taxi-online-<ns><pf><env> (per type) */
 	char *batch_endpoint;      /* taxi-batch-<ns><pf><env> */

@@ -162,7 +162,7 @@ answer(const struct state *st, const struct catalog *cat, const char *env,
 
 /* The one organization and project every file must name. */
 static void
-same_place(const struct projects *p, struct state **st,
+same_place(const char *const *name, struct state *const *st,
     const struct catalog *cat, size_t first, size_t i, struct problems *pr)
 {
 	char *a = paths_organization_id(answer(st[first], cat, NULL,
@@ -173,15 +173,15 @@ same_place(const struct projects *p, struct state **st,
 	if (strcasecmp(a, b) != 0)
 		problem(pr, "%s: organization %s, but %s says %s: the projects "
 		    "of one run share the accelerator, in one organization "
-		    "(run apply once for each organization)", p->paths[i],
-		    answer(st[i], cat, NULL, "organization"), p->paths[first],
+		    "(run apply once for each organization)", name[i],
+		    answer(st[i], cat, NULL, "organization"), name[first],
 		    answer(st[first], cat, NULL, "organization"));
 	else if (strcasecmp(answer(st[first], cat, NULL, "project"),
 	    answer(st[i], cat, NULL, "project")) != 0)
 		problem(pr, "%s: project %s, but %s says %s: the projects of "
 		    "one run share the accelerator's project (run apply once "
-		    "for each)", p->paths[i], answer(st[i], cat, NULL,
-		    "project"), p->paths[first], answer(st[first], cat, NULL,
+		    "for each)", name[i], answer(st[i], cat, NULL,
+		    "project"), name[first], answer(st[first], cat, NULL,
 		    "project"));
 	free(a);
 	free(b);
@@ -189,14 +189,14 @@ same_place(const struct projects *p, struct state **st,
 
 /* What two projects j < i would both make. */
 static void
-collisions(const struct projects *p, struct state **st,
+collisions(const char *const *name, struct state *const *st,
     const struct catalog *cat, size_t j, size_t i, struct problems *pr)
 {
 	const char *repo = answer(st[i], cat, NULL, "repository");
 
 	if (strcasecmp(repo, answer(st[j], cat, NULL, "repository")) == 0)
 		problem(pr, "%s: repository %s is %s's too: each ML project "
-		    "has its own repository", p->paths[i], repo, p->paths[j]);
+		    "has its own repository", name[i], repo, name[j]);
 	for (size_t e = 0; e < st[i]->nenvironments; e++) {
 		const char *env = st[i]->environments[e].name;
 		const char *conn = answer(st[i], cat, env, "service_connection");
@@ -210,8 +210,8 @@ collisions(const struct projects *p, struct state **st,
 				    "%s's too (%s): each project deploys with "
 				    "its own connection and principal; set "
 				    "environments.%s.service_connection, e.g. "
-				    "%s-%s", p->paths[i], env, conn,
-				    p->paths[j], other, env, conn, repo);
+				    "%s-%s", name[i], env, conn,
+				    name[j], other, env, conn, repo);
 			if (strcmp(env, other) == 0 && strcmp(answer(st[i],
 			    cat, env, "namespace"), answer(st[j], cat, other,
 			    "namespace")) == 0 && strcmp(answer(st[i], cat,
@@ -220,9 +220,9 @@ collisions(const struct projects *p, struct state **st,
 				problem(pr, "%s: namespace %s and postfix %s "
 				    "(%s) are %s's too: the two would make the "
 				    "same Azure resources; give one another "
-				    "postfix", p->paths[i], answer(st[i], cat,
+				    "postfix", name[i], answer(st[i], cat,
 				    env, "namespace"), answer(st[i], cat, env,
-				    "postfix"), env, p->paths[j]);
+				    "postfix"), env, name[j]);
 		}
 	}
 }
@@ -252,17 +252,36 @@ projects_check(const struct projects *p, const struct catalog *cat,
 			first = i;
 			continue;
 		}
-		same_place(p, st, cat, first, i, &pr);
+		same_place((const char *const *)p->paths, st, cat, first, i,
+		    &pr);
 		for (size_t j = 0; j < i; j++)
 			if (st[j] != NULL && same_file(p->paths[i], p->paths[j]))
 				problem(&pr, "%s: given twice "
 				    "(as %s too)", p->paths[i], p->paths[j]);
 			else if (st[j] != NULL)
-				collisions(p, st, cat, j, i, &pr);
+				collisions((const char *const *)p->paths, st,
+				    cat, j, i, &pr);
 	}
 	for (size_t i = 0; i < p->count; i++)
 		state_free(st[i]);
 	free(st);
+	if (pr.count == 0)
+		return 0;
+	free(*cause);
+	*cause = pr.text;
+	return -1;
+}
+
+int
+projects_collide_with_last(struct state *const *st, const char *const *name,
+    size_t n, const struct catalog *cat, char **cause)
+{
+	struct problems pr = { 0 };
+
+	for (size_t j = 0; j + 1 < n; j++) {
+		same_place(name, st, cat, j, n - 1, &pr);
+		collisions(name, st, cat, j, n - 1, &pr);
+	}
 	if (pr.count == 0)
 		return 0;
 	free(*cause);

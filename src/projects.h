@@ -43,4 +43,14 @@ bool projects_several(const char *const *args, size_t n);
 int projects_check(const struct projects *p, const struct catalog *cat,
     char **cause);
 
+/*
+ * The same rules for a project added to others already set up (the
+ * wizard's "another ML project"): st[n - 1] against each of st[0 .. n-2],
+ * each named by name[i] in the messages. -1 with *cause, a line each.
+ */
+struct state;
+int projects_collide_with_last(struct state *const *st,
+    const char *const *name, size_t n, const struct catalog *cat,
+    char **cause);
+
 #endif

@@ -4,7 +4,9 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "paths.h"
 #include "setups.h"
 #include "state.h"
 #include "xalloc.h"
@@ -90,4 +92,51 @@ setups_remove(struct setup_list *list, size_t i)
 	memmove(&list->items[i], &list->items[i + 1], (list->count - i - 1) *
 	    sizeof *list->items);
 	list->count--;
+}
+
+struct state **
+setups_load_siblings(const struct state *st, size_t *count)
+{
+	const char *org = state_map_get(&st->answers, "organization");
+	const char *repo = state_map_get(&st->answers, "repository");
+	const char *project = state_map_get(&st->answers, "project");
+	char *dir = paths_state_dir(NULL), *mine;
+	struct state **out = NULL;
+	struct setup_list *list;
+
+	*count = 0;
+	if (dir == NULL || org == NULL || repo == NULL) {
+		free(dir);
+		return NULL;
+	}
+	list = setups_scan(dir);
+	mine = paths_organization_id(org);
+	for (size_t i = 0; i < list->count; i++) {
+		const struct setup_summary *s = &list->items[i];
+		char *theirs = s->organization ?
+		    paths_organization_id(s->organization) : NULL;
+		struct state *sib = NULL;
+
+		if (s->error == NULL && theirs != NULL && s->repository &&
+		    strcasecmp(theirs, mine) == 0 && strcasecmp(s->repository,
+		    repo) != 0 && strcasecmp(s->project ? s->project :
+		    "mlops-v2", project ? project : "mlops-v2") == 0 &&
+		    state_load(&sib, s->path, NULL) == 0) {
+			out = xreallocarray(out, *count, sizeof *out);
+			out[(*count)++] = sib;
+		}
+		free(theirs);
+	}
+	free(mine);
+	setups_free(list);
+	free(dir);
+	return out;
+}
+
+void
+setups_free_siblings(struct state **siblings, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		state_free(siblings[i]);
+	free(siblings);
 }

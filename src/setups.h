@@ -35,6 +35,14 @@ struct setup_list *setups_scan(const char *dir);
 struct state;
 const char *setups_recorded_instance(const struct state *st);
 void setups_free(struct setup_list *list);
+/*
+ * The states of the other setups of st's organization and project in
+ * the state directory (other ML repositories, which share the
+ * accelerator with it); NULL and 0 when none. Free with
+ * setups_free_siblings.
+ */
+struct state **setups_load_siblings(const struct state *st, size_t *count);
+void setups_free_siblings(struct state **siblings, size_t count);
 /* Leave item i out of the list (freed). */
 void setups_remove(struct setup_list *list, size_t i);
 

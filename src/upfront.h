@@ -22,6 +22,8 @@ struct upfront_item {
 	enum verdict verdict;
 	char *detail;
 	const struct known_error *known; /* its errors.yml entry, or NULL */
+	const char *error_id;          /* the check's, for a later project */
+	char *key;                     /* the check and what it was asked of */
 };
 
 struct upfront {
@@ -34,6 +36,17 @@ struct upfront {
  * conn; errors (may be NULL) explains the problems. */
 void upfront_check(struct upfront *u, struct engine *e,
     struct connection *conn, const struct errors *errors);
+/* Add the checks e's plan failed already (a name taken in Azure, a
+ * refused PAT): for the wizard's review, which shows the plan only
+ * through u; plan prints them in its own list. */
+void upfront_add_failed_checks(struct upfront *u, struct engine *e,
+    const struct errors *errors);
+/* The same for one of several projects in a run, on the connection the
+ * earlier one's (NULL: none) was checked on: a check it made of the same
+ * target is taken from it, not asked again. */
+void upfront_check_after(struct upfront *u, struct engine *e,
+    struct connection *conn, const struct errors *errors,
+    const struct upfront *earlier);
 void upfront_clear(struct upfront *u);
 
 #endif

@@ -36,8 +36,12 @@ static const struct key_binding bindings[] = {
 	{ 'p', "p", ACTION_PASTE, "paste a principal made by hand (its JSON)" },
 	{ 'e', "e", ACTION_EXPORT, "show the setup as commands (az, REST), "
 	    "as export writes them" },
+	{ 'c', "c", ACTION_DRIFT, "once the run is over: compare what the "
+	    "setup made with what exists now (drift), and repair it" },
 	{ 'd', "d", ACTION_DESTROY, "once the run is over: review the teardown "
 	    "of the setup, and delete it" },
+	{ 'a', "a", ACTION_ANOTHER, "once the run is over: add another ML "
+	    "project beside this one" },
 	{ 'f', "f", ACTION_SANDBOX, "on a sandbox: switch its known problems "
 	    "on and off" },
 	{ '?', "?", ACTION_HELP, "show this help" },

@@ -35,6 +35,8 @@ enum key_action {
 	ACTION_SANDBOX,
 	ACTION_EXPORT,
 	ACTION_DESTROY,
+	ACTION_ANOTHER,
+	ACTION_DRIFT,
 };
 
 struct key_binding {

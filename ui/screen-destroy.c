@@ -113,16 +113,19 @@ tui_destroy_open(struct tui *t)
 {
 	struct destroy_view *v = t->destroy_view;
 
+	/* Back to the removals, under way or over: what came of them is
+	 * read there (also while the checklist is judged again after
+	 * them), and Enter reviews what is left. */
+	if (v != NULL && v->run != NULL) {
+		t->screen = &screen_destroy;
+		return;
+	}
 	if (!engine_finished(t->engine)) {
 		tui_note(t, "d does nothing yet: steps are running; the "
 		    "teardown is offered once the run is over.");
 		return;
 	}
 	t->screen = &screen_destroy;
-	/* Back to the removals, under way or over: what came of them is
-	 * read there, and Enter reviews what is left. */
-	if (v != NULL && v->run != NULL)
-		return;
 	if (v == NULL)
 		v = t->destroy_view = xcalloc(1, sizeof *v);
 	review(t);
@@ -152,8 +155,9 @@ log_item(struct tui *t, const struct teardown *it)
 	free(line);
 }
 
-/* Each item the run has finished with, told in the log once. */
-static void
+/* Each item the run has finished with, told in the log once; true in
+ * the pass that tells the summary (the run is over). */
+static bool
 log_progress(struct tui *t)
 {
 	struct destroy_view *v = t->destroy_view;
@@ -170,20 +174,22 @@ log_progress(struct tui *t)
 		summary = destroy_summary(&v->plan, false);
 		tui_log(t, summary);
 		free(summary);
-		/* The engine's jobs are as the run left them. */
-		tui_log(t, "The checklist still shows the run before the "
-		    "teardown; the state says what is left (mlops-tui status).");
 		v->logged++;            /* past the end: the summary is said */
+		return true;
 	}
+	return false;
 }
 
-void
+bool
 tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
     int timeout_ms)
 {
+	bool over;
+
 	destroy_run_step(t->destroy_view->run, extra, n, timeout_ms);
-	log_progress(t);
+	over = log_progress(t);
 	t->dirty = true;
+	return over;
 }
 
 void
@@ -433,6 +439,11 @@ confirm(struct tui *t)
 		any |= v->plan.items[i].state == TD_TO_REMOVE;
 	if (!any)
 		tui_note(t, "Nothing to remove: every item is kept or left.");
+	/* The checklist's probes and the removals would share the loop,
+	 * which steps one of them at a time. */
+	else if (!engine_finished(t->engine))
+		tui_note(t, "Not yet: the checklist is being judged again "
+		    "after the teardown; Enter once it is over.");
 	else if (strcmp(v->typed, expected(t)) != 0)
 		tui_note(t, "Type %s exactly to delete (Esc: back, nothing "
 		    "changed).", expected(t));

@@ -189,6 +189,40 @@ draw_log(struct tui *t, int top)
 	}
 }
 
+/*
+ * The hint line. On a sandbox, its panel's key. Once the run is over, the
+ * teardown's, the drift check's and another project's keys in place of
+ * the marks - and, when the setup is whole, of r, which has nothing to
+ * retry. draw_hints drops whole hints that do not fit from the last but
+ * one back (a another first: the finish line in the log says it; the
+ * help lists every key), never "q quit". After a teardown, only what
+ * reads: the checklist shows what is left and sets nothing up again.
+ */
+static const char *
+run_hints(struct tui *t, bool over)
+{
+	bool sim = tui_on_sandbox(t);
+
+	if (t->torn_down)
+		return sim ? " Up/Down select  Enter open  l log  d teardown  "
+		    "f sim  ? help  q quit" : " Up/Down select  Enter open  "
+		    "l log  d teardown  ? help  q quit";
+	if (!over)
+		return sim ? " Up/Down select  Enter open  r retry  m by hand  "
+		    "s skip  l log  f sim  ? help  q quit" : " Up/Down select  "
+		    "Enter open  r retry  m by hand  s skip  l log  ? help  "
+		    "q quit";
+	if (engine_whole(t->engine))
+		return sim ? " Up/Down select  Enter open  l log  c drift  "
+		    "d teardown  ? help  f sim  a another  q quit" :
+		    " Up/Down select  Enter open  l log  c drift  d teardown  "
+		    "? help  a another  q quit";
+	return sim ? " Up/Down select  Enter open  r retry  l log  d teardown  "
+	    "? help  f sim  c drift  a another  q quit" : " Up/Down select  "
+	    "Enter open  r retry  l log  d teardown  ? help  c drift  "
+	    "a another  q quit";
+}
+
 static void
 run_draw(struct tui *t)
 {
@@ -200,10 +234,18 @@ run_draw(struct tui *t)
 	    t->started);
 
 	engine_tally(t->engine, counts);
-	snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
-	    counts[JOB_DONE] + counts[JOB_OPERATOR], engine_count(t->engine) -
-	    counts[JOB_NOT_APPLICABLE], over ? "finished" : "running",
-	    secs / 60, secs % 60);
+	/* After a teardown the probes judge what is left: never "finished",
+	 * which would read as a setup made whole, and no run's clock. */
+	if (t->torn_down)
+		snprintf(right, sizeof right, "%zu/%zu done  %s",
+		    counts[JOB_DONE] + counts[JOB_OPERATOR],
+		    engine_count(t->engine) - counts[JOB_NOT_APPLICABLE],
+		    over ? "torn down" : "checking");
+	else
+		snprintf(right, sizeof right, "%zu/%zu done  %s %ld:%02ld",
+		    counts[JOB_DONE] + counts[JOB_OPERATOR],
+		    engine_count(t->engine) - counts[JOB_NOT_APPLICABLE],
+		    over ? "finished" : "running", secs / 60, secs % 60);
 	draw_title(t, right);
 	draw_rule(t, 1, 0, COLS);
 	for (int y = list_top; y < log_rule; y++)
@@ -213,16 +255,7 @@ run_draw(struct tui *t)
 	draw_rule(t, log_rule, 0, COLS);
 	mvaddstr(log_rule, 2, " Log ");
 	draw_log(t, log_rule + 1);
-	/* On a sandbox, its panel's key; once the run is over, the
-	 * teardown's in place of the marks; draw_hints drops whole hints
-	 * that do not fit, never "q quit". */
-	draw_hints(t, over ? (tui_on_sandbox(t) ? " Up/Down select  Enter "
-	    "open  r retry  l log  d teardown  f sim  ? help  q quit" :
-	    " Up/Down select  Enter open  r retry  l log  d teardown  ? help  "
-	    "q quit") : tui_on_sandbox(t) ? " Up/Down select  Enter open  "
-	    "r retry  m by hand  s skip  l log  f sim  ? help  q quit" :
-	    " Up/Down select  Enter open  r retry  m by hand  s skip  l log  "
-	    "? help  q quit");
+	draw_hints(t, run_hints(t, over));
 	/* The cursor sits on the selected step, for screen readers. */
 	move(cursor, 0);
 }
@@ -287,18 +320,32 @@ retry(struct tui *t)
 		note_unchanged(t, j, 'r');
 }
 
+static bool
+sets_up(int action)
+{
+	return action == ACTION_RETRY || action == ACTION_MANUAL ||
+	    action == ACTION_SKIP || action == ACTION_PASTE;
+}
+
 /* While the teardown removes the setup, nothing may set it up again
- * under it: the engine would also go unstepped until it is over. */
+ * under it: the engine would also go unstepped until it is over. After
+ * it, the checklist is a plan's, which retries, marks and repairs
+ * nothing, and has no finished run to check or add a project to. */
 static bool
 held_by_teardown(struct tui *t, int action)
 {
-	if (!tui_destroy_busy(t) || (action != ACTION_RETRY &&
-	    action != ACTION_MANUAL && action != ACTION_SKIP &&
-	    action != ACTION_PASTE))
-		return false;
-	tui_note(t, "Not while the teardown removes the setup (d shows it); "
-	    "wait for its end.");
-	return true;
+	if (tui_destroy_busy(t) && sets_up(action)) {
+		tui_note(t, "Not while the teardown removes the setup (d shows "
+		    "it); wait for its end.");
+		return true;
+	}
+	if (t->torn_down && (sets_up(action) || action == ACTION_DRIFT ||
+	    action == ACTION_ANOTHER)) {
+		tui_note(t, "Not after the teardown: this checklist only "
+		    "shows what is left.");
+		return true;
+	}
+	return false;
 }
 
 static bool
@@ -350,6 +397,12 @@ run_act(struct tui *t, int action)
 	case ACTION_DESTROY:
 		tui_destroy_open(t);
 		return true;
+	case ACTION_ANOTHER:
+		tui_another_open(t);
+		return true;
+	case ACTION_DRIFT:
+		tui_drift_open(t);
+		return true;
 	case ACTION_LOG:
 		tui_log_open(t);
 		return true;
@@ -372,8 +425,12 @@ static const struct screen_key run_keys[] = {
 	    "principal made by hand" },
 	{ ACTION_SAVE_ANSWERS, "write the answers to a file (no secret in it), "
 	    "to repeat the setup with plan and apply" },
+	{ ACTION_DRIFT, "once the run is over: compare what the setup made "
+	    "with what exists now (drift, as doctor --state), and repair it" },
 	{ ACTION_DESTROY, "once the run is over: review the teardown of the "
 	    "setup (what destroy deletes), and delete it" },
+	{ ACTION_ANOTHER, "once the run is over: another ML project beside "
+	    "this one, sharing its accelerator and sign-in" },
 	{ ACTION_HELP, "this help" },
 	{ ACTION_QUIT, "quit, the state saved" },
 	{ ACTION_NONE, NULL },

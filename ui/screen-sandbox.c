@@ -38,8 +38,8 @@ view_of(struct tui *t)
 bool
 tui_on_sandbox(const struct tui *t)
 {
-	return t->sandbox || (t->setup->conn.api.org_url != NULL &&
-	    http_url_is_loopback(t->setup->conn.api.org_url));
+	return t->sandbox || (setup_org_url(t->setup) != NULL &&
+	    http_url_is_loopback(setup_org_url(t->setup)));
 }
 
 static void
@@ -55,7 +55,7 @@ read_switches(struct tui *t, struct sandbox_view *v)
 {
 	char *cause = NULL;
 
-	if (sim_pitfalls_read(t->setup->conn.api.org_url, t->setup->conn.pat,
+	if (sim_pitfalls_read(setup_org_url(t->setup), setup_connection(t->setup)->pat,
 	    t->setup->session->state, v->on, &v->time_scale, &cause) == -1)
 		say(v, cause);
 	else
@@ -122,7 +122,7 @@ toggle(struct tui *t)
 	struct sandbox_view *v = view_of(t);
 	bool on = !v->on[v->choice];
 
-	if (sim_pitfall_set(t->setup->conn.api.org_url, t->setup->conn.pat,
+	if (sim_pitfall_set(setup_org_url(t->setup), setup_connection(t->setup)->pat,
 	    t->setup->session->state, v->choice, on, &cause) == -1) {
 		say(v, cause);
 		return;

@@ -28,6 +28,8 @@ struct paste_view;
 struct sandbox_view;
 struct export_view;
 struct destroy_view;
+struct another_view;
+struct drift_view;
 
 /* A line of the run's log and when it was logged. */
 struct tui_log_line {
@@ -103,6 +105,17 @@ struct tui {
 	struct export_view *export_view;
 	/* The teardown's review and removals (screen-destroy.c). */
 	struct destroy_view *destroy_view;
+	/* After a teardown the checklist's engine is a plan's over the
+	 * state (judged, owned): it shows what is left, and sets nothing
+	 * up again. */
+	bool torn_down;
+	struct engine *judged;
+	/* a's prompt for another ML project (screen-another.c), and the
+	 * answers it confirmed, for the wizard to run next (owned). */
+	struct another_view *another_view;
+	char *next_answers;
+	/* The drift check's list and run (screen-drift.c). */
+	struct drift_view *drift_view;
 };
 
 /* Colour pairs; status is never shown by colour alone. */
@@ -120,19 +133,36 @@ extern const struct screen screen_save;
 extern const struct screen screen_sandbox;
 extern const struct screen screen_export;
 extern const struct screen screen_destroy;
+extern const struct screen screen_another;
+
+/* a: ask for another ML project beside a finished one; free its state
+ * (screen-another.c). Confirmed, its answers go to next_answers. */
+void tui_another_open(struct tui *t);
+void tui_another_free(struct tui *t);
+extern const struct screen screen_drift;
 
 /* The teardown (screen-destroy.c): its review, opened once the run is
- * over; its removals stepped by the loop while busy; stopped after the
- * item in hand; what came of it for the shell: NULL (none ran), "over"
- * (*failed: how many items failed), "stopped", or why the state could
- * not be saved. */
+ * over; its removals stepped by the loop while busy (true from the pass
+ * in which they are over); stopped after the item in hand; what came of
+ * it for the shell: NULL (none ran), "over" (*failed: how many items
+ * failed), "stopped", or why the state could not be saved. */
 void tui_destroy_open(struct tui *t);
 bool tui_destroy_busy(const struct tui *t);
-void tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+bool tui_destroy_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
     int timeout_ms);
 void tui_destroy_stop(struct tui *t);
 const char *tui_destroy_outcome(struct tui *t, int *failed);
 void tui_destroy_free(struct tui *t);
+
+/* Drift (screen-drift.c): opened once the run is over, a new check of
+ * what the state says was made against what exists now; stepped by the
+ * loop while it checks; stopped before the next resource. */
+void tui_drift_open(struct tui *t);
+bool tui_drift_busy(const struct tui *t);
+void tui_drift_step(struct tui *t, struct curl_waitfd *extra, unsigned n,
+    int timeout_ms);
+void tui_drift_stop(struct tui *t);
+void tui_drift_free(struct tui *t);
 
 /* Open the export screen: the setup as commands; free its state
  * (screen-export.c). */

@@ -227,14 +227,40 @@ log_lines(struct tui *t, const char *text)
 	free(copy);
 }
 
+/* After a teardown: what the checklist, judged again, found left. */
+static void
+log_left(struct tui *t)
+{
+	size_t counts[JOB_OUTCOME_COUNT];
+	size_t done, todo, all;
+	char *line;
+
+	engine_tally(t->engine, counts);
+	done = counts[JOB_DONE] + counts[JOB_OPERATOR];
+	todo = counts[JOB_TODO];
+	all = engine_count(t->engine) - counts[JOB_NOT_APPLICABLE];
+	/* The numbers first: the log pane cuts the line at its width. */
+	line = xasprintf("After the teardown: %zu of %zu steps done, %zu to "
+	    "do, %zu other; a new run sets the setup up again.", done, all,
+	    todo, all - done - todo);
+	tui_log(t, line);
+	free(line);
+}
+
 /* What was made, by its real names, and where to see it, once the run is
  * over; the setup is whole only when every step is done. */
 static void
 log_finish(struct tui *t)
 {
 	size_t n;
-	char **made = made_lines(t->engine, t->setup->session->state,
-	    t->setup->conn.api.org_url, &n);
+	char **made;
+
+	if (t->torn_down) {
+		log_left(t);
+		return;
+	}
+	made = made_lines(t->engine, t->setup->session->state,
+	    setup_org_url(t->setup), &n);
 
 	tui_log(t, MADE_HEADING);
 	for (size_t i = 0; i < n; i++) {
@@ -243,12 +269,50 @@ log_finish(struct tui *t)
 	}
 	/* Last, where the log pane's tail shows it. */
 	tui_log(t, engine_whole(t->engine) ? "The setup is whole: every step "
-	    "is done." : "The run is over with steps left: select them for "
-	    "why and how.");
+	    "is done. a adds another ML project beside it." : "The run is "
+	    "over with steps left: select them for why and how.");
 	free(made);
 }
 
 /* ---- the loop ---------------------------------------------------------- */
+
+/*
+ * Once a teardown is over, the checklist is judged again from the state
+ * it left: a plan's engine probes each step (read-only, nothing saved),
+ * so that what was removed shows as to do. The checklist shows it in
+ * place of the run's engine, which is settled (a teardown only starts
+ * then) and stays its owner's: another project's may lead with it.
+ */
+static void
+judge_again(struct tui *t)
+{
+	struct setup *s = t->setup;
+	struct engine_config cfg = { s->cat, s->session, setup_connection(s),
+		s->principal_secret, ENGINE_PLAN, on_event, t, false,
+		s->github_token, NULL };
+	struct engine *fresh;
+	char *cause = NULL, *line;
+
+	if (engine_new(&fresh, &cfg, &cause) == -1) {
+		line = xasprintf("The checklist cannot be judged again: %s; "
+		    "mlops-tui status shows what the state says is left.",
+		    cause);
+		tui_log(t, line);
+		free(line);
+		free(cause);
+		return;
+	}
+	engine_free(t->judged);          /* an earlier teardown's, settled */
+	t->judged = t->engine = fresh;
+	engine_show_progress(fresh, true);
+	t->torn_down = true;
+	t->started = time(NULL);
+	t->follow = false;      /* the selection stays where it was */
+	if (t->selected >= engine_count(fresh))
+		t->selected = 0;
+	tui_log(t, "The checklist is judged again from what the teardown "
+	    "left (read-only).");
+}
 
 static void
 loop(struct tui *t)
@@ -258,8 +322,11 @@ loop(struct tui *t)
 	time_t drawn = 0;
 	int ch;
 
-	while (!(t->quitting && engine_finished(t->engine) &&
-	    !tui_destroy_busy(t))) {
+	/* Over when quit, or when another ML project was asked for (a): the
+	 * wizard then starts it and comes back here. */
+	while (!((t->quitting || t->next_answers != NULL) &&
+	    engine_finished(t->engine) && !tui_destroy_busy(t) &&
+	    !tui_drift_busy(t))) {
 		if (stop_signal)
 			t->quitting = true;
 		if (t->quitting && (!engine_finished(t->engine) ||
@@ -268,6 +335,7 @@ loop(struct tui *t)
 		if (t->quitting) {
 			engine_stop(t->engine);
 			tui_destroy_stop(t);
+			tui_drift_stop(t);
 		}
 		/* Over again after a retry or a mark has let more run. */
 		if (!over && engine_finished(t->engine)) {
@@ -282,8 +350,12 @@ loop(struct tui *t)
 		}
 		/* The engine is over while a teardown runs (it only starts
 		 * then): the teardown's fiber is the one to step. */
-		if (tui_destroy_busy(t))
-			tui_destroy_step(t, &keyboard, 1, 250);
+		if (tui_destroy_busy(t)) {
+			if (tui_destroy_step(t, &keyboard, 1, 250) &&
+			    !t->quitting)
+				judge_again(t);
+		} else if (tui_drift_busy(t))
+			tui_drift_step(t, &keyboard, 1, 250);
 		else
 			engine_step_fds(t->engine, &keyboard, 1, 250);
 		while ((ch = getch()) != ERR)
@@ -292,7 +364,7 @@ loop(struct tui *t)
 }
 
 /* After a teardown in the wizard, its outcome is the run's: the setup
- * is no longer whole, whatever the checklist still shows. */
+ * is no longer whole. */
 static int
 teardown_outcome(struct tui *t, const char *state_path)
 {
@@ -316,12 +388,189 @@ teardown_outcome(struct tui *t, const char *state_path)
 	return MT_EXIT_STATE;
 }
 
+/*
+ * The ML projects added in this run with a (screen-another.c), oldest
+ * first. Each new setup borrows the first one's connection and each new
+ * engine reads the first engine's shared jobs, so all are kept until the
+ * wizard ends, and closed before the first.
+ */
+struct added {
+	struct setup **setups;
+	struct setup_options **opts;
+	struct engine **engines;
+	char **answers;
+	size_t count;
+};
+
+static int open_in_place(struct tui *t, struct setup *s,
+    struct setup_options *opt, char **said);
+
+/* Run t->engine's setup from the start of its checklist. */
+static void
+show_run(struct tui *t)
+{
+	engine_show_progress(t->engine, true);
+	t->screen = &screen_run;
+	t->started = time(NULL);
+	t->ended = 0;
+	t->selected = 0;
+	t->follow = true;
+	t->dirty = true;
+}
+
+static void
+keep_added(struct added *a, struct setup *s, struct setup_options *opt,
+    struct engine *e, char *answers)
+{
+	a->setups = xreallocarray(a->setups, a->count, sizeof *a->setups);
+	a->opts = xreallocarray(a->opts, a->count, sizeof *a->opts);
+	a->engines = xreallocarray(a->engines, a->count, sizeof *a->engines);
+	a->answers = xreallocarray(a->answers, a->count, sizeof *a->answers);
+	a->setups[a->count] = s;
+	a->opts[a->count] = opt;
+	a->engines[a->count] = e;
+	a->answers[a->count++] = answers;
+}
+
+/* The first line of what an opening said, on the hint line. */
+static void
+note_refusal(struct tui *t, const char *said)
+{
+	const char *text = said && *said ? said : "it could not open";
+
+	if (strncmp(text, "mlops-tui: ", 11) == 0)
+		text += 11;
+	tui_note(t, "The new ML project did not start: %.*s",
+	    (int)strcspn(text, "\n"), text);
+}
+
+/* Start the ML project a asked for, beside first (whose engine leads):
+ * its setup opened on the first one's connection, its engine run in
+ * the loop from here. */
+static void
+start_another(struct tui *t, struct added *a, struct setup *first,
+    struct engine *first_engine)
+{
+	struct setup *s = xcalloc(1, sizeof *s);
+	struct setup_options *opt = xmalloc(sizeof *opt);
+	char *answers = t->next_answers, *said = NULL, *cause = NULL, *line;
+	struct engine_config cfg;
+	struct engine *e = NULL;
+
+	t->next_answers = NULL;
+	*opt = *first->opt;
+	opt->answers_path = NULL;
+	opt->answers_text = answers;
+	opt->state_path = NULL;         /* its own, named by its answers */
+	opt->leader = first;
+	t->connect_org = setup_org_url(first);
+	if (open_in_place(t, s, opt, &said) != 0) {
+		setup_discard(s);
+		t->screen = &screen_run;
+		note_refusal(t, said);
+		free(said);
+		free(s);
+		free(opt);
+		free(answers);
+		return;
+	}
+	free(said);
+	cfg = (struct engine_config){ s->cat, s->session, setup_connection(s),
+		s->principal_secret, ENGINE_APPLY, on_event, t, false,
+		s->github_token, first_engine };
+	if (engine_new(&e, &cfg, &cause) == -1) {
+		t->screen = &screen_run;
+		tui_note(t, "The new ML project did not start: %s", cause);
+		free(cause);
+	}
+	keep_added(a, s, opt, e, answers);
+	if (e == NULL)
+		return;
+	/* What showed the last project is gone with it. */
+	tui_destroy_free(t);
+	tui_drift_free(t);
+	tui_export_free(t);
+	t->setup = s;
+	t->engine = e;
+	line = xasprintf("Another ML project: %s (state %s), sharing the "
+	    "accelerator and the sign-in with %s.", state_map_get(
+	    &s->session->state->answers, "repository"), s->state_path,
+	    state_map_get(&first->session->state->answers, "repository"));
+	tui_log(t, line);
+	free(line);
+	show_run(t);
+}
+
+/* The outcome of one project's run, as apply's exit status would be:
+ * a signal is an interruption whatever had settled; quitting is one
+ * when steps were still running. */
+static int
+run_outcome(struct engine *e)
+{
+	return engine_fatal(e) ? MT_EXIT_STATE : stop_signal || cut_short ?
+	    MT_EXIT_INTERRUPTED : engine_whole(e) ? MT_EXIT_OK :
+	    MT_EXIT_INCOMPLETE;
+}
+
+/* Say where each project's state is; the status of the run. */
+static int
+say_states(struct setup *first, struct engine *first_engine,
+    struct added *a)
+{
+	int rc = run_outcome(first_engine);
+
+	printf("State: %s\n", first->state_path);
+	for (size_t i = 0; i < a->count; i++) {
+		int r = a->engines[i] ? run_outcome(a->engines[i]) :
+		    MT_EXIT_STATE;
+
+		printf("State: %s\n", a->setups[i]->state_path);
+		if (r != MT_EXIT_OK && (rc == MT_EXIT_OK || r !=
+		    MT_EXIT_INCOMPLETE))
+			rc = r;
+	}
+	printf("%s\n", rc == MT_EXIT_OK ? (a->count ? "Every setup is whole." :
+	    "The setup is whole.") : "Run mlops-tui again to go on from "
+	    "here.");
+	return rc;
+}
+
+/* After a teardown of one project: the others of the run, as they are. */
+static void
+say_others(struct tui *t, struct setup *first, struct added *a)
+{
+	if (t->setup != first)
+		printf("Also in this run: %s\n", first->state_path);
+	for (size_t i = 0; i < a->count; i++)
+		if (a->setups[i] != t->setup)
+			printf("Also in this run: %s\n",
+			    a->setups[i]->state_path);
+}
+
+static void
+free_added(struct added *a)
+{
+	for (size_t i = a->count; i-- > 0; ) {
+		engine_free(a->engines[i]);
+		setup_close(a->setups[i]);
+		free(a->setups[i]);
+		free(a->opts[i]);
+		free(a->answers[i]);
+	}
+	free(a->setups);
+	free(a->opts);
+	free(a->engines);
+	free(a->answers);
+}
+
 static int
 run_wizard(struct tui *t, struct setup *s)
 {
 	struct engine_config cfg = { s->cat, s->session, &s->conn,
 		s->principal_secret, ENGINE_APPLY, on_event, t, false,
 		s->github_token, NULL };
+	struct added added = { 0 };
+	struct engine *first;
 	char *cause = NULL;
 	int rc;
 
@@ -330,26 +579,24 @@ run_wizard(struct tui *t, struct setup *s)
 		free(cause);
 		return MT_EXIT_STATE;
 	}
-	engine_show_progress(t->engine, true);
-	t->screen = &screen_run;
-	t->started = time(NULL);
-	t->follow = true;
-	t->dirty = true;
-	loop(t);
+	first = t->engine;
+	show_run(t);
+	for (loop(t); t->next_answers != NULL && !t->quitting; loop(t))
+		start_another(t, &added, s, first);
 	endwin();
-	if ((rc = teardown_outcome(t, s->state_path)) != -1) {
-		tui_destroy_free(t);
-		engine_free(t->engine);
-		return rc;
-	}
-	/* A signal is an interruption whatever had settled (as apply);
-	 * quitting is one when steps were still running. */
-	rc = engine_fatal(t->engine) ? MT_EXIT_STATE : stop_signal ||
-	    cut_short ? MT_EXIT_INTERRUPTED : engine_whole(t->engine) ?
-	    MT_EXIT_OK : MT_EXIT_INCOMPLETE;
-	printf("State: %s\n%s\n", s->state_path, rc == MT_EXIT_OK ? "The setup "
-	    "is whole." : "Run mlops-tui again to go on from here.");
-	engine_free(t->engine);
+	if ((rc = teardown_outcome(t, t->setup->state_path)) == -1)
+		rc = say_states(s, first, &added);
+	else
+		say_others(t, s, &added);
+	tui_destroy_free(t);
+	engine_free(t->judged);
+	t->judged = NULL;
+	t->engine = first;
+	t->setup = s;
+	free(t->next_answers);
+	t->next_answers = NULL;
+	free_added(&added);
+	engine_free(first);
 	return rc;
 }
 
@@ -531,6 +778,7 @@ upfront_main(void *arg)
 	struct upfront_pass *p = arg;
 
 	upfront_check(&p->found, p->engine, &p->setup->conn, p->setup->errors);
+	upfront_add_failed_checks(&p->found, p->engine, p->setup->errors);
 }
 
 /* Plan the setup (probes only, nothing saved) with keys answered, then
@@ -783,6 +1031,8 @@ cmd_wizard(struct wizard_options *opt)
 	tui_sandbox_free(&t);
 	tui_export_free(&t);
 	tui_destroy_free(&t);          /* a review left without a teardown */
+	tui_another_free(&t);
+	tui_drift_free(&t);
 	if (opt->sandbox)
 		sandbox_stop(&sb);
 	return rc;

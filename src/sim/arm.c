@@ -16,6 +16,7 @@
 
 #include "secret.h"
 #include "sim/armdelete.h"
+#include "sim/availability.h"
 #include "sim/cloud.h"
 #include "sim/locations.h"
 #include "timefmt.h"
@@ -575,6 +576,8 @@ route(struct exchange *x, json_t *root, const char *path, bool *changed)
 		    "subscription '%s' could not be found.", p[0] ? p[0] : "");
 	} else if (route_delete(x, root, path, changed))
 		;       /* deletes, purges, their operations */
+	else if (availability_route(x, root, path))
+		;       /* global names: free, ours, or taken */
 	else if (identity_route(x, root, path, changed))
 		;       /* resource groups made, managed identities */
 	else if (MATCH("subscriptions/{sub}"))

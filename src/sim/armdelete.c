@@ -162,6 +162,23 @@ remove_group(json_t *root, const char *rg)
 		json_array_remove(azure_kind(root, "resource_groups"), at);
 }
 
+static long listed_deleted(json_t *root, const char *name);
+
+/* A purge ends the vault's soft-deleted life, whether the world's
+ * pipelines made it or a setting said so. */
+static void
+purge_vault(json_t *root, const char *name)
+{
+	size_t at;
+	long listed = listed_deleted(root, name);
+
+	if (azure_find(root, "deleted_vaults", name, NULL, &at) != NULL)
+		json_array_remove(azure_kind(root, "deleted_vaults"), at);
+	if (listed >= 0)
+		json_array_remove(json_object_get(json_object_get(root,
+		    "settings"), "soft_deleted_names"), (size_t)listed);
+}
+
 static void
 apply_operation(json_t *root, json_t *op)
 {
@@ -177,9 +194,8 @@ apply_operation(json_t *root, json_t *op)
 	    (item = azure_find(root, "workspaces", name, parent, NULL)) != NULL)
 		remove_workspace(root, item, json_is_true(json_object_get(op,
 		    "purge")));
-	else if (strcmp(kind, "vault_purge") == 0 &&
-	    azure_find(root, "deleted_vaults", name, NULL, &at) != NULL)
-		json_array_remove(azure_kind(root, "deleted_vaults"), at);
+	else if (strcmp(kind, "vault_purge") == 0)
+		purge_vault(root, name);
 	else if (strcmp(kind, "workspace_purge") == 0 &&
 	    azure_find(root, "deleted_workspaces", name, NULL, &at) != NULL)
 		json_array_remove(azure_kind(root, "deleted_workspaces"), at);
@@ -332,14 +348,43 @@ deleted_vault_view(const char *sub, json_t *v)
 	return j;
 }
 
+/* The index in settings.soft_deleted_names of name; -1: not there. */
+static long
+listed_deleted(json_t *root, const char *name)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(root, "settings"),
+	    "soft_deleted_names"), i, item)
+		if (json_is_string(item) && strcasecmp(json_string_value(item),
+		    name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A vault of settings.soft_deleted_names, kept soft-deleted in this
+ * subscription: the setting names no place, so it is where asked. */
+static json_t *
+listed_vault(json_t *root, const char *name, const char *location)
+{
+	if (listed_deleted(root, name) < 0)
+		return NULL;
+	return json_pack("{s:s, s:s, s:s}", "name", name, "location", location,
+	    "parent", "rg-deleted");
+}
+
 void
 armdelete_deleted_vault(struct exchange *x, json_t *root, const char *sub,
     const char *location, const char *name, bool purge, bool *changed)
 {
+	json_t *listed = NULL;
 	json_t *v = azure_find(root, "deleted_vaults", name, NULL, NULL);
-	const char *loc = v ? json_string_value(json_object_get(v,
-	    "location")) : NULL;
+	const char *loc;
 
+	if (v == NULL)
+		v = listed = listed_vault(root, name, location);
+	loc = v ? json_string_value(json_object_get(v, "location")) : NULL;
 	if (v == NULL || loc == NULL || strcasecmp(loc, location) != 0) {
 		exchange_cloud_error(x, 404, "ResourceNotFound", "The Resource "
 		    "'Microsoft.KeyVault/deletedVaults/%s' under resource group "
@@ -347,20 +392,19 @@ armdelete_deleted_vault(struct exchange *x, json_t *root, const char *sub,
 		    "https://aka.ms/ARMResourceNotFoundFix", name);
 		return;
 	}
-	if (!purge) {
+	if (!purge)
 		exchange_json(x, 200, deleted_vault_view(sub, v));
-		return;
-	}
-	if (json_is_true(json_object_get(v, "purge_protection"))) {
+	else if (json_is_true(json_object_get(v, "purge_protection")))
 		exchange_cloud_error(x, 409, "Conflict", "Operation \"purge\" is "
 		    "not allowed because purge protection is enabled for this "
 		    "vault. Key Vault service will automatically purge it after "
 		    "the retention period has passed.");
-		return;
+	else {
+		accept_delete(x, root, sub, "vault_purge", name, NULL,
+		    VAULT_PURGE_MS, true);
+		*changed = true;
 	}
-	accept_delete(x, root, sub, "vault_purge", name, NULL, VAULT_PURGE_MS,
-	    true);
-	*changed = true;
+	json_decref(listed);
 }
 
 json_t *

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/availability.h"
 #include "sim/armdelete.h"
 #include "sim/cloud.h"
 #include "sim/handlers.h"
@@ -110,16 +111,6 @@ names_of(struct run_context *c, struct azure_names *n)
 		    "mlops/azureml/deploy/batch/batch-deployment.yml");
 	if (n->model == NULL)   /* python-sdk-v2: no deployment files */
 		n->model = sdk_model(c, "mlops/azureml/train/run_pipeline.py");
-}
-
-/* Azure's storage account rule: 3 to 24 lowercase letters and digits. */
-static bool
-storage_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n >= 3 && n <= 24 && strspn(name,
-	    "abcdefghijklmnopqrstuvwxyz0123456789") == n;
 }
 
 /* Whether the world setting list holds name. */

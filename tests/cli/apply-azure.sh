@@ -28,7 +28,7 @@ ours() { # the passwords mlops-tui made on the principal's application
 	    jq '[.value[0].passwordCredentials[] | select(.displayName == "mlops-tui")] | length'
 }
 changes() { # what changed in Azure DevOps, Graph or ARM (not sign-ins)
-	jq -r 'select(.method != "GET" and (.path | test("/_entra/") | not)) |
+	jq -r 'select(.method != "GET" and (.path | test("/_entra/|/checkNameAvailability$") | not)) |
 	    .method + " " + .path' "$SIM_LOG"
 }
 

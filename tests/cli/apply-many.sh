@@ -29,7 +29,7 @@ mt() { # ARGS...: mlops-tui with the sandbox's PAT and device sign-in
 changes() { # the requests that changed something: not GET, nor the
 	# POSTs that change nothing (the sign-in's, TestConnection's)
 	jq -r 'select(.method != "GET" and (.path |
-	    test("/oauth2/|/endpointproxy") | not)) | .method + " " + .path' \
+	    test("/oauth2/|/endpointproxy|/checkNameAvailability$") | not)) | .method + " " + .path' \
 	    "$SIM_LOG"
 }
 state_dir="$XDG_STATE_HOME/mlops-tui"
@@ -63,8 +63,6 @@ mkdir "$tap_tmp/empty"
 mt plan --answers "$tap_tmp/empty"
 is "$rc" 2 "a folder with no answers file: exit status 2"
 contains "$(cat "$out")" "empty: a folder with no answers file in it (*.yml, *.yaml)" "and why"
-mt plan --answers "$projects" --json
-is "$rc" 2 "--json with several projects: refused (exit status 2)"
 
 # ---- three projects, one run ---------------------------------------------
 rm -f "$projects"/*.yml
@@ -95,7 +93,7 @@ is "$(jq -r 'select(.method == "POST" and (.path | test("_apis/projects$"))) | .
     "the project was created once"
 is "$(jq -r 'select(.method == "POST" and (.path | test("importRequests"))) | .path' "$SIM_LOG" | wc -l)" 3 \
     "each accelerator repository imported once (three imports for three projects)"
-contains "$(grep '^taxi-b: \[x\] Create the mlops-v2 project' "$out")" "(shared: one for this run, with taxi-a)" \
+contains "$(grep '^taxi-b: \[x\] Create the mlops-v2 project' "$out")" "shared with taxi-a, done once for this run: created the project mlops-v2" \
     "the second project takes the first one's project step"
 is "$(jq -r '.steps[] | select(.id == "project") | .created | to_entries[] | select(.key | startswith("found.")) | .key' \
     "$state_dir"/*+taxi-b.json | sort | tr "\n" " ")" "found.id found.operation " \
@@ -119,6 +117,17 @@ is "$(changes)" "" "not one request changed anything"
 mt plan --answers "$projects/taxi-a.yml" --answers "$projects/taxi-c.yml"
 is "$rc" 0 "plan of two: exit status 0"
 is "$(grep -c "^Plan for" "$out")" 2 "a plan for each"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" plan --json --answers "$projects/taxi-a.yml" \
+    --answers "$projects/taxi-c.yml" --azure-sign-in device --tenant "$SIM_TENANT" \
+    >"$out" 2>"$tap_tmp/err" </dev/null
+is "$?" 0 "plan --json of two: exit status 0"
+jq -c . < "$out" > /dev/null 2>&1
+tap_result $? "every line of its output is JSON (the device code went to stderr)"
+is "$(jq -r 'select(.event == "start") | .repository' "$out" | sort | tr '\n' ' ')" "taxi-a taxi-c " \
+    "a start event for each project"
+is "$(jq -r 'select(.event == "summary") | .repository' "$out" | sort | tr '\n' ' ')" "taxi-a taxi-c " \
+    "and a summary for each"
+is "$(jq -r 'select(.repository == null) | .event' "$out")" "" "every event names its project"
 
 # ---- destroy one, the others stay ----------------------------------------
 # The project whose state says it made the shared environment prod (in a

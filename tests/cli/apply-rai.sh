@@ -30,7 +30,7 @@ mt() { # COMMAND ARGS...: with the sandbox's PAT and a device sign-in
 changes() { # what changed in Azure DevOps, Graph or ARM (not sign-ins,
 	# the sandbox's settings, or a connection's test, which reads)
 	jq -r 'select(.method != "GET" and (.path |
-	    test("/_entra/|/_sandbox/|/endpointproxy") | not)) |
+	    test("/_entra/|/_sandbox/|/endpointproxy|/checkNameAvailability$") | not)) |
 	    .method + " " + .path' "$SIM_LOG"
 }
 connections() { # sets $body: the project's github-connection

@@ -31,7 +31,8 @@ mt() { # COMMAND ARGS...: plan or apply with the sandbox's PAT; sets $rc
 	cat "$out" >> "$tap_tmp/all-output"
 }
 changes() { # the requests that changed something, from the sandbox's log
-	jq -r 'select(.method != "GET") | .method + " " + (.path |
+	jq -r 'select(.method != "GET" and (.path |
+	    test("/checkNameAvailability$") | not)) | .method + " " + (.path |
 	    sub("/[0-9a-f-]{36}"; "/ID"; "g"))' "$SIM_LOG" | sort | uniq -c |
 	    sed 's/^ *//'
 }

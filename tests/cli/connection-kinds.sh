@@ -35,7 +35,7 @@ graph() { curl -s -H "Authorization: Bearer $GRAPH_TOKEN" "${SIM_URL%/*}/_graph/
 changes() { # what changed in Azure DevOps, Graph or ARM (not sign-ins,
 	# the sandbox's settings or TestConnection, a POST that reads)
 	jq -r 'select(.method != "GET" and (.path |
-	    test("/_entra/|/_sandbox/|/endpointproxy$") | not)) |
+	    test("/_entra/|/_sandbox/|/endpointproxy$|/checkNameAvailability$") | not)) |
 	    .method + " " + .path' "$SIM_LOG"
 }
 endpoint() { # PROJECT: the Azure-ARM-Prod connection as the service shows it

@@ -19,7 +19,7 @@ mt() { # COMMAND ARGS...: with the sandbox's PAT and a device sign-in; $rc
 	cat "$output" >> "$tap_tmp/all-output"
 }
 changes() { # what changed in Azure DevOps, Graph or ARM (not sign-ins)
-	jq -r 'select(.method != "GET" and (.path | test("/_entra/") | not)) |
+	jq -r 'select(.method != "GET" and (.path | test("/_entra/|/checkNameAvailability$") | not)) |
 	    .method + " " + .path' "$SIM_LOG"
 }
 world() { # the world as the torture compares it, empty Azure kinds left out

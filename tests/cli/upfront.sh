@@ -143,4 +143,22 @@ AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" apply --yes --answers "$tap_tmp/oth
 is "$?" 1 "apply fails as plan said"
 contains "$(grep -F '[!]' "$tap_tmp/apply.out" | head -n 1)" "project: creating the project: not allowed: TF50309: The following account" "at the project, with the service's words"
 contains "$(cat "$tap_tmp/apply.out")" "Ask a Project Collection Administrator of" "explained from errors.yml"
+# Several ML projects in one plan: the rights are the operator's, the same
+# for every project, so each is asked once and every project's plan shows
+# the answer (a problem too).
+api PATCH _sandbox/settings '{"operator_can_create_projects":true,"operator_can_register_apps":false}'
+for p in taxi-a:1001 taxi-b:1002; do
+	sed -e "s/taxi-fare-regression/${p%:*}/; s/\"4711\"/\"${p#*:}\"/" \
+	    -e "/postfix:/a\\    service_connection: Azure-ARM-Prod-${p%:*}" \
+	    "$answers" > "$tap_tmp/${p%:*}.yml"
+done
+: > "$SIM_LOG"
+AZURE_DEVOPS_EXT_PAT="$SIM_PAT" "$MLOPS_TUI" plan --answers "$tap_tmp/taxi-a.yml" \
+    --answers "$tap_tmp/taxi-b.yml" --azure-sign-in device >"$out" 2>&1 </dev/null
+is "$(grep -c '\[!\] You may register applications (prod): you may not register applications' "$out")" 2 \
+    "two projects: each plan shows the right missing"
+is "$(grep -c 'You may assign roles at the subscription (prod)' "$out")" 2 \
+    "two projects: each plan shows the subscription's right"
+is "$(jq -r 'select(.path | test("authorizationPolicy$|Authorization/permissions$")) | .path' "$SIM_LOG" | wc -l)" 2 \
+    "two projects: each right asked once (the directory's policy, the subscription's permissions)"
 done_testing

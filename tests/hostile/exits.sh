@@ -88,8 +88,8 @@ running_now() {
 }
 wait_for 60 running_now
 tap_result $? "the wizard runs steps"
-victim=$(pgrep -P "$(tmux -L "$sock" display -p -t w '#{pane_pid}')" -x mlops-tui)
-kill -TERM $victim
+victim=$(tui_pid)
+[ -n "$victim" ] && kill -TERM "$victim"
 is "$(tui_quit_status)" 130 "the wizard stopped by SIGTERM: 130, as the man page says"
 
 done_testing

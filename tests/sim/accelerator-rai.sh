@@ -30,7 +30,7 @@ mt() { # apply with the sandbox's PAT, a device sign-in and the token
 }
 changes() { # what changed (not sign-ins, settings, or a connection test)
 	jq -r 'select(.method != "GET" and (.path |
-	    test("/_entra/|/_sandbox/|/endpointproxy") | not)) |
+	    test("/_entra/|/_sandbox/|/endpointproxy|/checkNameAvailability$") | not)) |
 	    .method + " " + .path' "$SIM_LOG"
 }
 

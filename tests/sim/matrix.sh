@@ -206,7 +206,7 @@ r_contains() { case "$1" in *"$2"*) r_ok 0 "$3" ;; *) r_ok 1 "$3"; r_diag "does 
 # connection's TestConnection query (POST .../serviceendpoint/endpointproxy,
 # a read that Azure DevOps' REST API makes a POST).
 changes() {
-	jq -r 'select(.method != "GET" and (.path | test("/_entra/|/_apis/serviceendpoint/endpointproxy$") | not)) |
+	jq -r 'select(.method != "GET" and (.path | test("/_entra/|/_apis/serviceendpoint/endpointproxy$|/checkNameAvailability$") | not)) |
 	    .method + " " + .path' "$SIM_LOG"
 }
 

@@ -85,11 +85,53 @@ over=$(pane)
 contains "$over" "[x] the ML repository taxi-fare-regression" "each item shown removed"
 contains "$over" "0 failed, 0 kept (there before the setup)" "the final line: nothing failed"
 lacks "$over" "[!]" "no item failed"
+
+# Over, the checklist is judged again from the state: what was removed
+# is to do, what is left stays done, and nothing says it is whole.
+keys Escape
+wait_for 10 shows "torn down"
+tap_result $? "the checklist is judged again once the teardown is over"
+lacks "$(pane | head -n 1)" "finished" "its header no longer says finished"
+contains "$(pane | tail -n 2)" "After the teardown: " \
+    "the log pane ends with what is left"
+lacks "$(pane)" "The setup is whole" "nor that the setup is whole"
+lacks "$(pane | tail -n 1)" "r retry" "the footer offers no retry"
+keys Home
+wait_for 5 at_first
+contains "$(pane)" "[ ] Create the ML project repository" \
+    "the ML repository, removed, is to do"
+contains "$(pane)" "[ ] Let the build identity create and" \
+    "the rights granted, removed, are to do"
+contains "$(pane)" "[x] Create the mlops-v2 project" "the project, kept, is done"
+keys r
+wait_for 5 shows "Not after the teardown: this checklist only shows what is left."
+tap_result $? "r sets nothing up again after the teardown"
+keys Down     # a key that clears the note, for the next to say its own
+wait_for 5 eval '! shows "Not after the teardown"'
+keys c
+wait_for 5 shows "Not after the teardown: this checklist only shows what is left."
+tap_result $? "nor does c check drift on it"
+
 keys l
+wait_for 5 shows "log, lines"
+type_text "/[x] the ML repository taxi"
+keys Enter
+wait_for 5 shows "[x] the ML repository taxi-fare-regression"
+tap_result $? "each removal is in the log"
+type_text "/removed, 0 failed, 0 kept"
+keys Enter
 wait_for 5 shows "0 failed, 0 kept"
-tap_result $? "the log ends with the summary"
-contains "$(pane)" "[x] the ML repository taxi-fare-regression" "each removal is in the log"
-keys Escape d
+tap_result $? "the log has the summary"
+log=$(pane | tr -s '\n ' '  ')
+contains "$log" "not asked for). $(date +%H):" \
+    "the summary is the teardown's last line" # the next is stamped
+contains "$log" "judged again from what the teardown left" \
+    "then the checklist judged again"
+lacks "$log" "still shows the run before the teardown" \
+    "no line says the checklist shows the old run"
+keys Escape
+wait_for 5 shows "torn down"
+keys d
 wait_for 5 shows "teardown over"
 tap_result $? "d shows the teardown's outcome again"
 keys Enter

@@ -14,8 +14,12 @@ wait_for 30 shows "Up/Down select"
 tap_result $? "the run screen is up"
 wait_for 30 cursor_running
 tap_result $? "the selection has gone to a running step by itself"
-contains "$(pane | sed -n '3,/ Log /p')" "Status [>] running" \
-    "the detail pane shows it running"
+# Waited for, not read once: a step may start and end between two reads
+# of the screen (under load it did), its selection seen running and its
+# detail done.
+detail_running() { pane | sed -n '3,/ Log /p' | grep -qF "Status [>] running"; }
+wait_for 30 detail_running
+tap_result $? "the detail pane shows it running"
 # A later step: the selection goes down the list as steps start, to the
 # first pipeline run, with more to start after it.
 wait_for 60 cursor_on "Run the infrastructure pipeline"

@@ -2,7 +2,9 @@
 # missing up front (issue 14): the operator may not register applications,
 # so the review shows it - with who can make the principal instead - before
 # anything changes, and Enter still starts the setup (a principal can be
-# pasted at its step: tests/tui/manual.sh). A real terminal (tmux, 80x24).
+# pasted at its step: tests/tui/manual.sh). A check the plan fails already
+# shows there too: the Key Vault name taken in Azure (issue 16). A real
+# terminal (tmux, 80x24).
 . "$top_srcdir/tests/lib.sh"
 
 . "$top_srcdir/tests/tui/tmux.sh"
@@ -10,7 +12,7 @@ unset AZURE_DEVOPS_EXT_PAT
 
 sim_start
 sim_answers "$tap_tmp/unused.yml"      # device sign-ins approve themselves
-api PATCH _sandbox/settings '{"operator_can_register_apps":false}'
+api PATCH _sandbox/settings '{"operator_can_register_apps":false,"taken_names":["kv-qa-0042prod"]}'
 
 # answer: a new setup's questions typed, up to its first review.
 answer() {
@@ -51,6 +53,7 @@ wait_for 60 shows "Checked up front"
 tap_result $? "after the sign-in, the review again, with what was checked up front"
 contains "$(pane)" "[!] You may register applications (prod): you may not" "the missing right, as a warning"
 contains "$(pane | tr -s '\n ' '  ')" "An administrator with one of them makes the" "with who can make the principal instead"
+contains "$(pane | tr -s '\n ' '  ')" "[!] Check the namespace and postfix (prod): the Key Vault name kv-qa-0042prod is taken elsewhere in Azure" "the name taken in Azure, from the plan's names check"
 contains "$(pane | tr -s '\n ' '  ')" "(Enter still starts the setup;" "a warning, not a refusal"
 contains "$(pane)" "Your answers" "above the answers and the plan"
 api GET "_apis/projects?api-version=7.1"

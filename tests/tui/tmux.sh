@@ -78,6 +78,12 @@ state_done() {
 	done
 	return 1
 }
+# tui_pid: the wizard's process in this test's window. Tests run side by
+# side (make -j), each with its own wizard of the same binary and
+# arguments: a match on the command line would be theirs too.
+tui_pid() {
+	pgrep -P "$(tmux -L "$sock" display -p -t w '#{pane_pid}')" -x mlops-tui
+}
 # tui_status: once it has quit, its exit status.
 tui_quit_status() {
 	wait_for 10 test -s "$tap_tmp/status" && cat "$tap_tmp/status"

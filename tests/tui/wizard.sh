@@ -63,8 +63,8 @@ is "$(jq -r '[.steps[] | select(.id == "verify-azure") | .status] | join("")' "$
 rm -rf "$XDG_STATE_HOME/mlops-tui"
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
 wait_for 60 state_done import-mlops-templates
-victim=$(pgrep -x -f "$MLOPS_TUI --sandbox")
-kill -KILL $victim
+victim=$(tui_pid)
+[ -n "$victim" ] && kill -KILL "$victim"
 wait_for 20 test -s "$tap_tmp/status"
 is "$(cat "$tap_tmp/status")" 137 "SIGKILLed mid-run"
 start LANG=C.UTF-8 LC_ALL=C.UTF-8
