@@ -857,10 +857,7 @@ apply_many(const struct apply_options *opt)
 static bool
 several(const struct apply_options *opt)
 {
-	struct stat sb;
-
-	return opt->nanswers > 1 || (opt->nanswers == 1 &&
-	    stat(opt->answers[0], &sb) == 0 && S_ISDIR(sb.st_mode));
+	return projects_several(opt->answers, opt->nanswers);
 }
 
 int

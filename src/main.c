@@ -16,6 +16,7 @@
 #include "cmd-sim.h"
 #include "cmd-status.h"
 #include "cmd-drift.h"
+#include "projects.h"
 #include "credential.h"
 #include "wizard.h"
 #include "sim/faults.h"
@@ -517,11 +518,15 @@ check_command_options(struct options *opt)
 		return usage_error("--answers goes once with the wizard, export "
 		    "and destroy; several ML projects (--answers given more "
 		    "than once) go with plan and apply");
-	if (opt->apply.nanswers > 1 && (opt->state_path != NULL ||
-	    opt->destroy_given || opt->apply.setup.principal_file != NULL))
-		return usage_error("several --answers (ML projects in one run) "
-		    "take no --state (each has its own), --principal-file (a "
-		    "pasted principal is one project's) or --destroy");
+	/* A folder is several projects too: given --state, each would
+	 * open the one file and the second find it locked by the first. */
+	if (projects_several(opt->apply.answers, opt->apply.nanswers) &&
+	    (opt->state_path != NULL || opt->destroy_given ||
+	    opt->apply.setup.principal_file != NULL))
+		return usage_error("several ML projects in one run (--answers "
+		    "given more than once, or a folder) take no --state (each "
+		    "has its own), --principal-file (a pasted principal is one "
+		    "project's) or --destroy");
 	if (is_command(opt, "export"))
 		return check_export_options(opt);
 	if (opt->doctor_option_given && !is_command(opt, "doctor"))

@@ -84,6 +84,15 @@ projects_expand(const char *const *args, size_t n, struct projects *out,
 	return 0;
 }
 
+bool
+projects_several(const char *const *args, size_t n)
+{
+	struct stat sb;
+
+	return n > 1 || (n == 1 && stat(args[0], &sb) == 0 &&
+	    S_ISDIR(sb.st_mode));
+}
+
 void
 projects_free(struct projects *p)
 {

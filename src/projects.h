@@ -11,6 +11,7 @@
 #ifndef MT_PROJECTS_H
 #define MT_PROJECTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "catalog.h"
@@ -28,6 +29,10 @@ struct projects {
 int projects_expand(const char *const *args, size_t n, struct projects *out,
     char **cause);
 void projects_free(struct projects *p);
+
+/* Whether args name several ML projects: more than one, or a folder
+ * (whose files are each one, however many it holds). */
+bool projects_several(const char *const *args, size_t n);
 
 /*
  * Read every file and hold them against each other. -1 with *cause

@@ -49,9 +49,10 @@ exists_already(const struct api_error *e)
 
 /*
  * One definition per name and folder, whatever runs at once: two steps
- * (terraform's prod and dev infrastructure) may both find no
- * tf-ado-deploy-infra and both create it; the one the service refuses
- * with "Build pipeline X already exists" adopts the other's.
+ * (terraform's prod and dev infrastructure, or several ML projects'
+ * initialise steps) may both find no such pipeline and both create it;
+ * the one the service refuses with "Build pipeline X already exists"
+ * adopts the other's, as found: it is the other's to remove.
  */
 long
 pipeline_ensure(struct step_run *r, const char *project, const char *name,
@@ -72,6 +73,8 @@ pipeline_ensure(struct step_run *r, const char *project, const char *name,
 	    api_call_error(c))) {
 		api_call_free(c);
 		id = find_pipeline(r, project, name, folder);
+		if (found != NULL)
+			*found = id > 0;
 		if (id == 0)
 			run_fail(r, NULL, "creating the pipeline: %s already "
 			    "exists, but cannot be found in %s", name, folder);

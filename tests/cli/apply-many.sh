@@ -69,6 +69,15 @@ rm -f "$projects"/*.yml
 project taxi-a 1001
 project taxi-b 1002 Azure-ARM-Prod-b
 project taxi-c 1003 Azure-ARM-Prod-c
+# A folder is several projects: with one --state each would open that
+# file, and the second find it locked by the first, after a sign-in.
+: > "$SIM_LOG"
+mt apply --yes --answers "$projects" --state "$tap_tmp/one.json"
+is "$rc" 2 "a folder with --state: refused (exit status 2)"
+contains "$(cat "$out")" "take no --state (each has its own)" "and why"
+is "$(wc -l < "$SIM_LOG")" 0 "before any request"
+[ ! -e "$tap_tmp/one.json" ]
+tap_result $? "and no state file written"
 : > "$SIM_LOG"
 mt apply --yes --answers "$projects"
 is "$rc" 0 "three projects in one run: exit status 0"

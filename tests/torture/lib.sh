@@ -4,11 +4,16 @@
 
 # world_of WORLD_FILE: every resource a setup makes, by kind, as sorted
 # names (a duplicate shows as a repeated name), as one line of JSON. Ids,
-# dates and the subscription differ between worlds; names do not.
+# dates and the subscription differ between worlds; names do not. A
+# pipeline is named with its folder and a run with its pipeline and the
+# ML repository it was for: several ML projects have pipelines of the
+# same name, each in its own folder, and initialise-project runs once for
+# each of them.
 world_of() {
 	jq -c '
 	    def names(f): [f] | sort;
-	    (.definitions | map({key: (.id | tostring), value: .name}) |
+	    (.definitions | map({key: (.id | tostring),
+	        value: ((.path | rtrimstr("\\")) + "\\" + .name)}) |
 	        from_entries) as $defs |
 	    (.graph.service_principals | map({key: .id, value: .displayName}) |
 	        from_entries) as $sps |
@@ -16,8 +21,11 @@ world_of() {
 	     repositories: names(.repositories[].name),
 	     imports: names(.imports[].standin),
 	     folders: names(.folders[].path),
-	     definitions: names(.definitions[].name),
-	     runs: names(.builds[] | $defs[.definition_id | tostring] + " " +
+	     definitions: names(.definitions[] |
+	         (.path | rtrimstr("\\")) + "\\" + .name),
+	     runs: names(.builds[] | $defs[.definition_id | tostring] +
+	         (.template_parameters.repoName |
+	             if . then " for " + . else "" end) + " " +
 	         (.result // "running")),
 	     environments: names(.environments[].name),
 	     endpoints: names(.endpoints[].name),
@@ -40,8 +48,9 @@ world_problems() {
 	        "duplicate \(what): \(.[0]) x\(length)") | .[];
 	    dups("project"; .projects[].name),
 	    dups("repository"; .repositories[].name),
-	    dups("pipeline"; .definitions[].name),
-	    dups("run of pipeline"; .builds[].definition_id),
+	    dups("pipeline"; .definitions[] | .path + "\\" + .name),
+	    dups("run of pipeline"; .builds[] | "\(.definition_id) for \(
+	        .template_parameters.repoName // "its repository")"),
 	    dups("environment"; .environments[].name),
 	    dups("service connection"; .endpoints[].name),
 	    dups("application"; .graph.applications[].displayName),
@@ -49,7 +58,7 @@ world_problems() {
 	    dups("role assignment"; .arm.role_assignments[] |
 	        [.principalId, .scope, .roleDefinitionId] | join(" ")),
 	    (.azure | to_entries[] | .key as $k |
-	        dups($k; .value[] | .name // .id)),
+	        dups($k; .value[] | (.parent // "") + "/" + (.name // .id))),
 	    ([.endpoints[].authorization.parameters |
 	        select(.serviceprincipalkey_digest != null) |
 	        {app: .serviceprincipalid, digest: .serviceprincipalkey_digest}])
@@ -122,13 +131,19 @@ lane_sim_stop() { # LANE [SIGNAL]
 	rm -f "$tap_tmp/lane$1/sim.pid"
 }
 
+# TORTURE_PROJECTS=N (default 1): each setup is N ML projects in one run
+# (`apply --answers FOLDER`), each with its own repository, postfix and
+# service connection, and its own state file under the lane's
+# XDG_STATE_HOME; with 1, the one project's state is lane/state.json.
+TORTURE_PROJECTS=${TORTURE_PROJECTS:-1}
+
 # lane_world LANE [SIM ARGS...]: a new world (--reset) and answers for it.
 lane_world() {
 	local lane=$1 dir=$tap_tmp/lane$1 url pat tenant sub
 	local SIM_URL SIM_PAT SIM_TENANT SIM_SUB
 	shift
 	lane_sim_stop "$lane"
-	rm -f "$dir/state.json"* "$dir/requests.log"
+	rm -rf "$dir/state.json"* "$dir/requests.log" "$dir/xdg"
 	lane_sim "$lane" --reset "$@" || return 1
 	sandbox_read "$dir/sim.out"
 	url=$SIM_URL pat=$SIM_PAT tenant=$SIM_TENANT sub=$SIM_SUB
@@ -155,15 +170,65 @@ environments:
 # no orphaned secret after a kill is what the torture checks.
 principal_way: create
 EOF
+	[ "$TORTURE_PROJECTS" -le 1 ] || lane_projects "$lane"
+}
+
+# lane_projects LANE: the folder of answers of TORTURE_PROJECTS projects,
+# named so that nothing one makes is another's (else apply refuses them).
+lane_projects() {
+	local dir=$tap_tmp/lane$1 k
+	rm -rf "$dir/answers"
+	mkdir -p "$dir/answers"
+	for k in $(seq 1 "$TORTURE_PROJECTS"); do
+		sed -e "s/taxi-fare-regression/taxi-$k/" \
+		    -e "s/\"4711\"/\"$((4710 + k))\"/" \
+		    -e "/tenant_id:/a\\    service_connection: Azure-ARM-Prod-$k" \
+		    "$dir/answers.yml" > "$dir/answers/taxi-$k.yml"
+	done
+}
+
+# lane_states LANE: the lane's state files, one a line, in name order
+# (the same order in every lane); nothing before the first is written.
+lane_states() {
+	local dir=$tap_tmp/lane$1
+	if [ "$TORTURE_PROJECTS" -gt 1 ]; then
+		ls "$dir"/xdg/mlops-tui/*.json 2>/dev/null
+	elif [ -e "$dir/state.json" ]; then
+		echo "$dir/state.json"
+	fi
+}
+
+# lane_steps LANE: steps_of each state file, one line each; fails when
+# one does not load.
+lane_steps() {
+	local f
+	for f in $(lane_states "$1"); do
+		steps_of "$f" || return 1
+	done
+}
+
+# lane_done LANE: how many steps its state files say are done, all
+# together; "invalid" when one does not load.
+lane_done() {
+	local steps
+	steps=$(lane_steps "$1") || { echo invalid; return; }
+	printf '%s\n' "$steps" |
+	    jq -s '[.[][] | select(endswith("=done"))] | length'
 }
 
 # lane_apply LANE: `mlops-tui apply` of the lane's setup, in the
 # background; its PID in $apply_pid.
 lane_apply() {
 	local dir=$tap_tmp/lane$1
-	"$MLOPS_TUI" --state "$dir/state.json" apply --yes \
-	    --answers "$dir/answers.yml" --pat-file "$dir/pat" \
-	    --azure-sign-in device >>"$dir/apply.out" 2>&1 </dev/null &
+	if [ "$TORTURE_PROJECTS" -gt 1 ]; then
+		XDG_STATE_HOME=$dir/xdg "$MLOPS_TUI" apply --yes \
+		    --answers "$dir/answers" --pat-file "$dir/pat" \
+		    --azure-sign-in device >>"$dir/apply.out" 2>&1 </dev/null &
+	else
+		"$MLOPS_TUI" --state "$dir/state.json" apply --yes \
+		    --answers "$dir/answers.yml" --pat-file "$dir/pat" \
+		    --azure-sign-in device >>"$dir/apply.out" 2>&1 </dev/null &
+	fi
 	apply_pid=$!
 }
 
@@ -182,14 +247,20 @@ lane_finish() {
 # lane_verdict LANE CLEAN_WORLD CLEAN_STEPS: compare the lane's world and
 # state with a clean run's; prints "ok" or what differs.
 lane_verdict() {
-	local dir=$tap_tmp/lane$1 world steps problems
+	local dir=$tap_tmp/lane$1 world steps problems states
 	world=$(world_of "$dir/world.json")
 	problems=$(world_problems "$dir/world.json")
-	steps=$(steps_of "$dir/state.json") || steps="(status failed)"
+	steps=$(lane_steps "$1") || steps="(status failed)"
+	states=$(lane_states "$1" | wc -l)
+	# shellcheck disable=SC2046
+	[ "$TORTURE_PROJECTS" -le 1 ] || problems=$(printf '%s\n' \
+	    "$problems" "$(made_twice $(lane_states "$1"))" | grep .)
 	if [ -n "$problems" ]; then
 		echo "$problems" | tr '\n' ';'
 	elif [ "$world" != "$2" ]; then
 		echo "world differs: $world"
+	elif [ "$states" -ne "$TORTURE_PROJECTS" ]; then
+		echo "$states state files, not $TORTURE_PROJECTS"
 	elif [ "$steps" != "$3" ]; then
 		echo "steps differ: $steps"
 	else
@@ -209,3 +280,17 @@ rand() {
 
 ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 sleep_ms() { sleep "$(printf '%d.%03d' $(( $1 / 1000 )) $(( $1 % 1000 )))"; }
+
+# made_twice STATE_FILE...: one line per id that more than one of the
+# files records as made, not found (several ML projects share the
+# accelerator's part: one of them made it, the others found it, else
+# destroying either would take it from the other).
+made_twice() {
+	jq -s -r '[.[] | .steps[] |
+	    (.id + (if .environment then "/" + .environment else "" end)) as $step |
+	    (.created // {}) as $c | $c | to_entries[] |
+	    select((.key | test("^(id|import|operation|pipeline|run|application|app_id|principal)$")) and
+	        $c["found." + .key] == null) |
+	    "\($step) \(.key)=\(.value)"] | group_by(.)[] |
+	    select(length > 1) | "recorded as made by \(length) projects: \(.[0])"' "$@"
+}

@@ -34,7 +34,7 @@ t0=$(ms_now)
 lane_finish 0
 is "$rc" 0 "without faults: the setup is whole in $(( $(ms_now) - t0 )) ms"
 clean_world=$(world_of "$tap_tmp/lane0/world.json")
-clean_steps=$(steps_of "$tap_tmp/lane0/state.json")
+clean_steps=$(lane_steps 0)
 lane_sim_stop 0
 
 soak() { # LANE: a setup under faults until whole (at most 6 runs)
