@@ -148,12 +148,12 @@ add_failed(struct upfront *u, const struct engine_job *j,
 {
 	struct upfront_item *it;
 
-	u->items = xreallocarray(u->items, u->count + 1, sizeof *u->items);
+	u->items = xreallocarray(u->items, u->count, sizeof *u->items);
 	it = &u->items[u->count++];
-	it->job = j;
-	it->title = engine_job_title(j);
-	it->verdict = VERDICT_PROBLEM;
-	it->detail = xstrdup(j->error ? j->error : j->detail ? j->detail : "");
+	/* Whole: every field another kind of item has is set (key NULL). */
+	*it = (struct upfront_item){ .job = j, .title = engine_job_title(j),
+		.verdict = VERDICT_PROBLEM, .detail = xstrdup(j->error ?
+		j->error : j->detail ? j->detail : "") };
 	it->known = errors == NULL ? NULL : errors_explain(errors, j->error_id,
 	    it->detail);
 	u->problems++;
