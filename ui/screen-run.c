@@ -301,6 +301,9 @@ mark(struct tui *t, enum step_status status, int key)
 	if (j == NULL)
 		return;
 	was = j->outcome;
+	/* The selection stays on the step marked, to show the mark, while
+	 * the steps that waited for it start (a retry follows them). */
+	t->follow = false;
 	engine_mark(t->engine, t->selected, status);
 	if (j->outcome == was)
 		note_unchanged(t, j, key);
@@ -441,7 +444,7 @@ const struct screen screen_run = {
 	.help = "The guide as a checklist, each step's status as a symbol and "
 	    "a word, beside the selected step's detail and above the log. The "
 	    "selection follows the step that starts running until you move it "
-	    "(a retry follows again). Fix "
+	    "or mark a step (a retry follows again). Fix "
 	    "a failure's cause and retry it, or do it by hand and mark it so.",
 	.draw = run_draw,
 	.act = run_act,
