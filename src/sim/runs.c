@@ -922,6 +922,10 @@ enforce_started(struct run_context *c, long long elapsed)
 	return changed;
 }
 
+/* When this sandbox first settled a run: its start, near enough. Read
+ * and set with the world locked. */
+static long long up_since;
+
 /* Move one run on to now; true when the world changed. */
 static bool
 settle_run(struct exchange *x, json_t *root, json_t *run)
@@ -936,10 +940,17 @@ settle_run(struct exchange *x, json_t *root, json_t *run)
 	if (json_object_get(run, "gate_ms") == NULL) {
 		if (!all_permitted(&c)) {
 			/* However fast the world runs, a client gets a couple
-			 * of seconds to grant the permits. */
+			 * of seconds to grant the permits - counted from when
+			 * this sandbox came up, if that was later: while it
+			 * was down (killed, restarted) no client could. */
 			long long wait = world_scaled_ms(root, PERMIT_WAIT_MS);
-			if (now - json_integer_value(json_object_get(run,
-			    "created_ms")) < (wait > 2000 ? wait : 2000))
+			long long since = json_integer_value(json_object_get(
+			    run, "created_ms"));
+			if (up_since == 0)
+				up_since = now;
+			if (up_since > since)
+				since = up_since;
+			if (now - since < (wait > 2000 ? wait : 2000))
 				return false;
 			json_object_set_new(run, "permit_timeout", json_true());
 			finish(&c, "failed", now);
