@@ -94,7 +94,7 @@ struct engine_config {
 	/* The token of the GitHub service connection (rai); NULL: none. */
 	const struct credential *github_token;
 	/*
-	 * Several ML projects in one run (cmd-apply-many.c): the engine of
+	 * Several ML projects in one run (cmd-apply.c, apply_many): the engine of
 	 * the first, whose accelerator steps (the shared part: project,
 	 * imports, Build Service rights) this engine takes instead of doing
 	 * them again - recorded as found, never as made here, so that this
